@@ -1,0 +1,38 @@
+// The recon command line. Each command lives in src/commands/<name>.ts and registers itself;
+// errors become exit codes here and nowhere else: 0 completed, 1 run failed, 2 bad usage/config.
+import { Command, CommanderError } from 'commander';
+import { UsageError, RunFailedError } from './errors.ts';
+import { VERSION } from './runs/ledger.ts';
+import { COMMANDS } from './commands/index.ts';
+
+const program = new Command('recon')
+  .description('Payment reconciliation and collection analytics for electricity-bill collection (EVN)')
+  .version(VERSION)
+  .showHelpAfterError()
+  .exitOverride();
+
+for (const register of COMMANDS) register(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  process.exitCode = exitCodeFor(e);
+}
+
+function exitCodeFor(e: unknown): number {
+  if (e instanceof CommanderError) {
+    // --help and --version arrive here with exit code 0.
+    return e.exitCode === 0 ? 0 : 2;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof UsageError) {
+    process.stderr.write(`recon: ${message}\n`);
+    return 2;
+  }
+  if (e instanceof RunFailedError) {
+    process.stderr.write(`recon: run failed: ${message}\n`);
+    return 1;
+  }
+  process.stderr.write(`recon: unexpected error: ${e instanceof Error ? (e.stack ?? message) : message}\n`);
+  return 1;
+}

@@ -1,0 +1,93 @@
+// What every command shares: global options, opening the database, the run ledger, and output.
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { Database, DEFAULT_MEMORY_LIMIT, PROJECT_ROOT } from '../db/database.ts';
+import { Run } from '../runs/ledger.ts';
+
+export interface GlobalOptions {
+  db: string;
+  memoryLimit: string;
+  threads?: number;
+  json: boolean;
+}
+
+/** Adds --db, --memory-limit, --threads and --json to a command. */
+export function withDbOptions(cmd: Command): Command {
+  return cmd
+    .option('--db <file>', 'DuckDB database file (env RECON_DB)', process.env.RECON_DB ?? './recon.duckdb')
+    .option('--memory-limit <size>', 'DuckDB memory limit; larger joins spill to disk', DEFAULT_MEMORY_LIMIT)
+    .option('--threads <n>', 'DuckDB worker threads (default: all cores)', (v) => Number.parseInt(v, 10))
+    .option('--json', 'print machine-readable JSON on stdout', false);
+}
+
+export async function openDb(opts: GlobalOptions): Promise<Database> {
+  return Database.open({ path: opts.db, memoryLimit: opts.memoryLimit, ...(opts.threads ? { threads: opts.threads } : {}) });
+}
+
+/**
+ * Runs a command that changes the database inside a ledger run: opens the database, records the
+ * run, and always closes. The run is marked failed (and the error rethrown) if `fn` throws.
+ */
+export async function withRun<T>(
+  opts: GlobalOptions & { out?: string },
+  command: string,
+  params: Record<string, unknown>,
+  fn: (db: Database, run: Run) => Promise<T>,
+): Promise<T> {
+  const db = await openDb(opts);
+  try {
+    const run = await Run.start(db, command, params, resolve(opts.out ?? join(PROJECT_ROOT, 'out')));
+    try {
+      const result = await fn(db, run);
+      const manifest = await run.finish('succeeded');
+      progress(`run ${run.runId} recorded in ${manifest}`);
+      return result;
+    } catch (e) {
+      await run.finish('failed', e instanceof Error ? e.message : String(e)).catch(() => undefined);
+      throw e;
+    }
+  } finally {
+    db.close();
+  }
+}
+
+/** Read-only commands: open, work, close. */
+export async function withDb<T>(opts: GlobalOptions, fn: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openDb(opts);
+  try {
+    return await fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** Progress lines go to stderr, and only when it is a terminal. */
+export function progress(msg: string): void {
+  if (process.stderr.isTTY) process.stderr.write(`${msg}\n`);
+}
+
+/** Results: JSON (with bigint as number) or text on stdout. */
+export function printResult(json: boolean, value: unknown, text: () => string): void {
+  process.stdout.write(json ? `${toJson(value)}\n` : `${text()}\n`);
+}
+
+export function toJson(value: unknown, indent = 2): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v), indent);
+}
+
+/** A plain text table for terminal output. */
+export function textTable(rows: Record<string, unknown>[], columns?: string[]): string {
+  if (rows.length === 0) return '(none)';
+  const cols = columns ?? Object.keys(rows[0]!);
+  const cells = rows.map((r) => cols.map((c) => formatCell(r[c])));
+  const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)));
+  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+function formatCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === 'object') return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x));
+  return String(v);
+}

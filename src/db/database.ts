@@ -1,0 +1,178 @@
+// The one place that opens DuckDB: connection, settings, migrations, transactions, SQL files,
+// and the single helper that quotes the few values DuckDB cannot bind (COPY paths, SET values).
+import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DatabaseLockedError, UsageError } from '../errors.ts';
+
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const SQL_DIR = join(PROJECT_ROOT, 'sql');
+
+/** Default DuckDB memory limit: leaves room for Node and the OS so the process stays under 8 GiB. */
+export const DEFAULT_MEMORY_LIMIT = '5GB';
+
+export interface OpenOptions {
+  /** Database file; ':memory:' for a throw-away database. */
+  path: string;
+  memoryLimit?: string;
+  /** Where DuckDB spills large joins and sorts; defaults to `<db>.tmp`. */
+  tempDir?: string;
+  threads?: number;
+}
+
+export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
+export type Row = Record<string, unknown>;
+
+/** A DuckDB connection with the few operations the stages need. */
+export class Database {
+  private constructor(
+    readonly path: string,
+    private readonly instance: DuckDBInstance,
+    readonly conn: DuckDBConnection,
+  ) {}
+
+  static async open(opts: OpenOptions): Promise<Database> {
+    const path = opts.path === ':memory:' ? ':memory:' : resolve(opts.path);
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const memoryLimit = checkMemoryLimit(opts.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
+    const tempDir = opts.tempDir ?? (path === ':memory:' ? join(PROJECT_ROOT, 'tmp', 'duckdb') : `${path}.tmp`);
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path, {
+        memory_limit: memoryLimit,
+        temp_directory: tempDir,
+        preserve_insertion_order: 'false',
+        ...(opts.threads ? { threads: String(opts.threads) } : {}),
+      });
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      if (/lock/i.test(msg)) {
+        const pid = /PID (\d+)/.exec(msg)?.[1];
+        throw new DatabaseLockedError(
+          `database ${path} is in use by another recon process${pid ? ` (PID ${pid})` : ''}; wait for it to finish or use another --db`,
+        );
+      }
+      throw new UsageError(`cannot open database ${path}: ${msg}`);
+    }
+    const conn = await instance.connect();
+    const db = new Database(path, instance, conn);
+    await db.run("SET TimeZone = 'Asia/Ho_Chi_Minh'");
+    await db.migrate();
+    return db;
+  }
+
+  async run(sql: string, params?: Params): Promise<void> {
+    await this.conn.run(sql, params);
+  }
+
+  /** Rows as plain objects; BIGINT columns arrive as bigint. */
+  async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
+    const reader = await this.conn.runAndReadAll(sql, params);
+    return reader.getRowObjectsJS() as T[];
+  }
+
+  async one<T extends Row = Row>(sql: string, params?: Params): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
+  }
+
+  /** Runs `fn` inside one transaction; rolls back on any error. */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.run('BEGIN TRANSACTION');
+    try {
+      const result = await fn();
+      await this.run('COMMIT');
+      return result;
+    } catch (e) {
+      await this.run('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** Runs every statement of a file under sql/ (path relative to sql/). */
+  async runFile(relPath: string, params?: Params): Promise<void> {
+    const text = readSql(relPath);
+    if (params) {
+      await this.conn.run(text, params);
+    } else {
+      for (const stmt of splitStatements(text)) await this.conn.run(stmt);
+    }
+  }
+
+  close(): void {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+
+  private async migrate(): Promise<void> {
+    await this.run(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`);
+    const applied = new Set((await this.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version));
+    for (const m of listMigrations()) {
+      if (applied.has(m.version)) continue;
+      await this.transaction(async () => {
+        for (const stmt of splitStatements(readFileSync(m.path, 'utf8'))) await this.run(stmt);
+        await this.run('INSERT INTO schema_migrations VALUES ($1, $2, now())', [m.version, m.name]);
+      });
+    }
+  }
+}
+
+export interface Migration { version: number; name: string; path: string }
+
+export function listMigrations(): Migration[] {
+  const dir = join(SQL_DIR, 'schema');
+  return readdirSync(dir)
+    .filter((f) => /^\d{3}_.+\.sql$/.test(f))
+    .sort()
+    .map((f) => ({ version: Number(f.slice(0, 3)), name: f, path: join(dir, f) }));
+}
+
+const sqlCache = new Map<string, string>();
+/** Text of a file under sql/. */
+export function readSql(relPath: string): string {
+  let text = sqlCache.get(relPath);
+  if (text === undefined) {
+    text = readFileSync(join(SQL_DIR, relPath), 'utf8');
+    sqlCache.set(relPath, text);
+  }
+  return text;
+}
+
+/**
+ * Splits a SQL script on semicolons that end a line, outside quotes and comments.
+ * Our own scripts only; user text never reaches here.
+ */
+export function splitStatements(text: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let inStr = false;
+  for (const line of text.split('\n')) {
+    const trimmed = line.trim();
+    if (!inStr && trimmed.startsWith('--')) continue;
+    cur += `${line}\n`;
+    for (const ch of line) if (ch === "'") inStr = !inStr;
+    if (!inStr && trimmed.endsWith(';')) {
+      if (cur.trim() !== ';') out.push(cur.trim());
+      cur = '';
+    }
+  }
+  if (cur.trim()) out.push(cur.trim());
+  return out;
+}
+
+/**
+ * Quotes a value for the few places DuckDB cannot bind a parameter (COPY … TO paths, SET values).
+ * Rejects control characters so nothing but a plain literal can come out.
+ */
+export function quoteLiteral(value: string): string {
+  if (/[\u0000-\u001f]/.test(value)) throw new UsageError(`refusing a value with control characters: ${JSON.stringify(value)}`);
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+function checkMemoryLimit(v: string): string {
+  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(v.trim())) {
+    throw new UsageError(`--memory-limit ${JSON.stringify(v)}: expected a size such as 4GB or 512MB`);
+  }
+  return v.trim();
+}

@@ -1,0 +1,169 @@
+// Partner profile: the whole description of one partner's settlement files. Validated once at the
+// edge with zod; everything downstream trusts the typed object.
+import { z } from 'zod';
+
+export const CHANNEL_GROUPS = ['bank', 'intermediary', 'retail_agent', 'evn_counter'] as const;
+export const INSTRUMENTS = ['cash', 'transfer', 'auto_debit', 'card', 'qr', 'ewallet'] as const;
+export const CASH_INSTRUMENTS: readonly Instrument[] = ['cash'];
+export const KINDS = ['payment', 'reversal', 'refund'] as const;
+export const ENCODINGS = ['utf-8', 'utf-8-bom', 'utf-16le', 'utf-16be', 'windows-1258'] as const;
+
+export type ChannelGroup = (typeof CHANNEL_GROUPS)[number];
+export type Instrument = (typeof INSTRUMENTS)[number];
+export type Kind = (typeof KINDS)[number];
+export type Encoding = (typeof ENCODINGS)[number];
+
+const regex = z.string().min(1).refine((s) => {
+  try {
+    new RegExp(s);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a valid regular expression');
+
+/** A column name, or several joined (e.g. agent id + receipt number). */
+const columns = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]));
+
+/** Number format of an amount column. The separators are per source, never guessed per row. */
+export const amountFormatSchema = z
+  .object({
+    /** Thousands separator: "." (5.000.000), "," (500,000), " " or "" (none). */
+    grouping: z.enum(['.', ',', ' ', '']).default(''),
+    /** Decimal separator, when the partner writes decimals (1.234.567,00); VND has no minor unit, so decimals must be zero. */
+    decimal: z.enum(['.', ',']).nullable().default(null),
+    /** Whether a negative amount is acceptable (it then reverses the record's direction, see README). */
+    allow_negative: z.boolean().default(false),
+  })
+  .strict()
+  .refine((f) => f.grouping === '' || f.grouping !== f.decimal, 'grouping and decimal separators must differ');
+export type AmountFormat = z.infer<typeof amountFormatSchema>;
+
+/** Date/time format in tokens DD MM YYYY HH mm ss (e.g. "DD/MM/YYYY HH:mm:ss", "YYYYMMDD"), or "ISO". */
+const dateFormat = z
+  .string()
+  .min(1)
+  .refine((f) => f === 'ISO' || /^[DMYHms/\-.: T]+$/.test(f.replaceAll('YYYY', 'Y').replaceAll('DD', 'D')), 'use tokens DD MM YYYY HH mm ss, separators / - . : space T, or "ISO"');
+
+const dateField = z
+  .object({
+    column: columns,
+    format: dateFormat,
+    /** IANA zone the partner writes local times in. */
+    timezone: z.string().default('Asia/Ho_Chi_Minh'),
+  })
+  .strict();
+
+const amountField = z.union([
+  z.object({ column: z.string().min(1), format: amountFormatSchema.default({ grouping: '', decimal: null, allow_negative: false }) }).strict(),
+  z
+    .object({
+      /** Separate columns: a credit (money in) is a payment, a debit (money out) a refund or reversal. */
+      credit_column: z.string().min(1),
+      debit_column: z.string().min(1),
+      format: amountFormatSchema.default({ grouping: '', decimal: null, allow_negative: false }),
+      debit_kind: z.enum(['reversal', 'refund']).default('refund'),
+    })
+    .strict(),
+]);
+
+const mappedField = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .object({
+      column: z.string().min(1),
+      map: z.record(z.string(), z.enum(values)),
+      /** Used when the column is empty; a non-empty code absent from `map` is a reject. */
+      default: z.enum(values).optional(),
+    })
+    .strict();
+
+/** Where a control value (count or sum) lives in a trailer or total row. */
+const controlValue = z.union([
+  z.object({ field: z.number().int().min(1) }).strict(), // 1-based field of the trailer record
+  z.object({ regex }).strict(), // first capture group of a regex over the trailer's raw text
+]);
+
+const formatSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('delimited'),
+      delimiter: z.string().length(1),
+      quote: z.string().max(1).default('"'),
+      escape: z.string().max(1).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('fixed_width'),
+      /** 1-based start position and width in characters. */
+      columns: z.array(z.object({ name: z.string().min(1), start: z.number().int().min(1), width: z.number().int().min(1) }).strict()).min(1),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('xlsx'),
+      sheet: z.union([z.string().min(1), z.number().int().min(1)]).default(1),
+    })
+    .strict(),
+]);
+
+export const profileSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _'),
+    name: z.string().min(1),
+    channel_group: z.enum(CHANNEL_GROUPS),
+    bin: z.string().regex(/^\d{6}$/, 'six digits (NAPAS BIN)').optional(),
+    default_instrument: z.enum(INSTRUMENTS),
+    /** Globs (`*`, `?`) matched case-insensitively against the file's base name. */
+    file_patterns: z.array(z.string().min(1)).min(1),
+    encoding: z.enum(ENCODINGS).default('utf-8'),
+    format: formatSchema,
+    /** Lines above the header: a fixed count, or everything before the first line matching `until`. */
+    preamble: z.union([z.object({ lines: z.number().int().min(0) }).strict(), z.object({ until: regex }).strict()]).optional(),
+    /** `names`: the first line after the preamble names the columns. `none`: columns are named here, by position. */
+    header: z.discriminatedUnion('type', [
+      z.object({ type: z.literal('names') }).strict(),
+      z.object({ type: z.literal('none'), columns: z.array(z.string().min(1)).min(1) }).strict(),
+    ]),
+    /** Record-type prefixes (H/D/T lines): only records whose first field is in `detail` are payments. */
+    record_types: z
+      .object({
+        detail: z.array(z.string()).min(1),
+        header: z.array(z.string()).default([]),
+        trailer: z.array(z.string()).default([]),
+      })
+      .strict()
+      .optional(),
+    /** A trailer or total row stating the partner's record count and amount sum. */
+    trailer: z
+      .object({
+        /** Regex on the raw text of a record that marks it as the trailer (not needed with record_types.trailer). */
+        match: regex.optional(),
+        count: controlValue.optional(),
+        amount: controlValue.optional(),
+        amount_format: amountFormatSchema.optional(),
+      })
+      .strict()
+      .optional(),
+    /** Regexes on raw record text for lines that are neither payments nor rejects (separator lines, sub-totals). */
+    skip: z.array(regex).default([]),
+    fields: z
+      .object({
+        txn_ref: z.object({ column: columns, separator: z.string().default('') }).strict(),
+        paid_at: dateField,
+        settled_on: dateField.optional(),
+        amount: amountField,
+        customer_code: z.object({ column: z.string().min(1) }).strict().optional(),
+        invoice_ref: z.object({ column: z.string().min(1) }).strict().optional(),
+        memo: z.object({ column: columns }).strict().optional(),
+        kind: mappedField(KINDS).optional(),
+        reverses_txn_ref: z.object({ column: z.string().min(1) }).strict().optional(),
+        instrument: mappedField(INSTRUMENTS).optional(),
+        agent_id: z.object({ column: z.string().min(1) }).strict().optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
+export type PartnerProfile = z.infer<typeof profileSchema>;
+export type FileFormat = PartnerProfile['format'];
