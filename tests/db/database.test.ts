@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Database, listMigrations, quoteLiteral, splitStatements } from '../../src/db/database.ts';
+import { DatabaseLockedError, UsageError } from '../../src/errors.ts';
+
+const RECON = join(import.meta.dirname, '..', '..', 'bin', 'recon.mjs');
+const open: Database[] = [];
+afterEach(() => {
+  for (const db of open.splice(0)) db.close();
+});
+
+function tempDb(): string {
+  return join(mkdtempSync(join(tmpdir(), 'recon-db-')), 'recon.duckdb');
+}
+
+describe('Database', () => {
+  it('applies every migration once, in order, and records it', async () => {
+    const path = tempDb();
+    const first = await Database.open({ path });
+    first.close();
+    const db = await Database.open({ path }); // reopening must not re-apply anything
+    open.push(db);
+    const rows = await db.all<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+    expect(rows.map((r) => r.version)).toEqual(listMigrations().map((m) => m.version));
+  });
+
+  it('sets the memory limit and a spill directory', async () => {
+    const path = tempDb();
+    const db = await Database.open({ path, memoryLimit: '1GB' });
+    open.push(db);
+    const row = await db.one<{ m: string; t: string }>("SELECT current_setting('memory_limit') AS m, current_setting('temp_directory') AS t");
+    expect(row?.m).toMatch(/^(953\.6 MiB|1\.0 GiB|1000\.0 MB)$/);
+    expect(row?.t).toBe(`${path}.tmp`);
+  });
+
+  it('refuses a malformed memory limit as bad usage', async () => {
+    await expect(Database.open({ path: ':memory:', memoryLimit: 'lots' })).rejects.toThrow(UsageError);
+  });
+
+  it('rolls a failed transaction back', async () => {
+    const db = await Database.open({ path: ':memory:' });
+    open.push(db);
+    await expect(
+      db.transaction(async () => {
+        await db.run("INSERT INTO partners VALUES ('p1', 'P1', 'bank', NULL, 'transfer', 'h')");
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect((await db.one<{ n: bigint }>('SELECT count(*) AS n FROM partners'))?.n).toBe(0n);
+  });
+
+  it('tells a second process clearly that the file is in use', async () => {
+    const path = tempDb();
+    const db = await Database.open({ path });
+    open.push(db);
+    const res = spawnSync(process.execPath, [RECON, 'runs', '--db', path], { encoding: 'utf8' });
+    expect(res.status).toBe(2);
+    expect(res.stderr).toMatch(/is in use by another recon process/);
+    expect(DatabaseLockedError.prototype).toBeInstanceOf(UsageError);
+  });
+});
+
+describe('quoteLiteral', () => {
+  it.each([
+    ['/tmp/out.parquet', "'/tmp/out.parquet'"],
+    ["/tmp/o'brien.csv", "'/tmp/o''brien.csv'"],
+  ])('quotes %s as %s', (input, quoted) => {
+    expect(quoteLiteral(input)).toBe(quoted);
+  });
+
+  it('refuses control characters', () => {
+    expect(() => quoteLiteral("a';\nDROP TABLE x;--")).toThrow(UsageError);
+  });
+});
+
+describe('splitStatements', () => {
+  it('splits on statement ends outside string literals and skips comment lines', () => {
+    expect(splitStatements("-- note\nSELECT 'a;\nb';\nSELECT 2;\n")).toEqual(["SELECT 'a;\nb';", 'SELECT 2;']);
+  });
+});
