@@ -9,7 +9,8 @@ import { PROJECT_ROOT } from '../db/database.ts';
 export const VERSION: string = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 export interface InputFile { path: string; sha256: string; bytes: number }
-export interface StageTiming { stage: string; ms: number }
+/** Wall time of a stage and the process's peak resident memory (MiB) when it ended. */
+export interface StageTiming { stage: string; ms: number; peak_rss_mib: number }
 
 /** One run in progress: collects inputs, counts and stage timings, then finishes into the ledger. */
 export class Run {
@@ -42,7 +43,8 @@ export class Run {
     try {
       return await fn();
     } finally {
-      this.stages.push({ stage: name, ms: Math.round(performance.now() - t0) });
+      // maxRSS is the process's peak so far (KiB), DuckDB's native memory included.
+      this.stages.push({ stage: name, ms: Math.round(performance.now() - t0), peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024) });
     }
   }
 
