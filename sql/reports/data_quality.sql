@@ -1,0 +1,17 @@
+-- Data quality of the partner files in the database: files received and what became of them,
+-- records read / rejected / duplicate, and control-total mismatches (a stated count different from
+-- the records read, or, with no record rejected, a stated sum different from the parsed sum).
+SELECT count(*)::BIGINT AS files,
+       count(*) FILTER (WHERE status IN ('loaded', 'released'))::BIGINT AS files_loaded,
+       count(*) FILTER (WHERE status = 'quarantined')::BIGINT AS files_quarantined,
+       count(*) FILTER (WHERE status = 'skipped_duplicate')::BIGINT AS files_skipped_duplicate,
+       coalesce(sum(records_read), 0)::BIGINT AS records_read,
+       coalesce(sum(records_loaded), 0)::BIGINT AS records_loaded,
+       coalesce(sum(records_rejected), 0)::BIGINT AS records_rejected,
+       coalesce(sum(records_duplicate), 0)::BIGINT AS records_duplicate,
+       count(*) FILTER (WHERE control_count IS DISTINCT FROM records_read AND control_count IS NOT NULL
+                           OR (records_rejected = 0 AND control_amount IS NOT NULL AND control_amount IS DISTINCT FROM amount_read)
+                       )::BIGINT AS control_mismatches,
+       coalesce(sum(rejected_amount), 0)::BIGINT AS rejected_amount_vnd
+FROM source_files
+WHERE kind = 'partner';

@@ -1,0 +1,11 @@
+-- The largest open exceptions as of the as-of date, for the dashboard's "look at these first" list.
+SELECT p.partner_id, pa.name AS partner_name, p.txn_ref, e.reason, e.amount_vnd,
+       strftime(p.paid_at AT TIME ZONE 'Asia/Ho_Chi_Minh', '%Y-%m-%d') AS paid_on,
+       ($as_of::DATE - (p.paid_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::DATE)::INTEGER AS age_days,
+       p.customer_code, e.suggested_invoice_no, p.memo
+FROM exceptions e
+JOIN payments p ON p.payment_id = e.payment_id
+LEFT JOIN partners pa ON pa.partner_id = p.partner_id
+WHERE p.paid_at < timezone('Asia/Ho_Chi_Minh', ($as_of::DATE + 1)::TIMESTAMP)
+ORDER BY e.amount_vnd DESC, p.partner_id, p.txn_ref, e.reason
+LIMIT $limit;

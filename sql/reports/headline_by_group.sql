@@ -1,0 +1,16 @@
+-- Per scoped period and channel group: invoices attributed to the group, amount allocated via the
+-- group, and distinct customers with an allocation via the group (a customer may count in two).
+WITH alloc AS (
+  SELECT period, channel_group, sum(amount_vnd) AS allocated_vnd, count(DISTINCT customer_code) AS customers
+  FROM report_alloc GROUP BY period, channel_group
+),
+attributed AS (
+  SELECT period, attributed_group AS channel_group, count(*) AS invoices
+  FROM report_invoice WHERE attributed_group IS NOT NULL GROUP BY period, attributed_group
+)
+SELECT period, channel_group,
+       coalesce(attributed.invoices, 0)::BIGINT AS invoices,
+       coalesce(alloc.allocated_vnd, 0)::BIGINT AS allocated_vnd,
+       coalesce(alloc.customers, 0)::BIGINT AS customers
+FROM alloc FULL JOIN attributed USING (period, channel_group)
+ORDER BY period, channel_group;

@@ -1,0 +1,134 @@
+// KPIs of the hand-made fixture (tests/reports/fixture.ts), computed by hand below.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.ts';
+import { computeKpis, type ReportKpis } from '../../src/reports/kpis.ts';
+import { checkPeriod } from '../../src/reports/scope.ts';
+import { fixtureDb } from './fixture.ts';
+
+let db: Database;
+let k: ReportKpis;
+
+beforeAll(async () => {
+  db = await fixtureDb();
+  k = await computeKpis(db, '2026-01', '2026-02-28');
+});
+afterAll(() => db.close());
+
+describe('headline KPIs of the fixture, 2026-01 as of 2026-02-28', () => {
+  // Counted allocations (paid at or before 2026-02-28 23:59:59 local):
+  //   I1 100,000 vcb transfer; I5 50,000 vcb transfer; I2 100,000 agent1 cash; I2 100,000 momo ewallet;
+  //   I3 300,000 vcb cash (bank counter); I4 10,000 momo ewallet (23:59:59 local on the as-of day).
+  //   Not counted: E1 390,000 to I4 (paid 2026-03-02); M3 is reversed and has no allocation.
+  it('counts invoices, amounts and settled invoices', () => {
+    expect(k.headline.counts).toMatchObject({
+      invoices: 5, // I1..I5
+      invoiced_vnd: 1_050_000, // 100 + 200 + 300 + 400 + 50 thousand
+      allocated_vnd: 660_000, // 100 + 50 + 100 + 100 + 300 + 10 thousand
+      invoices_settled: 4, // I1, I2, I3, I5; I4 has 10,000 of 400,000
+      invoices_with_allocation: 5,
+    });
+  });
+
+  it('attributes invoices to the group that allocated most, a tie to the earliest first payment', () => {
+    // I1, I5, I3 bank; I4 intermediary; I2 is 100,000 retail (agent1, 12/01) vs 100,000 intermediary
+    // (momo, 13/01): the tie goes to retail_agent, whose first payment came first.
+    expect(k.headline.counts.invoices_by_group).toEqual({ bank: 3, intermediary: 1, retail_agent: 1, evn_counter: 0 });
+    expect(k.headline.counts.allocated_vnd_by_group).toEqual({ bank: 450_000, intermediary: 110_000, retail_agent: 100_000, evn_counter: 0 });
+    // bank: C1, C3; intermediary: C2, C4; retail: C2 (C2 counts under two groups).
+    expect(k.headline.counts.customers_by_group).toEqual({ bank: 2, intermediary: 2, retail_agent: 1, evn_counter: 0 });
+  });
+
+  it('takes cashless from the instrument, not the channel group', () => {
+    // Cashless: I1 100,000 + I5 50,000 + M1 100,000 + M2 10,000 = 260,000 (T2 is cash at a bank).
+    // Customers all cashless: C1 (transfers), C4 (M2 only; E1 is after the as-of date) = 2 of 4.
+    expect(k.headline.counts.cashless_allocated_vnd).toBe(260_000);
+    expect(k.headline.counts.customers_with_allocation).toBe(4);
+    expect(k.headline.counts.customers_all_cashless).toBe(2);
+  });
+
+  it('derives the ratios, rounded to 6 decimals', () => {
+    expect(k.headline.ratios).toEqual({
+      collection_rate_amount: 0.628571, // 660,000 / 1,050,000
+      collection_rate_count: 0.8, // 4 / 5
+      channel_share_invoices: { bank: 0.6, intermediary: 0.2, retail_agent: 0.2, evn_counter: 0 },
+      channel_share_amount: { bank: 0.681818, intermediary: 0.166667, retail_agent: 0.151515, evn_counter: 0 },
+      cashless_share_amount: 0.393939, // 260 / 660
+      cashless_share_customers: 0.5,
+    });
+  });
+
+  it('cuts off at the end of the local as-of day', async () => {
+    // M2 (10,000 to I4) was paid at 23:59:59 local on 28/02: counted as of 28/02, not as of 27/02.
+    const earlier = await computeKpis(db, '2026-01', '2026-02-27');
+    expect(earlier.headline.counts.allocated_vnd).toBe(650_000);
+    expect(earlier.headline.counts.customers_with_allocation).toBe(3);
+  });
+});
+
+describe('comparisons and breakdowns', () => {
+  it('compares with the previous period at its own default as-of date', () => {
+    // 2025-12: H1 100,000 paid in full by vcb transfer on 2026-01-05.
+    expect(k.previous?.as_of).toBe('2026-01-31');
+    expect(k.previous?.counts).toMatchObject({ invoices: 1, invoiced_vnd: 100_000, allocated_vnd: 100_000, invoices_settled: 1 });
+    expect(k.cashless_trend.map((t) => [t.period, t.cashless_share_amount])).toEqual([
+      ['2025-12', 1],
+      ['2026-01', 0.393939],
+    ]);
+  });
+
+  it('breaks collection down by power corporation and unit', () => {
+    expect(k.by_pc.map((a) => [a.pc, a.invoiced_vnd, a.allocated_vnd, a.collection_rate_amount, a.collection_rate_count])).toEqual([
+      ['EVNHANOI', 350_000, 350_000, 1, 1], // I1, I2, I5
+      ['EVNHCMC', 300_000, 300_000, 1, 1], // I3
+      ['EVNNPC', 400_000, 10_000, 0.025, 0], // I4
+    ]);
+    expect(k.by_unit.map((a) => a.unit)).toEqual(['PD0100', 'PE0100', 'PA0300']);
+  });
+
+  it('scores partners on the payments of the as-of month and on their files', () => {
+    const vcb = k.partner_scorecard.find((p) => p.partner_id === 'vcb')!;
+    // February payments: T2 300,000 (T+1) and T3 55,000 (T+3, a duplicate payment → unmatched).
+    expect(vcb).toMatchObject({ payments: 2, amount_vnd: 355_000, lag_median_days: 1, lag_p95_days: 3, unmatched: 1, unmatched_rate: 0.5 });
+    // Files: 10 records read, 1 rejected, 1 duplicate (the skipped duplicate file adds none).
+    expect(vcb).toMatchObject({ files: 2, records_read: 10, reject_rate: 0.1, duplicate_rate: 0.1 });
+    const momo = k.partner_scorecard.find((p) => p.partner_id === 'momo')!;
+    expect(momo).toMatchObject({ payments: 1, amount_vnd: 10_000 }); // M2 only; A2 is March local time
+  });
+
+  it('ages the exception queue from the paid date to the as-of date', () => {
+    expect(k.exceptions.by_reason_age).toEqual([
+      { reason: 'duplicate_payment', age_bucket: '8-30', exceptions: 1, amount_vnd: 55_000 }, // 20/02 → 28/02
+      { reason: 'unknown_customer', age_bucket: '>90', exceptions: 1, amount_vnd: 70_000 }, // 01/10/2025
+    ]);
+  });
+
+  it('reports data quality from the partner files only', () => {
+    expect(k.data_quality).toMatchObject({
+      files: 5,
+      files_loaded: 3,
+      files_quarantined: 1,
+      files_skipped_duplicate: 1,
+      records_rejected: 1,
+      control_mismatches: 1, // momo: 6 stated, 5 read
+      rejects_by_reason: [{ reason: 'bad_amount', records: 1 }],
+    });
+  });
+
+  it('is the same document when computed twice', async () => {
+    expect(JSON.stringify(await computeKpis(db, '2026-01', '2026-02-28'))).toBe(JSON.stringify(k));
+  });
+});
+
+describe('checkPeriod', () => {
+  it.each([
+    ['2026-13', undefined, '--period "2026-13": expected YYYY-MM, e.g. 2026-01'],
+    ['2026-01', '2026-02-30', '--as-of "2026-02-30": expected a calendar date YYYY-MM-DD, e.g. 2026-02-28'],
+    ['2026-01', '2025-12-31', '--as-of 2025-12-31 is before period 2026-01 begins; expected 2026-01-01 or later'],
+  ] satisfies Array<[string, string | undefined, string]>)('rejects %s as of %s', (period, asOf, message) => {
+    expect(() => checkPeriod(period, asOf)).toThrow(message);
+  });
+
+  it('defaults the as-of date to the last day of the next month', () => {
+    expect(checkPeriod('2025-12')).toEqual({ period: '2025-12', asOf: '2026-01-31' });
+  });
+});
