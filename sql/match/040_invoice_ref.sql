@@ -1,0 +1,39 @@
+-- Rule 3, resolving the reference: payments.invoice_ref holds the billing id (invoice_no) or an
+-- e-invoice series + number. The id is tried first. Series + number is unique only within a power
+-- corporation: a single candidate is taken; several are narrowed to the payer's corporation (from
+-- the claimed customer code); still several → ambiguous, and the payment goes to the code rules.
+
+CREATE OR REPLACE TEMP TABLE m_ref_in AS
+SELECT p.payment_id, norm_ref(p.invoice_ref) AS ref_norm, ref_einvoice_key(p.invoice_ref) AS ref_key,
+       pc_of(c.claimed_code) AS payer_pc
+FROM payments p
+JOIN m_code c USING (payment_id)
+WHERE p.kind = 'payment' AND nullif(trim(p.invoice_ref), '') IS NOT NULL;
+
+CREATE OR REPLACE TEMP TABLE m_ref AS
+WITH by_id AS (
+  SELECT r.payment_id, i.invoice_no, i.customer_code
+  FROM m_ref_in r JOIN invoices i ON upper(i.invoice_no) = r.ref_norm
+), by_key AS (
+  SELECT r.payment_id, i.invoice_no, i.customer_code, pc_of(i.customer_code) = r.payer_pc AS same_pc
+  FROM m_ref_in r
+  JOIN invoices i ON einvoice_key(i.series, i.number) = r.ref_key
+  WHERE r.ref_key IS NOT NULL AND r.payment_id NOT IN (SELECT payment_id FROM by_id)
+), key_pick AS (
+  SELECT payment_id,
+         CASE WHEN count(*) = 1 THEN any_value(invoice_no)
+              WHEN count(*) FILTER (WHERE same_pc) = 1 THEN any_value(invoice_no) FILTER (WHERE same_pc) END AS invoice_no,
+         CASE WHEN count(*) = 1 THEN any_value(customer_code)
+              WHEN count(*) FILTER (WHERE same_pc) = 1 THEN any_value(customer_code) FILTER (WHERE same_pc) END AS customer_code
+  FROM by_key GROUP BY payment_id
+)
+SELECT r.payment_id,
+       CASE WHEN b.payment_id IS NOT NULL THEN 'invoice_no'
+            WHEN k.invoice_no IS NOT NULL THEN 'series_number'
+            WHEN k.payment_id IS NOT NULL THEN 'ambiguous'
+            ELSE 'not_found' END AS ref_status,
+       coalesce(b.invoice_no, k.invoice_no) AS invoice_no,
+       coalesce(b.customer_code, k.customer_code) AS customer_code
+FROM m_ref_in r
+LEFT JOIN by_id b USING (payment_id)
+LEFT JOIN key_pick k USING (payment_id);

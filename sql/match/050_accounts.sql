@@ -1,0 +1,77 @@
+-- Routing, and the order of turns. Every payment record gets one route:
+--   adjustment    a reversal or refund record (rule 1 handled it);
+--   void          reversed, or refunded in full (rule 1);
+--   unmatched     an auditor decided it must not be matched (rule 2);
+--   allocate      it competes for the open invoices of one customer, its account: the owner of the
+--                 invoice a decision names (rule 2), else of the invoice its reference names (rule 3,
+--                 the reference wins over a disagreeing code), else its known customer code (4–8);
+--   unidentified  none of these: rules 9 and 11 decide its exception.
+-- Within an account, payments take turns by paid time, then partner id, then transaction id, so the
+-- earlier payment takes a residual whichever rule found it. payment_id never breaks a tie: it
+-- depends on the order in which files were loaded.
+
+DELETE FROM payment_match;
+
+INSERT INTO payment_match
+WITH base AS (
+  SELECT p.payment_id, p.partner_id, p.txn_ref, p.kind, p.paid_at, p.amount_vnd,
+         coalesce(v.refunded_vnd, 0) AS refunded_vnd,
+         CASE WHEN v.reversed THEN 'reversed' WHEN v.refunded_vnd >= p.amount_vnd THEN 'refunded' END AS void_reason,
+         adj.original_id,
+         d.decision_id, d.action AS decision_action, d.invoice_no AS decision_invoice_no,
+         d.invoice_customer_code AS decision_customer_code,
+         c.claimed_code, c.code_source, coalesce(c.code_known, false) AS code_known, c.qr_status,
+         r.ref_status, r.invoice_no AS ref_invoice_no, r.customer_code AS ref_customer_code
+  FROM payments p
+  LEFT JOIN m_void v USING (payment_id)
+  LEFT JOIN m_adjust adj ON adj.adjust_id = p.payment_id
+  LEFT JOIN m_code c USING (payment_id)
+  LEFT JOIN m_ref r USING (payment_id)
+  LEFT JOIN m_decision d ON d.partner_id = p.partner_id AND d.txn_ref = p.txn_ref AND p.kind = 'payment'
+), routed AS (
+  SELECT *,
+         CASE WHEN kind <> 'payment' THEN 'adjustment'
+              WHEN void_reason IS NOT NULL THEN 'void'
+              WHEN decision_action = 'unmatch' THEN 'unmatched'
+              WHEN decision_customer_code IS NOT NULL OR ref_customer_code IS NOT NULL OR code_known THEN 'allocate'
+              ELSE 'unidentified' END AS route
+  FROM base
+), targeted AS (
+  SELECT *,
+         CASE WHEN route = 'allocate' THEN coalesce(decision_customer_code, ref_customer_code, claimed_code) END AS account,
+         CASE WHEN route <> 'allocate' THEN NULL
+              WHEN decision_customer_code IS NOT NULL THEN decision_invoice_no ELSE ref_invoice_no END AS target_invoice_no,
+         CASE WHEN route <> 'allocate' THEN NULL
+              WHEN decision_customer_code IS NOT NULL THEN 'decision'
+              WHEN ref_customer_code IS NOT NULL THEN 'invoice_ref' END AS target_rule
+  FROM routed
+)
+SELECT payment_id, partner_id, txn_ref, kind, paid_at, amount_vnd, refunded_vnd,
+       CASE WHEN route IN ('adjustment', 'void') THEN 0 ELSE amount_vnd - refunded_vnd END AS effective_vnd,
+       route, void_reason, original_id, decision_id, decision_action, decision_invoice_no,
+       claimed_code, code_source, code_known, qr_status, ref_status, ref_invoice_no, ref_customer_code,
+       account, target_invoice_no, target_rule,
+       -- How sure a targeted allocation is: a decision is certain; a reference by id nearly so; by
+       -- series + number a little less; a reference that disagrees with a known code, less again.
+       CASE target_rule
+         WHEN 'decision' THEN 1.0
+         WHEN 'invoice_ref' THEN
+           CASE WHEN ref_status = 'invoice_no' THEN 1.0 ELSE 0.99 END
+           * CASE WHEN code_known AND claimed_code <> ref_customer_code THEN 0.9 ELSE 1.0 END
+       END AS target_confidence,
+       -- How surely the customer was identified, for the customer-code rules 4–7.
+       CASE WHEN coalesce(decision_customer_code, ref_customer_code) IS NOT NULL THEN 0.95
+            WHEN code_source = 'field' THEN 1.0
+            WHEN code_source = 'vietqr' THEN 0.98
+            WHEN code_source = 'memo' THEN 0.95 END AS code_factor,
+       CASE WHEN route = 'allocate'
+            THEN row_number() OVER (PARTITION BY account ORDER BY paid_at, partner_id, txn_ref) END AS seq
+FROM targeted;
+
+-- Accounts with several payments need further turns; everything else is settled in turn 1.
+CREATE OR REPLACE TEMP TABLE m_turns AS
+SELECT account, max(seq) AS turns FROM payment_match WHERE route = 'allocate' GROUP BY account HAVING max(seq) > 1;
+
+INSERT INTO exceptions (payment_id, reason, amount_vnd, decision_id, detail)
+SELECT payment_id, 'auditor_unmatched', effective_vnd, decision_id, 'an auditor decided this payment must not be matched'
+FROM payment_match WHERE route = 'unmatched';

@@ -1,0 +1,13 @@
+-- Rule 11: what is left unidentified becomes unknown_customer, saying what was read and not found.
+
+INSERT INTO exceptions (payment_id, reason, amount_vnd, detail)
+SELECT p.payment_id, 'unknown_customer', p.effective_vnd,
+       CASE WHEN p.claimed_code IS NOT NULL THEN 'customer code ' || p.claimed_code || ' (from the ' || p.code_source || ') does not exist'
+            WHEN p.qr_status = 'crc_failed' THEN 'the memo is a VietQR payload whose CRC does not validate'
+            ELSE 'no customer code in the code field, memo or VietQR payload' END
+       || CASE p.ref_status WHEN 'not_found' THEN '; invoice reference not found'
+                            WHEN 'ambiguous' THEN '; invoice reference matches invoices of several power corporations'
+                            ELSE '' END
+FROM payment_match p
+WHERE p.route = 'unidentified'
+  AND p.payment_id NOT IN (SELECT payment_id FROM m_typo_match);

@@ -1,0 +1,51 @@
+// The rule cascade: runs the files of sql/match/ in order inside the caller's transaction. A file
+// named *_turn.sql runs once per turn (the n-th payment of every account), so that the earlier
+// payment takes a residual whichever rule found it, while each turn stays one set-based pass.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database } from '../db/database.ts';
+import { SQL_DIR } from '../db/database.ts';
+
+export interface CascadeEffects {
+  /** Called after each file (and each turn) with what ran and how long it took. */
+  onStep?: (step: string, ms: number) => void;
+}
+
+function ruleFiles(): string[] {
+  return readdirSync(join(SQL_DIR, 'match'))
+    .filter((f) => /^\d{3}_.+\.sql$/.test(f))
+    .sort();
+}
+
+/** Recomputes allocations, exceptions and payment_match from what is loaded. Returns the number of turns. */
+export async function runCascade(db: Database, effects: CascadeEffects = {}): Promise<number> {
+  const timed = async (step: string, fn: () => Promise<void>) => {
+    const t0 = performance.now();
+    await fn();
+    effects.onStep?.(step, Math.round(performance.now() - t0));
+  };
+  await db.run('DELETE FROM allocations');
+  await db.run('DELETE FROM exceptions');
+  let turns = 0;
+  for (const file of ruleFiles()) {
+    if (file.endsWith('_turn.sql')) {
+      const row = await db.one<{ turns: number | null }>(`SELECT max(seq) AS turns FROM payment_match`);
+      turns = row?.turns ?? 0;
+      for (let turn = 1; turn <= turns; turn++) {
+        await db.run('CREATE OR REPLACE TEMP TABLE m_ctx AS SELECT $1::INTEGER AS turn', [turn]);
+        await timed(`${file}#${turn}`, () => db.runFile(`match/${file}`));
+      }
+    } else {
+      await timed(file, () => db.runFile(`match/${file}`));
+    }
+  }
+  return turns;
+}
+
+/** Frees the session's working tables once the transaction is over. */
+export async function dropWorkTables(db: Database): Promise<void> {
+  const rows = await db.all<{ table_name: string }>(
+    `SELECT table_name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, 'm_')`,
+  );
+  for (const { table_name } of rows) await db.run(`DROP TABLE IF EXISTS temp.main."${table_name}"`);
+}

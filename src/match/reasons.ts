@@ -1,0 +1,18 @@
+// The closed list of exception reasons. sql/tests/exception_reason_unknown.sql holds the same list
+// (a test keeps the two equal); README "match" documents each.
+
+export const EXCEPTION_REASONS = {
+  orphan_reversal: 'a reversal or refund names a payment that is not loaded',
+  overpayment_credit: 'the payment exceeds what the customer owes (or the invoice it names); the rest is customer credit',
+  suggested_match: 'the customer code does not exist, but a real code one typo away owes exactly this amount; not applied',
+  duplicate_payment: 'the invoice was already settled by an earlier payment and the customer owes nothing else; refund due',
+  unknown_customer: 'no existing customer code or invoice reference could be read from the payment',
+  no_open_invoice: 'the customer exists but has no open invoice, and the payment matches no settled one',
+  auditor_unmatched: 'an auditor decided the payment must not be matched',
+} as const;
+
+export type ExceptionReason = keyof typeof EXCEPTION_REASONS;
+
+export function isExceptionReason(v: string): v is ExceptionReason {
+  return Object.hasOwn(EXCEPTION_REASONS, v);
+}

@@ -1,0 +1,117 @@
+// Builds tiny worlds for the matching tests: customers, invoices and payments inserted directly
+// with bound parameters, then runMatch, then the outcome keyed by partner + transaction id.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Database } from '../../src/db/database.ts';
+import { runMatch, type MatchSummary } from '../../src/match/index.ts';
+import { Run } from '../../src/runs/ledger.ts';
+
+export interface InvoiceSpec {
+  no: string;
+  customer: string;
+  amount: number;
+  period?: string;
+  issued_on?: string;
+  series?: string;
+  number?: string;
+}
+
+export interface PaymentSpec {
+  txn: string;
+  amount: number;
+  partner?: string;
+  at?: string; // ISO local time, default 2026-02-10T10:00:00
+  kind?: 'payment' | 'reversal' | 'refund';
+  code?: string | null;
+  ref?: string | null;
+  memo?: string | null;
+  reverses?: string | null;
+}
+
+export interface World {
+  customers?: string[];
+  invoices?: InvoiceSpec[];
+  payments?: PaymentSpec[];
+}
+
+const OUT = mkdtempSync(join(tmpdir(), 'recon-match-'));
+
+export async function openDb(): Promise<Database> {
+  return Database.open({ path: ':memory:', threads: 2 });
+}
+
+export async function load(db: Database, world: World): Promise<void> {
+  for (const code of world.customers ?? []) {
+    await db.run(`INSERT INTO customers (customer_code, pc, unit, segment, file_id) VALUES ($1, $2, $3, 'residential', 1)`, [
+      code,
+      'EVN',
+      code.slice(0, 6),
+    ]);
+  }
+  for (const i of world.invoices ?? []) {
+    await db.run(
+      `INSERT INTO invoices (invoice_no, customer_code, period, series, number, issued_on, due_on, amount_vnd, file_id)
+       VALUES ($1, $2, $3, $4, $5, $6::DATE, $6::DATE + 15, $7, 2)`,
+      [i.no, i.customer, i.period ?? '2026-01', i.series ?? '1K26TAA', i.number ?? null, i.issued_on ?? '2026-01-20', BigInt(i.amount)],
+    );
+  }
+  for (const [n, p] of (world.payments ?? []).entries()) {
+    await db.run(
+      `INSERT INTO payments (payment_id, file_id, line_no, partner_id, txn_ref, kind, paid_at, customer_code, invoice_ref,
+                             memo, amount_vnd, reverses_txn_ref, instrument)
+       VALUES (nextval('payment_ids'), 3, $1, $2, $3, $4, CAST($5 AS TIMESTAMP) AT TIME ZONE 'Asia/Ho_Chi_Minh', $6, $7, $8, $9, $10, 'transfer')`,
+      [
+        n + 2,
+        p.partner ?? 'VCB',
+        p.txn,
+        p.kind ?? 'payment',
+        p.at ?? '2026-02-10T10:00:00',
+        p.code === undefined ? null : p.code,
+        p.ref ?? null,
+        p.memo ?? null,
+        BigInt(p.amount),
+        p.reverses ?? null,
+      ],
+    );
+  }
+}
+
+export async function match(db: Database, asOf = '2026-02-28'): Promise<MatchSummary> {
+  const run = await Run.start(db, 'match', {}, OUT);
+  return runMatch(db, run, { asOf });
+}
+
+export interface AllocationRow {
+  txn: string;
+  invoice: string;
+  amount: number;
+  rule: string;
+  confidence: number;
+}
+
+export async function allocations(db: Database): Promise<AllocationRow[]> {
+  const rows = await db.all<{ txn: string; invoice: string; amount: bigint; rule: string; confidence: number }>(
+    `SELECT p.partner_id || ':' || p.txn_ref AS txn, a.invoice_no AS invoice, a.amount_vnd AS amount, a.rule, a.confidence
+       FROM allocations a JOIN payments p USING (payment_id)
+      ORDER BY txn, invoice`,
+  );
+  return rows.map((r) => ({ ...r, amount: Number(r.amount) }));
+}
+
+export interface ExceptionRow {
+  txn: string;
+  reason: string;
+  amount: number;
+  suggested: string | null;
+  status: string;
+}
+
+export async function exceptions(db: Database): Promise<ExceptionRow[]> {
+  const rows = await db.all<{ txn: string; reason: string; amount: bigint; suggested: string | null; status: string }>(
+    `SELECT p.partner_id || ':' || p.txn_ref AS txn, e.reason, e.amount_vnd AS amount, e.suggested_invoice_no AS suggested, e.status
+       FROM exceptions e JOIN payments p USING (payment_id)
+      ORDER BY txn, reason`,
+  );
+  return rows.map((r) => ({ ...r, amount: Number(r.amount) }));
+}
