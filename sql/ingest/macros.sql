@@ -1,0 +1,32 @@
+-- Parsing helpers for the typing passes. Formats come from session variables set per file
+-- (src/ingest/mapping.ts); nothing here is partner-specific.
+
+-- Signed whole đồng from a regexp_extract struct (sign, int, frac) of the profile's amount
+-- pattern; NULL when the text did not match or has a non-zero fraction (VND has no minor unit).
+CREATE OR REPLACE TEMP MACRO ingest_amount_value(s) AS
+  CASE WHEN s.int = '' OR regexp_matches(s.frac, '[1-9]') THEN NULL
+       ELSE try_cast(replace(s.int, getvariable('ingest_amount_grouping'), '') AS BIGINT)
+            * CASE WHEN s.sign = '-' THEN -1 ELSE 1 END END;
+
+-- An instant from text in a local time zone (or ISO 8601 with its own offset); NULL when the
+-- text does not have exactly the format's shape or is not a real date (31/02/2026).
+CREATE OR REPLACE TEMP MACRO ingest_instant(txt, fmt, re, iso, tz) AS
+  CASE WHEN txt IS NULL OR NOT regexp_full_match(txt, re) THEN NULL
+       WHEN iso AND regexp_matches(txt, '[0-9]:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$') THEN try_cast(txt AS TIMESTAMPTZ)
+       WHEN iso THEN timezone(tz, try_cast(txt AS TIMESTAMP))
+       ELSE timezone(tz, try_strptime(txt, fmt)) END;
+
+-- One sentence naming file, line, field, the value seen and what was expected.
+CREATE OR REPLACE TEMP MACRO ingest_message(line_no, field_label, problem, value, expected) AS
+  getvariable('ingest_file') || ', line ' || line_no || ', field ' || field_label || ': ' || problem
+  || CASE WHEN value IS NULL THEN '' ELSE ': got ' || to_json(CASE WHEN length(value) > 80 THEN left(value, 80) || '… (' || length(value) || ' chars)' ELSE value END) END
+  || ', expected ' || expected;
+
+-- Power corporation of a customer code, from its first two letters (DOMAIN.md, "Identifiers").
+CREATE OR REPLACE TEMP MACRO ingest_pc_of(code) AS
+  CASE left(code, 2)
+    WHEN 'PD' THEN 'EVNHANOI' WHEN 'PE' THEN 'EVNHCMC'
+    WHEN 'PA' THEN 'EVNNPC' WHEN 'PH' THEN 'EVNNPC' WHEN 'PM' THEN 'EVNNPC' WHEN 'PN' THEN 'EVNNPC'
+    WHEN 'PB' THEN 'EVNSPC' WHEN 'PK' THEN 'EVNSPC'
+    WHEN 'PC' THEN 'EVNCPC' WHEN 'PP' THEN 'EVNCPC' WHEN 'PQ' THEN 'EVNCPC'
+  END;

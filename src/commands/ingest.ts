@@ -1,0 +1,26 @@
+// `recon ingest [--partner ID] FILE|DIR...`: load partner settlement files through their profiles.
+import type { Command } from 'commander';
+import { ingestFiles, loadProfiles } from '../ingest/index.ts';
+import { printResult, textTable, withDbOptions, withRun, type GlobalOptions } from './context.ts';
+
+export function register(program: Command): void {
+  withDbOptions(program.command('ingest'))
+    .description('load partner settlement files (files or folders, recursive) through their partner profiles, one transaction per file')
+    .argument('<paths...>', 'files or folders to ingest')
+    .option('--partner <id>', 'use only this partner profile')
+    .option('--profiles <dir>', 'folder of partner profiles', 'pipelines/partners')
+    .action(async (paths: string[], opts: GlobalOptions & { partner?: string; profiles: string }) => {
+      const profiles = loadProfiles(opts.profiles);
+      const summary = await withRun(opts, 'ingest', { paths, partner: opts.partner ?? null }, (db, run) =>
+        run.stage('ingest', () => ingestFiles(db, run, paths, { profiles, ...(opts.partner ? { partner: opts.partner } : {}) })),
+      );
+      printResult(opts.json, summary, () =>
+        [
+          textTable(summary.files.map((f) => ({ file_id: f.file_id, partner: f.partner_id, status: f.status, read: f.records_read, loaded: f.records_loaded, rejected: f.records_rejected, duplicate: f.records_duplicate, path: f.path }))),
+          '',
+          ...summary.files.filter((f) => f.status !== 'loaded').map((f) => `${f.status}: ${f.message}`),
+          `records read ${summary.records_read} = loaded ${summary.records_loaded} + rejected ${summary.records_rejected} + duplicate ${summary.records_duplicate} (quarantined files load nothing)`,
+        ].join('\n'),
+      );
+    });
+}

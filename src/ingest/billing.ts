@@ -1,0 +1,117 @@
+// The billing export (customers.csv, invoices-YYYY-MM.csv) through the same machinery as partner
+// files: UTF-8 decoding, the record splitter with line numbers, DuckDB's pinned CSV reader, SQL
+// validation into rejects. Customers are upserted; invoices are replaced by period.
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Database } from '../db/database.ts';
+import { UsageError } from '../errors.ts';
+import { fingerprint, type Run } from '../runs/ledger.ts';
+import { decodeFile } from './decode.ts';
+import { FileError } from './file-error.ts';
+import { earlierReceipt, ensureMacros, recordFailure, stagingDir, type FileOutcome } from './load.ts';
+import { columnResolver, setVariables, stagedColumns } from './mapping.ts';
+import { splitRecords, type RecordLayout } from './records.ts';
+import { runIngestSql } from './sql.ts';
+import { readStage } from './stage.ts';
+
+const LAYOUT: RecordLayout = { format: { type: 'delimited', delimiter: ',', quote: '"' }, header: { type: 'names' }, skip: [] };
+const CUSTOMER_COLUMNS = ['customer_code', 'name', 'pc', 'unit', 'segment'];
+const INVOICE_COLUMNS = ['invoice_no', 'customer_code', 'period', 'series', 'number', 'issued_on', 'due_on', 'amount_vnd'];
+const INVOICE_FILE = /^invoices-(\d{4}-(?:0[1-9]|1[0-2]))\.csv$/i;
+
+export interface BillingSummary {
+  files: FileOutcome[];
+  customers: number;
+  invoices: number;
+}
+
+/**
+ * Imports `billingDir/customers.csv` (upsert by customer code) and every
+ * `billingDir/invoices-YYYY-MM.csv` (replacing that period's invoices), one transaction per file.
+ * A file whose bytes were already imported (and not since replaced) is a no-op.
+ */
+export async function importBilling(db: Database, run: Run, billingDir: string): Promise<BillingSummary> {
+  if (!existsSync(billingDir)) throw new UsageError(`billing folder ${billingDir} does not exist; expected customers.csv and invoices-YYYY-MM.csv there`);
+  const names = readdirSync(billingDir).sort();
+  const files: FileOutcome[] = [];
+  if (names.includes('customers.csv')) files.push(await importBillingFile(db, run, join(billingDir, 'customers.csv'), 'customers', null));
+  for (const n of names) {
+    const m = INVOICE_FILE.exec(n);
+    if (m) files.push(await importBillingFile(db, run, join(billingDir, n), 'invoices', m[1]!));
+  }
+  if (files.length === 0) throw new UsageError(`billing folder ${billingDir} holds neither customers.csv nor invoices-YYYY-MM.csv`);
+  const count = async (t: string) => Number((await db.one<{ n: bigint }>(`SELECT count(*) AS n FROM ${t}`))!.n);
+  const summary = { files, customers: await count('customers'), invoices: await count('invoices') };
+  run.count('billing.files', files.length);
+  return summary;
+}
+
+async function importBillingFile(db: Database, run: Run, path: string, kind: 'customers' | 'invoices', period: string | null): Promise<FileOutcome> {
+  const fp = await fingerprint(path);
+  run.addInput(fp);
+  const outcome: FileOutcome = { path, partner_id: null, file_id: null, status: 'loaded', message: '', records_read: 0, records_loaded: 0, records_rejected: 0, records_duplicate: 0 };
+  const earlier = await earlierReceipt(db, fp.sha256, ['loaded']);
+  if (earlier) {
+    Object.assign(outcome, { status: 'skipped', file_id: Number(earlier.file_id), message: `${path}: skipped, identical (sha256) to file ${earlier.file_id} ${earlier.path} imported ${earlier.loaded}` });
+    return outcome;
+  }
+  await ensureMacros(db);
+  const stagePath = join(stagingDir(), `billing-${fp.sha256.slice(0, 16)}.txt`);
+  try {
+    return await db.transaction(async () => {
+      const split = await splitRecords(decodeFile(path, 'utf-8', path), LAYOUT, path, stagePath);
+      if (!split.header) throw new FileError(`${path}: the file is empty, expected the header ${(kind === 'customers' ? CUSTOMER_COLUMNS : INVOICE_COLUMNS).join(',')}`);
+      await readStage(db, stagePath, { delimiter: ',', quote: '"', escape: '"', columns: split.header.length, maxRecordBytes: split.maxRecordBytes });
+      const col = columnResolver(stagedColumns(split.header), path);
+      const wanted = kind === 'customers' ? CUSTOMER_COLUMNS : INVOICE_COLUMNS;
+      const all = split.header.map((_, i) => `nullif(trim(c${i + 1}), '')`);
+      await db.run(
+        `CREATE OR REPLACE TEMP VIEW billing_raw AS SELECT line_no, ${wanted.map((w) => `${col(w, `the ${kind} header`)} AS ${w}`).join(', ')},
+           coalesce(${all.join(', ')}) IS NULL AS blank FROM ingest_stage`,
+      );
+      await db.run(`CREATE OR REPLACE TEMP VIEW ingest_stage_text AS SELECT line_no, concat_ws(',', ${all.map((a) => `coalesce(${a}, '')`).join(', ')}) AS raw FROM ingest_stage`);
+      await setVariables(db, { ingest_file: path, ingest_period: period ?? '', ingest_stage_sep: ',', ingest_columns: split.header.join(', ') });
+      await runIngestSql(db, `ingest/type_${kind}.sql`);
+      const fileId = Number((await db.one<{ id: bigint }>('SELECT coalesce(max(file_id), 0) + 1 AS id FROM source_files'))!.id);
+      await runIngestSql(db, 'ingest/csv_rejects.sql', { file_id: fileId });
+      await runIngestSql(db, 'ingest/typed_rejects.sql', { file_id: fileId });
+      const c = (await db.one<{ typed: bigint; rejected: bigint; firsts: bigint; csv: bigint }>(
+        `SELECT count(*) AS typed, count(*) FILTER (WHERE reason IS NOT NULL) AS rejected,
+                count(DISTINCT CASE WHEN reason IS NULL THEN ${kind === 'customers' ? 'customer_code' : 'invoice_no'} END) AS firsts,
+                (SELECT count(DISTINCT line) FROM ingest_csv_errors) AS csv
+           FROM ingest_typed`,
+      ))!;
+      const rejected = Number(c.rejected) + Number(c.csv);
+      const read = Number(c.typed) + Number(c.csv);
+      const loaded = Number(c.firsts);
+      if (kind === 'invoices') {
+        await db.run(
+          `UPDATE source_files SET status = 'replaced', status_reason = $2 WHERE kind = 'invoices' AND period = $1 AND status = 'loaded'`,
+          [period, `replaced by file ${fileId} ${path}`],
+        );
+      }
+      await runIngestSql(db, `ingest/replace_${kind}.sql`, { file_id: fileId });
+      await db.run(
+        `INSERT INTO source_files (file_id, kind, partner_id, path, file_name, sha256, bytes, records_read, records_loaded,
+           records_rejected, records_duplicate, status, run_id, loaded_at, period)
+         VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, $8, $9, $10, 'loaded', $11, now(), $12)`,
+        [fileId, kind, path, basename(path), fp.sha256, fp.bytes, read, loaded, rejected, read - loaded - rejected, run.runId, period],
+      );
+      Object.assign(outcome, {
+        file_id: fileId, records_read: read, records_loaded: loaded, records_rejected: rejected, records_duplicate: read - loaded - rejected,
+        message: `${path}: ${read} records read, ${loaded} ${kind} loaded, ${rejected} rejected, ${read - loaded - rejected} duplicate`,
+      });
+      run.count(`billing.${kind}_loaded`, loaded);
+      run.count('billing.rejected', rejected);
+      return outcome;
+    });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const fileId = await recordFailure(db, run, fp, kind, null, message);
+    Object.assign(outcome, { file_id: fileId, status: 'failed', message: `${message}; nothing imported from this file` });
+    run.count('billing.failed', 1);
+    return outcome;
+  } finally {
+    rmSync(stagePath, { force: true });
+  }
+}

@@ -1,0 +1,175 @@
+// Decoding: turns a file in its declared encoding into a stream of UTF-8 chunks, refusing files
+// that are not in that encoding or are not text at all. UTF-8 passes through untouched (validated
+// in bulk); UTF-16 and Windows-1258 are transcoded by streaming and normalised to NFC, because
+// Windows-1258 writes Vietnamese tones as combining marks.
+import { isUtf8 } from 'node:buffer';
+import { createReadStream } from 'node:fs';
+import type { Encoding } from './profile.ts';
+import { FileError } from './file-error.ts';
+
+const CHUNK_BYTES = 4 * 1024 * 1024;
+const NL = 0x0a;
+
+/** C0/C1 control characters other than tab, CR, LF, and the replacement character: signs of binary data. */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]/;
+
+function lineAt(buf: Buffer, end: number, linesBefore: number): number {
+  let n = linesBefore + 1;
+  for (let i = buf.indexOf(NL); i >= 0 && i < end; i = buf.indexOf(NL, i + 1)) n++;
+  return n;
+}
+
+/** Byte offset of the first invalid UTF-8 sequence (slow path, only after a chunk failed validation). */
+function firstInvalidUtf8(buf: Buffer): number {
+  let i = 0;
+  while (i < buf.length) {
+    const b = buf[i]!;
+    const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (need < 0) return i;
+    if (need > 0) {
+      const tail = buf.subarray(i, i + need + 1);
+      if (tail.length < need + 1 || !isUtf8(tail)) return i;
+    }
+    i += need + 1;
+  }
+  return buf.length;
+}
+
+function describeBom(head: Buffer): string | undefined {
+  if (head[0] === 0xff && head[1] === 0xfe) return 'UTF-16LE';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'UTF-16BE';
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'UTF-8';
+  return undefined;
+}
+
+/**
+ * Streams `path` as UTF-8 chunks (no BOM). Throws FileError naming the file, line and what was
+ * expected when the bytes are not text in `encoding`.
+ */
+export async function* decodeFile(path: string, encoding: Encoding, shownName: string): AsyncGenerator<Buffer> {
+  if (encoding === 'utf-8' || encoding === 'utf-8-bom') yield* decodeUtf8(path, shownName);
+  else yield* decodeLegacy(path, encoding, shownName);
+}
+
+async function* decodeUtf8(path: string, shown: string): AsyncGenerator<Buffer> {
+  let first = true;
+  let carry: Buffer | undefined;
+  let lines = 0;
+  for await (const raw of createReadStream(path, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>) {
+    let chunk = raw;
+    if (first) {
+      first = false;
+      const bom = describeBom(chunk);
+      if (bom === 'UTF-8') chunk = chunk.subarray(3);
+      else if (bom) throw new FileError(`${shown}: starts with a ${bom} byte-order mark, but its profile says the encoding is UTF-8; fix "encoding" in the profile`);
+    }
+    const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
+    // Validate up to the last line break so a character split across chunks is not a false alarm.
+    const cut = buf.lastIndexOf(NL) + 1;
+    const whole = buf.subarray(0, cut);
+    checkUtf8(whole, shown, lines);
+    lines += countLines(whole);
+    carry = buf.subarray(cut);
+    if (cut > 0) yield whole;
+  }
+  if (carry && carry.length > 0) {
+    checkUtf8(carry, shown, lines);
+    yield carry;
+  }
+}
+
+function countLines(buf: Buffer): number {
+  let n = 0;
+  for (let i = buf.indexOf(NL); i >= 0; i = buf.indexOf(NL, i + 1)) n++;
+  return n;
+}
+
+function checkUtf8(buf: Buffer, shown: string, linesBefore: number): void {
+  const nul = buf.indexOf(0);
+  if (nul >= 0) {
+    throw new FileError(`${shown}, line ${lineAt(buf, nul, linesBefore)}: contains NUL bytes, so it is binary data or UTF-16, not the UTF-8 text its profile declares`);
+  }
+  if (!isUtf8(buf)) {
+    const at = firstInvalidUtf8(buf);
+    throw new FileError(
+      `${shown}, line ${lineAt(buf, at, linesBefore)}: byte 0x${buf[at]!.toString(16).padStart(2, '0')} is not valid UTF-8, expected UTF-8 text as the profile declares (is the file Windows-1258, UTF-16 or binary?)`,
+    );
+  }
+}
+
+async function* decodeLegacy(path: string, encoding: Exclude<Encoding, 'utf-8' | 'utf-8-bom'>, shown: string): AsyncGenerator<Buffer> {
+  const decoder = new TextDecoder(encoding, { fatal: encoding !== 'windows-1258' });
+  let first = true;
+  let pending = '';
+  let lines = 0;
+  let allUtf8 = true;
+  let nonAscii = false;
+  const flush = function* (text: string): Generator<Buffer> {
+    const bad = CONTROL.exec(text);
+    if (bad) {
+      const line = lines + 1 + (text.slice(0, bad.index).match(/\n/g)?.length ?? 0);
+      throw new FileError(
+        `${shown}, line ${line}: control character U+${bad[0].codePointAt(0)!.toString(16).padStart(4, '0').toUpperCase()} after decoding as ${encoding}: the file is binary or not in the encoding its profile declares`,
+      );
+    }
+    lines += text.match(/\n/g)?.length ?? 0;
+    yield Buffer.from(text.normalize('NFC'), 'utf8');
+  };
+  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>) {
+    let bytes = chunk;
+    if (first) {
+      first = false;
+      bytes = checkLegacyStart(bytes, encoding, shown);
+    }
+    if (encoding === 'windows-1258') {
+      // Vietnamese in Windows-1258 is almost never valid UTF-8; a file that is UTF-8 with accents is mislabelled.
+      allUtf8 &&= isUtf8(bytes);
+      nonAscii ||= bytes.some((b) => b >= 0x80);
+    }
+    let text: string;
+    try {
+      text = decoder.decode(bytes, { stream: true });
+    } catch {
+      throw new FileError(`${shown}: not valid ${encoding.toUpperCase()} text (unpaired surrogate or odd byte count), expected ${encoding} as the profile declares`);
+    }
+    text = pending + text;
+    // Normalise only whole lines: a combining mark may start the next chunk.
+    const cut = text.lastIndexOf('\n') + 1;
+    pending = text.slice(cut);
+    if (cut > 0) yield* flush(text.slice(0, cut));
+  }
+  let tail: string;
+  try {
+    tail = pending + decoder.decode();
+  } catch {
+    throw new FileError(`${shown}: ends in the middle of a ${encoding.toUpperCase()} character; the file is truncated or not ${encoding}`);
+  }
+  if (encoding === 'windows-1258' && allUtf8 && nonAscii) {
+    throw new FileError(`${shown}: is UTF-8 text, but its profile says windows-1258; fix "encoding" in the profile`);
+  }
+  if (tail) yield* flush(tail);
+}
+
+/** Checks the byte-order mark / byte pattern of a UTF-16 or Windows-1258 file; returns the bytes to decode. */
+function checkLegacyStart(head: Buffer, encoding: Exclude<Encoding, 'utf-8' | 'utf-8-bom'>, shown: string): Buffer {
+  const bom = describeBom(head);
+  if (encoding === 'windows-1258') {
+    if (bom) throw new FileError(`${shown}: starts with a ${bom} byte-order mark, but its profile says windows-1258; fix "encoding" in the profile`);
+    return head;
+  }
+  const want = encoding === 'utf-16le' ? 'UTF-16LE' : 'UTF-16BE';
+  if (bom === want) return head; // TextDecoder drops the BOM itself
+  if (bom) throw new FileError(`${shown}: starts with a ${bom} byte-order mark, but its profile says ${encoding}; fix "encoding" in the profile`);
+  // Without a BOM, ASCII-heavy UTF-16 text has a zero byte in every other position.
+  const sample = head.subarray(0, Math.min(head.length, 4096) & ~1);
+  let zerosLow = 0;
+  let zerosHigh = 0;
+  for (let i = 0; i < sample.length; i += 2) {
+    if (sample[i] === 0) zerosLow++;
+    if (sample[i + 1] === 0) zerosHigh++;
+  }
+  const pairs = sample.length / 2;
+  const ok = encoding === 'utf-16le' ? zerosHigh > pairs / 4 && zerosLow < zerosHigh : zerosLow > pairs / 4 && zerosHigh < zerosLow;
+  if (!ok) throw new FileError(`${shown}: does not look like ${encoding.toUpperCase()} text (no byte-order mark, no zero bytes where ${want} puts them), expected ${encoding} as the profile declares`);
+  return head;
+}

@@ -1,0 +1,139 @@
+// From a profile and a file's columns to SQL: the projection that names the canonical raw fields
+// of each staged record, and the session variables the typing pass (sql/ingest/type_payments.sql)
+// reads. Only generated identifiers (c1, c2, …) and validated integers are spliced into SQL;
+// every value from a profile or a file reaches DuckDB through SET VARIABLE / bound parameters.
+import type { DuckDBValue } from '@duckdb/node-api';
+import type { Database } from '../db/database.ts';
+import { FileError } from './file-error.ts';
+import { amountPattern, datePattern, describeAmountFormat } from './formats.ts';
+import type { PartnerProfile } from './profile.ts';
+
+/** The file's columns: names in order (from the header line or the profile). */
+export interface ColumnSet {
+  names: string[];
+  /** SQL expression giving a column's trimmed text or NULL, by 0-based position. */
+  expr: (index: number) => string;
+}
+
+/** Columns of a delimited/xlsx staging table (line_no, c1 … cN). */
+export function stagedColumns(names: string[]): ColumnSet {
+  return { names, expr: (i) => `nullif(trim(c${i + 1}), '')` };
+}
+
+/** Columns of a fixed-width staging table (line_no, raw), cut by position. */
+export function fixedColumns(profile: PartnerProfile): ColumnSet {
+  if (profile.format.type !== 'fixed_width') throw new Error('fixedColumns needs a fixed_width profile');
+  const cols = profile.format.columns;
+  return {
+    names: cols.map((c) => c.name),
+    expr: (i) => `nullif(trim(substring(raw, ${Math.trunc(cols[i]!.start)}, ${Math.trunc(cols[i]!.width)})), '')`,
+  };
+}
+
+function normaliseName(s: string): string {
+  return s.normalize('NFC').trim().toLowerCase();
+}
+
+/** Resolves profile column names to SQL expressions; a name missing from the file is a FileError. */
+export function columnResolver(cols: ColumnSet, shown: string) {
+  const index = new Map<string, number>();
+  cols.names.forEach((n, i) => {
+    const k = normaliseName(n);
+    if (!index.has(k)) index.set(k, i);
+  });
+  return (name: string, key: string): string => {
+    const i = index.get(normaliseName(name));
+    if (i === undefined) {
+      throw new FileError(`${shown}: column ${JSON.stringify(name)} named by ${key} is not in the file; its columns are ${cols.names.map((n) => JSON.stringify(n)).join(', ')}`);
+    }
+    return cols.expr(i);
+  };
+}
+
+/**
+ * The SELECT list turning staged columns into the canonical raw fields that
+ * sql/ingest/type_payments.sql expects (all VARCHAR, NULL when empty).
+ */
+export function rawProjection(profile: PartnerProfile, cols: ColumnSet, shown: string): string {
+  const col = columnResolver(cols, shown);
+  const f = profile.fields;
+  const joined = (names: string[], key: string, sepVar: string): string => {
+    if (names.length === 1) return col(names[0]!, key);
+    const parts = names.map((n) => col(n, key));
+    // Any missing part leaves the whole value missing: a half transaction id would be wrong.
+    return `CASE WHEN ${parts.map((p) => `${p} IS NULL`).join(' OR ')} THEN NULL ELSE concat_ws(getvariable('${sepVar}'), ${parts.join(', ')}) END`;
+  };
+  const opt = (spec: { column: string } | undefined, key: string): string => (spec ? col(spec.column, key) : 'NULL');
+  const amount = f.amount;
+  const all = cols.names.map((_, i) => cols.expr(i));
+  return [
+    `line_no`,
+    `${joined(f.txn_ref.column, 'fields.txn_ref.column', 'ingest_txn_sep')} AS txn_ref`,
+    `${joined(f.paid_at.column, 'fields.paid_at.column', 'ingest_space')} AS paid_at`,
+    `${f.settled_on ? joined(f.settled_on.column, 'fields.settled_on.column', 'ingest_space') : 'NULL'} AS settled_on`,
+    `${'column' in amount ? col(amount.column, 'fields.amount.column') : 'NULL'} AS amount`,
+    `${'credit_column' in amount ? col(amount.credit_column, 'fields.amount.credit_column') : 'NULL'} AS credit`,
+    `${'debit_column' in amount ? col(amount.debit_column, 'fields.amount.debit_column') : 'NULL'} AS debit`,
+    `${opt(f.customer_code, 'fields.customer_code.column')} AS customer_code`,
+    `${opt(f.invoice_ref, 'fields.invoice_ref.column')} AS invoice_ref`,
+    `${f.memo ? `nullif(concat_ws(' ', ${f.memo.column.map((c) => col(c, 'fields.memo.column')).join(', ')}), '')` : 'NULL'} AS memo`,
+    `${opt(f.kind, 'fields.kind.column')} AS kind_code`,
+    `${opt(f.reverses_txn_ref, 'fields.reverses_txn_ref.column')} AS reverses_txn_ref`,
+    `${opt(f.instrument, 'fields.instrument.column')} AS instrument_code`,
+    `${opt(f.agent_id, 'fields.agent_id.column')} AS agent_id`,
+    `coalesce(${all.join(', ')}) IS NULL AS blank`,
+  ].join(',\n  ');
+}
+
+/** Session variables for the typing pass of one file. */
+export function typingVariables(profile: PartnerProfile, shown: string): Record<string, DuckDBValue> {
+  const f = profile.fields;
+  const amount = f.amount;
+  const paid = datePattern(f.paid_at.format);
+  const settled = f.settled_on ? datePattern(f.settled_on.format) : null;
+  const label = (key: string, names: string[]) => `${key} (column ${names.join(' + ')})`;
+  return {
+    ingest_file: shown,
+    ingest_txn_sep: f.txn_ref.separator,
+    ingest_space: ' ',
+    ingest_amount_re: amountPattern(amount.format),
+    ingest_amount_grouping: amount.format.grouping,
+    ingest_amount_expected: describeAmountFormat(amount.format),
+    ingest_negative_ok: amount.format.allow_negative,
+    ingest_debit_kind: 'debit_kind' in amount ? amount.debit_kind : 'refund',
+    ingest_paid_fmt: paid.strptime,
+    ingest_paid_re: paid.regex,
+    ingest_paid_iso: paid.iso,
+    ingest_paid_tz: f.paid_at.timezone,
+    ingest_paid_expected: `a date/time like ${f.paid_at.format}`,
+    ingest_settled_fmt: settled?.strptime ?? '%Y-%m-%d',
+    ingest_settled_re: settled?.regex ?? '^$',
+    ingest_settled_iso: settled?.iso ?? false,
+    ingest_settled_tz: f.settled_on?.timezone ?? 'Asia/Ho_Chi_Minh',
+    ingest_settled_expected: f.settled_on ? `a date like ${f.settled_on.format}` : '',
+    ingest_kind_default: f.kind?.default ?? 'payment',
+    ingest_instrument_default: f.instrument?.default ?? profile.default_instrument,
+    ingest_label_txn_ref: label('txn_ref', f.txn_ref.column),
+    ingest_label_paid_at: label('paid_at', f.paid_at.column),
+    ingest_label_settled_on: f.settled_on ? label('settled_on', f.settled_on.column) : 'settled_on',
+    ingest_label_amount: 'column' in amount ? label('amount', [amount.column]) : label('amount', [amount.credit_column, amount.debit_column]),
+    ingest_label_kind: f.kind ? label('kind', [f.kind.column]) : 'kind',
+    ingest_label_instrument: f.instrument ? label('instrument', [f.instrument.column]) : 'instrument',
+  };
+}
+
+/** Sets session variables (values bound, names ours). */
+export async function setVariables(db: Database, vars: Record<string, DuckDBValue>): Promise<void> {
+  for (const [name, value] of Object.entries(vars)) {
+    if (!/^[a-z_]+$/.test(name)) throw new Error(`bad variable name ${name}`);
+    await db.run(`SET VARIABLE ${name} = $1`, [value]);
+  }
+}
+
+/** Loads the kind and instrument code maps of a profile into temp tables the typing pass joins. */
+export async function loadCodeMaps(db: Database, profile: PartnerProfile): Promise<void> {
+  await db.run('CREATE OR REPLACE TEMP TABLE ingest_kind_map (code VARCHAR, kind VARCHAR)');
+  await db.run('CREATE OR REPLACE TEMP TABLE ingest_instrument_map (code VARCHAR, instrument VARCHAR)');
+  for (const [code, kind] of Object.entries(profile.fields.kind?.map ?? {})) await db.run('INSERT INTO ingest_kind_map VALUES ($1, $2)', [code.trim(), kind]);
+  for (const [code, ins] of Object.entries(profile.fields.instrument?.map ?? {})) await db.run('INSERT INTO ingest_instrument_map VALUES ($1, $2)', [code.trim(), ins]);
+}

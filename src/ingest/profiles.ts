@@ -1,0 +1,75 @@
+// The partner registry: loads and validates every profile in pipelines/partners/, and keeps the
+// `partners` table in step with it.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import type { z } from 'zod';
+import type { Database } from '../db/database.ts';
+import { PROJECT_ROOT } from '../db/database.ts';
+import { UsageError } from '../errors.ts';
+import { profileSchema, type PartnerProfile } from './profile.ts';
+
+export const DEFAULT_PROFILE_DIR = join(PROJECT_ROOT, 'pipelines', 'partners');
+
+/** Flattens zod issues to `file: path.to.key: message` lines. */
+function describeIssues(file: string, issues: z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+    const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.map((k) => JSON.stringify(k)).join(', ')})` : '';
+    return `${file}: ${path || '(root)'}: ${issue.message}${keys}`;
+  });
+}
+
+/** Parses one profile file; returns the profile or the list of problems, each naming file and JSON path. */
+export function parseProfileFile(path: string): { profile?: PartnerProfile; problems: string[] } {
+  const shown = relative(process.cwd(), path) || path;
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    return { problems: [`${shown}: not valid JSON: ${e instanceof Error ? e.message : String(e)}`] };
+  }
+  const parsed = profileSchema.safeParse(json);
+  if (!parsed.success) return { problems: describeIssues(shown, parsed.error.issues) };
+  const problems: string[] = [];
+  const expectedId = path.replace(/^.*[\\/]/, '').replace(/\.json$/i, '');
+  if (parsed.data.id !== expectedId) problems.push(`${shown}: id: "${parsed.data.id}" must equal the file name "${expectedId}"`);
+  return { profile: parsed.data, problems };
+}
+
+/**
+ * Loads and validates every `*.json` profile in `dir` (default pipelines/partners).
+ * Throws a UsageError listing every problem (file and JSON path) when any profile is invalid.
+ */
+export function loadProfiles(dir: string = DEFAULT_PROFILE_DIR): PartnerProfile[] {
+  const abs = resolve(dir);
+  if (!existsSync(abs)) throw new UsageError(`partner profile folder ${dir} does not exist`);
+  const files = readdirSync(abs).filter((f) => f.toLowerCase().endsWith('.json')).sort();
+  const profiles: PartnerProfile[] = [];
+  const problems: string[] = [];
+  for (const f of files) {
+    const r = parseProfileFile(join(abs, f));
+    problems.push(...r.problems);
+    if (r.profile && r.problems.length === 0) profiles.push(r.profile);
+  }
+  if (problems.length > 0) throw new UsageError(`invalid partner profile(s):\n  ${problems.join('\n  ')}`);
+  return profiles;
+}
+
+/** Stable hash of a validated profile, stored with the partner so a changed profile is visible. */
+export function profileHash(profile: PartnerProfile): string {
+  return createHash('sha256').update(JSON.stringify(profile)).digest('hex').slice(0, 16);
+}
+
+/** Upserts the `partners` table from the profiles (a partner is never deleted: payments refer to it). */
+export async function upsertPartners(db: Database, profiles: PartnerProfile[]): Promise<void> {
+  for (const p of profiles) {
+    await db.run(
+      `INSERT INTO partners (partner_id, name, channel_group, bin, default_instrument, profile_hash)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (partner_id) DO UPDATE SET name = excluded.name, channel_group = excluded.channel_group,
+         bin = excluded.bin, default_instrument = excluded.default_instrument, profile_hash = excluded.profile_hash`,
+      [p.id, p.name, p.channel_group, p.bin ?? null, p.default_instrument, profileHash(p)],
+    );
+  }
+}

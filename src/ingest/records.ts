@@ -1,0 +1,323 @@
+// The record splitter: one streaming pass over a decoded (UTF-8) delimited or fixed-width file.
+// It tracks quotes and physical lines so every record knows the line it starts on, peels off
+// preamble, header, trailer, skipped and foreign record-type lines, and writes the detail
+// records untouched, each prefixed with its line number, to a staging file that DuckDB's own
+// CSV reader then parses with the profile's pinned dialect. Field parsing stays in DuckDB.
+import { closeSync, openSync, writeSync } from 'node:fs';
+import Papa from 'papaparse';
+import type { PartnerProfile } from './profile.ts';
+import { FileError } from './file-error.ts';
+import { truncate } from '../errors.ts';
+
+const NL = 0x0a;
+const CR = 0x0d;
+/** Separator between the line number and a fixed-width record in the staging file (never in text: controls are refused). */
+export const FIXED_SEPARATOR = '\x1f';
+
+/** The parts of a profile that say how a file is laid out into records (shared with billing files). */
+export type RecordLayout = Pick<PartnerProfile, 'format' | 'preamble' | 'header' | 'record_types' | 'trailer' | 'skip'>;
+
+export type RejectReason = 'bad_amount' | 'bad_date' | 'missing_field' | 'column_count' | 'negative_amount' | 'unknown_code';
+
+/** A record rejected before DuckDB sees it. */
+export interface EarlyReject {
+  line: number;
+  field: string | null;
+  value: string | null;
+  reason: RejectReason;
+  message: string;
+  raw: string;
+}
+
+export interface Trailer {
+  line: number;
+  text: string;
+  fields: string[];
+}
+
+export interface SplitResult {
+  /** Column names from the file's header line (header.type "names"), else null. */
+  header: string[] | null;
+  headerLine: number | null;
+  trailer: Trailer | null;
+  /** Detail records written to the staging file. */
+  staged: number;
+  rejects: EarlyReject[];
+  maxRecordBytes: number;
+  /** Physical lines in the file. */
+  lines: number;
+}
+
+/** Splits one text record into fields with the profile's dialect (header and trailer lines only). */
+export function splitFields(profile: RecordLayout, text: string): string[] {
+  if (profile.format.type === 'delimited') {
+    const { delimiter, quote, escape } = profile.format;
+    const parsed = Papa.parse<string[]>(text, { delimiter, quoteChar: quote || '\u0000', escapeChar: escape ?? quote ?? '"', newline: '\n' });
+    return (parsed.data[0] ?? []).map((f) => f.trim());
+  }
+  return text.trim().split(/\s+/);
+}
+
+export type RecordClass = { kind: 'detail' | 'header' | 'trailer' | 'skip' } | { kind: 'unknown'; code: string; expected: string };
+
+/**
+ * Classifies a record by record type (first field) and the trailer/skip regexes. The getters are
+ * lazy so the common case (no record types, no regexes) decodes nothing.
+ */
+export function recordClassifier(profile: RecordLayout): (firstField: () => string, text: () => string) => RecordClass {
+  const types = profile.record_types;
+  const trailerMatch = profile.trailer?.match ? new RegExp(profile.trailer.match) : null;
+  const skip = profile.skip.map((s) => new RegExp(s));
+  const testText = trailerMatch !== null || skip.length > 0;
+  const expected = types ? [...types.detail, ...types.header, ...types.trailer].map((c) => JSON.stringify(c)).join(', ') : '';
+  return (firstField, text) => {
+    if (types) {
+      const code = firstField();
+      if (types.header.includes(code)) return { kind: 'header' };
+      if (types.trailer.includes(code)) return { kind: 'trailer' };
+      if (!types.detail.includes(code)) return { kind: 'unknown', code, expected };
+    }
+    if (testText) {
+      const t = text();
+      if (trailerMatch?.test(t)) return { kind: 'trailer' };
+      if (skip.some((re) => re.test(t))) return { kind: 'skip' };
+    }
+    return { kind: 'detail' };
+  };
+}
+
+/** The reject for a record whose record type no profile key names. */
+export function unknownTypeReject(shown: string, line: number, code: string, expected: string, raw: string): EarlyReject {
+  return {
+    line,
+    field: 'record_type',
+    value: code,
+    reason: 'unknown_code',
+    message: `${shown}, line ${line}, field record_type: unknown record type: got ${JSON.stringify(code)}, expected one of ${expected}`,
+    raw: truncate(raw, 2000),
+  };
+}
+
+class StageWriter {
+  private buf = Buffer.allocUnsafe(8 * 1024 * 1024);
+  private len = 0;
+  constructor(private readonly fd: number) {}
+
+  put(prefix: string, src: Buffer, start: number, end: number): void {
+    const need = prefix.length + (end - start) + 1;
+    if (this.len + need > this.buf.length) this.flush();
+    if (need > this.buf.length) {
+      writeSync(this.fd, prefix);
+      writeSync(this.fd, src, start, end - start);
+      writeSync(this.fd, '\n');
+      return;
+    }
+    this.len += this.buf.write(prefix, this.len, "latin1");
+    this.len += src.copy(this.buf, this.len, start, end);
+    this.buf[this.len++] = NL;
+  }
+
+  flush(): void {
+    if (this.len > 0) writeSync(this.fd, this.buf, 0, this.len);
+    this.len = 0;
+  }
+}
+
+/**
+ * Splits the decoded chunks of one file into records and writes the detail records to
+ * `stagePath` as `<line><sep><record text>`. Throws FileError for file-level problems.
+ */
+export async function splitRecords(chunks: AsyncIterable<Buffer>, profile: RecordLayout, shown: string, stagePath: string): Promise<SplitResult> {
+  const fd = openSync(stagePath, 'w');
+  try {
+    const splitter = new Splitter(profile, shown, new StageWriter(fd));
+    for await (const chunk of chunks) splitter.push(chunk);
+    return splitter.end();
+  } finally {
+    closeSync(fd);
+  }
+}
+
+class Splitter {
+  private readonly quote: number;
+  private readonly escape: number;
+  private readonly sep: string;
+  private readonly firstFieldEnd: Buffer | null;
+  private readonly preambleLines: number;
+  private readonly preambleUntil: RegExp | null;
+  private readonly classify: ReturnType<typeof recordClassifier>;
+
+  private phase: 'preamble' | 'header' | 'records';
+  private carry: Buffer | null = null;
+  private scanned = 0; // bytes of `carry` already scanned for line breaks and quotes
+  private inQuote = false;
+  private line = 0; // physical lines completed
+  private recLine = 1;
+  private readonly result: SplitResult = { header: null, headerLine: null, trailer: null, staged: 0, rejects: [], maxRecordBytes: 0, lines: 0 };
+
+  constructor(
+    private readonly profile: RecordLayout,
+    private readonly shown: string,
+    private readonly out: StageWriter,
+  ) {
+    const f = profile.format;
+    if (f.type === 'delimited') {
+      this.quote = f.quote ? Buffer.from(f.quote)[0]! : -1;
+      this.escape = f.escape ? Buffer.from(f.escape)[0]! : this.quote;
+      this.sep = f.delimiter;
+      this.firstFieldEnd = Buffer.from(f.delimiter);
+    } else {
+      this.quote = -1;
+      this.escape = -1;
+      this.sep = FIXED_SEPARATOR;
+      this.firstFieldEnd = null;
+    }
+    const pre = profile.preamble;
+    this.preambleLines = pre && 'lines' in pre ? pre.lines : 0;
+    this.preambleUntil = pre && 'until' in pre ? new RegExp(pre.until) : null;
+    this.phase = this.preambleLines > 0 || this.preambleUntil ? 'preamble' : profile.header.type === 'names' ? 'header' : 'records';
+    this.classify = recordClassifier(profile);
+  }
+
+  push(chunk: Buffer): void {
+    const buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+    let pos = this.scanned;
+    let recStart = 0;
+    let nextQuote = -1;
+    for (;;) {
+      const nl = buf.indexOf(NL, pos);
+      if (nl < 0) break;
+      if (this.phase === 'preamble') {
+        if (this.endOfPreamble(buf, pos, nl)) {
+          this.phase = this.profile.header.type === 'names' ? 'header' : 'records';
+          this.recLine = this.line + 1;
+          recStart = pos;
+          continue;
+        }
+        this.line++;
+        pos = nl + 1;
+        recStart = pos;
+        this.recLine = this.line + 1;
+        continue;
+      }
+      if (this.quote >= 0) {
+        if (nextQuote < pos) nextQuote = buf.indexOf(this.quote, pos);
+        while (nextQuote >= 0 && nextQuote < nl) {
+          // An escape byte other than the quote itself protects the quote that follows it.
+          if (!(this.inQuote && this.escape !== this.quote && nextQuote > 0 && buf[nextQuote - 1] === this.escape)) this.inQuote = !this.inQuote;
+          nextQuote = buf.indexOf(this.quote, nextQuote + 1);
+        }
+      }
+      this.line++;
+      pos = nl + 1;
+      if (this.inQuote) continue;
+      this.record(buf, recStart, nl > recStart && buf[nl - 1] === CR ? nl - 1 : nl);
+      recStart = pos;
+      this.recLine = this.line + 1;
+    }
+    this.carry = recStart < buf.length ? buf.subarray(recStart) : null;
+    this.scanned = pos - recStart;
+  }
+
+  end(): SplitResult {
+    const buf = this.carry;
+    if (buf && buf.length > 0) {
+      if (this.phase === 'preamble') {
+        if (this.endOfPreamble(buf, 0, buf.length)) this.phase = this.profile.header.type === 'names' ? 'header' : 'records';
+        else this.line++;
+      }
+      if (this.phase !== 'preamble') {
+        let end = buf.length;
+        if (buf[end - 1] === CR) end--;
+        if (this.quote >= 0) {
+          for (let q = buf.indexOf(this.quote, this.scanned); q >= 0; q = buf.indexOf(this.quote, q + 1)) {
+            if (!(this.inQuote && this.escape !== this.quote && q > 0 && buf[q - 1] === this.escape)) this.inQuote = !this.inQuote;
+          }
+        }
+        this.line += 1;
+        if (this.inQuote) {
+          const raw = buf.toString('utf8', 0, end);
+          this.result.rejects.push({
+            line: this.recLine,
+            field: null,
+            value: null,
+            reason: 'column_count',
+            message: `${this.shown}, line ${this.recLine}: a quoted field opened here is never closed before the end of the file (the file is truncated?), expected a closing ${this.profile.format.type === 'delimited' ? this.profile.format.quote : '"'}`,
+            raw: truncate(raw, 2000),
+          });
+        } else {
+          this.record(buf, 0, end);
+        }
+      }
+    }
+    if (this.phase === 'preamble' && this.preambleUntil) {
+      throw new FileError(`${this.shown}: no line matches the preamble end /${this.preambleUntil.source}/ (preamble.until), so the header or first record was not found`);
+    }
+    this.out.flush();
+    this.result.lines = this.line;
+    return this.result;
+  }
+
+  private endOfPreamble(buf: Buffer, start: number, end: number): boolean {
+    if (this.preambleUntil) return this.preambleUntil.test(buf.toString('utf8', start, end).normalize('NFC'));
+    return this.line >= this.preambleLines;
+  }
+
+  private record(buf: Buffer, start: number, end: number): void {
+    if (isBlank(buf, start, end)) return;
+    const line = this.recLine;
+    if (this.phase === 'header') {
+      this.result.header = splitFields(this.profile, buf.toString('utf8', start, end).normalize('NFC'));
+      this.result.headerLine = line;
+      this.phase = 'records';
+      return;
+    }
+    const cls = this.classify(
+      () => this.recordType(buf, start, end),
+      () => buf.toString('utf8', start, end).normalize('NFC'),
+    );
+    if (cls.kind === 'header' || cls.kind === 'skip') return;
+    if (cls.kind === 'trailer') return this.setTrailer(buf, start, end, line);
+    if (cls.kind === 'unknown') {
+      this.result.rejects.push(unknownTypeReject(this.shown, line, cls.code, cls.expected, buf.toString('utf8', start, end)));
+      return;
+    }
+    const bytes = end - start;
+    if (bytes > this.result.maxRecordBytes) this.result.maxRecordBytes = bytes;
+    this.out.put(`${line}${this.sep}`, buf, start, end);
+    this.result.staged++;
+  }
+
+  private recordType(buf: Buffer, start: number, end: number): string {
+    if (this.firstFieldEnd) {
+      const d = buf.indexOf(this.firstFieldEnd, start);
+      const first = buf.toString('utf8', start, d >= 0 && d < end ? d : end).trim();
+      return this.quote >= 0 && first.length >= 2 && first.charCodeAt(0) === this.quote && first.charCodeAt(first.length - 1) === this.quote ? first.slice(1, -1) : first;
+    }
+    // Fixed width: the record type is the first column.
+    const f = this.profile.format;
+    const col = f.type === 'fixed_width' ? f.columns[0]! : { start: 1, width: 1 };
+    return buf.toString('utf8', start, end).slice(col.start - 1, col.start - 1 + col.width).trim();
+  }
+
+  private setTrailer(buf: Buffer, start: number, end: number, line: number): void {
+    const text = buf.toString('utf8', start, end).normalize('NFC');
+    setTrailer(this.result, { line, text, fields: splitFields(this.profile, text) }, this.shown);
+  }
+}
+
+/** Keeps the one trailer of a file; a second is a file-level error (which total would be right?). */
+export function setTrailer(result: SplitResult, trailer: Trailer, shown: string): void {
+  if (result.trailer) {
+    throw new FileError(`${shown}, line ${trailer.line}: a second trailer/total row (the first is on line ${result.trailer.line}); expected exactly one`);
+  }
+  result.trailer = trailer;
+}
+
+function isBlank(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const b = buf[i]!;
+    if (b !== 0x20 && b !== 0x09 && b !== CR) return false;
+  }
+  return true;
+}
