@@ -6,6 +6,7 @@ SELECT p.partner_id, pa.name AS partner_name, p.txn_ref, e.reason, e.amount_vnd,
 FROM exceptions e
 JOIN payments p ON p.payment_id = e.payment_id
 LEFT JOIN partners pa ON pa.partner_id = p.partner_id
-WHERE p.paid_at < timezone('Asia/Ho_Chi_Minh', ($as_of::DATE + 1)::TIMESTAMP)
+WHERE e.status = 'open'
+  AND p.paid_at < timezone('Asia/Ho_Chi_Minh', ($as_of::DATE + 1)::TIMESTAMP)
 ORDER BY e.amount_vnd DESC, p.partner_id, p.txn_ref, e.reason
 LIMIT $limit;

@@ -49,9 +49,9 @@ const EXCEPTIONS: Array<[payment: number, reason: string, amount: number, sugges
   [12, 'duplicate_payment', 55_000, 'I1'],
 ];
 
-/** Opens an in-memory database holding the fixture month. */
-export async function fixtureDb(): Promise<Database> {
-  const db = await Database.open({ path: ':memory:' });
+/** Opens a database (in memory unless `path` is given) holding the fixture month. */
+export async function fixtureDb(path = ':memory:'): Promise<Database> {
+  const db = await Database.open({ path });
   for (const [id, name, group, instrument] of [
     ['vcb', 'Vietcombank', 'bank', 'transfer'],
     ['momo', 'MoMo', 'intermediary', 'ewallet'],
@@ -110,7 +110,7 @@ export async function fixtureDb(): Promise<Database> {
     await db.run(`INSERT INTO allocations VALUES ($1, $2, $3, 'customer_amount', 1.0)`, [payment, invoice, amount]);
   }
   for (const [payment, reason, amount, suggested] of EXCEPTIONS) {
-    await db.run('INSERT INTO exceptions VALUES ($1, $2, $3, $4, NULL, NULL)', [payment, reason, amount, suggested]);
+    await db.run('INSERT INTO exceptions (payment_id, reason, amount_vnd, suggested_invoice_no) VALUES ($1, $2, $3, $4)', [payment, reason, amount, suggested]);
   }
   return db;
 }

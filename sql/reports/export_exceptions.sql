@@ -1,0 +1,17 @@
+-- Export: every exception of a payment paid at or before the end of $as_of (open or dismissed,
+-- see status), aged from the local paid date, traced to its source file and line.
+-- invoice_no is the suggested invoice, when matching had one.
+WITH e AS (
+  SELECT e.*, $as_of::DATE - (p.paid_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::DATE AS age_days,
+         p.partner_id, p.txn_ref, p.customer_code, p.paid_at, p.memo, p.line_no, p.file_id
+  FROM exceptions e JOIN payments p ON p.payment_id = e.payment_id
+  WHERE p.paid_at < timezone('Asia/Ho_Chi_Minh', ($as_of::DATE + 1)::TIMESTAMP)
+)
+SELECT e.partner_id, e.txn_ref, e.suggested_invoice_no AS invoice_no, e.amount_vnd, e.reason, e.status,
+       e.confidence, e.detail, e.customer_code,
+       strftime(e.paid_at AT TIME ZONE 'Asia/Ho_Chi_Minh', '%Y-%m-%d %H:%M:%S') AS paid_at_local,
+       e.age_days::INTEGER AS age_days,
+       CASE WHEN e.age_days <= 7 THEN '0-7' WHEN e.age_days <= 30 THEN '8-30' WHEN e.age_days <= 90 THEN '31-90' ELSE '>90' END AS age_bucket,
+       e.memo, f.file_name AS source_file, e.line_no AS source_line
+FROM e LEFT JOIN source_files f ON f.file_id = e.file_id
+ORDER BY e.partner_id, e.txn_ref, e.reason;

@@ -1,0 +1,25 @@
+-- Export: payment records (every kind) paid in the calendar month of $as_of up to its end, local
+-- time (for the default as-of date: the month the period's bills are paid), with what matching
+-- made of each: the amount allocated (to any period) and its exception reasons.
+WITH p AS (
+  SELECT * FROM payments
+  WHERE paid_at >= timezone('Asia/Ho_Chi_Minh', date_trunc('month', $as_of::DATE)::TIMESTAMP)
+    AND paid_at < timezone('Asia/Ho_Chi_Minh', ($as_of::DATE + 1)::TIMESTAMP)
+),
+alloc AS (
+  SELECT a.payment_id, sum(a.amount_vnd) AS allocated_vnd FROM allocations a JOIN p USING (payment_id) GROUP BY a.payment_id
+),
+exc AS (
+  SELECT e.payment_id, string_agg(DISTINCT e.reason, ';' ORDER BY e.reason) AS exception_reasons
+  FROM exceptions e JOIN p USING (payment_id) GROUP BY e.payment_id
+)
+SELECT p.partner_id, p.txn_ref, p.kind, p.amount_vnd, p.reverses_txn_ref, p.customer_code, p.invoice_ref, p.instrument,
+       strftime(p.paid_at AT TIME ZONE 'Asia/Ho_Chi_Minh', '%Y-%m-%d %H:%M:%S') AS paid_at_local,
+       strftime(p.settled_on, '%Y-%m-%d') AS settled_on,
+       coalesce(alloc.allocated_vnd, 0)::BIGINT AS allocated_vnd, exc.exception_reasons,
+       p.memo, p.agent_id, f.file_name AS source_file, p.line_no AS source_line
+FROM p
+LEFT JOIN alloc ON alloc.payment_id = p.payment_id
+LEFT JOIN exc ON exc.payment_id = p.payment_id
+LEFT JOIN source_files f ON f.file_id = p.file_id
+ORDER BY p.partner_id, p.txn_ref, p.kind;

@@ -1,0 +1,41 @@
+// `recon export`: one dataset of a period to CSV, XLSX, Parquet, Arrow IPC or JSON.
+import type { Command } from 'commander';
+import { UsageError } from '../errors.ts';
+import { DATASETS, FORMATS, runExport, type Dataset, type ExportFormat } from '../reports/export.ts';
+import { printResult, withDb, withDbOptions, type GlobalOptions } from './context.ts';
+
+interface ExportCommandOptions extends GlobalOptions {
+  period: string;
+  asOf?: string;
+  format: string;
+  out: string;
+}
+
+const DESCRIBED: Record<Dataset, string> = {
+  allocations: 'allocations the KPIs count: partner_id, txn_ref, invoice_no, amount_vnd, rule, source file and line',
+  exceptions: 'exceptions as of the as-of date: partner_id, txn_ref, invoice_no (suggested), amount_vnd, reason, age',
+  payments: 'payment records paid in the month of the as-of date, with what matching made of them',
+  kpis: 'KPI rows: total, channel groups, power corporations, units, partners',
+  arrears: 'open invoices of the period and earlier, by unit and days overdue',
+  credits: 'customer credit balances (over-payments) to carry to the next bill',
+  refunds: 'duplicate payments due back to the payer',
+};
+
+export function register(program: Command): void {
+  withDbOptions(program.command('export'))
+    .argument('<dataset>', `what to export: ${DATASETS.join(' | ')}`)
+    .description('export the rows behind the report (datasets listed below)')
+    .addHelpText('after', `\nDatasets:\n${DATASETS.map((d) => `  ${d.padEnd(12)}${DESCRIBED[d]}`).join('\n')}`)
+    .requiredOption('--period <YYYY-MM>', 'billing period')
+    .option('--as-of <YYYY-MM-DD>', 'as-of date, Vietnam time (default: last day of the month after the period)')
+    .option('--format <fmt>', `${FORMATS.join(' | ')} (CSV is UTF-8 with BOM, formula-like cells neutralised)`, 'csv')
+    .requiredOption('--out <file>', 'file to write')
+    .action(async (dataset: string, opts: ExportCommandOptions) => {
+      if (!(DATASETS as readonly string[]).includes(dataset)) throw new UsageError(`unknown dataset ${JSON.stringify(dataset)}; expected one of ${DATASETS.join(', ')}`);
+      if (!(FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`--format ${JSON.stringify(opts.format)}: expected one of ${FORMATS.join(', ')}`);
+      const result = await withDb(opts, (db) =>
+        runExport(db, { dataset: dataset as Dataset, period: opts.period, format: opts.format as ExportFormat, out: opts.out, ...(opts.asOf ? { asOf: opts.asOf } : {}) }),
+      );
+      printResult(opts.json, result, () => `exported ${result.rows} ${dataset} rows to ${result.path}`);
+    });
+}

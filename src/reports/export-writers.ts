@@ -1,0 +1,164 @@
+// Streaming writers of the export formats that go through JavaScript (CSV, JSON, XLSX, Arrow IPC):
+// each takes DuckDB result chunks one at a time, so no export holds a whole table in memory.
+// Parquet is written by DuckDB itself (see export.ts).
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import type { DuckDBValue } from '@duckdb/node-api';
+import { Bool, Field, Float64, Int32, Int64, makeData, RecordBatch, RecordBatchFileWriter, Schema, Struct, Utf8, vectorFromArray, type DataType } from 'apache-arrow';
+import ExcelJS from 'exceljs';
+
+/** Column types the export queries produce; anything else is written as text. */
+export type ColumnType = 'BIGINT' | 'INTEGER' | 'DOUBLE' | 'BOOLEAN' | 'VARCHAR';
+export interface Column {
+  name: string;
+  type: ColumnType;
+}
+
+export interface RowWriter {
+  write(rows: DuckDBValue[][]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type StreamFormat = 'csv' | 'json' | 'xlsx' | 'arrow';
+
+/** Opens a writer of `format` at `path`. */
+export function openWriter(format: StreamFormat, path: string, columns: Column[]): RowWriter {
+  switch (format) {
+    case 'csv':
+      return csvWriter(path, columns);
+    case 'json':
+      return jsonWriter(path, columns);
+    case 'xlsx':
+      return xlsxWriter(path, columns);
+    case 'arrow':
+      return arrowWriter(path, columns);
+  }
+}
+
+/**
+ * A CSV cell: text beginning with = + - @ tab or CR is prefixed with an apostrophe so spreadsheet
+ * software shows it as text instead of evaluating it (formula injection); numbers stay numbers.
+ */
+export function csvCell(v: DuckDBValue): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean') return String(v);
+  let s = String(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+function csvWriter(path: string, columns: Column[]): RowWriter {
+  const out = createWriteStream(path);
+  // The BOM makes spreadsheet software read the file as UTF-8 (Vietnamese names and memos).
+  const ready = put(out, `\uFEFF${columns.map((c) => csvCell(c.name)).join(',')}\r\n`);
+  return {
+    async write(rows) {
+      await ready;
+      await put(out, rows.map((r) => `${r.map(csvCell).join(',')}\r\n`).join(''));
+    },
+    close: () => end(out),
+  };
+}
+
+function jsonWriter(path: string, columns: Column[]): RowWriter {
+  const out = createWriteStream(path);
+  let first = true;
+  const ready = put(out, '[');
+  // Every count and amount is below 2^53, so BIGINT becomes a plain JSON number.
+  const toJson = (r: DuckDBValue[]) => JSON.stringify(Object.fromEntries(columns.map((c, i) => [c.name, typeof r[i] === 'bigint' ? Number(r[i]) : r[i]])));
+  return {
+    async write(rows) {
+      await ready;
+      if (rows.length === 0) return;
+      const text = rows.map(toJson).join(',\n');
+      await put(out, `${first ? '\n' : ',\n'}${text}`);
+      first = false;
+    },
+    async close() {
+      await put(out, '\n]\n');
+      await end(out);
+    },
+  };
+}
+
+/** Rows per sheet: one below the XLSX limit of 1,048,576 (the header takes a row). */
+const XLSX_SHEET_ROWS = 1_000_000;
+
+function xlsxWriter(path: string, columns: Column[]): RowWriter {
+  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: false, useStyles: false });
+  let sheet: ExcelJS.Worksheet | undefined;
+  let inSheet = 0;
+  let sheets = 0;
+  const newSheet = () => {
+    sheet?.commit();
+    sheets += 1;
+    sheet = book.addWorksheet(sheets === 1 ? 'data' : `data_${sheets}`);
+    sheet.addRow(columns.map((c) => c.name)).commit();
+    inSheet = 0;
+  };
+  newSheet();
+  return {
+    async write(rows) {
+      for (const r of rows) {
+        if (inSheet === XLSX_SHEET_ROWS) newSheet();
+        // Cells are typed values (never formulas), so text cannot be evaluated.
+        sheet!.addRow(r.map((v) => (typeof v === 'bigint' ? Number(v) : v))).commit();
+        inSheet += 1;
+      }
+    },
+    async close() {
+      sheet!.commit();
+      await book.commit();
+    },
+  };
+}
+
+function arrowType(t: ColumnType): DataType {
+  switch (t) {
+    case 'BIGINT':
+      return new Int64();
+    case 'INTEGER':
+      return new Int32();
+    case 'DOUBLE':
+      return new Float64();
+    case 'BOOLEAN':
+      return new Bool();
+    case 'VARCHAR':
+      return new Utf8();
+  }
+}
+
+function arrowWriter(path: string, columns: Column[]): RowWriter {
+  const schema = new Schema(columns.map((c) => new Field(c.name, arrowType(c.type), true)));
+  const writer = new RecordBatchFileWriter();
+  const out = createWriteStream(path);
+  const done = finished(writer.toNodeStream().pipe(out));
+  const batch = (rows: DuckDBValue[][]) => {
+    const children = schema.fields.map((f, i) => vectorFromArray(rows.map((r) => r[i] ?? null) as never[], f.type).data[0]!);
+    return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: rows.length, nullCount: 0, children }));
+  };
+  let wrote = false;
+  return {
+    async write(rows) {
+      if (rows.length === 0) return;
+      writer.write(batch(rows));
+      wrote = true;
+    },
+    async close() {
+      // An empty export still gets a valid file carrying its schema.
+      if (!wrote) writer.write(batch([]));
+      writer.finish();
+      await done;
+    },
+  };
+}
+
+async function put(out: WriteStream, text: string): Promise<void> {
+  if (!out.write(text)) await once(out, 'drain');
+}
+
+async function end(out: WriteStream): Promise<void> {
+  out.end();
+  await finished(out);
+}

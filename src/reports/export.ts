@@ -1,0 +1,94 @@
+// `recon export`: the rows behind the dashboard for analysts and auditors, in CSV, XLSX, Parquet,
+// Arrow IPC or JSON. Each dataset is one query in sql/reports/export_<dataset>.sql (kpis: the
+// computed kpis.json flattened to rows); results are streamed chunk by chunk, Parquet is written
+// by DuckDB's COPY.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { DuckDBValue } from '@duckdb/node-api';
+import { quoteLiteral, type Database } from '../db/database.ts';
+import { CHANNEL_GROUPS } from '../ingest/profile.ts';
+import { openWriter, type Column, type ColumnType } from './export-writers.ts';
+import { ratio } from './kpi-shape.ts';
+import { computeKpis, type AreaKpis, type ReportKpis } from './kpis.ts';
+import { reportSql, runReport, usedParams } from './query.ts';
+import { checkPeriod } from './scope.ts';
+
+export const DATASETS = ['allocations', 'exceptions', 'payments', 'kpis', 'arrears', 'credits', 'refunds'] as const;
+export const FORMATS = ['csv', 'xlsx', 'parquet', 'arrow', 'json'] as const;
+export type Dataset = (typeof DATASETS)[number];
+export type ExportFormat = (typeof FORMATS)[number];
+
+export interface ExportOptions {
+  dataset: Dataset;
+  period: string;
+  asOf?: string;
+  format: ExportFormat;
+  out: string;
+}
+
+export interface ExportResult {
+  path: string;
+  rows: number;
+}
+
+/** Writes one dataset of a period to a file. */
+export async function runExport(db: Database, opts: ExportOptions): Promise<ExportResult> {
+  const { period, asOf } = checkPeriod(opts.period, opts.asOf);
+  const path = resolve(opts.out);
+  mkdirSync(dirname(path), { recursive: true });
+  let sql: string;
+  if (opts.dataset === 'kpis') {
+    await loadKpiRows(db, await computeKpis(db, period, asOf));
+    sql = 'SELECT * EXCLUDE (row_no) FROM export_kpis ORDER BY row_no';
+  } else {
+    sql = reportSql(`export_${opts.dataset}`);
+  }
+  const params = usedParams(sql, { period, as_of: asOf });
+  if (opts.format === 'parquet') {
+    const result = await db.conn.run(`COPY (${sql.trim().replace(/;$/, '')}) TO ${quoteLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`, params);
+    return { path, rows: Number(result.rowsChanged) };
+  }
+  const result = await db.conn.stream(sql, params);
+  const columns: Column[] = result.columnNames().map((name, i) => ({ name, type: columnType(String(result.columnType(i))) }));
+  const writer = openWriter(opts.format, path, columns);
+  let rows = 0;
+  try {
+    for await (const chunk of result) {
+      await writer.write(chunk.getRows());
+      rows += chunk.rowCount;
+    }
+  } finally {
+    await writer.close();
+  }
+  return { path, rows };
+}
+
+function columnType(duck: string): ColumnType {
+  return (['BIGINT', 'INTEGER', 'DOUBLE', 'BOOLEAN'] as const).find((t) => t === duck) ?? 'VARCHAR';
+}
+
+/** Flattens kpis.json into export_kpis: the total, each channel group, power corporation, unit, partner. */
+async function loadKpiRows(db: Database, k: ReportKpis): Promise<void> {
+  await runReport(db, 'export_kpis');
+  const c = k.headline.counts;
+  const r = k.headline.ratios;
+  const rows: DuckDBValue[][] = [
+    ['total', null, c.invoices, c.invoiced_vnd, c.allocated_vnd, c.invoices_settled, c.cashless_allocated_vnd, c.customers_with_allocation,
+      r.collection_rate_amount, r.collection_rate_count, null, null, r.cashless_share_amount, r.cashless_share_customers],
+    ...CHANNEL_GROUPS.map((g) => ['channel_group', g, c.invoices_by_group[g], null, c.allocated_vnd_by_group[g], null, null, c.customers_by_group[g],
+      null, null, r.channel_share_invoices[g], r.channel_share_amount[g], null, null]),
+    ...k.by_pc.map((a) => areaRow('pc', a.pc, a)),
+    ...k.by_unit.map((a) => areaRow('unit', a.unit, a)),
+    ...k.by_partner.map((p) => ['partner', p.partner_id, p.invoices, null, p.allocated_vnd, null, p.cashless_allocated_vnd, p.customers,
+      null, null, null, ratio(p.allocated_vnd, c.allocated_vnd), ratio(p.cashless_allocated_vnd, p.allocated_vnd), null]),
+  ];
+  const placeholders = Array.from({ length: 15 }, (_, i) => `$${i + 1}`).join(', ');
+  for (const [i, row] of rows.entries()) {
+    await db.run(`INSERT INTO export_kpis VALUES (${placeholders})`, [i, ...row]);
+  }
+}
+
+function areaRow(dimension: 'pc' | 'unit', key: string | null, a: AreaKpis): DuckDBValue[] {
+  return [dimension, key, a.invoices, a.invoiced_vnd, a.allocated_vnd, a.invoices_settled, a.cashless_allocated_vnd, a.customers_with_allocation,
+    a.collection_rate_amount, a.collection_rate_count, null, null, a.cashless_share_amount, a.cashless_share_customers];
+}

@@ -1,0 +1,52 @@
+// The reports stage: computes kpis.json for a period and writes it with dashboard.html and one SVG
+// per chart. Called by the monthly close (pipelines/monthly-close.ts) and by `recon report`.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Database } from '../db/database.ts';
+import { renderCharts } from './charts.ts';
+import { renderDashboard } from './dashboard.ts';
+import type { Lang } from './format.ts';
+import { translator } from './i18n.ts';
+import { computeKpis, type ReportKpis } from './kpis.ts';
+import { checkPeriod } from './scope.ts';
+
+export type { ReportKpis } from './kpis.ts';
+
+export interface ReportOptions {
+  period: string;
+  /** YYYY-MM-DD; default: defaultAsOf(period). */
+  asOf?: string;
+  lang?: Lang;
+  /** Files go to this folder directly. */
+  outDir: string;
+}
+
+export interface ReportResult {
+  kpisPath: string;
+  dashboardPath: string;
+  chartPaths: string[];
+  kpis: ReportKpis;
+}
+
+/**
+ * Writes kpis.json (deterministic: byte-identical for the same database, period and as-of date),
+ * dashboard.html and chart-<id>.svg into `outDir`.
+ */
+export async function writeReport(db: Database, opts: ReportOptions): Promise<ReportResult> {
+  const { period, asOf } = checkPeriod(opts.period, opts.asOf);
+  const tr = translator(opts.lang ?? 'vi');
+  const kpis = await computeKpis(db, period, asOf);
+  const charts = await renderCharts(kpis, tr);
+  const outDir = resolve(opts.outDir);
+  mkdirSync(outDir, { recursive: true });
+  const kpisPath = join(outDir, 'kpis.json');
+  writeFileSync(kpisPath, `${JSON.stringify(kpis, null, 2)}\n`);
+  const chartPaths = charts.map((c) => {
+    const path = join(outDir, `chart-${c.id}.svg`);
+    writeFileSync(path, c.svg);
+    return path;
+  });
+  const dashboardPath = join(outDir, 'dashboard.html');
+  writeFileSync(dashboardPath, renderDashboard(kpis, charts, tr));
+  return { kpisPath, dashboardPath, chartPaths, kpis };
+}
