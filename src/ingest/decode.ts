@@ -102,8 +102,6 @@ async function* decodeLegacy(path: string, encoding: Exclude<Encoding, 'utf-8' |
   let first = true;
   let pending = '';
   let lines = 0;
-  let allUtf8 = true;
-  let nonAscii = false;
   const flush = function* (text: string): Generator<Buffer> {
     const bad = CONTROL.exec(text);
     if (bad) {
@@ -121,10 +119,9 @@ async function* decodeLegacy(path: string, encoding: Exclude<Encoding, 'utf-8' |
       first = false;
       bytes = checkLegacyStart(bytes, encoding, shown);
     }
-    if (encoding === 'windows-1258') {
-      // Vietnamese in Windows-1258 is almost never valid UTF-8; a file that is UTF-8 with accents is mislabelled.
-      allUtf8 &&= isUtf8(bytes);
-      nonAscii ||= bytes.some((b) => b >= 0x80);
+    // Vietnamese in Windows-1258 is almost never valid UTF-8; UTF-8 with accents is mislabelled.
+    if (encoding === 'windows-1258' && bytes.some((b) => b >= 0x80) && isUtf8(bytes.subarray(0, bytes.lastIndexOf(NL) + 1 || bytes.length))) {
+      throw new FileError(`${shown}: is UTF-8 text, but its profile says windows-1258; fix "encoding" in the profile`);
     }
     let text: string;
     try {
@@ -143,9 +140,6 @@ async function* decodeLegacy(path: string, encoding: Exclude<Encoding, 'utf-8' |
     tail = pending + decoder.decode();
   } catch {
     throw new FileError(`${shown}: ends in the middle of a ${encoding.toUpperCase()} character; the file is truncated or not ${encoding}`);
-  }
-  if (encoding === 'windows-1258' && allUtf8 && nonAscii) {
-    throw new FileError(`${shown}: is UTF-8 text, but its profile says windows-1258; fix "encoding" in the profile`);
   }
   if (tail) yield* flush(tail);
 }

@@ -1,0 +1,170 @@
+// The bad-input table of issue 4: each case gets a clear message and loses nothing else.
+import { describe, expect, it } from 'vitest';
+import iconv from 'iconv-lite';
+import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
+import { UsageError } from '../../src/errors.ts';
+import { BASE_PROFILE, HEADER, Scratch, openTestDb, withProfile } from './helpers.ts';
+
+const GOOD = [
+  'A1,01/03/2026 08:00:00,PE0100123456,TIEN DIEN,1.250.000',
+  'A2,01/03/2026 09:00:00,PD0100000001,QR,500.000',
+];
+
+async function ingestOne(lines: string[] | Buffer, profile: Record<string, unknown> = BASE_PROFILE) {
+  const s = new Scratch();
+  s.profile(profile);
+  const path = s.file('T_1.csv', Array.isArray(lines) ? `${lines.join('\n')}\n` : lines);
+  s.file('T_2.csv', `${HEADER}\nB1,02/03/2026 10:00:00,PE0100123456,OTHER FILE,100000\n`);
+  const { db, run } = await openTestDb();
+  const summary = await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
+  const file = summary.files.find((f) => f.path === path)!;
+  const rejects = await db.all<{ line_no: bigint; field: string | null; value: string | null; reason: string; message: string; raw: string }>(
+    'SELECT line_no, field, value, reason, message, raw FROM rejects ORDER BY line_no',
+  );
+  const payments = await db.all<{ txn_ref: string; line_no: bigint; amount_vnd: bigint; memo: string }>('SELECT txn_ref, line_no, amount_vnd, memo FROM payments ORDER BY payment_id');
+  const other = summary.files.find((f) => f.path !== path)!;
+  db.close();
+  return { summary, file, rejects, payments, other };
+}
+
+describe('bad input', () => {
+  it('records an empty file as failed, naming it, and still loads the next file', async () => {
+    const r = await ingestOne(Buffer.alloc(0));
+    expect(r.file.status).toBe('failed');
+    expect(r.file.message).toMatch(/T_1\.csv: the file is empty/);
+    expect(r.other.status).toBe('loaded');
+    expect(r.payments.map((p) => p.txn_ref)).toEqual(['B1']);
+  });
+
+  it('loads a header-only file with zero records and says so', async () => {
+    const r = await ingestOne([HEADER]);
+    expect(r.file.status).toBe('loaded');
+    expect(r.file.records_read).toBe(0);
+    expect(r.file.message).toMatch(/no records \(header only\)/);
+    expect(r.payments.map((p) => p.txn_ref)).toEqual(['B1']);
+  });
+
+  it('refuses a Windows-1258 file whose profile says UTF-8, naming the line', async () => {
+    const bytes = iconv.encode(`${HEADER}\n${GOOD[0]}\nA3,01/03/2026 08:00:00,PE0100123456,Tiền điện,5.000\n`, 'windows-1258');
+    const r = await ingestOne(bytes);
+    expect(r.file.status).toBe('failed');
+    expect(r.file.message).toMatch(/T_1\.csv, line 3: byte 0x[0-9a-f]{2} is not valid UTF-8, expected UTF-8 text/);
+    expect(r.file.message).toMatch(/nothing loaded/);
+    expect(r.payments.map((p) => p.txn_ref)).toEqual(['B1']);
+  });
+
+  it('refuses a UTF-8 file whose profile says windows-1258', async () => {
+    const r = await ingestOne([HEADER, 'A3,01/03/2026 08:00:00,PE0100123456,Tiền điện,5.000'], withProfile({ encoding: 'windows-1258' }));
+    expect(r.file.status).toBe('failed');
+    expect(r.file.message).toMatch(/is UTF-8 text, but its profile says windows-1258/);
+  });
+
+  it('rejects a truncated last record (quote never closed) and loads the rest', async () => {
+    const r = await ingestOne(Buffer.from(`${HEADER}\n${GOOD.join('\n')}\nA3,01/03/2026 08:00:00,PE0100123456,"THANH TOAN`));
+    expect(r.file.status).toBe('loaded');
+    expect(r.file.records_read).toBe(3);
+    expect(r.rejects).toHaveLength(1);
+    expect(r.rejects[0]).toMatchObject({ line_no: 4n, reason: 'column_count' });
+    expect(r.rejects[0]!.message).toMatch(/T_1\.csv, line 4: a quoted field opened here is never closed/);
+    expect(r.payments.map((p) => p.txn_ref)).toEqual(['A1', 'A2', 'B1']);
+  });
+
+  it('rejects a truncated last line with too few fields', async () => {
+    const r = await ingestOne(Buffer.from(`${HEADER}\n${GOOD.join('\n')}\nA3,01/03/2026 08:0`));
+    expect(r.rejects[0]).toMatchObject({ line_no: 4n, reason: 'column_count' });
+    expect(r.rejects[0]!.message).toMatch(/line 4: found 2 columns, expected 5/);
+    expect(r.file.records_loaded).toBe(2);
+  });
+
+  it('refuses binary garbage', async () => {
+    const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256));
+    const r = await ingestOne(garbage);
+    expect(r.file.status).toBe('failed');
+    expect(r.file.message).toMatch(/T_1\.csv, line \d+: (contains NUL bytes|byte 0x[0-9a-f]{2} is not valid UTF-8)/);
+    expect(r.payments.map((p) => p.txn_ref)).toEqual(['B1']);
+  });
+
+  it('loads a record with a 10 MB memo intact', async () => {
+    const memo = 'X'.repeat(10 * 1024 * 1024);
+    const r = await ingestOne([HEADER, GOOD[0]!, `A9,01/03/2026 08:00:00,PE0100123456,"${memo}",7.000`, GOOD[1]!]);
+    expect(r.file.status).toBe('loaded');
+    expect(r.payments.map((p) => p.txn_ref)).toEqual(['A1', 'A9', 'A2', 'B1']);
+    expect(r.payments[1]!.memo.length).toBe(memo.length);
+    expect(r.payments[2]!.line_no).toBe(4n);
+  });
+
+  it('rejects a record with the wrong column count, naming expected and found', async () => {
+    const r = await ingestOne([HEADER, GOOD[0]!, 'A3,01/03/2026 08:00:00,PE0100123456,QR,5.000,EXTRA', GOOD[1]!]);
+    expect(r.rejects).toEqual([
+      expect.objectContaining({ line_no: 3n, reason: 'column_count', raw: 'A3,01/03/2026 08:00:00,PE0100123456,QR,5.000,EXTRA' }),
+    ]);
+    expect(r.rejects[0]!.message).toMatch(/line 3: found 6 columns, expected 5 \(ref, time, customer, memo, amount\)/);
+    expect(r.file).toMatchObject({ records_read: 3, records_loaded: 2, records_rejected: 1 });
+  });
+
+  it.each([
+    ['"12,3a4"', '12,3a4', { grouping: ',', decimal: null }],
+    ['"1.234,5,6"', '1.234,5,6', { grouping: '.', decimal: ',' }],
+    ['"1.234,50"', '1.234,50', { grouping: '.', decimal: ',' }],
+    ['12.34', '12.34', { grouping: '.', decimal: null }],
+  ])('rejects the amount %s as bad_amount', async (written, value, format) => {
+    const profile = withProfile({ fields: { ...BASE_PROFILE.fields, amount: { column: 'amount', format } } });
+    const r = await ingestOne([HEADER, 'A1,01/03/2026 08:00:00,PE0100123456,QR,5000', `A3,01/03/2026 08:00:00,PE0100123456,QR,${written}`], profile);
+    expect(r.rejects).toEqual([expect.objectContaining({ line_no: 3n, field: 'amount', value, reason: 'bad_amount' })]);
+    expect(r.rejects[0]!.message).toContain(`line 3, field amount (column amount): not a valid amount: got ${JSON.stringify(value)}, expected a whole amount in đồng`);
+    expect(r.file.records_loaded).toBe(1);
+  });
+
+  it('accepts 1.234.567,00 with a decimal comma and a zero fraction', async () => {
+    const profile = withProfile({ fields: { ...BASE_PROFILE.fields, amount: { column: 'amount', format: { grouping: '.', decimal: ',' } } } });
+    const r = await ingestOne([HEADER, 'A1,01/03/2026 08:00:00,PE0100123456,QR,"1.234.567,00"'], profile);
+    expect(r.payments[0]!.amount_vnd).toBe(1234567n);
+  });
+
+  it('rejects the date 31/02/2026', async () => {
+    const r = await ingestOne([HEADER, 'A3,31/02/2026 08:00:00,PE0100123456,QR,5.000', GOOD[0]!]);
+    expect(r.rejects).toEqual([expect.objectContaining({ line_no: 2n, field: 'paid_at', value: '31/02/2026 08:00:00', reason: 'bad_date' })]);
+    expect(r.rejects[0]!.message).toMatch(/line 2, field paid_at \(column time\): not a valid date: got "31\/02\/2026 08:00:00", expected a date\/time like DD\/MM\/YYYY HH:mm:ss/);
+    expect(r.file.records_loaded).toBe(1);
+  });
+
+  it('rejects a negative amount when the profile allows none', async () => {
+    const r = await ingestOne([HEADER, 'A3,01/03/2026 08:00:00,PE0100123456,QR,-5.000', GOOD[0]!]);
+    expect(r.rejects).toEqual([expect.objectContaining({ line_no: 2n, reason: 'negative_amount', value: '-5.000' })]);
+    expect(r.rejects[0]!.message).toMatch(/expected a positive amount/);
+  });
+
+  it('reports a file no profile recognises', async () => {
+    const s = new Scratch();
+    s.profile(BASE_PROFILE);
+    s.file('UNKNOWN_1.csv', `${HEADER}\n${GOOD[0]}\n`);
+    s.file('T_2.csv', `${HEADER}\n${GOOD[1]}\n`);
+    const { db, run } = await openTestDb();
+    const summary = await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
+    expect(summary.files.map((f) => f.status).sort()).toEqual(['loaded', 'unrecognised']);
+    expect(summary.files.find((f) => f.status === 'unrecognised')!.message).toMatch(/UNKNOWN_1\.csv: no partner profile recognises the file name "UNKNOWN_1\.csv"/);
+    db.close();
+  });
+
+  it('names the file and JSON path of a profile with a typo in a key', async () => {
+    const s = new Scratch();
+    s.profile({ ...BASE_PROFILE, fields: { ...BASE_PROFILE.fields, amount: { colunm: 'amount' } } });
+    expect(() => loadProfiles(s.profiles)).toThrow(UsageError);
+    expect(() => loadProfiles(s.profiles)).toThrow(/bank-t\.json: fields\.amount/);
+    s.profile({ ...BASE_PROFILE, delimter: ';' });
+    expect(() => loadProfiles(s.profiles)).toThrow(/bank-t\.json: \(root\): .*"delimter"/);
+  });
+
+  it('reports a file claimed by two profiles and loads nothing from it', async () => {
+    const s = new Scratch();
+    s.profile(BASE_PROFILE);
+    s.profile({ ...BASE_PROFILE, id: 'bank-u', file_patterns: ['T_*'] });
+    s.file('T_1.csv', `${HEADER}\n${GOOD[0]}\n`);
+    const { db, run } = await openTestDb();
+    const summary = await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
+    expect(summary.files[0]!.status).toBe('unrecognised');
+    expect(summary.files[0]!.message).toMatch(/T_1\.csv: claimed by more than one partner profile \(bank-t, bank-u\)/);
+    expect((await db.all('SELECT * FROM payments')).length).toBe(0);
+    db.close();
+  });
+});

@@ -1,0 +1,58 @@
+// Test helpers: a scratch folder with profiles and files, an in-memory database and a run.
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Database } from '../../src/db/database.ts';
+import { Run } from '../../src/runs/ledger.ts';
+
+export const BASE_PROFILE = {
+  id: 'bank-t',
+  name: 'Test bank',
+  channel_group: 'bank',
+  bin: '970436',
+  default_instrument: 'transfer',
+  file_patterns: ['T_*.csv'],
+  format: { type: 'delimited', delimiter: ',', quote: '"' },
+  header: { type: 'names' },
+  fields: {
+    txn_ref: { column: 'ref' },
+    paid_at: { column: 'time', format: 'DD/MM/YYYY HH:mm:ss' },
+    amount: { column: 'amount', format: { grouping: '.', decimal: null } },
+    customer_code: { column: 'customer' },
+    memo: { column: 'memo' },
+  },
+};
+
+export const HEADER = 'ref,time,customer,memo,amount';
+
+export class Scratch {
+  readonly dir = mkdtempSync(join(tmpdir(), 'recon-ingest-test-'));
+  readonly profiles = join(this.dir, 'profiles');
+  readonly files = join(this.dir, 'files');
+  constructor() {
+    mkdirSync(this.profiles);
+    mkdirSync(this.files);
+  }
+  profile(p: Record<string, unknown>, name = `${String(p.id)}.json`): string {
+    const path = join(this.profiles, name);
+    writeFileSync(path, JSON.stringify(p, null, 2));
+    return path;
+  }
+  file(name: string, content: string | Buffer): string {
+    const path = join(this.files, name);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content);
+    return path;
+  }
+}
+
+export async function openTestDb(): Promise<{ db: Database; run: Run }> {
+  const db = await Database.open({ path: ':memory:' });
+  const run = await Run.start(db, 'test', {}, join(tmpdir(), 'recon-test-out'));
+  return { db, run };
+}
+
+/** Deep clone with overrides merged at the top level of `fields`/others. */
+export function withProfile(over: Record<string, unknown>): Record<string, unknown> {
+  return { ...structuredClone(BASE_PROFILE), ...over };
+}
