@@ -6,6 +6,7 @@ import { register as partners } from './partners.ts';
 import { register as files } from './files.ts';
 import { register as report } from './report.ts';
 import { register as exportCmd } from './export.ts';
+import { register as generate } from './generate.ts';
 
 export const COMMANDS: Array<(program: Command) => void> = [
   runs,
@@ -14,4 +15,5 @@ export const COMMANDS: Array<(program: Command) => void> = [
   files,
   report,
   exportCmd,
+  generate,
 ];
