@@ -32,7 +32,7 @@ export function register(program: Command): void {
           `report ${kpis.period} as of ${kpis.as_of}`,
           `  kpis:      ${result.kpisPath}`,
           `  dashboard: ${result.dashboardPath}`,
-          `  charts:    ${result.chartPaths.length} SVG files`,
+          `  charts:    ${result.charts.length} SVG files`,
         ].join('\n'),
       );
     });

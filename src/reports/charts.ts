@@ -24,7 +24,7 @@ export const UNITS_SHOWN = 10;
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", Arial, sans-serif';
 const BLUE = '#0b5cab';
 const ORANGE = '#e8710a';
-const WIDTH = 460;
+const WIDTH = 380;
 
 /** Renders every chart of the report whose data is not empty, in dashboard order. */
 export async function renderCharts(k: ReportKpis, tr: Translator): Promise<Chart[]> {
@@ -98,7 +98,7 @@ function channelShare(k: ReportKpis, tr: Translator): TopLevelSpec {
     height: { step: 18 },
     data: { values: rows },
     encoding: {
-      y: { field: 'group', type: 'nominal', sort: null, title: null, axis: { labelLimit: 300 } },
+      y: { field: 'group', type: 'nominal', sort: null, title: null, axis: { labelLimit: 400 } },
       yOffset: { field: 'measure', type: 'nominal', sort: measures },
       x: { field: 'value', type: 'quantitative', scale: { domain: [0, 1] }, axis: { format: '.0%', title: tr.t('share') } },
       color: { field: 'measure', type: 'nominal', sort: measures, scale: { range: [BLUE, ORANGE] }, legend: { title: null, orient: 'bottom' } },
@@ -139,7 +139,7 @@ function exceptionAging(k: ReportKpis, tr: Translator): TopLevelSpec {
     data: { values: rows },
     mark: 'bar',
     encoding: {
-      y: { field: 'reason', type: 'nominal', title: null, sort: '-x', axis: { labelLimit: 300 } },
+      y: { field: 'reason', type: 'nominal', title: null, sort: '-x', axis: { labelLimit: 400 } },
       x: { field: 'exceptions', type: 'quantitative', aggregate: 'sum', title: tr.t('count'), axis: { tickMinStep: 1 } },
       color: {
         field: 'age',

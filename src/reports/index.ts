@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Database } from '../db/database.ts';
-import { renderCharts } from './charts.ts';
+import { renderCharts, type Chart } from './charts.ts';
 import { renderDashboard } from './dashboard.ts';
 import type { Lang } from './format.ts';
 import { translator } from './i18n.ts';
@@ -24,7 +24,8 @@ export interface ReportOptions {
 export interface ReportResult {
   kpisPath: string;
   dashboardPath: string;
-  chartPaths: string[];
+  /** Each chart's file and the vega mark class its SVG must contain. */
+  charts: Array<{ id: string; path: string; mark: Chart['mark'] }>;
   kpis: ReportKpis;
 }
 
@@ -41,12 +42,12 @@ export async function writeReport(db: Database, opts: ReportOptions): Promise<Re
   mkdirSync(outDir, { recursive: true });
   const kpisPath = join(outDir, 'kpis.json');
   writeFileSync(kpisPath, `${JSON.stringify(kpis, null, 2)}\n`);
-  const chartPaths = charts.map((c) => {
+  const chartFiles = charts.map((c) => {
     const path = join(outDir, `chart-${c.id}.svg`);
     writeFileSync(path, c.svg);
-    return path;
+    return { id: c.id, path, mark: c.mark };
   });
   const dashboardPath = join(outDir, 'dashboard.html');
   writeFileSync(dashboardPath, renderDashboard(kpis, charts, tr));
-  return { kpisPath, dashboardPath, chartPaths, kpis };
+  return { kpisPath, dashboardPath, charts: chartFiles, kpis };
 }

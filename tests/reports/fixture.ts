@@ -8,6 +8,7 @@
 import { Database } from '../../src/db/database.ts';
 
 export const XSS_MEMO = '<img src=x onerror=alert(1)>';
+export const FORMULA_MEMO = '=HYPERLINK("http://x","CK tiền điện")';
 
 type Pay = [id: number, file: number, partner: string, txn: string, kind: string, paidAt: string, settledOn: string | null, customer: string | null, amount: number, instrument: string, memo?: string];
 
@@ -29,7 +30,8 @@ const PAYMENTS: Pay[] = [
   [9, 2, 'momo', 'M3', 'payment', '2026-01-20T08:00:00+07:00', '2026-01-21', 'PE01000000003', 400_000, 'ewallet'],
   [10, 2, 'momo', 'M3', 'reversal', '2026-01-21T08:00:00+07:00', '2026-01-22', 'PE01000000003', 400_000, 'ewallet'],
   [11, 3, 'agent1', 'A3', 'payment', '2025-10-01T08:00:00+07:00', '2025-10-03', 'PX99', 70_000, 'cash', XSS_MEMO],
-  [12, 1, 'vcb', 'T3', 'payment', '2026-02-20T08:00:00+07:00', '2026-02-23', 'PD01000000001', 55_000, 'transfer'],
+  // A memo that a spreadsheet would evaluate as a formula if exported unguarded.
+  [12, 1, 'vcb', 'T3', 'payment', '2026-02-20T08:00:00+07:00', '2026-02-23', 'PD01000000001', 55_000, 'transfer', FORMULA_MEMO],
 ];
 
 const ALLOCATIONS: Array<[payment: number, invoice: string, amount: number]> = [

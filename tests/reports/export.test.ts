@@ -1,0 +1,134 @@
+// Exports of the fixture month: every dataset in every format reads back with the same rows, the
+// auditor columns are there under their names, and CSV is safe to open in a spreadsheet.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.ts';
+import { csvCell } from '../../src/reports/export-writers.ts';
+import { DATASETS, runExport, type ExportFormat } from '../../src/reports/export.ts';
+import { FORMULA_MEMO, fixtureDb, XSS_MEMO } from './fixture.ts';
+
+let db: Database;
+const dir = mkdtempSync(join(tmpdir(), 'recon-export-'));
+const period = '2026-01';
+
+beforeAll(async () => {
+  db = await fixtureDb();
+});
+afterAll(() => db.close());
+
+/** Reads an export back as row objects (numbers for numbers, strings for text). */
+async function readBack(path: string, format: ExportFormat): Promise<Record<string, unknown>[]> {
+  const norm = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]));
+  switch (format) {
+    case 'json':
+      return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>[];
+    case 'arrow':
+      return tableFromIPC(readFileSync(path)).toArray().map((r: { toJSON(): Record<string, unknown> }) => norm(r.toJSON()));
+    case 'parquet':
+      return (await db.all(`SELECT * FROM read_parquet($1)`, [path])).map(norm);
+    case 'xlsx': {
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.readFile(path);
+      const values = book.worksheets[0]!.getSheetValues().filter(Boolean) as unknown[][];
+      const [header, ...rows] = values.map((r) => r.slice(1));
+      return rows.map((r) => Object.fromEntries(header!.map((h, i) => [String(h), r[i] ?? null])));
+    }
+    case 'csv': {
+      const text = readFileSync(path, 'utf8');
+      const [header, ...lines] = text.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+      return lines.map((l) => Object.fromEntries(header!.split(',').map((h, i) => [h, l.split(',')[i]])));
+    }
+  }
+}
+
+describe('export', () => {
+  it.each(DATASETS)('writes %s identically in every format', async (dataset) => {
+    const counts = new Map<ExportFormat, number>();
+    for (const format of ['json', 'arrow', 'parquet', 'xlsx'] as const) {
+      const out = join(dir, `${dataset}.${format}`);
+      const result = await runExport(db, { dataset, period, format, out });
+      const rows = await readBack(out, format);
+      expect(rows).toHaveLength(result.rows);
+      counts.set(format, rows.length);
+    }
+    expect(new Set(counts.values()).size).toBe(1);
+  });
+
+  it('carries partner_id, txn_ref, invoice_no, amount_vnd and the rule of each counted allocation', async () => {
+    const out = join(dir, 'alloc.json');
+    await runExport(db, { dataset: 'allocations', period, format: 'json', out });
+    const rows = await readBack(out, 'json');
+    // The six allocations counted in kpis.test.ts: E1 (paid after the as-of date) and H1 (2025-12) are not.
+    expect(rows.map((r) => [r.partner_id, r.txn_ref, r.invoice_no, r.amount_vnd, r.rule])).toEqual([
+      ['agent1', 'A1', 'I2', 100_000, 'customer_amount'],
+      ['momo', 'M1', 'I2', 100_000, 'customer_amount'],
+      ['momo', 'M2', 'I4', 10_000, 'customer_amount'],
+      ['vcb', 'T1', 'I1', 100_000, 'customer_amount'],
+      ['vcb', 'T1', 'I5', 50_000, 'customer_amount'],
+      ['vcb', 'T2', 'I3', 300_000, 'customer_amount'],
+    ]);
+    expect(rows[0]).toMatchObject({ source_file: 'f3.csv', source_line: 3, paid_at_local: '2026-01-12 09:00:00' });
+  });
+
+  it('lists the exception queue with reasons, ages and the suggested invoice as invoice_no', async () => {
+    const out = join(dir, 'exc.arrow');
+    await runExport(db, { dataset: 'exceptions', period, format: 'arrow', out });
+    const rows = await readBack(out, 'arrow');
+    expect(rows.map((r) => [r.partner_id, r.txn_ref, r.invoice_no, r.amount_vnd, r.reason, r.age_bucket])).toEqual([
+      ['agent1', 'A3', null, 70_000, 'unknown_customer', '>90'],
+      ['vcb', 'T3', 'I1', 55_000, 'duplicate_payment', '8-30'],
+    ]);
+    const table = tableFromIPC(readFileSync(out));
+    expect(String(table.schema.fields.find((f) => f.name === 'amount_vnd')!.type)).toBe('Int64');
+  });
+
+  it('lists arrears with days overdue, and refunds due', async () => {
+    await runExport(db, { dataset: 'arrears', period, format: 'json', out: join(dir, 'arrears.json') });
+    // I4: 400,000 billed, 10,000 paid by 28/02 (E1 came later); due 12/02 → 16 days overdue.
+    expect(await readBack(join(dir, 'arrears.json'), 'json')).toEqual([
+      expect.objectContaining({ unit: 'PA0300', invoice_no: 'I4', open_vnd: 390_000, days_overdue: 16, age_bucket: '1-30' }),
+    ]);
+    await runExport(db, { dataset: 'refunds', period, format: 'json', out: join(dir, 'refunds.json') });
+    expect(await readBack(join(dir, 'refunds.json'), 'json')).toEqual([expect.objectContaining({ partner_id: 'vcb', txn_ref: 'T3', invoice_no: 'I1', amount_vnd: 55_000 })]);
+  });
+
+  it('writes CSV as UTF-8 with a BOM and neutralises formula-like cells', async () => {
+    const out = join(dir, 'exc.csv');
+    await runExport(db, { dataset: 'exceptions', period, format: 'csv', out });
+    const bytes = readFileSync(out);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = bytes.toString('utf8');
+    expect(text).toContain(`"'${FORMULA_MEMO.replaceAll('"', '""')}"`);
+    expect(text).toContain(XSS_MEMO);
+    expect(text.split('\r\n')[0]).toBe(
+      '\uFEFFpartner_id,txn_ref,invoice_no,amount_vnd,reason,status,confidence,detail,customer_code,paid_at_local,age_days,age_bucket,memo,source_file,source_line',
+    );
+  });
+
+  it.each([
+    ['=1+2', "'=1+2"],
+    ['+84901234567', "'+84901234567"],
+    ['-5', "'-5"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['\tx', "'\tx"],
+    ['\rx', `"'\rx"`],
+    ['a,b', '"a,b"'],
+    ['say "hi"', '"say ""hi"""'],
+    ['Tiền điện T10', 'Tiền điện T10'],
+    [-5n, '-5'],
+    [null, ''],
+  ] satisfies Array<[string | bigint | null, string]>)('csvCell(%s) is %s', (value, cell) => {
+    expect(csvCell(value)).toBe(cell);
+  });
+
+  it('writes KPI rows whose total equals the headline', async () => {
+    await runExport(db, { dataset: 'kpis', period, format: 'parquet', out: join(dir, 'kpis.parquet') });
+    const rows = await readBack(join(dir, 'kpis.parquet'), 'parquet');
+    expect(rows[0]).toMatchObject({ dimension: 'total', invoices: 5, invoiced_vnd: 1_050_000, allocated_vnd: 660_000, collection_rate_amount: 0.628571 });
+    expect(rows.filter((r) => r.dimension === 'channel_group').map((r) => r.share_invoices)).toEqual([0.6, 0.2, 0.2, 0]);
+  });
+});
