@@ -63,20 +63,20 @@ export function rawProjection(profile: PartnerProfile, cols: ColumnSet, shown: s
     // Any missing part leaves the whole value missing: a half transaction id would be wrong.
     return `CASE WHEN ${parts.map((p) => `${p} IS NULL`).join(' OR ')} THEN NULL ELSE concat_ws(getvariable('${sepVar}'), ${parts.join(', ')}) END`;
   };
-  const opt = (spec: { column: string } | undefined, key: string): string => (spec ? col(spec.column, key) : 'NULL');
+  const opt = (spec: { column: string } | undefined, key: string): string => (spec ? col(spec.column, key) : 'CAST(NULL AS VARCHAR)');
   const amount = f.amount;
   const all = cols.names.map((_, i) => cols.expr(i));
   return [
     `line_no`,
     `${joined(f.txn_ref.column, 'fields.txn_ref.column', 'ingest_txn_sep')} AS txn_ref`,
     `${joined(f.paid_at.column, 'fields.paid_at.column', 'ingest_space')} AS paid_at`,
-    `${f.settled_on ? joined(f.settled_on.column, 'fields.settled_on.column', 'ingest_space') : 'NULL'} AS settled_on`,
-    `${'column' in amount ? col(amount.column, 'fields.amount.column') : 'NULL'} AS amount`,
-    `${'credit_column' in amount ? col(amount.credit_column, 'fields.amount.credit_column') : 'NULL'} AS credit`,
-    `${'debit_column' in amount ? col(amount.debit_column, 'fields.amount.debit_column') : 'NULL'} AS debit`,
+    `${f.settled_on ? joined(f.settled_on.column, 'fields.settled_on.column', 'ingest_space') : 'CAST(NULL AS VARCHAR)'} AS settled_on`,
+    `${'column' in amount ? col(amount.column, 'fields.amount.column') : 'CAST(NULL AS VARCHAR)'} AS amount`,
+    `${'credit_column' in amount ? col(amount.credit_column, 'fields.amount.credit_column') : 'CAST(NULL AS VARCHAR)'} AS credit`,
+    `${'debit_column' in amount ? col(amount.debit_column, 'fields.amount.debit_column') : 'CAST(NULL AS VARCHAR)'} AS debit`,
     `${opt(f.customer_code, 'fields.customer_code.column')} AS customer_code`,
     `${opt(f.invoice_ref, 'fields.invoice_ref.column')} AS invoice_ref`,
-    `${f.memo ? `nullif(concat_ws(' ', ${f.memo.column.map((c) => col(c, 'fields.memo.column')).join(', ')}), '')` : 'NULL'} AS memo`,
+    `${f.memo ? `nullif(concat_ws(' ', ${f.memo.column.map((c) => col(c, 'fields.memo.column')).join(', ')}), '')` : 'CAST(NULL AS VARCHAR)'} AS memo`,
     `${opt(f.kind, 'fields.kind.column')} AS kind_code`,
     `${opt(f.reverses_txn_ref, 'fields.reverses_txn_ref.column')} AS reverses_txn_ref`,
     `${opt(f.instrument, 'fields.instrument.column')} AS instrument_code`,

@@ -1,9 +1,8 @@
 // The bad-input table of issue 4: each case gets a clear message and loses nothing else.
 import { describe, expect, it } from 'vitest';
-import iconv from 'iconv-lite';
 import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
 import { UsageError } from '../../src/errors.ts';
-import { BASE_PROFILE, HEADER, Scratch, openTestDb, withProfile } from './helpers.ts';
+import { BASE_PROFILE, HEADER, Scratch, encodeWindows1258, openTestDb, withProfile } from './helpers.ts';
 
 const GOOD = [
   'A1,01/03/2026 08:00:00,PE0100123456,TIEN DIEN,1.250.000',
@@ -45,7 +44,7 @@ describe('bad input', () => {
   });
 
   it('refuses a Windows-1258 file whose profile says UTF-8, naming the line', async () => {
-    const bytes = iconv.encode(`${HEADER}\n${GOOD[0]}\nA3,01/03/2026 08:00:00,PE0100123456,Tiền điện,5.000\n`, 'windows-1258');
+    const bytes = encodeWindows1258(`${HEADER}\n${GOOD[0]}\nA3,01/03/2026 08:00:00,PE0100123456,Tiền điện,5.000\n`);
     const r = await ingestOne(bytes);
     expect(r.file.status).toBe('failed');
     expect(r.file.message).toMatch(/T_1\.csv, line 3: byte 0x[0-9a-f]{2} is not valid UTF-8, expected UTF-8 text/);

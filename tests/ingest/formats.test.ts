@@ -1,0 +1,178 @@
+// Encodings, layouts and control totals: each partner shape loads by configuration alone.
+import { describe, expect, it } from 'vitest';
+import iconv from 'iconv-lite';
+import ExcelJS from 'exceljs';
+import { importBilling, ingestFiles, loadProfiles, releaseFile } from '../../src/ingest/index.ts';
+import { BASE_PROFILE, HEADER, Scratch, encodeWindows1258, openTestDb, withProfile } from './helpers.ts';
+
+async function run(s: Scratch) {
+  const { db, run } = await openTestDb();
+  const summary = await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
+  return { db, run, summary };
+}
+
+const TEXT = `Ngân hàng TMCP\nKỳ: 03/2026\n${HEADER}\nA1,01/03/2026 08:00:00,PE0100123456,"Tiền điện, tháng 3\nPE0100123456",1.250.000\n\nA2,01/03/2026 09:00:00,PD0100000001,Thanh toán,500.000\nTổng cộng: 2 giao dịch,,,,1.750.000\n`;
+const WITH_TRAILER = withProfile({
+  preamble: { until: '^ref,' },
+  trailer: { match: '^Tổng cộng', count: { regex: '(\\d+) giao dịch' }, amount: { field: 5 } },
+});
+
+describe('encodings and layouts', () => {
+  it.each([
+    ['utf-8', Buffer.from(TEXT)],
+    ['utf-8-bom', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(TEXT)])],
+    ['utf-16le', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(TEXT, 'utf16le')])],
+    ['utf-16be', iconv.encode(TEXT, 'utf-16be', { addBOM: true })],
+    ['windows-1258', encodeWindows1258(TEXT)],
+  ])('loads %s with physical line numbers, preamble, quoted line breaks and a trailer', async (encoding, bytes) => {
+    const s = new Scratch();
+    s.profile({ ...WITH_TRAILER, encoding });
+    s.file('T_1.csv', bytes);
+    const { db, summary } = await run(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 2, records_loaded: 2 });
+    const rows = await db.all<{ line_no: bigint; memo: string; paid_at: Date }>('SELECT line_no, memo, paid_at FROM payments ORDER BY line_no');
+    expect(rows.map((r) => r.line_no)).toEqual([4n, 7n]);
+    expect(rows[0]!.memo).toBe('Tiền điện, tháng 3\nPE0100123456'.normalize('NFC'));
+    expect(rows[0]!.paid_at.toISOString()).toBe('2026-03-01T01:00:00.000Z');
+    const f = await db.one<{ control_count: bigint; control_amount: bigint }>('SELECT control_count, control_amount FROM source_files');
+    expect(f).toEqual({ control_count: 2n, control_amount: 1750000n });
+    db.close();
+  });
+
+  it('loads fixed-width H/D/T records with a composite transaction id', async () => {
+    const s = new Scratch();
+    s.profile({
+      ...BASE_PROFILE,
+      file_patterns: ['AG*.txt'],
+      format: { type: 'fixed_width', columns: [
+        { name: 'type', start: 1, width: 1 }, { name: 'agent', start: 2, width: 4 }, { name: 'receipt', start: 6, width: 6 },
+        { name: 'date', start: 12, width: 8 }, { name: 'customer', start: 20, width: 13 }, { name: 'amount', start: 33, width: 10 },
+      ] },
+      header: { type: 'none', columns: ['type', 'agent', 'receipt', 'date', 'customer', 'amount'] },
+      record_types: { detail: ['D'], header: ['H'], trailer: ['T'] },
+      trailer: { count: { regex: '^T(\\d{6})' }, amount: { regex: '^T\\d{6}(\\d+)' } },
+      fields: {
+        txn_ref: { column: ['agent', 'receipt'], separator: '-' },
+        paid_at: { column: 'date', format: 'YYYYMMDD' },
+        amount: { column: 'amount' },
+        customer_code: { column: 'customer' },
+        agent_id: { column: 'agent' },
+      },
+    });
+    s.file('AG0001.txt', ['H20260301', 'DA001000001' + '20260301PE0100123456' + '    250000', 'X junk', 'DA001000002' + '20260302PD0100000001' + '    100000', 'T000003350000', ''].join('\r\n'));
+    const { db, summary } = await run(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 3, records_loaded: 2, records_rejected: 1 });
+    expect(await db.all('SELECT txn_ref, agent_id, line_no, amount_vnd FROM payments ORDER BY line_no')).toEqual([
+      { txn_ref: 'A001-000001', agent_id: 'A001', line_no: 2n, amount_vnd: 250000n },
+      { txn_ref: 'A001-000002', agent_id: 'A001', line_no: 4n, amount_vnd: 100000n },
+    ]);
+    expect(await db.all('SELECT line_no, reason, value FROM rejects')).toEqual([{ line_no: 3n, reason: 'unknown_code', value: 'X' }]);
+    const f = await db.one('SELECT rejected_amount FROM source_files');
+    expect(f).toEqual({ rejected_amount: 0n });
+    db.close();
+  });
+
+  it('loads an xlsx sheet with native dates and numbers, line = row number', async () => {
+    const s = new Scratch();
+    s.profile({ ...BASE_PROFILE, file_patterns: ['*.xlsx'], format: { type: 'xlsx', sheet: 'GD' }, preamble: { lines: 2 } });
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Other').addRow(['x']);
+    const ws = wb.addWorksheet('GD');
+    ws.addRow(['Sao kê']);
+    ws.addRow([]);
+    ws.addRow(HEADER.split(','));
+    ws.addRow(['A1', new Date(Date.UTC(2026, 2, 1, 8, 0, 0)), 'PE0100123456', 'QR', 1250000]);
+    ws.addRow(['A2', '01/03/2026 09:00:00', 'PD0100000001', 'QR', '500.000']);
+    await wb.xlsx.writeFile(s.file('bank.xlsx', ''));
+    const { db, summary } = await run(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_loaded: 2 });
+    const rows = await db.all<{ line_no: bigint; amount_vnd: bigint; paid_at: Date }>('SELECT line_no, amount_vnd, paid_at FROM payments ORDER BY line_no');
+    expect(rows.map((r) => [r.line_no, r.amount_vnd, r.paid_at.toISOString()])).toEqual([
+      [4n, 1250000n, '2026-03-01T01:00:00.000Z'],
+      [5n, 500000n, '2026-03-01T02:00:00.000Z'],
+    ]);
+    db.close();
+  });
+});
+
+describe('control totals, duplicates and idempotency', () => {
+  const trailer = (count: number, sum: string) => `Tổng cộng: ${count} giao dịch,,,,${sum}`;
+  const body = ['A1,01/03/2026 08:00:00,PE0100123456,QR,1.000', 'A2,01/03/2026 08:00:00,PE0100123456,QR,2.000'];
+
+  it('quarantines a file whose stated count differs, loads nothing, and releases it on request', async () => {
+    const s = new Scratch();
+    s.profile(WITH_TRAILER);
+    s.file('T_1.csv', [HEADER, ...body, trailer(3, '3.000'), ''].join('\n'));
+    const { db, run: r, summary } = await run(s);
+    expect(summary.files[0]!.status).toBe('quarantined');
+    expect(summary.files[0]!.message).toMatch(/line 4: trailer states 3 records, the file has 2/);
+    expect((await db.all('SELECT * FROM payments')).length).toBe(0);
+    const rel = await releaseFile(db, r, summary.files[0]!.file_id!, 'Auditor', 'bank confirmed');
+    expect(rel.records_loaded).toBe(2);
+    expect(await db.all('SELECT action, by_name, reason FROM file_events ORDER BY event_at')).toEqual([
+      { action: 'quarantined', by_name: null, reason: expect.stringMatching(/trailer states 3/) },
+      { action: 'released', by_name: 'Auditor', reason: 'bank confirmed' },
+    ]);
+    db.close();
+  });
+
+  it('quarantines a file whose stated sum differs when nothing was rejected', async () => {
+    const s = new Scratch();
+    s.profile(WITH_TRAILER);
+    s.file('T_1.csv', [HEADER, ...body, trailer(2, '9.000'), ''].join('\n'));
+    const { db, summary } = await run(s);
+    expect(summary.files[0]!.message).toMatch(/trailer states a total of 9000 đồng, the records sum to 3000/);
+    db.close();
+  });
+
+  it('reports the amount in rejected records instead of quarantining', async () => {
+    const s = new Scratch();
+    s.profile(WITH_TRAILER);
+    s.file('T_1.csv', [HEADER, ...body, 'A3,31/02/2026 08:00:00,PE0100123456,QR,4.000', trailer(3, '7.000'), ''].join('\n'));
+    const { db, summary } = await run(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 3, records_loaded: 2, records_rejected: 1 });
+    expect(await db.one('SELECT rejected_amount FROM source_files')).toEqual({ rejected_amount: 4000n });
+    db.close();
+  });
+
+  it('counts repeated identities as duplicates and skips a file already loaded, naming the earlier load', async () => {
+    const s = new Scratch();
+    s.profile(BASE_PROFILE);
+    s.file('T_1.csv', [HEADER, ...body, body[0], ''].join('\n'));
+    s.file('T_2.csv', [HEADER, body[1], 'A9,01/03/2026 08:00:00,PE0100123456,QR,9.000', ''].join('\n'));
+    const { db, run: r, summary } = await run(s);
+    expect(summary.files.map((f) => [f.records_read, f.records_loaded, f.records_duplicate])).toEqual([[3, 2, 1], [2, 1, 1]]);
+    expect(await db.all('SELECT file_id, line_no, first_file_id, first_line_no FROM duplicate_records ORDER BY file_id')).toEqual([
+      { file_id: 1n, line_no: 4n, first_file_id: 1n, first_line_no: 2n },
+      { file_id: 2n, line_no: 2n, first_file_id: 1n, first_line_no: 3n },
+    ]);
+    const again = await ingestFiles(db, r, [s.files], { profiles: loadProfiles(s.profiles) });
+    expect(again.files.map((f) => f.status)).toEqual(['skipped', 'skipped']);
+    expect(again.files[0]!.message).toMatch(/skipped, identical \(sha256\) to file 1 .*T_1\.csv received/);
+    expect((await db.all('SELECT * FROM payments')).length).toBe(3);
+    db.close();
+  });
+});
+
+describe('billing import', () => {
+  it('upserts customers and replaces invoices by period; the same bytes are a no-op', async () => {
+    const s = new Scratch();
+    s.file('billing/customers.csv', 'customer_code,name,pc,unit,segment\nPE0100123456,Nguyễn Văn A,EVNHCMC,PE0100,residential\nXX01,Bad,,,\n');
+    s.file('billing/invoices-2026-03.csv', 'invoice_no,customer_code,period,series,number,issued_on,due_on,amount_vnd\nI1,PE0100123456,2026-03,1K26TAA,1,2026-03-05,2026-03-20,250000\nI2,PE0100123456,2026-03,1K26TAA,2,2026-03-05,2026-03-20,12.5\n');
+    const { db, run: r } = await openTestDb();
+    const first = await importBilling(db, r, `${s.files}/billing`);
+    expect(first.files.map((f) => [f.status, f.records_loaded, f.records_rejected])).toEqual([['loaded', 1, 1], ['loaded', 1, 1]]);
+    expect(await db.all('SELECT customer_code, pc, unit FROM customers')).toEqual([{ customer_code: 'PE0100123456', pc: 'EVNHCMC', unit: 'PE0100' }]);
+    expect(await db.all('SELECT line_no, reason FROM rejects ORDER BY file_id')).toEqual([{ line_no: 3n, reason: 'unknown_code' }, { line_no: 3n, reason: 'bad_amount' }]);
+    const again = await importBilling(db, r, `${s.files}/billing`);
+    expect(again.files.map((f) => f.status)).toEqual(['skipped', 'skipped']);
+    s.file('billing/invoices-2026-03.csv', 'invoice_no,customer_code,period,series,number,issued_on,due_on,amount_vnd\nI3,PE0100123456,2026-03,1K26TAA,3,2026-03-05,2026-03-20,99000\n');
+    await importBilling(db, r, `${s.files}/billing`);
+    expect(await db.all('SELECT invoice_no FROM invoices')).toEqual([{ invoice_no: 'I3' }]);
+    expect(await db.all(`SELECT file_id, status FROM source_files WHERE kind = 'invoices' ORDER BY file_id`)).toEqual([
+      { file_id: 2n, status: 'replaced' },
+      { file_id: 3n, status: 'loaded' },
+    ]);
+    db.close();
+  });
+});
