@@ -1,0 +1,56 @@
+// The monthly close: billing import → partner ingest → matching → KPIs and dashboard, one run.
+// Each stage reads and writes tables; this module only composes them and times them.
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Database } from '../src/db/database.ts';
+import { UsageError } from '../src/errors.ts';
+import { importBilling, ingestFiles, loadProfiles } from '../src/ingest/index.ts';
+import { runMatch } from '../src/match/index.ts';
+import { defaultAsOf } from '../src/reports/kpi-shape.ts';
+import { writeReport } from '../src/reports/index.ts';
+import type { Run } from '../src/runs/ledger.ts';
+
+export interface MonthlyCloseOptions {
+  /** Folder holding billing/ (customers, invoices) and partners/ (settlement files). */
+  data: string;
+  /** Billing period YYYY-MM; default: the latest period among the loaded invoices. */
+  period?: string;
+  /** As-of date YYYY-MM-DD; default: the last day of the month after the period. */
+  asOf?: string;
+  /** Output root; the report goes to OUT/<period>/. */
+  out: string;
+  lang: 'vi' | 'en';
+  /** Folder of partner profiles. */
+  profiles?: string;
+}
+
+export interface MonthlyCloseResult {
+  period: string;
+  asOf: string;
+  kpisPath: string;
+  dashboardPath: string;
+}
+
+export async function monthlyClose(db: Database, run: Run, opts: MonthlyCloseOptions): Promise<MonthlyCloseResult> {
+  const data = resolve(opts.data);
+  for (const sub of ['billing', 'partners']) {
+    const p = join(data, sub);
+    if (!existsSync(p) || !statSync(p).isDirectory()) throw new UsageError(`--data ${opts.data}: expected a folder with ${sub}/ inside (${p} not found)`);
+  }
+  const profiles = loadProfiles(opts.profiles);
+
+  await run.stage('billing', () => importBilling(db, run, join(data, 'billing')));
+  await run.stage('ingest', () => ingestFiles(db, run, [join(data, 'partners')], { profiles }));
+
+  const period = opts.period ?? (await latestPeriod(db));
+  const asOf = opts.asOf ?? defaultAsOf(period);
+  await run.stage('match', () => runMatch(db, run, { asOf }));
+  const report = await run.stage('report', () => writeReport(db, { period, asOf, lang: opts.lang, outDir: join(resolve(opts.out), period) }));
+  return { period, asOf, kpisPath: report.kpisPath, dashboardPath: report.dashboardPath };
+}
+
+async function latestPeriod(db: Database): Promise<string> {
+  const row = await db.one<{ period: string | null }>('SELECT max(period) AS period FROM invoices');
+  if (!row?.period) throw new UsageError('no invoices loaded: the billing folder holds no invoices-YYYY-MM.csv, so there is no period to close');
+  return row.period;
+}
