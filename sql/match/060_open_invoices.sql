@@ -1,9 +1,21 @@
 -- The invoices payments compete for: every loaded invoice of an account that has a payment to
 -- allocate, numbered oldest first (period, then issue date, then invoice_no). Residuals start at
--- the invoice amount; each turn lowers them by what it allocated.
+-- the invoice amount; each turn lowers them by what it allocated. n_inv lets the turns skip the
+-- window functions for the many accounts with a single invoice.
+
+CREATE OR REPLACE TEMP TABLE m_inv AS
+SELECT customer_code AS account, invoice_no, amount_vnd, period, issued_on
+FROM invoices
+WHERE customer_code IN (SELECT account FROM payment_match WHERE route = 'allocate');
+
+CREATE OR REPLACE TEMP TABLE m_inv_n AS
+SELECT account, count(*) AS n_inv FROM m_inv GROUP BY account HAVING count(*) > 1;
 
 CREATE OR REPLACE TEMP TABLE m_open AS
-SELECT i.customer_code AS account, i.invoice_no, i.amount_vnd, i.amount_vnd AS residual,
-       row_number() OVER (PARTITION BY i.customer_code ORDER BY i.period, i.issued_on NULLS LAST, i.invoice_no) AS ord
-FROM invoices i
-WHERE i.customer_code IN (SELECT account FROM payment_match WHERE route = 'allocate');
+SELECT account, invoice_no, amount_vnd, amount_vnd AS residual, 1 AS ord, 1 AS n_inv
+FROM m_inv WHERE account NOT IN (SELECT account FROM m_inv_n)
+UNION ALL
+SELECT i.account, i.invoice_no, i.amount_vnd, i.amount_vnd,
+       row_number() OVER (PARTITION BY i.account ORDER BY i.period, i.issued_on NULLS LAST, i.invoice_no),
+       n.n_inv
+FROM m_inv i JOIN m_inv_n n USING (account);

@@ -15,19 +15,30 @@ SELECT payment_id, account, effective_vnd AS x, target_invoice_no, target_rule, 
 FROM payment_match
 WHERE route = 'allocate' AND seq = (SELECT turn FROM m_ctx);
 
+CREATE OR REPLACE TEMP TABLE m_pair AS
+SELECT t.*, o.invoice_no, o.ord, o.amount_vnd AS invoice_vnd, coalesce(o.residual, 0) AS residual, coalesce(o.n_inv, 0) AS n_inv
+FROM m_turn t LEFT JOIN m_open o ON o.account = t.account;
+
 CREATE OR REPLACE TEMP TABLE m_view AS
 WITH v AS (
-  SELECT t.*, o.invoice_no, o.ord, o.amount_vnd AS invoice_vnd, coalesce(o.residual, 0) AS residual,
-         coalesce(sum(o.residual) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS older_open,
-         coalesce(sum(o.residual) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING), 0) AS total_open,
-         max(CASE WHEN o.invoice_no = t.target_invoice_no THEN o.residual END)
-           OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS target_residual,
-         min(CASE WHEN o.residual = t.x THEN o.ord END)
-           OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS exact_ord,
-         min(CASE WHEN o.residual = 0 AND o.amount_vnd = t.x THEN o.ord END)
-           OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS settled_equal_ord
-  FROM m_turn t LEFT JOIN m_open o ON o.account = t.account
-  WINDOW w AS (PARTITION BY t.payment_id ORDER BY o.ord)
+  -- Accounts with one invoice (or none): no window needed.
+  SELECT *, 0 AS older_open, residual AS total_open,
+         CASE WHEN invoice_no = target_invoice_no THEN residual END AS target_residual,
+         CASE WHEN residual = x THEN ord END AS exact_ord,
+         CASE WHEN residual = 0 AND invoice_vnd = x THEN ord END AS settled_equal_ord
+  FROM m_pair WHERE n_inv <= 1
+  UNION ALL
+  SELECT *,
+         coalesce(sum(residual) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0),
+         sum(residual) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),
+         max(CASE WHEN invoice_no = target_invoice_no THEN residual END)
+           OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),
+         min(CASE WHEN residual = x THEN ord END)
+           OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),
+         min(CASE WHEN residual = 0 AND invoice_vnd = x THEN ord END)
+           OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+  FROM m_pair WHERE n_inv > 1
+  WINDOW w AS (PARTITION BY payment_id ORDER BY ord)
 ), m AS (
   SELECT *,
          CASE WHEN target_residual > 0 THEN 'target'
@@ -75,12 +86,13 @@ SELECT payment_id,
          WHEN 'none_open' THEN 'customer ' || any_value(account) || ' has no open invoice'
          ELSE 'paid ' || CAST(any_value(x) AS VARCHAR) || ' đ, ' || CAST(sum(alloc) AS VARCHAR) || ' đ allocated; the rest is customer credit' END
 FROM m_view
+WHERE mode IN ('target', 'duplicate', 'none_open', 'over')
 GROUP BY payment_id
 HAVING sum(alloc) < any_value(x);
 
 -- Residuals after this turn, kept only for accounts that still have turns to come.
 CREATE OR REPLACE TEMP TABLE m_open AS
-SELECT o.account, o.invoice_no, o.amount_vnd, o.residual - coalesce(a.alloc, 0) AS residual, o.ord
+SELECT o.account, o.invoice_no, o.amount_vnd, o.residual - coalesce(a.alloc, 0) AS residual, o.ord, o.n_inv
 FROM m_open o
 LEFT JOIN (SELECT invoice_no, sum(alloc) AS alloc FROM m_view WHERE alloc > 0 GROUP BY invoice_no) a USING (invoice_no)
 WHERE o.account IN (SELECT account FROM m_turns WHERE turns > (SELECT turn FROM m_ctx));

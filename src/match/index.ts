@@ -25,6 +25,8 @@ export interface MatchSummary {
 export interface MatchOptions {
   /** Date (YYYY-MM-DD) the exception queue is aged to; default today in Asia/Ho_Chi_Minh. Matching itself uses every payment loaded. */
   asOf?: string;
+  /** Called after each rule file (and each turn) with its duration, for benchmarks and progress. */
+  onStep?: (step: string, ms: number) => void;
 }
 
 /**
@@ -34,7 +36,7 @@ export interface MatchOptions {
  */
 export async function runMatch(db: Database, run: Run, opts: MatchOptions = {}): Promise<MatchSummary> {
   const turns = await run.stage('match.cascade', () =>
-    db.transaction(() => runCascade(db)).finally(() => dropWorkTables(db)),
+    db.transaction(() => runCascade(db, opts.onStep ? { onStep: opts.onStep } : {})).finally(() => dropWorkTables(db)),
   );
   const tests = await run.stage('match.data_tests', () => runDataTests(db));
   const summary = await summarise(db, turns, tests, opts.asOf ?? todayInVietnam());
