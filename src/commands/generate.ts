@@ -56,7 +56,7 @@ export function register(program: Command): void {
       progress(`generating ${f.customers} customers × ${f.months} month(s) into ${f.out}`);
       const s = generate({ out: f.out, period: f.period, months: f.months, customers: f.customers, seed: f.seed, noise: loadNoise(f.noise), calibration: EVN_2020 });
       const summary = { out: f.out, periods: s.periods, customers: s.customers, invoices: s.invoices, records: s.records, files: s.files, seconds: (Date.now() - started) / 1000 };
-      printResult(f.json, { ...summary, kpis: s.kpis }, () =>
+      printResult(f.json, { ...summary, stats: s.stats, kpis: s.kpis }, () =>
         [
           `${s.customers} customers, ${s.invoices} invoices, ${s.records} partner records in ${s.files} files (${summary.seconds.toFixed(1)} s)`,
           textTable(

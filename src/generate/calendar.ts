@@ -23,9 +23,16 @@ export function parts(sec: number): { y: number; m: number; d: number; hh: numbe
   return { y: f.getUTCFullYear(), m: f.getUTCMonth() + 1, d: f.getUTCDate(), hh: f.getUTCHours(), mi: f.getUTCMinutes(), ss: f.getUTCSeconds() };
 }
 
-/** YYYY-MM-DD of a day number. */
+const isoCache = new Map<number, string>();
+
+/** YYYY-MM-DD of a day number (cached: a run touches only a few hundred days). */
 export function isoDate(day: number): string {
-  return fields(day * DAY).toISOString().slice(0, 10);
+  let s = isoCache.get(day);
+  if (s === undefined) {
+    s = fields(day * DAY).toISOString().slice(0, 10);
+    isoCache.set(day, s);
+  }
+  return s;
 }
 
 /**
@@ -58,11 +65,18 @@ export function addMonths(period: string, k: number): string {
   return `${Math.floor(idx / 12)}-${p2((idx % 12) + 1)}`;
 }
 
+const periodCache = new Map<string, { first: number; days: number }>();
+
 /** First day number of a period and its number of days. */
 export function periodDays(period: string): { first: number; days: number } {
-  const [y, m] = period.split('-').map(Number) as [number, number];
-  const first = dayOf(y, m, 1);
-  return { first, days: dayOf(y, m + 1, 1) - first };
+  let r = periodCache.get(period);
+  if (!r) {
+    const [y, m] = period.split('-').map(Number) as [number, number];
+    const first = dayOf(y, m, 1);
+    r = { first, days: dayOf(y, m + 1, 1) - first };
+    periodCache.set(period, r);
+  }
+  return r;
 }
 
 /** The period (YYYY-MM) containing a day number. */
@@ -76,8 +90,19 @@ const TET: Record<number, string> = {
   2025: '2025-01-29', 2026: '2026-02-17', 2027: '2027-02-06', 2028: '2028-01-26', 2029: '2029-02-13', 2030: '2030-02-03',
 };
 
+const holidayCache = new Map<number, boolean>();
+
 /** Saturdays, Sundays, Tết and the fixed public holidays (1/1, 30/4, 1/5, 2/9): no settlement. */
 export function isBankHoliday(day: number): boolean {
+  let h = holidayCache.get(day);
+  if (h === undefined) {
+    h = holiday(day);
+    holidayCache.set(day, h);
+  }
+  return h;
+}
+
+function holiday(day: number): boolean {
   const weekday = (day + 4) % 7; // 1970-01-01 was a Thursday (4)
   if (weekday === 0 || weekday === 6) return true;
   const iso = isoDate(day);

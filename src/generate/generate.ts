@@ -10,7 +10,7 @@ import { defaultAsOf, ratiosFrom, KPI_SCHEMA_VERSION, type HeadlineKpis, type Kp
 import { addMonths, DAY, dayOf, formatTime, isBankHoliday, isoDate, periodDays, settleDay, truncateTo } from './calendar.ts';
 import { customerCode, invoiceId, invoiceSeries, makeUnits, mistype, PC_SHARE, PCS, unknownCode, type Pc } from './codes.ts';
 import { csvField, csvLine, formatAmount, PartnerFile, Spool, type FilePlan } from './files.ts';
-import { roleOf } from './layouts.ts';
+import { roleOf, type Layout } from './layouts.ts';
 import type { Noise } from './noise.ts';
 import { canWriteCash, PARTNERS, type Partner } from './partners.ts';
 import { cumulate, hash, pickWeighted, Rng } from './random.ts';
@@ -37,6 +37,8 @@ export interface GenerateSummary {
   invoices: number;
   records: number;
   files: number;
+  /** How often each format feature (per file) and noise kind (per record) occurred. */
+  stats: Record<string, number>;
   kpis: Record<string, HeadlineKpis>;
 }
 
@@ -57,6 +59,8 @@ interface Planned {
   invoiceRef?: string;
   memo: string;
   dupRow: boolean;
+  /** The noise scenario this record belongs to, counted in the summary. */
+  tag?: string;
   malformed?: RejectReason;
   /** Eligible for row-level noise (malformed, duplicate): a plain payment of one scenario. */
   plain: boolean;
@@ -166,7 +170,8 @@ class Generator {
       kpis[p] = { schema_version: KPI_SCHEMA_VERSION, period: p, as_of: defaultAsOf(p), counts: c, ratios: ratiosFrom(c) };
     });
     writeFileSync(join(o.out, 'truth', 'kpis.json'), `${JSON.stringify(kpis, null, 2)}\n`);
-    return { periods: this.periods, customers: this.total, invoices: this.invoiceRows, records: this.records, files: this.files.size, kpis };
+    const stats = Object.fromEntries([...this.stats].sort(([a], [b]) => (a < b ? -1 : 1)));
+    return { periods: this.periods, customers: this.total, invoices: this.invoiceRows, records: this.records, files: this.files.size, stats, kpis };
   }
 
   // ---- customers and invoices ----
@@ -192,11 +197,10 @@ class Generator {
     // Billing cycle: each unit reads meters on its own days.
     const cycle = 1 + (hash(unit.code) % 24);
     const invoices: Inv[] = [];
-    const amounts = new Set<number>();
+    // Amounts differ between a customer's invoices, so "the invoice whose residual equals the amount" is one.
     const distinct = (a: number) => {
       let v = Math.max(1_000, a);
-      while (amounts.has(v)) v++;
-      amounts.add(v);
+      while (invoices.some((x) => x.amount === v)) v++;
       return v;
     };
     const bill = (k: number, amount: number, issuedDay: number): Inv => {
@@ -270,7 +274,7 @@ class Generator {
       if (chance(n.no_open_invoice)) {
         const partner = this.partnerFor(c, 'bank', K - 1);
         const pd = periodDays(this.periods[K - 1]!);
-        out.push(this.record(c, rng, partner, 'payment', this.timeOn(rng, pd.first + rng.int(5, 25), partner), 100_000 * rng.int(2, 10), {}));
+        out.push(tag('no_open_invoice', this.record(c, rng, partner, 'payment', this.timeOn(rng, pd.first + rng.int(5, 25), partner), 100_000 * rng.int(2, 10), {})));
       }
     }
 
@@ -290,12 +294,11 @@ class Generator {
       const payDay = main.issuedDay + lagDays(rng);
 
       if (chance(n.unknown_customer) && roleOf(partner.layout, 'code')) {
-        const p = pay(partner, when(payDay), Math.round(rng.logNormal(400_000, 0.6)), { code: 'unknown', codeText: unknownCode(rng) });
-        out.push(p);
+        out.push(tag('unknown_customer', pay(partner, when(payDay), Math.round(rng.logNormal(400_000, 0.6)), { code: 'unknown', codeText: unknownCode(rng) })));
       }
       if (chance(n.orphan_reversal) && partner.layout.kindMap) {
         const ref = this.orphanRef(partner);
-        out.push(this.record(c, rng, partner, 'reversal', when(payDay), Math.round(rng.logNormal(400_000, 0.6)), { reverses: ref }));
+        out.push(tag('orphan_reversal', this.record(c, rng, partner, 'reversal', when(payDay), Math.round(rng.logNormal(400_000, 0.6)), { reverses: ref })));
       }
 
       if (c.small && chance(n.unpaid)) {
@@ -304,7 +307,7 @@ class Generator {
       }
       if (c.small && chance(n.late)) {
         const t = asOfEnd + 1 + rng.int(0, 2) * DAY + rng.int(8 * 3600, 17 * 3600);
-        out.push(pay(partner, t, sum(due)));
+        out.push(tag('after_as_of', pay(partner, t, sum(due))));
         carry = [];
         continue;
       }
@@ -312,7 +315,7 @@ class Generator {
       const t0 = when(payDay);
       const single = due.length === 1;
       if (!single && chance(n.multi_invoice)) {
-        out.push(pay(partner, t0, sum(due), { noRef: true }));
+        out.push(tag('multi_invoice', pay(partner, t0, sum(due), { noRef: true })));
       } else if (!single) {
         due.forEach((inv, j) => out.push(pay(partner, when(Math.max(payDay, inv.issuedDay) + j), inv.amount, { inv })));
       } else {
@@ -322,24 +325,24 @@ class Generator {
         let acc = 0;
         if (!plain && c.small && s < (acc += n.partial)) {
           const first = Math.max(1_000, Math.round((main.amount * (0.3 + 0.4 * rng.next())) / 1_000) * 1_000);
-          out.push(pay(partner, t0, first, { inv: main }));
+          out.push(tag('partial', pay(partner, t0, first, { inv: main })));
           const t1 = Math.min(this.timeOn(rng, payDay + rng.int(5, 20), partner), asOfEnd + (rng.chance(0.2) ? 5 * DAY : 0));
           out.push(pay(partner, t1, main.amount - first, {}));
         } else if (!plain && noLater && s < (acc += n.overpayment)) {
-          out.push(pay(partner, t0, main.amount + extra, { noRef: true }));
+          out.push(tag('overpayment', pay(partner, t0, main.amount + extra, { noRef: true })));
         } else if (!plain && reversible && s < (acc += n.partial_refund)) {
           const p = pay(partner, t0, main.amount + extra, { noRef: true });
-          out.push(p, this.reversalOf(c, rng, p, 'refund', extra));
+          out.push(p, tag('partial_refund', this.reversalOf(c, rng, p, 'refund', extra)));
         } else if (!plain && reversible && s < (acc += n.reversal)) {
           const p = pay(partner, t0, main.amount, { inv: main });
-          out.push(p, this.reversalOf(c, rng, p, roleOf(partner.layout, 'debit') ? 'refund' : 'reversal', main.amount));
+          out.push(p, tag('reversal', this.reversalOf(c, rng, p, roleOf(partner.layout, 'debit') ? 'refund' : 'reversal', main.amount)));
           out.push(pay(partner, Math.min(p.paid + rng.int(3, 6) * DAY, asOfEnd), main.amount, { inv: main }));
         } else if (!plain && noLater && s < (acc += n.second_channel)) {
           out.push(pay(partner, t0, main.amount, { inv: main }));
           const other = this.partnerFor(c, option === 'bank' || option === 'bank_cash' ? 'intermediary' : 'bank', k);
-          out.push(pay(other, Math.min(t0 + rng.int(1, 10) * DAY, asOfEnd), main.amount, { inv: main }));
+          out.push(tag('second_channel', pay(other, Math.min(t0 + rng.int(1, 10) * DAY, asOfEnd), main.amount, { inv: main })));
         } else if (!plain && noLater && c.small && roleOf(partner.layout, 'code') && s < (acc += n.mistyped_code)) {
-          out.push(pay(partner, t0, main.amount, { code: 'mistyped', codeText: mistype(c.code, rng) }));
+          out.push(tag('mistyped_code', pay(partner, t0, main.amount, { code: 'mistyped', codeText: mistype(c.code, rng) })));
         } else {
           const p = pay(partner, t0, main.amount, { inv: main });
           p.plain = true;
@@ -483,18 +486,41 @@ class Generator {
         const label = key.length === 8 ? `${key.slice(6)}/${key.slice(4, 6)}/${key.slice(0, 4)}` : `${key.slice(4)}/${key.slice(0, 4)}`;
         f = new PartnerFile(this.o.out, p.fileRel, l, { partnerName: p.partner.name, bin: p.partner.bin, account: `1221${hash(p.partner.id) % 1_000_000}`, key, label }, this.filePlan(p.partner, key));
         this.files.set(p.fileRel, f);
+        for (const feature of formatFeatures(l)) this.stat(feature);
+        if (f.plan.badTrailer) this.stat(`noise:trailer_disagrees_${f.plan.badTrailer}`);
+        if (f.plan.resendAs) this.stat('noise:file_delivered_twice');
       }
       const fields = this.render(c, p, f.records + 1);
       let raw: string | undefined;
       if (p.malformed === 'column_count') raw = [...fields, 'x'].map((v) => csvField(v, l.delimiter, l.quoteAll)).join(l.delimiter);
       const line = f.add(fields, p.amount, raw);
       this.records++;
+      this.countNoise(p);
       if (p.malformed) this.rejectSpool.write(csvLine([p.fileRel, line, p.malformed]));
       if (p.dupRow) {
+        this.stat('noise:duplicate_row');
         f.add(this.render(c, p, f.records + 1), p.amount);
         this.records++;
       }
     }
+  }
+
+  private readonly stats = new Map<string, number>();
+
+  private stat(key: string): void {
+    this.stats.set(key, (this.stats.get(key) ?? 0) + 1);
+  }
+
+  private countNoise(p: Planned): void {
+    const l = p.partner.layout;
+    if (p.tag) this.stat(`noise:${p.tag}`);
+    if (p.kind !== 'payment') this.stat(`kind:${p.kind}`);
+    if (p.malformed) this.stat(`reject:${p.malformed}`);
+    if (p.invoiceRef) this.stat('noise:invoice_ref');
+    if (p.kind === 'payment' && p.code === 'self' && !p.codeText) this.stat(p.memo.startsWith('000201') ? 'noise:vietqr_memo' : 'noise:code_in_memo_only');
+    if (p.kind === 'payment' && p.code === 'self' && p.codeText && !p.invoiceRef) this.stat('noise:customer_code_only');
+    if (p.memo.includes(l.delimiter) && !p.malformed) this.stat('format:quoted_memo_with_delimiter');
+    if (p.memo.includes('\n')) this.stat('format:quoted_memo_with_line_break');
   }
 
   private render(c: CustomerCtx, p: Planned, seq: number): string[] {
@@ -556,6 +582,30 @@ interface CustomerCtx {
   joinK: number;
 }
 
+/** The format features a file of this layout shows (counted once per file). */
+function formatFeatures(l: Layout): string[] {
+  const names: Record<string, string> = { ',': 'comma', ';': 'semicolon', '|': 'pipe', '\t': 'tab' };
+  const header = !l.headerNames ? 'none' : l.columns.some((c) => /[^\x00-\x7f]/.test(c.name)) ? 'vietnamese' : 'english';
+  const g = l.amountFormat.grouping;
+  return [
+    `format:delimiter_${names[l.delimiter]}`,
+    `format:encoding_${l.encoding}`,
+    `format:header_${header}`,
+    ...(l.preamble ? ['format:preamble'] : []),
+    ...(l.trailer ? [`format:trailer_${l.trailer.style}`] : []),
+    ...(l.pageBreak ? ['format:page_break_lines'] : []),
+    `format:amount_${g === '.' ? 'dot' : g === ',' ? 'comma' : g === ' ' ? 'space' : 'plain'}_grouping${l.amountFormat.decimal ? '_decimal_comma' : ''}`,
+    `format:date_${l.paidFormat}`,
+    ...(l.settledFormat ? [`format:date_${l.settledFormat}`] : []),
+    `format:files_${l.files}`,
+  ];
+}
+
+const tag = (t: string, p: Planned): Planned => {
+  p.tag = t;
+  return p;
+};
+
 const sum = (xs: Inv[]) => xs.reduce((s, x) => s + x.amount, 0);
 
 /** Days from issue to payment: most pay within ten days, some near the due date, a few late. */
@@ -566,8 +616,19 @@ function lagDays(rng: Rng): number {
   return rng.int(25, 45);
 }
 
+const businessDayCache = new Map<number, number>();
+
 /** Business day number within its month (1 = first business day), 0 for a holiday. */
 function businessDayOfMonth(day: number): number {
+  let n = businessDayCache.get(day);
+  if (n === undefined) {
+    n = countBusinessDays(day);
+    businessDayCache.set(day, n);
+  }
+  return n;
+}
+
+function countBusinessDays(day: number): number {
   if (isBankHoliday(day)) return 0;
   const first = periodDays(isoDate(day).slice(0, 7)).first;
   let n = 0;

@@ -55,78 +55,101 @@ export function earlier(a: TruthRecord, b: TruthRecord): number {
  * agree, so truth never depends on that reading of the rules.
  */
 export function settle(invoices: readonly TruthInvoice[], records: readonly TruthRecord[], onlyIssued: boolean): Outcome {
-  const out: Outcome = { allocations: [], exceptions: [] };
-  const residual = new Map(invoices.map((i) => [i, i.amount]));
-  const settledBy = new Set<TruthInvoice>();
-  const amount = new Map<TruthRecord, number>();
+  const s = new Settlement(invoices);
   const payments = records.filter((r) => r.kind === 'payment');
-  for (const p of payments) amount.set(p, p.amount);
+  const amount = payments.map((p) => p.amount);
 
   // Rule 1: reversals void, refunds reduce, the original payment (same partner).
   for (const r of records) {
     if (r.kind === 'payment') continue;
     const target = r.reverses ?? r.txn;
-    const orig = payments.find((p) => p.partnerId === r.partnerId && p.txn === target);
-    if (!orig) {
-      out.exceptions.push({ rec: r, reason: 'orphan_reversal' });
-      continue;
-    }
-    amount.set(orig, r.kind === 'reversal' ? 0 : Math.max(0, amount.get(orig)! - r.amount));
+    const j = payments.findIndex((p) => p.partnerId === r.partnerId && p.txn === target);
+    if (j < 0) s.out.exceptions.push({ rec: r, reason: 'orphan_reversal' });
+    else amount[j] = r.kind === 'reversal' ? 0 : Math.max(0, amount[j]! - r.amount);
   }
 
-  const ordered = payments.filter((p) => amount.get(p)! > 0).sort(earlier);
-  for (const p of ordered) {
-    let left = amount.get(p)!;
+  const order = payments.map((_, j) => j).filter((j) => amount[j]! > 0);
+  order.sort((a, b) => earlier(payments[a]!, payments[b]!));
+  for (const j of order) s.apply(payments[j]!, amount[j]!, onlyIssued);
+  return s.out;
+}
+
+/** Residuals of one customer's invoices while its payments are applied in time order. */
+class Settlement {
+  readonly out: Outcome = { allocations: [], exceptions: [] };
+  private readonly residual: number[];
+  private anySettled = false;
+
+  constructor(private readonly invoices: readonly TruthInvoice[]) {
+    this.residual = invoices.map((i) => i.amount);
+  }
+
+  private take(p: TruthRecord, j: number, a: number): void {
+    this.out.allocations.push({ rec: p, inv: this.invoices[j]!, amount: a });
+    this.residual[j]! -= a;
+    if (this.residual[j] === 0) this.anySettled = true;
+  }
+
+  /** Rules 3–11 for one payment of (effective) amount `left`. */
+  apply(p: TruthRecord, left: number, onlyIssued: boolean): void {
     const paidDay = Math.floor(p.paid / 86_400);
-    const visible = invoices.filter((i) => !onlyIssued || i.issuedDay <= paidDay);
-    const open = () => visible.filter((i) => residual.get(i)! > 0);
-    const take = (inv: TruthInvoice, a: number) => {
-      out.allocations.push({ rec: p, inv, amount: a });
-      const r = residual.get(inv)! - a;
-      residual.set(inv, r);
-      if (r === 0) settledBy.add(inv);
-      left -= a;
-    };
+    const open: number[] = [];
+    let total = 0;
+    let ref = -1;
+    this.invoices.forEach((inv, j) => {
+      if (onlyIssued && inv.issuedDay > paidDay) return;
+      if (inv.no === p.invoiceRef) ref = j;
+      if (this.residual[j]! > 0) {
+        open.push(j);
+        total += this.residual[j]!;
+      }
+    });
     if (p.code === 'unknown') {
-      out.exceptions.push({ rec: p, reason: 'unknown_customer' });
-      continue;
+      this.out.exceptions.push({ rec: p, reason: 'unknown_customer' });
+      return;
     }
     if (p.code === 'mistyped') {
       // Rule 9: suggested, never applied.
-      const hit = open().some((i) => residual.get(i) === left);
-      out.exceptions.push({ rec: p, reason: hit ? 'suggested_match' : 'unknown_customer' });
-      continue;
+      const hit = open.some((j) => this.residual[j] === left);
+      this.out.exceptions.push({ rec: p, reason: hit ? 'suggested_match' : 'unknown_customer' });
+      return;
     }
     // Rule 3: the invoice reference.
-    const ref = p.invoiceRef ? visible.find((i) => i.no === p.invoiceRef) : undefined;
-    if (ref && residual.get(ref)! > 0) take(ref, Math.min(left, residual.get(ref)!));
-    if (left === 0) continue;
-    const candidates = open();
-    const total = candidates.reduce((s, i) => s + residual.get(i)!, 0);
-    const exact = candidates.find((i) => residual.get(i) === left);
-    if (exact) take(exact, left); // rule 4
+    if (ref >= 0 && this.residual[ref]! > 0) {
+      const a = Math.min(left, this.residual[ref]!);
+      total -= a;
+      left -= a;
+      this.take(p, ref, a);
+      if (left === 0) return;
+    }
+    const exact = open.find((j) => this.residual[j] === left);
+    if (exact !== undefined) this.take(p, exact, left); // rule 4
     else if (total > 0) {
-      // rules 5–7: oldest first (rule 5 is the prefix-sum case of the same walk)
-      for (const i of candidates) {
+      // Rules 5–7: oldest first (rule 5 is the prefix-sum case of the same walk).
+      for (const j of open) {
         if (left === 0) break;
-        take(i, Math.min(left, residual.get(i)!));
+        const a = Math.min(left, this.residual[j]!);
+        if (a > 0) {
+          this.take(p, j, a);
+          left -= a;
+        }
       }
-      if (left > 0) out.exceptions.push({ rec: p, reason: 'overpayment_credit' });
+      if (left > 0) this.out.exceptions.push({ rec: p, reason: 'overpayment_credit' });
     } else {
-      out.exceptions.push({ rec: p, reason: settledBy.size > 0 ? 'duplicate_payment' : 'no_open_invoice' });
+      this.out.exceptions.push({ rec: p, reason: this.anySettled ? 'duplicate_payment' : 'no_open_invoice' });
     }
   }
-  return out;
 }
 
-/** Whether two outcomes are the same allocations and exceptions. */
+/** Whether two outcomes are the same allocations and exceptions (both come out in payment order). */
 export function sameOutcome(a: Outcome, b: Outcome): boolean {
   if (a.allocations.length !== b.allocations.length || a.exceptions.length !== b.exceptions.length) return false;
-  const key = (o: Outcome) => [
-    ...o.allocations.map((x) => `${x.rec.partnerId}|${x.rec.txn}|${x.inv.no}|${x.amount}`).sort(),
-    ...o.exceptions.map((x) => `${x.rec.partnerId}|${x.rec.txn}|${x.reason}`).sort(),
-  ].join('\n');
-  return key(a) === key(b);
+  for (let i = 0; i < a.allocations.length; i++) {
+    const x = a.allocations[i]!;
+    const y = b.allocations[i]!;
+    if (x.rec !== y.rec || x.inv !== y.inv || x.amount !== y.amount) return false;
+  }
+  return a.exceptions.every((x, i) => x.rec === b.exceptions[i]!.rec && x.reason === b.exceptions[i]!.reason);
 }
 
 const zero = (): Record<ChannelGroup, number> => Object.fromEntries(CHANNEL_GROUPS.map((g) => [g, 0])) as Record<ChannelGroup, number>;
