@@ -1,0 +1,30 @@
+// `recon bench` (npm run bench): the EVN-scale benchmark; see bench/benchmark.ts and README.
+import type { Command } from 'commander';
+import { runBenchmark } from '../../bench/benchmark.ts';
+import { UsageError } from '../errors.ts';
+import { DEFAULT_MEMORY_LIMIT } from '../db/database.ts';
+import { checkPeriod } from './options.ts';
+
+/** The sizes `--curve` measures. */
+export const CURVE = [100_000, 1_000_000, 3_000_000, 10_000_000];
+
+export function register(program: Command): void {
+  program
+    .command('bench')
+    .description('generate a month (kept under bench/data/), run the monthly close from a fresh database and the bare-DuckDB floor on the same files; results to bench/results/')
+    .option('--customers <n>', 'customers in the generated month (30000000 = a real EVN month)', (v) => Number.parseInt(v, 10), 1_000_000)
+    .option('--curve', `measure ${CURVE.map((n) => n.toLocaleString('en')).join(', ')} customers and plot the scale curve`, false)
+    .option('--seed <n>', 'generator seed', (v) => Number.parseInt(v, 10), 1)
+    .option('--period <YYYY-MM>', 'billing period generated and closed', '2026-10')
+    .option('--memory-limit <size>', 'DuckDB memory limit for recon and the floor', DEFAULT_MEMORY_LIMIT)
+    .option('--no-floor', 'skip the bare-DuckDB floor')
+    .option('--keep', 'keep the benchmark database and outputs under bench/data/run-n<N>/', false)
+    .action(async (opts: { customers: number; curve: boolean; seed: number; period: string; memoryLimit: string; floor: boolean; keep: boolean }) => {
+      if (!Number.isInteger(opts.customers) || opts.customers < 100) throw new UsageError(`--customers ${opts.customers}: expected a whole number ≥ 100`);
+      checkPeriod(opts.period);
+      await runBenchmark(
+        { customers: opts.curve ? CURVE : [opts.customers], seed: opts.seed, period: opts.period, memoryLimit: opts.memoryLimit, keep: opts.keep, floor: opts.floor },
+        (s) => process.stderr.write(`${s}\n`),
+      );
+    });
+}
