@@ -21,6 +21,7 @@ export interface QueueRow {
   txn_ref: string;
   kind: string;
   paid_at: Date;
+  paid_at_local: string;
   reason: string;
   status: string;
   amount_vnd: bigint;

@@ -2,7 +2,8 @@
 -- later is not yet in the queue), aged in days from the paid date (Asia/Ho_Chi_Minh) to the as-of
 -- date, in buckets 0-7, 8-30, 31-90, >90. Filters are optional (NULL = all).
 WITH q AS (
-  SELECT e.payment_id, p.partner_id, p.txn_ref, p.kind, p.paid_at, e.reason, e.status, e.amount_vnd,
+  SELECT e.payment_id, p.partner_id, p.txn_ref, p.kind, p.paid_at,
+         strftime(p.paid_at AT TIME ZONE 'Asia/Ho_Chi_Minh', '%Y-%m-%d %H:%M:%S') AS paid_at_local, e.reason, e.status, e.amount_vnd,
          e.suggested_invoice_no, e.confidence, e.decision_id, e.detail, sf.file_name, p.line_no,
          date_diff('day', CAST(p.paid_at AS DATE), CAST($as_of AS DATE)) AS age_days
   FROM exceptions e

@@ -1,0 +1,11 @@
+-- Payments that name an invoice (reference, decision or suggestion) without being allocated to it.
+SELECT pm.partner_id, pm.txn_ref, strftime(pm.paid_at AT TIME ZONE 'Asia/Ho_Chi_Minh', '%Y-%m-%d %H:%M:%S') AS paid_at_local, pm.effective_vnd AS amount_vnd,
+       CASE WHEN pm.decision_invoice_no = $invoice THEN 'decision'
+            WHEN pm.ref_invoice_no = $invoice THEN 'invoice_ref'
+            ELSE 'suggested_match' END AS named_by,
+       e.reason AS exception_reason
+FROM payment_match pm
+LEFT JOIN exceptions e USING (payment_id)
+WHERE (pm.ref_invoice_no = $invoice OR pm.decision_invoice_no = $invoice OR e.suggested_invoice_no = $invoice)
+  AND pm.payment_id NOT IN (SELECT payment_id FROM allocations WHERE invoice_no = $invoice)
+ORDER BY pm.paid_at, pm.partner_id, pm.txn_ref

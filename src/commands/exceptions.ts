@@ -1,0 +1,87 @@
+// `recon exceptions`: the exception queue, aged to an as-of date, with filters.
+import type { Command } from 'commander';
+import { UsageError } from '../errors.ts';
+import { AGING_BUCKETS, exceptionQueue, type QueueRow } from '../match/exception-queue.ts';
+import { todayInVietnam } from '../match/index.ts';
+import { EXCEPTION_REASONS, isExceptionReason } from '../match/reasons.ts';
+import { defaultAsOf } from '../reports/kpi-shape.ts';
+import { printResult, textTable, withDb, withDbOptions, type GlobalOptions } from './context.ts';
+import { checkDate, checkPeriod } from './options.ts';
+
+interface ExceptionsOptions extends GlobalOptions {
+  period?: string;
+  asOf?: string;
+  reason?: string;
+  partner?: string;
+  minAmount?: string;
+  olderThan?: string;
+  status: string;
+  limit: number;
+}
+
+export function register(program: Command): void {
+  withDbOptions(program.command('exceptions'))
+    .description(`the exception queue, aged ${AGING_BUCKETS.join(', ')} days from the paid date to the as-of date`)
+    .option('--period <YYYY-MM>', 'as of the close of this period (its default as-of date: last day of the following month)')
+    .option('--as-of <YYYY-MM-DD>', 'age to this date; payments paid later are left out (default: from --period, else today)')
+    .option('--reason <reason>', `only this reason: ${Object.keys(EXCEPTION_REASONS).join(', ')}`)
+    .option('--partner <id>', 'only this partner')
+    .option('--min-amount <vnd>', 'only exceptions of at least this many đồng')
+    .option('--older-than <days>', 'only exceptions older than this many days')
+    .option('--status <status>', 'open, dismissed or all', 'open')
+    .option('--limit <n>', 'rows to print in text mode (JSON prints all)', (v) => Number.parseInt(v, 10), 50)
+    .action(async (opts: ExceptionsOptions) => {
+      checkPeriod(opts.period);
+      checkDate(opts.asOf);
+      if (opts.reason !== undefined && !isExceptionReason(opts.reason)) {
+        throw new UsageError(`--reason ${JSON.stringify(opts.reason)}: expected one of ${Object.keys(EXCEPTION_REASONS).join(', ')}`);
+      }
+      if (!['open', 'dismissed', 'all'].includes(opts.status)) throw new UsageError(`--status ${JSON.stringify(opts.status)}: expected open, dismissed or all`);
+      const minAmount = opts.minAmount === undefined ? undefined : wholeNumber(opts.minAmount, '--min-amount');
+      const olderThan = opts.olderThan === undefined ? undefined : Number(wholeNumber(opts.olderThan, '--older-than'));
+      const asOf = opts.asOf ?? (opts.period ? defaultAsOf(opts.period) : todayInVietnam());
+      const rows = await withDb(opts, (db) =>
+        exceptionQueue(db, {
+          asOf,
+          status: opts.status as 'open' | 'dismissed' | 'all',
+          ...(opts.reason ? { reason: opts.reason } : {}),
+          ...(opts.partner ? { partner: opts.partner } : {}),
+          ...(minAmount !== undefined ? { minAmount } : {}),
+          ...(olderThan !== undefined ? { olderThan } : {}),
+        }),
+      );
+      printResult(opts.json, { as_of: asOf, count: rows.length, buckets: buckets(rows), exceptions: rows }, () => formatQueue(asOf, rows, opts.limit));
+    });
+}
+
+function wholeNumber(v: string, flag: string): bigint {
+  if (!/^\d+$/.test(v)) throw new UsageError(`${flag} ${JSON.stringify(v)}: expected a whole number`);
+  return BigInt(v);
+}
+
+function buckets(rows: QueueRow[]): Array<{ aging: string; count: number; amount_vnd: bigint }> {
+  return AGING_BUCKETS.map((aging) => {
+    const inBucket = rows.filter((r) => r.aging === aging);
+    return { aging, count: inBucket.length, amount_vnd: inBucket.reduce((n, r) => n + r.amount_vnd, 0n) };
+  });
+}
+
+function formatQueue(asOf: string, rows: QueueRow[], limit: number): string {
+  const shown = rows.slice(0, limit).map((r) => ({
+    payment: `${r.partner_id}:${r.txn_ref}`,
+    reason: r.reason,
+    amount_vnd: r.amount_vnd,
+    age: r.age_days,
+    aging: r.aging,
+    suggested: r.suggested_invoice_no,
+    file: r.file_name ? `${r.file_name}:${r.line_no}` : '',
+    detail: r.detail,
+  }));
+  return [
+    `${rows.length} exception(s) as of ${asOf}`,
+    textTable(buckets(rows)),
+    '',
+    textTable(shown),
+    rows.length > limit ? `… ${rows.length - limit} more (--limit, or --json for all)` : '',
+  ].join('\n');
+}

@@ -1,0 +1,58 @@
+// `recon explain PARTNER:TXN_REF | INVOICE_NO`: why a payment ended where it did, or an invoice's history.
+import type { Command } from 'commander';
+import { UsageError } from '../errors.ts';
+import { explainInvoice, explainPayment, type InvoiceExplanation, type PaymentExplanation } from '../match/explain.ts';
+import { parsePaymentKey } from '../match/payment-key.ts';
+import { printResult, textTable, withDb, withDbOptions, type GlobalOptions } from './context.ts';
+
+export function register(program: Command): void {
+  withDbOptions(program.command('explain'))
+    .description('explain a payment (PARTNER:TXN_REF): source file, line and raw row, each rule, allocations, decisions; or an invoice (INVOICE_NO): its residual history')
+    .argument('<what>', 'PARTNER:TXN_REF or INVOICE_NO')
+    .action(async (what: string, opts: GlobalOptions) => {
+      const result = await withDb(opts, async (db) => {
+        const key = parsePaymentKey(what);
+        const payment = key ? await explainPayment(db, key) : undefined;
+        return payment ?? (await explainInvoice(db, what));
+      });
+      if (!result) throw new UsageError(`${JSON.stringify(what)}: no payment PARTNER:TXN_REF and no invoice with this number is loaded`);
+      printResult(opts.json, result, () => (result.kind === 'payment' ? formatPayment(result) : formatInvoice(result)));
+    });
+}
+
+function formatPayment(e: PaymentExplanation): string {
+  const out: string[] = [];
+  for (const r of e.records) {
+    const p = r.payment;
+    out.push(
+      `${String(p['kind'])} ${e.key.partnerId}:${e.key.txnRef}  ${String(p['amount_vnd'])} đ  paid ${String(p['paid_at_local'])}  route ${String(p['route'])}`,
+      `  source: ${r.source.file ?? '(unknown file)'} line ${r.source.line}${r.source.path ? ` (${r.source.path})` : ''}`,
+      `  raw:    ${r.source.raw ?? '(file not available)'}`,
+      `  fields: code=${String(p['customer_code'] ?? '')} invoice_ref=${String(p['invoice_ref'] ?? '')} memo=${JSON.stringify(p['memo'] ?? '')}`,
+      '',
+      textTable(r.rules.map((s) => ({ rule: s.rule, applied: s.applied ? 'yes' : 'no', why: s.why }))),
+      '',
+      'allocations:',
+      textTable(r.allocations),
+      'exceptions:',
+      textTable(r.exceptions),
+      '',
+    );
+  }
+  out.push('decisions (the last one is in force):', textTable(e.decisions));
+  for (const inv of e.invoices) out.push('', `invoice ${inv.invoice_no} residual history:`, textTable(inv.history));
+  return out.join('\n');
+}
+
+function formatInvoice(e: InvoiceExplanation): string {
+  const i = e.invoice;
+  return [
+    `invoice ${String(i['invoice_no'])} of ${String(i['customer_code'])} (${String(i['pc'] ?? '')}) period ${String(i['period'])}: ${String(i['amount_vnd'])} đ, residual ${String(i['residual_vnd'])} đ`,
+    '',
+    'residual history:',
+    textTable(e.history),
+    '',
+    'payments naming it without being allocated to it:',
+    textTable(e.claims),
+  ].join('\n');
+}

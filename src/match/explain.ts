@@ -1,0 +1,179 @@
+// explain: why a payment ended where it did (each rule, applied or not, and why), traced to its
+// file and line; or an invoice's residual history and the payments that named it.
+import type { Database, Row } from '../db/database.ts';
+import { readSql } from '../db/database.ts';
+import type { PaymentKey } from './payment-key.ts';
+import { readSourceLine } from './source-line.ts';
+
+export interface RuleStep {
+  rule: string;
+  applied: boolean;
+  why: string;
+}
+
+export interface PaymentRecordExplanation {
+  payment: Row;
+  source: { file: string | null; path: string | null; line: number; raw: string | null };
+  rules: RuleStep[];
+  allocations: Row[];
+  exceptions: Row[];
+}
+
+export interface PaymentExplanation {
+  kind: 'payment';
+  key: PaymentKey;
+  records: PaymentRecordExplanation[];
+  decisions: Row[];
+  invoices: Array<{ invoice_no: string; history: Row[] }>;
+}
+
+export interface InvoiceExplanation {
+  kind: 'invoice';
+  invoice: Row;
+  history: Row[];
+  claims: Row[];
+}
+
+/** Explains every record of a payment identity; undefined if none is loaded. */
+export async function explainPayment(db: Database, key: PaymentKey): Promise<PaymentExplanation | undefined> {
+  const ident = { partner: key.partnerId, txn: key.txnRef };
+  const rows = await db.all(readSql('match/queries/explain_payment.sql'), ident);
+  if (rows.length === 0) return undefined;
+  const records: PaymentRecordExplanation[] = [];
+  const invoices = new Set<string>();
+  for (const p of rows) {
+    const id = { payment_id: p['payment_id'] as bigint };
+    const allocations = await db.all(readSql('match/queries/payment_allocations.sql'), id);
+    const exceptions = await db.all(readSql('match/queries/payment_exceptions.sql'), id);
+    for (const a of allocations) invoices.add(a['invoice_no'] as string);
+    for (const name of [p['target_invoice_no'], ...exceptions.map((e) => e['suggested_invoice_no'])]) {
+      if (typeof name === 'string') invoices.add(name);
+    }
+    const path = (p['file_path'] as string | null) ?? null;
+    const line = Number(p['line_no']);
+    records.push({
+      payment: p,
+      source: { file: (p['file_name'] as string | null) ?? null, path, line, raw: path ? ((await readSourceLine(path, line)) ?? null) : null },
+      rules: ruleTrace(p, allocations, exceptions),
+      allocations,
+      exceptions,
+    });
+  }
+  const decisions = await db.all(readSql('match/queries/payment_decisions.sql'), ident);
+  const histories = [];
+  for (const invoice_no of [...invoices].sort()) {
+    histories.push({ invoice_no, history: await db.all(readSql('match/queries/invoice_history.sql'), { invoice: invoice_no }) });
+  }
+  return { kind: 'payment', key, records, decisions, invoices: histories };
+}
+
+/** Explains an invoice; undefined if it is not loaded. */
+export async function explainInvoice(db: Database, invoiceNo: string): Promise<InvoiceExplanation | undefined> {
+  const invoice = await db.one(readSql('match/queries/explain_invoice.sql'), { invoice: invoiceNo });
+  if (!invoice) return undefined;
+  return {
+    kind: 'invoice',
+    invoice,
+    history: await db.all(readSql('match/queries/invoice_history.sql'), { invoice: invoiceNo }),
+    claims: await db.all(readSql('match/queries/invoice_claims.sql'), { invoice: invoiceNo }),
+  };
+}
+
+/** Rules 4–7: [number, allocation rule name, what it means]. */
+const CUSTOMER_RULES: Array<[number, string, string]> = [
+  [4, 'amount_equals_invoice', 'the amount equals one open invoice residual (the oldest of equals)'],
+  [5, 'amount_equals_open_total', 'the amount equals the total open residual (arrears + current)'],
+  [6, 'oldest_first_partial', 'less than the total open residual: oldest first, the last partially'],
+  [7, 'overpayment', 'more than the total open residual: every open invoice, the rest is credit'],
+];
+
+/** The cascade, rule by rule, for one payment record, from what the match recorded. */
+export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[]): RuleStep[] {
+  const s = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+  const route = s(p['route']);
+  const rules = new Set(allocations.map((a) => s(a['rule'])));
+  const reasons = new Set(exceptions.map((e) => s(e['reason'])));
+  const steps: RuleStep[] = [];
+
+  if (p['kind'] !== 'payment') {
+    const orphan = reasons.has('orphan_reversal');
+    steps.push({
+      rule: '1 reversals and refunds',
+      applied: true,
+      why: orphan
+        ? `this ${s(p['kind'])} names ${s(p['reverses_txn_ref']) || s(p['txn_ref'])}, which is not loaded: orphan_reversal`
+        : `this ${s(p['kind'])} record adjusts payment ${s(p['reverses_txn_ref']) || s(p['txn_ref'])} of ${s(p['partner_id'])}`,
+    });
+    return steps;
+  }
+  const adjusted = (p['adjusted_by'] as string[] | null) ?? [];
+  steps.push({
+    rule: '1 reversals and refunds',
+    applied: route === 'void' || Number(p['refunded_vnd'] ?? 0) > 0,
+    why:
+      route === 'void'
+        ? `void (${s(p['void_reason'])} by ${adjusted.join(', ')}): allocates nothing`
+        : Number(p['refunded_vnd'] ?? 0) > 0
+          ? `partially refunded by ${adjusted.join(', ')}: ${s(p['refunded_vnd'])} đ less to allocate`
+          : 'no reversal or refund names this payment',
+  });
+  if (route === 'void') return steps;
+
+  const action = s(p['decision_action']);
+  steps.push({
+    rule: '2 auditor decision',
+    applied: action !== '' && (action !== 'match' || p['target_rule'] === 'decision'),
+    why: !action
+      ? 'no decision'
+      : action === 'match'
+        ? p['target_rule'] === 'decision'
+          ? `decision #${s(p['decision_id'])}: match to ${s(p['decision_invoice_no'])}`
+          : `decision #${s(p['decision_id'])} names invoice ${s(p['decision_invoice_no'])}, which is not loaded: ignored`
+        : `decision #${s(p['decision_id'])}: ${action}`,
+  });
+  if (route === 'unmatched') return steps;
+
+  const refStatus = s(p['ref_status']);
+  const disagree = p['code_known'] === true && p['ref_customer_code'] && p['claimed_code'] !== p['ref_customer_code'];
+  steps.push({
+    rule: '3 invoice reference',
+    applied: rules.has('invoice_ref'),
+    why: !refStatus
+      ? 'no invoice reference'
+      : refStatus === 'not_found'
+        ? `reference ${JSON.stringify(s(p['invoice_ref']))} matches no invoice`
+        : refStatus === 'ambiguous'
+          ? `reference ${JSON.stringify(s(p['invoice_ref']))} matches invoices of several power corporations`
+          : `reference ${JSON.stringify(s(p['invoice_ref']))} is invoice ${s(p['ref_invoice_no'])} (by ${refStatus.replace('_', ' ')}) of customer ${s(p['ref_customer_code'])}` +
+            (disagree ? `; the customer code says ${s(p['claimed_code'])}: the reference wins` : '') +
+            (rules.has('invoice_ref') ? '' : '; it was already settled by an earlier payment'),
+  });
+  for (const [n, rule, text] of CUSTOMER_RULES) {
+    steps.push({ rule: `${n} ${rule}`, applied: rules.has(rule), why: rules.has(rule) ? text : 'did not apply' });
+  }
+  const source = s(p['code_source']);
+  steps.push({
+    rule: '8 code in memo',
+    applied: (source === 'memo' || source === 'vietqr') && p['code_known'] === true,
+    why:
+      p['qr_status'] === 'crc_failed'
+        ? 'the memo is a VietQR payload whose CRC does not validate: not read'
+        : source === 'memo' || source === 'vietqr'
+          ? `code ${s(p['claimed_code'])} read from the ${source === 'vietqr' ? 'VietQR payload' : 'memo text'}${p['code_known'] ? '' : ' (not a customer)'}`
+          : source === 'field'
+            ? `code ${s(p['claimed_code'])} from the customer code field${p['code_known'] ? '' : ' (not a customer)'}`
+            : 'no customer code found',
+  });
+  const exc = (reason: string) => exceptions.find((e) => e['reason'] === reason);
+  const sug = exc('suggested_match');
+  steps.push({ rule: '9 mistyped code', applied: !!sug, why: sug ? s(sug['detail']) : 'not considered or no near code owes this amount' });
+  const dup = exc('duplicate_payment');
+  steps.push({ rule: '10 duplicate payment', applied: !!dup, why: dup ? s(dup['detail']) : 'did not apply' });
+  const last = exc('unknown_customer') ?? exc('no_open_invoice');
+  steps.push({ rule: '11 unknown customer / no open invoice', applied: !!last, why: last ? `${s(last['reason'])}: ${s(last['detail'])}` : 'did not apply' });
+  const credit = exc('overpayment_credit');
+  if (credit) steps.push({ rule: 'credit', applied: true, why: s(credit['detail']) });
+  const dismissed = exceptions.find((e) => e['status'] === 'dismissed');
+  if (dismissed) steps.push({ rule: '2 auditor decision (dismiss)', applied: true, why: `exception ${s(dismissed['reason'])} dismissed by decision #${s(dismissed['decision_id'])}` });
+  return steps;
+}
