@@ -192,7 +192,6 @@ export async function loadPartnerFile(db: Database, run: Run, path: string, prof
       outcome.file_id = fileId;
       const source = profile.format.type === 'fixed_width' ? 'ingest_fixed' : 'ingest_stage';
       await db.run(`CREATE OR REPLACE TEMP VIEW ingest_raw AS SELECT\n  ${rawProjection(profile, staged.columns, shown)}\nFROM ${source}`);
-      await db.run(`CREATE OR REPLACE TEMP VIEW ingest_stage_text AS SELECT line_no, ${staged.rawExpr} AS raw FROM ingest_stage`);
       await setVariables(db, {
         ...typingVariables(profile, shown),
         ingest_delimiter: profile.format.type === 'delimited' ? profile.format.delimiter : ',',
@@ -201,6 +200,11 @@ export async function loadPartnerFile(db: Database, run: Run, path: string, prof
       });
       await loadCodeMaps(db, profile);
       await runIngestSql(db, 'ingest/type_payments.sql');
+      // Text of rejected records only: re-joining every record's fields would cost a full pass.
+      await db.run(
+        `CREATE OR REPLACE TEMP VIEW ingest_stage_text AS SELECT line_no, ${staged.rawExpr} AS raw FROM ingest_stage
+         SEMI JOIN (SELECT line_no FROM ingest_typed WHERE reason IS NOT NULL) USING (line_no)`,
+      );
       await runIngestSql(db, 'ingest/dedup.sql', { partner_id: profile.id });
       const c = (await db.one<Record<string, bigint | null>>(readSql('ingest/file_counts.sql')))!;
       const n = (k: string): number => Number(c[k] ?? 0);
