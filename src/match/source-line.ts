@@ -32,7 +32,8 @@ export async function readSourceLine(path: string, line: number): Promise<string
     }
     current.push(chunk.subarray(Math.min(start, chunk.length)));
   }
-  if (lines.length === line - 1 && current.length > 0) return decode(Buffer.concat(current), utf16, line === 1);
+  const tail = Buffer.concat(current);
+  if (lines.length === line - 1 && tail.length > 0) return decode(tail, utf16, line === 1);
   return undefined;
 }
 

@@ -1,0 +1,210 @@
+// One case per rule and per exception reason: a tiny world, the match, the exact outcome.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.ts';
+import { allocations, exceptions, load, match, openDb, type World } from './fixture.ts';
+
+const A = 'PA03HL0012345';
+const B = 'PE0100123456';
+const open: Database[] = [];
+afterEach(() => {
+  for (const db of open.splice(0)) db.close();
+});
+
+async function outcome(world: World) {
+  const db = await openDb();
+  open.push(db);
+  await load(db, { customers: [A, B], ...world });
+  await match(db);
+  return {
+    alloc: (await allocations(db)).map((a) => `${a.txn} ${a.invoice} ${a.amount} ${a.rule}`),
+    exc: (await exceptions(db)).map((e) => `${e.txn} ${e.reason} ${e.amount}${e.suggested ? ` → ${e.suggested}` : ''}`),
+  };
+}
+
+const twoInvoices = [
+  { no: 'OLD', customer: A, amount: 100, period: '2025-12', number: '7' },
+  { no: 'NEW', customer: A, amount: 200, period: '2026-01', number: '1234' },
+];
+
+const cases: Array<[string, World, { alloc: string[]; exc: string[] }]> = [
+  [
+    'rule 1: a reversed payment is void and its invoice stays open for a later payment',
+    {
+      invoices: [{ no: 'NEW', customer: A, amount: 200 }],
+      payments: [
+        { txn: 'T1', amount: 200, code: A, at: '2026-02-01T08:00:00' },
+        { txn: 'R1', amount: 200, kind: 'reversal', reverses: 'T1', at: '2026-02-03T08:00:00' },
+        { txn: 'T2', amount: 200, code: A, partner: 'MOMO', at: '2026-02-05T08:00:00' },
+      ],
+    },
+    { alloc: ['MOMO:T2 NEW 200 amount_equals_invoice'], exc: [] },
+  ],
+  [
+    'rule 1: a partial refund reusing the transaction id lowers what the payment allocates',
+    {
+      invoices: [{ no: 'NEW', customer: A, amount: 200 }],
+      payments: [
+        { txn: 'T1', amount: 250, code: A },
+        { txn: 'T1', amount: 50, kind: 'refund', at: '2026-02-12T08:00:00' },
+      ],
+    },
+    { alloc: ['VCB:T1 NEW 200 amount_equals_invoice'], exc: [] },
+  ],
+  [
+    'rule 1: a reversal whose original is not loaded is orphan_reversal',
+    { payments: [{ txn: 'R9', amount: 70, kind: 'reversal', reverses: 'NOPE' }] },
+    { alloc: [], exc: ['VCB:R9 orphan_reversal 70'] },
+  ],
+  [
+    'rule 3: the invoice id wins over a disagreeing customer code',
+    {
+      invoices: [{ no: 'INVB', customer: B, amount: 300 }, ...twoInvoices],
+      payments: [{ txn: 'T1', amount: 300, code: A, ref: 'invb' }],
+    },
+    { alloc: ['VCB:T1 INVB 300 invoice_ref'], exc: [] },
+  ],
+  [
+    'rule 3: series + number written with a dash and without leading zeros',
+    { invoices: twoInvoices, payments: [{ txn: 'T1', amount: 200, ref: '1K26TAA-1234' }] },
+    { alloc: ['VCB:T1 NEW 200 invoice_ref'], exc: [] },
+  ],
+  [
+    'rule 3: a reference larger than its invoice leaves the rest as overpayment_credit',
+    { invoices: twoInvoices, payments: [{ txn: 'T1', amount: 250, ref: '1K26TAA 00001234' }] },
+    { alloc: ['VCB:T1 NEW 200 invoice_ref'], exc: ['VCB:T1 overpayment_credit 50'] },
+  ],
+  [
+    'rule 4: an amount equal to one residual takes that invoice, not the oldest',
+    { invoices: twoInvoices, payments: [{ txn: 'T1', amount: 200, code: A }] },
+    { alloc: ['VCB:T1 NEW 200 amount_equals_invoice'], exc: [] },
+  ],
+  [
+    'rule 5: an amount equal to arrears + current pays both',
+    { invoices: twoInvoices, payments: [{ txn: 'T1', amount: 300, code: A }] },
+    { alloc: ['VCB:T1 NEW 200 amount_equals_open_total', 'VCB:T1 OLD 100 amount_equals_open_total'], exc: [] },
+  ],
+  [
+    'rule 6: less than owed pays oldest first, the last partially',
+    { invoices: twoInvoices, payments: [{ txn: 'T1', amount: 150, code: A }] },
+    { alloc: ['VCB:T1 NEW 50 oldest_first_partial', 'VCB:T1 OLD 100 oldest_first_partial'], exc: [] },
+  ],
+  [
+    'rule 7: more than owed pays everything and the rest is overpayment_credit',
+    { invoices: twoInvoices, payments: [{ txn: 'T1', amount: 400, code: A }] },
+    { alloc: ['VCB:T1 NEW 200 overpayment', 'VCB:T1 OLD 100 overpayment'], exc: ['VCB:T1 overpayment_credit 100'] },
+  ],
+  [
+    'rule 8: a code in free text, any letter case',
+    { invoices: twoInvoices, payments: [{ txn: 'T1', amount: 200, code: null, memo: 'Thanh toán tiền điện pa03hl0012345 T01' }] },
+    { alloc: ['VCB:T1 NEW 200 amount_equals_invoice'], exc: [] },
+  ],
+  [
+    'rule 8: a code in a VietQR payload whose CRC validates',
+    {
+      invoices: twoInvoices,
+      payments: [{ txn: 'T1', amount: 200, memo: vietqr(`TT ${A}`) }],
+    },
+    { alloc: ['VCB:T1 NEW 200 amount_equals_invoice'], exc: [] },
+  ],
+  [
+    'rule 8: a VietQR payload with a wrong CRC is not read',
+    {
+      invoices: twoInvoices,
+      payments: [{ txn: 'T1', amount: 200, memo: `${vietqr(`TT ${A}`).slice(0, -4)}0000` }],
+    },
+    { alloc: [], exc: ['VCB:T1 unknown_customer 200'] },
+  ],
+  [
+    'rule 9: a transposed code owing exactly the amount is suggested_match, not applied',
+    { invoices: twoInvoices, payments: [{ txn: 'T1', amount: 200, code: 'PA03HL0012354' }] },
+    { alloc: [], exc: ['VCB:T1 suggested_match 200 → NEW'] },
+  ],
+  [
+    'rule 10: paying an invoice already settled by an earlier payment is duplicate_payment',
+    {
+      invoices: [{ no: 'NEW', customer: A, amount: 200 }],
+      payments: [
+        { txn: 'T1', amount: 200, code: A, at: '2026-02-01T08:00:00' },
+        { txn: 'T2', amount: 200, ref: 'NEW', partner: 'AGENT7', at: '2026-02-02T08:00:00' },
+      ],
+    },
+    { alloc: ['VCB:T1 NEW 200 amount_equals_invoice'], exc: ['AGENT7:T2 duplicate_payment 200 → NEW'] },
+  ],
+  [
+    'rule 11: an unknown code with no near match is unknown_customer',
+    { invoices: twoInvoices, payments: [{ txn: 'T1', amount: 999, code: 'PQ9999ZZ99999' }] },
+    { alloc: [], exc: ['VCB:T1 unknown_customer 999'] },
+  ],
+  [
+    'rule 11: a known customer without invoices is no_open_invoice',
+    { invoices: twoInvoices, payments: [{ txn: 'T1', amount: 300, code: B }] },
+    { alloc: [], exc: ['VCB:T1 no_open_invoice 300'] },
+  ],
+];
+
+describe('rule cascade', () => {
+  it.each(cases)('%s', async (_name, world, expected) => {
+    expect(await outcome(world)).toEqual(expected);
+  });
+});
+
+describe('time rule', () => {
+  it('the earlier payment takes the residual even when a later one names the invoice', async () => {
+    const got = await outcome({
+      invoices: [{ no: 'NEW', customer: A, amount: 200 }],
+      payments: [
+        // Loaded first, paid later, and found by the strongest rule (reference).
+        { txn: 'LATE', amount: 200, ref: 'NEW', partner: 'AAA', at: '2026-02-09T08:00:00' },
+        { txn: 'EARLY', amount: 200, code: A, partner: 'ZZZ', at: '2026-02-08T08:00:00' },
+      ],
+    });
+    expect(got).toEqual({ alloc: ['ZZZ:EARLY NEW 200 amount_equals_invoice'], exc: ['AAA:LATE duplicate_payment 200 → NEW'] });
+  });
+
+  it('ties on paid time go to the smaller partner id, then transaction id', async () => {
+    const got = await outcome({
+      invoices: [{ no: 'NEW', customer: A, amount: 200 }],
+      payments: [
+        { txn: 'X2', amount: 200, code: A, partner: 'BBB' },
+        { txn: 'X9', amount: 200, code: A, partner: 'AAA' },
+        { txn: 'X1', amount: 200, code: A, partner: 'BBB' },
+      ],
+    });
+    expect(got.alloc).toEqual(['AAA:X9 NEW 200 amount_equals_invoice']);
+    expect(got.exc).toEqual(['BBB:X1 duplicate_payment 200 → NEW', 'BBB:X2 duplicate_payment 200 → NEW']);
+  });
+
+  it('a second partial payment finishes the invoice the first one started', async () => {
+    const got = await outcome({
+      invoices: twoInvoices,
+      payments: [
+        { txn: 'P2', amount: 150, code: A, at: '2026-02-20T08:00:00' },
+        { txn: 'P1', amount: 150, code: A, at: '2026-02-10T08:00:00' },
+      ],
+    });
+    expect(got.alloc).toEqual([
+      'VCB:P1 NEW 50 oldest_first_partial',
+      'VCB:P1 OLD 100 oldest_first_partial',
+      'VCB:P2 NEW 150 amount_equals_invoice',
+    ]);
+  });
+});
+
+/** A VietQR payload (EMVCo TLV) carrying `purpose` in tag 62/08, with its CRC. */
+function vietqr(purpose: string): string {
+  const tlv = (tag: string, v: string) => `${tag}${String(v.length).padStart(2, '0')}${v}`;
+  const body =
+    tlv('00', '01') + tlv('01', '12') +
+    tlv('38', tlv('00', 'A000000727') + tlv('01', tlv('00', '970415') + tlv('01', '113366668888')) + tlv('02', 'QRIBFTTA')) +
+    tlv('53', '704') + tlv('54', '200') + tlv('58', 'VN') + tlv('62', tlv('08', purpose)) + '6304';
+  return body + crc16(body);
+}
+
+function crc16(s: string): string {
+  let crc = 0xffff;
+  for (const ch of Buffer.from(s, 'ascii')) {
+    crc ^= ch << 8;
+    for (let k = 0; k < 8; k++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+  }
+  return crc.toString(16).toUpperCase().padStart(4, '0');
+}
