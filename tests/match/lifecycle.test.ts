@@ -1,0 +1,171 @@
+// Matching as a whole: load-order independence, reruns, decisions across recomputes, data tests,
+// evaluation against a truth folder, and the exception queue's aging.
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.ts';
+import { RunFailedError } from '../../src/errors.ts';
+import { runDataTests } from '../../src/match/data-tests.ts';
+import { recordDecision } from '../../src/match/decisions.ts';
+import { evaluate } from '../../src/match/evaluate.ts';
+import { exceptionQueue } from '../../src/match/exception-queue.ts';
+import { explainPayment } from '../../src/match/explain.ts';
+import { EXCEPTION_REASONS } from '../../src/match/reasons.ts';
+import { allocations, exceptions, load, match, openDb, type World } from './fixture.ts';
+
+const A = 'PA03HL0012345';
+const B = 'PE0100123456';
+const open: Database[] = [];
+afterEach(() => {
+  for (const db of open.splice(0)) db.close();
+});
+async function fresh(world: World): Promise<Database> {
+  const db = await openDb();
+  open.push(db);
+  await load(db, world);
+  return db;
+}
+
+const month: World = {
+  customers: [A, B],
+  invoices: [
+    { no: 'A1', customer: A, amount: 100, period: '2025-12', number: '1' },
+    { no: 'A2', customer: A, amount: 200, period: '2026-01', number: '2' },
+    { no: 'B1', customer: B, amount: 300, period: '2026-01', number: '3' },
+  ],
+  payments: [
+    { txn: 'T1', amount: 150, code: A, partner: 'VCB', at: '2026-02-03T09:00:00' },
+    { txn: 'T2', amount: 150, code: A, partner: 'MOMO', at: '2026-02-03T09:00:00' },
+    { txn: 'T3', amount: 300, ref: 'B1', partner: 'AGRI', at: '2026-02-04T09:00:00' },
+    { txn: 'T4', amount: 300, memo: `tien dien ${B}`, partner: 'VCB', at: '2026-02-05T09:00:00' },
+    { txn: 'T5', amount: 200, code: 'PA03HL0012354', partner: 'VCB', at: '2026-02-06T09:00:00' },
+    { txn: 'R1', amount: 300, kind: 'reversal', reverses: 'T3', partner: 'AGRI', at: '2026-02-07T09:00:00' },
+  ],
+};
+
+describe('determinism', () => {
+  it('loading the same rows in two orders gives identical allocations and exceptions', async () => {
+    const forward = await fresh(month);
+    const backward = await fresh({ ...month, payments: [...month.payments!].reverse(), invoices: [...month.invoices!].reverse() });
+    await match(forward);
+    await match(backward);
+    expect(await allocations(backward)).toEqual(await allocations(forward));
+    expect(await exceptions(backward)).toEqual(await exceptions(forward));
+    // T3 is reversed, so B1 goes to the later memo payment T4; MOMO:T2 wins the tie on paid time.
+    expect((await allocations(forward)).map((a) => `${a.txn} ${a.invoice} ${a.amount}`)).toEqual([
+      'MOMO:T2 A1 100',
+      'MOMO:T2 A2 50',
+      'VCB:T1 A2 150',
+      'VCB:T4 B1 300',
+    ]);
+  });
+
+  it('a rerun gives the same business tables', async () => {
+    const db = await fresh(month);
+    await match(db);
+    const first = [await allocations(db), await exceptions(db)];
+    await match(db);
+    expect([await allocations(db), await exceptions(db)]).toEqual(first);
+  });
+});
+
+describe('auditor decisions', () => {
+  const decide = async (db: Database, action: 'match' | 'unmatch' | 'dismiss', partnerId: string, txnRef: string, invoiceNo?: string) =>
+    recordDecision(db, { action, payment: { partnerId, txnRef }, ...(invoiceNo ? { invoiceNo } : {}), by: 'auditor', reason: 'checked', runId: 'test' });
+
+  it('match, unmatch and dismiss survive every recompute; the latest decision wins', async () => {
+    const db = await fresh({
+      ...month,
+      payments: [...month.payments!, { txn: 'T6', amount: 300, code: B, partner: 'VCB', at: '2026-02-08T09:00:00' }],
+    });
+    await decide(db, 'unmatch', 'VCB', 'T5'); // superseded below
+    await decide(db, 'match', 'VCB', 'T5', 'A2');
+    await decide(db, 'unmatch', 'VCB', 'T1');
+    await decide(db, 'dismiss', 'VCB', 'T6');
+    for (let i = 0; i < 2; i++) {
+      await match(db);
+      const alloc = (await allocations(db)).map((a) => `${a.txn} ${a.invoice} ${a.amount} ${a.rule}`);
+      // The decision names A2, but the earlier MOMO:T2 already took 50 of it: time still decides.
+      expect(alloc).toContain('VCB:T5 A2 150 decision');
+      expect(alloc.filter((a) => a.startsWith('VCB:T1 '))).toEqual([]);
+      const exc = (await exceptions(db)).map((e) => `${e.txn} ${e.reason} ${e.status}`);
+      expect(exc).toContain('VCB:T1 auditor_unmatched open');
+      expect(exc).toContain('VCB:T5 overpayment_credit open');
+      expect(exc).toContain('VCB:T6 duplicate_payment dismissed');
+    }
+    const explained = await explainPayment(db, { partnerId: 'VCB', txnRef: 'T5' });
+    expect(explained?.decisions.map((d) => d['action'])).toEqual(['unmatch', 'match']);
+    expect(explained?.records[0]?.rules.find((r) => r.rule === '2 auditor decision')).toMatchObject({ applied: true });
+  });
+
+  it('refuses a decision on a payment or invoice that is not loaded', async () => {
+    const db = await fresh(month);
+    await expect(decide(db, 'match', 'VCB', 'NOPE', 'A1')).rejects.toThrow(/no payment VCB:NOPE is loaded/);
+    await expect(decide(db, 'match', 'VCB', 'T1', 'ZZZ')).rejects.toThrow(/no invoice "ZZZ" is loaded/);
+  });
+});
+
+describe('data tests', () => {
+  it('pass on a consistent match and fail, naming the test and rows, on a corrupted table', async () => {
+    const db = await fresh(month);
+    await match(db);
+    expect((await runDataTests(db)).filter((t) => t.failures > 0)).toEqual([]);
+    await db.run(`INSERT INTO allocations SELECT payment_id, 'GHOST', 5, 'manual', 1 FROM payments LIMIT 1`);
+    const failing = (await runDataTests(db)).filter((t) => t.failures > 0).map((t) => t.name);
+    expect(failing).toEqual(['allocation_over_payment', 'allocation_unknown_invoice', 'payment_unaccounted']);
+  });
+
+  it('a duplicated invoice id fails the match run with RunFailedError', async () => {
+    const db = await fresh({ ...month, invoices: [...month.invoices!, { no: 'A1', customer: B, amount: 5 }] });
+    const err = await match(db).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RunFailedError);
+    expect((err as Error).message).toMatch(/data test invoice_no_duplicate failed with 1 offending row\(s\), e\.g\. \{"invoice_no":"A1","copies":"2"\}/);
+  });
+
+  it('the SQL list of reasons is the documented one', () => {
+    const sql = readFileSync(join(import.meta.dirname, '..', '..', 'sql', 'tests', 'exception_reason_unknown.sql'), 'utf8');
+    const listed = [...sql.matchAll(/'([a-z_]+)'/g)].map((m) => m[1]).filter((r) => !['open', 'dismissed'].includes(r!));
+    expect(listed.sort()).toEqual(Object.keys(EXCEPTION_REASONS).sort());
+  });
+});
+
+describe('evaluation and the exception queue', () => {
+  it('scores precision, recall and reason agreement against truth/', async () => {
+    const db = await fresh(month);
+    await match(db);
+    const dir = mkdtempSync(join(tmpdir(), 'recon-eval-'));
+    mkdirSync(join(dir, 'truth'));
+    writeFileSync(
+      join(dir, 'truth', 'allocations.csv'),
+      'partner_id,txn_ref,invoice_no,amount_vnd\nMOMO,T2,A1,100\nMOMO,T2,A2,50\nVCB,T1,A2,150\nVCB,T4,B1,200\nVCB,T9,B1,100\n',
+    );
+    writeFileSync(join(dir, 'truth', 'exceptions.csv'), 'partner_id,txn_ref,reason\nVCB,T5,suggested_match\n');
+    const e = await evaluate(db, dir);
+    expect(e.allocated_vnd).toBe(600);
+    expect(e.truth_allocated_vnd).toBe(600);
+    expect(e.correct_vnd).toBe(500);
+    expect(e.precision).toBeCloseTo(500 / 600, 9);
+    expect(e.recall).toBeCloseTo(500 / 600, 9);
+    expect(e.reason_agreement).toBe(0);
+    expect(e.confusion).toEqual([{ truth_reason: 'suggested_match', db_reason: 'unknown_customer', payments: 1 }]);
+  });
+
+  it('ages exceptions from the paid date to the as-of date and filters them', async () => {
+    const db = await fresh({
+      customers: [A],
+      payments: [
+        { txn: 'D0', amount: 10, code: 'PZ1', at: '2026-03-31T23:59:00' },
+        { txn: 'D8', amount: 20, code: 'PZ2', at: '2026-03-23T08:00:00' },
+        { txn: 'D31', amount: 30, code: 'PZ3', at: '2026-02-28T08:00:00' },
+        { txn: 'D91', amount: 40, code: 'PZ4', at: '2025-12-30T08:00:00' },
+        { txn: 'LATER', amount: 50, code: 'PZ5', at: '2026-04-01T00:00:00' },
+      ],
+    });
+    await match(db);
+    const rows = await exceptionQueue(db, { asOf: '2026-03-31' });
+    expect(rows.map((r) => `${r.txn_ref} ${r.age_days} ${r.aging}`)).toEqual(['D91 91 >90', 'D31 31 31-90', 'D8 8 8-30', 'D0 0 0-7']);
+    const big = await exceptionQueue(db, { asOf: '2026-03-31', minAmount: 30n, olderThan: 40 });
+    expect(big.map((r) => r.txn_ref)).toEqual(['D91']);
+  });
+});
