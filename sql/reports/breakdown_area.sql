@@ -2,8 +2,10 @@
 -- (level 'pc' or 'unit'); invoices of customers missing from billing fall under pc/unit NULL.
 CREATE OR REPLACE TEMP TABLE report_area AS
 WITH cust AS (
-  SELECT pc, unit, customer_code, bool_and(cashless) AS all_cashless, sum(amount_vnd) FILTER (WHERE cashless) AS cashless_vnd
-  FROM report_alloc WHERE period = $period GROUP BY pc, unit, customer_code
+  SELECT i.pc, i.unit, a.customer_code, bool_and(a.cashless) AS all_cashless, sum(a.amount_vnd) FILTER (WHERE a.cashless) AS cashless_vnd
+  FROM report_alloc a JOIN report_invoice i ON i.invoice_no = a.invoice_no
+  WHERE a.period = $period
+  GROUP BY i.pc, i.unit, a.customer_code
 ),
 alloc AS (
   SELECT pc, unit, GROUPING(unit) AS is_pc,
