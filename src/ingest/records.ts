@@ -201,11 +201,12 @@ class Splitter {
         continue;
       }
       if (this.quote >= 0) {
-        if (nextQuote < pos) nextQuote = buf.indexOf(this.quote, pos);
-        while (nextQuote >= 0 && nextQuote < nl) {
+        // No quote left in this buffer is remembered as buf.length, so it is searched for once, not per line.
+        if (nextQuote < pos) nextQuote = indexOrEnd(buf, this.quote, pos);
+        while (nextQuote < nl) {
           // An escape byte other than the quote itself protects the quote that follows it.
           if (!(this.inQuote && this.escape !== this.quote && nextQuote > 0 && buf[nextQuote - 1] === this.escape)) this.inQuote = !this.inQuote;
-          nextQuote = buf.indexOf(this.quote, nextQuote + 1);
+          nextQuote = indexOrEnd(buf, this.quote, nextQuote + 1);
         }
       }
       this.line++;
@@ -312,6 +313,11 @@ export function setTrailer(result: SplitResult, trailer: Trailer, shown: string)
     throw new FileError(`${shown}, line ${trailer.line}: a second trailer/total row (the first is on line ${result.trailer.line}); expected exactly one`);
   }
   result.trailer = trailer;
+}
+
+function indexOrEnd(buf: Buffer, byte: number, from: number): number {
+  const i = buf.indexOf(byte, from);
+  return i < 0 ? buf.length : i;
 }
 
 function isBlank(buf: Buffer, start: number, end: number): boolean {
