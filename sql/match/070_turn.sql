@@ -1,14 +1,14 @@
 -- Rules 3–7 and 10 for one turn (m_ctx.turn): the turn-th payment of every account, against its
 -- account's residuals as earlier turns left them. The rules classify how the payment is matched:
---   3  the targeted invoice (decision or reference) is open → it takes min(amount, residual);
---      a settled target falls through to 4–7 on the same customer;
---   10 the account has nothing open: duplicate_payment when the payment names a settled invoice or
---      equals one (refund due), else no_open_invoice — nothing is allocated;
+--   3  the targeted invoice (decision or reference) is open → it takes min(amount, residual); what
+--      is left (or all of it, when the target is already settled) goes on through 4–7 on the same
+--      customer, so a reference never blocks the customer's other open invoices;
 --   4  an open residual equals the amount → that invoice (the oldest of equals);
 --   5  the amount equals the total open residual → every open invoice;
 --   6  less than the total → oldest first, the last invoice partially;
---   7  more than the total → every open invoice, the rest is customer credit (overpayment_credit).
--- A targeted payment larger than its invoice's residual leaves the rest as overpayment_credit too.
+--   7  more than the total → every open invoice, the rest is customer credit (overpayment_credit);
+--   10 the customer had nothing open when the payment's turn came: duplicate_payment (its invoices
+--      were settled by earlier payments; refund due), or no_open_invoice when it has no invoice.
 
 CREATE OR REPLACE TEMP TABLE m_turn AS
 SELECT payment_id, account, effective_vnd AS x, target_invoice_no, target_rule, target_confidence, code_factor
@@ -19,13 +19,13 @@ CREATE OR REPLACE TEMP TABLE m_pair AS
 SELECT t.*, o.invoice_no, o.ord, o.amount_vnd AS invoice_vnd, coalesce(o.residual, 0) AS residual, coalesce(o.n_inv, 0) AS n_inv
 FROM m_turn t LEFT JOIN m_open o ON o.account = t.account;
 
+-- Stage A (rule 3) per payment: the target's residual and what the target takes.
 CREATE OR REPLACE TEMP TABLE m_view AS
-WITH v AS (
+WITH a AS (
   -- Accounts with one invoice (or none): no window needed.
   SELECT *, 0 AS older_open, residual AS total_open,
          CASE WHEN invoice_no = target_invoice_no THEN residual END AS target_residual,
-         CASE WHEN residual = x THEN ord END AS exact_ord,
-         CASE WHEN residual = 0 AND invoice_vnd = x THEN ord END AS settled_equal_ord
+         CASE WHEN invoice_no = target_invoice_no THEN ord END AS target_ord
   FROM m_pair WHERE n_inv <= 1
   UNION ALL
   SELECT *,
@@ -33,60 +33,68 @@ WITH v AS (
          sum(residual) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),
          max(CASE WHEN invoice_no = target_invoice_no THEN residual END)
            OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),
-         min(CASE WHEN residual = x THEN ord END)
-           OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),
-         min(CASE WHEN residual = 0 AND invoice_vnd = x THEN ord END)
+         max(CASE WHEN invoice_no = target_invoice_no THEN ord END)
            OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
   FROM m_pair WHERE n_inv > 1
   WINDOW w AS (PARTITION BY payment_id ORDER BY ord)
+), b AS (
+  -- Stage B (rules 4–7, 10): the rest r, on the residuals stage A left.
+  SELECT *,
+         x - t_alloc AS r,
+         residual - CASE WHEN invoice_no = target_invoice_no THEN t_alloc ELSE 0 END AS residual_b,
+         total_open - t_alloc AS total_b,
+         older_open - CASE WHEN target_ord < ord THEN t_alloc ELSE 0 END AS older_b
+  FROM (SELECT *, CASE WHEN target_residual > 0 THEN least(x, target_residual) ELSE 0 END AS t_alloc FROM a)
+), e AS (
+  SELECT *, CASE WHEN residual_b = r THEN ord END AS exact_ord FROM b WHERE n_inv <= 1
+  UNION ALL
+  SELECT *, min(CASE WHEN residual_b = r THEN ord END) OVER (PARTITION BY payment_id) FROM b WHERE n_inv > 1
 ), m AS (
   SELECT *,
-         CASE WHEN target_residual > 0 THEN 'target'
-              WHEN total_open = 0 THEN
-                CASE WHEN target_invoice_no IS NOT NULL OR settled_equal_ord IS NOT NULL THEN 'duplicate' ELSE 'none_open' END
+         CASE WHEN r = 0 THEN 'none'
+              WHEN total_b = 0 THEN
+                CASE WHEN t_alloc > 0 THEN 'credit' WHEN invoice_no IS NOT NULL THEN 'duplicate' ELSE 'none_open' END
               WHEN exact_ord IS NOT NULL THEN 'exact'
-              WHEN x = total_open THEN 'all'
-              WHEN x < total_open THEN 'fifo'
+              WHEN r = total_b THEN 'all'
+              WHEN r < total_b THEN 'fifo'
               ELSE 'over' END AS mode
-  FROM v
+  FROM e
 )
 SELECT *,
+       CASE WHEN invoice_no = target_invoice_no THEN t_alloc ELSE 0 END AS alloc_a,
        CASE mode
-         WHEN 'target' THEN CASE WHEN invoice_no = target_invoice_no THEN least(x, residual) ELSE 0 END
-         WHEN 'exact' THEN CASE WHEN ord = exact_ord THEN x ELSE 0 END
-         WHEN 'all' THEN residual
-         WHEN 'fifo' THEN greatest(least(residual, x - older_open), 0)
-         WHEN 'over' THEN residual
-         ELSE 0 END AS alloc
+         WHEN 'exact' THEN CASE WHEN ord = exact_ord THEN r ELSE 0 END
+         WHEN 'all' THEN residual_b
+         WHEN 'fifo' THEN greatest(least(residual_b, r - older_b), 0)
+         WHEN 'over' THEN residual_b
+         ELSE 0 END AS alloc_b,
+       alloc_a + alloc_b AS alloc
 FROM m;
 
 -- Confidence: how sure the allocation is what the payer meant (README "match"): the rule's own
 -- certainty times how surely the customer was identified.
 INSERT INTO allocations (payment_id, invoice_no, amount_vnd, rule, confidence)
-SELECT payment_id, invoice_no, alloc,
-       CASE mode WHEN 'target' THEN target_rule WHEN 'exact' THEN 'amount_equals_invoice'
-                 WHEN 'all' THEN 'amount_equals_open_total' WHEN 'fifo' THEN 'oldest_first_partial'
-                 ELSE 'overpayment' END,
-       round(CASE mode WHEN 'target' THEN target_confidence
-                       WHEN 'exact' THEN 0.98 * code_factor
-                       WHEN 'all' THEN 0.97 * code_factor
-                       WHEN 'fifo' THEN 0.9 * code_factor
-                       ELSE 0.85 * code_factor END, 4)
-FROM m_view WHERE alloc > 0;
+SELECT payment_id, invoice_no, alloc_a, target_rule, target_confidence
+FROM m_view WHERE alloc_a > 0
+UNION ALL
+SELECT payment_id, invoice_no, alloc_b,
+       CASE mode WHEN 'exact' THEN 'amount_equals_invoice' WHEN 'all' THEN 'amount_equals_open_total'
+                 WHEN 'fifo' THEN 'oldest_first_partial' ELSE 'overpayment' END,
+       round(CASE mode WHEN 'exact' THEN 0.98 WHEN 'all' THEN 0.97 WHEN 'fifo' THEN 0.9 ELSE 0.85 END * code_factor, 4)
+FROM m_view WHERE alloc_b > 0;
 
 INSERT INTO exceptions (payment_id, reason, amount_vnd, suggested_invoice_no, detail)
 SELECT payment_id,
        CASE any_value(mode) WHEN 'duplicate' THEN 'duplicate_payment' WHEN 'none_open' THEN 'no_open_invoice'
             ELSE 'overpayment_credit' END,
        any_value(x) - sum(alloc),
-       CASE any_value(mode) WHEN 'duplicate'
-            THEN coalesce(any_value(target_invoice_no), arg_min(invoice_no, ord) FILTER (WHERE ord = settled_equal_ord)) END,
+       CASE any_value(mode) WHEN 'duplicate' THEN coalesce(any_value(target_invoice_no), max(invoice_no) FILTER (WHERE invoice_vnd = x)) END,
        CASE any_value(mode)
-         WHEN 'duplicate' THEN 'customer ' || any_value(account) || ' has no open invoice left: the invoice was settled by an earlier payment; refund due'
-         WHEN 'none_open' THEN 'customer ' || any_value(account) || ' has no open invoice'
+         WHEN 'duplicate' THEN 'customer ' || any_value(account) || ' has no open invoice left: its invoices were settled by earlier payments; refund due'
+         WHEN 'none_open' THEN 'customer ' || any_value(account) || ' has no invoice'
          ELSE 'paid ' || CAST(any_value(x) AS VARCHAR) || ' đ, ' || CAST(sum(alloc) AS VARCHAR) || ' đ allocated; the rest is customer credit' END
 FROM m_view
-WHERE mode IN ('target', 'duplicate', 'none_open', 'over')
+WHERE mode IN ('duplicate', 'none_open', 'credit', 'over')
 GROUP BY payment_id
 HAVING sum(alloc) < any_value(x);
 

@@ -1,28 +1,34 @@
 -- Rule 9: a mistyped code. An unidentified payment whose claimed code is one substitution or one
 -- adjacent transposition away from a real code, whose customer has an open invoice with a
--- residual equal to the amount, is NOT applied: it becomes a suggested_match exception naming that
+-- residual equal to the amount when the payment was made, is NOT applied: it becomes a suggested_match exception naming that
 -- invoice. Candidates are found through the amount first (cheap, selective), then the code distance.
 -- Confidence 0.9 for a single candidate customer, 0.5 when several customers fit equally.
 
 CREATE OR REPLACE TEMP TABLE m_typo AS
-SELECT payment_id, claimed_code, effective_vnd AS x
+SELECT payment_id, claimed_code, effective_vnd AS x, paid_at, partner_id, txn_ref
 FROM payment_match WHERE route = 'unidentified' AND claimed_code IS NOT NULL;
 
+-- The residual is taken at the payment's own time: allocations of earlier payments count, later
+-- ones do not (the time rule), so the result does not depend on what was paid afterwards.
 CREATE OR REPLACE TEMP TABLE m_typo_match AS
-WITH inv AS (
-  SELECT invoice_no, customer_code, amount_vnd, period, issued_on
-  FROM invoices WHERE amount_vnd IN (SELECT x FROM m_typo)
-), paid AS (
-  SELECT invoice_no, sum(amount_vnd) AS paid FROM allocations
-  WHERE invoice_no IN (SELECT invoice_no FROM inv) GROUP BY invoice_no
-), cand AS (
-  SELECT t.payment_id, t.claimed_code, i.invoice_no, i.customer_code, i.period, i.issued_on
+WITH cand0 AS (
+  SELECT t.payment_id, t.claimed_code, t.paid_at, t.partner_id, t.txn_ref,
+         i.invoice_no, i.customer_code, i.period, i.issued_on
   FROM m_typo t
-  JOIN inv i ON i.amount_vnd = t.x
-  LEFT JOIN paid USING (invoice_no)
-  WHERE coalesce(paid.paid, 0) = 0
-    AND length(i.customer_code) = length(t.claimed_code)
+  JOIN invoices i ON i.amount_vnd = t.x
+  WHERE length(i.customer_code) = length(t.claimed_code)
     AND damerau_levenshtein(i.customer_code, t.claimed_code) = 1
+), taken AS (
+  SELECT a.invoice_no, pm.paid_at, pm.partner_id, pm.txn_ref
+  FROM allocations a JOIN payment_match pm USING (payment_id)
+  WHERE a.invoice_no IN (SELECT invoice_no FROM cand0)
+), cand AS (
+  SELECT c.* FROM cand0 c
+  WHERE NOT EXISTS (
+    SELECT 1 FROM taken k
+    WHERE k.invoice_no = c.invoice_no
+      AND (k.paid_at < c.paid_at OR (k.paid_at = c.paid_at AND (k.partner_id < c.partner_id
+           OR (k.partner_id = c.partner_id AND k.txn_ref < c.txn_ref)))))
 )
 SELECT payment_id, any_value(claimed_code) AS claimed_code,
        arg_min(invoice_no, (period, issued_on, invoice_no, customer_code)) AS invoice_no,

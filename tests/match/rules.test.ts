@@ -69,9 +69,14 @@ const cases: Array<[string, World, { alloc: string[]; exc: string[] }]> = [
     { alloc: ['VCB:T1 NEW 200 invoice_ref'], exc: [] },
   ],
   [
-    'rule 3: a reference larger than its invoice leaves the rest as overpayment_credit',
+    'rule 3: what a reference leaves goes on to the customer\'s other open invoices',
     { invoices: twoInvoices, payments: [{ txn: 'T1', amount: 250, ref: '1K26TAA 00001234' }] },
-    { alloc: ['VCB:T1 NEW 200 invoice_ref'], exc: ['VCB:T1 overpayment_credit 50'] },
+    { alloc: ['VCB:T1 NEW 200 invoice_ref', 'VCB:T1 OLD 50 oldest_first_partial'], exc: [] },
+  ],
+  [
+    'rule 3 + 7: a reference larger than everything owed leaves the rest as overpayment_credit',
+    { invoices: [{ no: 'NEW', customer: A, amount: 200 }], payments: [{ txn: 'T1', amount: 260, ref: 'NEW' }] },
+    { alloc: ['VCB:T1 NEW 200 invoice_ref'], exc: ['VCB:T1 overpayment_credit 60'] },
   ],
   [
     'rule 4: an amount equal to one residual takes that invoice, not the oldest',
