@@ -1,14 +1,14 @@
 // The billing export (customers.csv, invoices-YYYY-MM.csv) through the same machinery as partner
 // files: UTF-8 decoding, the record splitter with line numbers, DuckDB's pinned CSV reader, SQL
 // validation into rejects. Customers are upserted; invoices are replaced by period.
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Database } from '../db/database.ts';
 import { UsageError } from '../errors.ts';
 import { fingerprint, type Run } from '../runs/ledger.ts';
 import { decodeFile } from './decode.ts';
 import { FileError } from './file-error.ts';
-import { earlierReceipt, ensureMacros, recordFailure, stagingDir, type FileOutcome } from './load.ts';
+import { earlierReceipt, ensureMacros, recordFailure, removeStaging, stagingDir, type FileOutcome } from './load.ts';
 import { columnResolver, setVariables, stagedColumns } from './mapping.ts';
 import { splitRecords, type RecordLayout } from './records.ts';
 import { runIngestSql } from './sql.ts';
@@ -112,6 +112,6 @@ async function importBillingFile(db: Database, run: Run, path: string, kind: 'cu
     run.count('billing.failed', 1);
     return outcome;
   } finally {
-    rmSync(stagePath, { force: true });
+    removeStaging(stagePath);
   }
 }

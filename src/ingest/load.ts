@@ -1,9 +1,9 @@
 // Loading one partner file: fingerprint, skip if already received, decode, split, stage in
 // DuckDB, type, validate, dedup, check control totals, and write source_files, payments (or
 // quarantined_payments), rejects and duplicate_records, all in one transaction.
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { listValue } from '@duckdb/node-api';
 import { readSql, type Database } from '../db/database.ts';
 import { fingerprint, type InputFile, type Run } from '../runs/ledger.ts';
@@ -47,6 +47,16 @@ export function stagingDir(): string {
   const dir = join(tmpdir(), `recon-ingest-${process.pid}`);
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/** Deletes a staging file and, when it was the last, the process's scratch folder. */
+export function removeStaging(stagePath: string): void {
+  rmSync(stagePath, { force: true });
+  try {
+    rmdirSync(dirname(stagePath));
+  } catch {
+    // not empty (another file is staged) or already gone
+  }
 }
 
 /** The earlier receipt of the same bytes, if any, for the skip message. */
@@ -279,6 +289,6 @@ export async function loadPartnerFile(db: Database, run: Run, path: string, prof
     Object.assign(outcome, { file_id: fileId, status: 'failed', message: `${message}; nothing loaded from this file` });
     return outcome;
   } finally {
-    rmSync(stagePath, { force: true });
+    removeStaging(stagePath);
   }
 }
