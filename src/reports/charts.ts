@@ -101,7 +101,7 @@ function channelShare(k: ReportKpis, tr: Translator): TopLevelSpec {
       y: { field: 'group', type: 'nominal', sort: null, title: null, axis: { labelLimit: 400 } },
       yOffset: { field: 'measure', type: 'nominal', sort: measures },
       x: { field: 'value', type: 'quantitative', scale: { domain: [0, 1] }, axis: { format: '.0%', title: tr.t('share') } },
-      color: { field: 'measure', type: 'nominal', sort: measures, scale: { range: [BLUE, ORANGE] }, legend: { title: null, orient: 'bottom' } },
+      color: { field: 'measure', type: 'nominal', sort: measures, scale: { range: [BLUE, ORANGE] }, legend: { title: null, orient: 'bottom', direction: 'vertical' } },
     },
     layer: [{ mark: 'bar' }, { mark: { type: 'text', align: 'left', dx: 4, color: '#333' }, encoding: { text: { field: 'text' }, color: { value: '#333' } } }],
   } as TopLevelSpec;
@@ -120,7 +120,7 @@ function cashlessTrend(k: ReportKpis, tr: Translator): TopLevelSpec {
     encoding: {
       x: { field: 'period', type: 'ordinal', sort: { field: 'order' }, title: tr.t('period'), axis: { labelAngle: 0 } },
       y: { field: 'value', type: 'quantitative', scale: { domain: [0, 1] }, axis: { format: '.0%', title: null } },
-      color: { field: 'measure', type: 'nominal', sort: measures, scale: { range: [BLUE, ORANGE] }, legend: { title: null, orient: 'bottom' } },
+      color: { field: 'measure', type: 'nominal', sort: measures, scale: { range: [BLUE, ORANGE] }, legend: { title: null, orient: 'bottom', direction: 'vertical' } },
     },
     layer: [
       { mark: { type: 'line', strokeWidth: 2 } },
