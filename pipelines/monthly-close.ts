@@ -29,6 +29,8 @@ export interface MonthlyCloseResult {
   asOf: string;
   kpisPath: string;
   dashboardPath: string;
+  /** The same dashboard in the other language (dashboard.en.html when the main one is Vietnamese). */
+  twinDashboardPath: string;
 }
 
 export async function monthlyClose(db: Database, run: Run, opts: MonthlyCloseOptions): Promise<MonthlyCloseResult> {
@@ -45,8 +47,10 @@ export async function monthlyClose(db: Database, run: Run, opts: MonthlyCloseOpt
   const period = opts.period ?? (await latestPeriod(db));
   const asOf = opts.asOf ?? defaultAsOf(period);
   await run.stage('match', () => runMatch(db, run, { asOf }));
-  const report = await run.stage('report', () => writeReport(db, { period, asOf, lang: opts.lang, outDir: join(resolve(opts.out), period) }));
-  return { period, asOf, kpisPath: report.kpisPath, dashboardPath: report.dashboardPath };
+  // The dashboard in the chosen language, and its twin in the other one for the other readers.
+  const twin = opts.lang === 'vi' ? 'en' : 'vi';
+  const report = await run.stage('report', () => writeReport(db, { period, asOf, lang: opts.lang, twins: [twin], outDir: join(resolve(opts.out), period) }));
+  return { period, asOf, kpisPath: report.kpisPath, dashboardPath: report.dashboardPath, twinDashboardPath: report.twinPaths[0]! };
 }
 
 async function latestPeriod(db: Database): Promise<string> {

@@ -43,7 +43,7 @@ export function register(program: Command): void {
         }),
       );
       printResult(opts.json, result, () =>
-        [`closed ${result.period} as of ${result.asOf}`, `  kpis:      ${result.kpisPath}`, `  dashboard: ${result.dashboardPath}`].join('\n'),
+        [`closed ${result.period} as of ${result.asOf}`, `  kpis:      ${result.kpisPath}`, `  dashboard: ${result.dashboardPath}`, `  twin:      ${result.twinDashboardPath}`].join('\n'),
       );
     });
 }

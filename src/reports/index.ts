@@ -17,6 +17,8 @@ export interface ReportOptions {
   /** YYYY-MM-DD; default: defaultAsOf(period). */
   asOf?: string;
   lang?: Lang;
+  /** Also write the dashboard in these languages, as dashboard.<lang>.html beside the main one. */
+  twins?: Lang[];
   /** Files go to this folder directly. */
   outDir: string;
 }
@@ -24,6 +26,8 @@ export interface ReportOptions {
 export interface ReportResult {
   kpisPath: string;
   dashboardPath: string;
+  /** dashboard.<lang>.html for each twin language asked for. */
+  twinPaths: string[];
   /** Each chart's file and the vega mark class its SVG must contain. */
   charts: Array<{ id: string; path: string; mark: Chart['mark'] }>;
   kpis: ReportKpis;
@@ -31,7 +35,7 @@ export interface ReportResult {
 
 /**
  * Writes kpis.json (deterministic: byte-identical for the same database, period and as-of date),
- * dashboard.html and chart-<id>.svg into `outDir`.
+ * dashboard.html and chart-<id>.svg into `outDir`, plus dashboard.<lang>.html for each twin language.
  */
 export async function writeReport(db: Database, opts: ReportOptions): Promise<ReportResult> {
   const { period, asOf } = checkPeriod(opts.period, opts.asOf);
@@ -49,5 +53,12 @@ export async function writeReport(db: Database, opts: ReportOptions): Promise<Re
   });
   const dashboardPath = join(outDir, 'dashboard.html');
   writeFileSync(dashboardPath, renderDashboard(kpis, charts, tr));
-  return { kpisPath, dashboardPath, charts: chartFiles, kpis };
+  const twinPaths: string[] = [];
+  for (const lang of opts.twins ?? []) {
+    const twinTr = translator(lang);
+    const path = join(outDir, `dashboard.${lang}.html`);
+    writeFileSync(path, renderDashboard(kpis, await renderCharts(kpis, twinTr), twinTr));
+    twinPaths.push(path);
+  }
+  return { kpisPath, dashboardPath, twinPaths, charts: chartFiles, kpis };
 }
