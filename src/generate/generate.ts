@@ -16,7 +16,7 @@ import { canWriteCash, PARTNERS, type Partner } from './partners.ts';
 import { cumulate, hash, pickWeighted, Rng } from './random.ts';
 import { steer, EVN_2020, type Calibration, type ChannelOption } from './steering.ts';
 import { customerName, stripAccents, type Segment } from './text.ts';
-import { addKpis, emptyCounts, sameOutcome, settle, type ExceptionReason, type TruthInvoice, type TruthRecord } from './truth.ts';
+import { addKpis, emptyCounts, settle, type ExceptionReason, type TruthInvoice, type TruthRecord } from './truth.ts';
 import { vietQrPayload } from './vietqr.ts';
 
 export type RejectReason = 'bad_amount' | 'bad_date' | 'missing_field' | 'column_count' | 'negative_amount' | 'unknown_code';
@@ -229,12 +229,8 @@ class Generator {
     }
 
     const ctx: CustomerCtx = { i, code, name, pc, base, small: base < SMALL_BILL, leaveK, joinK };
-    let plan = this.plan(ctx, invoices, new Rng(o.seed, 'plan', i), false);
-    let outcome = this.truthOf(invoices, plan);
-    if (!outcome) {
-      plan = this.plan(ctx, invoices, new Rng(o.seed, 'plan-plain', i), true);
-      outcome = this.truthOf(invoices, plan)!;
-    }
+    const plan = this.plan(ctx, invoices, new Rng(o.seed, 'plan', i));
+    const outcome = this.truthOf(invoices, plan);
     this.write(ctx, plan);
     for (const a of outcome.allocations) this.allocSpool.write(csvLine([a.rec.partnerId, a.rec.txn, a.inv.no, a.amount]));
     for (const e of outcome.exceptions) this.excSpool.write(csvLine([e.rec.partnerId, e.rec.txn, e.reason]));
@@ -247,7 +243,7 @@ class Generator {
     return n;
   }
 
-  /** Truth of a plan, or undefined when it depends on whether future invoices are visible. */
+  /** Truth of a plan: what correct processing of its loaded records yields. */
   private truthOf(invoices: Inv[], plan: Planned[]) {
     const recs: TruthRecord[] = plan
       .filter((p) => p.loaded)
@@ -255,18 +251,17 @@ class Generator {
         partnerId: p.partner.id, group: p.partner.group, txn: p.txn, kind: p.kind, reverses: p.reverses, paid: p.paid, amount: p.amount,
         instrument: p.instrument, invoiceRef: p.invoiceRef, code: p.code,
       }));
-    const all = settle(invoices, recs, false);
-    return sameOutcome(all, settle(invoices, recs, true)) ? all : undefined;
+    return settle(invoices, recs);
   }
 
   // ---- payments ----
 
-  private plan(c: CustomerCtx, invoices: Inv[], rng: Rng, plain: boolean): Planned[] {
+  private plan(c: CustomerCtx, invoices: Inv[], rng: Rng): Planned[] {
     const o = this.o;
     const n = o.noise;
     const K = o.months;
     const out: Planned[] = [];
-    const chance = (p: number) => !plain && rng.chance(p);
+    const chance = (p: number) => rng.chance(p);
     let carry = invoices.filter((x) => x.k === -1);
 
     if (c.joinK >= K) {
@@ -323,25 +318,25 @@ class Generator {
         const extra = 10_000 * rng.int(1, 50);
         const reversible = partner.layout.reversals !== 'none' || roleOf(partner.layout, 'debit') !== undefined;
         let acc = 0;
-        if (!plain && c.small && s < (acc += n.partial)) {
+        if (c.small && s < (acc += n.partial)) {
           const first = Math.max(1_000, Math.round((main.amount * (0.3 + 0.4 * rng.next())) / 1_000) * 1_000);
           out.push(tag('partial', pay(partner, t0, first, { inv: main })));
           const t1 = Math.min(this.timeOn(rng, payDay + rng.int(5, 20), partner), asOfEnd + (rng.chance(0.2) ? 5 * DAY : 0));
           out.push(pay(partner, t1, main.amount - first, {}));
-        } else if (!plain && noLater && s < (acc += n.overpayment)) {
+        } else if (noLater && s < (acc += n.overpayment)) {
           out.push(tag('overpayment', pay(partner, t0, main.amount + extra, { noRef: true })));
-        } else if (!plain && reversible && s < (acc += n.partial_refund)) {
+        } else if (reversible && s < (acc += n.partial_refund)) {
           const p = pay(partner, t0, main.amount + extra, { noRef: true });
           out.push(p, tag('partial_refund', this.reversalOf(c, rng, p, 'refund', extra)));
-        } else if (!plain && reversible && s < (acc += n.reversal)) {
+        } else if (reversible && s < (acc += n.reversal)) {
           const p = pay(partner, t0, main.amount, { inv: main });
           out.push(p, tag('reversal', this.reversalOf(c, rng, p, roleOf(partner.layout, 'debit') ? 'refund' : 'reversal', main.amount)));
           out.push(pay(partner, Math.min(p.paid + rng.int(3, 6) * DAY, asOfEnd), main.amount, { inv: main }));
-        } else if (!plain && noLater && s < (acc += n.second_channel)) {
+        } else if (noLater && s < (acc += n.second_channel)) {
           out.push(pay(partner, t0, main.amount, { inv: main }));
           const other = this.partnerFor(c, option === 'bank' || option === 'bank_cash' ? 'intermediary' : 'bank', k);
           out.push(tag('second_channel', pay(other, Math.min(t0 + rng.int(1, 10) * DAY, asOfEnd), main.amount, { inv: main })));
-        } else if (!plain && noLater && c.small && roleOf(partner.layout, 'code') && s < (acc += n.mistyped_code)) {
+        } else if (noLater && c.small && roleOf(partner.layout, 'code') && s < (acc += n.mistyped_code)) {
           out.push(tag('mistyped_code', pay(partner, t0, main.amount, { code: 'mistyped', codeText: mistype(c.code, rng) })));
         } else {
           const p = pay(partner, t0, main.amount, { inv: main });
@@ -351,23 +346,23 @@ class Generator {
       }
       carry = [];
     }
-    for (const p of out) this.place(p, rng, plain);
+    for (const p of out) this.place(p, rng);
     return out;
   }
 
   /** Decides the file of a record, its row-level noise, and whether it gets loaded. */
-  private place(p: Planned, rng: Rng, plain: boolean): void {
+  private place(p: Planned, rng: Rng): void {
     const l = p.partner.layout;
     const key = l.files === 'daily' ? isoDate(p.settledDay).replaceAll('-', '') : isoDate(Math.floor(p.paid / DAY)).slice(0, 7).replace('-', '');
     p.fileRel = `partners/${p.partner.id}/${l.fileStem}_EVN_${key}.${l.extension}`;
     const filePlan = this.filePlan(p.partner, key);
     const special = filePlan.badTrailer !== undefined || filePlan.resendAs !== undefined;
-    if (p.plain && !plain && !special && this.o.noise.malformed > 0 && rng.chance(this.o.noise.malformed)) {
+    if (p.plain && !special && this.o.noise.malformed > 0 && rng.chance(this.o.noise.malformed)) {
       const reasons: RejectReason[] = ['bad_amount', 'bad_date', 'missing_field', 'column_count'];
       if (roleOf(l, 'amount')) reasons.push('negative_amount');
       if (l.kindMap || l.instrumentMap) reasons.push('unknown_code');
       p.malformed = rng.pick(reasons);
-    } else if (p.plain && !plain && rng.chance(this.o.noise.duplicate_row)) p.dupRow = true;
+    } else if (p.plain && rng.chance(this.o.noise.duplicate_row)) p.dupRow = true;
     p.loaded = p.malformed === undefined && filePlan.badTrailer === undefined;
   }
 

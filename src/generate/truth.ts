@@ -50,11 +50,12 @@ export function earlier(a: TruthRecord, b: TruthRecord): number {
 }
 
 /**
- * Runs the rule cascade over one customer's loaded records. `onlyIssued` hides invoices issued
- * after the payment's day: the generator runs both ways and keeps only scenarios where the two
- * agree, so truth never depends on that reading of the rules.
+ * Runs the rule cascade over one customer's loaded records. Every loaded invoice of the customer
+ * is open to every payment, whatever its issue date (the rules do not restrict by date): a payment
+ * made before a later invoice was issued may still take it, as the matcher recomputes over
+ * everything loaded.
  */
-export function settle(invoices: readonly TruthInvoice[], records: readonly TruthRecord[], onlyIssued: boolean): Outcome {
+export function settle(invoices: readonly TruthInvoice[], records: readonly TruthRecord[]): Outcome {
   const s = new Settlement(invoices);
   const payments = records.filter((r) => r.kind === 'payment');
   const amount = payments.map((p) => p.amount);
@@ -70,7 +71,7 @@ export function settle(invoices: readonly TruthInvoice[], records: readonly Trut
 
   const order = payments.map((_, j) => j).filter((j) => amount[j]! > 0);
   order.sort((a, b) => earlier(payments[a]!, payments[b]!));
-  for (const j of order) s.apply(payments[j]!, amount[j]!, onlyIssued);
+  for (const j of order) s.apply(payments[j]!, amount[j]!);
   return s.out;
 }
 
@@ -80,8 +81,12 @@ class Settlement {
   private readonly residual: number[];
   private anySettled = false;
 
-  constructor(private readonly invoices: readonly TruthInvoice[]) {
-    this.residual = invoices.map((i) => i.amount);
+  private readonly invoices: readonly TruthInvoice[];
+
+  constructor(invoices: readonly TruthInvoice[]) {
+    // Oldest first: period, then issue day, then id (the order rules 4–7 walk).
+    this.invoices = [...invoices].sort((a, b) => a.k - b.k || a.issuedDay - b.issuedDay || (a.no < b.no ? -1 : a.no > b.no ? 1 : 0));
+    this.residual = this.invoices.map((i) => i.amount);
   }
 
   private take(p: TruthRecord, j: number, a: number): void {
@@ -91,18 +96,12 @@ class Settlement {
   }
 
   /** Rules 3–11 for one payment of (effective) amount `left`. */
-  apply(p: TruthRecord, left: number, onlyIssued: boolean): void {
-    const paidDay = Math.floor(p.paid / 86_400);
+  apply(p: TruthRecord, left: number): void {
     const open: number[] = [];
-    let total = 0;
     let ref = -1;
     this.invoices.forEach((inv, j) => {
-      if (onlyIssued && inv.issuedDay > paidDay) return;
       if (inv.no === p.invoiceRef) ref = j;
-      if (this.residual[j]! > 0) {
-        open.push(j);
-        total += this.residual[j]!;
-      }
+      if (this.residual[j]! > 0) open.push(j);
     });
     if (p.code === 'unknown') {
       this.out.exceptions.push({ rec: p, reason: 'unknown_customer' });
@@ -114,42 +113,33 @@ class Settlement {
       this.out.exceptions.push({ rec: p, reason: hit ? 'suggested_match' : 'unknown_customer' });
       return;
     }
-    // Rule 3: the invoice reference.
+    const paid = left;
+    // Rule 3: the invoice reference; what it leaves goes on through rules 4–7.
     if (ref >= 0 && this.residual[ref]! > 0) {
       const a = Math.min(left, this.residual[ref]!);
-      total -= a;
       left -= a;
       this.take(p, ref, a);
       if (left === 0) return;
     }
     const exact = open.find((j) => this.residual[j] === left);
-    if (exact !== undefined) this.take(p, exact, left); // rule 4
-    else if (total > 0) {
-      // Rules 5–7: oldest first (rule 5 is the prefix-sum case of the same walk).
-      for (const j of open) {
-        if (left === 0) break;
-        const a = Math.min(left, this.residual[j]!);
-        if (a > 0) {
-          this.take(p, j, a);
-          left -= a;
-        }
-      }
-      if (left > 0) this.out.exceptions.push({ rec: p, reason: 'overpayment_credit' });
-    } else {
-      this.out.exceptions.push({ rec: p, reason: this.anySettled ? 'duplicate_payment' : 'no_open_invoice' });
+    if (exact !== undefined) {
+      this.take(p, exact, left); // rule 4
+      return;
     }
+    // Rules 5–7: oldest first (rule 5 is the prefix-sum case of the same walk).
+    for (const j of open) {
+      if (left === 0) break;
+      const a = Math.min(left, this.residual[j]!);
+      if (a > 0) {
+        this.take(p, j, a);
+        left -= a;
+      }
+    }
+    if (left === 0) return;
+    // Rule 7 when the payment took anything (the rest is customer credit), else rules 10–11.
+    const reason = left < paid ? 'overpayment_credit' : this.anySettled ? 'duplicate_payment' : 'no_open_invoice';
+    this.out.exceptions.push({ rec: p, reason });
   }
-}
-
-/** Whether two outcomes are the same allocations and exceptions (both come out in payment order). */
-export function sameOutcome(a: Outcome, b: Outcome): boolean {
-  if (a.allocations.length !== b.allocations.length || a.exceptions.length !== b.exceptions.length) return false;
-  for (let i = 0; i < a.allocations.length; i++) {
-    const x = a.allocations[i]!;
-    const y = b.allocations[i]!;
-    if (x.rec !== y.rec || x.inv !== y.inv || x.amount !== y.amount) return false;
-  }
-  return a.exceptions.every((x, i) => x.rec === b.exceptions[i]!.rec && x.reason === b.exceptions[i]!.reason);
 }
 
 const zero = (): Record<ChannelGroup, number> => Object.fromEntries(CHANNEL_GROUPS.map((g) => [g, 0])) as Record<ChannelGroup, number>;
