@@ -125,6 +125,26 @@ const cases: Array<[string, World, { alloc: string[]; exc: string[] }]> = [
     { alloc: [], exc: ['VCB:T1 suggested_match 200 → NEW'] },
   ],
   [
+    'rule 9: the residual is taken at the payment\'s time: a part paid earlier counts, a later payment does not',
+    {
+      invoices: [{ no: 'NEW', customer: A, amount: 200 }],
+      payments: [
+        { txn: 'T1', amount: 80, code: A, at: '2026-02-01T08:00:00' },
+        { txn: 'T2', amount: 120, code: 'PA03HL0012845', at: '2026-02-02T08:00:00' },
+        { txn: 'T3', amount: 120, code: A, partner: 'MOMO', at: '2026-02-03T08:00:00' },
+      ],
+    },
+    {
+      alloc: ['MOMO:T3 NEW 120 amount_equals_invoice', 'VCB:T1 NEW 80 oldest_first_partial'],
+      exc: ['VCB:T2 suggested_match 120 → NEW'],
+    },
+  ],
+  [
+    'rule 9: a substituted letter in the unit part is a typo too',
+    { invoices: twoInvoices, payments: [{ txn: 'T1', amount: 100, code: 'PA03HK0012345' }] },
+    { alloc: [], exc: ['VCB:T1 suggested_match 100 → OLD'] },
+  ],
+  [
     'rule 10: paying an invoice already settled by an earlier payment is duplicate_payment',
     {
       invoices: [{ no: 'NEW', customer: A, amount: 200 }],
