@@ -1,10 +1,13 @@
--- Accounting of one file after typing and dedup: records read = loaded + rejected + duplicate.
+-- Accounting of one file after typing: records read = loaded + rejected + duplicate.
+-- `later_repeats` are duplicates inside the file; `seen` are valid first occurrences whose
+-- identity is already in payments (only counted for quarantined files: a loaded file learns
+-- its duplicates from the number of rows its insert loaded).
 SELECT
-  (SELECT count(*) FROM ingest_typed) AS typed,
-  (SELECT count(*) FROM ingest_typed WHERE reason IS NOT NULL) AS rejected_typed,
+  count(*) AS typed,
+  count(*) FILTER (WHERE reason IS NOT NULL) AS rejected_typed,
+  count(*) FILTER (WHERE reason IS NULL) AS valid,
+  CAST(sum(amount_signed) AS BIGINT) AS amount_read,
+  CAST(sum(amount_signed) FILTER (WHERE reason IS NULL) AS BIGINT) AS amount_accepted,
   (SELECT count(DISTINCT line) FROM ingest_csv_errors) AS rejected_csv,
-  (SELECT count(*) FROM ingest_ok WHERE nth = 1 AND seen_file_id IS NULL) AS loadable,
-  (SELECT count(*) FROM ingest_ok WHERE nth > 1 OR seen_file_id IS NOT NULL) AS duplicate,
-  (SELECT count(*) FROM ingest_ok WHERE nth = 1) AS first_occurrences,
-  (SELECT CAST(sum(amount_signed) AS BIGINT) FROM ingest_typed WHERE amount_signed IS NOT NULL) AS amount_read,
-  (SELECT CAST(sum(amount_signed) AS BIGINT) FROM ingest_ok) AS amount_accepted;
+  (SELECT coalesce(sum(n - 1), 0) FROM ingest_repeats) AS later_repeats
+FROM ingest_typed;

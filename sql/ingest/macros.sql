@@ -1,11 +1,11 @@
--- Parsing helpers for the typing passes. Formats come from session variables set per file
--- (src/ingest/mapping.ts); nothing here is partner-specific.
+-- Parsing helpers for the typing passes. Formats come from the session variable `ingest`, a
+-- struct set once per file (src/ingest/mapping.ts); nothing here is partner-specific.
 
 -- Signed whole đồng from a regexp_extract struct (sign, int, frac) of the profile's amount
 -- pattern; NULL when the text did not match or has a non-zero fraction (VND has no minor unit).
 CREATE OR REPLACE TEMP MACRO ingest_amount_value(s) AS
   CASE WHEN s.int = '' OR regexp_matches(s.frac, '[1-9]') THEN NULL
-       ELSE try_cast(replace(s.int, getvariable('ingest_amount_grouping'), '') AS BIGINT)
+       ELSE try_cast(replace(s.int, getvariable('ingest').amount_grouping, '') AS BIGINT)
             * CASE WHEN s.sign = '-' THEN -1 ELSE 1 END END;
 
 -- An instant from text in a local time zone (or ISO 8601 with its own offset); NULL when the
@@ -18,7 +18,7 @@ CREATE OR REPLACE TEMP MACRO ingest_instant(txt, fmt, re, iso, tz) AS
 
 -- One sentence naming file, line, field, the value seen and what was expected.
 CREATE OR REPLACE TEMP MACRO ingest_message(line_no, field_label, problem, value, expected) AS
-  getvariable('ingest_file') || ', line ' || line_no || ', field ' || field_label || ': ' || problem
+  getvariable('ingest').file || ', line ' || line_no || ', field ' || field_label || ': ' || problem
   || CASE WHEN value IS NULL THEN '' ELSE ': got ' || to_json(CASE WHEN length(value) > 80 THEN left(value, 80) || '… (' || length(value) || ' chars)' ELSE value END) END
   || ', expected ' || expected;
 

@@ -1,6 +1,10 @@
--- Replace-by-period: the invoices of the file's period are exactly the valid rows of this file
--- (the first row of each invoice_no; later repeats are duplicates).
-DELETE FROM invoices WHERE period = getvariable('ingest_period');
+-- Replace-by-period: an invoices-P file replaces everything earlier invoices-P files loaded (P's
+-- invoices and the arrears they carried). Invoices stay unique by invoice_no: one this file
+-- carries and another file loaded (arrears brought forward again) is taken from this file, the
+-- newer. The file loads the first valid row of each invoice_no; later repeats are duplicates.
+DELETE FROM invoices
+WHERE file_id IN (SELECT file_id FROM source_files WHERE kind = 'invoices' AND period = getvariable('ingest').period)
+   OR invoice_no IN (SELECT invoice_no FROM ingest_typed WHERE reason IS NULL);
 INSERT INTO invoices (invoice_no, customer_code, period, series, number, issued_on, due_on, amount_vnd, file_id)
 SELECT invoice_no, customer_code, period, series, number, issued_on, due_on, amount_vnd, $file_id
 FROM (SELECT *, row_number() OVER (PARTITION BY invoice_no ORDER BY line_no) AS nth FROM ingest_typed WHERE reason IS NULL)

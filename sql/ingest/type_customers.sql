@@ -1,7 +1,9 @@
--- Types and validates the staged rows of customers.csv (view billing_raw) into ingest_typed.
+-- Types and validates the staged rows of customers.csv (read straight from the staging file) into ingest_typed.
 -- The power corporation and unit are derived from the code (DOMAIN.md), never trusted from the file.
 CREATE OR REPLACE TEMP TABLE ingest_typed AS
-WITH j AS (
+WITH billing_raw AS (
+  SELECT /*{raw_projection}*/ FROM /*{source}*/
+), j AS (
   SELECT r.*, upper(customer_code) AS code,
     CASE
       WHEN customer_code IS NULL OR NOT regexp_full_match(upper(customer_code), '[A-Z]{2}[A-Z0-9]{9,11}')
@@ -18,5 +20,6 @@ SELECT line_no, code AS customer_code, name, segment, ingest_pc_of(code) AS pc, 
     CASE WHEN customer_code IS NULL THEN 'missing' ELSE 'unknown code' END,
     CASE field WHEN 'customer_code' THEN customer_code WHEN 'segment' THEN segment END,
     CASE field WHEN 'customer_code' THEN 'a customer code of 11-13 letters and digits starting with a power-corporation prefix (PD, PE, PA, PH, PM, PN, PB, PK, PC, PP, PQ)'
-               ELSE 'residential, business, industrial or administrative' END) END AS message
+               ELSE 'residential, business, industrial or administrative' END) END AS message,
+  CASE WHEN field IS NOT NULL THEN /*{raw_text}*/ END AS raw
 FROM j;

@@ -1,6 +1,10 @@
--- Types and validates the staged rows of invoices-YYYY-MM.csv (view billing_raw) into ingest_typed.
+-- Types and validates the staged rows of invoices-YYYY-MM.csv (read straight from the staging
+-- file) into ingest_typed. Rows of the file's period and of earlier periods (arrears brought
+-- forward) are valid; a later period is a reject.
 CREATE OR REPLACE TEMP TABLE ingest_typed AS
-WITH p AS (
+WITH billing_raw AS (
+  SELECT /*{raw_projection}*/ FROM /*{source}*/
+), p AS (
   SELECT r.*,
     CASE WHEN regexp_full_match(amount_vnd, '[0-9]+') THEN try_cast(amount_vnd AS BIGINT) END AS amount_v,
     CASE WHEN regexp_full_match(issued_on, '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN try_cast(issued_on AS DATE) END AS issued_d,
@@ -14,7 +18,8 @@ WITH p AS (
       WHEN customer_code IS NULL THEN 'customer_code'
       WHEN amount_vnd IS NULL THEN 'amount_vnd'
       WHEN amount_v IS NULL OR amount_v <= 0 THEN 'amount_vnd'
-      WHEN period IS DISTINCT FROM getvariable('ingest_period') THEN 'period'
+      -- A file carries its own period's invoices and arrears of earlier periods, never later ones.
+      WHEN period IS NULL OR NOT regexp_full_match(period, '[0-9]{4}-(0[1-9]|1[0-2])') OR period > getvariable('ingest').period THEN 'period'
       WHEN issued_on IS NOT NULL AND issued_d IS NULL THEN 'issued_on'
       WHEN due_on IS NOT NULL AND due_d IS NULL THEN 'due_on'
     END AS field
@@ -31,7 +36,8 @@ SELECT line_no, invoice_no, upper(customer_code) AS customer_code, period, serie
     CASE WHEN field IN ('invoice_no', 'customer_code') OR (field = 'amount_vnd' AND amount_vnd IS NULL) THEN 'missing' ELSE 'not valid' END,
     CASE field WHEN 'amount_vnd' THEN amount_vnd WHEN 'period' THEN period WHEN 'issued_on' THEN issued_on WHEN 'due_on' THEN due_on END,
     CASE field WHEN 'amount_vnd' THEN 'a positive whole amount in đồng (digits only)'
-               WHEN 'period' THEN 'the period of the file name, ' || getvariable('ingest_period')
+               WHEN 'period' THEN 'a period YYYY-MM no later than the file name''s, ' || getvariable('ingest').period
                WHEN 'issued_on' THEN 'a date YYYY-MM-DD' WHEN 'due_on' THEN 'a date YYYY-MM-DD'
-               ELSE 'a value' END) END AS message
+               ELSE 'a value' END) END AS message,
+  CASE WHEN field IS NOT NULL THEN /*{raw_text}*/ END AS raw
 FROM j;

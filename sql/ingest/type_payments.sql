@@ -1,20 +1,22 @@
--- Types and validates every staged record of one partner file (view ingest_raw, all VARCHAR)
--- into ingest_typed: the parsed payment, or the first reason it cannot load. Reason codes:
--- missing_field, bad_amount, negative_amount, bad_date, unknown_code (column_count is decided
--- while reading). Signed amounts are kept for the control-total check.
+-- Reads and types every staged record of one partner file in one pass: DuckDB's CSV reader (the
+-- source, dialect pinned) feeds the canonical raw fields (the projection, all VARCHAR, generated
+-- from the profile by src/ingest/mapping.ts) straight into validation, and ingest_typed holds the
+-- parsed payment or the first reason it cannot load. Reason codes: missing_field, bad_amount,
+-- negative_amount, bad_date, unknown_code (column_count is decided while reading). Signed amounts
+-- are kept for the control-total check; a record's text is re-joined only when it is rejected.
 CREATE OR REPLACE TEMP TABLE ingest_typed AS
-WITH parsed AS (
+WITH ingest_raw AS (
+  SELECT /*{raw_projection}*/ FROM /*{source}*/
+), parsed AS (
   SELECT r.*,
-    ingest_amount_value(regexp_extract(amount, getvariable('ingest_amount_re'), ['sign', 'int', 'frac'])) AS amount_v,
-    ingest_amount_value(regexp_extract(credit, getvariable('ingest_amount_re'), ['sign', 'int', 'frac'])) AS credit_v,
-    ingest_amount_value(regexp_extract(debit, getvariable('ingest_amount_re'), ['sign', 'int', 'frac'])) AS debit_v,
-    ingest_instant(paid_at, getvariable('ingest_paid_fmt'), getvariable('ingest_paid_re'), getvariable('ingest_paid_iso'), getvariable('ingest_paid_tz')) AS paid_ts,
-    ingest_instant(settled_on, getvariable('ingest_settled_fmt'), getvariable('ingest_settled_re'), getvariable('ingest_settled_iso'), getvariable('ingest_settled_tz')) AS settled_ts,
-    km.kind AS mapped_kind,
-    im.instrument AS mapped_instrument
+    ingest_amount_value(regexp_extract(amount, getvariable('ingest').amount_re, ['sign', 'int', 'frac'])) AS amount_v,
+    ingest_amount_value(regexp_extract(credit, getvariable('ingest').amount_re, ['sign', 'int', 'frac'])) AS credit_v,
+    ingest_amount_value(regexp_extract(debit, getvariable('ingest').amount_re, ['sign', 'int', 'frac'])) AS debit_v,
+    ingest_instant(paid_at, getvariable('ingest').paid_fmt, getvariable('ingest').paid_re, getvariable('ingest').paid_iso, getvariable('ingest').paid_tz) AS paid_ts,
+    ingest_instant(settled_on, getvariable('ingest').settled_fmt, getvariable('ingest').settled_re, getvariable('ingest').settled_iso, getvariable('ingest').settled_tz) AS settled_ts,
+    map_extract_value(MAP(getvariable('ingest').kind_codes, getvariable('ingest').kind_values), kind_code) AS mapped_kind,
+    map_extract_value(MAP(getvariable('ingest').instrument_codes, getvariable('ingest').instrument_values), instrument_code) AS mapped_instrument
   FROM ingest_raw r
-  LEFT JOIN ingest_kind_map km ON km.code = r.kind_code
-  LEFT JOIN ingest_instrument_map im ON im.code = r.instrument_code
   WHERE NOT r.blank
 ), checked AS (
   SELECT *,
@@ -36,7 +38,7 @@ WITH parsed AS (
       WHEN amount IS NOT NULL AND amount_v IS NULL THEN 'bad_amount'
       WHEN split_bad OR split_both THEN 'bad_amount'
       WHEN coalesce(signed_v, 0) = 0 THEN 'bad_amount'
-      WHEN signed_v < 0 AND NOT is_debit AND NOT getvariable('ingest_negative_ok') THEN 'negative_amount'
+      WHEN signed_v < 0 AND NOT is_debit AND NOT getvariable('ingest').negative_ok THEN 'negative_amount'
       WHEN paid_ts IS NULL THEN 'bad_date'
       WHEN settled_on IS NOT NULL AND settled_ts IS NULL THEN 'bad_date'
       WHEN kind_code IS NOT NULL AND mapped_kind IS NULL THEN 'unknown_code'
@@ -48,7 +50,7 @@ WITH parsed AS (
       WHEN amount IS NULL AND credit IS NULL AND debit IS NULL THEN 'amount'
       WHEN amount IS NOT NULL AND amount_v IS NULL THEN 'amount'
       WHEN split_bad OR split_both OR coalesce(signed_v, 0) = 0 THEN 'amount'
-      WHEN signed_v < 0 AND NOT is_debit AND NOT getvariable('ingest_negative_ok') THEN 'amount'
+      WHEN signed_v < 0 AND NOT is_debit AND NOT getvariable('ingest').negative_ok THEN 'amount'
       WHEN paid_ts IS NULL THEN 'paid_at'
       WHEN settled_on IS NOT NULL AND settled_ts IS NULL THEN 'settled_on'
       WHEN kind_code IS NOT NULL AND mapped_kind IS NULL THEN 'kind'
@@ -59,22 +61,22 @@ WITH parsed AS (
 SELECT
   line_no, txn_ref, customer_code, invoice_ref, memo, reverses_txn_ref, agent_id,
   paid_ts AS paid_at,
-  CAST(settled_ts AT TIME ZONE getvariable('ingest_settled_tz') AS DATE) AS settled_on,
+  CAST(settled_ts AT TIME ZONE getvariable('ingest').settled_tz AS DATE) AS settled_on,
   signed_v AS amount_signed,
   abs(signed_v) AS amount_vnd,
-  CASE WHEN is_debit THEN getvariable('ingest_debit_kind')
-       WHEN signed_v < 0 AND coalesce(mapped_kind, getvariable('ingest_kind_default')) = 'payment' THEN 'reversal'
-       ELSE coalesce(mapped_kind, getvariable('ingest_kind_default')) END AS kind,
-  coalesce(mapped_instrument, getvariable('ingest_instrument_default')) AS instrument,
+  CASE WHEN is_debit THEN getvariable('ingest').debit_kind
+       WHEN signed_v < 0 AND coalesce(mapped_kind, getvariable('ingest').kind_default) = 'payment' THEN 'reversal'
+       ELSE coalesce(mapped_kind, getvariable('ingest').kind_default) END AS kind,
+  coalesce(mapped_instrument, getvariable('ingest').instrument_default) AS instrument,
   reason, field,
   CASE field WHEN 'txn_ref' THEN txn_ref WHEN 'paid_at' THEN paid_at WHEN 'settled_on' THEN settled_on
              WHEN 'amount' THEN coalesce(amount, concat_ws(' / ', credit, debit)) WHEN 'kind' THEN kind_code
              WHEN 'instrument' THEN instrument_code END AS value,
   CASE WHEN reason IS NULL THEN NULL ELSE ingest_message(
     line_no,
-    CASE field WHEN 'txn_ref' THEN getvariable('ingest_label_txn_ref') WHEN 'paid_at' THEN getvariable('ingest_label_paid_at')
-               WHEN 'settled_on' THEN getvariable('ingest_label_settled_on') WHEN 'amount' THEN getvariable('ingest_label_amount')
-               WHEN 'kind' THEN getvariable('ingest_label_kind') ELSE getvariable('ingest_label_instrument') END,
+    CASE field WHEN 'txn_ref' THEN getvariable('ingest').label_txn_ref WHEN 'paid_at' THEN getvariable('ingest').label_paid_at
+               WHEN 'settled_on' THEN getvariable('ingest').label_settled_on WHEN 'amount' THEN getvariable('ingest').label_amount
+               WHEN 'kind' THEN getvariable('ingest').label_kind ELSE getvariable('ingest').label_instrument END,
     CASE reason WHEN 'missing_field' THEN 'missing' WHEN 'bad_amount' THEN 'not a valid amount'
                 WHEN 'negative_amount' THEN 'negative amount, which this partner''s profile does not allow'
                 WHEN 'bad_date' THEN 'not a valid date' ELSE 'unknown code' END,
@@ -82,14 +84,15 @@ SELECT
                WHEN 'amount' THEN coalesce(amount, concat_ws(' / ', credit, debit)) WHEN 'kind' THEN kind_code
                WHEN 'instrument' THEN instrument_code END,
     CASE field WHEN 'amount' THEN CASE reason WHEN 'negative_amount' THEN 'a positive amount'
-                                              WHEN 'missing_field' THEN getvariable('ingest_amount_expected')
+                                              WHEN 'missing_field' THEN getvariable('ingest').amount_expected
                                               ELSE CASE WHEN split_both THEN 'money in only one of the credit/debit columns'
                                                         WHEN coalesce(signed_v, 1) = 0 THEN 'a non-zero amount'
-                                                        ELSE getvariable('ingest_amount_expected') END END
-               WHEN 'paid_at' THEN getvariable('ingest_paid_expected')
-               WHEN 'settled_on' THEN getvariable('ingest_settled_expected')
+                                                        ELSE getvariable('ingest').amount_expected END END
+               WHEN 'paid_at' THEN getvariable('ingest').paid_expected
+               WHEN 'settled_on' THEN getvariable('ingest').settled_expected
                WHEN 'kind' THEN 'a code listed in fields.kind.map'
                WHEN 'instrument' THEN 'a code listed in fields.instrument.map'
                ELSE 'a value' END)
-  END AS message
+  END AS message,
+  CASE WHEN reason IS NOT NULL THEN /*{raw_text}*/ END AS raw
 FROM judged;

@@ -8,11 +8,11 @@ import { UsageError } from '../errors.ts';
 import { fingerprint, type Run } from '../runs/ledger.ts';
 import { decodeFile } from './decode.ts';
 import { FileError } from './file-error.ts';
-import { earlierReceipt, ensureMacros, recordFailure, removeStaging, stagingDir, type FileOutcome } from './load.ts';
-import { columnResolver, setVariables, stagedColumns } from './mapping.ts';
+import { earlierReceipt, ensureMacros, joinedText, recordFailure, removeStaging, stagingDir, type FileOutcome } from './load.ts';
+import { columnResolver, setIngestVariable, stagedColumns } from './mapping.ts';
 import { splitRecords, type RecordLayout } from './records.ts';
-import { runIngestSql } from './sql.ts';
-import { readStage } from './stage.ts';
+import { ingestSqlRow, runIngestSql } from './sql.ts';
+import { stageSource } from './stage.ts';
 
 const LAYOUT: RecordLayout = { format: { type: 'delimited', delimiter: ',', quote: '"' }, header: { type: 'names' }, skip: [] };
 const CUSTOMER_COLUMNS = ['customer_code', 'name', 'pc', 'unit', 'segment'];
@@ -27,7 +27,8 @@ export interface BillingSummary {
 
 /**
  * Imports `billingDir/customers.csv` (upsert by customer code) and every
- * `billingDir/invoices-YYYY-MM.csv` (replacing that period's invoices), one transaction per file.
+ * `billingDir/invoices-YYYY-MM.csv` (its period's invoices and arrears of earlier periods, replacing
+ * what earlier exports of that period loaded), one transaction per file.
  * A file whose bytes were already imported (and not since replaced) is a no-op.
  */
 export async function importBilling(db: Database, run: Run, billingDir: string): Promise<BillingSummary> {
@@ -61,26 +62,24 @@ async function importBillingFile(db: Database, run: Run, path: string, kind: 'cu
     return await db.transaction(async () => {
       const split = await splitRecords(decodeFile(path, 'utf-8', path), LAYOUT, path, stagePath);
       if (!split.header) throw new FileError(`${path}: the file is empty, expected the header ${(kind === 'customers' ? CUSTOMER_COLUMNS : INVOICE_COLUMNS).join(',')}`);
-      await readStage(db, stagePath, { delimiter: ',', quote: '"', escape: '"', columns: split.header.length, maxRecordBytes: split.maxRecordBytes });
-      const col = columnResolver(stagedColumns(split.header), path);
+      const cols = stagedColumns(split.header);
+      const col = columnResolver(cols, path);
       const wanted = kind === 'customers' ? CUSTOMER_COLUMNS : INVOICE_COLUMNS;
-      const all = split.header.map((_, i) => `nullif(trim(c${i + 1}), '')`);
-      await db.run(
-        `CREATE OR REPLACE TEMP VIEW billing_raw AS SELECT line_no, ${wanted.map((w) => `${col(w, `the ${kind} header`)} AS ${w}`).join(', ')},
-           coalesce(${all.join(', ')}) IS NULL AS blank FROM ingest_stage`,
-      );
-      await db.run(`CREATE OR REPLACE TEMP VIEW ingest_stage_text AS SELECT line_no, concat_ws(',', ${all.map((a) => `coalesce(${a}, '')`).join(', ')}) AS raw FROM ingest_stage`);
-      await setVariables(db, { ingest_file: path, ingest_period: period ?? '', ingest_stage_sep: ',', ingest_columns: split.header.join(', ') });
-      await runIngestSql(db, `ingest/type_${kind}.sql`);
+      const all = split.header.map((_, i) => cols.expr(i));
+      const source = stageSource(stagePath, { delimiter: ',', quote: '"', escape: '"', columns: split.header.length, maxRecordBytes: split.maxRecordBytes });
+      await setIngestVariable(db, { file: path, period: period ?? '', stage_sep: ',', columns: split.header.join(', ') });
+      await runIngestSql(db, `ingest/type_${kind}.sql`, source.params, {
+        source: source.sql,
+        raw_projection: ['line_no', ...wanted.map((w) => `${col(w, `the ${kind} header`)} AS ${w}`), `coalesce(${all.join(', ')}) IS NULL AS blank`, ...cols.staged].join(', '),
+        raw_text: joinedText(split.header.length, "','"),
+      });
       const fileId = Number((await db.one<{ id: bigint }>('SELECT coalesce(max(file_id), 0) + 1 AS id FROM source_files'))!.id);
-      await runIngestSql(db, 'ingest/csv_rejects.sql', { file_id: fileId });
-      await runIngestSql(db, 'ingest/typed_rejects.sql', { file_id: fileId });
-      const c = (await db.one<{ typed: bigint; rejected: bigint; firsts: bigint; csv: bigint }>(
-        `SELECT count(*) AS typed, count(*) FILTER (WHERE reason IS NOT NULL) AS rejected,
-                count(DISTINCT CASE WHEN reason IS NULL THEN ${kind === 'customers' ? 'customer_code' : 'invoice_no'} END) AS firsts,
-                (SELECT count(DISTINCT line) FROM ingest_csv_errors) AS csv
-           FROM ingest_typed`,
-      ))!;
+      const c = await ingestSqlRow<{ typed: bigint; rejected: bigint; firsts: bigint; csv: bigint }>(db, `ingest/${kind}_counts.sql`);
+      if (c.csv > 0n) {
+        await runIngestSql(db, 'ingest/csv_rejects.sql', { file_id: fileId });
+        await runIngestSql(db, 'ingest/clear_csv_errors.sql');
+      }
+      if (c.rejected > 0n) await runIngestSql(db, 'ingest/typed_rejects.sql', { file_id: fileId });
       const rejected = Number(c.rejected) + Number(c.csv);
       const read = Number(c.typed) + Number(c.csv);
       const loaded = Number(c.firsts);
@@ -106,6 +105,8 @@ async function importBillingFile(db: Database, run: Run, path: string, kind: 'cu
       return outcome;
     });
   } catch (e) {
+    // Refusals of a rolled-back file must not be counted for the next one.
+    await runIngestSql(db, 'ingest/clear_csv_errors.sql').catch(() => undefined);
     const message = e instanceof Error ? e.message : String(e);
     const fileId = await recordFailure(db, run, fp, kind, null, message);
     Object.assign(outcome, { file_id: fileId, status: 'failed', message: `${message}; nothing imported from this file` });

@@ -5,16 +5,16 @@ import { mkdirSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { listValue } from '@duckdb/node-api';
-import { readSql, type Database } from '../db/database.ts';
+import type { Database } from '../db/database.ts';
 import { fingerprint, type InputFile, type Run } from '../runs/ledger.ts';
 import { decodeFile } from './decode.ts';
 import { FileError } from './file-error.ts';
 import { parseAmount } from './formats.ts';
-import { fixedColumns, loadCodeMaps, rawProjection, setVariables, stagedColumns, typingVariables, type ColumnSet } from './mapping.ts';
+import { fixedColumns, rawProjection, setIngestVariable, stagedColumns, typingVariables, type ColumnSet } from './mapping.ts';
 import type { PartnerProfile } from './profile.ts';
 import { FIXED_SEPARATOR, splitRecords, type EarlyReject, type SplitResult, type Trailer } from './records.ts';
-import { runIngestSql } from './sql.ts';
-import { readStage } from './stage.ts';
+import { ingestSqlRow, runIngestSql } from './sql.ts';
+import { stagedNames, stageSource, type StageSource } from './stage.ts';
 import { readXlsx } from './xlsx.ts';
 
 export type FileStatus = 'loaded' | 'quarantined' | 'released' | 'skipped_duplicate' | 'failed';
@@ -68,6 +68,21 @@ export async function earlierReceipt(db: Database, sha256: string, kinds: string
   );
 }
 
+/**
+ * One look-up per file: the earlier receipt of the same bytes (any status but failed), whether it
+ * was under the same path, and the next file id (the table's numbering continues, so a rerun after
+ * a crash gives the same ids; one process holds the database, so it cannot be taken meanwhile).
+ */
+async function receipt(db: Database, sha256: string, path: string) {
+  return (await db.one<{ next_id: bigint; file_id: bigint | null; path: string | null; status: string | null; loaded: string | null; same_path: boolean }>(
+    `SELECT (SELECT coalesce(max(file_id), 0) + 1 FROM source_files) AS next_id, e.file_id, e.path, e.status,
+            strftime(e.loaded_at AT TIME ZONE 'Asia/Ho_Chi_Minh', '%Y-%m-%d %H:%M:%S') AS loaded,
+            EXISTS (SELECT 1 FROM source_files WHERE sha256 = $1 AND path = $2 AND status <> 'failed') AS same_path
+       FROM (SELECT 1) LEFT JOIN (SELECT * FROM source_files WHERE sha256 = $1 AND status <> 'failed' ORDER BY file_id LIMIT 1) e ON true`,
+    [sha256, path],
+  ))!;
+}
+
 /** Next file id: continues the table's numbering so a rerun after a crash gives the same ids. */
 async function nextFileId(db: Database): Promise<number> {
   const r = await db.one<{ id: bigint }>('SELECT coalesce(max(file_id), 0) + 1 AS id FROM source_files');
@@ -95,35 +110,40 @@ export async function recordFailure(db: Database, run: Run, fp: InputFile, kind:
 interface Staged {
   split: SplitResult;
   columns: ColumnSet;
+  /** The read_csv call over the staging file, with its bound dialect. */
+  source: StageSource;
   /** SQL expression of a staged record's text, for rejects. */
-  rawExpr: string;
+  rawText: string;
+  /** Separator between the line number and the record in the staging file (for reader refusals). */
+  stageSep: string;
 }
 
-/** Decodes and splits a delimited/fixed-width/xlsx file into a staging table. */
-async function stage(db: Database, path: string, profile: PartnerProfile, shown: string, stagePath: string): Promise<Staged> {
+/** Decodes and splits a delimited/fixed-width/xlsx file into a staging file DuckDB then reads. */
+async function stage(path: string, profile: PartnerProfile, shown: string, stagePath: string): Promise<Staged> {
   const f = profile.format;
   if (f.type === 'xlsx') {
     const split = await readXlsx(path, profile, shown, stagePath);
     const names = split.header ?? (profile.header.type === 'none' ? profile.header.columns : []);
-    await readStage(db, stagePath, { delimiter: ',', quote: '"', escape: '"', columns: names.length, maxRecordBytes: split.maxRecordBytes });
-    return { split, columns: stagedColumns(names), rawExpr: joinedText(names.length) };
+    const source = stageSource(stagePath, { delimiter: ',', quote: '"', escape: '"', columns: names.length, maxRecordBytes: split.maxRecordBytes });
+    return { split, columns: stagedColumns(names), source, rawText: joinedText(names.length, "','"), stageSep: ',' };
   }
   const split = await splitRecords(decodeFile(path, profile.encoding, shown), profile, shown, stagePath);
   if (f.type === 'fixed_width') {
-    await readStage(db, stagePath, { delimiter: FIXED_SEPARATOR, quote: '', escape: '', columns: 1, maxRecordBytes: split.maxRecordBytes });
-    await db.run('CREATE OR REPLACE TEMP VIEW ingest_fixed AS SELECT line_no, c1 AS raw FROM ingest_stage');
-    return { split, columns: fixedColumns(profile), rawExpr: 'c1' };
+    const read = stageSource(stagePath, { delimiter: FIXED_SEPARATOR, quote: '', escape: '', columns: 1, maxRecordBytes: split.maxRecordBytes });
+    const source = { ...read, sql: `(SELECT line_no, c1 AS raw FROM ${read.sql})` };
+    return { split, columns: fixedColumns(profile), source, rawText: 'raw', stageSep: FIXED_SEPARATOR };
   }
   const names = profile.header.type === 'none' ? profile.header.columns : split.header;
   if (!names) {
     throw new FileError(split.lines === 0 ? `${shown}: the file is empty (no lines), expected a header line and records` : `${shown}: no header line found after the preamble, expected a line naming the columns`);
   }
-  await readStage(db, stagePath, { delimiter: f.delimiter, quote: f.quote, escape: f.escape ?? f.quote, columns: names.length, maxRecordBytes: split.maxRecordBytes });
-  return { split, columns: stagedColumns(names), rawExpr: joinedText(names.length) };
+  const source = stageSource(stagePath, { delimiter: f.delimiter, quote: f.quote, escape: f.escape ?? f.quote, columns: names.length, maxRecordBytes: split.maxRecordBytes });
+  return { split, columns: stagedColumns(names), source, rawText: joinedText(names.length, 'getvariable(\'ingest\').delimiter'), stageSep: f.delimiter };
 }
 
-function joinedText(n: number): string {
-  return `concat_ws(getvariable('ingest_delimiter'), ${Array.from({ length: n }, (_, i) => `coalesce(c${i + 1}, '')`).join(', ')})`;
+/** The text of a staged record: its fields joined with the file's delimiter (an SQL expression). */
+export function joinedText(n: number, delimiterExpr: string): string {
+  return `concat_ws(${delimiterExpr}, ${stagedNames(n).map((c) => `coalesce(${c}, '')`).join(', ')})`;
 }
 
 /** Control count and amount stated by the trailer, parsed with the profile's rules. */
@@ -168,55 +188,47 @@ export async function loadPartnerFile(db: Database, run: Run, path: string, prof
   const shown = path;
   const outcome: FileOutcome = { path, partner_id: profile.id, file_id: null, status: 'loaded', message: '', records_read: 0, records_loaded: 0, records_rejected: 0, records_duplicate: 0 };
 
-  const earlier = await earlierReceipt(db, fp.sha256, ['loaded', 'quarantined', 'released', 'skipped_duplicate']);
-  if (earlier) {
-    outcome.file_id = Number(earlier.file_id);
-    const samePath = await db.one('SELECT 1 AS x FROM source_files WHERE sha256 = $1 AND path = $2 AND status <> $3', [fp.sha256, path, 'failed']);
-    if (samePath) {
+  const seen = await receipt(db, fp.sha256, path);
+  if (seen.file_id !== null) {
+    if (seen.same_path) {
+      outcome.file_id = Number(seen.file_id);
       outcome.status = 'skipped';
-      outcome.message = `${shown}: skipped, identical (sha256) to file ${earlier.file_id} ${earlier.path} received ${earlier.loaded} (${earlier.status})`;
+      outcome.message = `${shown}: skipped, identical (sha256) to file ${seen.file_id} ${seen.path} received ${seen.loaded} (${seen.status})`;
       return outcome;
     }
     // The same bytes under another name: recorded once, so the second delivery is visible to auditors.
-    const fileId = await db.transaction(async () => {
-      const id = await nextFileId(db);
-      await db.run(
-        `INSERT INTO source_files (file_id, kind, partner_id, path, file_name, sha256, bytes, status, status_reason, run_id, loaded_at)
-         VALUES ($1, 'partner', $2, $3, $4, $5, $6, 'skipped_duplicate', $7, $8, now())`,
-        [id, profile.id, path, basename(path), fp.sha256, fp.bytes, `identical to file ${earlier.file_id} ${earlier.path}`, run.runId],
-      );
-      return id;
-    });
+    const fileId = Number(seen.next_id);
+    await db.run(
+      `INSERT INTO source_files (file_id, kind, partner_id, path, file_name, sha256, bytes, status, status_reason, run_id, loaded_at)
+       VALUES ($1, 'partner', $2, $3, $4, $5, $6, 'skipped_duplicate', $7, $8, now())`,
+      [fileId, profile.id, path, basename(path), fp.sha256, fp.bytes, `identical to file ${seen.file_id} ${seen.path}`, run.runId],
+    );
     outcome.file_id = fileId;
     outcome.status = 'skipped_duplicate';
-    outcome.message = `${shown}: not loaded, identical (sha256) to file ${earlier.file_id} ${earlier.path} received ${earlier.loaded}`;
+    outcome.message = `${shown}: not loaded, identical (sha256) to file ${seen.file_id} ${seen.path} received ${seen.loaded}`;
     return outcome;
   }
 
   await ensureMacros(db);
-  const stagePath = join(stagingDir(), `stage-${fp.sha256.slice(0, 16)}.txt`);
+  const fileId = Number(seen.next_id);
+  const stagePath = join(stagingDir(), `stage-${fileId}-${fp.sha256.slice(0, 16)}.txt`);
   try {
     return await db.transaction(async () => {
-      const staged = await stage(db, path, profile, shown, stagePath);
-      const fileId = await nextFileId(db);
+      const staged = await stage(path, profile, shown, stagePath);
       outcome.file_id = fileId;
-      const source = profile.format.type === 'fixed_width' ? 'ingest_fixed' : 'ingest_stage';
-      await db.run(`CREATE OR REPLACE TEMP VIEW ingest_raw AS SELECT\n  ${rawProjection(profile, staged.columns, shown)}\nFROM ${source}`);
-      await setVariables(db, {
+      await setIngestVariable(db, {
         ...typingVariables(profile, shown),
-        ingest_delimiter: profile.format.type === 'delimited' ? profile.format.delimiter : ',',
-        ingest_stage_sep: profile.format.type === 'fixed_width' ? FIXED_SEPARATOR : profile.format.type === 'delimited' ? profile.format.delimiter : ',',
-        ingest_columns: staged.columns.names.join(', '),
+        delimiter: profile.format.type === 'delimited' ? profile.format.delimiter : ',',
+        stage_sep: staged.stageSep,
+        columns: staged.columns.names.join(', '),
       });
-      await loadCodeMaps(db, profile);
-      await runIngestSql(db, 'ingest/type_payments.sql');
-      // Text of rejected records only: re-joining every record's fields would cost a full pass.
-      await db.run(
-        `CREATE OR REPLACE TEMP VIEW ingest_stage_text AS SELECT line_no, ${staged.rawExpr} AS raw FROM ingest_stage
-         SEMI JOIN (SELECT line_no FROM ingest_typed WHERE reason IS NOT NULL) USING (line_no)`,
-      );
-      await runIngestSql(db, 'ingest/dedup.sql', { partner_id: profile.id });
-      const c = (await db.one<Record<string, bigint | null>>(readSql('ingest/file_counts.sql')))!;
+      await runIngestSql(db, 'ingest/type_payments.sql', staged.source.params, {
+        source: staged.source.sql,
+        raw_projection: rawProjection(profile, staged.columns, shown),
+        raw_text: staged.rawText,
+      });
+      await runIngestSql(db, 'ingest/repeats.sql');
+      const c = await ingestSqlRow<Record<string, bigint | null>>(db, 'ingest/file_counts.sql');
       const n = (k: string): number => Number(c[k] ?? 0);
       const rejected = n('rejected_typed') + n('rejected_csv') + staged.split.rejects.length;
       const read = n('typed') + n('rejected_csv') + staged.split.rejects.length;
@@ -247,21 +259,25 @@ export async function loadPartnerFile(db: Database, run: Run, path: string, prof
       }
 
       await insertEarlyRejects(db, fileId, staged.split.rejects);
-      await runIngestSql(db, 'ingest/csv_rejects.sql', { file_id: fileId });
-      await runIngestSql(db, 'ingest/typed_rejects.sql', { file_id: fileId });
+      if (n('rejected_csv') > 0) {
+        await runIngestSql(db, 'ingest/csv_rejects.sql', { file_id: fileId });
+        await runIngestSql(db, 'ingest/clear_csv_errors.sql');
+      }
+      if (n('rejected_typed') > 0) await runIngestSql(db, 'ingest/typed_rejects.sql', { file_id: fileId });
       const params = { file_id: fileId, partner_id: profile.id };
       let loaded = 0;
+      let duplicate: number;
       if (status === 'loaded') {
-        await runIngestSql(db, 'ingest/insert_payments.sql', params);
-        await runIngestSql(db, 'ingest/insert_duplicates.sql', { ...params, within_file_only: false });
-        loaded = n('loadable');
+        loaded = Number((await ingestSqlRow<{ Count: bigint }>(db, 'ingest/insert_payments.sql', params)).Count);
+        duplicate = n('valid') - loaded;
+        if (duplicate > 0) await runIngestSql(db, 'ingest/insert_duplicates.sql', { ...params, within_file_only: false });
       } else {
         await runIngestSql(db, 'ingest/insert_quarantined.sql', params);
         // Repeats inside the file are duplicates whatever happens; repeats of loaded payments are decided at release.
-        await runIngestSql(db, 'ingest/insert_duplicates.sql', { ...params, within_file_only: true });
+        if (n('later_repeats') > 0) await runIngestSql(db, 'ingest/insert_duplicates.sql', { ...params, within_file_only: true });
+        duplicate = n('later_repeats') + Number((await ingestSqlRow<{ seen: bigint }>(db, 'ingest/count_seen.sql', params)).seen);
         await db.run(`INSERT INTO file_events VALUES ($1, 'quarantined', NULL, $2, now(), $3)`, [fileId, reason, run.runId]);
       }
-      const duplicate = n('duplicate');
       if (read !== loaded + rejected + duplicate && status === 'loaded') {
         throw new Error(`${shown}: accounting broken: read ${read} ≠ loaded ${loaded} + rejected ${rejected} + duplicate ${duplicate}`);
       }
@@ -284,6 +300,8 @@ export async function loadPartnerFile(db: Database, run: Run, path: string, prof
   } catch (e) {
     // Whatever broke (a FileError, or DuckDB refusing the staged text), the file's transaction
     // is rolled back and the file is recorded as failed; the other files go on.
+    // Refusals of a rolled-back file must not be counted for the next one.
+    await runIngestSql(db, 'ingest/clear_csv_errors.sql').catch(() => undefined);
     const message = e instanceof FileError ? e.message : `${shown}: could not be loaded: ${e instanceof Error ? e.message : String(e)}`;
     const fileId = await recordFailure(db, run, fp, 'partner', profile.id, message);
     Object.assign(outcome, { file_id: fileId, status: 'failed', message: `${message}; nothing loaded from this file` });

@@ -1,8 +1,8 @@
 // From a profile and a file's columns to SQL: the projection that names the canonical raw fields
-// of each staged record, and the session variables the typing pass (sql/ingest/type_payments.sql)
+// of each staged record, and the session variable the typing pass (sql/ingest/type_payments.sql)
 // reads. Only generated identifiers (c1, c2, …) and validated integers are spliced into SQL;
 // every value from a profile or a file reaches DuckDB through SET VARIABLE / bound parameters.
-import type { DuckDBValue } from '@duckdb/node-api';
+import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { Database } from '../db/database.ts';
 import { FileError } from './file-error.ts';
 import { amountPattern, datePattern, describeAmountFormat } from './formats.ts';
@@ -13,11 +13,13 @@ export interface ColumnSet {
   names: string[];
   /** SQL expression giving a column's trimmed text or NULL, by 0-based position. */
   expr: (index: number) => string;
+  /** The staged columns themselves, carried through typing so a rejected record's text can be re-joined. */
+  staged: string[];
 }
 
 /** Columns of a delimited/xlsx staging table (line_no, c1 … cN). */
 export function stagedColumns(names: string[]): ColumnSet {
-  return { names, expr: (i) => `nullif(trim(c${i + 1}), '')` };
+  return { names, expr: (i) => `nullif(trim(c${i + 1}), '')`, staged: names.map((_, i) => `c${i + 1}`) };
 }
 
 /** Columns of a fixed-width staging table (line_no, raw), cut by position. */
@@ -27,6 +29,7 @@ export function fixedColumns(profile: PartnerProfile): ColumnSet {
   return {
     names: cols.map((c) => c.name),
     expr: (i) => `nullif(trim(substring(raw, ${Math.trunc(cols[i]!.start)}, ${Math.trunc(cols[i]!.width)})), '')`,
+    staged: ['raw'],
   };
 }
 
@@ -61,16 +64,16 @@ export function rawProjection(profile: PartnerProfile, cols: ColumnSet, shown: s
     if (names.length === 1) return col(names[0]!, key);
     const parts = names.map((n) => col(n, key));
     // Any missing part leaves the whole value missing: a half transaction id would be wrong.
-    return `CASE WHEN ${parts.map((p) => `${p} IS NULL`).join(' OR ')} THEN NULL ELSE concat_ws(getvariable('${sepVar}'), ${parts.join(', ')}) END`;
+    return `CASE WHEN ${parts.map((p) => `${p} IS NULL`).join(' OR ')} THEN NULL ELSE concat_ws(getvariable('ingest').${sepVar}, ${parts.join(', ')}) END`;
   };
   const opt = (spec: { column: string } | undefined, key: string): string => (spec ? col(spec.column, key) : 'CAST(NULL AS VARCHAR)');
   const amount = f.amount;
   const all = cols.names.map((_, i) => cols.expr(i));
   return [
     `line_no`,
-    `${joined(f.txn_ref.column, 'fields.txn_ref.column', 'ingest_txn_sep')} AS txn_ref`,
-    `${joined(f.paid_at.column, 'fields.paid_at.column', 'ingest_space')} AS paid_at`,
-    `${f.settled_on ? joined(f.settled_on.column, 'fields.settled_on.column', 'ingest_space') : 'CAST(NULL AS VARCHAR)'} AS settled_on`,
+    `${joined(f.txn_ref.column, 'fields.txn_ref.column', 'txn_sep')} AS txn_ref`,
+    `${joined(f.paid_at.column, 'fields.paid_at.column', 'space')} AS paid_at`,
+    `${f.settled_on ? joined(f.settled_on.column, 'fields.settled_on.column', 'space') : 'CAST(NULL AS VARCHAR)'} AS settled_on`,
     `${'column' in amount ? col(amount.column, 'fields.amount.column') : 'CAST(NULL AS VARCHAR)'} AS amount`,
     `${'credit_column' in amount ? col(amount.credit_column, 'fields.amount.credit_column') : 'CAST(NULL AS VARCHAR)'} AS credit`,
     `${'debit_column' in amount ? col(amount.debit_column, 'fields.amount.debit_column') : 'CAST(NULL AS VARCHAR)'} AS debit`,
@@ -82,58 +85,71 @@ export function rawProjection(profile: PartnerProfile, cols: ColumnSet, shown: s
     `${opt(f.instrument, 'fields.instrument.column')} AS instrument_code`,
     `${opt(f.agent_id, 'fields.agent_id.column')} AS agent_id`,
     `coalesce(${all.join(', ')}) IS NULL AS blank`,
+    ...cols.staged,
   ].join(',\n  ');
 }
 
 /** Session variables for the typing pass of one file. */
-export function typingVariables(profile: PartnerProfile, shown: string): Record<string, DuckDBValue> {
+export function typingVariables(profile: PartnerProfile, shown: string): Record<string, IngestValue> {
   const f = profile.fields;
   const amount = f.amount;
   const paid = datePattern(f.paid_at.format);
   const settled = f.settled_on ? datePattern(f.settled_on.format) : null;
   const label = (key: string, names: string[]) => `${key} (column ${names.join(' + ')})`;
   return {
-    ingest_file: shown,
-    ingest_txn_sep: f.txn_ref.separator,
-    ingest_space: ' ',
-    ingest_amount_re: amountPattern(amount.format),
-    ingest_amount_grouping: amount.format.grouping,
-    ingest_amount_expected: describeAmountFormat(amount.format),
-    ingest_negative_ok: amount.format.allow_negative,
-    ingest_debit_kind: 'debit_kind' in amount ? amount.debit_kind : 'refund',
-    ingest_paid_fmt: paid.strptime,
-    ingest_paid_re: paid.regex,
-    ingest_paid_iso: paid.iso,
-    ingest_paid_tz: f.paid_at.timezone,
-    ingest_paid_expected: `a date/time like ${f.paid_at.format}`,
-    ingest_settled_fmt: settled?.strptime ?? '%Y-%m-%d',
-    ingest_settled_re: settled?.regex ?? '^$',
-    ingest_settled_iso: settled?.iso ?? false,
-    ingest_settled_tz: f.settled_on?.timezone ?? 'Asia/Ho_Chi_Minh',
-    ingest_settled_expected: f.settled_on ? `a date like ${f.settled_on.format}` : '',
-    ingest_kind_default: f.kind?.default ?? 'payment',
-    ingest_instrument_default: f.instrument?.default ?? profile.default_instrument,
-    ingest_label_txn_ref: label('txn_ref', f.txn_ref.column),
-    ingest_label_paid_at: label('paid_at', f.paid_at.column),
-    ingest_label_settled_on: f.settled_on ? label('settled_on', f.settled_on.column) : 'settled_on',
-    ingest_label_amount: 'column' in amount ? label('amount', [amount.column]) : label('amount', [amount.credit_column, amount.debit_column]),
-    ingest_label_kind: f.kind ? label('kind', [f.kind.column]) : 'kind',
-    ingest_label_instrument: f.instrument ? label('instrument', [f.instrument.column]) : 'instrument',
+    file: shown,
+    txn_sep: f.txn_ref.separator,
+    space: ' ',
+    amount_re: amountPattern(amount.format),
+    amount_grouping: amount.format.grouping,
+    amount_expected: describeAmountFormat(amount.format),
+    negative_ok: amount.format.allow_negative,
+    debit_kind: 'debit_kind' in amount ? amount.debit_kind : 'refund',
+    paid_fmt: paid.strptime,
+    paid_re: paid.regex,
+    paid_iso: paid.iso,
+    paid_tz: f.paid_at.timezone,
+    paid_expected: `a date/time like ${f.paid_at.format}`,
+    settled_fmt: settled?.strptime ?? '%Y-%m-%d',
+    settled_re: settled?.regex ?? '^$',
+    settled_iso: settled?.iso ?? false,
+    settled_tz: f.settled_on?.timezone ?? 'Asia/Ho_Chi_Minh',
+    settled_expected: f.settled_on ? `a date like ${f.settled_on.format}` : '',
+    kind_default: f.kind?.default ?? 'payment',
+    instrument_default: f.instrument?.default ?? profile.default_instrument,
+    label_txn_ref: label('txn_ref', f.txn_ref.column),
+    label_paid_at: label('paid_at', f.paid_at.column),
+    label_settled_on: f.settled_on ? label('settled_on', f.settled_on.column) : 'settled_on',
+    label_amount: 'column' in amount ? label('amount', [amount.column]) : label('amount', [amount.credit_column, amount.debit_column]),
+    label_kind: f.kind ? label('kind', [f.kind.column]) : 'kind',
+    label_instrument: f.instrument ? label('instrument', [f.instrument.column]) : 'instrument',
+    // Code maps as parallel lists (keys trimmed like the column values they are looked up with).
+    kind_codes: Object.keys(f.kind?.map ?? {}).map((c) => c.trim()),
+    kind_values: Object.values(f.kind?.map ?? {}),
+    instrument_codes: Object.keys(f.instrument?.map ?? {}).map((c) => c.trim()),
+    instrument_values: Object.values(f.instrument?.map ?? {}),
   };
 }
 
-/** Sets session variables (values bound, names ours). */
-export async function setVariables(db: Database, vars: Record<string, DuckDBValue>): Promise<void> {
+/** A value of the `ingest` session variable: lists become VARCHAR[]. */
+export type IngestValue = DuckDBValue | string[];
+
+/**
+ * Sets the session variable `ingest`, a struct of the file's settings, in one statement (the
+ * typing SQL reads `getvariable('ingest').name`; DuckDB folds it to a constant, which its regex
+ * and strptime functions need). Names are ours, values bound.
+ */
+export async function setIngestVariable(db: Database, vars: Record<string, IngestValue>): Promise<void> {
+  const fields: string[] = [];
+  const params: Record<string, DuckDBValue> = {};
   for (const [name, value] of Object.entries(vars)) {
     if (!/^[a-z_]+$/.test(name)) throw new Error(`bad variable name ${name}`);
-    await db.run(`SET VARIABLE ${name} = $1`, [value]);
+    if (Array.isArray(value) && value.length === 0) {
+      fields.push(`'${name}': CAST([] AS VARCHAR[])`); // an empty bound list has no item type
+      continue;
+    }
+    fields.push(Array.isArray(value) ? `'${name}': CAST($${name} AS VARCHAR[])` : `'${name}': $${name}`);
+    params[name] = Array.isArray(value) ? listValue(value) : value;
   }
-}
-
-/** Loads the kind and instrument code maps of a profile into temp tables the typing pass joins. */
-export async function loadCodeMaps(db: Database, profile: PartnerProfile): Promise<void> {
-  await db.run('CREATE OR REPLACE TEMP TABLE ingest_kind_map (code VARCHAR, kind VARCHAR)');
-  await db.run('CREATE OR REPLACE TEMP TABLE ingest_instrument_map (code VARCHAR, instrument VARCHAR)');
-  for (const [code, kind] of Object.entries(profile.fields.kind?.map ?? {})) await db.run('INSERT INTO ingest_kind_map VALUES ($1, $2)', [code.trim(), kind]);
-  for (const [code, ins] of Object.entries(profile.fields.instrument?.map ?? {})) await db.run('INSERT INTO ingest_instrument_map VALUES ($1, $2)', [code.trim(), ins]);
+  await db.run(`SET VARIABLE ingest = {${fields.join(', ')}}`, params);
 }

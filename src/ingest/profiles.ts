@@ -63,13 +63,18 @@ export function profileHash(profile: PartnerProfile): string {
 
 /** Upserts the `partners` table from the profiles (a partner is never deleted: payments refer to it). */
 export async function upsertPartners(db: Database, profiles: PartnerProfile[]): Promise<void> {
-  for (const p of profiles) {
-    await db.run(
+  // One transaction: one commit instead of one per partner.
+  await db.transaction(async () => {
+    for (const p of profiles) await upsertPartner(db, p);
+  });
+}
+
+async function upsertPartner(db: Database, p: PartnerProfile): Promise<void> {
+  await db.run(
       `INSERT INTO partners (partner_id, name, channel_group, bin, default_instrument, profile_hash)
        VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (partner_id) DO UPDATE SET name = excluded.name, channel_group = excluded.channel_group,
          bin = excluded.bin, default_instrument = excluded.default_instrument, profile_hash = excluded.profile_hash`,
-      [p.id, p.name, p.channel_group, p.bin ?? null, p.default_instrument, profileHash(p)],
-    );
-  }
+    [p.id, p.name, p.channel_group, p.bin ?? null, p.default_instrument, profileHash(p)],
+  );
 }

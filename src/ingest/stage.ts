@@ -1,6 +1,7 @@
-// Reading a staging file (records prefixed with their line number) into DuckDB with the dialect
-// pinned: no sniffing, every column VARCHAR, refused records kept in ingest_csv_errors.
-import type { Database } from '../db/database.ts';
+// Reading a staging file (records prefixed with their line number) with DuckDB's CSV reader and
+// the dialect pinned: no sniffing, every column VARCHAR, refused records kept in
+// ingest_csv_errors. The call is a table expression the typing pass reads from directly.
+import type { DuckDBValue } from '@duckdb/node-api';
 
 export interface StageDialect {
   delimiter: string;
@@ -11,25 +12,32 @@ export interface StageDialect {
   maxRecordBytes: number;
 }
 
-/** Creates TEMP TABLE ingest_stage(line_no, c1 … cN) from the staging file. */
-export async function readStage(db: Database, stagePath: string, d: StageDialect): Promise<void> {
-  await db.run('DROP TABLE IF EXISTS ingest_csv_errors');
-  await db.run('DROP TABLE IF EXISTS ingest_csv_scans');
-  // Column names are generated (c1 … cN), never taken from the file.
+export interface StageSource {
+  /** `read_csv(…)` with generated column names (c1 … cN, never taken from the file) and bound dialect. */
+  sql: string;
+  params: Record<string, DuckDBValue>;
+}
+
+/** The read_csv call over a staging file: columns line_no, c1 … cN. */
+export function stageSource(stagePath: string, d: StageDialect): StageSource {
   const cols = [`'line_no': 'BIGINT'`, ...Array.from({ length: d.columns }, (_, i) => `'c${i + 1}': 'VARCHAR'`)].join(', ');
-  await db.run(
-    `CREATE OR REPLACE TEMP TABLE ingest_stage AS
-     SELECT * FROM read_csv($path, delim = $delim, quote = $quote, escape = $escape, header = false,
+  return {
+    sql: `read_csv($stage_path, delim = $stage_delim, quote = $stage_quote, escape = $stage_escape, header = false,
        auto_detect = false, columns = {${cols}}, store_rejects = true,
        rejects_table = 'ingest_csv_errors', rejects_scan = 'ingest_csv_scans',
-       max_line_size = $max_line, strict_mode = true, null_padding = false)`,
-    {
-      path: stagePath,
-      delim: d.delimiter,
-      quote: d.quote,
-      escape: d.escape,
+       max_line_size = $stage_max_line, strict_mode = true, null_padding = false)`,
+    params: {
+      stage_path: stagePath,
+      stage_delim: d.delimiter,
+      stage_quote: d.quote,
+      stage_escape: d.escape,
       // Room for the line-number prefix; DuckDB's default (2 MB) would refuse a long memo.
-      max_line: Math.max(2_097_152, d.maxRecordBytes + 64),
+      stage_max_line: Math.max(2_097_152, d.maxRecordBytes + 64),
     },
-  );
+  };
+}
+
+/** Column names c1 … cN of a staging table. */
+export function stagedNames(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `c${i + 1}`);
 }
