@@ -1,0 +1,52 @@
+// Billing arrears: an invoices-P export may carry invoices of earlier periods (arrears brought
+// forward); they load, a later period is a reject, re-importing P replaces everything an earlier
+// invoices-P file loaded, and invoice_no stays unique (the newer file wins).
+import { describe, expect, it } from 'vitest';
+import { importBilling } from '../../src/ingest/index.ts';
+import { Scratch, openTestDb } from './helpers.ts';
+
+const HEAD = 'invoice_no,customer_code,period,series,number,issued_on,due_on,amount_vnd';
+const inv = (no: string, period: string, amount: number) => `${no},PE0100123456,${period},1K26TAA,${no},2026-01-05,2026-01-20,${amount}`;
+
+describe('billing arrears', () => {
+  it('loads arrears of earlier periods, rejects later periods, replaces by file period, keeps invoice_no unique', async () => {
+    const s = new Scratch();
+    const dir = `${s.files}/billing`;
+    s.file('billing/invoices-2026-01.csv', [HEAD, inv('J1', '2026-01', 100), inv('D1', '2025-12', 50), inv('D2', '2025-11', 40), inv('F1', '2026-02', 70), inv('X1', '2026-13', 1)].join('\n'));
+    s.file('billing/invoices-2026-02.csv', [HEAD, inv('F2', '2026-02', 200), inv('J1', '2026-01', 100)].join('\n'));
+    const { db, run } = await openTestDb();
+    const first = await importBilling(db, run, dir);
+    expect(first.files.map((f) => [f.records_read, f.records_loaded, f.records_rejected, f.records_duplicate])).toEqual([[5, 3, 2, 0], [2, 2, 0, 0]]);
+    const rejects = await db.all<{ line_no: bigint; field: string; value: string; reason: string; message: string }>('SELECT line_no, field, value, reason, message FROM rejects ORDER BY line_no');
+    expect(rejects.map((r) => [r.line_no, r.field, r.value, r.reason])).toEqual([[5n, 'period', '2026-02', 'bad_date'], [6n, 'period', '2026-13', 'bad_date']]);
+    expect(rejects[0]!.message).toContain('expected a period YYYY-MM no later than the file name\'s, 2026-01');
+    // J1 came again as arrears in the February export: one row, from the newer file.
+    const rows = async () => db.all<{ invoice_no: string; period: string; file_id: bigint }>('SELECT invoice_no, period, file_id FROM invoices ORDER BY invoice_no');
+    expect(await rows()).toEqual([
+      { invoice_no: 'D1', period: '2025-12', file_id: 1n },
+      { invoice_no: 'D2', period: '2025-11', file_id: 1n },
+      { invoice_no: 'F2', period: '2026-02', file_id: 2n },
+      { invoice_no: 'J1', period: '2026-01', file_id: 2n },
+    ]);
+
+    // A corrected January export replaces what the first one loaded (D2 no longer carried), J1 again from it.
+    s.file('billing/invoices-2026-01.csv', [HEAD, inv('J1', '2026-01', 100), inv('D1', '2025-12', 55)].join('\n'));
+    await importBilling(db, run, dir);
+    expect(await rows()).toEqual([
+      { invoice_no: 'D1', period: '2025-12', file_id: 3n },
+      { invoice_no: 'F2', period: '2026-02', file_id: 2n },
+      { invoice_no: 'J1', period: '2026-01', file_id: 3n },
+    ]);
+    expect(await db.one('SELECT amount_vnd FROM invoices WHERE invoice_no = $1', ['D1'])).toEqual({ amount_vnd: 55n });
+    expect(await db.all(`SELECT file_id, status FROM source_files WHERE kind = 'invoices' ORDER BY file_id`)).toEqual([
+      { file_id: 1n, status: 'replaced' },
+      { file_id: 2n, status: 'loaded' },
+      { file_id: 3n, status: 'loaded' },
+    ]);
+    // Re-running over the same folder changes nothing.
+    const again = await importBilling(db, run, dir);
+    expect(again.files.map((f) => f.status)).toEqual(['skipped', 'skipped']);
+    expect((await rows()).length).toBe(3);
+    db.close();
+  });
+});
