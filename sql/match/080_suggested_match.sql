@@ -9,12 +9,13 @@ FROM payment_match WHERE route = 'unidentified' AND claimed_code IS NOT NULL;
 
 -- Every code one edit away from the claimed code (codes are upper-case letters and digits), so
 -- real codes are found by an equality join with customers: no distance is computed against every
--- customer, and nothing is assumed about how codes are built (no check digit).
+-- customer, and nothing is assumed about how codes are built (no check digit). The neighbours are
+-- distinct by construction (a substitution changes one position, a transposition two), so no DISTINCT.
 CREATE OR REPLACE TEMP TABLE m_typo_near AS
 WITH pos AS (
   SELECT payment_id, claimed_code AS c, unnest(range(1, length(claimed_code) + 1)) AS i FROM m_typo
 )
-SELECT DISTINCT payment_id, near FROM (
+SELECT payment_id, near FROM (
   SELECT payment_id, left(c, i - 1) || ch || substr(c, i + 1) AS near
   FROM pos, (SELECT unnest(string_split('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ', '')) AS ch) a
   WHERE ch <> substr(c, i, 1)

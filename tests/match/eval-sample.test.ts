@@ -1,0 +1,59 @@
+// The project's accuracy regression test: the monthly close of sample-data/ must reproduce the
+// generator's ground truth exactly: every allocated đồng on the right invoice, every truth
+// allocation made, every exception with truth's reason, and the headline KPIs of every period
+// equal to truth/kpis.json (the latest period as the close's own kpis.json states them).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Database, PROJECT_ROOT } from '../../src/db/database.ts';
+import { evaluate, type Evaluation } from '../../src/match/evaluate.ts';
+import type { HeadlineKpis } from '../../src/reports/kpi-shape.ts';
+import { computeKpis } from '../../src/reports/kpis.ts';
+
+const SAMPLE = join(PROJECT_ROOT, 'sample-data');
+const truth = JSON.parse(readFileSync(join(SAMPLE, 'truth', 'kpis.json'), 'utf8')) as Record<string, HeadlineKpis>;
+const latest = Object.keys(truth).sort().at(-1)!;
+const dir = mkdtempSync(join(tmpdir(), 'recon-eval-sample-'));
+let db: Database;
+let result: Evaluation;
+
+beforeAll(async () => {
+  execFileSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'recon.mjs'), 'run', 'monthly-close', '--data', SAMPLE, '--db', join(dir, 'recon.duckdb'), '--out', join(dir, 'out')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  db = await Database.open({ path: join(dir, 'recon.duckdb') });
+  result = await evaluate(db, SAMPLE);
+}, 600_000);
+afterAll(() => {
+  db?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('monthly close of sample-data against its ground truth', () => {
+  it('allocates exactly what truth allocates', () => {
+    const wrong = result.by_rule.filter((r) => r.db_vnd !== r.correct_vnd || r.truth_vnd !== r.correct_vnd);
+    expect(wrong).toEqual([]);
+    expect(result.precision).toBe(1);
+    expect(result.recall).toBe(1);
+    expect(result.truth_allocated_vnd).toBeGreaterThan(0);
+  });
+
+  it('gives every exception truth’s reason', () => {
+    expect(result.confusion.filter((c) => c.truth_reason !== c.db_reason)).toEqual([]);
+    expect(result.reason_agreement).toBe(1);
+  });
+
+  it('reports the headline KPIs of truth/kpis.json for the closed period', () => {
+    const report = JSON.parse(readFileSync(join(dir, 'out', latest, 'kpis.json'), 'utf8')) as { headline: HeadlineKpis };
+    expect(report.headline).toEqual(truth[latest]);
+  });
+
+  it('computes the truth KPIs of the earlier periods from its own allocations', async () => {
+    for (const [period, expected] of Object.entries(truth)) {
+      if (period === latest) continue;
+      expect((await computeKpis(db, period, expected.as_of)).headline, period).toEqual(expected);
+    }
+  });
+});
