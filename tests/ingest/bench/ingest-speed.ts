@@ -1,8 +1,9 @@
 // Ingest speed against DuckDB's bare reader (issue 4): `npx tsx tests/ingest/bench/ingest-speed.ts [ROWS]`.
+// Data goes under bench/data/ (gitignored) and is deleted afterwards.
 // Writes a ROWS-line UTF-8 partner file (no line breaks inside records), then times, each into a
 // fresh database file: (1) a bare read_csv of it into a table with the same pinned dialect,
 // (2) `ingestFiles` of it through its profile. Prints both and the ratio (target ≤ 1.5).
-import { mkdirSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { mkdirSync, rmSync, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { Database, PROJECT_ROOT } from '../../../src/db/database.ts';
 import { ingestFiles } from '../../../src/ingest/index.ts';
@@ -10,7 +11,7 @@ import { profileSchema } from '../../../src/ingest/profile.ts';
 import { Run } from '../../../src/runs/ledger.ts';
 
 const rows = Number(process.argv[2] ?? 5_000_000);
-const dir = join(PROJECT_ROOT, 'tmp', 'ingest-bench');
+const dir = join(PROJECT_ROOT, 'bench', 'data', 'ingest-speed');
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(join(dir, 'files'), { recursive: true });
 const file = join(dir, 'files', 'BENCH_20260301.csv');
@@ -56,5 +57,5 @@ const ingest = await timed('ingest', async (db) => {
   if (s.records_loaded !== rows) throw new Error(`loaded ${s.records_loaded} of ${rows}: ${s.files[0]?.message}`);
 });
 const result = { rows, bare_read_csv_ms: Math.round(bare), ingest_ms: Math.round(ingest), ratio: Number((ingest / bare).toFixed(2)) };
-writeFileSync(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+rmSync(dir, { recursive: true, force: true });
 console.log(JSON.stringify(result));
