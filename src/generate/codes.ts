@@ -79,11 +79,6 @@ export function customerCode(unit: Unit, serial: number): string {
   return body + String(dammOf(body));
 }
 
-/** Whether a code could be real (its check digit holds). */
-export function hasValidCheck(code: string): boolean {
-  return dammOf(code) === 0;
-}
-
 /**
  * One substitution of a digit, or one transposition of two adjacent different digits, in the
  * digit part of the code. The result fails the check digit, so it is no real customer's code.

@@ -56,7 +56,9 @@ interface Planned {
   instrument: Instrument;
   codeText: string;
   code: TruthRecord['code'];
+  /** The invoice the reference names (truth), and how the file writes it (id, or series + number). */
   invoiceRef?: string;
+  refText?: string;
   memo: string;
   dupRow: boolean;
   /** The noise scenario this record belongs to, counted in the summary. */
@@ -451,7 +453,10 @@ class Generator {
         p.memo = memoWithCode(c, rng, month);
         p.codeText = '';
       }
-      if (opt.inv && !opt.noRef && roleOf(l, 'invoice') && rng.chance(this.o.noise.invoice_ref)) p.invoiceRef = opt.inv.no;
+      if (opt.inv && !opt.noRef && roleOf(l, 'invoice') && rng.chance(this.o.noise.invoice_ref)) {
+        p.invoiceRef = opt.inv.no;
+        p.refText = rng.chance(this.o.noise.invoice_ref_series) ? seriesNumber(opt.inv, rng) : opt.inv.no;
+      }
     }
     if (!p.memo && roleOf(l, 'memo')) p.memo = plainMemo(c, rng, month);
     return p;
@@ -511,7 +516,7 @@ class Generator {
     if (p.tag) this.stat(`noise:${p.tag}`);
     if (p.kind !== 'payment') this.stat(`kind:${p.kind}`);
     if (p.malformed) this.stat(`reject:${p.malformed}`);
-    if (p.invoiceRef) this.stat('noise:invoice_ref');
+    if (p.invoiceRef) this.stat(p.refText === p.invoiceRef ? 'noise:invoice_ref' : 'noise:invoice_ref_series_number');
     if (p.kind === 'payment' && p.code === 'self' && !p.codeText) this.stat(p.memo.startsWith('000201') ? 'noise:vietqr_memo' : 'noise:code_in_memo_only');
     if (p.kind === 'payment' && p.code === 'self' && p.codeText && !p.invoiceRef) this.stat('noise:customer_code_only');
     if (p.memo.includes(l.delimiter) && !p.malformed) this.stat('format:quoted_memo_with_delimiter');
@@ -548,7 +553,7 @@ class Generator {
         case 'code':
           return p.codeText;
         case 'invoice':
-          return p.invoiceRef ?? '';
+          return p.refText ?? '';
         case 'memo':
           return p.memo;
         case 'payer':
@@ -636,6 +641,18 @@ function impossibleDate(format: string, sec: number): string {
   const year = formatTime(sec, 'YYYY');
   if (format === 'ISO') return `${year}-02-31T10:00:00+07:00`;
   return format.replace('YYYY', year).replace('MM', '02').replace('DD', '31').replace('HH', '10').replace('mm', '00').replace('ss', '00');
+}
+
+/** An e-invoice quoted by series + number as payers write it: padded, with a dash, or run together. */
+function seriesNumber(inv: Inv, rng: Rng): string {
+  switch (rng.int(0, 2)) {
+    case 0:
+      return `${inv.series} ${String(inv.number).padStart(7, '0')}`;
+    case 1:
+      return `${inv.series}-${inv.number}`;
+    default:
+      return `${inv.series}${inv.number}`;
+  }
 }
 
 function memoWithCode(c: CustomerCtx, rng: Rng, month: string): string {

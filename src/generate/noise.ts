@@ -10,6 +10,8 @@ export const noiseSchema = z
   .object({
     /** Share of payments quoting the invoice id (where the layout has an invoice column). */
     invoice_ref: rate.default(0.25),
+    /** Share of those references written as e-invoice series + number (unique only within a PC) instead of the id. */
+    invoice_ref_series: rate.default(0.3),
     /** Share of payments whose customer code is only in the free-text memo (code column empty). */
     memo_only: rate.default(0.06),
     /** Share of QR-instrument bank payments whose memo is the VietQR payload (code column empty). */

@@ -24,7 +24,7 @@ describe('a generated N = 100,000 month', () => {
     'format:amount_dot_grouping', 'format:amount_comma_grouping', 'format:amount_dot_grouping_decimal_comma', 'format:amount_plain_grouping',
     'format:date_DD/MM/YYYY', 'format:date_DD/MM/YYYY HH:mm:ss', 'format:date_YYYYMMDD', 'format:date_YYYYMMDDHHmmss', 'format:date_ISO',
     'format:quoted_memo_with_delimiter', 'format:quoted_memo_with_line_break', 'format:files_daily', 'format:files_period',
-    'noise:invoice_ref', 'noise:customer_code_only', 'noise:code_in_memo_only', 'noise:vietqr_memo', 'noise:multi_invoice',
+    'noise:invoice_ref', 'noise:invoice_ref_series_number', 'noise:customer_code_only', 'noise:code_in_memo_only', 'noise:vietqr_memo', 'noise:multi_invoice',
     'noise:partial', 'noise:overpayment', 'noise:second_channel', 'noise:duplicate_row', 'noise:file_delivered_twice',
     'noise:reversal', 'noise:partial_refund', 'noise:orphan_reversal', 'kind:reversal', 'kind:refund', 'noise:mistyped_code',
     'noise:unknown_customer', 'noise:no_open_invoice', 'noise:after_as_of', 'noise:trailer_disagrees_count', 'noise:trailer_disagrees_sum',
