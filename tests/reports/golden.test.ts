@@ -2,34 +2,35 @@
 // layer reproduces sample-data/truth/kpis.json exactly for every period when it counts the truth's
 // allocations (so this pins the KPI definitions independently of how well matching does; the
 // matching issue measures that against truth/allocations.csv).
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database, PROJECT_ROOT } from '../../src/db/database.ts';
 import { writeReport } from '../../src/reports/index.ts';
 import type { HeadlineKpis } from '../../src/reports/kpi-shape.ts';
 import { computeKpis } from '../../src/reports/kpis.ts';
+import { copySampleClose } from '../support/sample-close.ts';
 
 const SAMPLE = join(PROJECT_ROOT, 'sample-data');
 const truth = JSON.parse(readFileSync(join(SAMPLE, 'truth', 'kpis.json'), 'utf8')) as Record<string, HeadlineKpis>;
-const dir = mkdtempSync(join(tmpdir(), 'recon-golden-'));
 const latest = Object.keys(truth).sort().at(-1)!;
 let db: Database;
+let dir: string;
+let outDir: string;
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'recon.mjs'), 'run', 'monthly-close', '--data', SAMPLE, '--db', join(dir, 'recon.duckdb'), '--out', join(dir, 'out')], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  db = await Database.open({ path: join(dir, 'recon.duckdb') });
+  // A private copy: the second test replaces the allocations.
+  const copy = await copySampleClose();
+  dir = copy.dir;
+  outDir = copy.shared.outDir;
+  db = await Database.open({ path: copy.dbPath });
 }, 600_000);
 afterAll(() => db?.close());
 
 describe('sample-data golden', () => {
   it('writes a kpis.json that a rerun reproduces byte for byte', async () => {
-    const first = join(dir, 'out', latest, 'kpis.json');
-    expect(existsSync(join(dir, 'out', latest, 'dashboard.html'))).toBe(true);
+    const first = join(outDir, latest, 'kpis.json');
+    expect(existsSync(join(outDir, latest, 'dashboard.html'))).toBe(true);
     const again = await writeReport(db, { period: latest, outDir: join(dir, 'again') });
     expect(readFileSync(again.kpisPath, 'utf8')).toBe(readFileSync(first, 'utf8'));
     expect(readFileSync(first, 'utf8')).not.toMatch(/run_id|generated_at|"timestamp"/);
