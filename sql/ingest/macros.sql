@@ -1,5 +1,5 @@
 -- Parsing helpers for the typing passes. Formats come from the session variable `ingest`, a
--- struct set once per file (src/ingest/mapping.ts); nothing here is partner-specific.
+-- struct set once per batch of files (src/ingest/mapping.ts); nothing here is partner-specific.
 
 -- Signed whole đồng from a regexp_extract struct (sign, int, frac) of the profile's amount
 -- pattern; NULL when the text did not match or has a non-zero fraction (VND has no minor unit).
@@ -17,8 +17,8 @@ CREATE OR REPLACE TEMP MACRO ingest_instant(txt, fmt, re, iso, tz) AS
        ELSE timezone(tz, try_strptime(txt, fmt)) END;
 
 -- One sentence naming file, line, field, the value seen and what was expected.
-CREATE OR REPLACE TEMP MACRO ingest_message(line_no, field_label, problem, value, expected) AS
-  getvariable('ingest').file || ', line ' || line_no || ', field ' || field_label || ': ' || problem
+CREATE OR REPLACE TEMP MACRO ingest_message(file, line_no, field_label, problem, value, expected) AS
+  file || ', line ' || line_no || ', field ' || field_label || ': ' || problem
   || CASE WHEN value IS NULL THEN '' ELSE ': got ' || to_json(CASE WHEN length(value) > 80 THEN left(value, 80) || '… (' || length(value) || ' chars)' ELSE value END) END
   || ', expected ' || expected;
 

@@ -1,9 +1,16 @@
--- Identities (partner, txn_ref, kind) that occur more than once among the valid records of one
--- file, with the line of their first occurrence: every later occurrence is a duplicate record.
+-- Identities (txn_ref, kind) that occur more than once among the valid records of a batch of one
+-- partner's files, with their first occurrence in batch order (file position seq, then line):
+-- every later occurrence is a duplicate record. The files that load form one group (grp 0): an
+-- identity repeated across them loads once, from the first. A quarantined file contributes
+-- nothing to the others, so it is its own group (grp = its seq) and only its own repeats count.
 -- One hash aggregate; most identities occur once, so the result is small.
 CREATE OR REPLACE TEMP TABLE ingest_repeats AS
-SELECT txn_ref, kind, min(line_no) AS first_line, count(*) AS n
-FROM ingest_typed
-WHERE reason IS NULL
-GROUP BY txn_ref, kind
-HAVING count(*) > 1;
+SELECT grp, txn_ref, kind, first.seq AS first_seq, first.line_no AS first_line, n
+FROM (
+  SELECT CASE WHEN list_contains(getvariable('ingest_status').quarantined, seq) THEN seq ELSE 0 END AS grp,
+         txn_ref, kind, min({'seq': seq, 'line_no': line_no}) AS first, count(*) AS n
+  FROM ingest_typed
+  WHERE reason IS NULL
+  GROUP BY ALL
+  HAVING count(*) > 1
+);

@@ -13,10 +13,10 @@ WITH billing_raw AS (
   FROM billing_raw r
   WHERE NOT blank
 )
-SELECT line_no, code AS customer_code, name, segment, ingest_pc_of(code) AS pc, left(code, 6) AS unit, field,
+SELECT seq, line_no, code AS customer_code, name, segment, ingest_pc_of(code) AS pc, left(code, 6) AS unit, field,
   CASE WHEN field IS NULL THEN NULL WHEN customer_code IS NULL THEN 'missing_field' ELSE 'unknown_code' END AS reason,
   CASE field WHEN 'customer_code' THEN customer_code WHEN 'segment' THEN segment END AS value,
-  CASE WHEN field IS NULL THEN NULL ELSE ingest_message(line_no, field,
+  CASE WHEN field IS NULL THEN NULL ELSE ingest_message(getvariable('ingest').files[seq], line_no, field,
     CASE WHEN customer_code IS NULL THEN 'missing' ELSE 'unknown code' END,
     CASE field WHEN 'customer_code' THEN customer_code WHEN 'segment' THEN segment END,
     CASE field WHEN 'customer_code' THEN 'a customer code of 11-13 letters and digits starting with a power-corporation prefix (PD, PE, PA, PH, PM, PN, PB, PK, PC, PP, PQ)'

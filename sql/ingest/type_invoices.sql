@@ -25,14 +25,14 @@ WITH billing_raw AS (
     END AS field
   FROM p
 )
-SELECT line_no, invoice_no, upper(customer_code) AS customer_code, period, series, number, issued_d AS issued_on, due_d AS due_on,
+SELECT seq, line_no, invoice_no, upper(customer_code) AS customer_code, period, series, number, issued_d AS issued_on, due_d AS due_on,
   amount_v AS amount_vnd, field,
   CASE WHEN field IS NULL THEN NULL
        WHEN field IN ('invoice_no', 'customer_code') OR (field = 'amount_vnd' AND amount_vnd IS NULL) THEN 'missing_field'
        WHEN field = 'amount_vnd' THEN 'bad_amount'
        ELSE 'bad_date' END AS reason,
   CASE field WHEN 'amount_vnd' THEN amount_vnd WHEN 'period' THEN period WHEN 'issued_on' THEN issued_on WHEN 'due_on' THEN due_on END AS value,
-  CASE WHEN field IS NULL THEN NULL ELSE ingest_message(line_no, field,
+  CASE WHEN field IS NULL THEN NULL ELSE ingest_message(getvariable('ingest').files[seq], line_no, field,
     CASE WHEN field IN ('invoice_no', 'customer_code') OR (field = 'amount_vnd' AND amount_vnd IS NULL) THEN 'missing' ELSE 'not valid' END,
     CASE field WHEN 'amount_vnd' THEN amount_vnd WHEN 'period' THEN period WHEN 'issued_on' THEN issued_on WHEN 'due_on' THEN due_on END,
     CASE field WHEN 'amount_vnd' THEN 'a positive whole amount in đồng (digits only)'

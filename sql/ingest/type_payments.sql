@@ -1,4 +1,4 @@
--- Reads and types every staged record of one partner file in one pass: DuckDB's CSV reader (the
+-- Reads and types every staged record of a batch of one partner's files in one pass: DuckDB's CSV reader (the
 -- source, dialect pinned) feeds the canonical raw fields (the projection, all VARCHAR, generated
 -- from the profile by src/ingest/mapping.ts) straight into validation, and ingest_typed holds the
 -- parsed payment or the first reason it cannot load. Reason codes: missing_field, bad_amount,
@@ -59,7 +59,7 @@ WITH ingest_raw AS (
   FROM checked
 )
 SELECT
-  line_no, txn_ref, customer_code, invoice_ref, memo, reverses_txn_ref, agent_id,
+  seq, line_no, txn_ref, customer_code, invoice_ref, memo, reverses_txn_ref, agent_id,
   paid_ts AS paid_at,
   CAST(settled_ts AT TIME ZONE getvariable('ingest').settled_tz AS DATE) AS settled_on,
   signed_v AS amount_signed,
@@ -73,7 +73,7 @@ SELECT
              WHEN 'amount' THEN coalesce(amount, concat_ws(' / ', credit, debit)) WHEN 'kind' THEN kind_code
              WHEN 'instrument' THEN instrument_code END AS value,
   CASE WHEN reason IS NULL THEN NULL ELSE ingest_message(
-    line_no,
+    getvariable('ingest').files[seq], line_no,
     CASE field WHEN 'txn_ref' THEN getvariable('ingest').label_txn_ref WHEN 'paid_at' THEN getvariable('ingest').label_paid_at
                WHEN 'settled_on' THEN getvariable('ingest').label_settled_on WHEN 'amount' THEN getvariable('ingest').label_amount
                WHEN 'kind' THEN getvariable('ingest').label_kind ELSE getvariable('ingest').label_instrument END,

@@ -13,6 +13,7 @@ import { columnResolver, setIngestVariable, stagedColumns } from './mapping.ts';
 import { splitRecords, type RecordLayout } from './records.ts';
 import { ingestSqlRow, runIngestSql } from './sql.ts';
 import { stageSource } from './stage.ts';
+import { StageWriter } from './stage-writer.ts';
 
 const LAYOUT: RecordLayout = { format: { type: 'delimited', delimiter: ',', quote: '"' }, header: { type: 'names' }, skip: [] };
 const CUSTOMER_COLUMNS = ['customer_code', 'name', 'pc', 'unit', 'segment'];
@@ -58,28 +59,31 @@ async function importBillingFile(db: Database, run: Run, path: string, kind: 'cu
   }
   await ensureMacros(db);
   const stagePath = join(stagingDir(), `billing-${fp.sha256.slice(0, 16)}.txt`);
+  const out = new StageWriter(stagePath);
   try {
     return await db.transaction(async () => {
-      const split = await splitRecords(decodeFile(path, 'utf-8', path), LAYOUT, path, stagePath);
+      const split = await splitRecords(decodeFile(path, 'utf-8', path), LAYOUT, path, out, 1);
+      out.close();
       if (!split.header) throw new FileError(`${path}: the file is empty, expected the header ${(kind === 'customers' ? CUSTOMER_COLUMNS : INVOICE_COLUMNS).join(',')}`);
       const cols = stagedColumns(split.header);
       const col = columnResolver(cols, path);
       const wanted = kind === 'customers' ? CUSTOMER_COLUMNS : INVOICE_COLUMNS;
       const all = split.header.map((_, i) => cols.expr(i));
       const source = stageSource(stagePath, { delimiter: ',', quote: '"', escape: '"', columns: split.header.length, maxRecordBytes: split.maxRecordBytes });
-      await setIngestVariable(db, { file: path, period: period ?? '', stage_sep: ',', columns: split.header.join(', ') });
+      const fileId = Number((await db.one<{ id: bigint }>('SELECT coalesce(max(file_id), 0) + 1 AS id FROM source_files'))!.id);
+      // The staging file is a batch of one (seq 1), read by the same SQL as partner batches.
+      await setIngestVariable(db, { files: [path], file_ids: { ints: [fileId] }, period: period ?? '', stage_sep: ',', columns: split.header.join(', ') });
       await runIngestSql(db, `ingest/type_${kind}.sql`, source.params, {
         source: source.sql,
-        raw_projection: ['line_no', ...wanted.map((w) => `${col(w, `the ${kind} header`)} AS ${w}`), `coalesce(${all.join(', ')}) IS NULL AS blank`, ...cols.staged].join(', '),
+        raw_projection: ['seq', 'line_no', ...wanted.map((w) => `${col(w, `the ${kind} header`)} AS ${w}`), `coalesce(${all.join(', ')}) IS NULL AS blank`, ...cols.staged].join(', '),
         raw_text: joinedText(split.header.length, "','"),
       });
-      const fileId = Number((await db.one<{ id: bigint }>('SELECT coalesce(max(file_id), 0) + 1 AS id FROM source_files'))!.id);
       const c = await ingestSqlRow<{ typed: bigint; rejected: bigint; firsts: bigint; csv: bigint }>(db, `ingest/${kind}_counts.sql`);
       if (c.csv > 0n) {
-        await runIngestSql(db, 'ingest/csv_rejects.sql', { file_id: fileId });
+        await runIngestSql(db, 'ingest/csv_rejects.sql');
         await runIngestSql(db, 'ingest/clear_csv_errors.sql');
       }
-      if (c.rejected > 0n) await runIngestSql(db, 'ingest/typed_rejects.sql', { file_id: fileId });
+      if (c.rejected > 0n) await runIngestSql(db, 'ingest/typed_rejects.sql');
       const rejected = Number(c.rejected) + Number(c.csv);
       const read = Number(c.typed) + Number(c.csv);
       const loaded = Number(c.firsts);
@@ -113,6 +117,7 @@ async function importBillingFile(db: Database, run: Run, path: string, kind: 'cu
     run.count('billing.failed', 1);
     return outcome;
   } finally {
+    out.close();
     removeStaging(stagePath);
   }
 }

@@ -3,11 +3,16 @@
 // in bulk); UTF-16 and Windows-1258 are transcoded by streaming and normalised to NFC, because
 // Windows-1258 writes Vietnamese tones as combining marks.
 import { isUtf8 } from 'node:buffer';
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import type { Encoding } from './profile.ts';
 import { FileError } from './file-error.ts';
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
+
+/** Reads in chunks of at most CHUNK_BYTES, but no bigger than the file: a batch holds many small files. */
+function chunks(path: string): AsyncIterable<Buffer> {
+  return createReadStream(path, { highWaterMark: Math.max(65_536, Math.min(CHUNK_BYTES, statSync(path).size + 1)) }) as AsyncIterable<Buffer>;
+}
 const NL = 0x0a;
 
 /** C0/C1 control characters other than tab, CR, LF, and the replacement character: signs of binary data. */
@@ -55,7 +60,7 @@ async function* decodeUtf8(path: string, shown: string): AsyncGenerator<Buffer> 
   let first = true;
   let carry: Buffer | undefined;
   let lines = 0;
-  for await (const raw of createReadStream(path, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>) {
+  for await (const raw of chunks(path)) {
     let chunk = raw;
     if (first) {
       first = false;
@@ -113,7 +118,7 @@ async function* decodeLegacy(path: string, encoding: Exclude<Encoding, 'utf-8' |
     lines += text.match(/\n/g)?.length ?? 0;
     yield Buffer.from(text.normalize('NFC'), 'utf8');
   };
-  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>) {
+  for await (const chunk of chunks(path)) {
     let bytes = chunk;
     if (first) {
       first = false;

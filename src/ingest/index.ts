@@ -2,7 +2,7 @@
 // rejects, source_files, customers and invoices come out. See README, section "Ingest".
 import type { Database } from '../db/database.ts';
 import type { Run } from '../runs/ledger.ts';
-import { loadPartnerFile, type FileOutcome } from './load.ts';
+import { loadPartnerFiles, type FileOutcome } from './load.ts';
 import type { PartnerProfile } from './profile.ts';
 import { upsertPartners } from './profiles.ts';
 import { listFiles, recognise } from './recognise.ts';
@@ -31,7 +31,9 @@ export interface IngestOptions {
 }
 
 /**
- * Ingests partner settlement files (files or folders, recursive), one transaction per file.
+ * Ingests partner settlement files (files or folders, recursive) in batches: the files of one
+ * profile, in listed order (sorted paths), profiles in the order of their first file; one
+ * transaction per batch. Outcomes come back in listed order.
  * Upserts `partners` from the profiles first. Never throws for bad data: each file's outcome
  * says what happened; throws UsageError only for bad usage (unknown --partner, missing path).
  */
@@ -42,14 +44,16 @@ export async function ingestFiles(db: Database, run: Run, paths: string[], opts:
     if (profiles.length === 0) throw new UsageError(`--partner ${opts.partner}: no such partner profile; known: ${opts.profiles.map((p) => p.id).join(', ')}`);
   }
   await upsertPartners(db, opts.profiles);
-  const files: FileOutcome[] = [];
-  for (const r of recognise(listFiles(paths), profiles)) {
-    if ('problem' in r) {
-      files.push({ path: r.path, partner_id: null, file_id: null, status: 'unrecognised', message: r.problem, records_read: 0, records_loaded: 0, records_rejected: 0, records_duplicate: 0 });
-      continue;
-    }
-    files.push(await loadPartnerFile(db, run, r.path, r.profile));
-  }
+  const listed = recognise(listFiles(paths), profiles);
+  const byProfile = new Map<PartnerProfile, string[]>();
+  for (const r of listed) if ('profile' in r) byProfile.set(r.profile, [...(byProfile.get(r.profile) ?? []), r.path]);
+  const done = new Map<string, FileOutcome>();
+  for (const [profile, files] of byProfile) for (const o of await loadPartnerFiles(db, run, files, profile)) done.set(o.path, o);
+  const files: FileOutcome[] = listed.map((r) =>
+    'problem' in r
+      ? { path: r.path, partner_id: null, file_id: null, status: 'unrecognised', message: r.problem, records_read: 0, records_loaded: 0, records_rejected: 0, records_duplicate: 0 }
+      : done.get(r.path)!,
+  );
   const sum = (k: 'records_read' | 'records_loaded' | 'records_rejected' | 'records_duplicate') => files.reduce((a, f) => a + f[k], 0);
   const by_status: Record<string, number> = {};
   for (const f of files) by_status[f.status] = (by_status[f.status] ?? 0) + 1;

@@ -1,10 +1,14 @@
-// Loading one partner file: fingerprint, skip if already received, decode, split, stage in
-// DuckDB, type, validate, dedup, check control totals, and write source_files, payments (or
-// quarantined_payments), rejects and duplicate_records, all in one transaction.
+// Loading one partner's files in batches. A batch is a run of consecutive files of one profile
+// with the same columns, up to a size cap: the files are fingerprinted, skipped if already
+// received, decoded and split into ONE staging file (each record prefixed with its file's
+// position in the batch and its line), then read, typed, validated, deduplicated and loaded by a
+// handful of set-based statements for the whole batch, with each file's accounting and control
+// totals taken GROUP BY file. Everything a batch writes commits in one transaction. The result
+// equals loading the files one by one in the given order (see README, section "Ingest").
 import { mkdirSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { listValue } from '@duckdb/node-api';
+import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { Database } from '../db/database.ts';
 import { fingerprint, type InputFile, type Run } from '../runs/ledger.ts';
 import { decodeFile } from './decode.ts';
@@ -12,9 +16,10 @@ import { FileError } from './file-error.ts';
 import { parseAmount } from './formats.ts';
 import { fixedColumns, rawProjection, setIngestVariable, stagedColumns, typingVariables, type ColumnSet } from './mapping.ts';
 import type { PartnerProfile } from './profile.ts';
-import { FIXED_SEPARATOR, splitRecords, type EarlyReject, type SplitResult, type Trailer } from './records.ts';
-import { ingestSqlRow, runIngestSql } from './sql.ts';
-import { stagedNames, stageSource, type StageSource } from './stage.ts';
+import { splitRecords, stageSeparator, type SplitResult, type Trailer } from './records.ts';
+import { ingestSqlRow, ingestSqlRows, runIngestSql } from './sql.ts';
+import { stagedNames, stageSource } from './stage.ts';
+import { StageWriter } from './stage-writer.ts';
 import { readXlsx } from './xlsx.ts';
 
 export type FileStatus = 'loaded' | 'quarantined' | 'released' | 'skipped_duplicate' | 'failed';
@@ -31,6 +36,19 @@ export interface FileOutcome {
   records_loaded: number;
   records_rejected: number;
   records_duplicate: number;
+}
+
+/**
+ * Default cap on a batch's input bytes: bounds the staging file on disk and the typed rows DuckDB
+ * holds (it spills beyond its memory limit). A file larger than the cap is a batch of its own;
+ * files are never split. Override with RECON_INGEST_BATCH_MB.
+ */
+export const DEFAULT_BATCH_BYTES = 256 * 1024 * 1024;
+
+/** The batch cap in bytes (RECON_INGEST_BATCH_MB, else the default). */
+export function batchBytes(): number {
+  const mb = Number(process.env.RECON_INGEST_BATCH_MB);
+  return Number.isFinite(mb) && mb >= 0 && process.env.RECON_INGEST_BATCH_MB ? mb * 1024 * 1024 : DEFAULT_BATCH_BYTES;
 }
 
 const macrosReady = new WeakSet<Database>();
@@ -68,19 +86,21 @@ export async function earlierReceipt(db: Database, sha256: string, kinds: string
   );
 }
 
-/**
- * One look-up per file: the earlier receipt of the same bytes (any status but failed), whether it
- * was under the same path, and the next file id (the table's numbering continues, so a rerun after
- * a crash gives the same ids; one process holds the database, so it cannot be taken meanwhile).
- */
-async function receipt(db: Database, sha256: string, path: string) {
-  return (await db.one<{ next_id: bigint; file_id: bigint | null; path: string | null; status: string | null; loaded: string | null; same_path: boolean }>(
-    `SELECT (SELECT coalesce(max(file_id), 0) + 1 FROM source_files) AS next_id, e.file_id, e.path, e.status,
-            strftime(e.loaded_at AT TIME ZONE 'Asia/Ho_Chi_Minh', '%Y-%m-%d %H:%M:%S') AS loaded,
-            EXISTS (SELECT 1 FROM source_files WHERE sha256 = $1 AND path = $2 AND status <> 'failed') AS same_path
-       FROM (SELECT 1) LEFT JOIN (SELECT * FROM source_files WHERE sha256 = $1 AND status <> 'failed' ORDER BY file_id LIMIT 1) e ON true`,
-    [sha256, path],
-  ))!;
+interface Receipt {
+  file_id: bigint;
+  path: string;
+  sha256: string;
+  status: string;
+  loaded: string;
+}
+
+/** Every earlier receipt of the given contents, oldest first. */
+async function receipts(db: Database, shas: string[]): Promise<Receipt[]> {
+  return db.all<Receipt & Record<string, unknown>>(
+    `SELECT file_id, path, sha256, status, strftime(loaded_at AT TIME ZONE 'Asia/Ho_Chi_Minh', '%Y-%m-%d %H:%M:%S') AS loaded
+       FROM source_files WHERE list_contains($1::VARCHAR[], sha256) ORDER BY file_id`,
+    [listValue(shas)],
+  );
 }
 
 /** Next file id: continues the table's numbering so a rerun after a crash gives the same ids. */
@@ -90,55 +110,27 @@ async function nextFileId(db: Database): Promise<number> {
 }
 
 /**
- * Records a file that cannot be loaded at all (status failed). A failed file is retried on the
- * next ingest; its row is replaced rather than repeated, so reruns change nothing.
+ * Writes the row of a file that cannot be loaded at all (status failed), inside the caller's
+ * transaction. A failed file is retried on the next ingest; its earlier failed row (`previous`)
+ * is replaced rather than repeated, so reruns change nothing.
  */
+async function insertFailure(db: Database, run: Run, fp: InputFile, kind: string, partnerId: string | null, message: string, fileId: number, previous: boolean): Promise<void> {
+  if (previous) await db.run('DELETE FROM source_files WHERE file_id = $1', [fileId]);
+  await db.run(
+    `INSERT INTO source_files (file_id, kind, partner_id, path, file_name, sha256, bytes, status, status_reason, run_id, loaded_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'failed', $8, $9, now())`,
+    [fileId, kind, partnerId, fp.path, basename(fp.path), fp.sha256, fp.bytes, message, run.runId],
+  );
+}
+
+/** Records a failed file in its own transaction (see insertFailure); returns its file id. */
 export async function recordFailure(db: Database, run: Run, fp: InputFile, kind: string, partnerId: string | null, message: string): Promise<number> {
   return db.transaction(async () => {
     const prev = await db.one<{ file_id: bigint }>(`SELECT file_id FROM source_files WHERE sha256 = $1 AND path = $2 AND status = 'failed'`, [fp.sha256, fp.path]);
     const fileId = prev ? Number(prev.file_id) : await nextFileId(db);
-    if (prev) await db.run('DELETE FROM source_files WHERE file_id = $1', [fileId]);
-    await db.run(
-      `INSERT INTO source_files (file_id, kind, partner_id, path, file_name, sha256, bytes, status, status_reason, run_id, loaded_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'failed', $8, $9, now())`,
-      [fileId, kind, partnerId, fp.path, basename(fp.path), fp.sha256, fp.bytes, message, run.runId],
-    );
+    await insertFailure(db, run, fp, kind, partnerId, message, fileId, prev !== undefined);
     return fileId;
   });
-}
-
-interface Staged {
-  split: SplitResult;
-  columns: ColumnSet;
-  /** The read_csv call over the staging file, with its bound dialect. */
-  source: StageSource;
-  /** SQL expression of a staged record's text, for rejects. */
-  rawText: string;
-  /** Separator between the line number and the record in the staging file (for reader refusals). */
-  stageSep: string;
-}
-
-/** Decodes and splits a delimited/fixed-width/xlsx file into a staging file DuckDB then reads. */
-async function stage(path: string, profile: PartnerProfile, shown: string, stagePath: string): Promise<Staged> {
-  const f = profile.format;
-  if (f.type === 'xlsx') {
-    const split = await readXlsx(path, profile, shown, stagePath);
-    const names = split.header ?? (profile.header.type === 'none' ? profile.header.columns : []);
-    const source = stageSource(stagePath, { delimiter: ',', quote: '"', escape: '"', columns: names.length, maxRecordBytes: split.maxRecordBytes });
-    return { split, columns: stagedColumns(names), source, rawText: joinedText(names.length, "','"), stageSep: ',' };
-  }
-  const split = await splitRecords(decodeFile(path, profile.encoding, shown), profile, shown, stagePath);
-  if (f.type === 'fixed_width') {
-    const read = stageSource(stagePath, { delimiter: FIXED_SEPARATOR, quote: '', escape: '', columns: 1, maxRecordBytes: split.maxRecordBytes });
-    const source = { ...read, sql: `(SELECT line_no, c1 AS raw FROM ${read.sql})` };
-    return { split, columns: fixedColumns(profile), source, rawText: 'raw', stageSep: FIXED_SEPARATOR };
-  }
-  const names = profile.header.type === 'none' ? profile.header.columns : split.header;
-  if (!names) {
-    throw new FileError(split.lines === 0 ? `${shown}: the file is empty (no lines), expected a header line and records` : `${shown}: no header line found after the preamble, expected a line naming the columns`);
-  }
-  const source = stageSource(stagePath, { delimiter: f.delimiter, quote: f.quote, escape: f.escape ?? f.quote, columns: names.length, maxRecordBytes: split.maxRecordBytes });
-  return { split, columns: stagedColumns(names), source, rawText: joinedText(names.length, 'getvariable(\'ingest\').delimiter'), stageSep: f.delimiter };
 }
 
 /** The text of a staged record: its fields joined with the file's delimiter (an SQL expression). */
@@ -146,8 +138,13 @@ export function joinedText(n: number, delimiterExpr: string): string {
   return `concat_ws(${delimiterExpr}, ${stagedNames(n).map((c) => `coalesce(${c}, '')`).join(', ')})`;
 }
 
+interface Control {
+  count: number | null;
+  amount: bigint | null;
+}
+
 /** Control count and amount stated by the trailer, parsed with the profile's rules. */
-function controlValues(profile: PartnerProfile, trailer: Trailer, shown: string): { count: number | null; amount: bigint | null } {
+function controlValues(profile: PartnerProfile, trailer: Trailer, shown: string): Control {
   const t = profile.trailer!;
   const pick = (spec: { field: number } | { regex: string }, what: string): string => {
     const v = 'field' in spec ? trailer.fields[spec.field - 1] : new RegExp(spec.regex).exec(trailer.text)?.[1];
@@ -173,140 +170,331 @@ function controlValues(profile: PartnerProfile, trailer: Trailer, shown: string)
   return { count, amount };
 }
 
-async function insertEarlyRejects(db: Database, fileId: number, rejects: EarlyReject[]): Promise<void> {
-  for (const r of rejects) {
-    await db.run('INSERT INTO rejects (file_id, line_no, field, value, reason, message, raw) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-      fileId, r.line, r.field, r.value, r.reason, r.message, r.raw,
-    ]);
+/** A file staged into the batch. */
+interface Member {
+  seq: number;
+  fileId: number;
+  fp: InputFile;
+  split: SplitResult;
+  /** Control totals stated by the trailer (null fields when the profile declares none). */
+  control: Control;
+  /** The trailer the profile expects is missing. */
+  noTrailer: boolean;
+  outcome: FileOutcome;
+}
+
+/** Column layout shared by the files of a batch. */
+interface Layout {
+  columns: ColumnSet;
+  projection: string;
+  /** SQL expression of a staged record's text, for rejects. */
+  rawText: string;
+  /** Identifies the layout: a file with other columns starts a new batch. */
+  key: string;
+}
+
+/** Splits one file into the staging file and works out its column layout; throws FileError. */
+async function stageFile(fp: InputFile, profile: PartnerProfile, out: StageWriter, seq: number): Promise<{ split: SplitResult; layout: Layout }> {
+  const shown = fp.path;
+  const f = profile.format;
+  let split: SplitResult;
+  let columns: ColumnSet;
+  let rawText: string;
+  if (f.type === 'xlsx') {
+    split = await readXlsx(fp.path, profile, shown, out, seq);
+    columns = stagedColumns(split.header ?? (profile.header.type === 'none' ? profile.header.columns : []));
+    rawText = joinedText(columns.names.length, "','");
+  } else {
+    split = await splitRecords(decodeFile(fp.path, profile.encoding, shown), profile, shown, out, seq);
+    if (f.type === 'fixed_width') {
+      columns = fixedColumns(profile);
+      rawText = 'raw';
+    } else {
+      const names = profile.header.type === 'none' ? profile.header.columns : split.header;
+      if (!names) {
+        throw new FileError(split.lines === 0 ? `${shown}: the file is empty (no lines), expected a header line and records` : `${shown}: no header line found after the preamble, expected a line naming the columns`);
+      }
+      columns = stagedColumns(names);
+      rawText = joinedText(names.length, "getvariable('ingest').delimiter");
+    }
+  }
+  const projection = rawProjection(profile, columns, shown);
+  return { split, layout: { columns, projection, rawText, key: JSON.stringify(columns.names) } };
+}
+
+type Counts = Record<string, bigint | null>;
+
+/** Thrown when a batch's SQL fails: how many of the given files the batch took. */
+class BatchError extends Error {
+  constructor(readonly consumed: number, override readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
   }
 }
 
-/** Loads one partner file through its profile; never throws for bad data (the outcome says what happened). */
-export async function loadPartnerFile(db: Database, run: Run, path: string, profile: PartnerProfile): Promise<FileOutcome> {
-  const fp = await fingerprint(path);
-  run.addInput(fp);
-  const shown = path;
-  const outcome: FileOutcome = { path, partner_id: profile.id, file_id: null, status: 'loaded', message: '', records_read: 0, records_loaded: 0, records_rejected: 0, records_duplicate: 0 };
-
-  const seen = await receipt(db, fp.sha256, path);
-  if (seen.file_id !== null) {
-    if (seen.same_path) {
-      outcome.file_id = Number(seen.file_id);
-      outcome.status = 'skipped';
-      outcome.message = `${shown}: skipped, identical (sha256) to file ${seen.file_id} ${seen.path} received ${seen.loaded} (${seen.status})`;
-      return outcome;
+/**
+ * Loads one profile's files, in the given order, batch by batch. Never throws for bad data: each
+ * file's outcome (in the given order) says what happened. When a batch's SQL fails as a whole
+ * (DuckDB refusing a staged text), its files are retried one by one, so only the culprit fails.
+ */
+export async function loadPartnerFiles(db: Database, run: Run, paths: string[], profile: PartnerProfile, cap = batchBytes()): Promise<FileOutcome[]> {
+  await ensureMacros(db);
+  const fps: InputFile[] = [];
+  for (const path of paths) {
+    const fp = await fingerprint(path);
+    run.addInput(fp);
+    fps.push(fp);
+  }
+  const outcomes: FileOutcome[] = [];
+  let i = 0;
+  while (i < fps.length) {
+    try {
+      const done = await loadBatch(db, run, fps.slice(i), profile, cap);
+      outcomes.push(...done);
+      i += done.length;
+    } catch (e) {
+      if (!(e instanceof BatchError)) throw e;
+      const files = fps.slice(i, i + e.consumed);
+      if (files.length > 1) {
+        for (const fp of files) outcomes.push(...(await loadAlone(db, run, fp, profile)));
+      } else {
+        outcomes.push(await failAlone(db, run, files[0]!, profile, e.cause));
+      }
+      i += e.consumed;
     }
-    // The same bytes under another name: recorded once, so the second delivery is visible to auditors.
-    const fileId = Number(seen.next_id);
-    await db.run(
-      `INSERT INTO source_files (file_id, kind, partner_id, path, file_name, sha256, bytes, status, status_reason, run_id, loaded_at)
-       VALUES ($1, 'partner', $2, $3, $4, $5, $6, 'skipped_duplicate', $7, $8, now())`,
-      [fileId, profile.id, path, basename(path), fp.sha256, fp.bytes, `identical to file ${seen.file_id} ${seen.path}`, run.runId],
-    );
-    outcome.file_id = fileId;
-    outcome.status = 'skipped_duplicate';
-    outcome.message = `${shown}: not loaded, identical (sha256) to file ${seen.file_id} ${seen.path} received ${seen.loaded}`;
-    return outcome;
+  }
+  return outcomes;
+}
+
+async function loadAlone(db: Database, run: Run, fp: InputFile, profile: PartnerProfile): Promise<FileOutcome[]> {
+  try {
+    return await loadBatch(db, run, [fp], profile, 0);
+  } catch (e) {
+    if (!(e instanceof BatchError)) throw e;
+    return [await failAlone(db, run, fp, profile, e.cause)];
+  }
+}
+
+async function failAlone(db: Database, run: Run, fp: InputFile, profile: PartnerProfile, cause: unknown): Promise<FileOutcome> {
+  const message = `${fp.path}: could not be loaded: ${cause instanceof Error ? cause.message : String(cause)}`;
+  const fileId = await recordFailure(db, run, fp, 'partner', profile.id, message);
+  return { ...emptyOutcome(fp.path, profile.id), file_id: fileId, status: 'failed', message: `${message}; nothing loaded from this file` };
+}
+
+function emptyOutcome(path: string, partnerId: string): FileOutcome {
+  return { path, partner_id: partnerId, file_id: null, status: 'loaded', message: '', records_read: 0, records_loaded: 0, records_rejected: 0, records_duplicate: 0 };
+}
+
+/**
+ * Loads the next batch from the front of `fps` in one transaction; returns the outcomes of the
+ * files it took (a prefix of `fps`). Throws BatchError when the batch's SQL fails.
+ */
+async function loadBatch(db: Database, run: Run, fps: InputFile[], profile: PartnerProfile, cap: number): Promise<FileOutcome[]> {
+  const stagePath = join(stagingDir(), `batch-${profile.id.replace(/[^a-z0-9_-]/gi, '_')}-${fps[0]!.sha256.slice(0, 16)}.txt`);
+  const out = new StageWriter(stagePath);
+  const outcomes: FileOutcome[] = [];
+  await db.run('BEGIN TRANSACTION');
+  try {
+    const earlier = await receipts(db, fps.map((f) => f.sha256));
+    const base = (await db.one<{ next_id: bigint; floor: bigint }>(
+      'SELECT (SELECT coalesce(max(file_id), 0) + 1 FROM source_files) AS next_id, (SELECT coalesce(max(payment_id), 0) FROM payments) AS floor',
+    ))!;
+    let nextId = Number(base.next_id);
+    const floor = Number(base.floor);
+    const members: Member[] = [];
+    const taken = new Map<string, Member>(); // sha256 → the batch's file with those bytes
+    let layout: Layout | null = null;
+    let bytes = 0;
+
+    for (const fp of fps) {
+      const shown = fp.path;
+      const outcome = emptyOutcome(fp.path, profile.id);
+      const prior = earlier.filter((r) => r.sha256 === fp.sha256 && r.status !== 'failed');
+      const samePath = prior.find((r) => r.path === fp.path);
+      if (samePath) {
+        const first = prior[0]!;
+        outcomes.push({ ...outcome, file_id: Number(first.file_id), status: 'skipped', message: `${shown}: skipped, identical (sha256) to file ${first.file_id} ${first.path} received ${first.loaded} (${first.status})` });
+        continue;
+      }
+      const twin = taken.get(fp.sha256);
+      if (prior.length > 0 || twin) {
+        // The same bytes under another name: recorded once, so the second delivery is visible to auditors.
+        const firstId = prior.length > 0 ? Number(prior[0]!.file_id) : twin!.fileId;
+        const firstPath = prior.length > 0 ? prior[0]!.path : twin!.fp.path;
+        const when = prior.length > 0 ? `received ${prior[0]!.loaded}` : 'received in this run';
+        const fileId = nextId++;
+        await db.run(
+          `INSERT INTO source_files (file_id, kind, partner_id, path, file_name, sha256, bytes, status, status_reason, run_id, loaded_at)
+           VALUES ($1, 'partner', $2, $3, $4, $5, $6, 'skipped_duplicate', $7, $8, now())`,
+          [fileId, profile.id, fp.path, basename(fp.path), fp.sha256, fp.bytes, `identical to file ${firstId} ${firstPath}`, run.runId],
+        );
+        outcomes.push({ ...outcome, file_id: fileId, status: 'skipped_duplicate', message: `${shown}: not loaded, identical (sha256) to file ${firstId} ${firstPath} ${when}` });
+        continue;
+      }
+      if (members.length > 0 && bytes + fp.bytes > cap) break;
+      const mark = out.mark();
+      const seq = members.length + 1;
+      try {
+        const staged = await stageFile(fp, profile, out, seq);
+        if (layout && staged.layout.key !== layout.key) {
+          // Other columns than the batch's: this file starts the next batch.
+          out.rewind(mark);
+          break;
+        }
+        const t = profile.trailer;
+        const expectsTrailer = t !== undefined && (t.count !== undefined || t.amount !== undefined);
+        const control = expectsTrailer && staged.split.trailer ? controlValues(profile, staged.split.trailer, shown) : { count: null, amount: null };
+        layout ??= staged.layout;
+        const member: Member = { seq, fileId: nextId++, fp, split: staged.split, control, noTrailer: expectsTrailer && !staged.split.trailer, outcome };
+        members.push(member);
+        taken.set(fp.sha256, member);
+        bytes += fp.bytes;
+        outcomes.push(outcome);
+      } catch (e) {
+        if (!(e instanceof FileError)) throw new BatchError(outcomes.length + 1, e);
+        out.rewind(mark);
+        const prev = earlier.find((r) => r.sha256 === fp.sha256 && r.path === fp.path && r.status === 'failed');
+        const fileId = prev ? Number(prev.file_id) : nextId++;
+        await insertFailure(db, run, fp, 'partner', profile.id, e.message, fileId, prev !== undefined);
+        outcomes.push({ ...outcome, file_id: fileId, status: 'failed', message: `${e.message}; nothing loaded from this file` });
+      }
+    }
+    out.close();
+    if (members.length > 0) {
+      try {
+        await loadMembers(db, run, profile, members, layout!, stagePath, floor);
+      } catch (e) {
+        throw new BatchError(outcomes.length, e);
+      }
+    }
+    await db.run('COMMIT');
+    return outcomes;
+  } catch (e) {
+    await db.run('ROLLBACK').catch(() => undefined);
+    // Refusals of a rolled-back batch must not be counted for the next one.
+    await runIngestSql(db, 'ingest/clear_csv_errors.sql').catch(() => undefined);
+    throw e instanceof BatchError ? e : new BatchError(Math.max(1, outcomes.length), e);
+  } finally {
+    out.close();
+    removeStaging(stagePath);
+  }
+}
+
+/** The set-based part of a batch: type, account per file, check control totals, dedup, load. */
+async function loadMembers(db: Database, run: Run, profile: PartnerProfile, members: Member[], layout: Layout, stagePath: string, floor: number): Promise<void> {
+  const f = profile.format;
+  const maxRecordBytes = Math.max(...members.map((m) => m.split.maxRecordBytes));
+  const sep = stageSeparator(profile);
+  const read = f.type === 'fixed_width'
+    ? stageSource(stagePath, { delimiter: sep, quote: '', escape: '', columns: 1, maxRecordBytes })
+    : f.type === 'xlsx'
+      ? stageSource(stagePath, { delimiter: ',', quote: '"', escape: '"', columns: layout.columns.names.length, maxRecordBytes })
+      : stageSource(stagePath, { delimiter: f.delimiter, quote: f.quote, escape: f.escape ?? f.quote, columns: layout.columns.names.length, maxRecordBytes });
+  const source = f.type === 'fixed_width' ? `(SELECT seq, line_no, c1 AS raw FROM ${read.sql})` : read.sql;
+  // payment_id base per file: the table's maximum before the batch + the lines of earlier files.
+  const idBase: number[] = [];
+  let lines = floor;
+  for (const m of members) {
+    idBase.push(lines);
+    lines += m.split.lines;
+  }
+  await setIngestVariable(db, {
+    ...typingVariables(profile),
+    delimiter: f.type === 'delimited' ? f.delimiter : ',',
+    stage_sep: sep,
+    columns: layout.columns.names.join(', '),
+    files: members.map((m) => m.fp.path),
+    file_ids: { ints: members.map((m) => m.fileId) },
+    id_base: { ints: idBase },
+  });
+  await runIngestSql(db, 'ingest/type_payments.sql', read.params, { source, raw_projection: layout.projection, raw_text: layout.rawText });
+
+  const bySeq = new Map<number, Counts>();
+  for (const c of await ingestSqlRows<Counts>(db, 'ingest/file_counts.sql')) bySeq.set(Number(c.seq), c);
+  const refused = new Map<number, number>();
+  for (const c of await ingestSqlRows<{ seq: bigint; refused: bigint }>(db, 'ingest/csv_counts.sql')) refused.set(Number(c.seq), Number(c.refused));
+
+  // Per file: records read, rejected, and the control totals (DOMAIN.md, "Ingest semantics").
+  const n = (m: Member, k: string): number => Number(bySeq.get(m.seq)?.[k] ?? 0);
+  const facts = members.map((m) => {
+    const csv = refused.get(m.seq) ?? 0;
+    const rejected = n(m, 'rejected_typed') + csv + m.split.rejects.length;
+    const readCount = n(m, 'typed') + csv + m.split.rejects.length;
+    const amountRead = bySeq.get(m.seq)?.amount_read ?? 0n;
+    const amountAccepted = bySeq.get(m.seq)?.amount_accepted ?? 0n;
+    const shown = m.fp.path;
+    const line = m.split.trailer?.line;
+    let reason: string | null = null;
+    let rejectedAmount: bigint | null = null;
+    if (m.noTrailer) reason = `${shown}: no trailer/total row found (the profile expects one); the file may be truncated`;
+    else if (m.control.count !== null && m.control.count !== readCount) reason = `${shown}, line ${line}: trailer states ${m.control.count} records, the file has ${readCount}`;
+    else if (m.control.amount !== null && rejected === 0 && m.control.amount !== amountRead) reason = `${shown}, line ${line}: trailer states a total of ${m.control.amount} đồng, the records sum to ${amountRead}`;
+    else if (m.control.amount !== null && rejected > 0) rejectedAmount = m.control.amount - amountAccepted;
+    return { m, read: readCount, rejected, valid: n(m, 'valid'), amountRead, reason, rejectedAmount, status: (reason ? 'quarantined' : 'loaded') as FileStatus };
+  });
+  const quarantined = facts.filter((x) => x.status === 'quarantined');
+  await setIngestVariable(db, { quarantined: { ints: quarantined.map((x) => x.m.seq) } }, 'ingest_status');
+  await runIngestSql(db, 'ingest/repeats.sql');
+
+  for (const m of members) {
+    for (const r of m.split.rejects) {
+      await db.run('INSERT INTO rejects (file_id, line_no, field, value, reason, message, raw) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+        m.fileId, r.line, r.field, r.value, r.reason, r.message, r.raw,
+      ]);
+    }
+  }
+  if (refused.size > 0) {
+    await runIngestSql(db, 'ingest/csv_rejects.sql');
+    await runIngestSql(db, 'ingest/clear_csv_errors.sql');
+  }
+  if (facts.some((x) => n(x.m, 'rejected_typed') > 0)) await runIngestSql(db, 'ingest/typed_rejects.sql');
+
+  const params = { partner_id: profile.id, id_floor: floor };
+  const validLoading = facts.reduce((a, x) => a + (x.status === 'loaded' ? x.valid : 0), 0);
+  const inserted = validLoading > 0 ? Number((await ingestSqlRow<{ Count: bigint }>(db, 'ingest/insert_payments.sql', params)).Count) : 0;
+  const dups = new Map<number, number>();
+  if (inserted < validLoading || quarantined.length > 0) {
+    await runIngestSql(db, 'ingest/insert_duplicates.sql', params);
+    for (const d of await ingestSqlRows<{ file_id: bigint; duplicate: bigint }>(db, 'ingest/duplicate_counts.sql')) dups.set(Number(d.file_id), Number(d.duplicate));
+  }
+  const seen = new Map<number, number>();
+  if (quarantined.length > 0) {
+    await runIngestSql(db, 'ingest/insert_quarantined.sql', params);
+    // Repeats of already loaded payments count as duplicates now; release decides them again.
+    for (const s of await ingestSqlRows<{ seq: bigint; seen: bigint }>(db, 'ingest/count_seen.sql', params)) seen.set(Number(s.seq), Number(s.seen));
   }
 
-  await ensureMacros(db);
-  const fileId = Number(seen.next_id);
-  const stagePath = join(stagingDir(), `stage-${fileId}-${fp.sha256.slice(0, 16)}.txt`);
-  try {
-    return await db.transaction(async () => {
-      const staged = await stage(path, profile, shown, stagePath);
-      outcome.file_id = fileId;
-      await setIngestVariable(db, {
-        ...typingVariables(profile, shown),
-        delimiter: profile.format.type === 'delimited' ? profile.format.delimiter : ',',
-        stage_sep: staged.stageSep,
-        columns: staged.columns.names.join(', '),
-      });
-      await runIngestSql(db, 'ingest/type_payments.sql', staged.source.params, {
-        source: staged.source.sql,
-        raw_projection: rawProjection(profile, staged.columns, shown),
-        raw_text: staged.rawText,
-      });
-      await runIngestSql(db, 'ingest/repeats.sql');
-      const c = await ingestSqlRow<Record<string, bigint | null>>(db, 'ingest/file_counts.sql');
-      const n = (k: string): number => Number(c[k] ?? 0);
-      const rejected = n('rejected_typed') + n('rejected_csv') + staged.split.rejects.length;
-      const read = n('typed') + n('rejected_csv') + staged.split.rejects.length;
-      const amountRead = c.amount_read ?? 0n;
-
-      // Control totals (DOMAIN.md, "Ingest semantics").
-      let status: FileStatus = 'loaded';
-      let reason: string | null = null;
-      let control: { count: number | null; amount: bigint | null } = { count: null, amount: null };
-      let rejectedAmount: bigint | null = null;
-      const t = profile.trailer;
-      if (t && (t.count || t.amount)) {
-        if (!staged.split.trailer) {
-          status = 'quarantined';
-          reason = `${shown}: no trailer/total row found (the profile expects one); the file may be truncated`;
-        } else {
-          control = controlValues(profile, staged.split.trailer, shown);
-          if (control.count !== null && control.count !== read) {
-            status = 'quarantined';
-            reason = `${shown}, line ${staged.split.trailer.line}: trailer states ${control.count} records, the file has ${read}`;
-          } else if (control.amount !== null && rejected === 0 && control.amount !== amountRead) {
-            status = 'quarantined';
-            reason = `${shown}, line ${staged.split.trailer.line}: trailer states a total of ${control.amount} đồng, the records sum to ${amountRead}`;
-          } else if (control.amount !== null && rejected > 0) {
-            rejectedAmount = control.amount - (c.amount_accepted ?? 0n);
-          }
-        }
-      }
-
-      await insertEarlyRejects(db, fileId, staged.split.rejects);
-      if (n('rejected_csv') > 0) {
-        await runIngestSql(db, 'ingest/csv_rejects.sql', { file_id: fileId });
-        await runIngestSql(db, 'ingest/clear_csv_errors.sql');
-      }
-      if (n('rejected_typed') > 0) await runIngestSql(db, 'ingest/typed_rejects.sql', { file_id: fileId });
-      const params = { file_id: fileId, partner_id: profile.id };
-      let loaded = 0;
-      let duplicate: number;
-      if (status === 'loaded') {
-        loaded = Number((await ingestSqlRow<{ Count: bigint }>(db, 'ingest/insert_payments.sql', params)).Count);
-        duplicate = n('valid') - loaded;
-        if (duplicate > 0) await runIngestSql(db, 'ingest/insert_duplicates.sql', { ...params, within_file_only: false });
-      } else {
-        await runIngestSql(db, 'ingest/insert_quarantined.sql', params);
-        // Repeats inside the file are duplicates whatever happens; repeats of loaded payments are decided at release.
-        if (n('later_repeats') > 0) await runIngestSql(db, 'ingest/insert_duplicates.sql', { ...params, within_file_only: true });
-        duplicate = n('later_repeats') + Number((await ingestSqlRow<{ seen: bigint }>(db, 'ingest/count_seen.sql', params)).seen);
-        await db.run(`INSERT INTO file_events VALUES ($1, 'quarantined', NULL, $2, now(), $3)`, [fileId, reason, run.runId]);
-      }
-      if (read !== loaded + rejected + duplicate && status === 'loaded') {
-        throw new Error(`${shown}: accounting broken: read ${read} ≠ loaded ${loaded} + rejected ${rejected} + duplicate ${duplicate}`);
-      }
-      await db.run(
-        `INSERT INTO source_files (file_id, kind, partner_id, path, file_name, sha256, bytes, records_read, records_loaded,
-           records_rejected, records_duplicate, amount_read, control_count, control_amount, rejected_amount, status,
-           status_reason, run_id, loaded_at)
-         VALUES ($1, 'partner', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, now())`,
-        [fileId, profile.id, path, basename(path), fp.sha256, fp.bytes, read, loaded, rejected, duplicate, amountRead,
-          control.count, control.amount, rejectedAmount, status, reason, run.runId],
-      );
-      Object.assign(outcome, { status, records_read: read, records_loaded: loaded, records_rejected: rejected, records_duplicate: duplicate });
-      outcome.message =
-        status === 'loaded'
-          ? `${shown}: ${read} records read, ${loaded} loaded, ${rejected} rejected, ${duplicate} duplicate${rejectedAmount !== null ? `, ${rejectedAmount} đồng in rejected records` : ''}`
-          : `${reason}; quarantined as file ${fileId}: nothing loaded until \`recon files release ${fileId} --by NAME --reason TEXT\``;
-      if (staged.split.trailer === null && read === 0) outcome.message = `${shown}: no records (header only)`;
-      return outcome;
+  let loadedTotal = 0;
+  const rows: DuckDBValue[][] = [];
+  for (const x of facts) {
+    const { m } = x;
+    const duplicate = (dups.get(m.fileId) ?? 0) + (seen.get(m.seq) ?? 0);
+    const loaded = x.status === 'loaded' ? x.valid - duplicate : 0;
+    loadedTotal += loaded;
+    if (x.status === 'quarantined') await db.run(`INSERT INTO file_events VALUES ($1, 'quarantined', NULL, $2, now(), $3)`, [m.fileId, x.reason, run.runId]);
+    rows.push([m.fileId, m.fp.path, basename(m.fp.path), m.fp.sha256, m.fp.bytes, x.read, loaded, x.rejected, duplicate, x.amountRead,
+      m.control.count, m.control.amount, x.rejectedAmount, x.status, x.reason]);
+    const shown = m.fp.path;
+    Object.assign(m.outcome, {
+      file_id: m.fileId, status: x.status, records_read: x.read, records_loaded: loaded, records_rejected: x.rejected, records_duplicate: duplicate,
+      message: x.status === 'loaded'
+        ? `${shown}: ${x.read} records read, ${loaded} loaded, ${x.rejected} rejected, ${duplicate} duplicate${x.rejectedAmount !== null ? `, ${x.rejectedAmount} đồng in rejected records` : ''}`
+        : `${x.reason}; quarantined as file ${m.fileId}: nothing loaded until \`recon files release ${m.fileId} --by NAME --reason TEXT\``,
     });
-  } catch (e) {
-    // Whatever broke (a FileError, or DuckDB refusing the staged text), the file's transaction
-    // is rolled back and the file is recorded as failed; the other files go on.
-    // Refusals of a rolled-back file must not be counted for the next one.
-    await runIngestSql(db, 'ingest/clear_csv_errors.sql').catch(() => undefined);
-    const message = e instanceof FileError ? e.message : `${shown}: could not be loaded: ${e instanceof Error ? e.message : String(e)}`;
-    const fileId = await recordFailure(db, run, fp, 'partner', profile.id, message);
-    Object.assign(outcome, { file_id: fileId, status: 'failed', message: `${message}; nothing loaded from this file` });
-    return outcome;
-  } finally {
-    removeStaging(stagePath);
+    if (m.split.trailer === null && x.read === 0) m.outcome.message = `${shown}: no records (header only)`;
+  }
+  // One statement for the batch's files (a statement per file costs more than the batch's typing).
+  const width = rows[0]!.length;
+  const values = rows.map((_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 3}`).join(', ')})`).join(', ');
+  await db.run(
+    `INSERT INTO source_files (file_id, kind, partner_id, path, file_name, sha256, bytes, records_read, records_loaded,
+       records_rejected, records_duplicate, amount_read, control_count, control_amount, rejected_amount, status,
+       status_reason, run_id, loaded_at)
+     SELECT v.col0, 'partner', $1, v.col1, v.col2, v.col3, v.col4, v.col5, v.col6, v.col7, v.col8, v.col9, v.col10, v.col11, v.col12, v.col13, v.col14, $2, now()
+     FROM (VALUES ${values}) v`,
+    [profile.id, run.runId, ...rows.flat()],
+  );
+  // Each file's loaded count comes from its duplicates; together they must be what the insert loaded.
+  if (loadedTotal !== inserted) {
+    throw new Error(`accounting broken: the files' loaded counts sum to ${loadedTotal}, the insert loaded ${inserted} (${members.map((m) => m.fp.path).join(', ')})`);
   }
 }

@@ -70,6 +70,7 @@ export function rawProjection(profile: PartnerProfile, cols: ColumnSet, shown: s
   const amount = f.amount;
   const all = cols.names.map((_, i) => cols.expr(i));
   return [
+    `seq`,
     `line_no`,
     `${joined(f.txn_ref.column, 'fields.txn_ref.column', 'txn_sep')} AS txn_ref`,
     `${joined(f.paid_at.column, 'fields.paid_at.column', 'space')} AS paid_at`,
@@ -89,15 +90,14 @@ export function rawProjection(profile: PartnerProfile, cols: ColumnSet, shown: s
   ].join(',\n  ');
 }
 
-/** Session variables for the typing pass of one file. */
-export function typingVariables(profile: PartnerProfile, shown: string): Record<string, IngestValue> {
+/** Session variables for the typing pass of a profile's files. */
+export function typingVariables(profile: PartnerProfile): Record<string, IngestValue> {
   const f = profile.fields;
   const amount = f.amount;
   const paid = datePattern(f.paid_at.format);
   const settled = f.settled_on ? datePattern(f.settled_on.format) : null;
   const label = (key: string, names: string[]) => `${key} (column ${names.join(' + ')})`;
   return {
-    file: shown,
     txn_sep: f.txn_ref.separator,
     space: ' ',
     amount_re: amountPattern(amount.format),
@@ -131,25 +131,39 @@ export function typingVariables(profile: PartnerProfile, shown: string): Record<
   };
 }
 
-/** A value of the `ingest` session variable: lists become VARCHAR[]. */
-export type IngestValue = DuckDBValue | string[];
+/** A whole-number list, a BIGINT[] in SQL (even when empty). */
+export interface IntList {
+  ints: number[];
+}
+
+/** A value of a session variable: string lists become VARCHAR[], IntLists BIGINT[]. */
+export type IngestValue = DuckDBValue | string[] | IntList;
+
+function isIntList(v: IngestValue): v is IntList {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && 'ints' in v;
+}
 
 /**
- * Sets the session variable `ingest`, a struct of the file's settings, in one statement (the
+ * Sets the session variable `ingest` (or `variable`), a struct of the file's settings, in one statement (the
  * typing SQL reads `getvariable('ingest').name`; DuckDB folds it to a constant, which its regex
  * and strptime functions need). Names are ours, values bound.
  */
-export async function setIngestVariable(db: Database, vars: Record<string, IngestValue>): Promise<void> {
+export async function setIngestVariable(db: Database, vars: Record<string, IngestValue>, variable = 'ingest'): Promise<void> {
+  if (!/^[a-z_]+$/.test(variable)) throw new Error(`bad variable name ${variable}`);
   const fields: string[] = [];
   const params: Record<string, DuckDBValue> = {};
   for (const [name, value] of Object.entries(vars)) {
     if (!/^[a-z_]+$/.test(name)) throw new Error(`bad variable name ${name}`);
-    if (Array.isArray(value) && value.length === 0) {
-      fields.push(`'${name}': CAST([] AS VARCHAR[])`); // an empty bound list has no item type
-      continue;
+    const list = Array.isArray(value) ? { type: 'VARCHAR[]', items: value } : isIntList(value) ? { type: 'BIGINT[]', items: value.ints.map(BigInt) } : null;
+    if (!list) {
+      fields.push(`'${name}': $${name}`);
+      params[name] = value as DuckDBValue;
+    } else if (list.items.length === 0) {
+      fields.push(`'${name}': CAST([] AS ${list.type})`); // an empty bound list has no item type
+    } else {
+      fields.push(`'${name}': CAST($${name} AS ${list.type})`);
+      params[name] = listValue(list.items);
     }
-    fields.push(Array.isArray(value) ? `'${name}': CAST($${name} AS VARCHAR[])` : `'${name}': $${name}`);
-    params[name] = Array.isArray(value) ? listValue(value) : value;
   }
-  await db.run(`SET VARIABLE ingest = {${fields.join(', ')}}`, params);
+  await db.run(`SET VARIABLE ${variable} = {${fields.join(', ')}}`, params);
 }

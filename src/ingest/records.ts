@@ -3,11 +3,11 @@
 // preamble, header, trailer, skipped and foreign record-type lines, and writes the detail
 // records untouched, each prefixed with its line number, to a staging file that DuckDB's own
 // CSV reader then parses with the profile's pinned dialect. Field parsing stays in DuckDB.
-import { closeSync, openSync, writeSync } from 'node:fs';
 import Papa from 'papaparse';
 import type { PartnerProfile } from './profile.ts';
 import { FileError } from './file-error.ts';
 import { truncate } from '../errors.ts';
+import type { StageWriter } from './stage-writer.ts';
 
 const NL = 0x0a;
 const CR = 0x0d;
@@ -98,44 +98,20 @@ export function unknownTypeReject(shown: string, line: number, code: string, exp
   };
 }
 
-class StageWriter {
-  private buf = Buffer.allocUnsafe(8 * 1024 * 1024);
-  private len = 0;
-  constructor(private readonly fd: number) {}
-
-  put(prefix: string, src: Buffer, start: number, end: number): void {
-    const need = prefix.length + (end - start) + 1;
-    if (this.len + need > this.buf.length) this.flush();
-    if (need > this.buf.length) {
-      writeSync(this.fd, prefix);
-      writeSync(this.fd, src, start, end - start);
-      writeSync(this.fd, '\n');
-      return;
-    }
-    this.len += this.buf.write(prefix, this.len, "latin1");
-    this.len += src.copy(this.buf, this.len, start, end);
-    this.buf[this.len++] = NL;
-  }
-
-  flush(): void {
-    if (this.len > 0) writeSync(this.fd, this.buf, 0, this.len);
-    this.len = 0;
-  }
+/** Separator between the staging prefix (batch position, line number) and the record text. */
+export function stageSeparator(profile: RecordLayout): string {
+  return profile.format.type === 'delimited' ? profile.format.delimiter : profile.format.type === 'xlsx' ? ',' : FIXED_SEPARATOR;
 }
 
 /**
- * Splits the decoded chunks of one file into records and writes the detail records to
- * `stagePath` as `<line><sep><record text>`. Throws FileError for file-level problems.
+ * Splits the decoded chunks of one file into records and writes the detail records to `out` as
+ * `<seq><sep><line><sep><record text>` (seq: the file's position in its batch). Throws FileError
+ * for file-level problems.
  */
-export async function splitRecords(chunks: AsyncIterable<Buffer>, profile: RecordLayout, shown: string, stagePath: string): Promise<SplitResult> {
-  const fd = openSync(stagePath, 'w');
-  try {
-    const splitter = new Splitter(profile, shown, new StageWriter(fd));
-    for await (const chunk of chunks) splitter.push(chunk);
-    return splitter.end();
-  } finally {
-    closeSync(fd);
-  }
+export async function splitRecords(chunks: AsyncIterable<Buffer>, profile: RecordLayout, shown: string, out: StageWriter, seq: number): Promise<SplitResult> {
+  const splitter = new Splitter(profile, shown, out, `${seq}${stageSeparator(profile)}`);
+  for await (const chunk of chunks) splitter.push(chunk);
+  return splitter.end();
 }
 
 class Splitter {
@@ -159,6 +135,7 @@ class Splitter {
     private readonly profile: RecordLayout,
     private readonly shown: string,
     private readonly out: StageWriter,
+    private readonly prefix: string,
   ) {
     const f = profile.format;
     if (f.type === 'delimited') {
@@ -254,7 +231,6 @@ class Splitter {
     if (this.phase === 'preamble' && this.preambleUntil) {
       throw new FileError(`${this.shown}: no line matches the preamble end /${this.preambleUntil.source}/ (preamble.until), so the header or first record was not found`);
     }
-    this.out.flush();
     this.result.lines = this.line;
     return this.result;
   }
@@ -285,7 +261,7 @@ class Splitter {
     }
     const bytes = end - start;
     if (bytes > this.result.maxRecordBytes) this.result.maxRecordBytes = bytes;
-    this.out.put(`${line}${this.sep}`, buf, start, end);
+    this.out.put(`${this.prefix}${line}${this.sep}`, buf, start, end);
     this.result.staged++;
   }
 

@@ -31,6 +31,11 @@ export async function runIngestSql(db: Database, relPath: string, params: Record
 
 /** Runs the single statement of `sql/<relPath>` and returns its first row (an INSERT's is `{ Count }`). */
 export async function ingestSqlRow<T extends Record<string, unknown>>(db: Database, relPath: string, params: Record<string, DuckDBValue> = {}): Promise<T> {
+  return (await ingestSqlRows<T>(db, relPath, params))[0]!;
+}
+
+/** Runs the single statement of `sql/<relPath>` and returns its rows. */
+export async function ingestSqlRows<T extends Record<string, unknown>>(db: Database, relPath: string, params: Record<string, DuckDBValue> = {}): Promise<T[]> {
   const stmt = readSql(relPath);
-  return (await db.one<T>(stmt, bound(stmt, params)))!;
+  return db.all<T>(stmt, bound(stmt, params));
 }

@@ -1,4 +1,5 @@
-// Reading a staging file (records prefixed with their line number) with DuckDB's CSV reader and
+// Reading a staging file (records prefixed with their file's position in the batch and their line
+// number) with DuckDB's CSV reader and
 // the dialect pinned: no sniffing, every column VARCHAR, refused records kept in
 // ingest_csv_errors. The call is a table expression the typing pass reads from directly.
 import type { DuckDBValue } from '@duckdb/node-api';
@@ -13,14 +14,14 @@ export interface StageDialect {
 }
 
 export interface StageSource {
-  /** `read_csv(…)` with generated column names (c1 … cN, never taken from the file) and bound dialect. */
+  /** `read_csv(…)` with generated column names (seq, line_no, c1 … cN, never taken from the file) and bound dialect. */
   sql: string;
   params: Record<string, DuckDBValue>;
 }
 
-/** The read_csv call over a staging file: columns line_no, c1 … cN. */
+/** The read_csv call over a staging file: columns seq, line_no, c1 … cN. */
 export function stageSource(stagePath: string, d: StageDialect): StageSource {
-  const cols = [`'line_no': 'BIGINT'`, ...Array.from({ length: d.columns }, (_, i) => `'c${i + 1}': 'VARCHAR'`)].join(', ');
+  const cols = [`'seq': 'BIGINT'`, `'line_no': 'BIGINT'`, ...Array.from({ length: d.columns }, (_, i) => `'c${i + 1}': 'VARCHAR'`)].join(', ');
   return {
     sql: `read_csv($stage_path, delim = $stage_delim, quote = $stage_quote, escape = $stage_escape, header = false,
        auto_detect = false, columns = {${cols}}, store_rejects = true,
@@ -31,7 +32,7 @@ export function stageSource(stagePath: string, d: StageDialect): StageSource {
       stage_delim: d.delimiter,
       stage_quote: d.quote,
       stage_escape: d.escape,
-      // Room for the line-number prefix; DuckDB's default (2 MB) would refuse a long memo.
+      // Room for the prefix; DuckDB's default (2 MB) would refuse a long memo.
       stage_max_line: Math.max(2_097_152, d.maxRecordBytes + 64),
     },
   };

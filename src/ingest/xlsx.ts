@@ -2,11 +2,11 @@
 // (its row number is its line), written as CSV to the same kind of staging file the text readers
 // produce, so typing and validation are shared. Dates and numbers that Excel stores natively are
 // written back in the profile's own text formats.
-import { closeSync, openSync, writeSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { FileError } from './file-error.ts';
 import type { PartnerProfile } from './profile.ts';
 import { recordClassifier, setTrailer, unknownTypeReject, type SplitResult } from './records.ts';
+import type { StageWriter } from './stage-writer.ts';
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
@@ -42,8 +42,8 @@ function cellText(v: ExcelJS.CellValue, dateFormat: string, decimal: string | nu
 
 const csvQuote = (s: string): string => `"${s.replaceAll('"', '""')}"`;
 
-/** Reads the profile's sheet into `stagePath` (CSV: line number, then the cells). */
-export async function readXlsx(path: string, profile: PartnerProfile, shown: string, stagePath: string): Promise<SplitResult> {
+/** Reads the profile's sheet into the batch's staging file (CSV: batch position, line number, then the cells). */
+export async function readXlsx(path: string, profile: PartnerProfile, shown: string, out: StageWriter, seq: number): Promise<SplitResult> {
   if (profile.format.type !== 'xlsx') throw new Error('readXlsx needs an xlsx profile');
   const want = profile.format.sheet;
   const result: SplitResult = { header: null, headerLine: null, trailer: null, staged: 0, rejects: [], maxRecordBytes: 0, lines: 0 };
@@ -57,7 +57,6 @@ export async function readXlsx(path: string, profile: PartnerProfile, shown: str
   const settledFmt = profile.fields.settled_on?.format ?? dateFmt;
   const decimal = profile.fields.amount.format.decimal;
   let names: string[] | null = profile.header.type === 'none' ? profile.header.columns : null;
-  const fd = openSync(stagePath, 'w');
   let found = false;
   try {
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
@@ -101,17 +100,15 @@ export async function readXlsx(path: string, profile: PartnerProfile, shown: str
         }
         // Pad/cut to the header's width so a short row (trailing empty cells) is not a column-count error.
         const width = names?.length ?? cells.length;
-        const out = `${line},${Array.from({ length: width }, (_, i) => csvQuote(cells[i] ?? '')).join(',')}${cells.slice(width).some((c) => c.trim() !== '') ? `,${cells.slice(width).map(csvQuote).join(',')}` : ''}\n`;
-        result.maxRecordBytes = Math.max(result.maxRecordBytes, out.length * 3);
-        writeSync(fd, out);
+        const staged = `${seq},${line},${Array.from({ length: width }, (_, i) => csvQuote(cells[i] ?? '')).join(',')}${cells.slice(width).some((c) => c.trim() !== '') ? `,${cells.slice(width).map(csvQuote).join(',')}` : ''}`;
+        result.maxRecordBytes = Math.max(result.maxRecordBytes, staged.length * 3);
+        out.putText(staged);
         result.staged++;
       }
     }
   } catch (e) {
     if (e instanceof FileError) throw e;
     throw new FileError(`${shown}: not a readable XLSX workbook (${e instanceof Error ? e.message : String(e)}), expected an Excel .xlsx file as the profile declares`);
-  } finally {
-    closeSync(fd);
   }
   if (!found) throw new FileError(`${shown}: no sheet ${JSON.stringify(want)} in the workbook (format.sheet)`);
   if (phase === 'preamble' && until) throw new FileError(`${shown}: no row matches the preamble end /${until.source}/ (preamble.until)`);

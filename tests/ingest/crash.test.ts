@@ -1,5 +1,7 @@
-// Crash safety: SIGKILL in the middle of a large file, then a rerun, gives exactly the tables of
-// an uninterrupted run (one transaction per file; ids continue from the table, not a sequence).
+// Crash safety: SIGKILL in the middle of a batch (while its large file is being staged), then a
+// rerun, gives exactly the tables of an uninterrupted run: an earlier batch stays committed, every
+// file of the killed batch is wholly absent (one transaction per batch; ids continue from the
+// table, not a sequence).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,9 +42,12 @@ async function snapshot(path: string) {
 }
 
 describe('crash safety', () => {
-  it('a rerun after SIGKILL mid-file equals an uninterrupted run', async () => {
+  it('a rerun after SIGKILL mid-batch equals an uninterrupted run', async () => {
     const s = new Scratch();
     s.profile(BASE_PROFILE);
+    // Another partner's file, listed first: its batch commits before bank-t's batch starts.
+    s.profile({ ...BASE_PROFILE, id: 'bank-a', file_patterns: ['A_*.csv'] });
+    s.file('A_0.csv', `${HEADER}\nS1,01/02/2026 08:00:00,PE0100123456,QR,5.000\n`);
     s.file('T_0.csv', `${HEADER}\nS1,01/02/2026 08:00:00,PE0100123456,QR,5.000\n`);
     s.file('T_1.csv', bigFile(80_000));
     s.file('T_2.csv', `${HEADER}\nS2,02/02/2026 08:00:00,PE0100123456,QR,7.000\nR5,02/02/2026 08:00:00,PE0100123456,QR,7.000\n`);
@@ -68,13 +73,14 @@ describe('crash safety', () => {
     });
     await new Promise((r) => child.on('exit', r));
     const partial = await snapshot(killed);
-    expect(partial.files.n).toBe(1n); // only T_0 committed
+    expect(partial.files.n).toBe(1n); // only A_0's batch committed: T_0, T_1, T_2 were one batch
+    expect(partial.payments.n).toBe(1n);
 
     expect(spawnSync(process.execPath, ingestArgs(killed, s)).status).toBe(0);
     expect(spawnSync(process.execPath, ingestArgs(clean, s)).status).toBe(0);
     const after = await snapshot(killed);
     const expected = await snapshot(clean);
-    expect(after.files.n).toBe(3n);
+    expect(after.files.n).toBe(4n);
     expect(after.payments.n).toBeGreaterThan(79_000n);
     expect(after).toEqual(expected);
   });
