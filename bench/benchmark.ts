@@ -10,6 +10,7 @@ import { compile } from 'vega-lite';
 import { parse, View } from 'vega';
 import { measure, type Measured } from './measure.ts';
 import { runFloor, type FloorResult } from './floor.ts';
+import { measureDashboard, type RenderResult } from './render.ts';
 
 export interface BenchOptions {
   customers: number[];
@@ -38,6 +39,7 @@ export interface BenchResult {
   stages: StageRow[];
   end_to_end: { ms: number; floor_ms: number | null; ratio: number | null; peak_rss_mib: number };
   db_bytes: number;
+  dashboard: RenderResult;
   counts: Record<string, number>;
   floor: FloorResult | null;
 }
@@ -85,6 +87,7 @@ async function benchOne(n: number, opts: BenchOptions, log: (s: string) => void)
   if (close.code !== 0) throw new Error(`monthly close failed (exit ${close.code}): ${close.stderr}`);
   const manifest = readManifest(join(work, 'out', 'runs'));
   const dbBytes = statSync(dbPath).size;
+  const dashboard = await measureDashboard((JSON.parse(close.stdout) as { dashboardPath: string }).dashboardPath);
 
   let floor: FloorResult | null = null;
   if (opts.floor) {
@@ -125,6 +128,7 @@ async function benchOne(n: number, opts: BenchOptions, log: (s: string) => void)
     stages,
     end_to_end: { ms: e2e, floor_ms: floorE2e, ratio: floorE2e ? round2(e2e / floorE2e) : null, peak_rss_mib: close.peakRssMib },
     db_bytes: dbBytes,
+    dashboard,
     counts: c,
     floor,
   };
@@ -177,6 +181,7 @@ function markdown(r: BenchResult): string {
     `| **end to end** | ${secs(r.end_to_end.ms)} | | | ${r.end_to_end.peak_rss_mib} | ${secs(r.end_to_end.floor_ms)} | ${r.end_to_end.ratio ?? '–'} |`,
     '',
     `Database file: ${(r.db_bytes / 2 ** 20).toFixed(0)} MiB.`,
+    `Dashboard: ${(r.dashboard.bytes / 1024).toFixed(0)} KiB; headless Chromium loads it from disk and lays out its ${r.dashboard.svg_charts} SVG charts in ${r.dashboard.load_ms} ms.`,
   ];
   if (r.floor) lines.push(`Floor preparation (UTF-8 copies of ${r.floor.prepared_files} Windows-1258/UTF-16 files, header scan): ${secs(r.floor.prepare_ms)} s, not counted in the floor.`);
   return `${lines.join('\n')}\n`;

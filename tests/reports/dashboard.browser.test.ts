@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/db/database.ts';
 import type { Lang } from '../../src/reports/format.ts';
 import { writeReport, type ReportResult } from '../../src/reports/index.ts';
-import { ensureChromium, launchOffline } from './chromium.ts';
+import { ensureChromium, launchOffline } from '../support/chromium.ts';
 import { fixtureDb, XSS_MEMO } from './fixture.ts';
 
 const reports = new Map<Lang, ReportResult>();
