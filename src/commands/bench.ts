@@ -1,8 +1,7 @@
 // `recon bench` (npm run bench): the EVN-scale benchmark; see bench/benchmark.ts and README.
 import type { Command } from 'commander';
-import { runBenchmark } from '../../bench/benchmark.ts';
 import { UsageError } from '../errors.ts';
-import { DEFAULT_MEMORY_LIMIT } from '../db/database.ts';
+import { DEFAULT_MEMORY_LIMIT } from '../db/paths.ts';
 import { checkPeriod } from './options.ts';
 
 /** The sizes `--curve` measures. */
@@ -22,6 +21,7 @@ export function register(program: Command): void {
     .action(async (opts: { customers: number; curve: boolean; seed: number; period: string; memoryLimit: string; floor: boolean; keep: boolean }) => {
       if (!Number.isInteger(opts.customers) || opts.customers < 100) throw new UsageError(`--customers ${opts.customers}: expected a whole number ≥ 100`);
       checkPeriod(opts.period);
+      const { runBenchmark } = await import('../../bench/benchmark.ts');
       await runBenchmark(
         { customers: opts.curve ? CURVE : [opts.customers], seed: opts.seed, period: opts.period, memoryLimit: opts.memoryLimit, keep: opts.keep, floor: opts.floor },
         (s) => process.stderr.write(`${s}\n`),

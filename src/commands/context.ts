@@ -1,8 +1,9 @@
 // What every command shares: global options, opening the database, the run ledger, and output.
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { Database, DEFAULT_MEMORY_LIMIT, PROJECT_ROOT } from '../db/database.ts';
-import { Run } from '../runs/ledger.ts';
+import type { Database } from '../db/database.ts';
+import { DEFAULT_MEMORY_LIMIT, PROJECT_ROOT } from '../db/paths.ts';
+import type { Run } from '../runs/ledger.ts';
 
 export interface GlobalOptions {
   db: string;
@@ -20,7 +21,9 @@ export function withDbOptions(cmd: Command): Command {
     .option('--json', 'print machine-readable JSON on stdout', false);
 }
 
+/** Opens the database; the DuckDB binding loads here, on first use, not at CLI start. */
 export async function openDb(opts: GlobalOptions): Promise<Database> {
+  const { Database } = await import('../db/database.ts');
   return Database.open({ path: opts.db, memoryLimit: opts.memoryLimit, ...(opts.threads ? { threads: opts.threads } : {}) });
 }
 
@@ -35,6 +38,7 @@ export async function withRun<T>(
   fn: (db: Database, run: Run) => Promise<T>,
 ): Promise<T> {
   const db = await openDb(opts);
+  const { Run } = await import('../runs/ledger.ts');
   try {
     const run = await Run.start(db, command, params, resolve(opts.out ?? join(PROJECT_ROOT, 'out')));
     try {

@@ -1,7 +1,7 @@
 // `recon export`: one dataset of a period to CSV, XLSX, Parquet, Arrow IPC or JSON.
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
-import { DATASETS, FORMATS, runExport, type Dataset, type ExportFormat } from '../reports/export.ts';
+import { DATASETS, FORMATS, type Dataset, type ExportFormat } from '../reports/export-catalog.ts';
 import { printResult, withDb, withDbOptions, type GlobalOptions } from './context.ts';
 
 interface ExportCommandOptions extends GlobalOptions {
@@ -33,6 +33,7 @@ export function register(program: Command): void {
     .action(async (dataset: string, opts: ExportCommandOptions) => {
       if (!(DATASETS as readonly string[]).includes(dataset)) throw new UsageError(`unknown dataset ${JSON.stringify(dataset)}; expected one of ${DATASETS.join(', ')}`);
       if (!(FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`--format ${JSON.stringify(opts.format)}: expected one of ${FORMATS.join(', ')}`);
+      const { runExport } = await import('../reports/export.ts');
       const result = await withDb(opts, (db) =>
         runExport(db, { dataset: dataset as Dataset, period: opts.period, format: opts.format as ExportFormat, out: opts.out, ...(opts.asOf ? { asOf: opts.asOf } : {}) }),
       );

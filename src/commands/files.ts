@@ -1,7 +1,6 @@
 // `recon files [--status S]` and `recon files release FILE_ID --by NAME --reason TEXT`.
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
-import { releaseFile } from '../ingest/index.ts';
 import { printResult, textTable, withDb, withDbOptions, withRun, type GlobalOptions } from './context.ts';
 
 const STATUSES = ['loaded', 'quarantined', 'released', 'skipped_duplicate', 'failed', 'replaced'];
@@ -35,7 +34,7 @@ export function register(program: Command): void {
       const opts = cmd.optsWithGlobals<GlobalOptions & { by: string; reason: string }>();
       if (!/^\d+$/.test(fileId)) throw new UsageError(`file id ${JSON.stringify(fileId)}: expected a number`);
       const result = await withRun(opts, 'files release', { file_id: Number(fileId), by: opts.by, reason: opts.reason }, (db, run) =>
-        releaseFile(db, run, Number(fileId), local.by, local.reason),
+        import('../ingest/release.ts').then(({ releaseFile }) => releaseFile(db, run, Number(fileId), local.by, local.reason)),
       );
       printResult(opts.json, result, () => result.message);
     });

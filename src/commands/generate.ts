@@ -4,10 +4,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
-import { generate } from '../generate/generate.ts';
-import { loadNoise } from '../generate/noise.ts';
-import { PARTNERS, profileOf } from '../generate/partners.ts';
-import { EVN_2020 } from '../generate/steering.ts';
 import { printResult, progress, textTable } from './context.ts';
 import { checkPeriod } from './options.ts';
 
@@ -42,8 +38,9 @@ export function register(program: Command): void {
     .option('--noise <file>', 'JSON overriding noise rates (see README "generate")')
     .option('--write-profiles <dir>', 'only write the partner profiles (pipelines/partners) and exit')
     .option('--json', 'print the summary as JSON', false)
-    .action((f: GenerateFlags) => {
+    .action(async (f: GenerateFlags) => {
       if (f.writeProfiles) {
+        const { PARTNERS, profileOf } = await import('../generate/partners.ts');
         mkdirSync(f.writeProfiles, { recursive: true });
         for (const p of PARTNERS) writeFileSync(join(f.writeProfiles, `${p.id}.json`), `${JSON.stringify(profileOf(p), null, 2)}\n`);
         printResult(f.json, { profiles: PARTNERS.length }, () => `${PARTNERS.length} profiles written to ${f.writeProfiles}`);
@@ -52,6 +49,11 @@ export function register(program: Command): void {
       if (!f.out || !f.period || f.customers === undefined) throw new UsageError('generate needs --out DIR, --period YYYY-MM and --customers N');
       checkPeriod(f.period);
       if (f.calibration !== 'evn-2020') throw new UsageError(`--calibration ${JSON.stringify(f.calibration)}: the only calibration is evn-2020`);
+      const [{ generate }, { loadNoise }, { EVN_2020 }] = await Promise.all([
+        import('../generate/generate.ts'),
+        import('../generate/noise.ts'),
+        import('../generate/steering.ts'),
+      ]);
       const started = Date.now();
       progress(`generating ${f.customers} customers × ${f.months} month(s) into ${f.out}`);
       const s = generate({ out: f.out, period: f.period, months: f.months, customers: f.customers, seed: f.seed, noise: loadNoise(f.noise), calibration: EVN_2020 });

@@ -1,6 +1,5 @@
 // `recon ingest [--partner ID] FILE|DIR...`: load partner settlement files through their profiles.
 import type { Command } from 'commander';
-import { ingestFiles, loadProfiles } from '../ingest/index.ts';
 import { printResult, textTable, withDbOptions, withRun, type GlobalOptions } from './context.ts';
 
 export function register(program: Command): void {
@@ -10,6 +9,7 @@ export function register(program: Command): void {
     .option('--partner <id>', 'use only this partner profile')
     .option('--profiles <dir>', 'folder of partner profiles', 'pipelines/partners')
     .action(async (paths: string[], opts: GlobalOptions & { partner?: string; profiles: string }) => {
+      const { ingestFiles, loadProfiles } = await import('../ingest/index.ts');
       const profiles = loadProfiles(opts.profiles);
       const summary = await withRun(opts, 'ingest', { paths, partner: opts.partner ?? null }, (db, run) =>
         run.stage('ingest', () => ingestFiles(db, run, paths, { profiles, ...(opts.partner ? { partner: opts.partner } : {}) })),

@@ -3,8 +3,7 @@ import type { Command } from 'commander';
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
-import { DEFAULT_PROFILE_DIR, loadProfiles, parseProfileFile } from '../ingest/index.ts';
-import { sniffFile } from '../ingest/sniff.ts';
+import { DEFAULT_PROFILE_DIR, loadProfiles, parseProfileFile } from '../ingest/profiles.ts';
 import { printResult, textTable } from './context.ts';
 
 interface ProfileDirOption {
@@ -52,6 +51,6 @@ export function register(program: Command): void {
     .description('guess encoding, delimiter, preamble, header, date and amount formats of a new partner file and print a draft profile')
     .argument('<file>', 'a sample file from the partner')
     .action(async (file: string) => {
-      process.stdout.write(`${JSON.stringify(await sniffFile(file), null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify(await (await import('../ingest/sniff.ts')).sniffFile(file), null, 2)}\n`);
     });
 }

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { LANGS, type Lang } from '../reports/format.ts';
-import { writeReport } from '../reports/index.ts';
 import { printResult, withDb, withDbOptions, type GlobalOptions } from './context.ts';
 
 interface ReportCommandOptions extends GlobalOptions {
@@ -24,7 +23,7 @@ export function register(program: Command): void {
       if (!(LANGS as readonly string[]).includes(opts.lang)) throw new UsageError(`--lang ${JSON.stringify(opts.lang)}: expected vi or en`);
       const outDir = opts.out ?? join('out', opts.period);
       const result = await withDb(opts, (db) =>
-        writeReport(db, { period: opts.period, lang: opts.lang as Lang, outDir, ...(opts.asOf ? { asOf: opts.asOf } : {}) }),
+        import('../reports/index.ts').then(({ writeReport }) => writeReport(db, { period: opts.period, lang: opts.lang as Lang, outDir, ...(opts.asOf ? { asOf: opts.asOf } : {}) })),
       );
       const { kpis, ...paths } = result;
       printResult(opts.json, { ...paths, headline: kpis.headline }, () =>

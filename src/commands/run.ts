@@ -1,6 +1,5 @@
 // `recon run <pipeline>`: runs a batch pipeline from pipelines/ as one recorded run.
 import type { Command } from 'commander';
-import { monthlyClose } from '../../pipelines/monthly-close.ts';
 import { UsageError } from '../errors.ts';
 import { printResult, withDbOptions, withRun, type GlobalOptions } from './context.ts';
 import { checkDate, checkPeriod } from './options.ts';
@@ -32,6 +31,7 @@ export function register(program: Command): void {
       checkDate(opts.asOf);
       if (opts.lang !== 'vi' && opts.lang !== 'en') throw new UsageError(`--lang ${JSON.stringify(opts.lang)}: expected vi or en`);
       const lang = opts.lang;
+      const { monthlyClose } = await import('../../pipelines/monthly-close.ts');
       const result = await withRun(opts, `run ${pipeline}`, { ...opts }, (db, run) =>
         monthlyClose(db, run, {
           data: opts.data,

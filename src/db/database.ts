@@ -2,15 +2,12 @@
 // and the single helper that quotes the few values DuckDB cannot bind (COPY paths, SET values).
 import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { DatabaseLockedError, UsageError } from '../errors.ts';
 
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const SQL_DIR = join(PROJECT_ROOT, 'sql');
+import { DEFAULT_MEMORY_LIMIT, PROJECT_ROOT, SQL_DIR } from './paths.ts';
 
-/** Default DuckDB memory limit: leaves room for Node and the OS so the process stays under 8 GiB. */
-export const DEFAULT_MEMORY_LIMIT = '5GB';
+export { DEFAULT_MEMORY_LIMIT, PROJECT_ROOT, SQL_DIR } from './paths.ts';
 
 export interface OpenOptions {
   /** Database file; ':memory:' for a throw-away database. */

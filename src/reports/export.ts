@@ -13,10 +13,9 @@ import { computeKpis, type AreaKpis, type ReportKpis } from './kpis.ts';
 import { reportSql, runReport, usedParams } from './query.ts';
 import { checkPeriod } from './scope.ts';
 
-export const DATASETS = ['allocations', 'exceptions', 'payments', 'kpis', 'arrears', 'credits', 'refunds'] as const;
-export const FORMATS = ['csv', 'xlsx', 'parquet', 'arrow', 'json'] as const;
-export type Dataset = (typeof DATASETS)[number];
-export type ExportFormat = (typeof FORMATS)[number];
+import { DATASETS, FORMATS, type Dataset, type ExportFormat } from './export-catalog.ts';
+
+export { DATASETS, FORMATS, type Dataset, type ExportFormat } from './export-catalog.ts';
 
 export interface ExportOptions {
   dataset: Dataset;
