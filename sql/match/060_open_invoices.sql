@@ -19,3 +19,8 @@ SELECT i.account, i.invoice_no, i.amount_vnd, i.amount_vnd,
        row_number() OVER (PARTITION BY i.account ORDER BY i.period, i.issued_on NULLS LAST, i.invoice_no),
        n.n_inv
 FROM m_inv i JOIN m_inv_n n USING (account);
+
+-- Residuals that partial allocations leave behind (invoice, residual after the allocation): with
+-- the invoice amounts they are every value an invoice can owe at some time, which is how rule 9
+-- finds the invoices a mistyped payment could be meant for without scanning codes.
+CREATE OR REPLACE TEMP TABLE m_state (invoice_no VARCHAR, residual BIGINT);

@@ -98,6 +98,9 @@ WHERE mode IN ('duplicate', 'none_open', 'credit', 'over')
 GROUP BY payment_id
 HAVING sum(alloc) < any_value(x);
 
+INSERT INTO m_state
+SELECT invoice_no, residual - alloc FROM m_view WHERE alloc > 0 AND residual > alloc;
+
 -- Residuals after this turn, kept only for accounts that still have turns to come.
 CREATE OR REPLACE TEMP TABLE m_open AS
 SELECT o.account, o.invoice_no, o.amount_vnd, o.residual - coalesce(a.alloc, 0) AS residual, o.ord, o.n_inv

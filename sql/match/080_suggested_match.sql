@@ -5,45 +5,41 @@
 
 CREATE OR REPLACE TEMP TABLE m_typo AS
 SELECT payment_id, claimed_code, effective_vnd AS x, paid_at, partner_id, txn_ref
-FROM payment_match WHERE route = 'unidentified' AND claimed_code IS NOT NULL;
+FROM m_routed WHERE route = 'unidentified' AND claimed_code IS NOT NULL;
 
--- Every code one edit away from the claimed code (codes are upper-case letters and digits), so
--- real codes are found by an equality join with customers: no distance is computed against every
--- customer, and nothing is assumed about how codes are built (no check digit). The neighbours are
--- distinct by construction (a substitution changes one position, a transposition two), so no DISTINCT.
-CREATE OR REPLACE TEMP TABLE m_typo_near AS
-WITH pos AS (
-  SELECT payment_id, claimed_code AS c, unnest(range(1, length(claimed_code) + 1)) AS i FROM m_typo
-)
-SELECT payment_id, near FROM (
-  SELECT payment_id, left(c, i - 1) || ch || substr(c, i + 1) AS near
-  FROM pos, (SELECT unnest(string_split('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ', '')) AS ch) a
-  WHERE ch <> substr(c, i, 1)
-  UNION ALL
-  SELECT payment_id, left(c, i - 1) || substr(c, i + 1, 1) || substr(c, i, 1) || substr(c, i + 2)
-  FROM pos WHERE i < length(c) AND substr(c, i, 1) <> substr(c, i + 1, 1)
-);
+-- Candidates are found by the amount, not by the code: an invoice can owe exactly x at the
+-- payment's time only if its amount is x (nothing taken yet) or one of the residuals it was left
+-- with by a partial allocation (m_state) is x. That is one scan of invoices against a hash of the
+-- few typo payments' amounts; the code test then runs only on those pairs.
+CREATE OR REPLACE TEMP TABLE m_typo_pair AS
+SELECT t.payment_id, i.invoice_no FROM m_typo t JOIN invoices i ON i.amount_vnd = t.x
+UNION
+SELECT t.payment_id, s.invoice_no FROM m_typo t JOIN m_state s ON s.residual = t.x;
+
+-- Same length and Damerau distance 1 is exactly one substitution or one adjacent transposition.
+-- One CASE expression, so that the planner cannot turn the length test into a join on length.
+CREATE OR REPLACE TEMP TABLE m_typo_cand AS
+SELECT t.payment_id, t.claimed_code, t.x, t.paid_at, t.partner_id, t.txn_ref,
+       i.invoice_no, i.customer_code, i.period, i.issued_on, i.amount_vnd
+FROM m_typo_pair b
+JOIN m_typo t USING (payment_id)
+JOIN invoices i USING (invoice_no)
+WHERE CASE WHEN length(i.customer_code) = length(t.claimed_code)
+           THEN damerau_levenshtein(i.customer_code, t.claimed_code) = 1 ELSE false END;
 
 -- The residual is taken at the payment's own time: allocations of earlier payments count, later
 -- ones do not (the time rule), so the result does not depend on what was paid afterwards.
 CREATE OR REPLACE TEMP TABLE m_typo_match AS
-WITH cand AS (
-  SELECT t.payment_id, t.claimed_code, t.x, t.paid_at, t.partner_id, t.txn_ref,
-         i.invoice_no, i.customer_code, i.period, i.issued_on, i.amount_vnd
-  FROM m_typo_near n
-  JOIN m_typo t USING (payment_id)
-  JOIN invoices i ON i.customer_code = n.near
-  WHERE i.amount_vnd >= t.x
-), taken AS (
+WITH taken AS (
   SELECT c.payment_id, c.invoice_no, sum(a.amount_vnd) AS taken_vnd
-  FROM cand c
+  FROM m_typo_cand c
   JOIN allocations a ON a.invoice_no = c.invoice_no
-  JOIN payment_match pm ON pm.payment_id = a.payment_id
+  JOIN m_routed pm ON pm.payment_id = a.payment_id
   WHERE pm.paid_at < c.paid_at
      OR (pm.paid_at = c.paid_at AND (pm.partner_id < c.partner_id OR (pm.partner_id = c.partner_id AND pm.txn_ref < c.txn_ref)))
   GROUP BY ALL
 ), fit AS (
-  SELECT c.* FROM cand c LEFT JOIN taken k USING (payment_id, invoice_no)
+  SELECT c.* FROM m_typo_cand c LEFT JOIN taken k USING (payment_id, invoice_no)
   WHERE c.amount_vnd - coalesce(k.taken_vnd, 0) = c.x
 )
 SELECT payment_id, any_value(claimed_code) AS claimed_code,
