@@ -1,8 +1,11 @@
 -- Which customer a payment names (rules 4–8): the customer_code field when it is a known customer;
 -- otherwise a code found in the memo (rule 8): a VietQR payload whose CRC validates, read from its
--- additional-data fields (tag 62), or free text in any letter case, tokenised on non-alphanumerics.
--- A known code wins over an unknown one; among equals the first in reading order wins. An unknown
--- code is still kept as the claimed code: rule 9 looks for a near real code.
+-- additional-data fields (tag 62), or free text in any letter case. In free text a code may be glued
+-- to other text (PE0100123456T10, MAKHPE0100123456): every substring of the code shape (11–13
+-- characters) of a run of letters and digits is a candidate, and the real customers among them win.
+-- A known code wins over an unknown one; among equals the first in reading order wins, and at the
+-- same place the longest. An unknown code is still kept as the claimed code: rule 9 looks for a
+-- near real code.
 
 CREATE OR REPLACE TEMP TABLE m_field AS
 SELECT payment_id, code AS field_code,
@@ -34,18 +37,27 @@ SELECT payment_id, 'memo' AS source, 0 AS pos, memo AS text FROM m_memo WHERE NO
 UNION ALL
 SELECT payment_id, 'vietqr', pos, val FROM tlv_fields('m_qr_62');
 
+-- Runs of 11+ letters and digits (upper-cased), then every code-shaped substring of a run by start
+-- and length; only texts holding a code shape somewhere are expanded.
 CREATE OR REPLACE TEMP TABLE m_memo_code AS
-WITH tok AS (
-  SELECT payment_id, source, pos, unnest(codes) AS code, generate_subscripts(codes, 1) AS idx
-  FROM (SELECT payment_id, source, pos,
-               list_filter(regexp_split_to_array(upper(text), '[^0-9A-Z]+'), lambda t: is_code_shape(t)) AS codes
-        FROM m_memo_text)
+WITH run AS (
+  SELECT payment_id, source, pos, unnest(runs) AS run, generate_subscripts(runs, 1) AS idx
+  FROM (SELECT payment_id, source, pos, regexp_extract_all(upper(text), '[0-9A-Z]{11,}') AS runs
+        FROM m_memo_text
+        WHERE regexp_matches(upper(text), 'P[ABCDEHKMNPQ][0-9A-Z]{4}[0-9]{5}'))
+), start AS (
+  SELECT payment_id, source, pos, idx, run, unnest(range(1, length(run) - 9)) AS s FROM run
+), tok AS (
+  SELECT payment_id, source, pos, idx, s, len, substr(run, s, len) AS code
+  FROM (SELECT *, unnest([13, 12, 11]) AS len FROM start WHERE substr(run, s, 1) = 'P')
+  WHERE s + len - 1 <= length(run) AND is_code_shape(substr(run, s, len))
 ), known AS (
-  SELECT tok.*, coalesce(code IN (SELECT customer_code FROM customers), false) AS known FROM tok
+  SELECT tok.*, c.customer_code IS NOT NULL AS known
+  FROM tok LEFT JOIN customers c ON c.customer_code = tok.code
 )
 SELECT payment_id,
-       coalesce(arg_min(code, (pos, idx)) FILTER (WHERE known), arg_min(code, (pos, idx))) AS code,
-       coalesce(arg_min(source, (pos, idx)) FILTER (WHERE known), arg_min(source, (pos, idx))) AS source,
+       coalesce(arg_min(code, (pos, idx, s, -len)) FILTER (WHERE known), arg_min(code, (pos, idx, s, -len))) AS code,
+       coalesce(arg_min(source, (pos, idx, s, -len)) FILTER (WHERE known), arg_min(source, (pos, idx, s, -len))) AS source,
        bool_or(known) AS known
 FROM known
 GROUP BY payment_id;

@@ -104,6 +104,29 @@ const cases: Array<[string, World, { alloc: string[]; exc: string[] }]> = [
     { alloc: ['VCB:T1 NEW 200 amount_equals_invoice'], exc: [] },
   ],
   [
+    'rule 8: a code glued to other text is read, in any letter case',
+    {
+      invoices: [{ no: 'HCM', customer: B, amount: 300 }],
+      payments: [{ txn: 'T1', amount: 300, code: null, memo: 'TT tien dien MAKHpe0100123456T10' }],
+    },
+    { alloc: ['VCB:T1 HCM 300 amount_equals_invoice'], exc: [] },
+  ],
+  [
+    'rule 8: of code-shaped substrings the longest real customer wins, an unreal longer one does not',
+    {
+      customers: [A, B, 'PE010012345'],
+      invoices: [
+        { no: 'HCM', customer: B, amount: 300 },
+        { no: 'SHORT', customer: 'PE010012345', amount: 300 },
+      ],
+      payments: [
+        { txn: 'T1', amount: 300, code: null, memo: 'TT PE01001234567 T10' },
+        { txn: 'T2', amount: 300, code: null, memo: 'TT PE0100123459 T10', at: '2026-02-11T10:00:00' },
+      ],
+    },
+    { alloc: ['VCB:T1 HCM 300 amount_equals_invoice', 'VCB:T2 SHORT 300 amount_equals_invoice'], exc: [] },
+  ],
+  [
     'rule 8: a code in a VietQR payload whose CRC validates',
     {
       invoices: twoInvoices,
