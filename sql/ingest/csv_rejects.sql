@@ -1,13 +1,13 @@
 -- Records DuckDB's CSV reader refused (wrong column count, stray quote) become column_count
 -- rejects. The staging file prefixes each record with its file's position in the batch and its
 -- physical line number, so both come back from the record text itself; the prefix columns are not
--- counted in the message. Run only when the reader refused something; the caller then empties the
+-- counted in the message (prefix_columns: 2 when the reader saw them, 0 on the direct path). Run only when the reader refused something; the caller then empties the
 -- error tables.
 INSERT INTO rejects (file_id, line_no, field, value, reason, message, raw)
 SELECT getvariable('ingest').file_ids[seq], line_no, NULL, NULL, 'column_count',
        getvariable('ingest').files[seq] || ', line ' || line_no || ': '
          || CASE WHEN expected IS NOT NULL
-                 THEN 'found ' || (found - 2) || ' columns, expected ' || (expected - 2) || ' (' || getvariable('ingest').columns || ')'
+                 THEN 'found ' || (found - /*{prefix_columns}*/) || ' columns, expected ' || (expected - /*{prefix_columns}*/) || ' (' || getvariable('ingest').columns || ')'
                  ELSE error_message END,
        raw
 FROM (

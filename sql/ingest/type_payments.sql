@@ -4,7 +4,10 @@
 -- parsed payment or the first reason it cannot load. Reason codes: missing_field, bad_amount,
 -- negative_amount, bad_date, unknown_code (column_count is decided while reading). Signed amounts
 -- are kept for the control-total check; a record's text is re-joined only when it is rejected.
-CREATE OR REPLACE TEMP TABLE ingest_typed AS
+-- typed_table is ingest_typed, or ingest_typed_direct on the direct path, where every row read is
+-- kept (keep = true, blank rows flagged) so a row's rowid is its position in the file, and
+-- line_no is 0 until sql/ingest/direct_lines.sql places it.
+CREATE OR REPLACE TEMP TABLE /*{typed_table}*/ AS
 WITH ingest_raw AS (
   SELECT /*{raw_projection}*/ FROM /*{source}*/
 ), parsed AS (
@@ -17,7 +20,7 @@ WITH ingest_raw AS (
     map_extract_value(MAP(getvariable('ingest').kind_codes, getvariable('ingest').kind_values), kind_code) AS mapped_kind,
     map_extract_value(MAP(getvariable('ingest').instrument_codes, getvariable('ingest').instrument_values), instrument_code) AS mapped_instrument
   FROM ingest_raw r
-  WHERE NOT r.blank
+  WHERE /*{keep}*/
 ), checked AS (
   SELECT *,
     -- Separate credit/debit columns: a zero counts as empty; exactly one side must carry money.
@@ -59,7 +62,7 @@ WITH ingest_raw AS (
   FROM checked
 )
 SELECT
-  seq, line_no, txn_ref, customer_code, invoice_ref, memo, reverses_txn_ref, agent_id,
+  seq, line_no, blank, txn_ref, customer_code, invoice_ref, memo, reverses_txn_ref, agent_id,
   paid_ts AS paid_at,
   CAST(settled_ts AT TIME ZONE getvariable('ingest').settled_tz AS DATE) AS settled_on,
   signed_v AS amount_signed,

@@ -80,7 +80,7 @@ async function importBillingFile(db: Database, run: Run, path: string, kind: 'cu
       });
       const c = await ingestSqlRow<{ typed: bigint; rejected: bigint; firsts: bigint; csv: bigint }>(db, `ingest/${kind}_counts.sql`);
       if (c.csv > 0n) {
-        await runIngestSql(db, 'ingest/csv_rejects.sql');
+        await runIngestSql(db, 'ingest/csv_rejects.sql', {}, { prefix_columns: '2' });
         await runIngestSql(db, 'ingest/clear_csv_errors.sql');
       }
       if (c.rejected > 0n) await runIngestSql(db, 'ingest/typed_rejects.sql');

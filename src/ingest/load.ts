@@ -5,7 +5,7 @@
 // handful of set-based statements for the whole batch, with each file's accounting and control
 // totals taken GROUP BY file. Everything a batch writes commits in one transaction. The result
 // equals loading the files one by one in the given order (see README, section "Ingest").
-import { mkdirSync, rmdirSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
@@ -18,7 +18,7 @@ import { fixedColumns, rawProjection, setIngestVariable, stagedColumns, typingVa
 import type { PartnerProfile } from './profile.ts';
 import { splitRecords, stageSeparator, type SplitResult, type Trailer } from './records.ts';
 import { ingestSqlRow, ingestSqlRows, runIngestSql } from './sql.ts';
-import { stagedNames, stageSource } from './stage.ts';
+import { directSource, stagedNames, stageSource, type StageSource } from './stage.ts';
 import { StageWriter } from './stage-writer.ts';
 import { readXlsx } from './xlsx.ts';
 
@@ -49,6 +49,35 @@ export const DEFAULT_BATCH_BYTES = 256 * 1024 * 1024;
 export function batchBytes(): number {
   const mb = Number(process.env.RECON_INGEST_BATCH_MB);
   return Number.isFinite(mb) && mb >= 0 && process.env.RECON_INGEST_BATCH_MB ? mb * 1024 * 1024 : DEFAULT_BATCH_BYTES;
+}
+
+/**
+ * Default size from which a UTF-8 delimited file is read in place when its records are each one
+ * physical line (the direct path: no staging copy, see README "speed design"); such a file is a
+ * batch of its own. Smaller files batch through the staging copy. Override with RECON_INGEST_DIRECT_MB.
+ */
+export const DEFAULT_DIRECT_BYTES = 64 * 1024 * 1024;
+
+/** The direct-path threshold in bytes (RECON_INGEST_DIRECT_MB, else the default). */
+export function directBytes(): number {
+  const mb = Number(process.env.RECON_INGEST_DIRECT_MB);
+  return Number.isFinite(mb) && mb >= 0 && process.env.RECON_INGEST_DIRECT_MB ? mb * 1024 * 1024 : DEFAULT_DIRECT_BYTES;
+}
+
+/** A file that may be read in place: delimited UTF-8 of at least the threshold. */
+function directCandidate(fp: InputFile, profile: PartnerProfile): boolean {
+  return profile.format.type === 'delimited' && (profile.encoding === 'utf-8' || profile.encoding === 'utf-8-bom') && fp.bytes >= directBytes();
+}
+
+/** Whether the file starts with a UTF-8 byte-order mark (then its first line must not be read in place). */
+function startsWithBom(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const b = Buffer.alloc(3);
+    return readSync(fd, b, 0, 3, 0) === 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 const macrosReady = new WeakSet<Database>();
@@ -180,6 +209,8 @@ interface Member {
   control: Control;
   /** The trailer the profile expects is missing. */
   noTrailer: boolean;
+  /** Read in place (the direct path), not from the staging file; then the batch's only file. */
+  direct: boolean;
   outcome: FileOutcome;
 }
 
@@ -193,19 +224,28 @@ interface Layout {
   key: string;
 }
 
-/** Splits one file into the staging file and works out its column layout; throws FileError. */
-async function stageFile(fp: InputFile, profile: PartnerProfile, out: StageWriter, seq: number): Promise<{ split: SplitResult; layout: Layout }> {
+/**
+ * Splits one file into the staging file and works out its column layout; throws FileError. A
+ * direct candidate is first only scanned: when its records are each one physical line it stays
+ * unstaged (`direct`), else it is split again into the staging file.
+ */
+async function stageFile(fp: InputFile, profile: PartnerProfile, out: StageWriter, seq: number, candidate: boolean): Promise<{ split: SplitResult; layout: Layout; direct: boolean }> {
   const shown = fp.path;
   const f = profile.format;
-  let split: SplitResult;
+  let split!: SplitResult;
   let columns: ColumnSet;
   let rawText: string;
+  let direct = false;
   if (f.type === 'xlsx') {
     split = await readXlsx(fp.path, profile, shown, out, seq);
     columns = stagedColumns(split.header ?? (profile.header.type === 'none' ? profile.header.columns : []));
     rawText = joinedText(columns.names.length, "','");
   } else {
-    split = await splitRecords(decodeFile(fp.path, profile.encoding, shown), profile, shown, out, seq);
+    if (candidate) {
+      split = await splitRecords(decodeFile(fp.path, profile.encoding, shown), profile, shown, null, seq);
+      direct = split.direct.possible && (split.direct.dataFrom > 1 || !startsWithBom(fp.path));
+    }
+    if (!direct) split = await splitRecords(decodeFile(fp.path, profile.encoding, shown), profile, shown, out, seq);
     if (f.type === 'fixed_width') {
       columns = fixedColumns(profile);
       rawText = 'raw';
@@ -219,7 +259,7 @@ async function stageFile(fp: InputFile, profile: PartnerProfile, out: StageWrite
     }
   }
   const projection = rawProjection(profile, columns, shown);
-  return { split, layout: { columns, projection, rawText, key: JSON.stringify(columns.names) } };
+  return { split, direct, layout: { columns, projection, rawText, key: JSON.stringify(columns.names) } };
 }
 
 type Counts = Record<string, bigint | null>;
@@ -330,11 +370,12 @@ async function loadBatch(db: Database, run: Run, fps: InputFile[], profile: Part
         outcomes.push({ ...outcome, file_id: fileId, status: 'skipped_duplicate', message: `${shown}: not loaded, identical (sha256) to file ${firstId} ${firstPath} ${when}` });
         continue;
       }
-      if (members.length > 0 && bytes + fp.bytes > cap) break;
+      const candidate = directCandidate(fp, profile);
+      if (members.length > 0 && (bytes + fp.bytes > cap || candidate)) break;
       const mark = out.mark();
       const seq = members.length + 1;
       try {
-        const staged = await stageFile(fp, profile, out, seq);
+        const staged = await stageFile(fp, profile, out, seq, candidate);
         if (layout && staged.layout.key !== layout.key) {
           // Other columns than the batch's: this file starts the next batch.
           out.rewind(mark);
@@ -344,11 +385,12 @@ async function loadBatch(db: Database, run: Run, fps: InputFile[], profile: Part
         const expectsTrailer = t !== undefined && (t.count !== undefined || t.amount !== undefined);
         const control = expectsTrailer && staged.split.trailer ? controlValues(profile, staged.split.trailer, shown) : { count: null, amount: null };
         layout ??= staged.layout;
-        const member: Member = { seq, fileId: nextId++, fp, split: staged.split, control, noTrailer: expectsTrailer && !staged.split.trailer, outcome };
+        const member: Member = { seq, fileId: nextId++, fp, split: staged.split, control, noTrailer: expectsTrailer && !staged.split.trailer, direct: staged.direct, outcome };
         members.push(member);
         taken.set(fp.sha256, member);
         bytes += fp.bytes;
         outcomes.push(outcome);
+        if (staged.direct) break;
       } catch (e) {
         if (!(e instanceof FileError)) throw new BatchError(outcomes.length + 1, e);
         out.rewind(mark);
@@ -379,16 +421,34 @@ async function loadBatch(db: Database, run: Run, fps: InputFile[], profile: Part
   }
 }
 
+/**
+ * The direct path after typing: the view ingest_typed gives every row its physical line (rows
+ * after an empty or refused line shift, sql/ingest/direct_gaps.sql) and drops blank rows and
+ * non-detail lines; refusals of non-detail lines are dropped too. loadMembers drops the view.
+ */
+async function placeDirectRows(db: Database, d: SplitResult['direct']): Promise<void> {
+  const refusals = Number((await db.one<{ n: bigint }>('SELECT count(*) AS n FROM ingest_csv_errors'))!.n);
+  const base = (await db.one<{ base: bigint | null }>('SELECT min(rowid) AS base FROM ingest_typed_direct'))!.base ?? 0n;
+  await setIngestVariable(db, { first: d.dataFrom, base, empty: { ints: d.empty }, non_detail: { ints: d.nonDetail } }, 'ingest_direct');
+  const gaps = d.empty.length > 0 || refusals > 0;
+  if (gaps) await runIngestSql(db, 'ingest/direct_gaps.sql');
+  await runIngestSql(db, 'ingest/direct_view.sql', {}, gaps ? { shift: 'coalesce(p.shift, 0)', join: 'LEFT JOIN ingest_placed p ON p.row_id = t.rowid' } : { shift: '0', join: '' });
+  if (refusals > 0) await runIngestSql(db, 'ingest/direct_errors.sql');
+}
+
 /** The set-based part of a batch: type, account per file, check control totals, dedup, load. */
 async function loadMembers(db: Database, run: Run, profile: PartnerProfile, members: Member[], layout: Layout, stagePath: string, floor: number): Promise<void> {
   const f = profile.format;
   const maxRecordBytes = Math.max(...members.map((m) => m.split.maxRecordBytes));
   const sep = stageSeparator(profile);
-  const read = f.type === 'fixed_width'
-    ? stageSource(stagePath, { delimiter: sep, quote: '', escape: '', columns: 1, maxRecordBytes })
-    : f.type === 'xlsx'
-      ? stageSource(stagePath, { delimiter: ',', quote: '"', escape: '"', columns: layout.columns.names.length, maxRecordBytes })
-      : stageSource(stagePath, { delimiter: f.delimiter, quote: f.quote, escape: f.escape ?? f.quote, columns: layout.columns.names.length, maxRecordBytes });
+  const direct = members[0]!.direct ? members[0]!.split.direct : null;
+  let read: StageSource;
+  if (f.type === 'fixed_width') read = stageSource(stagePath, { delimiter: sep, quote: '', escape: '', columns: 1, maxRecordBytes });
+  else if (f.type === 'xlsx') read = stageSource(stagePath, { delimiter: ',', quote: '"', escape: '"', columns: layout.columns.names.length, maxRecordBytes });
+  else {
+    const dialect = { delimiter: f.delimiter, quote: f.quote, escape: f.escape ?? f.quote, columns: layout.columns.names.length, maxRecordBytes };
+    read = direct ? directSource(members[0]!.fp.path, dialect, direct.dataFrom) : stageSource(stagePath, dialect);
+  }
   const source = f.type === 'fixed_width' ? `(SELECT seq, line_no, c1 AS raw FROM ${read.sql})` : read.sql;
   // payment_id base per file: the table's maximum before the batch + the lines of earlier files.
   const idBase: number[] = [];
@@ -406,7 +466,20 @@ async function loadMembers(db: Database, run: Run, profile: PartnerProfile, memb
     file_ids: { ints: members.map((m) => m.fileId) },
     id_base: { ints: idBase },
   });
-  await runIngestSql(db, 'ingest/type_payments.sql', read.params, { source, raw_projection: layout.projection, raw_text: layout.rawText });
+  const slots = { source, raw_projection: layout.projection, raw_text: layout.rawText };
+  if (direct) {
+    // Rows must be stored in file order for their rowids to be positions (recon runs with
+    // preserve_insertion_order = false, see src/db/database.ts).
+    await db.run('SET preserve_insertion_order = true');
+    try {
+      await runIngestSql(db, 'ingest/type_payments.sql', read.params, { ...slots, typed_table: 'ingest_typed_direct', keep: 'true' });
+    } finally {
+      await db.run('SET preserve_insertion_order = false');
+    }
+    await placeDirectRows(db, direct);
+  } else {
+    await runIngestSql(db, 'ingest/type_payments.sql', read.params, { ...slots, typed_table: 'ingest_typed', keep: 'NOT r.blank' });
+  }
 
   const bySeq = new Map<number, Counts>();
   for (const c of await ingestSqlRows<Counts>(db, 'ingest/file_counts.sql')) bySeq.set(Number(c.seq), c);
@@ -443,7 +516,7 @@ async function loadMembers(db: Database, run: Run, profile: PartnerProfile, memb
     }
   }
   if (refused.size > 0) {
-    await runIngestSql(db, 'ingest/csv_rejects.sql');
+    await runIngestSql(db, 'ingest/csv_rejects.sql', {}, { prefix_columns: direct ? '0' : '2' });
     await runIngestSql(db, 'ingest/clear_csv_errors.sql');
   }
   if (facts.some((x) => n(x.m, 'rejected_typed') > 0)) await runIngestSql(db, 'ingest/typed_rejects.sql');
@@ -493,6 +566,8 @@ async function loadMembers(db: Database, run: Run, profile: PartnerProfile, memb
      FROM (VALUES ${values}) v`,
     [profile.id, run.runId, ...rows.flat()],
   );
+  // The next batch's typing replaces the table of that name.
+  if (direct) await db.run('DROP VIEW ingest_typed');
   // Each file's loaded count comes from its duplicates; together they must be what the insert loaded.
   if (loadedTotal !== inserted) {
     throw new Error(`accounting broken: the files' loaded counts sum to ${loadedTotal}, the insert loaded ${inserted} (${members.map((m) => m.fp.path).join(', ')})`);

@@ -46,7 +46,27 @@ export interface SplitResult {
   maxRecordBytes: number;
   /** Physical lines in the file. */
   lines: number;
+  /** What reading the original file directly (no staging copy) needs; see README, "speed design". */
+  direct: DirectFacts;
 }
+
+/**
+ * Facts for reading a file in place with DuckDB's CSV reader: possible only when every record is
+ * one physical line and all lines end alike (DuckDB refuses mixed line ends in strict mode).
+ * Rows then come in file order from line `dataFrom` on, minus the lines in `empty` (zero bytes: the
+ * reader emits no row) and the lines the reader refuses; `nonDetail` are the lines from `dataFrom`
+ * on that are no detail record (blank, skipped, header/trailer types, unknown types), whose rows or
+ * refusals are dropped.
+ */
+export interface DirectFacts {
+  possible: boolean;
+  dataFrom: number;
+  empty: number[];
+  nonDetail: number[];
+}
+
+/** More exception lines than this and the staging copy is cheaper than mapping row positions. */
+const MAX_EXCEPTION_LINES = 100_000;
 
 /** Splits one text record into fields with the profile's dialect (header and trailer lines only). */
 export function splitFields(profile: RecordLayout, text: string): string[] {
@@ -108,7 +128,7 @@ export function stageSeparator(profile: RecordLayout): string {
  * `<seq><sep><line><sep><record text>` (seq: the file's position in its batch). Throws FileError
  * for file-level problems.
  */
-export async function splitRecords(chunks: AsyncIterable<Buffer>, profile: RecordLayout, shown: string, out: StageWriter, seq: number): Promise<SplitResult> {
+export async function splitRecords(chunks: AsyncIterable<Buffer>, profile: RecordLayout, shown: string, out: StageWriter | null, seq: number): Promise<SplitResult> {
   const splitter = new Splitter(profile, shown, out, `${seq}${stageSeparator(profile)}`);
   for await (const chunk of chunks) splitter.push(chunk);
   return splitter.end();
@@ -129,12 +149,18 @@ class Splitter {
   private inQuote = false;
   private line = 0; // physical lines completed
   private recLine = 1;
-  private readonly result: SplitResult = { header: null, headerLine: null, trailer: null, staged: 0, rejects: [], maxRecordBytes: 0, lines: 0 };
+  private sawCrLf = false;
+  private sawLf = false;
+  private readonly result: SplitResult = {
+    header: null, headerLine: null, trailer: null, staged: 0, rejects: [], maxRecordBytes: 0, lines: 0,
+    direct: { possible: true, dataFrom: 0, empty: [], nonDetail: [] },
+  };
 
   constructor(
     private readonly profile: RecordLayout,
     private readonly shown: string,
-    private readonly out: StageWriter,
+    /** Null: only scan (the direct path's facts), stage nothing. */
+    private readonly out: StageWriter | null,
     private readonly prefix: string,
   ) {
     const f = profile.format;
@@ -153,6 +179,7 @@ class Splitter {
     this.preambleLines = pre && 'lines' in pre ? pre.lines : 0;
     this.preambleUntil = pre && 'until' in pre ? new RegExp(pre.until) : null;
     this.phase = this.preambleLines > 0 || this.preambleUntil ? 'preamble' : profile.header.type === 'names' ? 'header' : 'records';
+    if (this.phase === 'records') this.result.direct.dataFrom = 1;
     this.classify = recordClassifier(profile);
   }
 
@@ -168,6 +195,7 @@ class Splitter {
         if (this.endOfPreamble(buf, pos, nl)) {
           this.phase = this.profile.header.type === 'names' ? 'header' : 'records';
           this.recLine = this.line + 1;
+          if (this.phase === 'records') this.result.direct.dataFrom = this.recLine;
           recStart = pos;
           continue;
         }
@@ -188,7 +216,12 @@ class Splitter {
       }
       this.line++;
       pos = nl + 1;
-      if (this.inQuote) continue;
+      if (nl > 0 && buf[nl - 1] === CR) this.sawCrLf = true;
+      else this.sawLf = true;
+      if (this.inQuote) {
+        this.result.direct.possible = false; // a record spanning lines
+        continue;
+      }
       this.record(buf, recStart, nl > recStart && buf[nl - 1] === CR ? nl - 1 : nl);
       recStart = pos;
       this.recLine = this.line + 1;
@@ -201,8 +234,10 @@ class Splitter {
     const buf = this.carry;
     if (buf && buf.length > 0) {
       if (this.phase === 'preamble') {
-        if (this.endOfPreamble(buf, 0, buf.length)) this.phase = this.profile.header.type === 'names' ? 'header' : 'records';
-        else this.line++;
+        if (this.endOfPreamble(buf, 0, buf.length)) {
+          this.phase = this.profile.header.type === 'names' ? 'header' : 'records';
+          if (this.phase === 'records') this.result.direct.dataFrom = this.line + 1;
+        } else this.line++;
       }
       if (this.phase !== 'preamble') {
         let end = buf.length;
@@ -214,6 +249,7 @@ class Splitter {
         }
         this.line += 1;
         if (this.inQuote) {
+          this.result.direct.possible = false;
           const raw = buf.toString('utf8', 0, end);
           this.result.rejects.push({
             line: this.recLine,
@@ -232,6 +268,8 @@ class Splitter {
       throw new FileError(`${this.shown}: no line matches the preamble end /${this.preambleUntil.source}/ (preamble.until), so the header or first record was not found`);
     }
     this.result.lines = this.line;
+    const d = this.result.direct;
+    if ((this.sawCrLf && this.sawLf) || d.dataFrom === 0 || d.nonDetail.length > MAX_EXCEPTION_LINES) d.possible = false;
     return this.result;
   }
 
@@ -241,18 +279,26 @@ class Splitter {
   }
 
   private record(buf: Buffer, start: number, end: number): void {
-    if (isBlank(buf, start, end)) return;
     const line = this.recLine;
+    if (isBlank(buf, start, end)) {
+      if (this.phase === 'records') {
+        this.result.direct.nonDetail.push(line);
+        if (start === end) this.result.direct.empty.push(line);
+      }
+      return;
+    }
     if (this.phase === 'header') {
       this.result.header = splitFields(this.profile, buf.toString('utf8', start, end).normalize('NFC'));
       this.result.headerLine = line;
       this.phase = 'records';
+      this.result.direct.dataFrom = line + 1;
       return;
     }
     const cls = this.classify(
       () => this.recordType(buf, start, end),
       () => buf.toString('utf8', start, end).normalize('NFC'),
     );
+    if (cls.kind !== 'detail') this.result.direct.nonDetail.push(line);
     if (cls.kind === 'header' || cls.kind === 'skip') return;
     if (cls.kind === 'trailer') return this.setTrailer(buf, start, end, line);
     if (cls.kind === 'unknown') {
@@ -261,7 +307,7 @@ class Splitter {
     }
     const bytes = end - start;
     if (bytes > this.result.maxRecordBytes) this.result.maxRecordBytes = bytes;
-    this.out.put(`${this.prefix}${line}${this.sep}`, buf, start, end);
+    this.out?.put(`${this.prefix}${line}${this.sep}`, buf, start, end);
     this.result.staged++;
   }
 

@@ -19,22 +19,44 @@ export interface StageSource {
   params: Record<string, DuckDBValue>;
 }
 
-/** The read_csv call over a staging file: columns seq, line_no, c1 … cN. */
-export function stageSource(stagePath: string, d: StageDialect): StageSource {
-  const cols = [`'seq': 'BIGINT'`, `'line_no': 'BIGINT'`, ...Array.from({ length: d.columns }, (_, i) => `'c${i + 1}': 'VARCHAR'`)].join(', ');
+/** read_csv of `path` with the pinned dialect, the given columns, skipping `skip` lines. */
+function readCall(path: string, d: StageDialect, columns: string[], skip: number): StageSource {
   return {
-    sql: `read_csv($stage_path, delim = $stage_delim, quote = $stage_quote, escape = $stage_escape, header = false,
-       auto_detect = false, columns = {${cols}}, store_rejects = true,
+    sql: `read_csv($stage_path, delim = $stage_delim, quote = $stage_quote, escape = $stage_escape, header = false, skip = ${Math.trunc(skip)},
+       auto_detect = false, columns = {${columns.join(', ')}}, store_rejects = true,
        rejects_table = 'ingest_csv_errors', rejects_scan = 'ingest_csv_scans',
        max_line_size = $stage_max_line, strict_mode = true, null_padding = false)`,
     params: {
-      stage_path: stagePath,
+      stage_path: path,
       stage_delim: d.delimiter,
       stage_quote: d.quote,
       stage_escape: d.escape,
       // Room for the prefix; DuckDB's default (2 MB) would refuse a long memo.
       stage_max_line: Math.max(2_097_152, d.maxRecordBytes + 64),
     },
+  };
+}
+
+function dataColumns(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `'c${i + 1}': 'VARCHAR'`);
+}
+
+/** The read_csv call over a staging file: columns seq, line_no, c1 … cN. */
+export function stageSource(stagePath: string, d: StageDialect): StageSource {
+  return readCall(stagePath, d, [`'seq': 'BIGINT'`, `'line_no': 'BIGINT'`, ...dataColumns(d.columns)], 0);
+}
+
+/**
+ * The read_csv call over an original file whose records are each one physical line (the direct
+ * path): the same columns as a staging file's, with seq 1 and a provisional line_no = the row's
+ * position counted from `dataFrom` (exact once the lines without a row are accounted for, see
+ * sql/ingest/direct_lines.sql). Rows come in file order only with preserve_insertion_order = true.
+ */
+export function directSource(path: string, d: StageDialect, dataFrom: number): StageSource {
+  const read = readCall(path, d, dataColumns(d.columns), dataFrom - 1);
+  return {
+    sql: `(SELECT CAST(1 AS BIGINT) AS seq, CAST(0 AS BIGINT) AS line_no, * FROM ${read.sql})`,
+    params: read.params,
   };
 }
 

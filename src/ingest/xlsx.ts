@@ -46,7 +46,10 @@ const csvQuote = (s: string): string => `"${s.replaceAll('"', '""')}"`;
 export async function readXlsx(path: string, profile: PartnerProfile, shown: string, out: StageWriter, seq: number): Promise<SplitResult> {
   if (profile.format.type !== 'xlsx') throw new Error('readXlsx needs an xlsx profile');
   const want = profile.format.sheet;
-  const result: SplitResult = { header: null, headerLine: null, trailer: null, staged: 0, rejects: [], maxRecordBytes: 0, lines: 0 };
+  const result: SplitResult = {
+    header: null, headerLine: null, trailer: null, staged: 0, rejects: [], maxRecordBytes: 0, lines: 0,
+    direct: { possible: false, dataFrom: 0, empty: [], nonDetail: [] },
+  };
   const classify = recordClassifier(profile);
   const pre = profile.preamble;
   const until = pre && 'until' in pre ? new RegExp(pre.until) : null;
