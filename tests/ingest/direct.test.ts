@@ -66,6 +66,10 @@ describe('direct path', () => {
       const staged = await ingest(s, '100000');
       const direct = await ingest(s, '0');
       dbs.push(staged, direct);
+      // Each took the path meant (the direct path types into its own table).
+      const typedDirect = (db: Database) => db.all(`SELECT 1 FROM duckdb_tables() WHERE table_name = 'ingest_typed_direct'`);
+      expect(await typedDirect(staged)).toHaveLength(0);
+      expect(await typedDirect(direct)).toHaveLength(1);
       const a = await tables(staged);
       const b = await tables(direct);
       expect(b).toEqual(a);
