@@ -73,13 +73,3 @@ SELECT f.payment_id,
 FROM m_field f
 LEFT JOIN m_memo_code mc USING (payment_id)
 LEFT JOIN m_qr q USING (payment_id);
-
--- Working tables are dropped as soon as they are read for the last time: at EVN scale they would
--- otherwise hold gigabytes until the transaction ends and push the match into spilling.
-DROP TABLE m_field;
-DROP TABLE m_memo;
-DROP TABLE m_qr;
-DROP TABLE m_qr_valid;
-DROP TABLE m_qr_62;
-DROP TABLE m_memo_text;
-DROP TABLE m_memo_code;

@@ -82,12 +82,3 @@ FROM m_routed r LEFT JOIN m_seq s USING (payment_id);
 INSERT INTO exceptions (payment_id, reason, amount_vnd, decision_id, detail)
 SELECT payment_id, 'auditor_unmatched', effective_vnd, decision_id, 'an auditor decided this payment must not be matched'
 FROM payment_match WHERE route = 'unmatched';
-
--- The inputs of routing are not read again (payment_match holds what they decided).
-DROP TABLE m_routed;
-DROP TABLE m_seq;
-DROP TABLE m_code;
-DROP TABLE m_ref_in;
-DROP TABLE m_ref;
-DROP TABLE m_adjust;
-DROP TABLE m_void;

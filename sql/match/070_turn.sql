@@ -107,7 +107,3 @@ SELECT o.account, o.invoice_no, o.amount_vnd, o.residual - coalesce(a.alloc, 0) 
 FROM m_open o
 LEFT JOIN (SELECT invoice_no, sum(alloc) AS alloc FROM m_view WHERE alloc > 0 GROUP BY invoice_no) a USING (invoice_no)
 WHERE o.account IN (SELECT account FROM m_turns WHERE turns > (SELECT turn FROM m_ctx));
-
-DROP TABLE m_turn;
-DROP TABLE m_pair;
-DROP TABLE m_view;
