@@ -3,6 +3,9 @@
 -- additional-data fields (tag 62), or free text in any letter case. In free text a code may be glued
 -- to other text (PE0100123456T10, MAKHPE0100123456): every substring of the code shape (11–13
 -- characters) of a run of letters and digits is a candidate, and the real customers among them win.
+-- A candidate never ends inside a run of digits: codes end in digits, so PE01001234567 is one
+-- (unknown) 13-character code, never the real PE0100123456 with a digit left over; reading it as the
+-- shorter code would apply money on a guess, which rule 9 reserves for an auditor.
 -- A known code wins over an unknown one; among equals the first in reading order wins, and at the
 -- same place the longest. An unknown code is still kept as the claimed code: rule 9 looks for a
 -- near real code.
@@ -51,6 +54,7 @@ WITH run AS (
   SELECT payment_id, source, pos, idx, s, len, substr(run, s, len) AS code
   FROM (SELECT *, unnest([13, 12, 11]) AS len FROM start WHERE substr(run, s, 1) = 'P')
   WHERE s + len - 1 <= length(run) AND is_code_shape(substr(run, s, len))
+    AND NOT regexp_full_match(substr(run, s + len, 1), '[0-9]')
 ), known AS (
   SELECT tok.*, c.customer_code IS NOT NULL AS known
   FROM tok LEFT JOIN customers c ON c.customer_code = tok.code

@@ -112,7 +112,7 @@ const cases: Array<[string, World, { alloc: string[]; exc: string[] }]> = [
     { alloc: ['VCB:T1 HCM 300 amount_equals_invoice'], exc: [] },
   ],
   [
-    'rule 8: of code-shaped substrings the longest real customer wins, an unreal longer one does not',
+    'rule 8: a code-shaped token is read whole: a real code followed by more digits is not that code',
     {
       customers: [A, B, 'PE010012345'],
       invoices: [
@@ -124,7 +124,7 @@ const cases: Array<[string, World, { alloc: string[]; exc: string[] }]> = [
         { txn: 'T2', amount: 300, code: null, memo: 'TT PE0100123459 T10', at: '2026-02-11T10:00:00' },
       ],
     },
-    { alloc: ['VCB:T1 HCM 300 amount_equals_invoice', 'VCB:T2 SHORT 300 amount_equals_invoice'], exc: [] },
+    { alloc: [], exc: ['VCB:T1 unknown_customer 300', 'VCB:T2 suggested_match 300 → HCM'] },
   ],
   [
     'rule 8: a code in a VietQR payload whose CRC validates',
