@@ -10,6 +10,7 @@ SELECT getvariable('ingest').id_base[t.seq] + t.line_no,
        t.invoice_ref, nfc_normalize(t.memo), t.amount_vnd, t.reverses_txn_ref, t.instrument, t.agent_id
 FROM ingest_typed t
 ANTI JOIN (SELECT txn_ref, kind FROM payments WHERE partner_id = $partner_id) p ON p.txn_ref = t.txn_ref AND p.kind = t.kind
-ANTI JOIN (SELECT * FROM ingest_repeats WHERE grp = 0) r
-  ON r.txn_ref = t.txn_ref AND r.kind = t.kind AND (r.first_seq <> t.seq OR r.first_line <> t.line_no)
-WHERE t.reason IS NULL AND NOT list_contains(getvariable('ingest_status').quarantined, t.seq);
+-- Equalities only, so a hash join (an inequality in the ON clause made DuckDB plan a nested loop).
+LEFT JOIN (SELECT txn_ref, kind, first_seq, first_line FROM ingest_repeats WHERE grp = 0) r ON r.txn_ref = t.txn_ref AND r.kind = t.kind
+WHERE t.reason IS NULL AND NOT list_contains(getvariable('ingest_status').quarantined, t.seq)
+  AND (r.first_seq IS NULL OR (r.first_seq = t.seq AND r.first_line = t.line_no));
