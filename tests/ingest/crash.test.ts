@@ -1,7 +1,7 @@
 // Crash safety: SIGKILL in the middle of a batch (while its large file is being staged), then a
 // rerun, gives exactly the tables of an uninterrupted run: an earlier batch stays committed, every
 // file of the killed batch is wholly absent (one transaction per batch; ids continue from the
-// table, not a sequence).
+// table, not a sequence). The same with the big file read in place (the direct path, its own batch).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,11 @@ function ingestArgs(db: string, s: Scratch): string[] {
   return [CLI, 'ingest', '--db', db, '--profiles', s.profiles, s.files];
 }
 
+/** Runs the CLI's ingest, files ≥ 1 MB read in place when `direct`. */
+function spawnOptions(direct: boolean) {
+  return { env: { ...process.env, RECON_INGEST_DIRECT_MB: direct ? '1' : '100000' } };
+}
+
 /** Row count and an order-independent fingerprint of every column of each business table. */
 async function snapshot(path: string) {
   const db = await Database.open({ path });
@@ -42,7 +47,7 @@ async function snapshot(path: string) {
 }
 
 describe('crash safety', () => {
-  it('a rerun after SIGKILL mid-batch equals an uninterrupted run', async () => {
+  it.each([false, true])('a rerun after SIGKILL mid-batch equals an uninterrupted run (direct path: %s)', async (direct) => {
     const s = new Scratch();
     s.profile(BASE_PROFILE);
     // Another partner's file, listed first: its batch commits before bank-t's batch starts.
@@ -54,13 +59,16 @@ describe('crash safety', () => {
     const killed = join(s.dir, 'killed.duckdb');
     const clean = join(s.dir, 'clean.duckdb');
 
-    const child = spawn(process.execPath, ingestArgs(killed, s), { stdio: 'ignore' });
+    const child = spawn(process.execPath, ingestArgs(killed, s), { stdio: 'ignore', ...spawnOptions(direct) });
     const staging = join(tmpdir(), `recon-ingest-${child.pid}`);
     // Kill once the big file's staging file is being written: its transaction cannot have committed.
+    // On the direct path the file stays empty; T_0 (A_0's bytes, skipped_duplicate) and T_1 form
+    // bank-t's first batch, so its staging file's existence marks that batch under way.
     await new Promise<void>((resolve, reject) => {
       const timer = setInterval(() => {
-        const big = existsSync(staging) ? readdirSync(staging).find((f) => statSync(join(staging, f)).size > 1_000_000) : undefined;
-        if (big) {
+        const names = existsSync(staging) ? readdirSync(staging) : [];
+        const hit = direct ? names.find((f) => f.startsWith('batch-bank-t-')) : names.find((f) => statSync(join(staging, f)).size > 1_000_000);
+        if (hit) {
           clearInterval(timer);
           child.kill('SIGKILL');
           resolve();
@@ -73,11 +81,11 @@ describe('crash safety', () => {
     });
     await new Promise((r) => child.on('exit', r));
     const partial = await snapshot(killed);
-    expect(partial.files.n).toBe(1n); // only A_0's batch committed: T_0, T_1, T_2 were one batch
+    expect(partial.files.n).toBe(1n); // only A_0's batch committed (staging path: T_0, T_1, T_2 were one batch)
     expect(partial.payments.n).toBe(1n);
 
-    expect(spawnSync(process.execPath, ingestArgs(killed, s)).status).toBe(0);
-    expect(spawnSync(process.execPath, ingestArgs(clean, s)).status).toBe(0);
+    expect(spawnSync(process.execPath, ingestArgs(killed, s), spawnOptions(direct)).status).toBe(0);
+    expect(spawnSync(process.execPath, ingestArgs(clean, s), spawnOptions(direct)).status).toBe(0);
     const after = await snapshot(killed);
     const expected = await snapshot(clean);
     expect(after.files.n).toBe(4n);
