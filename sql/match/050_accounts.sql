@@ -66,14 +66,22 @@ SELECT payment_id, partner_id, txn_ref, kind, paid_at, amount_vnd, refunded_vnd,
             WHEN code_source = 'memo' THEN 0.95 END AS code_factor
 FROM targeted;
 
--- Accounts with several payments need further turns; the others are settled in turn 1. Ranking
--- only their payments keeps the sort small (a window over every payment is the slowest step).
+-- The payments that compete for an account's invoices, narrow: only what the turns and the
+-- uncontested pass read (payment_match is wide and kept for explain and the data tests).
+CREATE OR REPLACE TEMP TABLE m_pay AS
+SELECT payment_id, account, effective_vnd AS x, target_invoice_no, target_rule, target_confidence, code_factor,
+       paid_at, partner_id, txn_ref
+FROM m_routed WHERE route = 'allocate';
+
+-- Accounts with several payments need further turns; the others are settled in turn 1 or in the
+-- uncontested pass. Ranking only their payments keeps the sort small (a window over every payment
+-- is the slowest step).
 CREATE OR REPLACE TEMP TABLE m_turns AS
-SELECT account, count(*) AS turns FROM m_routed WHERE route = 'allocate' GROUP BY account HAVING count(*) > 1;
+SELECT account, count(*) AS turns FROM m_pay GROUP BY account HAVING count(*) > 1;
 
 CREATE OR REPLACE TEMP TABLE m_seq AS
 SELECT payment_id, row_number() OVER (PARTITION BY account ORDER BY paid_at, partner_id, txn_ref) AS seq
-FROM m_routed WHERE route = 'allocate' AND account IN (SELECT account FROM m_turns);
+FROM m_pay WHERE account IN (SELECT account FROM m_turns);
 
 INSERT INTO payment_match
 SELECT r.*, CASE WHEN r.route = 'allocate' THEN coalesce(s.seq, 1) END AS seq

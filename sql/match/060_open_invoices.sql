@@ -1,19 +1,42 @@
--- The invoices payments compete for: every loaded invoice of an account that has a payment to
--- allocate, numbered oldest first (period, then issue date, then invoice_no). Residuals start at
--- the invoice amount; each turn lowers them by what it allocated. n_inv lets the turns skip the
--- window functions for the many accounts with a single invoice.
+-- The invoices payments compete for, and which accounts are contested. An account is contested
+-- when the time-ordered turns could change its outcome or need an order: several payments compete
+-- for it (they take turns), or it has several invoices (oldest first, rules 4–6 choose among them),
+-- or an invoice that owes nothing (not a residual a payment can take). Competition never crosses
+-- accounts: a decision or a reference routes the payment to the account of the invoice it names
+-- (050), so every payment that could take a residual of an account is one of that account's
+-- payments. The other accounts, one payment and at most one invoice, are settled in one pass by
+-- 065_uncontested.sql; only the contested minority goes through the turns.
 
 CREATE OR REPLACE TEMP TABLE m_inv AS
 SELECT customer_code AS account, invoice_no, amount_vnd, period, issued_on
 FROM invoices
-WHERE customer_code IN (SELECT account FROM payment_match WHERE route = 'allocate');
+WHERE customer_code IN (SELECT account FROM m_pay);
 
 CREATE OR REPLACE TEMP TABLE m_inv_n AS
 SELECT account, count(*) AS n_inv FROM m_inv GROUP BY account HAVING count(*) > 1;
 
+CREATE OR REPLACE TEMP TABLE m_contested AS
+SELECT account FROM m_turns
+UNION
+SELECT account FROM m_inv_n
+UNION
+SELECT account FROM m_inv WHERE amount_vnd <= 0;
+
+-- The contested payments with their turn (1 for the only payment of an account).
+CREATE OR REPLACE TEMP TABLE m_pay_turn AS
+SELECT p.payment_id, p.account, p.x, p.target_invoice_no, p.target_rule, p.target_confidence, p.code_factor,
+       CAST(coalesce(s.seq, 1) AS INTEGER) AS seq
+FROM m_pay p
+LEFT JOIN m_seq s USING (payment_id)
+WHERE p.account IN (SELECT account FROM m_contested);
+
+-- Contested accounts' invoices, numbered oldest first (period, then issue date, then invoice_no).
+-- Residuals start at the invoice amount; each turn lowers them by what it allocated. n_inv lets the
+-- turns skip the window functions for accounts with a single invoice.
 CREATE OR REPLACE TEMP TABLE m_open AS
 SELECT account, invoice_no, amount_vnd, amount_vnd AS residual, 1 AS ord, 1 AS n_inv
-FROM m_inv WHERE account NOT IN (SELECT account FROM m_inv_n)
+FROM m_inv
+WHERE account IN (SELECT account FROM m_contested) AND account NOT IN (SELECT account FROM m_inv_n)
 UNION ALL
 SELECT i.account, i.invoice_no, i.amount_vnd, i.amount_vnd,
        row_number() OVER (PARTITION BY i.account ORDER BY i.period, i.issued_on NULLS LAST, i.invoice_no),

@@ -1,5 +1,5 @@
--- Rules 3–7 and 10 for one turn (m_ctx.turn): the turn-th payment of every account, against its
--- account's residuals as earlier turns left them. The rules classify how the payment is matched:
+-- Rules 3–7 and 10 for one turn (m_ctx.turn): the turn-th payment of every contested account
+-- (060), against its account's residuals as earlier turns left them. The rules classify how the payment is matched:
 --   3  the targeted invoice (decision or reference) is open → it takes min(amount, residual); what
 --      is left (or all of it, when the target is already settled) goes on through 4–7 on the same
 --      customer, so a reference never blocks the customer's other open invoices;
@@ -11,9 +11,9 @@
 --      were settled by earlier payments; refund due), or no_open_invoice when it has no invoice.
 
 CREATE OR REPLACE TEMP TABLE m_turn AS
-SELECT payment_id, account, effective_vnd AS x, target_invoice_no, target_rule, target_confidence, code_factor
-FROM payment_match
-WHERE route = 'allocate' AND seq = (SELECT turn FROM m_ctx);
+SELECT payment_id, account, x, target_invoice_no, target_rule, target_confidence, code_factor
+FROM m_pay_turn
+WHERE seq = (SELECT turn FROM m_ctx);
 
 CREATE OR REPLACE TEMP TABLE m_pair AS
 SELECT t.*, o.invoice_no, o.ord, o.amount_vnd AS invoice_vnd, coalesce(o.residual, 0) AS residual, coalesce(o.n_inv, 0) AS n_inv

@@ -1,6 +1,6 @@
 // The rule cascade: runs the files of sql/match/ in order inside the caller's transaction. A file
-// named *_turn.sql runs once per turn (the n-th payment of every account), so that the earlier
-// payment takes a residual whichever rule found it, while each turn stays one set-based pass.
+// named *_turn.sql runs once per turn (the n-th payment of every contested account), so that the
+// earlier payment takes a residual whichever rule found it, while each turn stays one set-based pass.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from '../db/database.ts';
@@ -17,7 +17,7 @@ function ruleFiles(): string[] {
     .sort();
 }
 
-/** Recomputes allocations, exceptions and payment_match from what is loaded. Returns the number of turns. */
+/** Recomputes allocations, exceptions and payment_match from what is loaded. Returns the number of turns run (0 when no account is contested). */
 export async function runCascade(db: Database, effects: CascadeEffects = {}): Promise<number> {
   const timed = async (step: string, fn: () => Promise<void>) => {
     const t0 = performance.now();
@@ -29,7 +29,7 @@ export async function runCascade(db: Database, effects: CascadeEffects = {}): Pr
   let turns = 0;
   for (const file of ruleFiles()) {
     if (file.endsWith('_turn.sql')) {
-      const row = await db.one<{ turns: number | null }>(`SELECT max(seq) AS turns FROM payment_match`);
+      const row = await db.one<{ turns: number | null }>(`SELECT max(seq) AS turns FROM m_pay_turn`);
       turns = row?.turns ?? 0;
       for (let turn = 1; turn <= turns; turn++) {
         await db.run('CREATE OR REPLACE TEMP TABLE m_ctx AS SELECT $1::INTEGER AS turn', [turn]);

@@ -1,0 +1,37 @@
+-- Rules 3–7 and 10 for the uncontested accounts (060): one payment and at most one invoice, which
+-- owes its whole amount (no other payment can have taken any of it). No order, no window and no
+-- turn can change their outcome, so they are settled here in one set-based pass; the results are
+-- those the turn (070) gives a lone payment against a lone invoice:
+--   the invoice is the target (decision or reference, rule 3) → it takes min(amount, residual);
+--   else amount = residual → rule 4; less → rule 6 (partial); more → rule 7 (the invoice is paid);
+--   more than the residual, either way → the rest is customer credit (overpayment_credit);
+--   no invoice at all → no_open_invoice (rule 10).
+
+CREATE OR REPLACE TEMP TABLE m_fast AS
+SELECT p.payment_id, p.account, p.x, p.target_rule, p.target_confidence, p.code_factor,
+       i.invoice_no, i.amount_vnd AS residual, least(p.x, i.amount_vnd) AS alloc,
+       coalesce(i.invoice_no = p.target_invoice_no, false) AS targeted
+FROM m_pay p
+LEFT JOIN m_inv i USING (account)
+WHERE p.account NOT IN (SELECT account FROM m_contested);
+
+INSERT INTO allocations (payment_id, invoice_no, amount_vnd, rule, confidence)
+SELECT payment_id, invoice_no, alloc,
+       CASE WHEN targeted THEN target_rule
+            WHEN x = residual THEN 'amount_equals_invoice'
+            WHEN x < residual THEN 'oldest_first_partial'
+            ELSE 'overpayment' END,
+       CASE WHEN targeted THEN target_confidence
+            ELSE round(CASE WHEN x = residual THEN 0.98 WHEN x < residual THEN 0.9 ELSE 0.85 END * code_factor, 4) END
+FROM m_fast WHERE invoice_no IS NOT NULL;
+
+INSERT INTO exceptions (payment_id, reason, amount_vnd, detail)
+SELECT payment_id,
+       CASE WHEN invoice_no IS NULL THEN 'no_open_invoice' ELSE 'overpayment_credit' END,
+       CASE WHEN invoice_no IS NULL THEN x ELSE x - alloc END,
+       CASE WHEN invoice_no IS NULL THEN 'customer ' || account || ' has no invoice'
+            ELSE 'paid ' || CAST(x AS VARCHAR) || ' đ, ' || CAST(alloc AS VARCHAR) || ' đ allocated; the rest is customer credit' END
+FROM m_fast WHERE invoice_no IS NULL OR x > residual;
+
+INSERT INTO m_state
+SELECT invoice_no, residual - alloc FROM m_fast WHERE invoice_no IS NOT NULL AND residual > alloc;
