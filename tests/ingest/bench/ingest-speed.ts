@@ -2,7 +2,8 @@
 // Data goes under bench/data/ (gitignored) and is deleted afterwards.
 // Writes a ROWS-line UTF-8 partner file (no line breaks inside records), then times, each into a
 // fresh database file: (1) a bare read_csv of it into a table with the same pinned dialect,
-// (2) `ingestFiles` of it through its profile. Prints both and the ratio (target ≤ 1.5).
+// (2) `ingestFiles` of it through its profile (default: staging copy), (3) the same with the direct
+// path (read in place). Prints the times and ratios to (1) (target ≤ 1.5).
 import { mkdirSync, rmSync, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { Database, PROJECT_ROOT } from '../../../src/db/database.ts';
@@ -51,14 +52,25 @@ const bare = await timed('bare', (db) =>
     { path: file },
   ),
 );
-const ingest = await timed('ingest', async (db) => {
-  const run = await Run.start(db, 'bench-ingest', {}, join(dir, 'out'));
-  const s = await ingestFiles(db, run, [file], { profiles: [profile] });
-  if (s.records_loaded !== rows) throw new Error(`loaded ${s.records_loaded} of ${rows}: ${s.files[0]?.message}`);
-  // Line numbers at scale: record TX<i> is on physical line i + 1 (the direct path maps row positions to lines).
-  const off = await db.one<{ n: bigint }>(`SELECT count(*) AS n FROM payments WHERE txn_ref <> 'TX' || (line_no - 1)`);
-  if (off!.n !== 0n) throw new Error(`${off!.n} payments carry a wrong line number`);
-});
-const result = { rows, bare_read_csv_ms: Math.round(bare), ingest_ms: Math.round(ingest), ratio: Number((ingest / bare).toFixed(2)) };
+/** recon's ingest of the file; `direct` reads it in place (RECON_INGEST_DIRECT_MB=0), else the default path. */
+async function ingest(direct: boolean): Promise<number> {
+  if (direct) process.env.RECON_INGEST_DIRECT_MB = '0';
+  else delete process.env.RECON_INGEST_DIRECT_MB;
+  return timed(direct ? 'direct' : 'ingest', async (db) => {
+    const run = await Run.start(db, 'bench-ingest', {}, join(dir, 'out'));
+    const s = await ingestFiles(db, run, [file], { profiles: [profile] });
+    if (s.records_loaded !== rows) throw new Error(`loaded ${s.records_loaded} of ${rows}: ${s.files[0]?.message}`);
+    // Line numbers at scale: record TX<i> is on physical line i + 1 (the direct path maps row positions to lines).
+    const off = await db.one<{ n: bigint }>(`SELECT count(*) AS n FROM payments WHERE txn_ref <> 'TX' || (line_no - 1)`);
+    if (off!.n !== 0n) throw new Error(`${off!.n} payments carry a wrong line number`);
+  });
+}
+const staged = await ingest(false);
+const direct = await ingest(true);
+delete process.env.RECON_INGEST_DIRECT_MB;
+const result = {
+  rows, bare_read_csv_ms: Math.round(bare), ingest_ms: Math.round(staged), ratio: Number((staged / bare).toFixed(2)),
+  direct_ingest_ms: Math.round(direct), direct_ratio: Number((direct / bare).toFixed(2)),
+};
 rmSync(dir, { recursive: true, force: true });
 console.log(JSON.stringify(result));
