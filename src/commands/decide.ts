@@ -2,7 +2,6 @@
 // appends an auditor decision, then recomputes matching so it takes effect at once.
 import type { Command } from 'commander';
 import { DECISION_ACTIONS, recordDecision, type DecisionAction } from '../match/decisions.ts';
-import { runMatch } from '../match/index.ts';
 import { requirePaymentKey } from '../match/payment-key.ts';
 import { UsageError } from '../errors.ts';
 import { printResult, withDbOptions, withRun, type GlobalOptions } from './context.ts';
@@ -36,7 +35,7 @@ export function register(program: Command): void {
           reason: opts.reason,
           runId: run.runId,
         });
-        if (opts.rematch) await runMatch(db, run);
+        if (opts.rematch) await (await import('../match/index.ts')).runMatch(db, run);
         return { decision_id: decisionId, action, payment, invoice_no: invoiceNo ?? null, rematched: opts.rematch };
       });
       printResult(opts.json, result, () =>

@@ -1,6 +1,6 @@
 // `recon match`: recomputes allocations and exceptions from what is loaded, then the data tests.
 import type { Command } from 'commander';
-import { runMatch, type MatchSummary } from '../match/index.ts';
+import type { MatchSummary } from '../match/index.ts';
 import { printResult, progress, textTable, withDbOptions, withRun, type GlobalOptions } from './context.ts';
 import { checkDate } from './options.ts';
 
@@ -10,6 +10,7 @@ export function register(program: Command): void {
     .option('--as-of <YYYY-MM-DD>', 'age the exception summary to this date (default: today); matching always uses every payment loaded')
     .action(async (opts: GlobalOptions & { asOf?: string }) => {
       checkDate(opts.asOf);
+      const { runMatch } = await import('../match/index.ts');
       const summary = await withRun(opts, 'match', { asOf: opts.asOf ?? null }, (db, run) =>
         runMatch(db, run, { ...(opts.asOf ? { asOf: opts.asOf } : {}), onStep: (step, ms) => progress(`${step} ${ms} ms`) }),
       );

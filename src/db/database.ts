@@ -2,7 +2,7 @@
 // and the single helper that quotes the few values DuckDB cannot bind (COPY paths, SET values).
 import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { DatabaseLockedError, UsageError } from '../errors.ts';
 
 import { DEFAULT_MEMORY_LIMIT, PROJECT_ROOT, SQL_DIR } from './paths.ts';
@@ -34,6 +34,8 @@ export class Database {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const memoryLimit = checkMemoryLimit(opts.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
     const tempDir = opts.tempDir ?? (path === ':memory:' ? join(PROJECT_ROOT, 'tmp', 'duckdb') : `${path}.tmp`);
+    // The native binding loads on first open, so commands that never touch the database start fast.
+    const { DuckDBInstance } = await import('@duckdb/node-api');
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(path, {
