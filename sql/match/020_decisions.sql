@@ -1,13 +1,30 @@
 -- Rule 2: auditor decisions, keyed by partner and transaction id so that they survive every
--- recompute. The table is append-only; the latest decision for a payment wins. A "match" naming an
--- invoice that is no longer loaded is ignored (explain shows it) and the payment goes through the rules.
+-- recompute. The table is append-only. Two kinds of decision do different jobs and never cancel
+-- each other:
+--   routing  (match, unmatch): the latest one decides where the payment goes. A "match" naming an
+--            invoice that is no longer loaded is ignored (explain shows it) and the payment goes
+--            through the rules.
+--   closing  (dismiss): closes whatever exception the payment has, if it is newer than the latest
+--            routing decision (a later match/unmatch reopens the question).
+-- So "unmatch, then dismiss (refund done)" keeps the payment unmatched, and "match, then dismiss the
+-- over-payment credit" keeps the match.
 
 CREATE OR REPLACE TEMP TABLE m_decision AS
-SELECT d.partner_id, d.txn_ref, d.decision_id, d.action, d.invoice_no,
+SELECT d.partner_id, d.txn_ref, d.decision_id, d.decided_at, d.action, d.invoice_no,
        i.customer_code AS invoice_customer_code
 FROM (
   SELECT *, row_number() OVER (PARTITION BY partner_id, txn_ref ORDER BY decided_at DESC, decision_id DESC) AS rn
-  FROM decisions
+  FROM decisions WHERE action IN ('match', 'unmatch')
 ) d
 LEFT JOIN invoices i ON d.action = 'match' AND i.invoice_no = d.invoice_no
 WHERE d.rn = 1;
+
+CREATE OR REPLACE TEMP TABLE m_dismissal AS
+SELECT s.partner_id, s.txn_ref, s.decision_id
+FROM (
+  SELECT *, row_number() OVER (PARTITION BY partner_id, txn_ref ORDER BY decided_at DESC, decision_id DESC) AS rn
+  FROM decisions WHERE action = 'dismiss'
+) s
+LEFT JOIN m_decision d ON d.partner_id = s.partner_id AND d.txn_ref = s.txn_ref
+WHERE s.rn = 1
+  AND (d.decision_id IS NULL OR s.decided_at > d.decided_at OR (s.decided_at = d.decided_at AND s.decision_id > d.decision_id));

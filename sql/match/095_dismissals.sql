@@ -1,8 +1,8 @@
--- Rule 2, closing: a "dismiss" decision (e.g. the refund was made) closes the payment's exception.
--- Allocations are untouched; the exception stays on record with status dismissed.
+-- Rule 2, closing: a "dismiss" decision newer than the payment's latest routing decision (e.g. the
+-- refund was made) closes the payment's exception. Allocations are untouched; the exception stays
+-- on record with status dismissed.
 
 UPDATE exceptions SET status = 'dismissed', decision_id = d.decision_id
-FROM payments p, m_decision d
+FROM payments p, m_dismissal d
 WHERE p.payment_id = exceptions.payment_id
-  AND d.partner_id = p.partner_id AND d.txn_ref = p.txn_ref
-  AND d.action = 'dismiss';
+  AND d.partner_id = p.partner_id AND d.txn_ref = p.txn_ref;

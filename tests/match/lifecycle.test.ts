@@ -99,6 +99,26 @@ describe('auditor decisions', () => {
     expect(explained?.records[0]?.rules.find((r) => r.rule === '2 auditor decision')).toMatchObject({ applied: true });
   });
 
+  it('a dismiss closes the exception without undoing the routing decision before it', async () => {
+    const db = await fresh(month);
+    await decide(db, 'unmatch', 'VCB', 'T1');
+    await decide(db, 'dismiss', 'VCB', 'T1'); // e.g. the refund was made: T1 must stay unmatched
+    await decide(db, 'match', 'VCB', 'T5', 'A2');
+    await decide(db, 'dismiss', 'VCB', 'T5'); // the over-payment credit was refunded: the match stays
+    await match(db);
+    const alloc = (await allocations(db)).map((a) => `${a.txn} ${a.invoice} ${a.amount} ${a.rule}`);
+    expect(alloc.filter((a) => a.startsWith('VCB:T1 '))).toEqual([]);
+    expect(alloc).toContain('VCB:T5 A2 150 decision');
+    const exc = (await exceptions(db)).map((e) => `${e.txn} ${e.reason} ${e.status}`);
+    expect(exc).toContain('VCB:T1 auditor_unmatched dismissed');
+    expect(exc).toContain('VCB:T5 overpayment_credit dismissed');
+
+    // A routing decision after the dismiss reopens the question: its exception is open again.
+    await decide(db, 'unmatch', 'VCB', 'T5');
+    await match(db);
+    expect((await exceptions(db)).map((e) => `${e.txn} ${e.reason} ${e.status}`)).toContain('VCB:T5 auditor_unmatched open');
+  });
+
   it('refuses a decision on a payment or invoice that is not loaded', async () => {
     const db = await fresh(month);
     await expect(decide(db, 'match', 'VCB', 'NOPE', 'A1')).rejects.toThrow(/no payment VCB:NOPE is loaded/);
