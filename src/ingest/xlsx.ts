@@ -73,9 +73,10 @@ export async function readXlsx(path: string, profile: PartnerProfile, shown: str
       }
       found = true;
       for await (const row of ws) {
+        // row.values is sparse (an empty cell is a hole); Array.from visits holes, map would skip them.
         const values = (row.values as ExcelJS.CellValue[]).slice(1);
         const settledIdx = settledCol && names ? names.findIndex((n) => n.trim().toLowerCase() === settledCol.join(' ').trim().toLowerCase()) : -1;
-        const cells = values.map((v, i) => cellText(v, i === settledIdx ? settledFmt : dateFmt, decimal).normalize('NFC'));
+        const cells = Array.from(values, (v, i) => cellText(v, i === settledIdx ? settledFmt : dateFmt, decimal).normalize('NFC'));
         const text = cells.join(',');
         const line = row.number;
         result.lines = line;

@@ -95,6 +95,22 @@ describe('encodings and layouts', () => {
   });
 });
 
+describe('xlsx with empty cells', () => {
+  it('loads a sheet whose header and rows have an empty column in the middle', async () => {
+    const s = new Scratch();
+    s.profile({ ...BASE_PROFILE, file_patterns: ['*.xlsx'], format: { type: 'xlsx', sheet: 1 } });
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('GD');
+    const [first, ...rest] = HEADER.split(',');
+    ws.addRow([first, null, ...rest]); // an unnamed, empty column: a hole in exceljs's row.values
+    ws.addRow(['A1', null, '01/03/2026 09:00:00', 'PE0100123456', 'QR', '1.250.000']);
+    await wb.xlsx.writeFile(s.file('gap.xlsx', ''));
+    const { db, summary } = await run(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_loaded: 1 });
+    db.close();
+  });
+});
+
 describe('control totals, duplicates and idempotency', () => {
   const trailer = (count: number, sum: string) => `Tổng cộng: ${count} giao dịch,,,,${sum}`;
   const body = ['A1,01/03/2026 08:00:00,PE0100123456,QR,1.000', 'A2,01/03/2026 08:00:00,PE0100123456,QR,2.000'];
