@@ -13,6 +13,12 @@ const program = new Command('recon')
 
 for (const register of COMMANDS) register(program);
 
+// `recon explain … | head`: a reader that stops early is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
