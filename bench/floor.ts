@@ -107,7 +107,7 @@ async function readInto(db: Database, f: FloorFile): Promise<void> {
     `INSERT INTO floor_rows
      SELECT $partner, ${customerExpr}, ${amountExpr}
        FROM read_csv($path, delim = $delim, quote = $quote, escape = $escape, header = false, skip = $skip,
-                     auto_detect = false, columns = {${cols}}, ignore_errors = true, null_padding = true)`,
+                     auto_detect = false, columns = {${cols}}, ignore_errors = true)`,
     {
       partner: f.profile.id,
       path: f.path,
