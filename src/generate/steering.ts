@@ -16,7 +16,7 @@ export interface Calibration {
   intermediaryOfBank: number;
 }
 
-/** The article's figures (../shared/calibration/evn-2020.json), as fractions. */
+/** The article's figures (src/generate/calibration/evn-2020.json, from the seed article), as fractions. */
 export const EVN_2020: Calibration = {
   invoices: { bank_and_intermediary: 0.7444, retail_agent: 0.2138, evn_counter: 0.0418 },
   amount: { bank_and_intermediary: 0.9368, retail_agent: 0.0446, evn_counter: 0.0186 },

@@ -6,7 +6,8 @@ import { generate } from '../../src/generate/generate.ts';
 import { noiseSchema } from '../../src/generate/noise.ts';
 import type { HeadlineKpis } from '../../src/reports/kpi-shape.ts';
 
-const calibration = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', '..', 'shared', 'calibration', 'evn-2020.json'), 'utf8')) as {
+// The article's figures, as shipped with the project (a copy of shared/calibration/evn-2020.json).
+const calibration = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'src', 'generate', 'calibration', 'evn-2020.json'), 'utf8')) as {
   collection_rate_amount_pct_min: number;
   channel_share_invoices_pct: Record<'bank_and_intermediary' | 'retail_agent' | 'evn_counter', number>;
   channel_share_amount_pct: Record<'bank_and_intermediary' | 'retail_agent' | 'evn_counter', number>;
