@@ -4,7 +4,7 @@ import { printResult, textTable, withDbOptions, withRun, type GlobalOptions } fr
 
 export function register(program: Command): void {
   withDbOptions(program.command('ingest'))
-    .description('load partner settlement files (files or folders, recursive) through their partner profiles, one transaction per file')
+    .description("load partner settlement files (files or folders, recursive) through their partner profiles; each batch of one partner's files loads wholly or not at all")
     .argument('<paths...>', 'files or folders to ingest')
     .option('--partner <id>', 'use only this partner profile')
     .option('--profiles <dir>', 'folder of partner profiles', 'pipelines/partners')
