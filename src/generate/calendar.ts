@@ -90,17 +90,22 @@ const TET: Record<number, string> = {
   2025: '2025-01-29', 2026: '2026-02-17', 2027: '2027-02-06', 2028: '2028-01-26', 2029: '2029-02-13', 2030: '2030-02-03',
 };
 
-const holidayCache = new Map<number, boolean>();
+/** `f` with its results kept per day number (the calendar is asked about the same days millions of times). */
+export function memoByDay<T>(f: (day: number) => T): (day: number) => T {
+  const cache = new Map<number, T>();
+  return (day) => {
+    let v = cache.get(day);
+    if (v === undefined) {
+      v = f(day);
+      cache.set(day, v);
+    }
+    return v;
+  };
+}
+
 
 /** Saturdays, Sundays, Tết and the fixed public holidays (1/1, 30/4, 1/5, 2/9): no settlement. */
-export function isBankHoliday(day: number): boolean {
-  let h = holidayCache.get(day);
-  if (h === undefined) {
-    h = holiday(day);
-    holidayCache.set(day, h);
-  }
-  return h;
-}
+export const isBankHoliday: (day: number) => boolean = memoByDay(holiday);
 
 function holiday(day: number): boolean {
   const weekday = (day + 4) % 7; // 1970-01-01 was a Thursday (4)

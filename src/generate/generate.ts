@@ -7,7 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Instrument, Kind } from '../ingest/profile.ts';
 import { defaultAsOf, ratiosFrom, KPI_SCHEMA_VERSION, type HeadlineKpis, type KpiCounts } from '../reports/kpi-shape.ts';
-import { addMonths, DAY, dayOf, formatTime, isBankHoliday, isoDate, periodDays, settleDay, truncateTo } from './calendar.ts';
+import { addMonths, DAY, dayOf, formatTime, isBankHoliday, isoDate, memoByDay, periodDays, settleDay, truncateTo } from './calendar.ts';
 import { customerCode, invoiceId, invoiceSeries, makeUnits, mistype, PC_SHARE, PCS, unknownCode, type Pc } from './codes.ts';
 import { csvField, csvLine, formatAmount, PartnerFile, Spool, type FilePlan } from './files.ts';
 import { roleOf, type Layout } from './layouts.ts';
@@ -616,17 +616,8 @@ function lagDays(rng: Rng): number {
   return rng.int(25, 45);
 }
 
-const businessDayCache = new Map<number, number>();
-
 /** Business day number within its month (1 = first business day), 0 for a holiday. */
-function businessDayOfMonth(day: number): number {
-  let n = businessDayCache.get(day);
-  if (n === undefined) {
-    n = countBusinessDays(day);
-    businessDayCache.set(day, n);
-  }
-  return n;
-}
+const businessDayOfMonth: (day: number) => number = memoByDay(countBusinessDays);
 
 function countBusinessDays(day: number): number {
   if (isBankHoliday(day)) return 0;

@@ -7,8 +7,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
-import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
-import { HEADER, openTestDb, Scratch, withProfile } from './helpers.ts';
+import { HEADER, ingestScratch, Scratch, withProfile } from './helpers.ts';
 
 const trailer = (count: number, sum: string) => `Tổng cộng: ${count} giao dịch,,,,${sum}`;
 const row = (ref: string, amount: string) => `${ref},01/02/2026 08:00:00,PE0100123456,QR,${amount}`;
@@ -30,13 +29,7 @@ function scratch(): Scratch {
   return s;
 }
 
-async function ingestAll(s: Scratch, batchMb: string | undefined): Promise<Database> {
-  if (batchMb === undefined) delete process.env.RECON_INGEST_BATCH_MB;
-  else process.env.RECON_INGEST_BATCH_MB = batchMb;
-  const { db, run } = await openTestDb();
-  await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
-  return db;
-}
+const ingestAll = (s: Scratch, batchMb: string | undefined) => ingestScratch(s, 'RECON_INGEST_BATCH_MB', batchMb);
 
 async function tables(db: Database) {
   const q = (sql: string) => db.all(sql);

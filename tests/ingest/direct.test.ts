@@ -4,8 +4,7 @@
 // repeat and a trailer; row positions map to lines only if rows come in file order.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
-import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
-import { HEADER, openTestDb, Scratch, withProfile } from './helpers.ts';
+import { HEADER, ingestScratch, Scratch, withProfile } from './helpers.ts';
 
 const row = (ref: string, amount: string) => `${ref},01/02/2026 08:00:00,PE0100123456,QR ${ref},${amount}`;
 
@@ -33,12 +32,7 @@ const profile = withProfile({
   trailer: { match: '^Tổng cộng', count: { regex: '(\\d+) giao dịch' }, amount: { field: 5 } },
 });
 
-async function ingest(s: Scratch, directMb: string): Promise<Database> {
-  process.env.RECON_INGEST_DIRECT_MB = directMb;
-  const { db, run } = await openTestDb();
-  await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
-  return db;
-}
+const ingest = (s: Scratch, directMb: string) => ingestScratch(s, 'RECON_INGEST_DIRECT_MB', directMb);
 
 async function tables(db: Database) {
   const q = (sql: string) => db.all(sql);

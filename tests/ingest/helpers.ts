@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Database } from '../../src/db/database.ts';
 import { Run } from '../../src/runs/ledger.ts';
+import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
 
 export const BASE_PROFILE = {
   id: 'bank-t',
@@ -50,6 +51,18 @@ export async function openTestDb(): Promise<{ db: Database; run: Run }> {
   const db = await Database.open({ path: ':memory:' });
   const run = await Run.start(db, 'test', {}, join(tmpdir(), 'recon-test-out'));
   return { db, run };
+}
+
+/**
+ * Ingests a scratch folder into a fresh in-memory database with one ingest environment setting
+ * (e.g. RECON_INGEST_BATCH_MB, RECON_INGEST_DIRECT_MB) set, or removed when undefined.
+ */
+export async function ingestScratch(s: Scratch, env: string, value: string | undefined): Promise<Database> {
+  if (value === undefined) delete process.env[env];
+  else process.env[env] = value;
+  const { db, run } = await openTestDb();
+  await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
+  return db;
 }
 
 /** Deep clone with overrides merged at the top level of `fields`/others. */
