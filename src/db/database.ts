@@ -62,12 +62,16 @@ export class Database {
   }
 
   async run(sql: string, params?: Params): Promise<void> {
+    const t0 = TRACE ? performance.now() : 0;
     await this.conn.run(sql, params);
+    if (TRACE) trace(sql, t0);
   }
 
   /** Rows as plain objects; BIGINT columns arrive as bigint. */
   async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
+    const t0 = TRACE ? performance.now() : 0;
     const reader = await this.conn.runAndReadAll(sql, params);
+    if (TRACE) trace(sql, t0);
     return reader.getRowObjectsJS() as T[];
   }
 
@@ -94,7 +98,7 @@ export class Database {
     if (params) {
       await this.conn.run(text, params);
     } else {
-      for (const stmt of splitStatements(text)) await this.conn.run(stmt);
+      for (const stmt of splitStatements(text)) await this.run(stmt);
     }
   }
 
@@ -115,6 +119,20 @@ export class Database {
       });
     }
   }
+}
+
+/**
+ * RECON_TRACE_SQL=1 writes each statement that took RECON_TRACE_SQL_MS (default 50) ms or more to stderr (milliseconds and the
+ * statement's first line): a profiling aid, off by default.
+ */
+const TRACE = process.env.RECON_TRACE_SQL === '1';
+const TRACE_MIN_MS = Number(process.env.RECON_TRACE_SQL_MS ?? 50);
+
+function trace(sql: string, t0: number): void {
+  const ms = performance.now() - t0;
+  if (ms < TRACE_MIN_MS) return;
+  const head = sql.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('--')).slice(0, 2).join(' ').slice(0, 160);
+  process.stderr.write(`[sql ${ms.toFixed(0).padStart(6)} ms] ${head}\n`);
 }
 
 export interface Migration { version: number; name: string; path: string }

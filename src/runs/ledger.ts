@@ -40,6 +40,7 @@ export class Run {
   /** Times one stage of the run. */
   async stage<T>(name: string, fn: () => Promise<T>): Promise<T> {
     const t0 = performance.now();
+    if (process.env.RECON_TRACE_SQL === '1') process.stderr.write(`[stage ${name}]\n`);
     try {
       return await fn();
     } finally {
