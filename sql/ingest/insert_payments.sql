@@ -7,7 +7,7 @@ INSERT INTO payments (payment_id, file_id, line_no, partner_id, txn_ref, kind, p
                       invoice_ref, memo, amount_vnd, reverses_txn_ref, instrument, agent_id)
 SELECT getvariable('ingest').id_base[t.seq] + t.line_no,
        getvariable('ingest').file_ids[t.seq], t.line_no, $partner_id, t.txn_ref, t.kind, t.paid_at, t.settled_on, t.customer_code,
-       t.invoice_ref, nfc_normalize(t.memo), t.amount_vnd, t.reverses_txn_ref, t.instrument, t.agent_id
+       t.invoice_ref, ingest_nfc(t.memo), t.amount_vnd, t.reverses_txn_ref, t.instrument, t.agent_id
 FROM ingest_typed t
 ANTI JOIN (SELECT txn_ref, kind FROM payments WHERE partner_id = $partner_id) p ON p.txn_ref = t.txn_ref AND p.kind = t.kind
 -- Equalities only, so a hash join (an inequality in the ON clause made DuckDB plan a nested loop).

@@ -22,6 +22,13 @@ CREATE OR REPLACE TEMP MACRO ingest_message(file, line_no, field_label, problem,
   || CASE WHEN value IS NULL THEN '' ELSE ': got ' || to_json(CASE WHEN length(value) > 80 THEN left(value, 80) || '… (' || length(value) || ' chars)' ELSE value END) END
   || ', expected ' || expected;
 
+-- Text in Unicode NFC (names and memos may arrive decomposed). Text made only of characters in
+-- U+0000–U+02FF and U+1E00–U+1EFF (Latin, including Vietnamese's precomposed letters) is already
+-- NFC, and nfc_normalize is by far the costliest step of loading it, so it runs only on other text
+-- (tests/ingest/nfc.test.ts checks the claim over every character and pair of those ranges).
+CREATE OR REPLACE TEMP MACRO ingest_nfc(s) AS
+  CASE WHEN regexp_matches(s, '[^\x{0000}-\x{02FF}\x{1E00}-\x{1EFF}]') THEN nfc_normalize(s) ELSE s END;
+
 -- Power corporation of a customer code, from its first two letters (DOMAIN.md, "Identifiers").
 CREATE OR REPLACE TEMP MACRO ingest_pc_of(code) AS
   CASE left(code, 2)
