@@ -3,7 +3,14 @@
 -- allocations (matching guarantees it), so nothing here needs to know about reversals.
 -- Each row carries the channel group and partner of the payment, whether its instrument is
 -- cashless, and what orders payments when groups tie (paid time, then partner id, then txn id).
+-- The cutoff reaches the payments through their invoice: compared with payments and the scope
+-- directly, DuckDB pairs every payment with every earlier period's cutoff (a nested loop that
+-- multiplies the rows) before joining on the keys.
 CREATE OR REPLACE TEMP TABLE report_alloc AS
+WITH scoped_invoice AS (
+  SELECT i.invoice_no, i.period, i.customer_code, s.cutoff
+  FROM invoices i JOIN report_scope s ON s.period = i.period
+)
 SELECT
   i.period,
   a.invoice_no,
@@ -17,6 +24,6 @@ SELECT
   a.amount_vnd
 FROM allocations a
 JOIN payments p ON p.payment_id = a.payment_id
-JOIN invoices i ON i.invoice_no = a.invoice_no
-JOIN report_scope s ON s.period = i.period AND p.paid_at < s.cutoff
-JOIN partners pa ON pa.partner_id = p.partner_id;
+JOIN scoped_invoice i ON i.invoice_no = a.invoice_no
+JOIN partners pa ON pa.partner_id = p.partner_id
+WHERE p.paid_at < i.cutoff;
