@@ -27,8 +27,8 @@ WHERE NOT field_known AND memo IS NOT NULL AND memo <> '';
 CREATE OR REPLACE TEMP TABLE m_qr AS
 SELECT payment_id,
        left(memo, length(memo) - 8) AS payload,
-       upper(right(memo, 4)) = upper(printf('%04X', crc16_ccitt_false(left(memo, length(memo) - 4)))) AS crc_ok
-FROM m_memo WHERE is_qr;
+       upper(right(memo, 4)) = upper(printf('%04X', crc16_ccitt_false(left(memo, length(memo) - 4), t.tbl))) AS crc_ok
+FROM m_memo, m_crc16 t WHERE is_qr;
 
 CREATE OR REPLACE TEMP TABLE m_qr_valid AS SELECT payment_id, payload FROM m_qr WHERE crc_ok;
 CREATE OR REPLACE TEMP TABLE m_qr_62 AS
