@@ -7,5 +7,5 @@ WHERE file_id IN (SELECT file_id FROM source_files WHERE kind = 'invoices' AND p
    OR invoice_no IN (SELECT invoice_no FROM ingest_typed WHERE reason IS NULL);
 INSERT INTO invoices (invoice_no, customer_code, period, series, number, issued_on, due_on, amount_vnd, file_id)
 SELECT invoice_no, customer_code, period, series, number, issued_on, due_on, amount_vnd, $file_id
-FROM (SELECT *, row_number() OVER (PARTITION BY invoice_no ORDER BY line_no) AS nth FROM ingest_typed WHERE reason IS NULL)
-WHERE nth = 1;
+FROM ingest_typed t LEFT JOIN billing_repeats r ON r.key = t.invoice_no
+WHERE t.reason IS NULL AND (r.first_line IS NULL OR r.first_line = t.line_no);

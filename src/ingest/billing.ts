@@ -78,7 +78,8 @@ async function importBillingFile(db: Database, run: Run, path: string, kind: 'cu
         raw_projection: ['seq', 'line_no', ...wanted.map((w) => `${col(w, `the ${kind} header`)} AS ${w}`), `coalesce(${all.join(', ')}) IS NULL AS blank`, ...cols.staged].join(', '),
         raw_text: joinedText(split.header.length, "','"),
       });
-      const c = await ingestSqlRow<{ typed: bigint; rejected: bigint; firsts: bigint; csv: bigint }>(db, `ingest/${kind}_counts.sql`);
+      await runIngestSql(db, 'ingest/billing_repeats.sql', {}, { key: kind === 'customers' ? 'customer_code' : 'invoice_no' });
+      const c = await ingestSqlRow<{ typed: bigint; rejected: bigint; firsts: bigint; csv: bigint }>(db, 'ingest/billing_counts.sql');
       if (c.csv > 0n) {
         await runIngestSql(db, 'ingest/csv_rejects.sql', {}, { prefix_columns: '2' });
         await runIngestSql(db, 'ingest/clear_csv_errors.sql');

@@ -49,4 +49,30 @@ describe('billing arrears', () => {
     expect((await rows()).length).toBe(3);
     db.close();
   });
+
+  it('a key repeated inside one file loads once, from its first valid row; the rest count as duplicates', async () => {
+    const s = new Scratch();
+    const dir = `${s.files}/billing`;
+    s.file('billing/customers.csv', [
+      'customer_code,name,pc,unit,segment',
+      'PE0100123456,Nguyễn Văn A,EVNHCMC,PE0100,residential',
+      'PE0100123457,Trần Thị B,EVNHCMC,PE0100,residential',
+      'PE0100123456,Later Name,EVNHCMC,PE0100,business',
+      'PE0100123456,Third,EVNHCMC,PE0100,business',
+    ].join('\n'));
+    // J1's first row is a reject (bad amount), so its first VALID row (line 4) loads.
+    s.file('billing/invoices-2026-01.csv', [HEAD, inv('J1', '2026-01', 0), inv('J2', '2026-01', 100), inv('J1', '2026-01', 300), inv('J1', '2026-01', 400)].join('\n'));
+    const { db, run } = await openTestDb();
+    const r = await importBilling(db, run, dir);
+    expect(r.files.map((f) => [f.records_read, f.records_loaded, f.records_rejected, f.records_duplicate])).toEqual([[4, 2, 0, 2], [4, 2, 1, 1]]);
+    expect(await db.all('SELECT customer_code, name, segment FROM customers ORDER BY customer_code')).toEqual([
+      { customer_code: 'PE0100123456', name: 'Nguyễn Văn A', segment: 'residential' },
+      { customer_code: 'PE0100123457', name: 'Trần Thị B', segment: 'residential' },
+    ]);
+    expect(await db.all('SELECT invoice_no, amount_vnd FROM invoices ORDER BY invoice_no')).toEqual([
+      { invoice_no: 'J1', amount_vnd: 300n },
+      { invoice_no: 'J2', amount_vnd: 100n },
+    ]);
+    db.close();
+  });
 });
