@@ -1,17 +1,30 @@
--- One row per invoice of a scoped period: the area of its customer, what was counted against it,
--- whether that settles it, and the channel group it is attributed to: the group whose payments
--- allocated the most to it; on a tie, the tied group whose first payment to it came first (paid
--- time, then partner id, then transaction id).
+-- One row per invoice of a scoped period: what was counted against it, whether that settles it,
+-- how much of it came from cashless payments (all_cashless is NULL without allocations), and the
+-- channel group it is attributed to: the group whose payments allocated the most to it; on a tie,
+-- the tied group whose first payment to it came first (paid time, then partner id, then
+-- transaction id). Most invoices are paid through one group only, which is then the attributed
+-- one; only invoices paid through several groups are summed per group, so the ordering key is
+-- built for few rows rather than for every allocation.
 CREATE OR REPLACE TEMP TABLE report_invoice AS
-WITH by_group AS (
-  SELECT invoice_no, channel_group, sum(amount_vnd) AS amount_vnd,
-         min({'paid_at': paid_at, 'partner_id': partner_id, 'txn_ref': txn_ref}) AS first_payment
+WITH per_invoice AS (
+  SELECT invoice_no,
+         sum(amount_vnd) AS allocated_vnd,
+         sum(amount_vnd) FILTER (WHERE cashless) AS cashless_vnd,
+         bool_and(cashless) AS all_cashless,
+         min(channel_group) AS first_group,
+         max(channel_group) AS last_group
   FROM report_alloc
-  GROUP BY invoice_no, channel_group
+  GROUP BY invoice_no
 ),
-per_invoice AS (
-  SELECT invoice_no, sum(amount_vnd) AS allocated_vnd,
-         arg_min(channel_group, {'minus_amount': -amount_vnd, 'first_payment': first_payment}) AS attributed_group
+by_group AS (
+  SELECT a.invoice_no, a.channel_group, sum(a.amount_vnd) AS amount_vnd,
+         min({'paid_at': a.paid_at, 'partner_id': a.partner_id, 'txn_ref': a.txn_ref}) AS first_payment
+  FROM report_alloc a
+  SEMI JOIN per_invoice m ON m.invoice_no = a.invoice_no AND m.first_group <> m.last_group
+  GROUP BY a.invoice_no, a.channel_group
+),
+contested AS (
+  SELECT invoice_no, arg_min(channel_group, {'minus_amount': -amount_vnd, 'first_payment': first_payment}) AS attributed_group
   FROM by_group
   GROUP BY invoice_no
 )
@@ -19,13 +32,13 @@ SELECT
   i.period,
   i.invoice_no,
   i.customer_code,
-  c.pc,
-  c.unit,
   i.amount_vnd,
   coalesce(pi.allocated_vnd, 0)::BIGINT AS allocated_vnd,
   coalesce(pi.allocated_vnd, 0) >= i.amount_vnd AS settled,
-  pi.attributed_group
+  coalesce(pi.cashless_vnd, 0)::BIGINT AS cashless_vnd,
+  pi.all_cashless,
+  coalesce(ct.attributed_group, pi.first_group) AS attributed_group
 FROM invoices i
 JOIN report_scope s ON s.period = i.period
 LEFT JOIN per_invoice pi ON pi.invoice_no = i.invoice_no
-LEFT JOIN customers c ON c.customer_code = i.customer_code;
+LEFT JOIN contested ct ON ct.invoice_no = i.invoice_no;

@@ -1,5 +1,6 @@
 // The report scope: which periods a report counts, at which as-of date, and the temporary tables
-// of counted allocations and invoice facts every KPI query reads (sql/reports/scope.sql …).
+// of counted allocations, invoice facts and customer facts every KPI query reads
+// (sql/reports/scope.sql …).
 import type { Database } from '../db/database.ts';
 import { UsageError } from '../errors.ts';
 import { defaultAsOf } from './kpi-shape.ts';
@@ -25,7 +26,7 @@ export function checkPeriod(period: string, asOf?: string): { period: string; as
 }
 
 /**
- * Builds the temporary tables report_scope, report_alloc and report_invoice for `period` at `asOf`
+ * Builds the temporary tables report_scope, report_alloc, report_invoice and report_customer for `period` at `asOf`
  * and every earlier period in the database at its own default as-of date, capped at `asOf`, so a
  * report never counts a payment made after its as-of date.
  */
@@ -38,6 +39,7 @@ export async function prepareScope(db: Database, period: string, asOf: string): 
   for (const p of periods) await runReport(db, 'scope_add', { period: p.period, as_of: p.asOf });
   await runReport(db, 'counted_allocations');
   await runReport(db, 'invoice_facts');
+  await runReport(db, 'customer_facts');
   return { period, asOf, periods };
 }
 
