@@ -54,12 +54,16 @@ export function batchBytes(): number {
 /**
  * Size from which a UTF-8 delimited file is read in place when its records are each one physical
  * line (the direct path: no staging copy, see README "Direct path"); such a file is a batch of its
- * own. Off unless RECON_INGEST_DIRECT_MB is set: measured, it saved no wall time and cost more CPU
- * than the staging path (README), so it stays opt-in until the typed rows are written once.
+ * own. 64 MB unless RECON_INGEST_DIRECT_MB says otherwise: on 2 M-row files the direct path took
+ * about a fifth less CPU than the staging copy (README), while for small files the batch of many
+ * files is what saves time.
  */
+export const DEFAULT_DIRECT_BYTES = 64 * 1024 * 1024;
+
+/** The direct-path threshold in bytes (RECON_INGEST_DIRECT_MB, else the default). */
 export function directBytes(): number {
   const mb = Number(process.env.RECON_INGEST_DIRECT_MB);
-  return Number.isFinite(mb) && mb >= 0 && process.env.RECON_INGEST_DIRECT_MB ? mb * 1024 * 1024 : Number.POSITIVE_INFINITY;
+  return Number.isFinite(mb) && mb >= 0 && process.env.RECON_INGEST_DIRECT_MB ? mb * 1024 * 1024 : DEFAULT_DIRECT_BYTES;
 }
 
 /** A file that may be read in place: delimited UTF-8 of at least the threshold. */
