@@ -10,7 +10,7 @@
 -- earlier payment takes a residual whichever rule found it. payment_id never breaks a tie: it
 -- depends on the order in which files were loaded.
 
-DELETE FROM payment_match;
+DELETE FROM payment_match_facts;
 
 CREATE OR REPLACE TEMP TABLE m_routed AS
 WITH base AS (
@@ -83,10 +83,26 @@ CREATE OR REPLACE TEMP TABLE m_seq AS
 SELECT payment_id, row_number() OVER (PARTITION BY account ORDER BY paid_at, partner_id, txn_ref) AS seq
 FROM m_pay WHERE account IN (SELECT account FROM m_turns);
 
-INSERT INTO payment_match
-SELECT r.*, CASE WHEN r.route = 'allocate' THEN coalesce(s.seq, 1) END AS seq
-FROM m_routed r LEFT JOIN m_seq s USING (payment_id);
+-- What the cascade decided about every payment, for explain and the data tests (the view
+-- payment_match, migration 011). A plain payment (the view derives its row from the payment: the
+-- code field names a known customer, which is its account, and there is nothing else to tell) is
+-- stored as its id and a flag.
+INSERT INTO payment_match_facts
+SELECT payment_id, plain,
+       CASE WHEN NOT plain THEN refunded_vnd END, CASE WHEN NOT plain THEN effective_vnd END,
+       CASE WHEN NOT plain THEN route END, void_reason, original_id, decision_id, decision_action,
+       decision_invoice_no, CASE WHEN NOT plain THEN claimed_code END, CASE WHEN NOT plain THEN code_source END,
+       CASE WHEN NOT plain THEN code_known END, qr_status, ref_status, ref_invoice_no, ref_customer_code,
+       CASE WHEN NOT plain THEN account END, target_invoice_no, target_rule, target_confidence,
+       CASE WHEN NOT plain THEN code_factor END, CASE WHEN NOT plain THEN seq END
+FROM (
+  SELECT *,
+         coalesce(route = 'allocate' AND seq = 1 AND code_source = 'field' AND code_known AND account = claimed_code
+                  AND refunded_vnd = 0 AND code_factor = 1.0, false) AS plain
+  FROM (SELECT r.*, CASE WHEN r.route = 'allocate' THEN coalesce(s.seq, 1) END AS seq
+        FROM m_routed r LEFT JOIN m_seq s USING (payment_id))
+);
 
 INSERT INTO exceptions (payment_id, reason, amount_vnd, decision_id, detail)
 SELECT payment_id, 'auditor_unmatched', effective_vnd, decision_id, 'an auditor decided this payment must not be matched'
-FROM payment_match WHERE route = 'unmatched';
+FROM m_routed WHERE route = 'unmatched';
