@@ -1,14 +1,35 @@
 -- What each partner contributed to the invoices of the report's period: amount allocated (and its
 -- cashless part), payments, invoices touched and distinct customers. Invoices are attributed to
 -- channel groups only (DOMAIN.md), so there is no per-partner invoice share.
+-- Allocations are first summed per partner and invoice; the customer of each such row comes from
+-- report_invoice (report_alloc does not carry it).
 CREATE OR REPLACE TEMP TABLE report_partner AS
-SELECT a.partner_id, pa.name, pa.channel_group,
-       sum(a.amount_vnd)::BIGINT AS allocated_vnd,
-       coalesce(sum(a.amount_vnd) FILTER (WHERE a.cashless), 0)::BIGINT AS cashless_allocated_vnd,
-       count(DISTINCT a.payment_id)::BIGINT AS payments,
-       count(DISTINCT a.invoice_no)::BIGINT AS invoices,
-       count(DISTINCT a.customer_code)::BIGINT AS customers
-FROM report_alloc a
-JOIN partners pa ON pa.partner_id = a.partner_id
-WHERE a.period = $period
-GROUP BY a.partner_id, pa.name, pa.channel_group;
+WITH alloc AS (
+  SELECT partner_id, payment_id, invoice_no, cashless, amount_vnd FROM report_alloc WHERE period = $period
+),
+partner_invoice AS (
+  SELECT partner_id, invoice_no, sum(amount_vnd) AS allocated_vnd, sum(amount_vnd) FILTER (WHERE cashless) AS cashless_vnd
+  FROM alloc GROUP BY partner_id, invoice_no
+),
+by_invoice AS (
+  SELECT partner_id, count(*) AS invoices, sum(allocated_vnd) AS allocated_vnd, sum(cashless_vnd) AS cashless_vnd
+  FROM partner_invoice GROUP BY partner_id
+),
+by_customer AS (
+  SELECT pi.partner_id, count(DISTINCT i.customer_code) AS customers
+  FROM partner_invoice pi JOIN report_invoice i ON i.invoice_no = pi.invoice_no
+  GROUP BY pi.partner_id
+),
+by_payment AS (
+  SELECT partner_id, count(DISTINCT payment_id) AS payments FROM alloc GROUP BY partner_id
+)
+SELECT pa.partner_id, pa.name, pa.channel_group,
+       bi.allocated_vnd::BIGINT AS allocated_vnd,
+       coalesce(bi.cashless_vnd, 0)::BIGINT AS cashless_allocated_vnd,
+       bp.payments::BIGINT AS payments,
+       bi.invoices::BIGINT AS invoices,
+       bc.customers::BIGINT AS customers
+FROM by_invoice bi
+JOIN partners pa ON pa.partner_id = bi.partner_id
+JOIN by_payment bp ON bp.partner_id = bi.partner_id
+JOIN by_customer bc ON bc.partner_id = bi.partner_id;

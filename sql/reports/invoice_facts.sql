@@ -1,16 +1,17 @@
 -- One row per invoice of a scoped period: what was counted against it, whether that settles it,
--- how much of it came from cashless payments (all_cashless is NULL without allocations), and the
--- channel group it is attributed to: the group whose payments allocated the most to it; on a tie,
--- the tied group whose first payment to it came first (paid time, then partner id, then
--- transaction id). Most invoices are paid through one group only, which is then the attributed
--- one; only invoices paid through several groups are summed per group, so the ordering key is
--- built for few rows rather than for every allocation.
+-- how much of it came from cashless payments (all_cashless is NULL without allocations), the
+-- channel groups that paid it (group_mask) and the one it is attributed to: the group whose
+-- payments allocated the most to it; on a tie, the tied group whose first payment to it came first
+-- (paid time, then partner id, then transaction id). Most invoices are paid through one group
+-- only, which is then the attributed one; only invoices paid through several groups are summed
+-- per group, so the ordering key is read and built for few rows rather than for every allocation.
 CREATE OR REPLACE TEMP TABLE report_invoice AS
 WITH per_invoice AS (
   SELECT invoice_no,
          sum(amount_vnd) AS allocated_vnd,
          sum(amount_vnd) FILTER (WHERE cashless) AS cashless_vnd,
          bool_and(cashless) AS all_cashless,
+         bit_or(group_bit) AS group_mask,
          min(channel_group) AS first_group,
          max(channel_group) AS last_group
   FROM report_alloc
@@ -18,9 +19,10 @@ WITH per_invoice AS (
 ),
 by_group AS (
   SELECT a.invoice_no, a.channel_group, sum(a.amount_vnd) AS amount_vnd,
-         min({'paid_at': a.paid_at, 'partner_id': a.partner_id, 'txn_ref': a.txn_ref}) AS first_payment
+         min({'paid_at': p.paid_at, 'partner_id': p.partner_id, 'txn_ref': p.txn_ref}) AS first_payment
   FROM report_alloc a
-  SEMI JOIN per_invoice m ON m.invoice_no = a.invoice_no AND m.first_group <> m.last_group
+  JOIN payments p ON p.payment_id = a.payment_id
+  WHERE a.invoice_no IN (SELECT invoice_no FROM per_invoice WHERE first_group <> last_group)
   GROUP BY a.invoice_no, a.channel_group
 ),
 contested AS (
@@ -37,6 +39,7 @@ SELECT
   coalesce(pi.allocated_vnd, 0) >= i.amount_vnd AS settled,
   coalesce(pi.cashless_vnd, 0)::BIGINT AS cashless_vnd,
   pi.all_cashless,
+  coalesce(pi.group_mask, 0) AS group_mask,
   coalesce(ct.attributed_group, pi.first_group) AS attributed_group
 FROM invoices i
 JOIN report_scope s ON s.period = i.period
