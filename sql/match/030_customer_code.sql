@@ -12,17 +12,18 @@
 
 CREATE OR REPLACE TEMP TABLE m_field AS
 SELECT payment_id, code AS field_code,
-       coalesce(code IN (SELECT customer_code FROM customers), false) AS field_known,
-       trim(memo) AS memo
-FROM (SELECT payment_id, nullif(upper(trim(customer_code)), '') AS code, memo
+       coalesce(code IN (SELECT customer_code FROM customers), false) AS field_known
+FROM (SELECT payment_id, nullif(upper(trim(customer_code)), '') AS code
       FROM payments WHERE kind = 'payment');
 
--- Memos worth reading: only where the field does not already name a known customer.
+-- Memos worth reading: only where the field does not already name a known customer (the memos are
+-- fetched for those few, not copied for every payment).
 CREATE OR REPLACE TEMP TABLE m_memo AS
 SELECT payment_id, memo,
        memo LIKE '000201%' AND regexp_full_match(memo, '.*6304[0-9A-Fa-f]{4}') AS is_qr
-FROM m_field
-WHERE NOT field_known AND memo IS NOT NULL AND memo <> '';
+FROM (SELECT p.payment_id, trim(p.memo) AS memo
+      FROM payments p SEMI JOIN m_field f ON f.payment_id = p.payment_id AND NOT f.field_known)
+WHERE memo IS NOT NULL AND memo <> '';
 
 CREATE OR REPLACE TEMP TABLE m_qr AS
 SELECT payment_id,
