@@ -1,6 +1,6 @@
 -- Types and validates the staged rows of customers.csv (read straight from the staging file) into ingest_typed.
 -- The power corporation and unit are derived from the code (DOMAIN.md), never trusted from the file.
-CREATE OR REPLACE TEMP TABLE ingest_typed AS
+CREATE OR REPLACE TEMP TABLE /*{typed_table}*/ AS
 WITH billing_raw AS (
   SELECT /*{raw_projection}*/ FROM /*{source}*/
 ), j AS (
@@ -11,9 +11,9 @@ WITH billing_raw AS (
       WHEN segment IS NOT NULL AND segment NOT IN ('residential', 'business', 'industrial', 'administrative') THEN 'segment'
     END AS field
   FROM billing_raw r
-  WHERE NOT blank
+  WHERE /*{keep}*/
 )
-SELECT seq, line_no, code AS customer_code, name, segment, ingest_pc_of(code) AS pc, left(code, 6) AS unit, field,
+SELECT seq, line_no, blank, code AS customer_code, name, segment, ingest_pc_of(code) AS pc, left(code, 6) AS unit, field,
   CASE WHEN field IS NULL THEN NULL WHEN customer_code IS NULL THEN 'missing_field' ELSE 'unknown_code' END AS reason,
   CASE field WHEN 'customer_code' THEN customer_code WHEN 'segment' THEN segment END AS value,
   CASE WHEN field IS NULL THEN NULL ELSE ingest_message(getvariable('ingest').files[seq], line_no, field,

@@ -1,7 +1,7 @@
 -- Types and validates the staged rows of invoices-YYYY-MM.csv (read straight from the staging
 -- file) into ingest_typed. Rows of the file's period and of earlier periods (arrears brought
 -- forward) are valid; a later period is a reject.
-CREATE OR REPLACE TEMP TABLE ingest_typed AS
+CREATE OR REPLACE TEMP TABLE /*{typed_table}*/ AS
 WITH billing_raw AS (
   SELECT /*{raw_projection}*/ FROM /*{source}*/
 ), p AS (
@@ -10,7 +10,7 @@ WITH billing_raw AS (
     CASE WHEN regexp_full_match(issued_on, '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN try_cast(issued_on AS DATE) END AS issued_d,
     CASE WHEN regexp_full_match(due_on, '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN try_cast(due_on AS DATE) END AS due_d
   FROM billing_raw r
-  WHERE NOT blank
+  WHERE /*{keep}*/
 ), j AS (
   SELECT *,
     CASE
@@ -25,7 +25,7 @@ WITH billing_raw AS (
     END AS field
   FROM p
 )
-SELECT seq, line_no, invoice_no, upper(customer_code) AS customer_code, period, series, number, issued_d AS issued_on, due_d AS due_on,
+SELECT seq, line_no, blank, invoice_no, upper(customer_code) AS customer_code, period, series, number, issued_d AS issued_on, due_d AS due_on,
   amount_v AS amount_vnd, field,
   CASE WHEN field IS NULL THEN NULL
        WHEN field IN ('invoice_no', 'customer_code') OR (field = 'amount_vnd' AND amount_vnd IS NULL) THEN 'missing_field'

@@ -16,7 +16,7 @@ import { FileError } from './file-error.ts';
 import { parseAmount } from './formats.ts';
 import { fixedColumns, rawProjection, setIngestVariable, stagedColumns, typingVariables, type ColumnSet } from './mapping.ts';
 import type { PartnerProfile } from './profile.ts';
-import { splitRecords, stageSeparator, type SplitResult, type Trailer } from './records.ts';
+import { splitRecords, stageSeparator, type RecordLayout, type SplitResult, type Trailer } from './records.ts';
 import { ingestSqlRow, ingestSqlRows, runIngestSql } from './sql.ts';
 import { directSource, stagedNames, stageSource, type StageSource } from './stage.ts';
 import { StageWriter } from './stage-writer.ts';
@@ -243,11 +243,13 @@ async function stageFile(fp: InputFile, profile: PartnerProfile, out: StageWrite
     columns = stagedColumns(split.header ?? (profile.header.type === 'none' ? profile.header.columns : []));
     rawText = joinedText(columns.names.length, "','");
   } else {
-    if (candidate) {
-      split = await splitRecords(decodeFile(fp.path, profile.encoding, shown), profile, shown, null, seq);
-      direct = split.direct.possible && (split.direct.dataFrom > 1 || !startsWithBom(fp.path));
+    const scan = candidate ? await scanForDirect(fp.path, profile.encoding, profile, shown) : null;
+    if (scan) {
+      split = scan;
+      direct = true;
+    } else {
+      split = await splitRecords(decodeFile(fp.path, profile.encoding, shown), profile, shown, out, seq);
     }
-    if (!direct) split = await splitRecords(decodeFile(fp.path, profile.encoding, shown), profile, shown, out, seq);
     if (f.type === 'fixed_width') {
       columns = fixedColumns(profile);
       rawText = 'raw';
@@ -438,6 +440,38 @@ async function placeDirectRows(db: Database, d: SplitResult['direct']): Promise<
   if (refusals > 0) await runIngestSql(db, 'ingest/direct_errors.sql');
 }
 
+/**
+ * Runs a typing file (sql/ingest/type_*.sql, slots typed_table and keep) so that `ingest_typed`
+ * holds the typed rows with their physical lines: straight from the staging file, or on the direct
+ * path (`direct`: the scan's facts) as a view over every row read in place (see placeDirectRows);
+ * the caller drops that view when done.
+ */
+export async function typeRows(db: Database, file: string, params: Record<string, DuckDBValue>, slots: Record<string, string>, direct: SplitResult['direct'] | null): Promise<void> {
+  if (!direct) {
+    await runIngestSql(db, file, params, { ...slots, typed_table: 'ingest_typed', keep: 'NOT r.blank' });
+    return;
+  }
+  // Rows must be stored in file order for their rowids to be positions (recon runs with
+  // preserve_insertion_order = false, see src/db/database.ts).
+  await db.run('SET preserve_insertion_order = true');
+  try {
+    await runIngestSql(db, file, params, { ...slots, typed_table: 'ingest_typed_direct', keep: 'true' });
+  } finally {
+    await db.run('SET preserve_insertion_order = false');
+  }
+  await placeDirectRows(db, direct);
+}
+
+/**
+ * Scans a file for the direct path when it is big enough (`candidate`): the scan's facts when its
+ * records may be read in place, else null (then the caller stages it). A UTF-8 byte-order mark on
+ * the first data line rules the file out.
+ */
+export async function scanForDirect(path: string, encoding: PartnerProfile['encoding'], layout: RecordLayout, shown: string): Promise<SplitResult | null> {
+  const scan = await splitRecords(decodeFile(path, encoding, shown), layout, shown, null, 1);
+  return scan.direct.possible && (scan.direct.dataFrom > 1 || !startsWithBom(path)) ? scan : null;
+}
+
 /** The set-based part of a batch: type, account per file, check control totals, dedup, load. */
 async function loadMembers(db: Database, run: Run, profile: PartnerProfile, members: Member[], layout: Layout, stagePath: string, floor: number): Promise<void> {
   const f = profile.format;
@@ -468,20 +502,7 @@ async function loadMembers(db: Database, run: Run, profile: PartnerProfile, memb
     file_ids: { ints: members.map((m) => m.fileId) },
     id_base: { ints: idBase },
   });
-  const slots = { source, raw_projection: layout.projection, raw_text: layout.rawText };
-  if (direct) {
-    // Rows must be stored in file order for their rowids to be positions (recon runs with
-    // preserve_insertion_order = false, see src/db/database.ts).
-    await db.run('SET preserve_insertion_order = true');
-    try {
-      await runIngestSql(db, 'ingest/type_payments.sql', read.params, { ...slots, typed_table: 'ingest_typed_direct', keep: 'true' });
-    } finally {
-      await db.run('SET preserve_insertion_order = false');
-    }
-    await placeDirectRows(db, direct);
-  } else {
-    await runIngestSql(db, 'ingest/type_payments.sql', read.params, { ...slots, typed_table: 'ingest_typed', keep: 'NOT r.blank' });
-  }
+  await typeRows(db, 'ingest/type_payments.sql', read.params, { source, raw_projection: layout.projection, raw_text: layout.rawText }, direct);
 
   const bySeq = new Map<number, Counts>();
   for (const c of await ingestSqlRows<Counts>(db, 'ingest/file_counts.sql')) bySeq.set(Number(c.seq), c);

@@ -1,8 +1,9 @@
 // Billing arrears: an invoices-P export may carry invoices of earlier periods (arrears brought
 // forward); they load, a later period is a reject, re-importing P replaces everything an earlier
 // invoices-P file loaded, and invoice_no stays unique (the newer file wins).
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { importBilling } from '../../src/ingest/index.ts';
+import type { Database } from '../../src/db/database.ts';
 import { Scratch, openTestDb } from './helpers.ts';
 
 const HEAD = 'invoice_no,customer_code,period,series,number,issued_on,due_on,amount_vnd';
@@ -74,5 +75,50 @@ describe('billing arrears', () => {
       { invoice_no: 'J2', amount_vnd: 100n },
     ]);
     db.close();
+  });
+
+  describe('direct path (export read in place)', () => {
+    afterEach(() => {
+      delete process.env.RECON_INGEST_DIRECT_MB;
+    });
+    const tables = async (db: Database) => ({
+      files: await db.all('SELECT file_id, kind, records_read, records_loaded, records_rejected, records_duplicate, status FROM source_files ORDER BY file_id'),
+      customers: await db.all('SELECT * FROM customers ORDER BY customer_code'),
+      invoices: await db.all('SELECT * FROM invoices ORDER BY invoice_no'),
+      rejects: await db.all('SELECT file_id, line_no, field, value, reason, message, raw FROM rejects ORDER BY file_id, line_no'),
+    });
+    for (const [name, eol] of [['LF', '\n'], ['CRLF', '\r\n']] as const) {
+      it(`gives the staging path's tables, line numbers and messages included (${name})`, async () => {
+        const s = new Scratch();
+        s.file('billing/customers.csv', [
+          'customer_code,name,pc,unit,segment',
+          'PE0100123456,Nguyễn Văn A,EVNHCMC,PE0100,residential',
+          '',
+          'XX01,Bad,,,',
+          '   ',
+          'PE0100123457,Trần Thị B,EVNHCMC,PE0100', // a column short: the reader refuses it
+          'PE0100123458,Lê Văn C,EVNHCMC,PE0100,business',
+          'PE0100123456,Repeat,EVNHCMC,PE0100,business',
+        ].join(eol));
+        s.file('billing/invoices-2026-01.csv', [HEAD, inv('J1', '2026-01', 100), '', inv('J2', '2026-01', 0), inv('J3', '2026-02', 5), inv('J4', '2025-12', 7)].join(eol));
+        const load = async (directMb: string) => {
+          process.env.RECON_INGEST_DIRECT_MB = directMb;
+          const { db, run } = await openTestDb();
+          await importBilling(db, run, `${s.files}/billing`);
+          const t = await tables(db);
+          db.close();
+          return t;
+        };
+        const staged = await load('100000');
+        const direct = await load('0');
+        expect(direct).toEqual(staged);
+        // The lines are the file's physical lines (the empty line 3 and blank line 5 counted).
+        expect(staged.rejects.map((r) => [r['file_id'], r['line_no'], r['reason']])).toEqual([
+          [1n, 4n, 'unknown_code'], [1n, 6n, 'column_count'], [2n, 4n, 'bad_amount'], [2n, 5n, 'bad_date'],
+        ]);
+        expect(String(staged.rejects[1]!['message'])).toMatch(/customers\.csv, line 6: found 4 columns, expected 5/);
+        expect(staged.files.map((f) => [f['records_read'], f['records_loaded'], f['records_rejected'], f['records_duplicate']])).toEqual([[5n, 2n, 2n, 1n], [4n, 2n, 2n, 0n]]);
+      });
+    }
   });
 });
