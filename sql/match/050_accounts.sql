@@ -14,7 +14,7 @@ DELETE FROM payment_match_facts;
 
 CREATE OR REPLACE TEMP TABLE m_routed AS
 WITH base AS (
-  SELECT p.payment_id, p.partner_id, p.txn_ref, p.kind, p.paid_at, p.amount_vnd,
+  SELECT p.payment_id, p.kind, p.amount_vnd,
          coalesce(v.refunded_vnd, 0) AS refunded_vnd,
          CASE WHEN v.reversed THEN 'reversed' WHEN v.refunded_vnd >= p.amount_vnd THEN 'refunded' END AS void_reason,
          adj.original_id,
@@ -46,7 +46,7 @@ WITH base AS (
               WHEN ref_customer_code IS NOT NULL THEN 'invoice_ref' END AS target_rule
   FROM routed
 )
-SELECT payment_id, partner_id, txn_ref, kind, paid_at, amount_vnd, refunded_vnd,
+SELECT payment_id, refunded_vnd,
        CASE WHEN route IN ('adjustment', 'void') THEN 0 ELSE amount_vnd - refunded_vnd END AS effective_vnd,
        route, void_reason, original_id, decision_id, decision_action, decision_invoice_no,
        claimed_code, code_source, code_known, qr_status, ref_status, ref_invoice_no, ref_customer_code,
@@ -67,10 +67,10 @@ SELECT payment_id, partner_id, txn_ref, kind, paid_at, amount_vnd, refunded_vnd,
 FROM targeted;
 
 -- The payments that compete for an account's invoices, narrow: only what the turns and the
--- uncontested pass read (payment_match is wide and kept for explain and the data tests).
+-- uncontested pass read. What only payments hold (partner, transaction id, paid time) is fetched
+-- from payments where it is needed, for the few, rather than copied for every payment.
 CREATE OR REPLACE TEMP TABLE m_pay AS
-SELECT payment_id, account, effective_vnd AS x, target_invoice_no, target_rule, target_confidence, code_factor,
-       paid_at, partner_id, txn_ref
+SELECT payment_id, account, effective_vnd AS x, target_invoice_no, target_rule, target_confidence, code_factor
 FROM m_routed WHERE route = 'allocate';
 
 -- Accounts with several payments need further turns; the others are settled in turn 1 or in the
@@ -80,8 +80,9 @@ CREATE OR REPLACE TEMP TABLE m_turns AS
 SELECT account, count(*) AS turns FROM m_pay GROUP BY account HAVING count(*) > 1;
 
 CREATE OR REPLACE TEMP TABLE m_seq AS
-SELECT payment_id, row_number() OVER (PARTITION BY account ORDER BY paid_at, partner_id, txn_ref) AS seq
-FROM m_pay WHERE account IN (SELECT account FROM m_turns);
+SELECT m.payment_id, row_number() OVER (PARTITION BY m.account ORDER BY p.paid_at, p.partner_id, p.txn_ref) AS seq
+FROM m_pay m JOIN payments p USING (payment_id)
+WHERE m.account IN (SELECT account FROM m_turns);
 
 -- What the cascade decided about every payment, for explain and the data tests (the view
 -- payment_match, migration 011). A plain payment (the view derives its row from the payment: the

@@ -4,8 +4,9 @@
 -- naming that invoice. Confidence 0.9 for a single candidate customer, 0.5 when several fit equally.
 
 CREATE OR REPLACE TEMP TABLE m_typo AS
-SELECT payment_id, claimed_code, effective_vnd AS x, paid_at, partner_id, txn_ref
-FROM m_routed WHERE route = 'unidentified' AND claimed_code IS NOT NULL;
+SELECT r.payment_id, r.claimed_code, r.effective_vnd AS x, p.paid_at, p.partner_id, p.txn_ref
+FROM m_routed r JOIN payments p USING (payment_id)
+WHERE r.route = 'unidentified' AND r.claimed_code IS NOT NULL;
 
 -- Candidates are found by the amount, not by the code: an invoice can owe exactly x at the
 -- payment's time only if its amount is x (nothing taken yet) or one of the residuals it was left
@@ -34,7 +35,7 @@ WITH taken AS (
   SELECT c.payment_id, c.invoice_no, sum(a.amount_vnd) AS taken_vnd
   FROM m_typo_cand c
   JOIN allocations a ON a.invoice_no = c.invoice_no
-  JOIN m_routed pm ON pm.payment_id = a.payment_id
+  JOIN payments pm ON pm.payment_id = a.payment_id
   WHERE pm.paid_at < c.paid_at
      OR (pm.paid_at = c.paid_at AND (pm.partner_id < c.partner_id OR (pm.partner_id = c.partner_id AND pm.txn_ref < c.txn_ref)))
   GROUP BY ALL
