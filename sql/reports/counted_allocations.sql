@@ -1,10 +1,10 @@
 -- The allocations the KPIs count (DOMAIN.md "KPI definitions"): allocations to invoices of a
 -- scoped period, of payments paid at or before that period's as-of date. Voided payments have no
 -- allocations (matching guarantees it), so nothing here needs to know about reversals.
--- Each row carries the channel group (and its bit, see channel_groups.sql) and partner of the
--- payment and whether its instrument is cashless. The customer and what orders payments are left
--- out on purpose: they are long strings, costly to copy for every allocation, and are looked up
--- where needed (report_invoice has the customer; ties read the payment).
+-- Each row carries the payment's partner and channel group as integers (partner_keys.sql) and
+-- whether its instrument is cashless. The customer and what orders payments are left out on
+-- purpose: they are long strings, costly to copy for every allocation, and are looked up where
+-- needed (report_invoice has the customer; ties read the payment).
 -- The cutoff reaches the payments through their invoice: compared with payments and the scope
 -- directly, DuckDB pairs every payment with every earlier period's cutoff (a nested loop that
 -- multiplies the rows) before joining on the keys.
@@ -16,15 +16,13 @@ WITH scoped_invoice AS (
 SELECT
   i.period,
   a.invoice_no,
-  pa.channel_group,
-  g.bit AS group_bit,
-  p.partner_id,
+  pk.partner_key,
+  pk.group_bit,
   p.payment_id,
   p.instrument <> 'cash' AS cashless,
   a.amount_vnd
 FROM allocations a
 JOIN payments p ON p.payment_id = a.payment_id
 JOIN scoped_invoice i ON i.invoice_no = a.invoice_no
-JOIN partners pa ON pa.partner_id = p.partner_id
-JOIN report_group g ON g.channel_group = pa.channel_group
+JOIN report_partner_key pk ON pk.partner_id = p.partner_id
 WHERE p.paid_at < i.cutoff;

@@ -1,32 +1,31 @@
 -- One row per invoice of a scoped period: what was counted against it, whether that settles it,
 -- how much of it came from cashless payments (all_cashless is NULL without allocations), the
--- channel groups that paid it (group_mask) and the one it is attributed to: the group whose
--- payments allocated the most to it; on a tie, the tied group whose first payment to it came first
--- (paid time, then partner id, then transaction id). Most invoices are paid through one group
--- only, which is then the attributed one; only invoices paid through several groups are summed
--- per group, so the ordering key is read and built for few rows rather than for every allocation.
+-- channel groups that paid it (group_mask, see partner_keys.sql) and the one it is attributed to
+-- (attributed_bit): the group whose payments allocated the most to it; on a tie, the tied group
+-- whose first payment to it came first (paid time, then partner id, then transaction id).
+-- Most invoices are paid through one group only (a mask of a single bit), which is then the
+-- attributed one; only invoices paid through several groups are summed per group, so the ordering
+-- key is read and built for few rows rather than for every allocation.
 CREATE OR REPLACE TEMP TABLE report_invoice AS
 WITH per_invoice AS (
   SELECT invoice_no,
          sum(amount_vnd) AS allocated_vnd,
          sum(amount_vnd) FILTER (WHERE cashless) AS cashless_vnd,
          bool_and(cashless) AS all_cashless,
-         bit_or(group_bit) AS group_mask,
-         min(channel_group) AS first_group,
-         max(channel_group) AS last_group
+         bit_or(group_bit) AS group_mask
   FROM report_alloc
   GROUP BY invoice_no
 ),
 by_group AS (
-  SELECT a.invoice_no, a.channel_group, sum(a.amount_vnd) AS amount_vnd,
+  SELECT a.invoice_no, a.group_bit, sum(a.amount_vnd) AS amount_vnd,
          min({'paid_at': p.paid_at, 'partner_id': p.partner_id, 'txn_ref': p.txn_ref}) AS first_payment
   FROM report_alloc a
   JOIN payments p ON p.payment_id = a.payment_id
-  WHERE a.invoice_no IN (SELECT invoice_no FROM per_invoice WHERE first_group <> last_group)
-  GROUP BY a.invoice_no, a.channel_group
+  WHERE a.invoice_no IN (SELECT invoice_no FROM per_invoice WHERE group_mask & (group_mask - 1) <> 0)
+  GROUP BY a.invoice_no, a.group_bit
 ),
 contested AS (
-  SELECT invoice_no, arg_min(channel_group, {'minus_amount': -amount_vnd, 'first_payment': first_payment}) AS attributed_group
+  SELECT invoice_no, arg_min(group_bit, {'minus_amount': -amount_vnd, 'first_payment': first_payment}) AS attributed_bit
   FROM by_group
   GROUP BY invoice_no
 )
@@ -40,7 +39,7 @@ SELECT
   coalesce(pi.cashless_vnd, 0)::BIGINT AS cashless_vnd,
   pi.all_cashless,
   coalesce(pi.group_mask, 0) AS group_mask,
-  coalesce(ct.attributed_group, pi.first_group) AS attributed_group
+  coalesce(ct.attributed_bit, pi.group_mask) AS attributed_bit
 FROM invoices i
 JOIN report_scope s ON s.period = i.period
 LEFT JOIN per_invoice pi ON pi.invoice_no = i.invoice_no

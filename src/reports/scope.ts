@@ -26,7 +26,7 @@ export function checkPeriod(period: string, asOf?: string): { period: string; as
 }
 
 /**
- * Builds the temporary tables report_scope, report_group, report_alloc, report_invoice and report_customer for `period` at `asOf`
+ * Builds the temporary tables report_scope, report_partner_key, report_alloc, report_invoice and report_customer for `period` at `asOf`
  * and every earlier period in the database at its own default as-of date, capped at `asOf`, so a
  * report never counts a payment made after its as-of date.
  */
@@ -37,7 +37,7 @@ export async function prepareScope(db: Database, period: string, asOf: string): 
     .map((p) => ({ period: p, asOf: p === period ? asOf : minDate(defaultAsOf(p), asOf) }));
   await runReport(db, 'scope');
   for (const p of periods) await runReport(db, 'scope_add', { period: p.period, as_of: p.asOf });
-  await runReport(db, 'channel_groups');
+  await runReport(db, 'partner_keys');
   await runReport(db, 'counted_allocations');
   await runReport(db, 'invoice_facts');
   await runReport(db, 'customer_facts');
