@@ -49,6 +49,8 @@ export async function ingestFiles(db: Database, run: Run, paths: string[], opts:
   for (const r of listed) if ('profile' in r) byProfile.set(r.profile, [...(byProfile.get(r.profile) ?? []), r.path]);
   const done = new Map<string, FileOutcome>();
   for (const [profile, files] of byProfile) for (const o of await loadPartnerFiles(db, run, files, profile)) done.set(o.path, o);
+  // One checkpoint for all the batches rather than one per commit (src/db/database.ts).
+  await db.checkpoint();
   const files: FileOutcome[] = listed.map((r) =>
     'problem' in r
       ? { path: r.path, partner_id: null, file_id: null, status: 'unrecognised', message: r.problem, records_read: 0, records_loaded: 0, records_rejected: 0, records_duplicate: 0 }
