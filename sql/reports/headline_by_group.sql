@@ -1,6 +1,6 @@
 -- Per scoped period and channel group: invoices attributed to the group, amount allocated via the
 -- group, and distinct customers with an allocation via the group (a customer may count in two;
--- report_customer has one row per customer with the bits of the groups it paid through).
+-- report_totals counts customers by the set of groups they paid through, one bit per group).
 WITH channel_group AS (
   SELECT DISTINCT channel_group, group_bit FROM report_partner_key
 ),
@@ -9,9 +9,10 @@ alloc AS (
   FROM report_alloc GROUP BY period, group_bit
 ),
 customers AS (
-  SELECT c.period, g.group_bit, count(*) AS customers
-  FROM report_customer c JOIN channel_group g ON c.group_mask & g.group_bit <> 0
-  GROUP BY c.period, g.group_bit
+  SELECT t.period, g.group_bit, sum(t.customers_with_allocation) AS customers
+  FROM report_totals t JOIN channel_group g ON t.group_mask & g.group_bit <> 0
+  WHERE t.level = 'group_mask'
+  GROUP BY t.period, g.group_bit
 ),
 attributed AS (
   SELECT period, attributed_bit AS group_bit, count(*) AS invoices

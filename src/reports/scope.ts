@@ -1,5 +1,5 @@
 // The report scope: which periods a report counts, at which as-of date, and the temporary tables
-// of counted allocations, invoice facts and customer facts every KPI query reads
+// of counted allocations, invoice facts and customer totals every KPI query reads
 // (sql/reports/scope.sql …).
 import type { Database } from '../db/database.ts';
 import { UsageError } from '../errors.ts';
@@ -26,7 +26,7 @@ export function checkPeriod(period: string, asOf?: string): { period: string; as
 }
 
 /**
- * Builds the temporary tables report_scope, report_partner_key, report_alloc, report_invoice and report_customer for `period` at `asOf`
+ * Builds the temporary tables report_scope, report_partner_key, report_alloc, report_invoice and report_totals for `period` at `asOf`
  * and every earlier period in the database at its own default as-of date, capped at `asOf`, so a
  * report never counts a payment made after its as-of date.
  */
@@ -40,7 +40,7 @@ export async function prepareScope(db: Database, period: string, asOf: string): 
   await runReport(db, 'partner_keys');
   await runReport(db, 'counted_allocations');
   await runReport(db, 'invoice_facts');
-  await runReport(db, 'customer_facts');
+  await runReport(db, 'customer_totals');
   return { period, asOf, periods };
 }
 
