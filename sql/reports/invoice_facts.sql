@@ -3,6 +3,7 @@
 -- channel groups that paid it (group_mask, see partner_keys.sql) and the one it is attributed to
 -- (attributed_bit): the group whose payments allocated the most to it; on a tie, the tied group
 -- whose first payment to it came first (paid time, then partner id, then transaction id).
+-- first/last_partner_key are equal when one partner paid all of it (see breakdown_partner.sql).
 -- Most invoices are paid through one group only (a mask of a single bit), which is then the
 -- attributed one; only invoices paid through several groups are summed per group, so the ordering
 -- key is read and built for few rows rather than for every allocation.
@@ -12,7 +13,9 @@ WITH per_invoice AS (
          sum(amount_vnd) AS allocated_vnd,
          sum(amount_vnd) FILTER (WHERE cashless) AS cashless_vnd,
          bool_and(cashless) AS all_cashless,
-         bit_or(group_bit) AS group_mask
+         bit_or(group_bit) AS group_mask,
+         min(partner_key) AS first_partner_key,
+         max(partner_key) AS last_partner_key
   FROM report_alloc
   GROUP BY invoice_no
 ),
@@ -39,7 +42,9 @@ SELECT
   coalesce(pi.cashless_vnd, 0)::BIGINT AS cashless_vnd,
   pi.all_cashless,
   coalesce(pi.group_mask, 0) AS group_mask,
-  coalesce(ct.attributed_bit, pi.group_mask) AS attributed_bit
+  coalesce(ct.attributed_bit, pi.group_mask) AS attributed_bit,
+  pi.first_partner_key,
+  pi.last_partner_key
 FROM invoices i
 JOIN report_scope s ON s.period = i.period
 LEFT JOIN per_invoice pi ON pi.invoice_no = i.invoice_no

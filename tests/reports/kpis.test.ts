@@ -85,6 +85,16 @@ describe('comparisons and breakdowns', () => {
     expect(k.by_unit.map((a) => a.unit)).toEqual(['PD0100', 'PE0100', 'PA0300']);
   });
 
+  it('breaks allocations down by partner, counting an invoice paid by two partners under both', () => {
+    // vcb: T1 → I1, I5 (C1) and T2 → I3 (C3); momo: M1 → I2 (C2), M2 → I4 (C4); agent1: A1 → I2 (C2).
+    // I2 is paid by momo and agent1; evnhn's E1 is after the as-of date.
+    expect(k.by_partner.map((p) => [p.partner_id, p.allocated_vnd, p.cashless_allocated_vnd, p.payments, p.invoices, p.customers])).toEqual([
+      ['vcb', 450_000, 150_000, 2, 3, 2],
+      ['momo', 110_000, 110_000, 2, 2, 2],
+      ['agent1', 100_000, 0, 1, 1, 1],
+    ]);
+  });
+
   it('scores partners on the payments of the as-of month and on their files', () => {
     const vcb = k.partner_scorecard.find((p) => p.partner_id === 'vcb')!;
     // February payments: T2 300,000 (T+1) and T3 55,000 (T+3, a duplicate payment → unmatched).
