@@ -5,14 +5,14 @@
 -- from report_invoice; only the few paid through several partners go back to their allocations.
 CREATE OR REPLACE TEMP TABLE report_partner AS
 WITH partner_invoice AS (
-  SELECT first_partner_key AS partner_key, invoice_no, customer_code
+  SELECT sole_partner_key AS partner_key, invoice_no, customer_code
   FROM report_invoice
-  WHERE period = $period AND first_partner_key = last_partner_key
+  WHERE period = $period AND sole_partner_key IS NOT NULL
   UNION ALL
   SELECT DISTINCT a.partner_key, a.invoice_no, i.customer_code
   FROM report_alloc a
   JOIN report_invoice i ON i.invoice_no = a.invoice_no
-  WHERE i.period = $period AND i.first_partner_key <> i.last_partner_key
+  WHERE i.period = $period AND i.allocated_vnd > 0 AND i.sole_partner_key IS NULL
 ),
 by_invoice AS (
   SELECT partner_key, count(*) AS invoices, count(DISTINCT customer_code) AS customers

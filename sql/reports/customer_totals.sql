@@ -1,16 +1,17 @@
 -- Customer-level facts of every scoped period, rolled up to the rows the headline, area and
 -- channel-group figures read (level): 'period'; 'pc' and 'unit' (pc/unit NULL when billing does
 -- not know the customer); 'group_mask' (customers by the set of channel groups they paid through,
--- see partner_keys.sql). Each customer is first summed over its invoices: invoice totals, whether
--- it had any allocation and all of them cashless. The customers table is joined to these
--- aggregated rows, not to every invoice, and the customer rows themselves are never stored.
+-- see partner_keys.sql). Each customer is first summed over its invoices: invoice totals (an
+-- invoice is settled when what was counted against it reaches its amount), whether it had any
+-- allocation and all of them cashless. The customers table is joined to these aggregated rows,
+-- not to every invoice, and the customer rows themselves are never stored.
 CREATE OR REPLACE TEMP TABLE report_totals AS
 WITH per_customer AS (
   SELECT period, customer_code,
          count(*) AS invoices,
          sum(amount_vnd) AS invoiced_vnd,
          sum(allocated_vnd) AS allocated_vnd,
-         count(*) FILTER (WHERE settled) AS invoices_settled,
+         count(*) FILTER (WHERE allocated_vnd >= amount_vnd) AS invoices_settled,
          count(*) FILTER (WHERE allocated_vnd > 0) AS invoices_with_allocation,
          sum(cashless_vnd) AS cashless_vnd,
          bool_and(all_cashless) AS all_cashless,

@@ -1,12 +1,13 @@
--- One row per invoice of a scoped period: what was counted against it, whether that settles it,
--- how much of it came from cashless payments (all_cashless is NULL without allocations), the
--- channel groups that paid it (group_mask, see partner_keys.sql) and the one it is attributed to
+-- One row per invoice of a scoped period: what was counted against it, how much of it came from
+-- cashless payments (all_cashless is NULL without allocations), the channel groups that paid it
+-- (group_mask, see partner_keys.sql), the partner that paid all of it (sole_partner_key, NULL
+-- when none or several did; see breakdown_partner.sql) and the group it is attributed to
 -- (attributed_bit): the group whose payments allocated the most to it; on a tie, the tied group
 -- whose first payment to it came first (paid time, then partner id, then transaction id).
--- first/last_partner_key are equal when one partner paid all of it (see breakdown_partner.sql).
 -- Most invoices are paid through one group only (a mask of a single bit), which is then the
 -- attributed one; only invoices paid through several groups are summed per group, so the ordering
 -- key is read and built for few rows rather than for every allocation.
+-- Columns are kept to what the readers need: each one costs a copy of every invoice.
 CREATE OR REPLACE TEMP TABLE report_invoice AS
 WITH per_invoice AS (
   SELECT invoice_no,
@@ -14,8 +15,7 @@ WITH per_invoice AS (
          sum(amount_vnd) FILTER (WHERE cashless) AS cashless_vnd,
          bool_and(cashless) AS all_cashless,
          bit_or(group_bit) AS group_mask,
-         min(partner_key) AS first_partner_key,
-         max(partner_key) AS last_partner_key
+         CASE WHEN min(partner_key) = max(partner_key) THEN min(partner_key) END AS sole_partner_key
   FROM report_alloc
   GROUP BY invoice_no
 ),
@@ -38,13 +38,11 @@ SELECT
   i.customer_code,
   i.amount_vnd,
   coalesce(pi.allocated_vnd, 0)::BIGINT AS allocated_vnd,
-  coalesce(pi.allocated_vnd, 0) >= i.amount_vnd AS settled,
   coalesce(pi.cashless_vnd, 0)::BIGINT AS cashless_vnd,
   pi.all_cashless,
   coalesce(pi.group_mask, 0) AS group_mask,
   coalesce(ct.attributed_bit, pi.group_mask) AS attributed_bit,
-  pi.first_partner_key,
-  pi.last_partner_key
+  pi.sole_partner_key
 FROM invoices i
 JOIN report_scope s ON s.period = i.period
 LEFT JOIN per_invoice pi ON pi.invoice_no = i.invoice_no
