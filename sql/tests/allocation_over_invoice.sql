@@ -1,6 +1,8 @@
 -- Σ allocations to an invoice never exceed its amount.
-SELECT a.invoice_no, i.amount_vnd AS invoice_vnd, sum(a.amount_vnd) AS allocated_vnd
-FROM allocations a
+WITH allocated AS (
+  SELECT invoice_no, sum(amount_vnd) AS allocated_vnd FROM allocations GROUP BY invoice_no
+)
+SELECT a.invoice_no, i.amount_vnd AS invoice_vnd, a.allocated_vnd
+FROM allocated a
 JOIN invoices i USING (invoice_no)
-GROUP BY a.invoice_no, i.amount_vnd
-HAVING sum(a.amount_vnd) > i.amount_vnd
+WHERE a.allocated_vnd > i.amount_vnd

@@ -136,6 +136,19 @@ describe('data tests', () => {
     expect(failing).toEqual(['allocation_over_payment', 'allocation_unknown_invoice', 'payment_unaccounted']);
   });
 
+  it('name the payment and the invoice an over-allocation breaks, with their amounts', async () => {
+    const db = await fresh(month);
+    await match(db);
+    await db.run(`INSERT INTO allocations SELECT payment_id, 'A1', 1000, 'manual', 1 FROM payments WHERE txn_ref = 'T1'`);
+    const failing = Object.fromEntries((await runDataTests(db)).filter((t) => t.failures > 0).map((t) => [t.name, t.sample]));
+    expect(Object.keys(failing)).toEqual(['allocation_over_invoice', 'allocation_over_payment', 'payment_unaccounted']);
+    expect(failing['allocation_over_invoice']).toEqual([{ invoice_no: 'A1', invoice_vnd: 100n, allocated_vnd: 1100n }]);
+    expect(failing['allocation_over_payment']).toMatchObject([{ partner_id: 'VCB', txn_ref: 'T1', effective_vnd: 150n, allocated_vnd: 1150n }]);
+    expect(failing['payment_unaccounted']).toMatchObject([
+      { partner_id: 'VCB', txn_ref: 'T1', kind: 'payment', route: 'allocate', allocated_vnd: 1150n, exceptions: 0n },
+    ]);
+  });
+
   it('a duplicated invoice id fails the match run with RunFailedError', async () => {
     const db = await fresh({ ...month, invoices: [...month.invoices!, { no: 'A1', customer: B, amount: 5 }] });
     const err = await match(db).catch((e: unknown) => e);
