@@ -9,7 +9,7 @@ import { fingerprint, type Run } from '../runs/ledger.ts';
 import { decodeFile } from './decode.ts';
 import { FileError } from './file-error.ts';
 import { directBytes, earlierReceipt, ensureMacros, joinedText, recordFailure, removeStaging, scanForDirect, stagingDir, typeRows, type FileOutcome } from './load.ts';
-import { columnResolver, setIngestVariable, stagedColumns } from './mapping.ts';
+import { blankTest, columnResolver, setIngestVariable, stagedColumns } from './mapping.ts';
 import { splitRecords, type RecordLayout } from './records.ts';
 import { ingestSqlRow, runIngestSql } from './sql.ts';
 import { directSource, stageSource } from './stage.ts';
@@ -79,7 +79,7 @@ async function importBillingFile(db: Database, run: Run, path: string, kind: 'cu
       await setIngestVariable(db, { files: [path], file_ids: { ints: [fileId] }, period: period ?? '', stage_sep: ',', columns: split.header.join(', ') });
       await typeRows(db, `ingest/type_${kind}.sql`, source.params, {
         source: source.sql,
-        raw_projection: ['seq', 'line_no', ...wanted.map((w) => `${col(w, `the ${kind} header`)} AS ${w}`), `coalesce(${all.join(', ')}) IS NULL AS blank`, ...cols.staged].join(', '),
+        raw_projection: ['seq', 'line_no', ...wanted.map((w) => `${col(w, `the ${kind} header`)} AS ${w}`), `${blankTest(col(wanted[0]!, `the ${kind} header`), all)} AS blank`, ...cols.staged].join(', '),
         raw_text: joinedText(split.header.length, "','"),
       }, scan?.direct ?? null);
       await runIngestSql(db, 'ingest/billing_repeats.sql', {}, { key: kind === 'customers' ? 'customer_code' : 'invoice_no' });

@@ -1,0 +1,30 @@
+// Field text as partners write it: spaces around values are not part of them, and a record whose
+// fields are all empty (only delimiters, or delimiters and spaces) is a blank line, not a record.
+// A record missing only its transaction id is still a record, rejected for that field.
+import { describe, expect, it } from 'vitest';
+import { BASE_PROFILE, HEADER, Scratch, ingestScratch } from './helpers.ts';
+
+describe('field text', () => {
+  for (const directMb of ['100000', '0']) {
+    it(`trims spaces (not tabs) around values and skips rows of empty fields (${directMb === '0' ? 'direct path' : 'staging copy'})`, async () => {
+      const s = new Scratch();
+      s.profile(BASE_PROFILE);
+      s.file('T_1.csv', [
+        HEADER,
+        '  A1 , 01/03/2026 08:00:00 ,PE0100123456,  Tiền điện  ,  1.250.000',
+        ',,,,',
+        ' , ,  , , ',
+        ',01/03/2026 09:00:00,PE0100123456,no id,500.000',
+        'A3,01/03/2026 10:00:00,\tPE0100123457\t,tab,1.000',
+      ].join('\n'));
+      const db = await ingestScratch(s, 'RECON_INGEST_DIRECT_MB', directMb);
+      expect(await db.all('SELECT line_no, txn_ref, customer_code, memo, amount_vnd FROM payments ORDER BY line_no')).toEqual([
+        { line_no: 2n, txn_ref: 'A1', customer_code: 'PE0100123456', memo: 'Tiền điện', amount_vnd: 1250000n },
+        { line_no: 6n, txn_ref: 'A3', customer_code: '\tPE0100123457\t', memo: 'tab', amount_vnd: 1000n },
+      ]);
+      expect(await db.all('SELECT line_no, field, reason FROM rejects')).toEqual([{ line_no: 5n, field: 'txn_ref', reason: 'missing_field' }]);
+      expect(await db.one('SELECT records_read, records_loaded, records_rejected FROM source_files')).toEqual({ records_read: 3n, records_loaded: 2n, records_rejected: 1n });
+      db.close();
+    });
+  }
+});
