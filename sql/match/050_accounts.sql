@@ -11,6 +11,7 @@
 -- depends on the order in which files were loaded.
 
 DELETE FROM payment_match_facts;
+DELETE FROM payment_match_plain;
 
 CREATE OR REPLACE TEMP TABLE m_routed AS
 WITH base AS (
@@ -85,24 +86,23 @@ FROM m_pay m JOIN payments p USING (payment_id)
 WHERE m.account IN (SELECT account FROM m_turns);
 
 -- What the cascade decided about every payment, for explain and the data tests (the view
--- payment_match, migration 011). A plain payment (the view derives its row from the payment: the
--- code field names a known customer, which is its account, and there is nothing else to tell) is
--- stored as its id and a flag.
+-- payment_match, migrations 011 and 012). A plain payment (the view derives its row from the
+-- payment: the code field names a known customer, which is its account, and there is nothing else
+-- to tell) is stored as its id alone, in payment_match_plain; the others in payment_match_facts.
+CREATE OR REPLACE TEMP VIEW m_facts AS
+SELECT *,
+       coalesce(route = 'allocate' AND seq = 1 AND code_source = 'field' AND code_known AND account = claimed_code
+                AND refunded_vnd = 0 AND code_factor = 1.0, false) AS plain
+FROM (SELECT r.*, CASE WHEN r.route = 'allocate' THEN coalesce(s.seq, 1) END AS seq
+      FROM m_routed r LEFT JOIN m_seq s USING (payment_id));
+
+INSERT INTO payment_match_plain SELECT payment_id FROM m_facts WHERE plain;
+
 INSERT INTO payment_match_facts
-SELECT payment_id, plain,
-       CASE WHEN NOT plain THEN refunded_vnd END, CASE WHEN NOT plain THEN effective_vnd END,
-       CASE WHEN NOT plain THEN route END, void_reason, original_id, decision_id, decision_action,
-       decision_invoice_no, CASE WHEN NOT plain THEN claimed_code END, CASE WHEN NOT plain THEN code_source END,
-       CASE WHEN NOT plain THEN code_known END, qr_status, ref_status, ref_invoice_no, ref_customer_code,
-       CASE WHEN NOT plain THEN account END, target_invoice_no, target_rule, target_confidence,
-       CASE WHEN NOT plain THEN code_factor END, CASE WHEN NOT plain THEN seq END
-FROM (
-  SELECT *,
-         coalesce(route = 'allocate' AND seq = 1 AND code_source = 'field' AND code_known AND account = claimed_code
-                  AND refunded_vnd = 0 AND code_factor = 1.0, false) AS plain
-  FROM (SELECT r.*, CASE WHEN r.route = 'allocate' THEN coalesce(s.seq, 1) END AS seq
-        FROM m_routed r LEFT JOIN m_seq s USING (payment_id))
-);
+SELECT payment_id, refunded_vnd, effective_vnd, route, void_reason, original_id, decision_id, decision_action,
+       decision_invoice_no, claimed_code, code_source, code_known, qr_status, ref_status, ref_invoice_no,
+       ref_customer_code, account, target_invoice_no, target_rule, target_confidence, code_factor, seq
+FROM m_facts WHERE NOT plain;
 
 INSERT INTO exceptions (payment_id, reason, amount_vnd, decision_id, detail)
 SELECT payment_id, 'auditor_unmatched', effective_vnd, decision_id, 'an auditor decided this payment must not be matched'
