@@ -6,24 +6,28 @@
 --   else amount = residual → rule 4; less → rule 6 (partial); more → rule 7 (the invoice is paid);
 --   more than the residual, either way → the rest is customer credit (overpayment_credit);
 --   no invoice at all → no_open_invoice (rule 10).
-
-CREATE OR REPLACE TEMP TABLE m_fast AS
-SELECT p.payment_id, p.account, p.x, p.target_rule, p.target_confidence, p.code_factor,
-       i.invoice_no, i.amount_vnd AS residual, least(p.x, i.amount_vnd) AS alloc,
-       coalesce(i.invoice_no = p.target_invoice_no, false) AS targeted
-FROM m_pay p
-LEFT JOIN m_inv i USING (account)
-WHERE p.account NOT IN (SELECT account FROM m_contested);
+-- The allocations are inserted straight from the join: a working table of every uncontested
+-- payment cost more to write than the join costs to run. Only the few that leave something over
+-- (an exception, or a residual for rule 9) are kept, for the two statements after.
 
 INSERT INTO allocations (payment_id, invoice_no, amount_vnd, rule, confidence)
-SELECT payment_id, invoice_no, alloc,
-       CASE WHEN targeted THEN target_rule
-            WHEN x = residual THEN 'amount_equals_invoice'
-            WHEN x < residual THEN 'oldest_first_partial'
+SELECT p.payment_id, i.invoice_no, least(p.x, i.amount_vnd),
+       CASE WHEN i.invoice_no = p.target_invoice_no THEN p.target_rule
+            WHEN p.x = i.amount_vnd THEN 'amount_equals_invoice'
+            WHEN p.x < i.amount_vnd THEN 'oldest_first_partial'
             ELSE 'overpayment' END,
-       CASE WHEN targeted THEN target_confidence
-            ELSE round(CASE WHEN x = residual THEN 0.98 WHEN x < residual THEN 0.9 ELSE 0.85 END * code_factor, 4) END
-FROM m_fast WHERE invoice_no IS NOT NULL;
+       CASE WHEN i.invoice_no = p.target_invoice_no THEN p.target_confidence
+            ELSE round(CASE WHEN p.x = i.amount_vnd THEN 0.98 WHEN p.x < i.amount_vnd THEN 0.9 ELSE 0.85 END * p.code_factor, 4) END
+FROM m_pay p
+JOIN m_inv i USING (account)
+WHERE p.account NOT IN (SELECT account FROM m_contested);
+
+CREATE OR REPLACE TEMP TABLE m_fast_rest AS
+SELECT p.payment_id, p.account, p.x, i.invoice_no, i.amount_vnd AS residual, least(p.x, i.amount_vnd) AS alloc
+FROM m_pay p
+LEFT JOIN m_inv i USING (account)
+WHERE p.account NOT IN (SELECT account FROM m_contested)
+  AND (i.invoice_no IS NULL OR p.x <> i.amount_vnd);
 
 INSERT INTO exceptions (payment_id, reason, amount_vnd, detail)
 SELECT payment_id,
@@ -31,7 +35,7 @@ SELECT payment_id,
        CASE WHEN invoice_no IS NULL THEN x ELSE x - alloc END,
        CASE WHEN invoice_no IS NULL THEN 'customer ' || account || ' has no invoice'
             ELSE 'paid ' || CAST(x AS VARCHAR) || ' đ, ' || CAST(alloc AS VARCHAR) || ' đ allocated; the rest is customer credit' END
-FROM m_fast WHERE invoice_no IS NULL OR x > residual;
+FROM m_fast_rest WHERE invoice_no IS NULL OR x > residual;
 
 INSERT INTO m_state
-SELECT invoice_no, residual - alloc FROM m_fast WHERE invoice_no IS NOT NULL AND residual > alloc;
+SELECT invoice_no, residual - alloc FROM m_fast_rest WHERE invoice_no IS NOT NULL AND residual > alloc;
