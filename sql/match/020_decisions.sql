@@ -16,7 +16,9 @@ FROM (
   SELECT *, row_number() OVER (PARTITION BY partner_id, txn_ref ORDER BY decided_at DESC, decision_id DESC) AS rn
   FROM decisions WHERE action IN ('match', 'unmatch')
 ) d
-LEFT JOIN invoices i ON d.action = 'match' AND i.invoice_no = d.invoice_no
+-- Only a match names an invoice. Equalities between both sides only: a condition on d alone in
+-- the ON clause makes DuckDB plan a nested-loop join against every invoice.
+LEFT JOIN (SELECT 'match' AS action, invoice_no, customer_code FROM invoices) i ON i.action = d.action AND i.invoice_no = d.invoice_no
 WHERE d.rn = 1;
 
 CREATE OR REPLACE TEMP TABLE m_dismissal AS

@@ -28,7 +28,9 @@ WITH base AS (
   LEFT JOIN m_adjust adj ON adj.adjust_id = p.payment_id
   LEFT JOIN m_code c USING (payment_id)
   LEFT JOIN m_ref r USING (payment_id)
-  LEFT JOIN m_decision d ON d.partner_id = p.partner_id AND d.txn_ref = p.txn_ref AND p.kind = 'payment'
+  -- Decisions apply to payment records (kind 'payment'); equalities between both sides only, since
+  -- a condition on p alone in this ON clause makes DuckDB plan a nested-loop join over every payment.
+  LEFT JOIN (SELECT *, 'payment' AS kind FROM m_decision) d ON d.partner_id = p.partner_id AND d.txn_ref = p.txn_ref AND d.kind = p.kind
 ), routed AS (
   SELECT *,
          CASE WHEN kind <> 'payment' THEN 'adjustment'
