@@ -15,6 +15,8 @@ GROUP BY r;
 
 -- Rows after the first gap and how many lines they shift (only when there are gaps).
 CREATE OR REPLACE TEMP TABLE ingest_placed AS
+/* nested-loop join allowed: DuckDB runs an ASOF join against a few gaps (at most its
+   asof_loop_join_threshold, 64) as a loop over them; more gaps get its sort-based ASOF join */
 SELECT t.rowid AS row_id, g.n AS shift
 FROM ingest_typed_direct t
 ASOF JOIN ingest_gaps g ON t.rowid - getvariable('ingest_direct').base >= g.r;

@@ -1,4 +1,4 @@
--- Rules 3–7 and 10 for one turn (m_ctx.turn): the turn-th payment of every contested account
+-- Rules 3–7 and 10 for one turn (the session variable match_turn): the turn-th payment of every contested account
 -- (060), against its account's residuals as earlier turns left them. The rules classify how the payment is matched:
 --   3  the targeted invoice (decision or reference) is open → it takes min(amount, residual); what
 --      is left (or all of it, when the target is already settled) goes on through 4–7 on the same
@@ -13,7 +13,7 @@
 CREATE OR REPLACE TEMP TABLE m_turn AS
 SELECT payment_id, account, x, target_invoice_no, target_rule, target_confidence, code_factor
 FROM m_pay_turn
-WHERE seq = (SELECT turn FROM m_ctx);
+WHERE seq = getvariable('match_turn');
 
 CREATE OR REPLACE TEMP TABLE m_pair AS
 SELECT t.*, o.invoice_no, o.ord, o.amount_vnd AS invoice_vnd, coalesce(o.residual, 0) AS residual, coalesce(o.n_inv, 0) AS n_inv
@@ -106,4 +106,4 @@ CREATE OR REPLACE TEMP TABLE m_open AS
 SELECT o.account, o.invoice_no, o.amount_vnd, o.residual - coalesce(a.alloc, 0) AS residual, o.ord, o.n_inv
 FROM m_open o
 LEFT JOIN (SELECT invoice_no, sum(alloc) AS alloc FROM m_view WHERE alloc > 0 GROUP BY invoice_no) a USING (invoice_no)
-WHERE o.account IN (SELECT account FROM m_turns WHERE turns > (SELECT turn FROM m_ctx));
+WHERE o.account IN (SELECT account FROM m_turns WHERE turns > getvariable('match_turn'));

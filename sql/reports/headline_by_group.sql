@@ -10,6 +10,8 @@ alloc AS (
 ),
 customers AS (
   SELECT t.period, g.group_bit, sum(t.customers_with_allocation) AS customers
+  /* nested-loop join allowed: a bit test cannot be hashed, and both sides are small (a few
+     group-mask rows per period, one row per channel group) */
   FROM report_totals t JOIN channel_group g ON t.group_mask & g.group_bit <> 0
   WHERE t.level = 'group_mask'
   GROUP BY t.period, g.group_bit

@@ -1,6 +1,7 @@
 // The one place that opens DuckDB: connection, settings, migrations, transactions, SQL files,
 // and the single helper that quotes the few values DuckDB cannot bind (COPY paths, SET values).
-import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { DatabaseLockedError, UsageError } from '../errors.ts';
@@ -31,6 +32,9 @@ export class Database {
     private readonly instance: DuckDBInstance,
     readonly conn: DuckDBConnection,
   ) {}
+
+  /** Where DuckDB writes each statement's profile when plans are checked (RECON_CHECK_PLANS), else null. */
+  private readonly planFile = planFile();
 
   static async open(opts: OpenOptions): Promise<Database> {
     const path = opts.path === ':memory:' ? ':memory:' : resolve(opts.path);
@@ -65,21 +69,29 @@ export class Database {
     const conn = await instance.connect();
     const db = new Database(path, instance, conn);
     await db.run("SET TimeZone = 'Asia/Ho_Chi_Minh'");
+    if (db.planFile) {
+      await db.run("PRAGMA enable_profiling = 'json'");
+      await db.run(`PRAGMA profiling_output = ${quoteLiteral(db.planFile)}`);
+    }
     await db.migrate();
     return db;
   }
 
   async run(sql: string, params?: Params): Promise<void> {
     const t0 = TRACE ? performance.now() : 0;
+    if (this.planFile) rmSync(this.planFile, { force: true });
     await this.conn.run(sql, params);
     if (TRACE) trace(sql, t0);
+    if (this.planFile) checkPlan(this.planFile, sql);
   }
 
   /** Rows as plain objects; BIGINT columns arrive as bigint. */
   async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
     const t0 = TRACE ? performance.now() : 0;
+    if (this.planFile) rmSync(this.planFile, { force: true });
     const reader = await this.conn.runAndReadAll(sql, params);
     if (TRACE) trace(sql, t0);
+    if (this.planFile) checkPlan(this.planFile, sql);
     return reader.getRowObjectsJS() as T[];
   }
 
@@ -118,6 +130,7 @@ export class Database {
   close(): void {
     this.conn.closeSync();
     this.instance.closeSync();
+    if (this.planFile) rmSync(this.planFile, { force: true });
   }
 
   private async migrate(): Promise<void> {
@@ -141,11 +154,35 @@ export class Database {
 const TRACE = process.env.RECON_TRACE_SQL === '1';
 const TRACE_MIN_MS = Number(process.env.RECON_TRACE_SQL_MS ?? 50);
 
+/** The first lines of a statement, comments left out, for messages. */
+function head(sql: string): string {
+  return sql.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('--')).slice(0, 2).join(' ').slice(0, 160);
+}
+
 function trace(sql: string, t0: number): void {
   const ms = performance.now() - t0;
   if (ms < TRACE_MIN_MS) return;
-  const head = sql.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('--')).slice(0, 2).join(' ').slice(0, 160);
-  process.stderr.write(`[sql ${ms.toFixed(0).padStart(6)} ms] ${head}\n`);
+  process.stderr.write(`[sql ${ms.toFixed(0).padStart(6)} ms] ${head(sql)}\n`);
+}
+
+/**
+ * RECON_CHECK_PLANS=1 fails every statement whose executed plan holds a nested-loop join, unless
+ * the statement says "nested-loop join allowed" in a comment. Such a join compares every row with
+ * every row: harmless on test data, hours at EVN scale (a condition on one side alone in an ON
+ * clause is enough to get one). tests/pipeline/plans.test.ts runs the
+ * monthly close with it. DuckDB writes each statement's profile (JSON) to this file.
+ */
+function planFile(): string | null {
+  return process.env.RECON_CHECK_PLANS === '1' ? join(tmpdir(), `recon-plans-${process.pid}-${++planFiles}.json`) : null;
+}
+let planFiles = 0;
+
+function checkPlan(file: string, sql: string): void {
+  // A statement may allow one where no equality can be hashed and both sides stay small; it must
+  // say why in a comment holding these words.
+  if (!existsSync(file) || sql.includes('nested-loop join allowed')) return;
+  const found = /"(NESTED_LOOP_JOIN|BLOCKWISE_NL_JOIN)"/.exec(readFileSync(file, 'utf8'));
+  if (found) throw new Error(`the plan of this statement holds a ${found[1]} (RECON_CHECK_PLANS): ${head(sql)}`);
 }
 
 export interface Migration { version: number; name: string; path: string }

@@ -32,7 +32,9 @@ export async function runCascade(db: Database, effects: CascadeEffects = {}): Pr
       const row = await db.one<{ turns: number | null }>(`SELECT max(seq) AS turns FROM m_pay_turn`);
       turns = row?.turns ?? 0;
       for (let turn = 1; turn <= turns; turn++) {
-        await db.run('CREATE OR REPLACE TEMP TABLE m_ctx AS SELECT $1::INTEGER AS turn', [turn]);
+        // A session variable, folded to a constant: a one-row table read by a subquery became a
+        // nested-loop join in every turn's plans.
+        await db.run('SET VARIABLE match_turn = $1::INTEGER', [turn]);
         await timed(`${file}#${turn}`, () => db.runFile(`match/${file}`));
       }
     } else {

@@ -81,3 +81,28 @@ describe('splitStatements', () => {
     expect(splitStatements("-- note\nSELECT 'a;\nb';\nSELECT 2;\n")).toEqual(["SELECT 'a;\nb';", 'SELECT 2;']);
   });
 });
+
+describe('RECON_CHECK_PLANS', () => {
+  const before = process.env.RECON_CHECK_PLANS;
+  afterEach(() => {
+    if (before === undefined) delete process.env.RECON_CHECK_PLANS;
+    else process.env.RECON_CHECK_PLANS = before;
+  });
+
+  it('fails a statement whose plan holds a nested-loop join and passes hash joins', async () => {
+    process.env.RECON_CHECK_PLANS = '1';
+    const db = await Database.open({ path: ':memory:' });
+    try {
+      await db.run('CREATE TABLE t AS SELECT range AS id, range % 2 AS grp FROM range(100)');
+      await db.run('CREATE TABLE u AS SELECT range AS id FROM range(50)');
+      // A condition on one side alone in the ON clause: DuckDB plans a blockwise nested-loop join.
+      await expect(db.all('SELECT count(*) AS n FROM t LEFT JOIN u ON t.grp = 0 AND u.id = t.id')).rejects.toThrow(/BLOCKWISE_NL_JOIN/);
+      // The same with equalities between both sides only: a hash join.
+      expect(await db.all('SELECT count(u.id) AS n FROM t LEFT JOIN (SELECT 0 AS grp, id FROM u) u ON u.grp = t.grp AND u.id = t.id')).toEqual([{ n: 25n }]);
+      // A statement may allow one, saying why.
+      expect(await db.all('SELECT count(*) AS n FROM t /* nested-loop join allowed: test */ JOIN u ON t.id & u.id <> 0')).toHaveLength(1);
+    } finally {
+      db.close();
+    }
+  });
+});
