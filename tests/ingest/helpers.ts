@@ -1,7 +1,8 @@
 // Test helpers: a scratch folder with profiles and files, an in-memory database and a run.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { afterAll } from 'vitest';
 import { Database } from '../../src/db/database.ts';
 import { Run } from '../../src/runs/ledger.ts';
 import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
@@ -26,11 +27,18 @@ export const BASE_PROFILE = {
 
 export const HEADER = 'ref,time,customer,memo,amount';
 
+/** Scratch folders of the current test file, removed when it is done. */
+const scratchDirs: string[] = [];
+afterAll(() => {
+  for (const dir of scratchDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 export class Scratch {
   readonly dir = mkdtempSync(join(tmpdir(), 'recon-ingest-test-'));
   readonly profiles = join(this.dir, 'profiles');
   readonly files = join(this.dir, 'files');
   constructor() {
+    scratchDirs.push(this.dir);
     mkdirSync(this.profiles);
     mkdirSync(this.files);
   }
