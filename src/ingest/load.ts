@@ -463,7 +463,7 @@ export async function typeRows(db: Database, file: string, params: Record<string
 }
 
 /**
- * Scans a file for the direct path when it is big enough (`candidate`): the scan's facts when its
+ * Scans a file (one the caller found big enough) for the direct path: the scan's facts when its
  * records may be read in place, else null (then the caller stages it). A UTF-8 byte-order mark on
  * the first data line rules the file out.
  */
