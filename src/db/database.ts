@@ -78,21 +78,23 @@ export class Database {
   }
 
   async run(sql: string, params?: Params): Promise<void> {
-    const t0 = TRACE ? performance.now() : 0;
-    if (this.planFile) rmSync(this.planFile, { force: true });
-    await this.conn.run(sql, params);
-    if (TRACE) trace(sql, t0);
-    if (this.planFile) checkPlan(this.planFile, sql);
+    await this.execute(sql, () => this.conn.run(sql, params));
   }
 
   /** Rows as plain objects; BIGINT columns arrive as bigint. */
   async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
+    const reader = await this.execute(sql, () => this.conn.runAndReadAll(sql, params));
+    return reader.getRowObjectsJS() as T[];
+  }
+
+  /** Runs one statement, with the optional trace (RECON_TRACE_SQL) and plan check (RECON_CHECK_PLANS). */
+  private async execute<T>(sql: string, fn: () => Promise<T>): Promise<T> {
     const t0 = TRACE ? performance.now() : 0;
     if (this.planFile) rmSync(this.planFile, { force: true });
-    const reader = await this.conn.runAndReadAll(sql, params);
+    const result = await fn();
     if (TRACE) trace(sql, t0);
     if (this.planFile) checkPlan(this.planFile, sql);
-    return reader.getRowObjectsJS() as T[];
+    return result;
   }
 
   async one<T extends Row = Row>(sql: string, params?: Params): Promise<T | undefined> {
