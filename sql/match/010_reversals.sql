@@ -23,7 +23,7 @@ FROM m_adjust
 WHERE original_id IS NOT NULL
 GROUP BY original_id;
 
-INSERT INTO exceptions (payment_id, reason, amount_vnd, detail)
+INSERT INTO m_exceptions (payment_id, reason, amount_vnd, detail)
 SELECT adjust_id, 'orphan_reversal', amount_vnd,
        'this ' || kind || ' names payment ' || original_ref || ' of partner ' || partner_id || ', which is not loaded'
 FROM m_adjust

@@ -10,9 +10,6 @@
 -- earlier payment takes a residual whichever rule found it. payment_id never breaks a tie: it
 -- depends on the order in which files were loaded.
 
-DELETE FROM payment_match_facts;
-DELETE FROM payment_match_plain;
-
 CREATE OR REPLACE TEMP TABLE m_routed AS
 WITH base AS (
   SELECT p.payment_id, p.kind, p.amount_vnd,
@@ -90,7 +87,8 @@ WHERE m.account IN (SELECT account FROM m_turns);
 -- What the cascade decided about every payment, for explain and the data tests (the view
 -- payment_match, migrations 011 and 012). A plain payment (the view derives its row from the
 -- payment: the code field names a known customer, which is its account, and there is nothing else
--- to tell) is stored as its id alone, in payment_match_plain; the others in payment_match_facts.
+-- to tell) is stored as its id alone, in payment_match_plain; the others in payment_match_facts
+-- (through m_match_plain and m_match_facts, see 005_outputs.sql).
 CREATE OR REPLACE TEMP VIEW m_facts AS
 SELECT *,
        coalesce(route = 'allocate' AND seq = 1 AND code_source = 'field' AND code_known AND account = claimed_code
@@ -98,14 +96,14 @@ SELECT *,
 FROM (SELECT r.*, CASE WHEN r.route = 'allocate' THEN coalesce(s.seq, 1) END AS seq
       FROM m_routed r LEFT JOIN m_seq s USING (payment_id));
 
-INSERT INTO payment_match_plain SELECT payment_id FROM m_facts WHERE plain;
+INSERT INTO m_match_plain SELECT payment_id FROM m_facts WHERE plain;
 
-INSERT INTO payment_match_facts
+INSERT INTO m_match_facts
 SELECT payment_id, refunded_vnd, effective_vnd, route, void_reason, original_id, decision_id, decision_action,
        decision_invoice_no, claimed_code, code_source, code_known, qr_status, ref_status, ref_invoice_no,
        ref_customer_code, account, target_invoice_no, target_rule, target_confidence, code_factor, seq
 FROM m_facts WHERE NOT plain;
 
-INSERT INTO exceptions (payment_id, reason, amount_vnd, decision_id, detail)
+INSERT INTO m_exceptions (payment_id, reason, amount_vnd, decision_id, detail)
 SELECT payment_id, 'auditor_unmatched', effective_vnd, decision_id, 'an auditor decided this payment must not be matched'
 FROM m_routed WHERE route = 'unmatched';

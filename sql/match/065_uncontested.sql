@@ -10,7 +10,7 @@
 -- payment cost more to write than the join costs to run. Only the few that leave something over
 -- (an exception, or a residual for rule 9) are kept, for the two statements after.
 
-INSERT INTO allocations (payment_id, invoice_no, amount_vnd, rule, confidence)
+INSERT INTO m_allocations (payment_id, invoice_no, amount_vnd, rule, confidence)
 SELECT p.payment_id, i.invoice_no, least(p.x, i.amount_vnd),
        CASE WHEN i.invoice_no = p.target_invoice_no THEN p.target_rule
             WHEN p.x = i.amount_vnd THEN 'amount_equals_invoice'
@@ -29,7 +29,7 @@ LEFT JOIN m_inv i USING (account)
 WHERE p.account NOT IN (SELECT account FROM m_contested)
   AND (i.invoice_no IS NULL OR p.x <> i.amount_vnd);
 
-INSERT INTO exceptions (payment_id, reason, amount_vnd, detail)
+INSERT INTO m_exceptions (payment_id, reason, amount_vnd, detail)
 SELECT payment_id,
        CASE WHEN invoice_no IS NULL THEN 'no_open_invoice' ELSE 'overpayment_credit' END,
        CASE WHEN invoice_no IS NULL THEN x ELSE x - alloc END,

@@ -73,7 +73,7 @@ FROM m;
 
 -- Confidence: how sure the allocation is what the payer meant (README "match"): the rule's own
 -- certainty times how surely the customer was identified.
-INSERT INTO allocations (payment_id, invoice_no, amount_vnd, rule, confidence)
+INSERT INTO m_allocations (payment_id, invoice_no, amount_vnd, rule, confidence)
 SELECT payment_id, invoice_no, alloc_a, target_rule, target_confidence
 FROM m_view WHERE alloc_a > 0
 UNION ALL
@@ -83,7 +83,7 @@ SELECT payment_id, invoice_no, alloc_b,
        round(CASE mode WHEN 'exact' THEN 0.98 WHEN 'all' THEN 0.97 WHEN 'fifo' THEN 0.9 ELSE 0.85 END * code_factor, 4)
 FROM m_view WHERE alloc_b > 0;
 
-INSERT INTO exceptions (payment_id, reason, amount_vnd, suggested_invoice_no, detail)
+INSERT INTO m_exceptions (payment_id, reason, amount_vnd, suggested_invoice_no, detail)
 SELECT payment_id,
        CASE any_value(mode) WHEN 'duplicate' THEN 'duplicate_payment' WHEN 'none_open' THEN 'no_open_invoice'
             ELSE 'overpayment_credit' END,

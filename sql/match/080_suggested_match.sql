@@ -34,7 +34,7 @@ CREATE OR REPLACE TEMP TABLE m_typo_match AS
 WITH taken AS (
   SELECT c.payment_id, c.invoice_no, sum(a.amount_vnd) AS taken_vnd
   FROM m_typo_cand c
-  JOIN allocations a ON a.invoice_no = c.invoice_no
+  JOIN m_allocations a ON a.invoice_no = c.invoice_no
   JOIN payments pm ON pm.payment_id = a.payment_id
   WHERE pm.paid_at < c.paid_at
      OR (pm.paid_at = c.paid_at AND (pm.partner_id < c.partner_id OR (pm.partner_id = c.partner_id AND pm.txn_ref < c.txn_ref)))
@@ -50,7 +50,7 @@ SELECT payment_id, any_value(claimed_code) AS claimed_code,
        count(DISTINCT customer_code) AS candidates
 FROM fit GROUP BY payment_id;
 
-INSERT INTO exceptions (payment_id, reason, amount_vnd, suggested_invoice_no, confidence, detail)
+INSERT INTO m_exceptions (payment_id, reason, amount_vnd, suggested_invoice_no, confidence, detail)
 SELECT m.payment_id, 'suggested_match', t.x, m.invoice_no, m.confidence,
        'customer code ' || m.claimed_code || ' does not exist; ' || m.customer_code
        || ' differs by one character and owes exactly this amount on invoice ' || m.invoice_no

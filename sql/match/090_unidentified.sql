@@ -1,6 +1,6 @@
 -- Rule 11: what is left unidentified becomes unknown_customer, saying what was read and not found.
 
-INSERT INTO exceptions (payment_id, reason, amount_vnd, detail)
+INSERT INTO m_exceptions (payment_id, reason, amount_vnd, detail)
 SELECT p.payment_id, 'unknown_customer', p.effective_vnd,
        CASE WHEN p.claimed_code IS NOT NULL THEN 'customer code ' || p.claimed_code || ' (from the ' || p.code_source || ') does not exist'
             WHEN p.qr_status = 'crc_failed' THEN 'the memo is a VietQR payload whose CRC does not validate'

@@ -2,7 +2,7 @@
 -- refund was made) closes the payment's exception. Allocations are untouched; the exception stays
 -- on record with status dismissed.
 
-UPDATE exceptions SET status = 'dismissed', decision_id = d.decision_id
+UPDATE m_exceptions SET status = 'dismissed', decision_id = d.decision_id
 FROM payments p, m_dismissal d
-WHERE p.payment_id = exceptions.payment_id
+WHERE p.payment_id = m_exceptions.payment_id
   AND d.partner_id = p.partner_id AND d.txn_ref = p.txn_ref;

@@ -1,5 +1,6 @@
-// The rule cascade: runs the files of sql/match/ in order inside the caller's transaction. A file
-// named *_turn.sql runs once per turn (the n-th payment of every contested account), so that the
+// The rule cascade: runs the files of sql/match/ in order, building its results in working tables
+// (sql/match/005_outputs.sql) outside any transaction, then publishes them in one (publish.sql). A
+// file named *_turn.sql runs once per turn (the n-th payment of every contested account), so that the
 // earlier payment takes a residual whichever rule found it, while each turn stays one set-based pass.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,15 +18,19 @@ function ruleFiles(): string[] {
     .sort();
 }
 
-/** Recomputes allocations, exceptions and payment_match from what is loaded. Returns the number of turns run (0 when no account is contested). */
+/**
+ * Recomputes allocations, exceptions and payment_match from what is loaded into the session's
+ * working tables (m_allocations, m_exceptions, m_match_facts, m_match_plain); publishCascade makes
+ * them the results. Must run outside a transaction: each working table is committed as it is built,
+ * because DuckDB scans a temp table of a still-open transaction several times slower.
+ * Returns the number of turns run (0 when no account is contested).
+ */
 export async function runCascade(db: Database, effects: CascadeEffects = {}): Promise<number> {
   const timed = async (step: string, fn: () => Promise<void>) => {
     const t0 = performance.now();
     await fn();
     effects.onStep?.(step, Math.round(performance.now() - t0));
   };
-  await db.run('DELETE FROM allocations');
-  await db.run('DELETE FROM exceptions');
   let turns = 0;
   for (const file of ruleFiles()) {
     if (file.endsWith('_turn.sql')) {
@@ -42,6 +47,11 @@ export async function runCascade(db: Database, effects: CascadeEffects = {}): Pr
     }
   }
   return turns;
+}
+
+/** Replaces allocations, exceptions and payment_match with the cascade's working tables, in one transaction. */
+export async function publishCascade(db: Database): Promise<void> {
+  await db.transaction(() => db.runFile('match/publish.sql'));
 }
 
 /** Frees the session's working tables once the transaction is over. */

@@ -3,7 +3,7 @@
 import type { Database } from '../db/database.ts';
 import { RunFailedError } from '../errors.ts';
 import type { Run } from '../runs/ledger.ts';
-import { dropWorkTables, runCascade } from './cascade.ts';
+import { dropWorkTables, publishCascade, runCascade } from './cascade.ts';
 import { describeFailures, runDataTests, type DataTestResult } from './data-tests.ts';
 import { agingSummary, type AgingRow } from './exception-queue.ts';
 
@@ -31,13 +31,20 @@ export interface MatchOptions {
 
 /**
  * Recomputes allocations and exceptions from scratch from what is loaded (payments, invoices,
- * customers, decisions) in one transaction, then runs every data test in sql/tests/.
+ * customers, decisions), replacing the earlier results in one transaction, then runs every data
+ * test in sql/tests/. Must not be called inside a transaction (see runCascade).
  * @throws RunFailedError naming the failing data tests and a few offending rows.
  */
 export async function runMatch(db: Database, run: Run, opts: MatchOptions = {}): Promise<MatchSummary> {
-  const turns = await run.stage('match.cascade', () =>
-    db.transaction(() => runCascade(db, opts.onStep ? { onStep: opts.onStep } : {})).finally(() => dropWorkTables(db)),
-  );
+  const turns = await run.stage('match.cascade', async () => {
+    try {
+      const n = await runCascade(db, opts.onStep ? { onStep: opts.onStep } : {});
+      await publishCascade(db);
+      return n;
+    } finally {
+      await dropWorkTables(db);
+    }
+  });
   const tests = await run.stage('match.data_tests', () => runDataTests(db));
   const summary = await summarise(db, turns, tests, opts.asOf ?? todayInVietnam());
   run.count('allocations', summary.allocations);
