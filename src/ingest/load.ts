@@ -3,8 +3,10 @@
 // received, decoded and split into ONE staging file (each record prefixed with its file's
 // position in the batch and its line), then read, typed, validated, deduplicated and loaded by a
 // handful of set-based statements for the whole batch, with each file's accounting and control
-// totals taken GROUP BY file. Everything a batch writes commits in one transaction. The result
-// equals loading the files one by one in the given order (see README, section "Ingest").
+// totals taken GROUP BY file. Everything a batch writes to persistent tables commits in one
+// transaction, opened only once the batch is typed: the temp tables built before it are committed
+// and so fast to read (DuckDB scans a table created in the still-open transaction much slower). The
+// result equals loading the files one by one in the given order (see README, section "Ingest").
 import { closeSync, mkdirSync, openSync, readSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -328,15 +330,24 @@ function emptyOutcome(path: string, partnerId: string): FileOutcome {
   return { path, partner_id: partnerId, file_id: null, status: 'loaded', message: '', records_read: 0, records_loaded: 0, records_rejected: 0, records_duplicate: 0 };
 }
 
+/** A write to a persistent table decided before the batch's transaction opens, run inside it in order. */
+type Write = () => Promise<void>;
+
 /**
  * Loads the next batch from the front of `fps` in one transaction; returns the outcomes of the
- * files it took (a prefix of `fps`). Throws BatchError when the batch's SQL fails.
+ * files it took (a prefix of `fps`). Throws BatchError when the batch's SQL fails. Everything that
+ * only reads persistent tables or builds temp tables and session variables runs before BEGIN
+ * (receipts, id bases, staging, typing, counts, repeats); the transaction holds only the writes, so
+ * a kill or a failure before it leaves nothing. The id bases stay valid because DuckDB's file lock
+ * makes this process the database's only writer.
  */
 async function loadBatch(db: Database, run: Run, fps: InputFile[], profile: PartnerProfile, cap: number): Promise<FileOutcome[]> {
   const stagePath = join(stagingDir(), `batch-${profile.id.replace(/[^a-z0-9_-]/gi, '_')}-${fps[0]!.sha256.slice(0, 16)}.txt`);
   const out = new StageWriter(stagePath);
   const outcomes: FileOutcome[] = [];
-  await db.run('BEGIN TRANSACTION');
+  const writes: Write[] = []; // source_files rows of files skipped or failed while staging
+  const members: Member[] = [];
+  let open = false;
   try {
     const earlier = await receipts(db, fps.map((f) => f.sha256));
     const base = (await db.one<{ next_id: bigint; floor: bigint }>(
@@ -344,7 +355,6 @@ async function loadBatch(db: Database, run: Run, fps: InputFile[], profile: Part
     ))!;
     let nextId = Number(base.next_id);
     const floor = Number(base.floor);
-    const members: Member[] = [];
     const taken = new Map<string, Member>(); // sha256 → the batch's file with those bytes
     let layout: Layout | null = null;
     let bytes = 0;
@@ -366,11 +376,11 @@ async function loadBatch(db: Database, run: Run, fps: InputFile[], profile: Part
         const firstPath = prior.length > 0 ? prior[0]!.path : twin!.fp.path;
         const when = prior.length > 0 ? `received ${prior[0]!.loaded}` : 'received in this run';
         const fileId = nextId++;
-        await db.run(
+        writes.push(() => db.run(
           `INSERT INTO source_files (file_id, kind, partner_id, path, file_name, sha256, bytes, status, status_reason, run_id, loaded_at)
            VALUES ($1, 'partner', $2, $3, $4, $5, $6, 'skipped_duplicate', $7, $8, now())`,
           [fileId, profile.id, fp.path, basename(fp.path), fp.sha256, fp.bytes, `identical to file ${firstId} ${firstPath}`, run.runId],
-        );
+        ));
         outcomes.push({ ...outcome, file_id: fileId, status: 'skipped_duplicate', message: `${shown}: not loaded, identical (sha256) to file ${firstId} ${firstPath} ${when}` });
         continue;
       }
@@ -400,35 +410,47 @@ async function loadBatch(db: Database, run: Run, fps: InputFile[], profile: Part
         out.rewind(mark);
         const prev = earlier.find((r) => r.sha256 === fp.sha256 && r.path === fp.path && r.status === 'failed');
         const fileId = prev ? Number(prev.file_id) : nextId++;
-        await insertFailure(db, run, fp, 'partner', profile.id, e.message, fileId, prev !== undefined);
+        writes.push(() => insertFailure(db, run, fp, 'partner', profile.id, e.message, fileId, prev !== undefined));
         outcomes.push({ ...outcome, file_id: fileId, status: 'failed', message: `${e.message}; nothing loaded from this file` });
       }
     }
     out.close();
-    if (members.length > 0) {
-      try {
-        await loadMembers(db, run, profile, members, layout!, stagePath, floor);
-      } catch (e) {
-        throw new BatchError(outcomes.length, e);
-      }
+    let typed: TypedBatch | null = null;
+    try {
+      if (members.length > 0) typed = await typeMembers(db, profile, members, layout!, stagePath, floor);
+      await db.run('BEGIN TRANSACTION');
+      open = true;
+      for (const write of writes) await write();
+      if (typed) await writeMembers(db, run, profile, typed);
+      await db.run('COMMIT');
+      open = false;
+    } catch (e) {
+      throw new BatchError(outcomes.length, e);
     }
-    await db.run('COMMIT');
     return outcomes;
   } catch (e) {
-    await db.run('ROLLBACK').catch(() => undefined);
-    // Refusals of a rolled-back batch must not be counted for the next one.
+    if (open) await db.run('ROLLBACK').catch(() => undefined);
+    // Refusals of a failed batch must not be counted for the next one.
     await runIngestSql(db, 'ingest/clear_csv_errors.sql').catch(() => undefined);
     throw e instanceof BatchError ? e : new BatchError(Math.max(1, outcomes.length), e);
   } finally {
     out.close();
     removeStaging(stagePath);
+    // The direct path's view would stop the next batch from creating its table of that name.
+    if (members[0]?.direct) await dropTypedView(db);
   }
+}
+
+/** Drops the direct path's view ingest_typed if it exists (typing may have failed before making it). */
+async function dropTypedView(db: Database): Promise<void> {
+  const view = await db.one(`SELECT 1 AS found FROM duckdb_views() WHERE view_name = 'ingest_typed' AND temporary`);
+  if (view) await db.run('DROP VIEW ingest_typed');
 }
 
 /**
  * The direct path after typing: the view ingest_typed gives every row its physical line (rows
  * after an empty or refused line shift, sql/ingest/direct_gaps.sql) and drops blank rows and
- * non-detail lines; refusals of non-detail lines are dropped too. loadMembers drops the view.
+ * non-detail lines; refusals of non-detail lines are dropped too. loadBatch drops the view.
  */
 async function placeDirectRows(db: Database, d: SplitResult['direct']): Promise<void> {
   const refusals = Number((await db.one<{ n: bigint }>('SELECT count(*) AS n FROM ingest_csv_errors'))!.n);
@@ -472,8 +494,36 @@ export async function scanForDirect(path: string, encoding: PartnerProfile['enco
   return scan.direct.possible && (scan.direct.dataFrom > 1 || !startsWithBom(path)) ? scan : null;
 }
 
-/** The set-based part of a batch: type, account per file, check control totals, dedup, load. */
-async function loadMembers(db: Database, run: Run, profile: PartnerProfile, members: Member[], layout: Layout, stagePath: string, floor: number): Promise<void> {
+/** One file's accounting after typing, and what its control totals decide. */
+interface FileFacts {
+  m: Member;
+  read: number;
+  rejected: number;
+  /** Records that parsed but failed a field check (in ingest_typed). */
+  typedRejects: number;
+  valid: number;
+  amountRead: bigint;
+  reason: string | null;
+  rejectedAmount: bigint | null;
+  status: FileStatus;
+}
+
+/** A typed batch: ingest_typed and ingest_repeats built, ready for writeMembers. */
+interface TypedBatch {
+  members: Member[];
+  facts: FileFacts[];
+  /** Some record was refused by DuckDB's CSV reader (ingest_csv_errors holds it). */
+  refused: boolean;
+  /** The batch is one file read in place. */
+  direct: boolean;
+  floor: number;
+}
+
+/**
+ * The set-based part of a batch that writes only temp tables and session variables (run before
+ * the transaction): type, account per file, check control totals, find the repeats.
+ */
+async function typeMembers(db: Database, profile: PartnerProfile, members: Member[], layout: Layout, stagePath: string, floor: number): Promise<TypedBatch> {
   const f = profile.format;
   const maxRecordBytes = Math.max(...members.map((m) => m.split.maxRecordBytes));
   const sep = stageSeparator(profile);
@@ -511,7 +561,7 @@ async function loadMembers(db: Database, run: Run, profile: PartnerProfile, memb
 
   // Per file: records read, rejected, and the control totals (DOMAIN.md, "Ingest semantics").
   const n = (m: Member, k: string): number => Number(bySeq.get(m.seq)?.[k] ?? 0);
-  const facts = members.map((m) => {
+  const facts = members.map((m): FileFacts => {
     const csv = refused.get(m.seq) ?? 0;
     const rejected = n(m, 'rejected_typed') + csv + m.split.rejects.length;
     const readCount = n(m, 'typed') + csv + m.split.rejects.length;
@@ -525,11 +575,20 @@ async function loadMembers(db: Database, run: Run, profile: PartnerProfile, memb
     else if (m.control.count !== null && m.control.count !== readCount) reason = `${shown}, line ${line}: trailer states ${m.control.count} records, the file has ${readCount}`;
     else if (m.control.amount !== null && rejected === 0 && m.control.amount !== amountRead) reason = `${shown}, line ${line}: trailer states a total of ${m.control.amount} đồng, the records sum to ${amountRead}`;
     else if (m.control.amount !== null && rejected > 0) rejectedAmount = m.control.amount - amountAccepted;
-    return { m, read: readCount, rejected, valid: n(m, 'valid'), amountRead, reason, rejectedAmount, status: (reason ? 'quarantined' : 'loaded') as FileStatus };
+    return { m, read: readCount, rejected, typedRejects: n(m, 'rejected_typed'), valid: n(m, 'valid'), amountRead, reason, rejectedAmount, status: reason ? 'quarantined' : 'loaded' };
   });
-  const quarantined = facts.filter((x) => x.status === 'quarantined');
-  await setIngestVariable(db, { quarantined: { ints: quarantined.map((x) => x.m.seq) } }, 'ingest_status');
+  await setIngestVariable(db, { quarantined: { ints: facts.filter((x) => x.status === 'quarantined').map((x) => x.m.seq) } }, 'ingest_status');
   await runIngestSql(db, 'ingest/repeats.sql');
+  return { members, facts, refused: refused.size > 0, direct: direct !== null, floor };
+}
+
+/**
+ * The writes of a typed batch, inside its transaction: rejects, payments, duplicate and
+ * quarantined records, file events and the files' source_files rows; fills in the outcomes.
+ */
+async function writeMembers(db: Database, run: Run, profile: PartnerProfile, batch: TypedBatch): Promise<void> {
+  const { members, facts, direct, floor } = batch;
+  const quarantined = facts.filter((x) => x.status === 'quarantined');
 
   for (const m of members) {
     for (const r of m.split.rejects) {
@@ -538,11 +597,11 @@ async function loadMembers(db: Database, run: Run, profile: PartnerProfile, memb
       ]);
     }
   }
-  if (refused.size > 0) {
+  if (batch.refused) {
     await runIngestSql(db, 'ingest/csv_rejects.sql', {}, { prefix_columns: direct ? '0' : '2' });
     await runIngestSql(db, 'ingest/clear_csv_errors.sql');
   }
-  if (facts.some((x) => n(x.m, 'rejected_typed') > 0)) await runIngestSql(db, 'ingest/typed_rejects.sql');
+  if (facts.some((x) => x.typedRejects > 0)) await runIngestSql(db, 'ingest/typed_rejects.sql');
 
   const params = { partner_id: profile.id, id_floor: floor };
   const validLoading = facts.reduce((a, x) => a + (x.status === 'loaded' ? x.valid : 0), 0);
@@ -589,8 +648,6 @@ async function loadMembers(db: Database, run: Run, profile: PartnerProfile, memb
      FROM (VALUES ${values}) v`,
     [profile.id, run.runId, ...rows.flat()],
   );
-  // The next batch's typing replaces the table of that name.
-  if (direct) await db.run('DROP VIEW ingest_typed');
   // Each file's loaded count comes from its duplicates; together they must be what the insert loaded.
   if (loadedTotal !== inserted) {
     throw new Error(`accounting broken: the files' loaded counts sum to ${loadedTotal}, the insert loaded ${inserted} (${members.map((m) => m.fp.path).join(', ')})`);
