@@ -60,30 +60,35 @@ async function importBillingFile(db: Database, run: Run, path: string, kind: 'cu
   await ensureMacros(db);
   const stagePath = join(stagingDir(), `billing-${fp.sha256.slice(0, 16)}.txt`);
   const out = new StageWriter(stagePath);
+  let direct = false;
   try {
+    // Typing, the repeats and the counts write only temp tables, so they run before the
+    // transaction: DuckDB scans a temp table created in a still-open transaction several times
+    // slower (see README, "Round 3"). Only the writes to persistent tables are in the transaction.
+    // A big export is read in place when its records are one line each (the direct path, as for
+    // partner files); otherwise it is split into the staging file.
+    const scan = fp.bytes >= directBytes() ? await scanForDirect(path, 'utf-8', LAYOUT, path) : null;
+    direct = scan !== null;
+    const split = scan ?? (await splitRecords(decodeFile(path, 'utf-8', path), LAYOUT, path, out, 1));
+    out.close();
+    if (!split.header) throw new FileError(`${path}: the file is empty, expected the header ${(kind === 'customers' ? CUSTOMER_COLUMNS : INVOICE_COLUMNS).join(',')}`);
+    const cols = stagedColumns(split.header);
+    const col = columnResolver(cols, path);
+    const wanted = kind === 'customers' ? CUSTOMER_COLUMNS : INVOICE_COLUMNS;
+    const all = split.header.map((_, i) => cols.expr(i));
+    const dialect = { delimiter: ',', quote: '"', escape: '"', columns: split.header.length, maxRecordBytes: split.maxRecordBytes };
+    const source = scan ? directSource(path, dialect, scan.direct.dataFrom) : stageSource(stagePath, dialect);
+    const fileId = Number((await db.one<{ id: bigint }>('SELECT coalesce(max(file_id), 0) + 1 AS id FROM source_files'))!.id);
+    // The staging file is a batch of one (seq 1), read by the same SQL as partner batches.
+    await setIngestVariable(db, { files: [path], file_ids: { ints: [fileId] }, period: period ?? '', stage_sep: ',', columns: split.header.join(', ') });
+    await typeRows(db, `ingest/type_${kind}.sql`, source.params, {
+      source: source.sql,
+      raw_projection: ['seq', 'line_no', ...wanted.map((w) => `${col(w, `the ${kind} header`)} AS ${w}`), `${blankTest(col(wanted[0]!, `the ${kind} header`), all)} AS blank`, ...cols.staged].join(', '),
+      raw_text: joinedText(split.header.length, "','"),
+    }, scan?.direct ?? null);
+    await runIngestSql(db, 'ingest/billing_repeats.sql', {}, { key: kind === 'customers' ? 'customer_code' : 'invoice_no' });
+    const c = await ingestSqlRow<{ typed: bigint; rejected: bigint; firsts: bigint; csv: bigint }>(db, 'ingest/billing_counts.sql');
     return await db.transaction(async () => {
-      // A big export is read in place when its records are one line each (the direct path, as for
-      // partner files); otherwise it is split into the staging file.
-      const scan = fp.bytes >= directBytes() ? await scanForDirect(path, 'utf-8', LAYOUT, path) : null;
-      const split = scan ?? (await splitRecords(decodeFile(path, 'utf-8', path), LAYOUT, path, out, 1));
-      out.close();
-      if (!split.header) throw new FileError(`${path}: the file is empty, expected the header ${(kind === 'customers' ? CUSTOMER_COLUMNS : INVOICE_COLUMNS).join(',')}`);
-      const cols = stagedColumns(split.header);
-      const col = columnResolver(cols, path);
-      const wanted = kind === 'customers' ? CUSTOMER_COLUMNS : INVOICE_COLUMNS;
-      const all = split.header.map((_, i) => cols.expr(i));
-      const dialect = { delimiter: ',', quote: '"', escape: '"', columns: split.header.length, maxRecordBytes: split.maxRecordBytes };
-      const source = scan ? directSource(path, dialect, scan.direct.dataFrom) : stageSource(stagePath, dialect);
-      const fileId = Number((await db.one<{ id: bigint }>('SELECT coalesce(max(file_id), 0) + 1 AS id FROM source_files'))!.id);
-      // The staging file is a batch of one (seq 1), read by the same SQL as partner batches.
-      await setIngestVariable(db, { files: [path], file_ids: { ints: [fileId] }, period: period ?? '', stage_sep: ',', columns: split.header.join(', ') });
-      await typeRows(db, `ingest/type_${kind}.sql`, source.params, {
-        source: source.sql,
-        raw_projection: ['seq', 'line_no', ...wanted.map((w) => `${col(w, `the ${kind} header`)} AS ${w}`), `${blankTest(col(wanted[0]!, `the ${kind} header`), all)} AS blank`, ...cols.staged].join(', '),
-        raw_text: joinedText(split.header.length, "','"),
-      }, scan?.direct ?? null);
-      await runIngestSql(db, 'ingest/billing_repeats.sql', {}, { key: kind === 'customers' ? 'customer_code' : 'invoice_no' });
-      const c = await ingestSqlRow<{ typed: bigint; rejected: bigint; firsts: bigint; csv: bigint }>(db, 'ingest/billing_counts.sql');
       if (c.csv > 0n) {
         await runIngestSql(db, 'ingest/csv_rejects.sql', {}, { prefix_columns: scan ? '0' : '2' });
         await runIngestSql(db, 'ingest/clear_csv_errors.sql');
@@ -109,7 +114,6 @@ async function importBillingFile(db: Database, run: Run, path: string, kind: 'cu
         file_id: fileId, records_read: read, records_loaded: loaded, records_rejected: rejected, records_duplicate: read - loaded - rejected,
         message: `${path}: ${read} records read, ${loaded} ${kind} loaded, ${rejected} rejected, ${read - loaded - rejected} duplicate`,
       });
-      if (scan) await db.run('DROP VIEW ingest_typed');
       run.count(`billing.${kind}_loaded`, loaded);
       run.count('billing.rejected', rejected);
       return outcome;
@@ -125,5 +129,7 @@ async function importBillingFile(db: Database, run: Run, path: string, kind: 'cu
   } finally {
     out.close();
     removeStaging(stagePath);
+    // The direct path's view over ingest_typed_direct (the next file's typing replaces a table).
+    if (direct) await db.run('DROP VIEW IF EXISTS ingest_typed');
   }
 }
