@@ -78,3 +78,13 @@ SELECT f.payment_id,
 FROM m_field f
 LEFT JOIN m_memo_code mc USING (payment_id)
 LEFT JOIN m_qr q USING (payment_id);
+
+-- Working tables no later rule reads are dropped as soon as they are done: outside a transaction
+-- DuckDB frees them at once, which keeps a large month's working set within the memory limit.
+DROP TABLE m_field;
+DROP TABLE m_memo;
+DROP TABLE m_qr;
+DROP TABLE m_qr_valid;
+DROP TABLE m_qr_62;
+DROP TABLE m_memo_text;
+DROP TABLE m_memo_code;

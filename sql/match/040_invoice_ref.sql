@@ -37,3 +37,5 @@ SELECT r.payment_id,
 FROM m_ref_in r
 LEFT JOIN by_id b USING (payment_id)
 LEFT JOIN key_pick k USING (payment_id);
+
+DROP TABLE m_ref_in;

@@ -107,3 +107,17 @@ FROM m_facts WHERE NOT plain;
 INSERT INTO m_exceptions (payment_id, reason, amount_vnd, decision_id, detail)
 SELECT payment_id, 'auditor_unmatched', effective_vnd, decision_id, 'an auditor decided this payment must not be matched'
 FROM m_routed WHERE route = 'unmatched';
+
+-- Rules 9 and 11 (080, 090) read only the unidentified payments; the routing of the others is in
+-- payment_match now.
+CREATE OR REPLACE TEMP TABLE m_unidentified AS
+SELECT payment_id, effective_vnd, claimed_code, code_source, qr_status, ref_status
+FROM m_routed WHERE route = 'unidentified';
+
+DROP VIEW m_facts;
+DROP TABLE m_routed;
+DROP TABLE m_void;
+DROP TABLE m_adjust;
+DROP TABLE m_code;
+DROP TABLE m_ref;
+DROP TABLE m_decision;

@@ -47,3 +47,6 @@ FROM m_inv i JOIN m_inv_n n USING (account);
 -- the invoice amounts they are every value an invoice can owe at some time, which is how rule 9
 -- finds the invoices a mistyped payment could be meant for without scanning codes.
 CREATE OR REPLACE TEMP TABLE m_state (invoice_no VARCHAR, residual BIGINT);
+
+DROP TABLE m_inv_n;
+DROP TABLE m_seq;

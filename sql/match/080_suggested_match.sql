@@ -5,8 +5,8 @@
 
 CREATE OR REPLACE TEMP TABLE m_typo AS
 SELECT r.payment_id, r.claimed_code, r.effective_vnd AS x, p.paid_at, p.partner_id, p.txn_ref
-FROM m_routed r JOIN payments p USING (payment_id)
-WHERE r.route = 'unidentified' AND r.claimed_code IS NOT NULL;
+FROM m_unidentified r JOIN payments p USING (payment_id)
+WHERE r.claimed_code IS NOT NULL;
 
 -- Candidates are found by the amount, not by the code: an invoice can owe exactly x at the
 -- payment's time only if its amount is x (nothing taken yet) or one of the residuals it was left

@@ -8,6 +8,5 @@ SELECT p.payment_id, 'unknown_customer', p.effective_vnd,
        || CASE p.ref_status WHEN 'not_found' THEN '; invoice reference not found'
                             WHEN 'ambiguous' THEN '; invoice reference matches invoices of several power corporations'
                             ELSE '' END
-FROM m_routed p
-WHERE p.route = 'unidentified'
-  AND p.payment_id NOT IN (SELECT payment_id FROM m_typo_match);
+FROM m_unidentified p
+WHERE p.payment_id NOT IN (SELECT payment_id FROM m_typo_match);
