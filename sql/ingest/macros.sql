@@ -3,6 +3,11 @@
 
 -- Signed whole đồng from a regexp_extract struct (sign, int, frac) of the profile's amount
 -- pattern; NULL when the text did not match or has a non-zero fraction (VND has no minor unit).
+-- The largest amount one record may carry: 10^15 đồng, twice what EVN bills in a whole year
+-- (~5 × 10^14). A larger figure is a broken row, rejected as bad_amount; the cap also keeps the
+-- sums of a file's amounts (control totals, KPIs) far inside BIGINT.
+CREATE OR REPLACE TEMP MACRO ingest_max_vnd() AS CAST(1000000000000000 AS BIGINT);
+
 CREATE OR REPLACE TEMP MACRO ingest_amount_value(s) AS
   CASE WHEN s.int = '' OR regexp_matches(s.frac, '[1-9]') THEN NULL
        ELSE try_cast(replace(s.int, getvariable('ingest').amount_grouping, '') AS BIGINT)

@@ -17,7 +17,7 @@ WITH billing_raw AS (
       WHEN invoice_no IS NULL THEN 'invoice_no'
       WHEN customer_code IS NULL THEN 'customer_code'
       WHEN amount_vnd IS NULL THEN 'amount_vnd'
-      WHEN amount_v IS NULL OR amount_v <= 0 THEN 'amount_vnd'
+      WHEN amount_v IS NULL OR amount_v <= 0 OR amount_v > ingest_max_vnd() THEN 'amount_vnd'
       -- A file carries its own period's invoices and arrears of earlier periods, never later ones.
       WHEN period IS NULL OR NOT regexp_full_match(period, '[0-9]{4}-(0[1-9]|1[0-2])') OR period > getvariable('ingest').period THEN 'period'
       WHEN issued_on IS NOT NULL AND issued_d IS NULL THEN 'issued_on'
@@ -35,7 +35,7 @@ SELECT seq, line_no, blank, invoice_no, upper(customer_code) AS customer_code, p
   CASE WHEN field IS NULL THEN NULL ELSE ingest_message(getvariable('ingest').files[seq], line_no, field,
     CASE WHEN field IN ('invoice_no', 'customer_code') OR (field = 'amount_vnd' AND amount_vnd IS NULL) THEN 'missing' ELSE 'not valid' END,
     CASE field WHEN 'amount_vnd' THEN amount_vnd WHEN 'period' THEN period WHEN 'issued_on' THEN issued_on WHEN 'due_on' THEN due_on END,
-    CASE field WHEN 'amount_vnd' THEN 'a positive whole amount in đồng (digits only)'
+    CASE field WHEN 'amount_vnd' THEN 'a positive whole amount in đồng (digits only), at most 1000000000000000'
                WHEN 'period' THEN 'a period YYYY-MM no later than the file name''s, ' || getvariable('ingest').period
                WHEN 'issued_on' THEN 'a date YYYY-MM-DD' WHEN 'due_on' THEN 'a date YYYY-MM-DD'
                ELSE 'a value' END) END AS message,

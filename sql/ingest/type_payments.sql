@@ -30,7 +30,9 @@ WITH ingest_raw AS (
     END AS signed_v,
     (credit IS NOT NULL AND credit_v IS NULL) OR (debit IS NOT NULL AND debit_v IS NULL) AS split_bad,
     coalesce(credit_v, 0) <> 0 AND coalesce(debit_v, 0) <> 0 AS split_both,
-    debit IS NOT NULL AND coalesce(debit_v, 0) <> 0 AND coalesce(credit_v, 0) = 0 AS is_debit
+    debit IS NOT NULL AND coalesce(debit_v, 0) <> 0 AND coalesce(credit_v, 0) = 0 AS is_debit,
+    abs(coalesce(amount_v, 0)) > ingest_max_vnd() OR abs(coalesce(credit_v, 0)) > ingest_max_vnd()
+      OR abs(coalesce(debit_v, 0)) > ingest_max_vnd() AS too_large
   FROM parsed
 ), judged AS (
   SELECT *,
@@ -40,7 +42,7 @@ WITH ingest_raw AS (
       WHEN amount IS NULL AND credit IS NULL AND debit IS NULL THEN 'missing_field'
       WHEN amount IS NOT NULL AND amount_v IS NULL THEN 'bad_amount'
       WHEN split_bad OR split_both THEN 'bad_amount'
-      WHEN coalesce(signed_v, 0) = 0 THEN 'bad_amount'
+      WHEN coalesce(signed_v, 0) = 0 OR too_large THEN 'bad_amount'
       WHEN signed_v < 0 AND NOT is_debit AND NOT getvariable('ingest').negative_ok THEN 'negative_amount'
       WHEN paid_ts IS NULL THEN 'bad_date'
       WHEN settled_on IS NOT NULL AND settled_ts IS NULL THEN 'bad_date'
@@ -52,7 +54,7 @@ WITH ingest_raw AS (
       WHEN paid_at IS NULL THEN 'paid_at'
       WHEN amount IS NULL AND credit IS NULL AND debit IS NULL THEN 'amount'
       WHEN amount IS NOT NULL AND amount_v IS NULL THEN 'amount'
-      WHEN split_bad OR split_both OR coalesce(signed_v, 0) = 0 THEN 'amount'
+      WHEN split_bad OR split_both OR coalesce(signed_v, 0) = 0 OR too_large THEN 'amount'
       WHEN signed_v < 0 AND NOT is_debit AND NOT getvariable('ingest').negative_ok THEN 'amount'
       WHEN paid_ts IS NULL THEN 'paid_at'
       WHEN settled_on IS NOT NULL AND settled_ts IS NULL THEN 'settled_on'
@@ -65,7 +67,8 @@ SELECT
   seq, line_no, blank, txn_ref, customer_code, invoice_ref, memo, reverses_txn_ref, agent_id,
   paid_ts AS paid_at,
   CAST(settled_ts AT TIME ZONE getvariable('ingest').settled_tz AS DATE) AS settled_on,
-  signed_v AS amount_signed,
+  -- An amount beyond the cap counts in no sum (its record is rejected).
+  CASE WHEN NOT too_large THEN signed_v END AS amount_signed,
   abs(signed_v) AS amount_vnd,
   CASE WHEN is_debit THEN getvariable('ingest').debit_kind
        WHEN signed_v < 0 AND coalesce(mapped_kind, getvariable('ingest').kind_default) = 'payment' THEN 'reversal'
@@ -90,6 +93,7 @@ SELECT
                                               WHEN 'missing_field' THEN getvariable('ingest').amount_expected
                                               ELSE CASE WHEN split_both THEN 'money in only one of the credit/debit columns'
                                                         WHEN coalesce(signed_v, 1) = 0 THEN 'a non-zero amount'
+                                                        WHEN too_large THEN 'an amount of at most 1.000.000.000.000.000 đồng'
                                                         ELSE getvariable('ingest').amount_expected END END
                WHEN 'paid_at' THEN getvariable('ingest').paid_expected
                WHEN 'settled_on' THEN getvariable('ingest').settled_expected

@@ -127,6 +127,14 @@ describe('bad input', () => {
     expect(r.file.records_loaded).toBe(1);
   });
 
+  it('rejects an amount beyond 10^15 đồng (the sums of two such would overflow) and loads the rest', async () => {
+    const huge = '9.000.000.000.000.000.000';
+    const r = await ingestOne([HEADER, `A3,01/03/2026 08:00:00,PE0100123456,QR,${huge}`, `A4,01/03/2026 08:00:00,PE0100123456,QR,${huge}`, GOOD[0]!]);
+    expect(r.rejects).toEqual([2n, 3n].map((line_no) => expect.objectContaining({ line_no, field: 'amount', value: huge, reason: 'bad_amount' })));
+    expect(r.rejects[0]!.message).toContain(`line 2, field amount (column amount): not a valid amount: got "${huge}", expected an amount of at most 1.000.000.000.000.000 đồng`);
+    expect(r.file).toMatchObject({ status: 'loaded', records_read: 3, records_loaded: 1, records_rejected: 2 });
+  });
+
   it('rejects a negative amount when the profile allows none', async () => {
     const r = await ingestOne([HEADER, 'A3,01/03/2026 08:00:00,PE0100123456,QR,-5.000', GOOD[0]!]);
     expect(r.rejects).toEqual([expect.objectContaining({ line_no: 2n, reason: 'negative_amount', value: '-5.000' })]);

@@ -1,12 +1,14 @@
-// A batch whose SQL fails while typing (here: amounts whose sum overflows BIGINT in the per-file
-// accounting) must write nothing: its files are retried one by one, so the culprit alone fails and
+// A batch whose SQL fails while typing (here: amounts, each within the 10^15 đồng a record may
+// carry, whose sum overflows BIGINT in the per-file accounting) must write nothing: its files are retried one by one, so the culprit alone fails and
 // every other file, a skipped second delivery included, gets exactly one source_files row. A failed
 // direct-path batch must not leave its view behind for the next batch's typing table.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
 import { BASE_PROFILE, HEADER, ingestScratch, Scratch } from './helpers.ts';
 
-const huge = '9.000.000.000.000.000.000'; // two of these sum beyond BIGINT
+// 9,300 records of just under 10^15 đồng sum beyond BIGINT (9.22 × 10^18).
+const huge = '999.999.999.999.999';
+const hugeRecords = Array.from({ length: 9300 }, (_, i) => `B${i + 1},01/02/2026 08:00:00,PE0100123456,QR,${huge}\n`).join('');
 
 function scratch(): Scratch {
   const s = new Scratch();
@@ -14,7 +16,7 @@ function scratch(): Scratch {
   const ok = `${HEADER}\nA1,01/02/2026 08:00:00,PE0100123456,QR,5.000\n`;
   s.file('T_1.csv', ok);
   s.file('T_1b.csv', ok);
-  s.file('T_2.csv', `${HEADER}\nB1,01/02/2026 08:00:00,PE0100123456,QR,${huge}\nB2,01/02/2026 08:00:00,PE0100123456,QR,${huge}\n`);
+  s.file('T_2.csv', `${HEADER}\n${hugeRecords}`);
   s.file('T_3.csv', `${HEADER}\nC1,01/02/2026 08:00:00,PE0100123456,QR,7.000\n`);
   return s;
 }

@@ -10,6 +10,18 @@ const HEAD = 'invoice_no,customer_code,period,series,number,issued_on,due_on,amo
 const inv = (no: string, period: string, amount: number) => `${no},PE0100123456,${period},1K26TAA,${no},2026-01-05,2026-01-20,${amount}`;
 
 describe('billing arrears', () => {
+  it('rejects an invoice amount beyond 10^15 đồng and loads the rest', async () => {
+    const s = new Scratch();
+    s.file('billing/invoices-2026-01.csv', [HEAD, inv('J1', '2026-01', 100), `J2,PE0100123456,2026-01,1K26TAA,J2,2026-01-05,2026-01-20,9000000000000000000`].join('\n'));
+    const { db, run } = await openTestDb();
+    const summary = await importBilling(db, run, `${s.files}/billing`);
+    expect(summary.files.map((f) => [f.records_read, f.records_loaded, f.records_rejected])).toEqual([[2, 1, 1]]);
+    const rejects = await db.all<{ line_no: bigint; field: string; reason: string; message: string }>('SELECT line_no, field, reason, message FROM rejects');
+    expect(rejects).toEqual([expect.objectContaining({ line_no: 3n, field: 'amount_vnd', reason: 'bad_amount' })]);
+    expect(rejects[0]!.message).toContain('expected a positive whole amount in đồng (digits only), at most 1000000000000000');
+    db.close();
+  });
+
   it('loads arrears of earlier periods, rejects later periods, replaces by file period, keeps invoice_no unique', async () => {
     const s = new Scratch();
     const dir = `${s.files}/billing`;
