@@ -8,7 +8,7 @@ import { UsageError } from '../errors.ts';
 import { fingerprint, type Run } from '../runs/ledger.ts';
 import { decodeFile } from './decode.ts';
 import { FileError } from './file-error.ts';
-import { directBytes, earlierReceipt, ensureMacros, joinedText, recordFailure, removeStaging, scanForDirect, stagingDir, typeRows, type FileOutcome } from './load.ts';
+import { directBytes, dropTypedView, earlierReceipt, ensureMacros, joinedText, recordFailure, removeStaging, scanForDirect, stagingDir, typeRows, type FileOutcome } from './load.ts';
 import { blankTest, columnResolver, setIngestVariable, stagedColumns } from './mapping.ts';
 import { splitRecords, type RecordLayout } from './records.ts';
 import { ingestSqlRow, runIngestSql } from './sql.ts';
@@ -129,7 +129,7 @@ async function importBillingFile(db: Database, run: Run, path: string, kind: 'cu
   } finally {
     out.close();
     removeStaging(stagePath);
-    // The direct path's view over ingest_typed_direct (the next file's typing replaces a table).
-    if (direct) await db.run('DROP VIEW IF EXISTS ingest_typed');
+    // The direct path's view would stop the next file's typing from creating its table of that name.
+    if (direct) await dropTypedView(db);
   }
 }

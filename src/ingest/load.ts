@@ -442,7 +442,7 @@ async function loadBatch(db: Database, run: Run, fps: InputFile[], profile: Part
 }
 
 /** Drops the direct path's view ingest_typed if it exists (typing may have failed before making it). */
-async function dropTypedView(db: Database): Promise<void> {
+export async function dropTypedView(db: Database): Promise<void> {
   const view = await db.one(`SELECT 1 AS found FROM duckdb_views() WHERE view_name = 'ingest_typed' AND temporary`);
   if (view) await db.run('DROP VIEW ingest_typed');
 }
