@@ -68,6 +68,21 @@ describe('determinism', () => {
     await match(db);
     expect([await allocations(db), await exceptions(db)]).toEqual(first);
   });
+
+  it('a rule that fails part-way leaves the published results as they were and no working tables', async () => {
+    const db = await fresh(month);
+    await match(db);
+    const first = [await allocations(db), await exceptions(db), await db.all('SELECT * FROM payment_match ORDER BY payment_id')];
+    // Rule 2 reads decisions; without the table the cascade fails after rule 1 built its tables.
+    await db.run('ALTER TABLE decisions RENAME TO decisions_away');
+    await expect(match(db)).rejects.toThrow(/decisions/);
+    await db.run('ALTER TABLE decisions_away RENAME TO decisions');
+    expect([await allocations(db), await exceptions(db), await db.all('SELECT * FROM payment_match ORDER BY payment_id')]).toEqual(first);
+    const work = await db.all(`SELECT table_name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, 'm_')`);
+    expect(work).toEqual([]);
+    await match(db);
+    expect([await allocations(db), await exceptions(db)]).toEqual(first.slice(0, 2));
+  });
 });
 
 describe('auditor decisions', () => {
