@@ -17,13 +17,14 @@ FROM (SELECT payment_id, nullif(upper(trim(customer_code)), '') AS code
       FROM payments WHERE kind = 'payment');
 
 -- Memos worth reading: only where the field does not already name a known customer (the memos are
--- fetched for those few, not copied for every payment).
+-- fetched for those few, not copied for every payment). Empty memos are kept here and skipped by
+-- the readers below: a filter on the memo in this statement is pushed into the scan of payments,
+-- so it trimmed every payment's memo before the join (10 M payments: 5.2 s against 1.5 s).
 CREATE OR REPLACE TEMP TABLE m_memo AS
 SELECT payment_id, memo,
        memo LIKE '000201%' AND regexp_full_match(memo, '.*6304[0-9A-Fa-f]{4}') AS is_qr
 FROM (SELECT p.payment_id, trim(p.memo) AS memo
-      FROM payments p SEMI JOIN m_field f ON f.payment_id = p.payment_id AND NOT f.field_known)
-WHERE memo IS NOT NULL AND memo <> '';
+      FROM payments p SEMI JOIN m_field f ON f.payment_id = p.payment_id AND NOT f.field_known);
 
 CREATE OR REPLACE TEMP TABLE m_qr AS
 SELECT payment_id,
@@ -37,7 +38,7 @@ SELECT payment_id, val AS payload FROM tlv_fields('m_qr_valid') WHERE tag = '62'
 
 -- Texts to search, in reading order: plain memos, and the sub-fields of a valid payload's tag 62.
 CREATE OR REPLACE TEMP TABLE m_memo_text AS
-SELECT payment_id, 'memo' AS source, 0 AS pos, memo AS text FROM m_memo WHERE NOT is_qr
+SELECT payment_id, 'memo' AS source, 0 AS pos, memo AS text FROM m_memo WHERE NOT is_qr AND memo <> ''
 UNION ALL
 SELECT payment_id, 'vietqr', pos, val FROM tlv_fields('m_qr_62');
 
@@ -67,21 +68,30 @@ SELECT payment_id,
 FROM known
 GROUP BY payment_id;
 
-CREATE OR REPLACE TEMP TABLE m_code AS
+-- What the memo says, for the payments whose code field names no known customer.
+CREATE OR REPLACE TEMP TABLE m_code_read AS
 SELECT f.payment_id,
-       CASE WHEN f.field_known OR NOT coalesce(mc.known, false) AND f.field_code IS NOT NULL THEN f.field_code
+       CASE WHEN NOT coalesce(mc.known, false) AND f.field_code IS NOT NULL THEN f.field_code
             ELSE mc.code END AS claimed_code,
-       CASE WHEN f.field_known OR NOT coalesce(mc.known, false) AND f.field_code IS NOT NULL THEN 'field'
+       CASE WHEN NOT coalesce(mc.known, false) AND f.field_code IS NOT NULL THEN 'field'
             ELSE mc.source END AS code_source,
-       f.field_known OR coalesce(mc.known, false) AS code_known,
+       coalesce(mc.known, false) AS code_known,
        CASE WHEN q.payment_id IS NOT NULL THEN CASE WHEN q.crc_ok THEN 'valid' ELSE 'crc_failed' END END AS qr_status
 FROM m_field f
 LEFT JOIN m_memo_code mc USING (payment_id)
-LEFT JOIN m_qr q USING (payment_id);
+LEFT JOIN m_qr q USING (payment_id)
+WHERE NOT f.field_known;
+
+-- The code every payment record claims: its field's where that names a known customer (most
+-- payments; a view, so they are not copied), else what its memo said.
+CREATE OR REPLACE TEMP VIEW m_code AS
+SELECT payment_id, field_code AS claimed_code, 'field' AS code_source, true AS code_known, CAST(NULL AS VARCHAR) AS qr_status
+FROM m_field WHERE field_known
+UNION ALL
+SELECT payment_id, claimed_code, code_source, code_known, qr_status FROM m_code_read;
 
 -- Working tables no later rule reads are dropped as soon as they are done: outside a transaction
 -- DuckDB frees them at once, which keeps a large month's working set within the memory limit.
-DROP TABLE m_field;
 DROP TABLE m_memo;
 DROP TABLE m_qr;
 DROP TABLE m_qr_valid;

@@ -10,6 +10,22 @@
 -- earlier payment takes a residual whichever rule found it. payment_id never breaks a tie: it
 -- depends on the order in which files were loaded.
 
+-- Simple payments: a payment record whose code field names a known customer, with nothing else to
+-- route on: not reversed or refunded (rule 1), no routing decision (rule 2), no invoice reference
+-- (rule 3). Its route is allocate and its account its customer, so it skips the joins below: most
+-- payments are simple, and building the wide routing row of every payment cost more than any rule
+-- (10 M payments: 10.4 s).
+CREATE OR REPLACE TEMP TABLE m_simple AS
+SELECT f.payment_id, f.field_code AS account
+FROM m_field f
+WHERE f.field_known
+  AND f.payment_id NOT IN (SELECT payment_id FROM m_void)
+  AND f.payment_id NOT IN (SELECT payment_id FROM m_ref)
+  AND f.payment_id NOT IN (SELECT p.payment_id
+                           FROM payments p JOIN m_decision d ON d.partner_id = p.partner_id AND d.txn_ref = p.txn_ref
+                           WHERE p.kind = 'payment');
+
+-- The routing of every other payment record.
 CREATE OR REPLACE TEMP TABLE m_routed AS
 WITH base AS (
   SELECT p.payment_id, p.kind, p.amount_vnd,
@@ -21,6 +37,7 @@ WITH base AS (
          c.claimed_code, c.code_source, coalesce(c.code_known, false) AS code_known, c.qr_status,
          r.ref_status, r.invoice_no AS ref_invoice_no, r.customer_code AS ref_customer_code
   FROM payments p
+  ANTI JOIN m_simple USING (payment_id)
   LEFT JOIN m_void v USING (payment_id)
   LEFT JOIN m_adjust adj ON adj.adjust_id = p.payment_id
   LEFT JOIN m_code c USING (payment_id)
@@ -71,7 +88,10 @@ FROM targeted;
 -- from payments where it is needed, for the few, rather than copied for every payment.
 CREATE OR REPLACE TEMP TABLE m_pay AS
 SELECT payment_id, account, effective_vnd AS x, target_invoice_no, target_rule, target_confidence, code_factor
-FROM m_routed WHERE route = 'allocate';
+FROM m_routed WHERE route = 'allocate'
+UNION ALL
+SELECT s.payment_id, s.account, p.amount_vnd, NULL, NULL, NULL, 1.0
+FROM m_simple s JOIN payments p USING (payment_id);
 
 -- Accounts with several payments need further turns; the others are settled in turn 1 or in the
 -- uncontested pass. Ranking only their payments keeps the sort small (a window over every payment
@@ -96,13 +116,24 @@ SELECT *,
 FROM (SELECT r.*, CASE WHEN r.route = 'allocate' THEN coalesce(s.seq, 1) END AS seq
       FROM m_routed r LEFT JOIN m_seq s USING (payment_id));
 
-INSERT INTO m_match_plain SELECT payment_id FROM m_facts WHERE plain;
+INSERT INTO m_match_plain
+SELECT payment_id FROM m_facts WHERE plain
+UNION ALL
+SELECT payment_id FROM m_simple WHERE payment_id NOT IN (SELECT payment_id FROM m_seq WHERE seq > 1);
 
 INSERT INTO m_match_facts
 SELECT payment_id, refunded_vnd, effective_vnd, route, void_reason, original_id, decision_id, decision_action,
        decision_invoice_no, claimed_code, code_source, code_known, qr_status, ref_status, ref_invoice_no,
        ref_customer_code, account, target_invoice_no, target_rule, target_confidence, code_factor, seq
 FROM m_facts WHERE NOT plain;
+
+-- A simple payment after the first turn of its account: what the routing above gives it.
+INSERT INTO m_match_facts BY NAME
+SELECT s.payment_id, 0 AS refunded_vnd, p.amount_vnd AS effective_vnd, 'allocate' AS route,
+       s.account AS claimed_code, 'field' AS code_source, true AS code_known, s.account AS account,
+       1.0 AS code_factor, q.seq
+FROM m_simple s JOIN m_seq q USING (payment_id) JOIN payments p USING (payment_id)
+WHERE q.seq > 1;
 
 INSERT INTO m_exceptions (payment_id, reason, amount_vnd, decision_id, detail)
 SELECT payment_id, 'auditor_unmatched', effective_vnd, decision_id, 'an auditor decided this payment must not be matched'
@@ -116,8 +147,11 @@ FROM m_routed WHERE route = 'unidentified';
 
 DROP VIEW m_facts;
 DROP TABLE m_routed;
+DROP TABLE m_simple;
+DROP VIEW m_code;
+DROP TABLE m_code_read;
+DROP TABLE m_field;
 DROP TABLE m_void;
 DROP TABLE m_adjust;
-DROP TABLE m_code;
 DROP TABLE m_ref;
 DROP TABLE m_decision;
