@@ -111,6 +111,10 @@ describe('auditor decisions', () => {
     }
     const explained = await explainPayment(db, { partnerId: 'VCB', txnRef: 'T5' });
     expect(explained?.decisions.map((d) => d['action'])).toEqual(['unmatch', 'match']);
+    // Decision times are shown in Asia/Ho_Chi_Minh (UTC+7), like every time recon prints.
+    const stored = await db.one<{ utc: string }>(`SELECT strftime(decided_at AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S') AS utc FROM decisions WHERE txn_ref = 'T5' ORDER BY decision_id LIMIT 1`);
+    const local = new Date(Date.parse(`${stored!.utc.replace(' ', 'T')}Z`) + 7 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+    expect(explained?.decisions[0]?.['decided_at_local']).toBe(local);
     expect(explained?.records[0]?.rules.find((r) => r.rule === '2 auditor decision')).toMatchObject({ applied: true });
   });
 
