@@ -64,17 +64,18 @@ async function importBillingFile(db: Database, run: Run, path: string, kind: 'cu
   try {
     // Typing, the repeats and the counts write only temp tables, so they run before the
     // transaction: DuckDB scans a temp table created in a still-open transaction several times
-    // slower (see README, "Round 3"). Only the writes to persistent tables are in the transaction.
+    // slower (README, "Matching", round 3). Only the writes to persistent tables are in the transaction.
+
     // A big export is read in place when its records are one line each (the direct path, as for
     // partner files); otherwise it is split into the staging file.
     const scan = fp.bytes >= directBytes() ? await scanForDirect(path, 'utf-8', LAYOUT, path) : null;
     direct = scan !== null;
     const split = scan ?? (await splitRecords(decodeFile(path, 'utf-8', path), LAYOUT, path, out, 1));
     out.close();
-    if (!split.header) throw new FileError(`${path}: the file is empty, expected the header ${(kind === 'customers' ? CUSTOMER_COLUMNS : INVOICE_COLUMNS).join(',')}`);
+    const wanted = kind === 'customers' ? CUSTOMER_COLUMNS : INVOICE_COLUMNS;
+    if (!split.header) throw new FileError(`${path}: the file is empty, expected the header ${wanted.join(',')}`);
     const cols = stagedColumns(split.header);
     const col = columnResolver(cols, path);
-    const wanted = kind === 'customers' ? CUSTOMER_COLUMNS : INVOICE_COLUMNS;
     const all = split.header.map((_, i) => cols.expr(i));
     const dialect = { delimiter: ',', quote: '"', escape: '"', columns: split.header.length, maxRecordBytes: split.maxRecordBytes };
     const source = scan ? directSource(path, dialect, scan.direct.dataFrom) : stageSource(stagePath, dialect);
