@@ -4,17 +4,17 @@
 -- A reference as partners write it: any letter case, spaces anywhere.
 CREATE OR REPLACE TEMP MACRO norm_ref(s) AS upper(regexp_replace(trim(s), '\s+', '', 'g'));
 
--- E-invoice key: the 6-character series symbol (C/K, 2-digit year, type letter, 2 letters) and the
--- number without leading zeros. The leading form digit is dropped so that 1K26TAA and K26TAA agree.
-CREATE OR REPLACE TEMP MACRO einvoice_key(series, number) AS
-  right(upper(trim(series)), 6) || '/' || CAST(TRY_CAST(trim(number) AS BIGINT) AS VARCHAR);
+-- E-invoice key, series + number: the 6-character series symbol (C/K, 2-digit year, type letter,
+-- 2 letters) and the number as an integer (leading zeros do not count). The leading form digit is
+-- dropped so that 1K26TAA and K26TAA agree. Kept as two columns, not one string: the invoices' side
+-- is computed for every invoice, and a string key cost more to build than the join to run.
+CREATE OR REPLACE TEMP MACRO einvoice_series(series) AS right(upper(trim(series)), 6);
+CREATE OR REPLACE TEMP MACRO einvoice_number(number) AS TRY_CAST(trim(number) AS BIGINT);
 
--- The same key read from a partner reference such as "1K26TAA 00001234", "1K26TAA-1234", "1K26TAA1234".
-CREATE OR REPLACE TEMP MACRO ref_einvoice_key(ref) AS (
-  SELECT CASE WHEN m.series <> '' THEN einvoice_key(m.series, m.number) END
-  FROM (SELECT regexp_extract(norm_ref(ref),
-          '^[0-9]?([CK][0-9]{2}[TDLMNBGH][A-Z]{2})[-_/.:#]*([0-9]{1,8})$', ['series', 'number']) AS m) s(m)
-);
+-- The same key read from a partner reference such as "1K26TAA 00001234", "1K26TAA-1234",
+-- "1K26TAA1234": a struct (series, number), both '' when the reference has no such shape.
+CREATE OR REPLACE TEMP MACRO ref_einvoice_parts(ref) AS
+  regexp_extract(norm_ref(ref), '^[0-9]?([CK][0-9]{2}[TDLMNBGH][A-Z]{2})[-_/.:#]*([0-9]{1,8})$', ['series', 'number']);
 
 -- Power corporation named by the first two letters of a customer code (DOMAIN.md identifiers).
 CREATE OR REPLACE TEMP MACRO pc_of(code) AS CASE left(upper(code), 2)

@@ -4,11 +4,15 @@
 -- the claimed customer code); still several → ambiguous, and the payment goes to the code rules.
 
 CREATE OR REPLACE TEMP TABLE m_ref_in AS
-SELECT p.payment_id, norm_ref(p.invoice_ref) AS ref_norm, ref_einvoice_key(p.invoice_ref) AS ref_key,
-       pc_of(c.claimed_code) AS payer_pc
-FROM payments p
-JOIN m_code c USING (payment_id)
-WHERE p.kind = 'payment' AND nullif(trim(p.invoice_ref), '') IS NOT NULL;
+SELECT payment_id, ref_norm,
+       CASE WHEN parts.series <> '' THEN parts.series END AS ref_series,
+       CASE WHEN parts.series <> '' THEN TRY_CAST(parts.number AS BIGINT) END AS ref_number,
+       payer_pc
+FROM (SELECT p.payment_id, norm_ref(p.invoice_ref) AS ref_norm, ref_einvoice_parts(p.invoice_ref) AS parts,
+             pc_of(c.claimed_code) AS payer_pc
+      FROM payments p
+      JOIN m_code c USING (payment_id)
+      WHERE p.kind = 'payment' AND nullif(trim(p.invoice_ref), '') IS NOT NULL);
 
 CREATE OR REPLACE TEMP TABLE m_ref AS
 WITH by_id AS (
@@ -17,8 +21,8 @@ WITH by_id AS (
 ), by_key AS (
   SELECT r.payment_id, i.invoice_no, i.customer_code, pc_of(i.customer_code) = r.payer_pc AS same_pc
   FROM m_ref_in r
-  JOIN invoices i ON einvoice_key(i.series, i.number) = r.ref_key
-  WHERE r.ref_key IS NOT NULL AND r.payment_id NOT IN (SELECT payment_id FROM by_id)
+  JOIN invoices i ON einvoice_series(i.series) = r.ref_series AND einvoice_number(i.number) = r.ref_number
+  WHERE r.ref_series IS NOT NULL AND r.payment_id NOT IN (SELECT payment_id FROM by_id)
 ), key_pick AS (
   SELECT payment_id,
          CASE WHEN count(*) = 1 THEN any_value(invoice_no)

@@ -7,20 +7,22 @@
 -- payments. The other accounts, one payment and at most one invoice, are settled in one pass by
 -- 065_uncontested.sql; only the contested minority goes through the turns.
 
-CREATE OR REPLACE TEMP TABLE m_inv AS
+-- Every invoice, by account. A view, not a copy: its readers join it to payments or to a few
+-- accounts, and copying every invoice cost more than any of them (30 M invoices: 11.8 s).
+CREATE OR REPLACE TEMP VIEW m_inv AS
 SELECT customer_code AS account, invoice_no, amount_vnd, period, issued_on
-FROM invoices
-WHERE customer_code IN (SELECT account FROM m_pay);
+FROM invoices;
 
+-- Accounts with several invoices, whether or not a payment names them (those are filtered below,
+-- where a probe of the small set costs less than a semi-join of every invoice to every payment).
 CREATE OR REPLACE TEMP TABLE m_inv_n AS
 SELECT account, count(*) AS n_inv FROM m_inv GROUP BY account HAVING count(*) > 1;
 
 CREATE OR REPLACE TEMP TABLE m_contested AS
 SELECT account FROM m_turns
 UNION
-SELECT account FROM m_inv_n
-UNION
-SELECT account FROM m_inv WHERE amount_vnd <= 0;
+SELECT DISTINCT account FROM m_pay
+WHERE account IN (SELECT account FROM m_inv_n UNION ALL SELECT account FROM m_inv WHERE amount_vnd <= 0);
 
 -- The contested payments with their turn (1 for the only payment of an account).
 CREATE OR REPLACE TEMP TABLE m_pay_turn AS
@@ -41,7 +43,8 @@ UNION ALL
 SELECT i.account, i.invoice_no, i.amount_vnd, i.amount_vnd,
        row_number() OVER (PARTITION BY i.account ORDER BY i.period, i.issued_on NULLS LAST, i.invoice_no),
        n.n_inv
-FROM m_inv i JOIN m_inv_n n USING (account);
+FROM m_inv i JOIN m_inv_n n USING (account)
+WHERE i.account IN (SELECT account FROM m_contested);
 
 -- Residuals that partial allocations leave behind (invoice, residual after the allocation): with
 -- the invoice amounts they are every value an invoice can owe at some time, which is how rule 9

@@ -40,7 +40,7 @@ FROM m_fast_rest WHERE invoice_no IS NULL OR x > residual;
 INSERT INTO m_state
 SELECT invoice_no, residual - alloc FROM m_fast_rest WHERE invoice_no IS NOT NULL AND residual > alloc;
 
-DROP TABLE m_inv;
+DROP VIEW m_inv;
 DROP TABLE m_contested;
 DROP TABLE m_fast_rest;
 DROP TABLE m_pay;

@@ -56,6 +56,11 @@ export async function publishCascade(db: Database): Promise<void> {
 
 /** Frees the session's working tables once the transaction is over. */
 export async function dropWorkTables(db: Database): Promise<void> {
+  // Views first: they read the tables.
+  const views = await db.all<{ view_name: string }>(
+    `SELECT view_name FROM duckdb_views() WHERE temporary AND starts_with(view_name, 'm_')`,
+  );
+  for (const { view_name } of views) await db.run(`DROP VIEW IF EXISTS temp.main."${view_name}"`);
   const rows = await db.all<{ table_name: string }>(
     `SELECT table_name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, 'm_')`,
   );

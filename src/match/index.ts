@@ -57,7 +57,14 @@ async function summarise(db: Database, turns: number, tests: DataTestResult[], a
   const totals = await db.one<{ payments: bigint; allocations: bigint; allocated_vnd: bigint | null }>(
     `SELECT (SELECT count(*) FROM payments) AS payments, count(*) AS allocations, sum(amount_vnd) AS allocated_vnd FROM allocations`,
   );
-  const routes = await db.all<{ route: string; n: bigint }>(`SELECT route, count(*) AS n FROM payment_match GROUP BY route ORDER BY route`);
+  // Counted on the two tables behind the view payment_match: a plain payment's route is always
+  // allocate, and counting through the view joins every payment for nothing (10 M: 1.2 s).
+  const routes = await db.all<{ route: string; n: bigint }>(
+    `SELECT route, sum(n)::BIGINT AS n
+     FROM (SELECT route, count(*) AS n FROM payment_match_facts GROUP BY route
+           UNION ALL SELECT 'allocate', count(*) FROM payment_match_plain)
+     GROUP BY route HAVING sum(n) > 0 ORDER BY route`,
+  );
   const reasons = await db.all<{ reason: string; n: bigint; amount_vnd: bigint }>(
     `SELECT reason, count(*) AS n, sum(amount_vnd) AS amount_vnd FROM exceptions GROUP BY reason ORDER BY reason`,
   );
