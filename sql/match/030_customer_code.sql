@@ -10,10 +10,12 @@
 -- same place the longest. An unknown code is still kept as the claimed code: rule 9 looks for a
 -- near real code.
 
+-- The amount rides along for the simple payments of 050, which then need no join to payments.
 CREATE OR REPLACE TEMP TABLE m_field AS
 SELECT payment_id, code AS field_code,
-       coalesce(code IN (SELECT customer_code FROM customers), false) AS field_known
-FROM (SELECT payment_id, nullif(upper(trim(customer_code)), '') AS code
+       coalesce(code IN (SELECT customer_code FROM customers), false) AS field_known,
+       amount_vnd
+FROM (SELECT payment_id, nullif(upper(trim(customer_code)), '') AS code, amount_vnd
       FROM payments WHERE kind = 'payment');
 
 -- Memos worth reading: only where the field does not already name a known customer (the memos are

@@ -16,7 +16,7 @@
 -- payments are simple, and building the wide routing row of every payment cost more than any rule
 -- (10 M payments: 10.4 s).
 CREATE OR REPLACE TEMP TABLE m_simple AS
-SELECT f.payment_id, f.field_code AS account
+SELECT f.payment_id, f.field_code AS account, f.amount_vnd
 FROM m_field f
 WHERE f.field_known
   AND f.payment_id NOT IN (SELECT payment_id FROM m_void)
@@ -90,8 +90,8 @@ CREATE OR REPLACE TEMP TABLE m_pay AS
 SELECT payment_id, account, effective_vnd AS x, target_invoice_no, target_rule, target_confidence, code_factor
 FROM m_routed WHERE route = 'allocate'
 UNION ALL
-SELECT s.payment_id, s.account, p.amount_vnd, NULL, NULL, NULL, 1.0
-FROM m_simple s JOIN payments p USING (payment_id);
+SELECT payment_id, account, amount_vnd, NULL, NULL, NULL, 1.0
+FROM m_simple;
 
 -- Accounts with several payments need further turns; the others are settled in turn 1 or in the
 -- uncontested pass. Ranking only their payments keeps the sort small (a window over every payment
@@ -129,10 +129,10 @@ FROM m_facts WHERE NOT plain;
 
 -- A simple payment after the first turn of its account: what the routing above gives it.
 INSERT INTO m_match_facts BY NAME
-SELECT s.payment_id, 0 AS refunded_vnd, p.amount_vnd AS effective_vnd, 'allocate' AS route,
+SELECT s.payment_id, 0 AS refunded_vnd, s.amount_vnd AS effective_vnd, 'allocate' AS route,
        s.account AS claimed_code, 'field' AS code_source, true AS code_known, s.account AS account,
        1.0 AS code_factor, q.seq
-FROM m_simple s JOIN m_seq q USING (payment_id) JOIN payments p USING (payment_id)
+FROM m_simple s JOIN m_seq q USING (payment_id)
 WHERE q.seq > 1;
 
 INSERT INTO m_exceptions (payment_id, reason, amount_vnd, decision_id, detail)

@@ -181,6 +181,22 @@ describe('data tests', () => {
     ]);
   });
 
+  it('name a payment that has no match row, or two', async () => {
+    const db = await fresh(month);
+    await match(db);
+    const plain = await db.one<{ payment_id: bigint }>('SELECT payment_id FROM payment_match_plain ORDER BY payment_id LIMIT 1');
+    // Two rows: the plain payment also gets a stored row.
+    await db.run(`INSERT INTO payment_match_facts (payment_id, effective_vnd, route) SELECT payment_id, amount_vnd, 'allocate' FROM payments WHERE payment_id = $1`, [plain!.payment_id]);
+    let failing = (await runDataTests(db)).filter((t) => t.failures > 0);
+    expect(failing.map((t) => t.name)).toEqual(['payment_unaccounted']);
+    expect(failing[0]!.sample).toMatchObject([{ payment_id: plain!.payment_id }]);
+    // No row at all.
+    await db.run('DELETE FROM payment_match_facts WHERE payment_id = $1', [plain!.payment_id]);
+    await db.run('DELETE FROM payment_match_plain WHERE payment_id = $1', [plain!.payment_id]);
+    failing = (await runDataTests(db)).filter((t) => t.failures > 0);
+    expect(failing.map((t) => t.name)).toEqual(['allocation_over_payment', 'payment_unaccounted']);
+  });
+
   it('a duplicated invoice id fails the match run with RunFailedError', async () => {
     const db = await fresh({ ...month, invoices: [...month.invoices!, { no: 'A1', customer: B, amount: 5 }] });
     const err = await match(db).catch((e: unknown) => e);
