@@ -108,7 +108,7 @@ WHERE m.account IN (SELECT account FROM m_turns);
 -- payment_match, migrations 011 and 012). A plain payment (the view derives its row from the
 -- payment: the code field names a known customer, which is its account, and there is nothing else
 -- to tell) is stored as its id alone, in payment_match_plain; the others in payment_match_facts
--- (through m_match_plain and m_match_facts, see 005_outputs.sql).
+-- (through m_match_plain and m_match_facts, see createOutputTables in src/match/cascade.ts).
 CREATE OR REPLACE TEMP VIEW m_facts AS
 SELECT *,
        coalesce(route = 'allocate' AND seq = 1 AND code_source = 'field' AND code_known AND account = claimed_code

@@ -1,14 +1,17 @@
--- Replaces the persistent results of matching with what the cascade built in its working tables
--- (005_outputs.sql). Runs in one transaction: readers see the old results or the new, never a mix.
+-- Makes the cascade's output tables (src/match/cascade.ts, createOutputTables) the results of
+-- matching: each published table is dropped and its output table, built with the same definition,
+-- takes its name. Runs in one transaction: readers see the old results or the new, never a mix.
+-- A rename writes no rows; the view payment_match reads its two tables by name, so it reads the
+-- new ones.
 
-DELETE FROM allocations;
-INSERT INTO allocations SELECT * FROM m_allocations;
+DROP TABLE allocations;
+ALTER TABLE m_allocations RENAME TO allocations;
 
-DELETE FROM exceptions;
-INSERT INTO exceptions SELECT * FROM m_exceptions;
+DROP TABLE exceptions;
+ALTER TABLE m_exceptions RENAME TO exceptions;
 
-DELETE FROM payment_match_facts;
-INSERT INTO payment_match_facts SELECT * FROM m_match_facts;
+DROP TABLE payment_match_facts;
+ALTER TABLE m_match_facts RENAME TO payment_match_facts;
 
-DELETE FROM payment_match_plain;
-INSERT INTO payment_match_plain SELECT * FROM m_match_plain;
+DROP TABLE payment_match_plain;
+ALTER TABLE m_match_plain RENAME TO payment_match_plain;

@@ -89,10 +89,10 @@ describe('determinism', () => {
   });
 });
 
-/** The cascade's working tables and views (m_*) left in the session. */
+/** The cascade's working tables and views (m_*) left in the session, and its output tables left in the database. */
 async function workObjects(db: Database): Promise<string[]> {
   const rows = await db.all<{ name: string }>(
-    `SELECT table_name AS name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, 'm_')
+    `SELECT table_name AS name FROM duckdb_tables() WHERE starts_with(table_name, 'm_')
      UNION ALL SELECT view_name FROM duckdb_views() WHERE temporary AND starts_with(view_name, 'm_')`,
   );
   return rows.map((r) => r.name);
