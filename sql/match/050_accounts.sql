@@ -109,10 +109,14 @@ WHERE m.account IN (SELECT account FROM m_turns);
 -- payment: the code field names a known customer, which is its account, and there is nothing else
 -- to tell) is stored as its id alone, in payment_match_plain; the others in payment_match_facts
 -- (through m_match_plain and m_match_facts, see createOutputTables in src/match/cascade.ts).
+-- Nothing else to tell means every fact equals what the view derives: in particular no invoice
+-- reference that failed (not found, ambiguous) and no decision that was ignored (it names an
+-- invoice that is not loaded), which explain must still show.
 CREATE OR REPLACE TEMP VIEW m_facts AS
 SELECT *,
        coalesce(route = 'allocate' AND seq = 1 AND code_source = 'field' AND code_known AND account = claimed_code
-                AND refunded_vnd = 0 AND code_factor = 1.0, false) AS plain
+                AND refunded_vnd = 0 AND code_factor = 1.0
+                AND ref_status IS NULL AND decision_id IS NULL AND qr_status IS NULL, false) AS plain
 FROM (SELECT r.*, CASE WHEN r.route = 'allocate' THEN coalesce(s.seq, 1) END AS seq
       FROM m_routed r LEFT JOIN m_seq s USING (payment_id));
 

@@ -158,6 +158,40 @@ describe('auditor decisions', () => {
   });
 });
 
+describe('explain', () => {
+  it('says why a reference that names no invoice did not apply, though the code field then matched', async () => {
+    const db = await fresh({
+      customers: [B],
+      invoices: [{ no: 'B1', customer: B, amount: 300, period: '2026-01', number: '3' }],
+      payments: [
+        { txn: 'R1', amount: 300, code: B, ref: 'NOSUCH', partner: 'VCB' },
+        { txn: 'R2', amount: 300, code: B, partner: 'MOMO', at: '2026-02-11T10:00:00' },
+      ],
+    });
+    await match(db);
+    expect((await allocations(db)).map((a) => `${a.txn} ${a.invoice} ${a.rule}`)).toEqual(['VCB:R1 B1 amount_equals_invoice']);
+    const rule3 = async (txnRef: string, partnerId: string) =>
+      (await explainPayment(db, { partnerId, txnRef }))?.records[0]?.rules.find((r) => r.rule === '3 invoice reference');
+    expect(await rule3('R1', 'VCB')).toEqual({ rule: '3 invoice reference', applied: false, why: 'reference "NOSUCH" matches no invoice' });
+    expect(await rule3('R2', 'MOMO')).toMatchObject({ applied: false, why: 'no invoice reference' });
+  });
+
+  it('says a decision was ignored when its invoice is no longer loaded', async () => {
+    const db = await fresh({
+      customers: [B],
+      invoices: [{ no: 'B1', customer: B, amount: 300, period: '2026-01', number: '3' }],
+      payments: [{ txn: 'R1', amount: 300, code: B, partner: 'VCB' }],
+    });
+    await recordDecision(db, { action: 'match', payment: { partnerId: 'VCB', txnRef: 'R1' }, invoiceNo: 'B1', by: 'auditor', reason: 'checked', runId: 'test' });
+    // A later billing export replaced the invoice under another id.
+    await db.run(`UPDATE invoices SET invoice_no = 'B1-NEW' WHERE invoice_no = 'B1'`);
+    await match(db);
+    expect((await allocations(db)).map((a) => `${a.txn} ${a.invoice} ${a.rule}`)).toEqual(['VCB:R1 B1-NEW amount_equals_invoice']);
+    const explained = await explainPayment(db, { partnerId: 'VCB', txnRef: 'R1' });
+    expect(explained?.records[0]?.rules.find((r) => r.rule === '2 auditor decision')?.why).toMatch(/names invoice B1, which is not loaded: ignored/);
+  });
+});
+
 describe('data tests', () => {
   it('pass on a consistent match and fail, naming the test and rows, on a corrupted table', async () => {
     const db = await fresh(month);
