@@ -1,6 +1,6 @@
 // The rule cascade: runs the files of sql/match/ in order, building its results in output tables
 // of the same columns as the published ones (createOutputTables) outside any transaction, then
-// publishes them in one (publish.sql). A file named *_turn.sql runs once per turn (the n-th payment
+// publishes them in one (publishCascade). A file named *_turn.sql runs once per turn (the n-th payment
 // of every contested account), so that the earlier payment takes a residual whichever rule found
 // it, while each turn stays one set-based pass.
 import { readdirSync } from 'node:fs';
@@ -57,7 +57,7 @@ export async function runCascade(db: Database, effects: CascadeEffects = {}): Pr
  * The published results and the output table the cascade builds for each: allocations, exceptions
  * and payment_match (its two tables, migrations 011 and 012).
  */
-export const OUTPUT_TABLES = [
+const OUTPUT_TABLES = [
   ['allocations', 'm_allocations'],
   ['exceptions', 'm_exceptions'],
   ['payment_match_facts', 'm_match_facts'],
@@ -85,12 +85,25 @@ export async function createOutputTables(db: Database): Promise<void> {
   }
 }
 
-/** Makes the cascade's output tables the published results (publish.sql), in one transaction. */
+/**
+ * Makes the cascade's output tables the published results, in one transaction: readers see the old
+ * results or the new, never a mix. Each published table is dropped and its output table takes its
+ * name; a rename writes no rows, and the view payment_match reads its two tables by name.
+ */
 export async function publishCascade(db: Database): Promise<void> {
-  await db.transaction(() => db.runFile('match/publish.sql'));
+  await db.transaction(async () => {
+    for (const [published, work] of OUTPUT_TABLES) {
+      await db.run(`DROP TABLE main.${published}`);
+      await db.run(`ALTER TABLE main.${work} RENAME TO ${published}`);
+    }
+  });
 }
 
-/** Frees the session's working tables once the transaction is over. */
+/**
+ * Drops what a cascade leaves behind, whether it published or failed: the session's working tables
+ * and views (m_*), and output tables that were never published (after publishing they are gone:
+ * renamed).
+ */
 export async function dropWorkTables(db: Database): Promise<void> {
   // Views first: they read the tables.
   const views = await db.all<{ view_name: string }>(
@@ -101,6 +114,5 @@ export async function dropWorkTables(db: Database): Promise<void> {
     `SELECT table_name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, 'm_')`,
   );
   for (const { table_name } of rows) await db.run(`DROP TABLE IF EXISTS temp.main."${table_name}"`);
-  // Output tables of a run that failed before publishing (after publishing they are gone: renamed).
   for (const [, work] of OUTPUT_TABLES) await db.run(`DROP TABLE IF EXISTS main.${work}`);
 }
