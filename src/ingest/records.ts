@@ -147,6 +147,7 @@ class Splitter {
   private carry: Buffer | null = null;
   private scanned = 0; // bytes of `carry` already scanned for line breaks and quotes
   private inQuote = false;
+  private closedAt = -2; // where the last quoted field closed, in the current buffer (-2: none to reopen)
   private line = 0; // physical lines completed
   private recLine = 1;
   private sawCrLf = false;
@@ -209,8 +210,7 @@ class Splitter {
         // No quote left in this buffer is remembered as buf.length, so it is searched for once, not per line.
         if (nextQuote < pos) nextQuote = indexOrEnd(buf, this.quote, pos);
         while (nextQuote < nl) {
-          // An escape byte other than the quote itself protects the quote that follows it.
-          if (!(this.inQuote && this.escape !== this.quote && nextQuote > 0 && buf[nextQuote - 1] === this.escape)) this.inQuote = !this.inQuote;
+          this.quoteAt(buf, nextQuote, recStart);
           nextQuote = indexOrEnd(buf, this.quote, nextQuote + 1);
         }
       }
@@ -228,6 +228,29 @@ class Splitter {
     }
     this.carry = recStart < buf.length ? buf.subarray(recStart) : null;
     this.scanned = pos - recStart;
+    this.closedAt = this.closedAt >= recStart ? this.closedAt - recStart : -2;
+  }
+
+  /**
+   * A quote byte at `q` of the record starting at `recStart`, read as DuckDB's CSV reader reads it
+   * (the reader parses the staged records, so both must agree on where a record ends): a quote
+   * opens a quoted field only at the start of a field; one inside an unquoted field (`12" B`) is
+   * text. Inside a quoted field a quote closes it, unless the escape byte (when it is not the
+   * quote) precedes it; a quote right after the closing one reopens it (`""`, an escaped quote).
+   */
+  private quoteAt(buf: Buffer, q: number, recStart: number): void {
+    if (this.inQuote) {
+      if (this.escape !== this.quote && q > 0 && buf[q - 1] === this.escape) return;
+      this.inQuote = false;
+      this.closedAt = q;
+    } else if (q === recStart || q === this.closedAt + 1 || this.afterDelimiter(buf, q)) {
+      this.inQuote = true;
+    }
+  }
+
+  private afterDelimiter(buf: Buffer, q: number): boolean {
+    const d = this.firstFieldEnd;
+    return d !== null && q >= d.length && buf.compare(d, 0, d.length, q - d.length, q) === 0;
   }
 
   end(): SplitResult {
@@ -243,9 +266,7 @@ class Splitter {
         let end = buf.length;
         if (buf[end - 1] === CR) end--;
         if (this.quote >= 0) {
-          for (let q = buf.indexOf(this.quote, this.scanned); q >= 0; q = buf.indexOf(this.quote, q + 1)) {
-            if (!(this.inQuote && this.escape !== this.quote && q > 0 && buf[q - 1] === this.escape)) this.inQuote = !this.inQuote;
-          }
+          for (let q = buf.indexOf(this.quote, this.scanned); q >= 0; q = buf.indexOf(this.quote, q + 1)) this.quoteAt(buf, q, 0);
         }
         this.line += 1;
         if (this.inQuote) {

@@ -68,6 +68,21 @@ describe('bad input', () => {
     expect(r.payments.map((p) => p.txn_ref)).toEqual(['A1', 'A2', 'B1']);
   });
 
+  it('reads a quote inside an unquoted field as text, as DuckDB does, so it swallows no later record', async () => {
+    const r = await ingestOne([
+      HEADER,
+      'A1,01/03/2026 08:00:00,PE0100123456,Can ho 12" B,1.250.000',
+      GOOD[1]!,
+      'A3,01/03/2026 10:00:00,PE0100123456,"Ghi chu ""ok"", nhe",5.000',
+      'A4,01/03/2026 11:00:00,PE0100123456,x"y,7.000',
+    ]);
+    expect(r.file).toMatchObject({ status: 'loaded', records_read: 4, records_loaded: 4, records_rejected: 0 });
+    expect(r.rejects).toEqual([]);
+    expect(r.payments.map((p) => [p.txn_ref, p.line_no, p.memo])).toEqual([
+      ['A1', 2n, 'Can ho 12" B'], ['A2', 3n, 'QR'], ['A3', 4n, 'Ghi chu "ok", nhe'], ['A4', 5n, 'x"y'], ['B1', 2n, 'OTHER FILE'],
+    ]);
+  });
+
   it('rejects a truncated last line with too few fields', async () => {
     const r = await ingestOne(Buffer.from(`${HEADER}\n${GOOD.join('\n')}\nA3,01/03/2026 08:0`));
     expect(r.rejects[0]).toMatchObject({ line_no: 4n, reason: 'column_count' });
