@@ -1,7 +1,8 @@
 // Decoding: turns a file in its declared encoding into a stream of UTF-8 chunks, refusing files
 // that are not in that encoding or are not text at all. UTF-8 passes through untouched (validated
 // in bulk); UTF-16 and Windows-1258 are transcoded by streaming and normalised to NFC, because
-// Windows-1258 writes Vietnamese tones as combining marks.
+// Windows-1258 writes Vietnamese tones as combining marks (fixed-width files excepted: their column
+// positions count the characters as written, so their fields are normalised after cutting).
 import { isUtf8 } from 'node:buffer';
 import { createReadStream, statSync } from 'node:fs';
 import type { Encoding } from './profile.ts';
@@ -49,11 +50,12 @@ function describeBom(head: Buffer): string | undefined {
 
 /**
  * Streams `path` as UTF-8 chunks (no BOM). Throws FileError naming the file, line and what was
- * expected when the bytes are not text in `encoding`.
+ * expected when the bytes are not text in `encoding`. `nfc` false keeps a legacy file's characters
+ * as written (a fixed-width file's positions count them; its fields are normalised once cut).
  */
-export async function* decodeFile(path: string, encoding: Encoding, shownName: string): AsyncGenerator<Buffer> {
+export async function* decodeFile(path: string, encoding: Encoding, shownName: string, nfc = true): AsyncGenerator<Buffer> {
   if (encoding === 'utf-8' || encoding === 'utf-8-bom') yield* decodeUtf8(path, shownName);
-  else yield* decodeLegacy(path, encoding, shownName);
+  else yield* decodeLegacy(path, encoding, shownName, nfc);
 }
 
 async function* decodeUtf8(path: string, shown: string): AsyncGenerator<Buffer> {
@@ -102,7 +104,7 @@ function checkUtf8(buf: Buffer, shown: string, linesBefore: number): void {
   }
 }
 
-async function* decodeLegacy(path: string, encoding: Exclude<Encoding, 'utf-8' | 'utf-8-bom'>, shown: string): AsyncGenerator<Buffer> {
+async function* decodeLegacy(path: string, encoding: Exclude<Encoding, 'utf-8' | 'utf-8-bom'>, shown: string, nfc: boolean): AsyncGenerator<Buffer> {
   const decoder = new TextDecoder(encoding, { fatal: encoding !== 'windows-1258' });
   let first = true;
   let pending = '';
@@ -116,7 +118,7 @@ async function* decodeLegacy(path: string, encoding: Exclude<Encoding, 'utf-8' |
       );
     }
     lines += text.match(/\n/g)?.length ?? 0;
-    yield Buffer.from(text.normalize('NFC'), 'utf8');
+    yield Buffer.from(nfc ? text.normalize('NFC') : text, 'utf8');
   };
   for await (const chunk of chunks(path)) {
     let bytes = chunk;

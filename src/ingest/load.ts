@@ -250,7 +250,7 @@ async function stageFile(fp: InputFile, profile: PartnerProfile, out: StageWrite
       split = scan;
       direct = true;
     } else {
-      split = await splitRecords(decodeFile(fp.path, profile.encoding, shown), profile, shown, out, seq);
+      split = await splitRecords(decodeFile(fp.path, profile.encoding, shown, f.type !== 'fixed_width'), profile, shown, out, seq);
     }
     if (f.type === 'fixed_width') {
       columns = fixedColumns(profile);

@@ -22,13 +22,20 @@ export function stagedColumns(names: string[]): ColumnSet {
   return { names, expr: (i) => `nullif(ingest_trim(c${i + 1}), '')`, staged: names.map((_, i) => `c${i + 1}`) };
 }
 
-/** Columns of a fixed-width staging table (line_no, raw), cut by position. */
+/**
+ * Columns of a fixed-width staging table (line_no, raw), cut by position. Positions count the
+ * characters as the file writes them: a legacy-encoded file is staged without NFC (Windows-1258
+ * writes tones as combining marks, each a character of its own), so each field is normalised
+ * after it is cut.
+ */
 export function fixedColumns(profile: PartnerProfile): ColumnSet {
   if (profile.format.type !== 'fixed_width') throw new Error('fixedColumns needs a fixed_width profile');
   const cols = profile.format.columns;
+  const legacy = profile.encoding !== 'utf-8' && profile.encoding !== 'utf-8-bom';
+  const cut = (i: number) => `substring(raw, ${Math.trunc(cols[i]!.start)}, ${Math.trunc(cols[i]!.width)})`;
   return {
     names: cols.map((c) => c.name),
-    expr: (i) => `nullif(ingest_trim(substring(raw, ${Math.trunc(cols[i]!.start)}, ${Math.trunc(cols[i]!.width)})), '')`,
+    expr: (i) => `nullif(ingest_trim(${legacy ? `ingest_nfc(${cut(i)})` : cut(i)}), '')`,
     staged: ['raw'],
   };
 }

@@ -97,6 +97,8 @@ const formatSchema = z.discriminatedUnion('type', [
       type: z.literal('fixed_width'),
       /** 1-based start position and width in characters. */
       columns: z.array(z.object({ name: z.string().min(1), start: z.number().int().min(1), width: z.number().int().min(1) }).strict()).min(1),
+      /** Characters every record has: a shorter line is cut short, a column_count reject. */
+      record_length: z.number().int().min(1).optional(),
     })
     .strict(),
   z

@@ -142,6 +142,8 @@ class Splitter {
   private readonly preambleLines: number;
   private readonly preambleUntil: RegExp | null;
   private readonly classify: ReturnType<typeof recordClassifier>;
+  /** Fixed width: the characters a whole record has (0: not declared). */
+  private readonly recordLength: number;
 
   private phase: 'preamble' | 'header' | 'records';
   private carry: Buffer | null = null;
@@ -176,6 +178,7 @@ class Splitter {
       this.sep = FIXED_SEPARATOR;
       this.firstFieldEnd = null;
     }
+    this.recordLength = f.type === 'fixed_width' ? (f.record_length ?? 0) : 0;
     const pre = profile.preamble;
     this.preambleLines = pre && 'lines' in pre ? pre.lines : 0;
     this.preambleUntil = pre && 'until' in pre ? new RegExp(pre.until) : null;
@@ -327,6 +330,21 @@ class Splitter {
       return;
     }
     const bytes = end - start;
+    if (this.recordLength > 0 && bytes < 4 * this.recordLength) {
+      const chars = utf8Chars(buf, start, end);
+      if (chars < this.recordLength) {
+        this.result.direct.possible = false;
+        this.result.rejects.push({
+          line,
+          field: null,
+          value: null,
+          reason: 'column_count',
+          message: `${this.shown}, line ${line}: the record has ${chars} characters, expected ${this.recordLength} (format.record_length): the line is cut short, so its last columns would be read wrong`,
+          raw: truncate(buf.toString('utf8', start, end), 2000),
+        });
+        return;
+      }
+    }
     if (bytes > this.result.maxRecordBytes) this.result.maxRecordBytes = bytes;
     this.out?.put(`${this.prefix}${line}${this.sep}`, buf, start, end);
     this.result.staged++;
@@ -361,6 +379,13 @@ export function setTrailer(result: SplitResult, trailer: Trailer, shown: string)
 function indexOrEnd(buf: Buffer, byte: number, from: number): number {
   const i = buf.indexOf(byte, from);
   return i < 0 ? buf.length : i;
+}
+
+/** Characters (code points) of UTF-8 text: every byte that does not continue a sequence starts one. */
+function utf8Chars(buf: Buffer, start: number, end: number): number {
+  let n = 0;
+  for (let i = start; i < end; i++) if ((buf[i]! & 0xc0) !== 0x80) n++;
+  return n;
 }
 
 function isBlank(buf: Buffer, start: number, end: number): boolean {

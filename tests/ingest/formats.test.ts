@@ -72,6 +72,46 @@ describe('encodings and layouts', () => {
     db.close();
   });
 
+  it('cuts Windows-1258 fixed-width columns at the characters as written (tones are combining marks), then normalises each field', async () => {
+    const s = new Scratch();
+    s.profile({
+      ...BASE_PROFILE,
+      encoding: 'windows-1258',
+      file_patterns: ['IVB*.dat'],
+      format: { type: 'fixed_width', record_length: 58, columns: [
+        { name: 'ref', start: 1, width: 7 }, { name: 'ts', start: 8, width: 14 }, { name: 'amount', start: 22, width: 12 },
+        { name: 'name', start: 34, width: 12 }, { name: 'cust', start: 46, width: 13 },
+      ] },
+      header: { type: 'none', columns: ['ref', 'ts', 'amount', 'name', 'cust'] },
+      fields: {
+        txn_ref: { column: 'ref' }, paid_at: { column: 'ts', format: 'YYYYMMDDHHmmss' }, amount: { column: 'amount' },
+        customer_code: { column: 'cust' }, memo: { column: 'name' },
+      },
+    });
+    // Each record is 58 characters as written: "Hùng" and "Hạnh" take 5 (a tone mark of their own).
+    const name = (v: string) => v + ' '.repeat(12 - encodeWindows1258(v).length);
+    const lines = [
+      `IW00001${'20260327140509'}${'000000132500'}${name('Văn Hùng')}PK01KS0000012`,
+      `IW00002${'20260327150000'}${'000000328019'}${name('Thị Hạnh')}PQ02YE0000011`,
+      `IW00003${'20260327160000'}${'000000556'}`, // cut short inside the amount
+    ];
+    const bytes = encodeWindows1258(lines.join('\r\n') + '\r\n');
+    // The helper writes tones as combining marks, so the file's characters are its bytes.
+    expect(bytes.subarray(0, bytes.indexOf(0x0d)).length).toBe(58);
+    s.file('IVB_1.dat', bytes);
+    const { db, summary } = await run(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 3, records_loaded: 2, records_rejected: 1 });
+    expect(await db.all('SELECT txn_ref, customer_code, memo, amount_vnd FROM payments ORDER BY line_no')).toEqual([
+      { txn_ref: 'IW00001', customer_code: 'PK01KS0000012', memo: 'Văn Hùng'.normalize('NFC'), amount_vnd: 132500n },
+      { txn_ref: 'IW00002', customer_code: 'PQ02YE0000011', memo: 'Thị Hạnh'.normalize('NFC'), amount_vnd: 328019n },
+    ]);
+    const rejects = await db.all<{ line_no: bigint; reason: string; message: string }>('SELECT line_no, reason, message FROM rejects');
+    expect(rejects).toHaveLength(1);
+    expect(rejects[0]).toMatchObject({ line_no: 3n, reason: 'column_count' });
+    expect(rejects[0]!.message).toMatch(/IVB_1\.dat, line 3: the record has 30 characters, expected 58 \(format\.record_length\)/);
+    db.close();
+  });
+
   it('loads an xlsx sheet with native dates and numbers, line = row number', async () => {
     const s = new Scratch();
     s.profile({ ...BASE_PROFILE, file_patterns: ['*.xlsx'], format: { type: 'xlsx', sheet: 'GD' }, preamble: { lines: 2 } });
