@@ -1,17 +1,18 @@
 -- Parsing helpers for the typing passes. Formats come from the session variable `ingest`, a
 -- struct set once per batch of files (src/ingest/mapping.ts); nothing here is partner-specific.
 
--- Signed whole đồng from a regexp_extract struct (sign, int, frac) of the profile's amount
--- pattern; NULL when the text did not match or has a non-zero fraction (VND has no minor unit).
+-- Signed whole đồng from a regexp_extract struct (sign, int, frac, close) of the profile's amount
+-- pattern (src/ingest/formats.ts); NULL when the text did not match, has a non-zero fraction (VND
+-- has no minor unit) or an unbalanced parenthesis. Negative: a leading -, (…) or a trailing -.
 -- The largest amount one record may carry: 10^15 đồng, twice what EVN bills in a whole year
 -- (~5 × 10^14). A larger figure is a broken row, rejected as bad_amount; the cap also keeps the
 -- sums of a file's amounts (control totals, KPIs) far inside BIGINT.
 CREATE OR REPLACE TEMP MACRO ingest_max_vnd() AS CAST(1000000000000000 AS BIGINT);
 
 CREATE OR REPLACE TEMP MACRO ingest_amount_value(s) AS
-  CASE WHEN s.int = '' OR regexp_matches(s.frac, '[1-9]') THEN NULL
+  CASE WHEN s.int = '' OR regexp_matches(s.frac, '[1-9]') OR (s.sign = '(') <> (s.close = ')') THEN NULL
        ELSE try_cast(replace(s.int, getvariable('ingest').amount_grouping, '') AS BIGINT)
-            * CASE WHEN s.sign = '-' THEN -1 ELSE 1 END END;
+            * CASE WHEN s.sign IN ('-', '(') OR s.close = '-' THEN -1 ELSE 1 END END;
 
 -- An instant from text in a local time zone (or ISO 8601 with its own offset); NULL when the
 -- text does not have exactly the format's shape or is not a real date (31/02/2026).

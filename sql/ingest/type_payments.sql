@@ -12,9 +12,9 @@ WITH ingest_raw AS (
   SELECT /*{raw_projection}*/ FROM /*{source}*/
 ), parsed AS (
   SELECT r.*,
-    ingest_amount_value(regexp_extract(amount, getvariable('ingest').amount_re, ['sign', 'int', 'frac'])) AS amount_v,
-    ingest_amount_value(regexp_extract(credit, getvariable('ingest').amount_re, ['sign', 'int', 'frac'])) AS credit_v,
-    ingest_amount_value(regexp_extract(debit, getvariable('ingest').amount_re, ['sign', 'int', 'frac'])) AS debit_v,
+    ingest_amount_value(regexp_extract(amount, getvariable('ingest').amount_re, ['sign', 'int', 'frac', 'close'])) AS amount_v,
+    ingest_amount_value(regexp_extract(credit, getvariable('ingest').amount_re, ['sign', 'int', 'frac', 'close'])) AS credit_v,
+    ingest_amount_value(regexp_extract(debit, getvariable('ingest').amount_re, ['sign', 'int', 'frac', 'close'])) AS debit_v,
     ingest_instant(paid_at, getvariable('ingest').paid_fmt, getvariable('ingest').paid_re, getvariable('ingest').paid_iso, getvariable('ingest').paid_tz) AS paid_ts,
     ingest_instant(settled_on, getvariable('ingest').settled_fmt, getvariable('ingest').settled_re, getvariable('ingest').settled_iso, getvariable('ingest').settled_tz) AS settled_ts,
     map_extract_value(MAP(getvariable('ingest').kind_codes, getvariable('ingest').kind_values), kind_code) AS mapped_kind,
@@ -92,6 +92,8 @@ SELECT
     CASE field WHEN 'amount' THEN CASE reason WHEN 'negative_amount' THEN 'a positive amount'
                                               WHEN 'missing_field' THEN getvariable('ingest').amount_expected
                                               ELSE CASE WHEN split_both THEN 'money in only one of the credit/debit columns'
+                                                        WHEN amount IS NULL AND NOT split_bad AND coalesce(credit_v, 0) = 0 AND coalesce(debit_v, 0) = 0
+                                                          THEN 'a non-zero amount in the credit or the debit column'
                                                         WHEN coalesce(signed_v, 1) = 0 THEN 'a non-zero amount'
                                                         WHEN too_large THEN 'an amount of at most 1.000.000.000.000.000 đồng'
                                                         ELSE getvariable('ingest').amount_expected END END

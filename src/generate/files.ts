@@ -4,7 +4,7 @@
 // breaks and the trailer with the partner's control totals.
 import { appendFileSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { AmountFormat } from '../ingest/profile.ts';
+import type { AmountFormatInput as AmountFormat } from '../ingest/profile.ts';
 import type { FileContext, Layout } from './layouts.ts';
 import { byteOrderMark, encodeText } from './text.ts';
 

@@ -1,7 +1,7 @@
 // File layouts: how each partner writes its settlement files. One Layout drives both the partner's
 // profile (what a reader is told, pipelines/partners/<id>.json) and the writer (src/generate/files.ts),
 // so the files are exactly what their profile describes.
-import type { AmountFormat, Encoding, Instrument, Kind } from '../ingest/profile.ts';
+import type { AmountFormatInput as AmountFormat, Encoding, Instrument, Kind } from '../ingest/profile.ts';
 
 /** What a column carries. */
 export type Role =

@@ -34,10 +34,16 @@ export const amountFormatSchema = z
     decimal: z.enum(['.', ',']).nullable().default(null),
     /** Whether a negative amount is acceptable (it then reverses the record's direction, see README). */
     allow_negative: z.boolean().default(false),
+    /** How a negative amount is written: `-1.000` (minus, the default), `(1.000)` (parentheses) or `1.000-` (trailing_minus). */
+    negative: z.enum(['minus', 'parentheses', 'trailing_minus']).default('minus'),
+    /** Whether amounts may carry a currency marker before or after the number (VND, VNĐ, đồng, đ, ₫; any case). */
+    currency: z.boolean().default(false),
   })
   .strict()
   .refine((f) => f.grouping === '' || f.grouping !== f.decimal, 'grouping and decimal separators must differ');
 export type AmountFormat = z.infer<typeof amountFormatSchema>;
+/** An amount format as a profile file writes it (keys with defaults may be left out). */
+export type AmountFormatInput = z.input<typeof amountFormatSchema>;
 
 /** Date/time format in tokens DD MM YYYY HH mm ss (e.g. "DD/MM/YYYY HH:mm:ss", "YYYYMMDD"), or "ISO". */
 const dateFormat = z
@@ -55,13 +61,13 @@ const dateField = z
   .strict();
 
 const amountField = z.union([
-  z.object({ column: z.string().min(1), format: amountFormatSchema.default({ grouping: '', decimal: null, allow_negative: false }) }).strict(),
+  z.object({ column: z.string().min(1), format: amountFormatSchema.default({ grouping: '', decimal: null, allow_negative: false, negative: 'minus', currency: false }) }).strict(),
   z
     .object({
       /** Separate columns: a credit (money in) is a payment, a debit (money out) a refund or reversal. */
       credit_column: z.string().min(1),
       debit_column: z.string().min(1),
-      format: amountFormatSchema.default({ grouping: '', decimal: null, allow_negative: false }),
+      format: amountFormatSchema.default({ grouping: '', decimal: null, allow_negative: false, negative: 'minus', currency: false }),
       debit_kind: z.enum(['reversal', 'refund']).default('refund'),
     })
     .strict(),

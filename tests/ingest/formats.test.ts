@@ -4,6 +4,8 @@ import iconv from 'iconv-lite';
 import ExcelJS from 'exceljs';
 import { importBilling, ingestFiles, loadProfiles, releaseFile } from '../../src/ingest/index.ts';
 import { BASE_PROFILE, HEADER, Scratch, encodeWindows1258, openTestDb, withProfile } from './helpers.ts';
+import { parseAmount } from '../../src/ingest/formats.ts';
+import { amountFormatSchema } from '../../src/ingest/profile.ts';
 
 async function run(s: Scratch) {
   const { db, run } = await openTestDb();
@@ -230,5 +232,49 @@ describe('billing import', () => {
       { file_id: 3n, status: 'loaded' },
     ]);
     db.close();
+  });
+});
+
+describe('amount notations', () => {
+  const load = async (format: Record<string, unknown>, amounts: string[]) => {
+    const s = new Scratch();
+    s.profile(withProfile({ fields: { ...BASE_PROFILE.fields, amount: { column: 'amount', format } } }));
+    s.file('T_1.csv', `${HEADER}\n${amounts.map((a, i) => `A${i + 1},01/03/2026 08:00:00,PE0100123456,QR,"${a}"`).join('\n')}\n`);
+    const { db } = await run(s);
+    const loaded = await db.all<{ txn_ref: string; amount_vnd: bigint; kind: string }>('SELECT txn_ref, amount_vnd, kind FROM payments ORDER BY line_no');
+    const rejected = await db.all<{ value: string; reason: string; message: string }>('SELECT value, reason, message FROM rejects ORDER BY line_no');
+    db.close();
+    return { loaded: loaded.map((p) => [p.txn_ref, p.amount_vnd, p.kind]), rejected };
+  };
+
+  it('reads negatives in parentheses and currency markers where the format says so', async () => {
+    const r = await load({ grouping: '.', negative: 'parentheses', currency: true, allow_negative: true },
+      ['307.839 VND', '307.839đ', 'VND 1.000', '(2.500)', '4.000 vnđ', '(5.000', '-6.000', '7.000 USD']);
+    expect(r.loaded).toEqual([['A1', 307839n, 'payment'], ['A2', 307839n, 'payment'], ['A3', 1000n, 'payment'], ['A4', 2500n, 'reversal'], ['A5', 4000n, 'payment']]);
+    expect(r.rejected.map((x) => [x.value, x.reason])).toEqual([['(5.000', 'bad_amount'], ['-6.000', 'bad_amount'], ['7.000 USD', 'bad_amount']]);
+    expect(r.rejected[0]!.message).toContain('negatives in parentheses, optionally VND/đ before or after');
+  });
+
+  it('reads a trailing minus, and refuses currency markers and parentheses a format does not declare', async () => {
+    expect((await load({ grouping: ',', negative: 'trailing_minus', allow_negative: true }, ['1,500-', '2,000'])).loaded)
+      .toEqual([['A1', 1500n, 'reversal'], ['A2', 2000n, 'payment']]);
+    expect((await load({ grouping: '.' }, ['1.000 VND', '(2.000)'])).rejected.map((x) => x.reason)).toEqual(['bad_amount', 'bad_amount']);
+  });
+
+  it('parses trailer amounts with the same rules', () => {
+    const f = amountFormatSchema.parse({ grouping: '.', negative: 'parentheses', currency: true });
+    expect([parseAmount('(1.234.567) VNĐ', f), parseAmount('đ 5.000', f), parseAmount('(5.000', f), parseAmount('5.000)', f)]).toEqual([-1234567n, 5000n, null, null]);
+    expect(parseAmount('5.000-', amountFormatSchema.parse({ grouping: '.', negative: 'trailing_minus' }))).toBe(-5000n);
+  });
+
+  it('says a credit/debit row with no money needs a non-zero amount', async () => {
+    const s = new Scratch();
+    s.profile(withProfile({ fields: { ...BASE_PROFILE.fields, amount: { credit_column: 'amount', debit_column: 'debit', format: { grouping: '.' } } } }));
+    s.file('T_1.csv', `${HEADER},debit\nA1,01/03/2026 08:00:00,PE0100123456,QR,0,0\nA2,01/03/2026 08:00:00,PE0100123456,QR,5.000,0\n`);
+    const { db } = await run(s);
+    const rejects = await db.all<{ message: string }>('SELECT message FROM rejects');
+    db.close();
+    expect(rejects).toHaveLength(1);
+    expect(rejects[0]!.message).toMatch(/got "0 \/ 0", expected a non-zero amount in the credit or the debit column/);
   });
 });
