@@ -61,14 +61,66 @@ export interface DatePattern {
   iso: boolean;
 }
 
-const TOKENS: Array<[string, string, string]> = [
-  ['YYYY', '%Y', '[0-9]{4}'],
-  ['DD', '%d', '[0-9]{2}'],
-  ['MM', '%m', '[0-9]{2}'],
-  ['HH', '%H', '[0-9]{2}'],
-  ['mm', '%M', '[0-9]{2}'],
-  ['ss', '%S', '[0-9]{2}'],
+/** A calendar date and wall-clock time, as a partner writes it (no time zone). */
+export interface DateParts { year: number; month: number; day: number; hour: number; minute: number; second: number; millisecond: number }
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+const hour12 = (h: number): number => (h % 12 === 0 ? 12 : h % 12);
+
+/**
+ * The date-format tokens of profiles, longest first: [token, strptime, regex, how it is written].
+ * Single letters are the unpadded forms (`D/M/YYYY H:mm` reads 5/3/2026 9:05); `hh`/`h` with `A`
+ * is the 12-hour clock (AM/PM, any case); `YY` is 2000 + the two digits.
+ */
+const TOKENS: Array<[string, string, string, (p: DateParts) => string]> = [
+  ['YYYY', '%Y', '[0-9]{4}', (p) => String(p.year)],
+  ['YY', '%y', '[0-9]{2}', (p) => pad2(p.year % 100)],
+  ['DD', '%d', '[0-9]{2}', (p) => pad2(p.day)],
+  ['D', '%d', '[0-9]{1,2}', (p) => String(p.day)],
+  ['MM', '%m', '[0-9]{2}', (p) => pad2(p.month)],
+  ['M', '%m', '[0-9]{1,2}', (p) => String(p.month)],
+  ['HH', '%H', '[0-9]{2}', (p) => pad2(p.hour)],
+  ['H', '%H', '[0-9]{1,2}', (p) => String(p.hour)],
+  ['hh', '%I', '[0-9]{2}', (p) => pad2(hour12(p.hour))],
+  ['h', '%I', '[0-9]{1,2}', (p) => String(hour12(p.hour))],
+  ['mm', '%M', '[0-9]{2}', (p) => pad2(p.minute)],
+  ['ss', '%S', '[0-9]{2}', (p) => pad2(p.second)],
+  ['SSSSSS', '%f', '[0-9]{6}', (p) => String(p.millisecond * 1000).padStart(6, '0')],
+  ['SSS', '%g', '[0-9]{3}', (p) => String(p.millisecond).padStart(3, '0')],
+  ['A', '%p', '[AaPp][Mm]', (p) => (p.hour < 12 ? 'AM' : 'PM')],
 ];
+
+/** Why `format` is not a profile date format, or null when it is one. */
+export function dateFormatProblem(format: string): string | null {
+  if (format === 'ISO') return null;
+  const used: string[] = [];
+  for (let i = 0; i < format.length; ) {
+    const tok = TOKENS.find(([t]) => format.startsWith(t, i));
+    if (tok) {
+      used.push(tok[0]);
+      i += tok[0].length;
+    } else if ('/-.:, T'.includes(format[i]!)) i++;
+    else return `unknown token at ${JSON.stringify(format.slice(i))}: use D DD M MM YY YYYY H HH h hh mm ss SSS SSSSSS A, separators / - . : , space T, or "ISO"`;
+  }
+  const twelve = used.includes('h') || used.includes('hh');
+  if (twelve !== used.includes('A')) return 'the 12-hour clock needs both h/hh and A (AM/PM); use H/HH for the 24-hour clock';
+  if (!used.some((t) => t.startsWith('Y')) || !used.some((t) => t.startsWith('M')) || !used.some((t) => t.startsWith('D'))) return 'a date needs a year (YYYY or YY), a month (M or MM) and a day (D or DD)';
+  return null;
+}
+
+/** Writes `p` in a profile date format (an XLSX cell holding a real date is turned into the text the profile reads). */
+export function formatDateParts(p: DateParts, format: string): string {
+  if (format === 'ISO') return `${p.year}-${pad2(p.month)}-${pad2(p.day)}T${pad2(p.hour)}:${pad2(p.minute)}:${pad2(p.second)}`;
+  let out = '';
+  for (let i = 0; i < format.length; ) {
+    const tok = TOKENS.find(([t]) => format.startsWith(t, i));
+    if (tok) {
+      out += tok[3](p);
+      i += tok[0].length;
+    } else out += format[i++];
+  }
+  return out;
+}
 
 /** Translates a profile date format (`DD/MM/YYYY HH:mm:ss`, `YYYYMMDD`, `ISO`) to strptime and a regex. */
 export function datePattern(format: string): DatePattern {

@@ -1,6 +1,7 @@
 // Partner profile: the whole description of one partner's settlement files. Validated once at the
 // edge with zod; everything downstream trusts the typed object.
 import { z } from 'zod';
+import { dateFormatProblem } from './formats.ts';
 
 export const CHANNEL_GROUPS = ['bank', 'intermediary', 'retail_agent', 'evn_counter'] as const;
 export const INSTRUMENTS = ['cash', 'transfer', 'auto_debit', 'card', 'qr', 'ewallet'] as const;
@@ -45,11 +46,14 @@ export type AmountFormat = z.infer<typeof amountFormatSchema>;
 /** An amount format as a profile file writes it (keys with defaults may be left out). */
 export type AmountFormatInput = z.input<typeof amountFormatSchema>;
 
-/** Date/time format in tokens DD MM YYYY HH mm ss (e.g. "DD/MM/YYYY HH:mm:ss", "YYYYMMDD"), or "ISO". */
+/** Date/time format in the tokens of src/ingest/formats.ts (e.g. "DD/MM/YYYY HH:mm:ss", "YYYYMMDD", "D/M/YYYY h:mm A"), or "ISO". */
 const dateFormat = z
   .string()
   .min(1)
-  .refine((f) => f === 'ISO' || /^[DMYHms/\-.: T]+$/.test(f.replaceAll('YYYY', 'Y').replaceAll('DD', 'D')), 'use tokens DD MM YYYY HH mm ss, separators / - . : space T, or "ISO"');
+  .superRefine((f, ctx) => {
+    const problem = dateFormatProblem(f);
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+  });
 
 const dateField = z
   .object({

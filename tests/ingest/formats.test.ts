@@ -4,7 +4,7 @@ import iconv from 'iconv-lite';
 import ExcelJS from 'exceljs';
 import { importBilling, ingestFiles, loadProfiles, releaseFile } from '../../src/ingest/index.ts';
 import { BASE_PROFILE, HEADER, Scratch, encodeWindows1258, openTestDb, withProfile } from './helpers.ts';
-import { parseAmount } from '../../src/ingest/formats.ts';
+import { formatDateParts, parseAmount } from '../../src/ingest/formats.ts';
 import { amountFormatSchema } from '../../src/ingest/profile.ts';
 
 async function run(s: Scratch) {
@@ -276,5 +276,35 @@ describe('amount notations', () => {
     db.close();
     expect(rejects).toHaveLength(1);
     expect(rejects[0]!.message).toMatch(/got "0 \/ 0", expected a non-zero amount in the credit or the debit column/);
+  });
+});
+
+describe('date notations', () => {
+  it('reads unpadded days and months, the 12-hour clock, two-digit years and milliseconds', async () => {
+    const cases: Array<[string, string, string | null]> = [
+      ['D/M/YYYY h:mm:ss A', '5/3/2026 9:05:09 PM', '2026-03-05T14:05:09.000Z'],
+      ['D/M/YYYY h:mm:ss A', '27/12/2026 12:05:09 am', '2026-12-26T17:05:09.000Z'],
+      ['D/M/YYYY h:mm:ss A', '5/3/2026 13:05:09 PM', null],
+      ['DD/MM/YY HH:mm', '05/03/26 09:05', '2026-03-05T02:05:00.000Z'],
+      ['YYYY-MM-DD HH:mm:ss.SSS', '2026-03-05 09:05:09.250', '2026-03-05T02:05:09.250Z'],
+      ['DD/MM/YYYY', '5/3/2026', null],
+    ];
+    for (const [format, written, want] of cases) {
+      const s = new Scratch();
+      s.profile(withProfile({ fields: { ...BASE_PROFILE.fields, paid_at: { column: 'time', format } } }));
+      s.file('T_1.csv', `${HEADER}\nA1,${written},PE0100123456,QR,1.000\n`);
+      const { db } = await run(s);
+      const rows = await db.all<{ paid_at: Date }>('SELECT paid_at FROM payments');
+      const rejects = await db.all<{ reason: string }>('SELECT reason FROM rejects');
+      db.close();
+      expect([format, written, rows[0]?.paid_at.toISOString() ?? rejects[0]?.reason]).toEqual([format, written, want ?? 'bad_date']);
+    }
+  });
+
+  it('writes every token back as it reads it (XLSX cells holding real dates)', () => {
+    const p = { year: 2026, month: 3, day: 5, hour: 21, minute: 5, second: 9, millisecond: 250 };
+    expect(formatDateParts(p, 'D/M/YY h:mm:ss A')).toBe('5/3/26 9:05:09 PM');
+    expect(formatDateParts(p, 'DD/MM/YYYY HH:mm:ss.SSS')).toBe('05/03/2026 21:05:09.250');
+    expect(formatDateParts({ ...p, hour: 0 }, 'hh:mm A')).toBe('12:05 AM');
   });
 });
