@@ -1,7 +1,10 @@
 -- Rule 3, resolving the reference: payments.invoice_ref holds the billing id (invoice_no) or an
--- e-invoice series + number. The id is tried first. Series + number is unique only within a power
--- corporation: a single candidate is taken; several are narrowed to the payer's corporation (from
--- the claimed customer code); still several → ambiguous, and the payment goes to the code rules.
+-- e-invoice series + number. The id is tried first, compared without case or spaces on either
+-- side (a billing id may itself hold spaces, and partners drop or add them). Series + number is
+-- unique only within a power corporation (DOMAIN.md): when the claimed customer code names the
+-- payer's corporation only its invoices are candidates (an invoice of another corporation with
+-- that key is not the payer's); without one, every corporation's. One candidate is taken; several
+-- → ambiguous, none → not found, and the payment goes to the code rules.
 
 CREATE OR REPLACE TEMP TABLE m_ref_in AS
 SELECT payment_id, ref_norm,
@@ -17,18 +20,17 @@ FROM (SELECT p.payment_id, norm_ref(p.invoice_ref) AS ref_norm, ref_einvoice_par
 CREATE OR REPLACE TEMP TABLE m_ref AS
 WITH by_id AS (
   SELECT r.payment_id, i.invoice_no, i.customer_code
-  FROM m_ref_in r JOIN invoices i ON upper(i.invoice_no) = r.ref_norm
+  FROM m_ref_in r JOIN invoices i ON replace(upper(i.invoice_no), ' ', '') = r.ref_norm
 ), by_key AS (
-  SELECT r.payment_id, i.invoice_no, i.customer_code, pc_of(i.customer_code) = r.payer_pc AS same_pc
+  SELECT r.payment_id, i.invoice_no, i.customer_code
   FROM m_ref_in r
   JOIN invoices i ON einvoice_series(i.series) = r.ref_series AND einvoice_number(i.number) = r.ref_number
   WHERE r.ref_series IS NOT NULL AND r.payment_id NOT IN (SELECT payment_id FROM by_id)
+    AND (r.payer_pc IS NULL OR pc_of(i.customer_code) = r.payer_pc)
 ), key_pick AS (
   SELECT payment_id,
-         CASE WHEN count(*) = 1 THEN any_value(invoice_no)
-              WHEN count(*) FILTER (WHERE same_pc) = 1 THEN any_value(invoice_no) FILTER (WHERE same_pc) END AS invoice_no,
-         CASE WHEN count(*) = 1 THEN any_value(customer_code)
-              WHEN count(*) FILTER (WHERE same_pc) = 1 THEN any_value(customer_code) FILTER (WHERE same_pc) END AS customer_code
+         CASE WHEN count(*) = 1 THEN any_value(invoice_no) END AS invoice_no,
+         CASE WHEN count(*) = 1 THEN any_value(customer_code) END AS customer_code
   FROM by_key GROUP BY payment_id
 )
 SELECT r.payment_id,

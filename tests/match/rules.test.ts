@@ -69,6 +69,23 @@ const cases: Array<[string, World, { alloc: string[]; exc: string[] }]> = [
     { alloc: ['VCB:T1 NEW 200 invoice_ref'], exc: [] },
   ],
   [
+    'rule 3: a billing id holding spaces matches with or without them',
+    {
+      invoices: [{ no: 'HD 2603 0010', customer: B, amount: 300 }, { no: 'HD 2603 0011', customer: B, amount: 400 }],
+      payments: [{ txn: 'T1', amount: 300, code: null, ref: 'HD 2603 0010' }, { txn: 'T2', amount: 400, code: null, ref: 'hd26030011' }],
+    },
+    { alloc: ['VCB:T1 HD 2603 0010 300 invoice_ref', 'VCB:T2 HD 2603 0011 400 invoice_ref'], exc: [] },
+  ],
+  [
+    'rule 3: series + number of another corporation is not the payer\'s invoice; the code rules apply',
+    {
+      customers: [A, B, 'PA01AA0000001', 'PD0100000001'],
+      invoices: [{ no: 'NPC', customer: 'PA01AA0000001', amount: 200, series: '1K26TDA', number: '777' }, { no: 'HN', customer: 'PD0100000001', amount: 200, series: '1K26TDA', number: '778' }],
+      payments: [{ txn: 'T1', amount: 200, code: 'PD0100000001', ref: '1K26TDA 777' }, { txn: 'T2', amount: 200, code: null, ref: '1K26TDA 777' }],
+    },
+    { alloc: ['VCB:T1 HN 200 amount_equals_invoice', 'VCB:T2 NPC 200 invoice_ref'], exc: [] },
+  ],
+  [
     'rule 3: what a reference leaves goes on to the customer\'s other open invoices',
     { invoices: twoInvoices, payments: [{ txn: 'T1', amount: 250, ref: '1K26TAA 00001234' }] },
     { alloc: ['VCB:T1 NEW 200 invoice_ref', 'VCB:T1 OLD 50 oldest_first_partial'], exc: [] },
