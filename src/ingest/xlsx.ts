@@ -1,7 +1,18 @@
 // XLSX settlement files, read with exceljs's streaming reader: each sheet row becomes one record
 // (its row number is its line), written as CSV to the same kind of staging file the text readers
-// produce, so typing and validation are shared. Dates and numbers that Excel stores natively are
-// written back in the profile's own text formats.
+// produce, so typing and validation are shared. Values Excel stores natively are written back as
+// text in the profile's own formats; the typing SQL stays the one place that parses and rejects.
+//
+// Dates: Excel stores a date/time as a serial number of days (1900 date system, whose serial 60 is
+// the non-existent 29/02/1900, or the 1904 system when the workbook says so), with the time of
+// day as the fraction, wall-clock, no time zone. exceljs turns a cell with a date number format
+// into a Date; a cell without one (or a formula result) stays a number. In a column of paid_at or
+// settled_on both are read as a serial and written in the profile's format (the time zone is
+// applied by the typing SQL), except a whole number of exactly the width of an all-digit format
+// (`YYYYMMDD` as 20260327), which is that text. A field joined from several columns (a date cell and
+// a time cell) gives each column its own part of the format (split at the spaces). A time-only
+// value (serial < 1) never becomes a date of 1899: it is written as its time, which a format wanting
+// a date then rejects.
 import ExcelJS from 'exceljs';
 import { FileError } from './file-error.ts';
 import type { PartnerProfile } from './profile.ts';
@@ -9,35 +20,170 @@ import { recordClassifier, setTrailer, unknownTypeReject, type SplitResult } fro
 import type { StageWriter } from './stage-writer.ts';
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+const DAY = 86_400;
 
-/** Excel's wall-clock date (exceljs hands it over as UTC fields) in a profile date format. */
-function formatDate(d: Date, format: string): string {
-  if (format === 'ISO') return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
-  return format
-    .replace('YYYY', String(d.getUTCFullYear()))
-    .replace('MM', pad(d.getUTCMonth() + 1))
-    .replace('DD', pad(d.getUTCDate()))
-    .replace('HH', pad(d.getUTCHours()))
-    .replace('mm', pad(d.getUTCMinutes()))
-    .replace('ss', pad(d.getUTCSeconds()));
+/** A wall-clock date and time read from a serial; `timeOnly` when the serial has no date (< 1). */
+interface WallClock {
+  y: number;
+  mo: number;
+  d: number;
+  h: number;
+  mi: number;
+  s: number;
+  timeOnly: boolean;
+  midnight: boolean;
 }
 
-function cellText(v: ExcelJS.CellValue, dateFormat: string, decimal: string | null): string {
-  if (v === null || v === undefined) return '';
-  if (v instanceof Date) return formatDate(v, dateFormat);
-  if (typeof v === 'number') {
-    const s = Number.isInteger(v) ? v.toFixed(0) : String(v);
-    return decimal === ',' ? s.replace('.', ',') : s;
+/** Seconds since Excel's day 0 to a wall clock, or null outside Excel's dates (negative, past 9999). */
+function wallClock(seconds: number, date1904: boolean): WallClock | null {
+  if (!Number.isFinite(seconds) || seconds < 0) return null;
+  const days = Math.floor(seconds / DAY);
+  const tod = seconds - days * DAY;
+  let ymd: [number, number, number];
+  if (date1904) ymd = utcDate(Date.UTC(1904, 0, 1), days);
+  else if (days >= 61) ymd = utcDate(Date.UTC(1899, 11, 30), days);
+  else if (days === 60) ymd = [1900, 2, 29]; // Excel's (Lotus's) leap-year bug: not a real date, typing rejects it
+  else ymd = utcDate(Date.UTC(1899, 11, 31), days); // serials 1–59 (0 is time-only; its date is never written)
+  if (ymd[0] > 9999) return null;
+  return { y: ymd[0], mo: ymd[1], d: ymd[2], h: Math.floor(tod / 3600), mi: Math.floor((tod % 3600) / 60), s: tod % 60, timeOnly: days === 0, midnight: tod === 0 };
+}
+
+function utcDate(base: number, days: number): [number, number, number] {
+  const d = new Date(base + days * DAY * 1000);
+  return [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()];
+}
+
+/** A serial number (days, fraction = time of day) to a wall clock, rounded to the second as Excel shows it. */
+const fromSerial = (serial: number, date1904: boolean): WallClock | null => wallClock(Math.round(serial * DAY), date1904);
+
+/** exceljs's Date (the serial read as UTC, 1904 offset already applied) back to a wall clock. */
+const fromDate = (d: Date, date1904: boolean): WallClock | null => wallClock(Math.round(d.getTime() / 1000) + (25_569 - (date1904 ? 1_462 : 0)) * DAY, date1904);
+
+const TOKEN = /YYYY|MM|DD|HH|mm|ss/g; // global: for replace and matchAll only
+const ANY_TOKEN = /YYYY|MM|DD|HH|mm|ss/;
+const DATE_TOKEN = /YYYY|MM|DD/;
+
+/** A wall clock in a profile date format (tokens only; `ISO` is expanded before). */
+function render(w: WallClock, format: string): string {
+  return format.replace(TOKEN, (t) => {
+    switch (t) {
+      case 'YYYY': return pad(w.y, 4);
+      case 'MM': return pad(w.mo);
+      case 'DD': return pad(w.d);
+      case 'HH': return pad(w.h);
+      case 'mm': return pad(w.mi);
+      default: return pad(w.s);
+    }
+  });
+}
+
+/** The part of a format from its first to its last date (or time) token, or null when there is none or the two kinds interleave. */
+function span(format: string, kind: 'date' | 'time'): string | null {
+  const all = [...format.matchAll(TOKEN)].map((m) => ({ date: DATE_TOKEN.test(m[0]), start: m.index, end: m.index + m[0].length }));
+  const mine = all.filter((t) => t.date === (kind === 'date'));
+  if (mine.length === 0) return null;
+  const start = Math.min(...mine.map((t) => t.start));
+  const end = Math.max(...mine.map((t) => t.end));
+  return all.some((t) => t.date !== (kind === 'date') && t.start < end && t.end > start) ? null : format.slice(start, end);
+}
+
+/**
+ * What one column of a date field is written as: its part of the profile's format. `auto` (a
+ * field of several columns whose format does not split into one part per column at its spaces):
+ * a time-only value gives the format's time part, a value at midnight its date part, else all.
+ */
+class DatePart {
+  readonly date: boolean;
+  readonly dateSpan: string | null;
+  readonly timeSpan: string | null;
+  readonly digits: boolean;
+  constructor(readonly format: string, readonly auto = false) {
+    this.date = DATE_TOKEN.test(format);
+    this.dateSpan = span(format, 'date');
+    this.timeSpan = span(format, 'time');
+    this.digits = /^(?:YYYY|MM|DD|HH|mm|ss)+$/.test(format);
   }
+
+  /** Text of a native date or number in this column (a value that is no Excel date stays as written: typing rejects it). */
+  text(v: Date | number, date1904: boolean, decimal: string | null): string {
+    if (typeof v === 'number' && this.digits && Number.isInteger(v) && v >= 0) {
+      // 20260327 under YYYYMMDD, 140509 (or 90509, 509) under HHmmss: the digits, not a serial. A
+      // date's digits are the width, or one less when it starts with a day or month (a lost
+      // leading zero: DDMMYYYY 7032026); a serial of a real date has at most 5 digits.
+      const s = v.toFixed(0);
+      const width = this.format.length;
+      const digits = !this.date ? s.length <= width : s.length === width || (s.length === width - 1 && !this.format.startsWith('YYYY'));
+      if (digits) return s.padStart(width, '0');
+    }
+    const w = typeof v === 'number' ? fromSerial(v, date1904) : fromDate(v, date1904);
+    if (!w) return typeof v === 'number' ? numberText(v, decimal) : String(v);
+    if (this.auto) return render(w, (w.timeOnly ? this.timeSpan : w.midnight ? this.dateSpan : null) ?? this.format);
+    if (w.timeOnly && this.date) return render(w, this.timeSpan ?? 'HH:mm:ss'); // never 30/12/1899
+    return render(w, this.format);
+  }
+}
+
+/** One part per column of a date field (see DatePart). */
+function dateParts(format: string, columns: number): DatePart[] {
+  const full = format === 'ISO' ? 'YYYY-MM-DDTHH:mm:ss' : format;
+  if (columns === 1) return [new DatePart(full)];
+  const parts = (format === 'ISO' ? 'YYYY-MM-DD HH:mm:ss' : format).split(' '); // the typing SQL joins them with a space
+  if (parts.length === columns && parts.every((p) => ANY_TOKEN.test(p))) return parts.map((p) => new DatePart(p));
+  return Array.from({ length: columns }, () => new DatePart(full, true));
+}
+
+/** A number as text (a fraction with a comma when that is the profile's decimal separator). */
+function numberText(v: number, decimal: string | null): string {
+  const s = Number.isInteger(v) ? v.toFixed(0) : String(v);
+  return decimal === ',' ? s.replace('.', ',') : s;
+}
+
+/** A formula cell's cached result; other values as they are. */
+function unwrap(v: ExcelJS.CellValue): ExcelJS.CellValue {
+  if (v && typeof v === 'object' && !(v instanceof Date) && 'result' in v && v.result !== undefined) return unwrap(v.result as ExcelJS.CellValue);
+  return v;
+}
+
+/** A cell as text outside date fields (dates, if any, in `dates`' format). */
+function cellText(raw: ExcelJS.CellValue, dates: DatePart, date1904: boolean, decimal: string | null): string {
+  const v = unwrap(raw);
+  if (v === null || v === undefined) return '';
+  if (v instanceof Date) return dates.text(v, date1904, decimal);
+  if (typeof v === 'number') return numberText(v, decimal);
   if (typeof v === 'string') return v;
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
   if (typeof v === 'object') {
     if ('richText' in v) return v.richText.map((r) => r.text).join('');
-    if ('result' in v) return cellText(v.result as ExcelJS.CellValue, dateFormat, decimal);
     if ('text' in v) return String(v.text);
     if ('error' in v) return String(v.error);
   }
   return String(v);
+}
+
+/** A cell of a date field's column: native dates and numbers are Excel dates (see DatePart), the rest as text. */
+function dateCellText(raw: ExcelJS.CellValue, part: DatePart, date1904: boolean, decimal: string | null): string {
+  const v = unwrap(raw);
+  return v instanceof Date || typeof v === 'number' ? part.text(v, date1904, decimal) : cellText(v, part, date1904, decimal);
+}
+
+const normaliseName = (s: string): string => s.normalize('NFC').trim().toLowerCase(); // as mapping.ts resolves columns
+
+/** Column index → its date part, for the columns of paid_at and settled_on (first column of a repeated name, as mapping.ts). */
+function dateColumns(profile: PartnerProfile, names: string[]): Map<number, DatePart> {
+  const index = new Map<string, number>();
+  names.forEach((n, i) => {
+    if (!index.has(normaliseName(n))) index.set(normaliseName(n), i);
+  });
+  const out = new Map<number, DatePart>();
+  for (const field of [profile.fields.paid_at, profile.fields.settled_on]) {
+    if (!field) continue;
+    const parts = dateParts(field.format, field.column.length);
+    field.column.forEach((name, j) => {
+      const i = index.get(normaliseName(name));
+      if (i !== undefined && !out.has(i)) out.set(i, parts[j]!);
+    });
+  }
+  return out;
 }
 
 const csvQuote = (s: string): string => `"${s.replaceAll('"', '""')}"`;
@@ -55,11 +201,11 @@ export async function readXlsx(path: string, profile: PartnerProfile, shown: str
   const until = pre && 'until' in pre ? new RegExp(pre.until) : null;
   const preLines = pre && 'lines' in pre ? pre.lines : 0;
   let phase: 'preamble' | 'header' | 'records' = preLines > 0 || until ? 'preamble' : profile.header.type === 'names' ? 'header' : 'records';
-  const dateFmt = profile.fields.paid_at.format;
-  const settledCol = profile.fields.settled_on?.column;
-  const settledFmt = profile.fields.settled_on?.format ?? dateFmt;
+  // Dates outside date fields (preamble, trailer, other columns) in paid_at's whole format.
+  const plainDates = dateParts(profile.fields.paid_at.format, 1)[0]!;
   const decimal = profile.fields.amount.format.decimal;
   let names: string[] | null = profile.header.type === 'none' ? profile.header.columns : null;
+  let dateCols = names ? dateColumns(profile, names) : new Map<number, DatePart>();
   let found = false;
   try {
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
@@ -72,11 +218,12 @@ export async function readXlsx(path: string, profile: PartnerProfile, shown: str
         continue;
       }
       found = true;
+      // The workbook's date system (workbook.xml precedes the sheets; exceljs reads it there too).
+      const date1904 = (reader as unknown as { properties?: { model?: { date1904?: boolean } } }).properties?.model?.date1904 === true;
       for await (const row of ws) {
         // row.values is sparse (an empty cell is a hole); Array.from visits holes, map would skip them.
         const values = (row.values as ExcelJS.CellValue[]).slice(1);
-        const settledIdx = settledCol && names ? names.findIndex((n) => n.trim().toLowerCase() === settledCol.join(' ').trim().toLowerCase()) : -1;
-        const cells = Array.from(values, (v, i) => cellText(v, i === settledIdx ? settledFmt : dateFmt, decimal).normalize('NFC'));
+        const cells = Array.from(values, (v) => cellText(v, plainDates, date1904, decimal).normalize('NFC'));
         const text = cells.join(',');
         const line = row.number;
         result.lines = line;
@@ -89,6 +236,7 @@ export async function readXlsx(path: string, profile: PartnerProfile, shown: str
           names = cells.map((c) => c.trim());
           result.header = names;
           result.headerLine = line;
+          dateCols = dateColumns(profile, names);
           phase = 'records';
           continue;
         }
@@ -102,6 +250,9 @@ export async function readXlsx(path: string, profile: PartnerProfile, shown: str
           result.rejects.push(unknownTypeReject(shown, line, cls.code, cls.expected, text));
           continue;
         }
+        // A detail record: its date fields' cells again, as dates (classified above as plain text, so
+        // a total row's count under a date column stays a count).
+        for (const [i, part] of dateCols) if (i < values.length) cells[i] = dateCellText(values[i], part, date1904, decimal).normalize('NFC');
         // Pad/cut to the header's width so a short row (trailing empty cells) is not a column-count error.
         const width = names?.length ?? cells.length;
         const staged = `${seq},${line},${Array.from({ length: width }, (_, i) => csvQuote(cells[i] ?? '')).join(',')}${cells.slice(width).some((c) => c.trim() !== '') ? `,${cells.slice(width).map(csvQuote).join(',')}` : ''}`;

@@ -1,0 +1,210 @@
+// XLSX partner files as banks export them: dates as real Excel dates (a date cell and a time cell,
+// bare serial numbers, the 1904 date system), amounts as numbers, total rows and merged cells.
+// The workbooks are written with exceljs here; what cannot be read is a reject naming the row.
+import { describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
+import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
+import { Scratch, openTestDb, withProfile } from './helpers.ts';
+
+const COLUMNS = ['Ngày GD', 'Giờ GD', 'Số tham chiếu', 'Mã KH', 'Số tiền', 'Diễn giải'];
+
+/** SCB-like: paid_at from a date column and a time column. */
+const SPLIT = withProfile({
+  file_patterns: ['*.xlsx'],
+  format: { type: 'xlsx', sheet: 1 },
+  fields: {
+    txn_ref: { column: 'Số tham chiếu' },
+    paid_at: { column: ['Ngày GD', 'Giờ GD'], format: 'DD/MM/YYYY HH:mm:ss' },
+    amount: { column: 'Số tiền', format: { grouping: '.', decimal: null } },
+    customer_code: { column: 'Mã KH' },
+    memo: { column: 'Diễn giải' },
+  },
+});
+
+/** One column for the date and time. */
+const SINGLE = withProfile({
+  file_patterns: ['*.xlsx'],
+  format: { type: 'xlsx', sheet: 1 },
+  fields: {
+    txn_ref: { column: 'Số tham chiếu' },
+    paid_at: { column: 'Thời gian', format: 'DD/MM/YYYY HH:mm:ss' },
+    settled_on: { column: 'Ngày HT', format: 'YYYYMMDD' },
+    amount: { column: 'Số tiền', format: { grouping: '.', decimal: null } },
+    customer_code: { column: 'Mã KH' },
+  },
+});
+
+type Cell = ExcelJS.CellValue | { value: ExcelJS.CellValue; numFmt: string };
+
+/** A workbook of one sheet: rows of cells, a cell with a number format as {value, numFmt}. */
+async function workbook(s: Scratch, name: string, rows: Cell[][], setup?: (wb: ExcelJS.Workbook, ws: ExcelJS.Worksheet) => void): Promise<void> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('GD');
+  for (const cells of rows) {
+    const row = ws.addRow(cells.map((c) => (c && typeof c === 'object' && 'numFmt' in c ? c.value : c)));
+    cells.forEach((c, i) => {
+      if (c && typeof c === 'object' && 'numFmt' in c) row.getCell(i + 1).numFmt = c.numFmt;
+    });
+  }
+  setup?.(wb, ws);
+  await wb.xlsx.writeFile(s.file(name, ''));
+}
+
+async function ingest(s: Scratch) {
+  const { db, run } = await openTestDb();
+  const summary = await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
+  const payments = await db.all<{ txn_ref: string; line_no: bigint; paid_at: Date; settled_on: unknown; amount_vnd: bigint }>(
+    'SELECT txn_ref, line_no, paid_at, settled_on, amount_vnd FROM payments ORDER BY line_no',
+  );
+  const rejects = await db.all<{ line_no: bigint; field: string; value: string; reason: string; message: string }>('SELECT line_no, field, value, reason, message FROM rejects ORDER BY line_no');
+  const files = await db.all<{ status: string; status_reason: string | null; control_count: bigint | null; control_amount: bigint | null }>('SELECT status, status_reason, control_count, control_amount FROM source_files');
+  db.close();
+  return { summary, payments, rejects, files, paid: Object.fromEntries(payments.map((p) => [p.txn_ref, p.paid_at.toISOString()])) };
+}
+
+const utc = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0) => new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+const date = (v: ExcelJS.CellValue) => ({ value: v, numFmt: 'dd/mm/yyyy' });
+const time = (v: ExcelJS.CellValue) => ({ value: v, numFmt: 'hh:mm:ss' });
+// 27/03/2026 is serial 46108; 14:05:09 is 50709 s of 86400.
+const T140509 = 50709 / 86400;
+
+describe('xlsx dates in a date cell and a time cell (one paid_at of two columns)', () => {
+  it('joins the date of one cell and the time of the other, however each is stored', async () => {
+    const s = new Scratch();
+    s.profile(SPLIT);
+    await workbook(s, 'SCB_EVN_202603.xlsx', [
+      COLUMNS,
+      [date(utc(2026, 3, 27)), time(utc(1899, 12, 30, 14, 5, 9)), 'S1', 'PB01AD0000012', '945.241', 'date cell, time cell'],
+      [46108, 0.5, 'S2', 'PE0300000016', '307.839', 'bare serials, no number format'],
+      // A bank export writing the whole timestamp in both columns, shown as date and as time.
+      [date(utc(2026, 3, 27, 14, 5, 9)), time(utc(2026, 3, 27, 14, 5, 9)), 'S3', 'PE0300000016', 1000, 'timestamp in both'],
+      ['27/03/2026', time(utc(1899, 12, 30, 23, 59, 59)), 'S4', 'PE0300000016', 2000, 'text date, time cell'],
+      [{ formula: 'DATE(2026,3,27)', result: 46108 }, { formula: 'TIME(14,5,9)', result: T140509 }, 'S5', 'PE0300000016', 3000, 'formulas'],
+      [date(utc(2026, 3, 27)), '14:05:09', 'S6', 'PE0300000016', 4000, 'date cell, text time'],
+    ]);
+    const r = await ingest(s);
+    expect(r.rejects).toEqual([]);
+    expect(r.summary.files[0]).toMatchObject({ status: 'loaded', records_loaded: 6 });
+    // Wall clock in Asia/Ho_Chi_Minh (UTC+7): 14:05:09 local is 07:05:09Z.
+    expect(r.paid).toEqual({
+      S1: '2026-03-27T07:05:09.000Z',
+      S2: '2026-03-27T05:00:00.000Z',
+      S3: '2026-03-27T07:05:09.000Z',
+      S4: '2026-03-27T16:59:59.000Z',
+      S5: '2026-03-27T07:05:09.000Z',
+      S6: '2026-03-27T07:05:09.000Z',
+    });
+  });
+
+  it('rejects, never dates in 1899, a time where the date belongs and a missing date', async () => {
+    const s = new Scratch();
+    s.profile(SPLIT);
+    await workbook(s, 'SCB_EVN_202603.xlsx', [
+      COLUMNS,
+      [time(utc(1899, 12, 30, 14, 5, 9)), time(utc(1899, 12, 30, 14, 5, 9)), 'S1', 'PB01AD0000012', 1000, 'time in the date column'],
+      [null, time(utc(1899, 12, 30, 14, 5, 9)), 'S2', 'PB01AD0000012', 1000, 'no date'],
+      [date(utc(2026, 3, 27)), time(utc(1899, 12, 30, 8)), 'S3', 'PB01AD0000012', 1000, 'fine'],
+    ]);
+    const r = await ingest(s);
+    expect(r.payments.map((p) => p.txn_ref)).toEqual(['S3']);
+    expect(r.rejects).toMatchObject([
+      { line_no: 2n, field: 'paid_at', value: '14:05:09 14:05:09', reason: 'bad_date' },
+      { line_no: 3n, field: 'paid_at', reason: 'missing_field' },
+    ]);
+    expect(r.rejects[0]!.message).toMatch(/SCB_EVN_202603\.xlsx, line 2.*paid_at \(column Ngày GD \+ Giờ GD\).*14:05:09 14:05:09.*DD\/MM\/YYYY HH:mm:ss/);
+  });
+});
+
+describe('xlsx dates stored as serial numbers (one paid_at column)', () => {
+  const HEAD = ['Số tham chiếu', 'Thời gian', 'Ngày HT', 'Mã KH', 'Số tiền'];
+
+  it('reads a number in a date column as an Excel serial, local wall clock, and YYYYMMDD digits as digits', async () => {
+    const s = new Scratch();
+    s.profile(SINGLE);
+    await workbook(s, 'GD.xlsx', [
+      HEAD,
+      ['A1', 46108, 20260328, 'PE0100123456', 1000],
+      ['A2', 46108 + T140509, 46109, 'PE0100123456', 1000],
+      ['A3', { formula: 'NOW()', result: 46108.75 }, { formula: 'TODAY()', result: 46109 }, 'PE0100123456', 1000],
+      ['A4', 61, 20260328, 'PE0100123456', 1000], // 01/03/1900: past the 1900 leap-year bug
+      ['A5', 59.5, 20260328, 'PE0100123456', 1000], // 28/02/1900 12:00, before it
+      ['A6', date(utc(2026, 3, 27)), date(utc(2026, 3, 28, 10)), 'PE0100123456', 1000], // a date cell without time: midnight
+    ]);
+    const r = await ingest(s);
+    expect(r.rejects).toEqual([]);
+    expect(r.paid).toEqual({
+      A1: '2026-03-26T17:00:00.000Z',
+      A2: '2026-03-27T07:05:09.000Z',
+      A3: '2026-03-27T11:00:00.000Z',
+      // Asia/Ho_Chi_Minh in 1900 was local mean time, UTC+7:06:30.
+      A4: '1900-02-28T16:53:30.000Z',
+      A5: '1900-02-28T04:53:30.000Z',
+      A6: '2026-03-26T17:00:00.000Z',
+    });
+    expect(r.payments.map((p) => (p.settled_on as Date).toISOString().slice(0, 10))).toEqual(Array(6).fill('2026-03-28'));
+  });
+
+  it('reads serials of the 1904 date system when the workbook uses it', async () => {
+    const s = new Scratch();
+    s.profile(SINGLE);
+    await workbook(s, 'GD.xlsx', [HEAD, ['A1', 46108 - 1462 + 0.5, 20260328, 'PE0100123456', 1000]], (wb) => {
+      wb.properties.date1904 = true;
+    });
+    const r = await ingest(s);
+    expect(r.rejects).toEqual([]);
+    expect(r.paid).toEqual({ A1: '2026-03-27T05:00:00.000Z' });
+  });
+
+  it('rejects what is no date: 29/02/1900 of the leap-year bug, a negative serial, a time alone, text in another format', async () => {
+    const s = new Scratch();
+    s.profile(SINGLE);
+    await workbook(s, 'GD.xlsx', [
+      HEAD,
+      ['A1', 60, 20260328, 'PE0100123456', 1000],
+      ['A2', -3, 20260328, 'PE0100123456', 1000],
+      ['A3', time(utc(1899, 12, 30, 14, 5, 9)), 20260328, 'PE0100123456', 1000],
+      ['A4', '2026-03-27 14:05', 20260328, 'PE0100123456', 1000],
+      ['A5', 46108, 3000000, 'PE0100123456', 1000], // past 31/12/9999 as a serial, too short as digits
+      ['A6', 46108, 20260328, 'PE0100123456', 1000],
+    ]);
+    const r = await ingest(s);
+    expect(r.payments.map((p) => p.txn_ref)).toEqual(['A6']);
+    expect(r.rejects.map((x) => [x.line_no, x.field, x.value, x.reason])).toEqual([
+      [2n, 'paid_at', '29/02/1900 00:00:00', 'bad_date'],
+      [3n, 'paid_at', '-3', 'bad_date'],
+      [4n, 'paid_at', '14:05:09', 'bad_date'],
+      [5n, 'paid_at', '2026-03-27 14:05', 'bad_date'],
+      [6n, 'settled_on', '3000000', 'bad_date'],
+    ]);
+    expect(r.rejects[2]!.message).toMatch(/GD\.xlsx, line 4.*paid_at \(column Thời gian\).*"?14:05:09"?.*DD\/MM\/YYYY HH:mm:ss/);
+  });
+});
+
+describe('xlsx total rows and merged cells', () => {
+  const TOTAL = { match: '^Tổng cộng', count: { field: 2 }, amount: { field: 5 } };
+
+  it('reads a total row whose count sits under the date column and whose sum is a formula; a merged title is preamble', async () => {
+    const s = new Scratch();
+    s.profile({ ...SPLIT, preamble: { lines: 2 }, trailer: TOTAL });
+    await workbook(
+      s,
+      'SCB_EVN_202603.xlsx',
+      [
+        ['SAO KÊ GIAO DỊCH THU HỘ TIỀN ĐIỆN'],
+        [],
+        COLUMNS,
+        [46108, T140509, 'S1', 'PB01AD0000012', 945241, 'a'],
+        [46108, 0.5, 'S2', 'PE0300000016', 307839, 'b'],
+        ['Tổng cộng', 2, null, null, { formula: 'SUM(E4:E5)', result: 1253080 }, null],
+      ],
+      (_wb, ws) => {
+        ws.mergeCells('A1:F1');
+        ws.mergeCells('C6:D6');
+      },
+    );
+    const r = await ingest(s);
+    expect(r.rejects).toEqual([]);
+    expect(r.files).toEqual([{ status: 'loaded', status_reason: null, control_count: 2n, control_amount: 1253080n }]);
+    expect(r.paid).toEqual({ S1: '2026-03-27T07:05:09.000Z', S2: '2026-03-27T05:00:00.000Z' });
+  });
+});
