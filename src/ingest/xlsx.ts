@@ -15,7 +15,7 @@
 // a date then rejects.
 import ExcelJS from 'exceljs';
 import { FileError } from './file-error.ts';
-import type { PartnerProfile } from './profile.ts';
+import type { AmountFormat, PartnerProfile } from './profile.ts';
 import { recordClassifier, setTrailer, unknownTypeReject, type SplitResult } from './records.ts';
 import type { StageWriter } from './stage-writer.ts';
 
@@ -105,7 +105,7 @@ class DatePart {
   }
 
   /** Text of a native date or number in this column (a value that is no Excel date stays as written: typing rejects it). */
-  text(v: Date | number, date1904: boolean, decimal: string | null): string {
+  text(v: Date | number, date1904: boolean, decimal: string): string {
     if (typeof v === 'number' && this.digits && Number.isInteger(v) && v >= 0) {
       // 20260327 under YYYYMMDD, 140509 (or 90509, 509) under HHmmss: the digits, not a serial. A
       // date's digits are the width, or one less when it starts with a day or month (a lost
@@ -116,7 +116,7 @@ class DatePart {
       if (digits) return s.padStart(width, '0');
     }
     const w = typeof v === 'number' ? fromSerial(v, date1904) : fromDate(v, date1904);
-    if (!w) return typeof v === 'number' ? numberText(v, decimal) : String(v);
+    if (!w) return numberText(typeof v === 'number' ? v : v.getTime() / (DAY * 1000) + 25_569 - (date1904 ? 1_462 : 0), decimal); // the serial as stored
     if (this.auto) return render(w, (w.timeOnly ? this.timeSpan : w.midnight ? this.dateSpan : null) ?? this.format);
     if (w.timeOnly && this.date) return render(w, this.timeSpan ?? 'HH:mm:ss'); // never 30/12/1899
     return render(w, this.format);
@@ -132,20 +132,42 @@ function dateParts(format: string, columns: number): DatePart[] {
   return Array.from({ length: columns }, () => new DatePart(full, true));
 }
 
-/** A number as text (a fraction with a comma when that is the profile's decimal separator). */
-function numberText(v: number, decimal: string | null): string {
-  const s = Number.isInteger(v) ? v.toFixed(0) : String(v);
-  return decimal === ',' ? s.replace('.', ',') : s;
+/**
+ * The separator a number's fraction is written with: the profile's decimal separator, else one
+ * that cannot be read as its grouping (1.234 must not become 1234 đồng under grouping ".").
+ */
+function decimalSeparator(f: AmountFormat): string {
+  return f.decimal ?? (f.grouping === '.' ? ',' : '.');
 }
 
-/** A formula cell's cached result; other values as they are. */
+/**
+ * A number as text. Whole numbers exactly (a double holds every integer up to 2^53, past the
+ * 10^15 đồng cap); a fraction to Excel's 15 significant digits, so binary noise of a formula
+ * (114999.99999999999) reads as Excel shows it and a real fraction stays one (typing rejects it).
+ */
+function numberText(v: number, decimal: string): string {
+  if (!Number.isFinite(v)) return '#ERROR'; // a formula's error value
+  if (Number.isInteger(v)) return Math.abs(v) < 1e21 ? v.toFixed(0) : BigInt(v).toString();
+  const r = Number(v.toPrecision(15));
+  if (Number.isInteger(r)) return r.toFixed(0);
+  const s = String(r).includes('e') ? r.toFixed(20).replace(/0+$/, '') : String(r);
+  return s.replace('.', decimal);
+}
+
+/** A formula cell's cached result (a formula never calculated shows as `=FORMULA`); other values as they are. */
 function unwrap(v: ExcelJS.CellValue): ExcelJS.CellValue {
-  if (v && typeof v === 'object' && !(v instanceof Date) && 'result' in v && v.result !== undefined) return unwrap(v.result as ExcelJS.CellValue);
+  if (v && typeof v === 'object' && !(v instanceof Date)) {
+    if ('result' in v && v.result !== undefined) return unwrap(v.result as ExcelJS.CellValue);
+    if ('formula' in v || 'sharedFormula' in v) {
+      const f = 'formula' in v ? v.formula : v.sharedFormula;
+      return f ? `=${f}` : '';
+    }
+  }
   return v;
 }
 
 /** A cell as text outside date fields (dates, if any, in `dates`' format). */
-function cellText(raw: ExcelJS.CellValue, dates: DatePart, date1904: boolean, decimal: string | null): string {
+function cellText(raw: ExcelJS.CellValue, dates: DatePart, date1904: boolean, decimal: string): string {
   const v = unwrap(raw);
   if (v === null || v === undefined) return '';
   if (v instanceof Date) return dates.text(v, date1904, decimal);
@@ -161,7 +183,7 @@ function cellText(raw: ExcelJS.CellValue, dates: DatePart, date1904: boolean, de
 }
 
 /** A cell of a date field's column: native dates and numbers are Excel dates (see DatePart), the rest as text. */
-function dateCellText(raw: ExcelJS.CellValue, part: DatePart, date1904: boolean, decimal: string | null): string {
+function dateCellText(raw: ExcelJS.CellValue, part: DatePart, date1904: boolean, decimal: string): string {
   const v = unwrap(raw);
   return v instanceof Date || typeof v === 'number' ? part.text(v, date1904, decimal) : cellText(v, part, date1904, decimal);
 }
@@ -203,7 +225,7 @@ export async function readXlsx(path: string, profile: PartnerProfile, shown: str
   let phase: 'preamble' | 'header' | 'records' = preLines > 0 || until ? 'preamble' : profile.header.type === 'names' ? 'header' : 'records';
   // Dates outside date fields (preamble, trailer, other columns) in paid_at's whole format.
   const plainDates = dateParts(profile.fields.paid_at.format, 1)[0]!;
-  const decimal = profile.fields.amount.format.decimal;
+  const decimal = decimalSeparator(profile.fields.amount.format);
   let names: string[] | null = profile.header.type === 'none' ? profile.header.columns : null;
   let dateCols = names ? dateColumns(profile, names) : new Map<number, DatePart>();
   let found = false;

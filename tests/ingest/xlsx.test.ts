@@ -166,6 +166,7 @@ describe('xlsx dates stored as serial numbers (one paid_at column)', () => {
       ['A4', '2026-03-27 14:05', 20260328, 'PE0100123456', 1000],
       ['A5', 46108, 3000000, 'PE0100123456', 1000], // past 31/12/9999 as a serial, too short as digits
       ['A6', 46108, 20260328, 'PE0100123456', 1000],
+      ['A7', date(-3), 20260328, 'PE0100123456', 1000], // a date cell exceljs reads as a Date of 1899
     ]);
     const r = await ingest(s);
     expect(r.payments.map((p) => p.txn_ref)).toEqual(['A6']);
@@ -175,8 +176,39 @@ describe('xlsx dates stored as serial numbers (one paid_at column)', () => {
       [4n, 'paid_at', '14:05:09', 'bad_date'],
       [5n, 'paid_at', '2026-03-27 14:05', 'bad_date'],
       [6n, 'settled_on', '3000000', 'bad_date'],
+      [8n, 'paid_at', '-3', 'bad_date'],
     ]);
     expect(r.rejects[2]!.message).toMatch(/GD\.xlsx, line 4.*paid_at \(column Thời gian\).*"?14:05:09"?.*DD\/MM\/YYYY HH:mm:ss/);
+  });
+});
+
+describe('xlsx amounts stored as numbers', () => {
+  it('loads whole numbers exactly up to the cap, reads formula noise as Excel shows it, and rejects fractions', async () => {
+    const s = new Scratch();
+    s.profile(SPLIT);
+    const row = (ref: string, amount: ExcelJS.CellValue) => [date(utc(2026, 3, 27)), time(utc(1899, 12, 30, 9)), ref, 'PE0100123456', amount, ''];
+    await workbook(s, 'SCB_EVN_202603.xlsx', [
+      COLUMNS,
+      row('M1', { value: 999_999_999_999_999, numFmt: '#,##0' } as unknown as ExcelJS.CellValue),
+      row('M2', 1e15),
+      row('M3', { formula: 'E5*1.15', result: 100000 * 1.15 }), // 114999.99999999999 in binary, 115000 in Excel
+      row('M4', 1250000),
+      row('M5', 1.234), // must not read as 1.234 = 1234 đồng under grouping "."
+      row('M6', 1234.5),
+      row('M7', 1e15 + 1),
+    ]);
+    const r = await ingest(s);
+    expect(r.payments.map((p) => [p.txn_ref, p.amount_vnd])).toEqual([
+      ['M1', 999_999_999_999_999n],
+      ['M2', 1_000_000_000_000_000n],
+      ['M3', 115_000n],
+      ['M4', 1_250_000n],
+    ]);
+    expect(r.rejects.map((x) => [x.line_no, x.field, x.value, x.reason])).toEqual([
+      [6n, 'amount', '1,234', 'bad_amount'],
+      [7n, 'amount', '1234,5', 'bad_amount'],
+      [8n, 'amount', '1000000000000001', 'bad_amount'],
+    ]);
   });
 });
 
@@ -206,5 +238,43 @@ describe('xlsx total rows and merged cells', () => {
     expect(r.rejects).toEqual([]);
     expect(r.files).toEqual([{ status: 'loaded', status_reason: null, control_count: 2n, control_amount: 1253080n }]);
     expect(r.paid).toEqual({ S1: '2026-03-27T07:05:09.000Z', S2: '2026-03-27T05:00:00.000Z' });
+  });
+
+  it('shows a formula never calculated as its text, and a date merged down over rows as missing below its first row', async () => {
+    const s = new Scratch();
+    s.profile({ ...SPLIT, trailer: TOTAL });
+    await workbook(
+      s,
+      'SCB_EVN_202603.xlsx',
+      [
+        COLUMNS,
+        [date(utc(2026, 3, 27)), 0.5, 'S1', 'PB01AD0000012', 1000, 'a'],
+        [null, 0.75, 'S2', 'PE0300000016', 2000, 'b'],
+        ['Tổng cộng', 2, null, null, { formula: 'SUM(E2:E3)' } as ExcelJS.CellFormulaValue, null],
+      ],
+      (_wb, ws) => ws.mergeCells('A2:A3'),
+    );
+    const r = await ingest(s);
+    expect(r.summary.files[0]!.status).toBe('failed');
+    expect(r.summary.files[0]!.message).toMatch(/SCB_EVN_202603\.xlsx, line 4, field trailer\.amount: got "=SUM\(E2:E3\)"/);
+
+    // The same file with the total calculated: the merged-away date is a reject naming row 3.
+    const s2 = new Scratch();
+    s2.profile({ ...SPLIT, trailer: TOTAL });
+    await workbook(
+      s2,
+      'SCB_EVN_202603.xlsx',
+      [
+        COLUMNS,
+        [date(utc(2026, 3, 27)), 0.5, 'S1', 'PB01AD0000012', 1000, 'a'],
+        [null, 0.75, 'S2', 'PE0300000016', 2000, 'b'],
+        ['Tổng cộng', 2, null, null, { formula: 'SUM(E2:E3)', result: 3000 }, null],
+      ],
+      (_wb, ws) => ws.mergeCells('A2:A3'),
+    );
+    const r2 = await ingest(s2);
+    expect(r2.paid).toEqual({ S1: '2026-03-27T05:00:00.000Z' });
+    expect(r2.rejects.map((x) => [x.line_no, x.field, x.reason])).toEqual([[3n, 'paid_at', 'missing_field']]);
+    expect(r2.files[0]).toMatchObject({ status: 'loaded', control_count: 2n, control_amount: 3000n });
   });
 });
