@@ -72,7 +72,7 @@ const hour12 = (h: number): number => (h % 12 === 0 ? 12 : h % 12);
  * Single letters are the unpadded forms (`D/M/YYYY H:mm` reads 5/3/2026 9:05); `hh`/`h` with `A`
  * is the 12-hour clock (AM/PM, any case); `YY` is 2000 + the two digits.
  */
-const TOKENS: Array<[string, string, string, (p: DateParts) => string]> = [
+const TOKENS: ReadonlyArray<readonly [string, string, string, (p: DateParts) => string]> = [
   ['YYYY', '%Y', '[0-9]{4}', (p) => String(p.year)],
   ['YY', '%y', '[0-9]{2}', (p) => pad2(p.year % 100)],
   ['DD', '%d', '[0-9]{2}', (p) => pad2(p.day)],
@@ -90,35 +90,57 @@ const TOKENS: Array<[string, string, string, (p: DateParts) => string]> = [
   ['A', '%p', '[AaPp][Mm]', (p) => (p.hour < 12 ? 'AM' : 'PM')],
 ];
 
+/** One token of a date format, where it stands in the format, and whether it is part of the date (else of the time). */
+export interface DateToken {
+  token: string;
+  start: number;
+  end: number;
+  date: boolean;
+  /** Digits of a fixed count (`YYYY`, `DD`, `HH`…): a number written without separators can be cut by position. */
+  fixedDigits: boolean;
+}
+
+type TokenEntry = (typeof TOKENS)[number];
+
+/** Walks a format: each token with its table entry, or a literal character (entry undefined). */
+function* scan(format: string): Generator<{ text: string; start: number; entry: TokenEntry | undefined }> {
+  for (let i = 0; i < format.length; ) {
+    const entry = TOKENS.find(([t]) => format.startsWith(t, i));
+    const text = entry ? entry[0] : format[i]!;
+    yield { text, start: i, entry };
+    i += text.length;
+  }
+}
+
+/** The tokens of a profile date format (not `ISO`), in order. */
+export function dateTokens(format: string): DateToken[] {
+  const out: DateToken[] = [];
+  for (const { text, start, entry } of scan(format)) {
+    if (entry) out.push({ token: text, start, end: start + text.length, date: /^[YMD]/.test(text), fixedDigits: /^\[0-9\]\{\d\}$/.test(entry[2]) });
+  }
+  return out;
+}
+
 /** Why `format` is not a profile date format, or null when it is one. */
 export function dateFormatProblem(format: string): string | null {
   if (format === 'ISO') return null;
-  const used: string[] = [];
-  for (let i = 0; i < format.length; ) {
-    const tok = TOKENS.find(([t]) => format.startsWith(t, i));
-    if (tok) {
-      used.push(tok[0]);
-      i += tok[0].length;
-    } else if ('/-.:, T'.includes(format[i]!)) i++;
-    else return `unknown token at ${JSON.stringify(format.slice(i))}: use D DD M MM YY YYYY H HH h hh mm ss SSS SSSSSS A, separators / - . : , space T, or "ISO"`;
+  for (const { text, start, entry } of scan(format)) {
+    if (!entry && !'/-.:, T'.includes(text)) {
+      return `unknown token at ${JSON.stringify(format.slice(start))}: use D DD M MM YY YYYY H HH h hh mm ss SSS SSSSSS A, separators / - . : , space T, or "ISO"`;
+    }
   }
+  const used = dateTokens(format).map((t) => t.token);
   const twelve = used.includes('h') || used.includes('hh');
   if (twelve !== used.includes('A')) return 'the 12-hour clock needs both h/hh and A (AM/PM); use H/HH for the 24-hour clock';
   if (!used.some((t) => t.startsWith('Y')) || !used.some((t) => t.startsWith('M')) || !used.some((t) => t.startsWith('D'))) return 'a date needs a year (YYYY or YY), a month (M or MM) and a day (D or DD)';
   return null;
 }
 
-/** Writes `p` in a profile date format (an XLSX cell holding a real date is turned into the text the profile reads). */
+/** Writes `p` in a profile date format, or in a part of one (an XLSX cell holding a real date becomes the text the profile reads). */
 export function formatDateParts(p: DateParts, format: string): string {
   if (format === 'ISO') return `${p.year}-${pad2(p.month)}-${pad2(p.day)}T${pad2(p.hour)}:${pad2(p.minute)}:${pad2(p.second)}`;
   let out = '';
-  for (let i = 0; i < format.length; ) {
-    const tok = TOKENS.find(([t]) => format.startsWith(t, i));
-    if (tok) {
-      out += tok[3](p);
-      i += tok[0].length;
-    } else out += format[i++];
-  }
+  for (const { text, entry } of scan(format)) out += entry ? entry[3](p) : text;
   return out;
 }
 
@@ -129,18 +151,9 @@ export function datePattern(format: string): DatePattern {
   }
   let strptime = '';
   let regex = '';
-  for (let i = 0; i < format.length; ) {
-    const tok = TOKENS.find(([t]) => format.startsWith(t, i));
-    if (tok) {
-      strptime += tok[1];
-      regex += tok[2];
-      i += tok[0].length;
-    } else {
-      const ch = format[i]!;
-      strptime += ch === '%' ? '%%' : ch;
-      regex += escapeRe(ch);
-      i++;
-    }
+  for (const { text, entry } of scan(format)) {
+    strptime += entry ? entry[1] : text === '%' ? '%%' : text;
+    regex += entry ? entry[2] : escapeRe(text);
   }
   return { strptime, regex: `^${regex}$`, iso: false };
 }

@@ -15,11 +15,11 @@
 // a date then rejects.
 import ExcelJS from 'exceljs';
 import { FileError } from './file-error.ts';
+import { dateTokens, formatDateParts } from './formats.ts';
 import type { AmountFormat, PartnerProfile } from './profile.ts';
 import { recordClassifier, setTrailer, unknownTypeReject, type SplitResult } from './records.ts';
 import type { StageWriter } from './stage-writer.ts';
 
-const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 const DAY = 86_400;
 
 /** A wall-clock date and time read from a serial; `timeOnly` when the serial has no date (< 1). */
@@ -59,27 +59,14 @@ const fromSerial = (serial: number, date1904: boolean): WallClock | null => wall
 /** exceljs's Date (the serial read as UTC, 1904 offset already applied) back to a wall clock. */
 const fromDate = (d: Date, date1904: boolean): WallClock | null => wallClock(Math.round(d.getTime() / 1000) + (25_569 - (date1904 ? 1_462 : 0)) * DAY, date1904);
 
-const TOKEN = /YYYY|MM|DD|HH|mm|ss/g; // global: for replace and matchAll only
-const ANY_TOKEN = /YYYY|MM|DD|HH|mm|ss/;
-const DATE_TOKEN = /YYYY|MM|DD/;
-
-/** A wall clock in a profile date format (tokens only; `ISO` is expanded before). */
+/** A wall clock in a profile date format, or a part of one (tokens only; `ISO` is expanded before). */
 function render(w: WallClock, format: string): string {
-  return format.replace(TOKEN, (t) => {
-    switch (t) {
-      case 'YYYY': return pad(w.y, 4);
-      case 'MM': return pad(w.mo);
-      case 'DD': return pad(w.d);
-      case 'HH': return pad(w.h);
-      case 'mm': return pad(w.mi);
-      default: return pad(w.s);
-    }
-  });
+  return formatDateParts({ year: w.y, month: w.mo, day: w.d, hour: w.h, minute: w.mi, second: w.s, millisecond: 0 }, format);
 }
 
 /** The part of a format from its first to its last date (or time) token, or null when there is none or the two kinds interleave. */
 function span(format: string, kind: 'date' | 'time'): string | null {
-  const all = [...format.matchAll(TOKEN)].map((m) => ({ date: DATE_TOKEN.test(m[0]), start: m.index, end: m.index + m[0].length }));
+  const all = dateTokens(format);
   const mine = all.filter((t) => t.date === (kind === 'date'));
   if (mine.length === 0) return null;
   const start = Math.min(...mine.map((t) => t.start));
@@ -98,10 +85,12 @@ class DatePart {
   readonly timeSpan: string | null;
   readonly digits: boolean;
   constructor(readonly format: string, readonly auto = false) {
-    this.date = DATE_TOKEN.test(format);
+    const tokens = dateTokens(format);
+    this.date = tokens.some((t) => t.date);
     this.dateSpan = span(format, 'date');
     this.timeSpan = span(format, 'time');
-    this.digits = /^(?:YYYY|MM|DD|HH|mm|ss)+$/.test(format);
+    // Only fixed-width digit tokens, side by side from start to end (YYYYMMDD, HHmmss).
+    this.digits = tokens.length > 0 && tokens.every((t, i) => t.fixedDigits && t.start === (i === 0 ? 0 : tokens[i - 1]!.end)) && tokens.at(-1)!.end === format.length;
   }
 
   /** Text of a native date or number in this column (a value that is no Excel date stays as written: typing rejects it). */
@@ -128,7 +117,7 @@ function dateParts(format: string, columns: number): DatePart[] {
   const full = format === 'ISO' ? 'YYYY-MM-DDTHH:mm:ss' : format;
   if (columns === 1) return [new DatePart(full)];
   const parts = (format === 'ISO' ? 'YYYY-MM-DD HH:mm:ss' : format).split(' '); // the typing SQL joins them with a space
-  if (parts.length === columns && parts.every((p) => ANY_TOKEN.test(p))) return parts.map((p) => new DatePart(p));
+  if (parts.length === columns && parts.every((p) => dateTokens(p).length > 0)) return parts.map((p) => new DatePart(p));
   return Array.from({ length: columns }, () => new DatePart(full, true));
 }
 
