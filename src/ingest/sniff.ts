@@ -5,6 +5,7 @@ import { isUtf8 } from 'node:buffer';
 import { basename } from 'node:path';
 import Papa from 'papaparse';
 import { UsageError } from '../errors.ts';
+import { datePattern } from './formats.ts';
 import type { Encoding } from './profile.ts';
 
 const SAMPLE_BYTES = 256 * 1024;
@@ -26,14 +27,52 @@ function guessEncoding(head: Buffer): Encoding {
   return isUtf8(cut > 0 ? head.subarray(0, cut) : head) ? 'utf-8' : 'windows-1258';
 }
 
-const DATE_FORMATS: Array<[RegExp, string]> = [
-  [/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2}$/, 'DD/MM/YYYY HH:mm:ss'],
-  [/^\d{2}\/\d{2}\/\d{4}$/, 'DD/MM/YYYY'],
-  [/^\d{2}-\d{2}-\d{4}$/, 'DD-MM-YYYY'],
-  [/^\d{14}$/, 'YYYYMMDDHHmmss'],
-  [/^(19|20)\d{6}$/, 'YYYYMMDD'],
-  [/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?/, 'ISO'],
+// Date shapes a column may have, in the profile's own token language (formats.ts): each is tested
+// with the same full-match regex ingest uses, plus a check that the day, month and time are real.
+const DATE_PARTS = ['DD/MM/YYYY', 'DD-MM-YYYY', 'DD.MM.YYYY', 'YYYY/MM/DD', 'YYYYMMDD'];
+const DATE_FORMATS: string[] = [
+  ...DATE_PARTS.flatMap((d) => [`${d} HH:mm:ss`, `${d} HH:mm`, d]),
+  'YYYYMMDDHHmmss',
+  'ISO',
 ];
+const DATE_REGEX = new Map(DATE_FORMATS.map((f) => [f, new RegExp(datePattern(f).regex)]));
+const TOKEN_RANGE: Record<string, [number, number]> = { YYYY: [1900, 2100], MM: [1, 12], DD: [1, 31], HH: [0, 23], mm: [0, 59], ss: [0, 59] };
+
+/** Whether `value` has exactly the shape of `format` and plausible field values (an 8-digit amount is not a YYYYMMDD date). */
+export function fitsDate(value: string, format: string): boolean {
+  if (!(DATE_REGEX.get(format) ?? new RegExp(datePattern(format).regex)).test(value)) return false;
+  if (format === 'ISO') return TOKEN_RANGE.YYYY![0] <= Number(value.slice(0, 4)) && Number(value.slice(5, 7)) >= 1 && Number(value.slice(5, 7)) <= 12;
+  // Tokens are as wide as their digits, so a token's position in the format is its position in the value.
+  for (let i = 0; i < format.length; ) {
+    const tok = ['YYYY', 'DD', 'MM', 'HH', 'mm', 'ss'].find((t) => format.startsWith(t, i));
+    if (!tok) {
+      i++;
+      continue;
+    }
+    const n = Number(value.slice(i, i + tok.length));
+    const [lo, hi] = TOKEN_RANGE[tok]!;
+    if (n < lo || n > hi) return false;
+    i += tok.length;
+  }
+  return true;
+}
+
+/** The first date format that at least 80 % of the values fit, if any. */
+function guessDate(values: string[]): string | undefined {
+  if (values.length === 0) return undefined;
+  return DATE_FORMATS.find((f) => values.filter((s) => fitsDate(s, f)).length >= values.length * 0.8);
+}
+
+const TIME_FORMATS: Array<[RegExp, string]> = [
+  [/^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/, 'HH:mm:ss'],
+  [/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:mm'],
+];
+
+/** A time-of-day column (joined to a date column for paid_at). */
+function guessTime(values: string[]): string | undefined {
+  if (values.length === 0) return undefined;
+  return TIME_FORMATS.find(([re]) => values.filter((s) => re.test(s)).length >= values.length * 0.8)?.[1];
+}
 
 function guessAmount(values: string[]): { grouping: string; decimal: string | null } | null {
   const v = values.filter((s) => /^-?[\d.,\s]+$/.test(s) && /\d/.test(s));
@@ -44,6 +83,101 @@ function guessAmount(values: string[]): { grouping: string; decimal: string | nu
   if (v.some((s) => /^\d{1,3}(,\d{3})+$/.test(s))) return { grouping: ',', decimal: null };
   if (v.every((s) => /^-?\d+$/.test(s))) return { grouping: '', decimal: null };
   return null;
+}
+
+/** Draft id: the leading tokens of the file name before the first all-digit one (`SMARTPAY_EVN_20260327.csv` → `smartpay-evn`). */
+export function draftId(fileName: string): string {
+  const stem = fileName.replace(/\.[^.]*$/, '');
+  const tokens: string[] = [];
+  for (const t of stem.split(/[^A-Za-z0-9]+/)) {
+    if (t === '') continue;
+    if (/^\d+$/.test(t)) break;
+    tokens.push(t.toLowerCase());
+  }
+  return tokens.join('-') || 'new-partner';
+}
+
+/** File pattern: the date-like digit runs become `*`; digits inside a name (`IVB2`) stay, so `IVB2_*` does not also claim `IVB_*`. */
+export function draftPattern(fileName: string): string {
+  return fileName.replace(/\d{4,}|(?<![A-Za-z0-9])\d+(?![A-Za-z0-9])/g, '*');
+}
+
+interface Column {
+  name: string;
+  /** Values as ingest will see them (trimmed, non-empty). */
+  values: string[];
+  date?: string;
+  time?: string;
+  amount: { grouping: string; decimal: string | null } | null;
+}
+
+function describeColumns(names: string[], data: string[][]): Column[] {
+  return names.map((name, i) => {
+    const values = data.map((r) => (r[i] ?? '').trim()).filter((s) => s !== '');
+    const date = guessDate(values);
+    const time = date ? undefined : guessTime(values);
+    const amount = date || time ? null : guessAmount(values);
+    return { name, values, date, time, amount };
+  });
+}
+
+const hasTime = (format: string): boolean => format === 'ISO' || format.includes('HH');
+const TXN_REF_NAME = /(^|\s)(mã|số) ?(gd|giao dịch|bút toán|tham chiếu|biên nhận|chứng từ|ref)|txn|trans.*(id|ref|no)|reference|receipt|^ref/i;
+const AMOUNT_NAME = /số tiền|tiền|amount|amt|credit|^có$/i;
+
+/** The fields a person would otherwise fill in first: txn_ref, paid_at (a date column, or a date + time pair), settled_on, amount. */
+function draftFields(columns: Column[], rows: number): { fields: Record<string, unknown>; notes: string[] } {
+  const notes: string[] = [];
+  const named = columns.filter((c) => c.name !== '');
+  const dates = named.filter((c) => c.date);
+  // paid_at: a date with a time of day; else a date column joined with a time column; else any date.
+  let paidAt: { column: string | string[]; format: string } | null = null;
+  const stamped = dates.find((c) => hasTime(c.date!));
+  if (stamped) paidAt = { column: stamped.name, format: stamped.date! };
+  else if (dates.length > 0) {
+    const d = dates[0]!;
+    const at = columns.indexOf(d);
+    const t = columns.slice(at + 1).find((c) => c.time && c.name !== '') ?? named.find((c) => c.time);
+    paidAt = t ? { column: [d.name, t.name], format: `${d.date} ${t.time}` } : { column: d.name, format: d.date! };
+    if (t) notes.push(`paid_at joins the date column ${JSON.stringify(d.name)} and the time column ${JSON.stringify(t.name)} (ingest joins them with a space)`);
+  }
+  const paidCols = paidAt ? (Array.isArray(paidAt.column) ? paidAt.column : [paidAt.column]) : [];
+  const settled = paidAt && hasTime(paidAt.format) ? dates.find((c) => !paidCols.includes(c.name) && !hasTime(c.date!)) : undefined;
+  if (settled) notes.push(`settled_on is the other date column ${JSON.stringify(settled.name)}: remove it if that is not the value/settlement date`);
+  const amounts = named.filter((c) => c.amount);
+  const amountCol =
+    [...amounts].reverse().find((c) => AMOUNT_NAME.test(c.name)) ??
+    [...amounts].reverse().find((c) => c.amount!.grouping !== '') ??
+    [...amounts].reverse().find((c) => c.amount);
+  const refCol =
+    named.find((c) => TXN_REF_NAME.test(c.name) && c !== amountCol && !c.date) ??
+    named.find((c) => !c.date && !c.time && c !== amountCol && c.values.length >= rows * 0.8 && new Set(c.values).size === c.values.length && c.values.some((v) => /\D/.test(v))) ??
+    named[0];
+  return {
+    fields: {
+      txn_ref: { column: refCol?.name ?? 'TODO' },
+      paid_at: paidAt ?? { column: 'TODO', format: 'DD/MM/YYYY HH:mm:ss' },
+      ...(settled ? { settled_on: { column: settled.name, format: settled.date } } : {}),
+      amount: { column: amountCol?.name ?? 'TODO', format: { grouping: amountCol?.amount?.grouping ?? '', decimal: amountCol?.amount?.decimal ?? null } },
+    },
+    notes,
+  };
+}
+
+const columnNote = (c: Column): string =>
+  `${c.name || '(unnamed, empty)'}: ${c.date ? `date ${c.date}` : c.time ? `time ${c.time}` : c.amount ? `amount grouping ${JSON.stringify(c.amount.grouping)} decimal ${JSON.stringify(c.amount.decimal)}` : 'text'} (e.g. ${JSON.stringify(c.values[0] ?? '')})`;
+
+const TODO_NOTE = 'check every guess, map customer_code / memo / kind / instrument, add a trailer if the file states totals, remove _notes';
+
+/** The parts every draft shares. */
+function draftBase(path: string): Record<string, unknown> {
+  return {
+    id: draftId(basename(path)),
+    name: 'TODO: partner name',
+    channel_group: 'bank',
+    default_instrument: 'transfer',
+    file_patterns: [draftPattern(basename(path))],
+  };
 }
 
 /** A draft partner profile for `path`, with the guesses spelled out in `_notes`. */
@@ -70,39 +204,37 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
   const width = [...widths.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 1;
   const headerIdx = Math.max(0, rows.findIndex((r) => r.length === width));
   const header = rows[headerIdx] ?? [];
-  const body = rows.slice(headerIdx + 1).filter((r) => r.length === width);
-  const headerIsNames = header.every((h) => h.trim() !== '' && !/^-?[\d.,/: ]+$/.test(h.trim()));
+  // A row whose every field is empty (`;;;;;`) is a blank line to ingest, not data.
+  const body = rows.slice(headerIdx + 1).filter((r) => r.length === width && r.some((c) => c.trim() !== ''));
+  const headerIsNames = isNameRow(header);
   const data = headerIsNames ? body : [header, ...body];
   const names = headerIsNames ? header.map((h) => h.trim()) : header.map((_, i) => `col${i + 1}`);
-  const columns = names.map((name, i) => {
-    const values = data.map((r) => (r[i] ?? '').trim()).filter((s) => s !== '');
-    const date = DATE_FORMATS.find(([re]) => values.length > 0 && values.filter((s) => re.test(s)).length >= values.length * 0.8)?.[1];
-    const amount = date ? null : guessAmount(values);
-    return { name, sample: values[0] ?? '', date, amount };
-  });
-  const dateCol = columns.find((c) => c.date);
-  const amountCol = [...columns].reverse().find((c) => c.amount && c.amount.grouping !== '') ?? [...columns].reverse().find((c) => c.amount);
-  const id = basename(path).replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/^-|-$/g, '').slice(0, 20) || 'new-partner';
+  const columns = describeColumns(names, data);
+  const { fields, notes } = draftFields(columns, data.length);
   const preambleLines = rows.slice(0, headerIdx).length;
   return {
-    id,
-    name: 'TODO: partner name',
-    channel_group: 'bank',
-    default_instrument: 'transfer',
-    file_patterns: [basename(path).replace(/\d+/g, '*')],
+    ...draftBase(path),
     encoding,
     format: { type: 'delimited', delimiter, quote: '"' },
     ...(preambleLines > 0 ? { preamble: { lines: preambleLines } } : {}),
     header: headerIsNames ? { type: 'names' } : { type: 'none', columns: names },
-    fields: {
-      txn_ref: { column: names[0] ?? 'TODO' },
-      paid_at: { column: dateCol?.name ?? 'TODO', format: dateCol?.date ?? 'DD/MM/YYYY HH:mm:ss' },
-      amount: { column: amountCol?.name ?? 'TODO', format: { grouping: amountCol?.amount?.grouping ?? '', decimal: amountCol?.amount?.decimal ?? null } },
-    },
+    fields,
     _notes: {
       guessed_from: `${Math.min(head.length, SAMPLE_BYTES)} bytes, ${rows.length} lines`,
-      columns: columns.map((c) => `${c.name}: ${c.date ? `date ${c.date}` : c.amount ? `amount grouping ${JSON.stringify(c.amount.grouping)} decimal ${JSON.stringify(c.amount.decimal)}` : 'text'} (e.g. ${JSON.stringify(c.sample)})`),
-      todo: 'check every guess, map customer_code / memo / kind / instrument, add a trailer if the file states totals, remove _notes',
+      columns: columns.map(columnNote),
+      ...(notes.length > 0 ? { fields: notes } : {}),
+      todo: TODO_NOTE,
     },
   };
+}
+
+/**
+ * Whether a row names the columns: every cell is a non-numeric name, except empty cells at the end
+ * (a header written with a trailing delimiter, `Mã GD;…;Nội dung;`, has an empty last cell).
+ */
+function isNameRow(cells: string[]): boolean {
+  let end = cells.length;
+  while (end > 0 && cells[end - 1]!.trim() === '') end--;
+  if (end === 0) return false;
+  return cells.slice(0, end).every((h) => h.trim() !== '' && !/^-?[\d.,/: ]+$/.test(h.trim()));
 }

@@ -1,0 +1,100 @@
+// `recon partners sniff`: the draft profile for a new partner's file must validate (apart from
+// fields left "TODO") and, for the shapes sniff recognises, load the file it was drafted from.
+import { describe, expect, it } from 'vitest';
+import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
+import { parseProfileFile } from '../../src/ingest/profiles.ts';
+import { draftId, draftPattern, fitsDate, sniffFile } from '../../src/ingest/sniff.ts';
+import { Scratch, openTestDb } from './helpers.ts';
+
+type Draft = Record<string, unknown> & { id: string; fields: Record<string, any>; format: Record<string, any>; header: Record<string, any> };
+
+/** Sniffs `name` (written with `content`), writes the draft without `_notes` as `<id>.json` and validates it. */
+async function sniffAndCheck(s: Scratch, name: string, content: string | Buffer): Promise<Draft> {
+  const path = s.file(name, content);
+  const draft = (await sniffFile(path)) as Draft;
+  const { _notes, ...profile } = draft;
+  expect(_notes).toBeDefined();
+  expect(parseProfileFile(s.profile(profile)).problems).toEqual([]);
+  return draft;
+}
+
+/** Ingests the scratch folder with the drafted profiles. */
+async function ingestDraft(s: Scratch) {
+  const { db, run } = await openTestDb();
+  const summary = await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
+  const payments = await db.all<{ txn_ref: string; paid_at: Date; amount_vnd: bigint; line_no: bigint }>(
+    'SELECT txn_ref, paid_at, amount_vnd, line_no FROM payments ORDER BY line_no',
+  );
+  db.close();
+  return { summary, payments };
+}
+
+describe('sniff: draft id and file pattern', () => {
+  it('takes the id from the leading name tokens, never cutting one', async () => {
+    expect(draftId('SMARTPAY_EVN_20260327.csv')).toBe('smartpay-evn');
+    expect(draftId('UOB_EVN_STMT_202603.txt')).toBe('uob-evn-stmt');
+    expect(draftId('IVB2_EVN_20260330.dat')).toBe('ivb2-evn');
+    expect(draftId('20260327.csv')).toBe('new-partner');
+    expect(draftPattern('IVB2_EVN_20260330.dat')).toBe('IVB2_EVN_*.dat');
+    expect(draftPattern('VRB_SAOKE_EVN_202603_1258.csv')).toBe('VRB_SAOKE_EVN_*_*.csv');
+    const s = new Scratch();
+    const draft = await sniffAndCheck(s, 'SMARTPAY_EVN_20260327.csv', 'txn_id,created_at,amount\nSP001,2026-03-27T14:05:09+07:00,281248\n');
+    expect(draft.id).toBe('smartpay-evn');
+    expect(draft.file_patterns).toEqual(['SMARTPAY_EVN_*.csv']);
+  });
+});
+
+describe('sniff: dates and headers', () => {
+  it('reads a header ending with a delimiter as names, and its time column as paid_at', async () => {
+    const s = new Scratch();
+    const text = 'Mã GD;Thời gian;Mã KH;Số tiền;Nội dung;\nEP001;27/03/2026 14:05:09;PE0200000018;969.037;TT;\nEP002;27/03/2026 15:05:09;PK02DA0000022;605.527;TT;\n;;;;;\n';
+    const draft = await sniffAndCheck(s, 'EPAY_EVN_202603.csv', text);
+    expect(draft.header).toEqual({ type: 'names' });
+    expect(draft.format).toMatchObject({ type: 'delimited', delimiter: ';' });
+    expect(draft.fields).toMatchObject({
+      txn_ref: { column: 'Mã GD' },
+      paid_at: { column: 'Thời gian', format: 'DD/MM/YYYY HH:mm:ss' },
+      amount: { column: 'Số tiền', format: { grouping: '.', decimal: null } },
+    });
+    const { summary, payments } = await ingestDraft(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 2, records_loaded: 2 });
+    expect(payments.map((p) => p.amount_vnd)).toEqual([969037n, 605527n]);
+  });
+
+  it('recognises DD-MM-YYYY HH:mm:ss and prefers it to a value-date column', async () => {
+    const s = new Scratch();
+    const text = 'Số bút toán;Ngày hiệu lực;Ngày giờ GD;Số tiền\nFT1;28/03/2026;27-03-2026 14:05:09;945.241,00\nFT2;28/03/2026;27-03-2026 23:59:59;307.839,00\n';
+    const draft = await sniffAndCheck(s, 'VRB_SAOKE_EVN_202603.csv', text);
+    expect(draft.fields).toMatchObject({
+      paid_at: { column: 'Ngày giờ GD', format: 'DD-MM-YYYY HH:mm:ss' },
+      settled_on: { column: 'Ngày hiệu lực', format: 'DD/MM/YYYY' },
+      amount: { column: 'Số tiền', format: { grouping: '.', decimal: ',' } },
+    });
+    const { summary, payments } = await ingestDraft(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_loaded: 2 });
+    expect(payments[0]!.paid_at.toISOString()).toBe('2026-03-27T07:05:09.000Z');
+  });
+
+  it('recognises YYYY/MM/DD and joins a date column with its time column', async () => {
+    const s = new Scratch();
+    const text = 'Mã cửa hàng,Số biên nhận,Ngày thu,Giờ thu,Số tiền\n"1021","000123","2026/03/27","14:05:09","309,522"\n"1021","000124","2026/03/27","15:00:00","124,666"\n';
+    const draft = await sniffAndCheck(s, 'BHX_THUHO_EVN_20260331.csv', text);
+    expect(draft.fields).toMatchObject({ txn_ref: { column: 'Số biên nhận' }, paid_at: { column: ['Ngày thu', 'Giờ thu'], format: 'YYYY/MM/DD HH:mm:ss' } });
+    const { summary, payments } = await ingestDraft(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_loaded: 2 });
+    expect(payments.map((p) => p.paid_at.toISOString())).toEqual(['2026-03-27T07:05:09.000Z', '2026-03-27T08:00:00.000Z']);
+
+    const s2 = new Scratch();
+    const alone = await sniffAndCheck(s2, 'BHX_EVN_1.csv', 'ref,day,amount\nA1,2026/03/27,1000\nA2,2026/03/28,2000\n');
+    expect(alone.fields.paid_at).toEqual({ column: 'day', format: 'YYYY/MM/DD' });
+  });
+
+  it('takes a date shape only when its fields are real', () => {
+    expect(fitsDate('20260327', 'YYYYMMDD')).toBe(true);
+    expect(fitsDate('12345678', 'YYYYMMDD')).toBe(false);
+    expect(fitsDate('31/13/2026', 'DD/MM/YYYY')).toBe(false);
+    expect(fitsDate('27-03-2026 24:00:00', 'DD-MM-YYYY HH:mm:ss')).toBe(false);
+    expect(fitsDate('2026-03-27T14:05:09.123+07:00', 'ISO')).toBe(true);
+    expect(fitsDate('27/03/2026 14:05:09', 'DD-MM-YYYY HH:mm:ss')).toBe(false);
+  });
+});
