@@ -3,10 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { basename } from 'node:path';
+import type ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { UsageError } from '../errors.ts';
 import { datePattern } from './formats.ts';
 import type { Encoding } from './profile.ts';
+import { cellTextIn as cellText, readXlsxHead, type SheetRow } from './xlsx.ts';
 
 const SAMPLE_BYTES = 256 * 1024;
 
@@ -180,6 +182,116 @@ function draftBase(path: string): Record<string, unknown> {
   };
 }
 
+/** An XLSX workbook is a zip archive: recognised by content, whatever the file is called. */
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+const XLSX_ROWS = 200;
+
+/** Excel's number format of a date cell (`dd/mm/yyyy hh:mm:ss`) in the profile's tokens, or null when it has no such equivalent. */
+export function formatFromNumFmt(numFmt: string | undefined): string | null {
+  if (!numFmt) return null;
+  const f = numFmt.split(';')[0]!.replace(/\[[^\]]*\]/g, '').replace(/AM\/PM|A\/P/gi, '').replace(/["\\]/g, '').trim();
+  const toks = f.match(/y+|d+|m+|h+|s+|[^ydmhs]/gi) ?? [];
+  const letter = (t: string | undefined): string => (t && /^[a-z]/i.test(t) ? t[0]!.toLowerCase() : '');
+  let out = '';
+  for (let k = 0; k < toks.length; k++) {
+    const t = toks[k]!;
+    const c = letter(t);
+    if (c === 'y') out += 'YYYY';
+    else if (c === 'd' && t.length <= 2) out += 'DD';
+    else if (c === 'h' && t.length <= 2) out += 'HH';
+    else if (c === 's' && t.length <= 2) out += 'ss';
+    else if (c === 'm' && t.length <= 2) {
+      // Excel's m is the month, or the minute right after an hour or before seconds.
+      const prev = letter(toks.slice(0, k).reverse().find((x) => letter(x) !== ''));
+      const next = letter(toks.slice(k + 1).find((x) => letter(x) !== ''));
+      out += prev === 'h' || next === 's' ? 'mm' : 'MM';
+    } else if (c !== '') return null;
+    else out += t;
+  }
+  out = out.trim();
+  if (!out.includes('YYYY') || !out.includes('MM') || !out.includes('DD')) return null;
+  return /^[DMYHms/\-.: T]+$/.test(out.replaceAll('YYYY', 'Y').replaceAll('DD', 'D')) ? out : null;
+}
+
+/** A time of day stored as an Excel date (exceljs dates it 30 December 1899). */
+const isExcelTime = (d: Date): boolean => d.getUTCFullYear() === 1899 && d.getUTCMonth() === 11 && d.getUTCDate() >= 30;
+const emptyCell = (v: ExcelJS.CellValue): boolean => v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
+const rowWidth = (r: SheetRow): number => {
+  let n = r.values.length;
+  while (n > 0 && emptyCell(r.values[n - 1]!)) n--;
+  return n;
+};
+const TOTAL_ROW = /^\s*(tổng|total|cộng)/i;
+
+/** Draft for an XLSX workbook: its first sheet's first rows, as ingest's reader will render them. */
+async function sniffXlsx(path: string): Promise<Record<string, unknown>> {
+  let head: Awaited<ReturnType<typeof readXlsxHead>>;
+  try {
+    head = await readXlsxHead(path, XLSX_ROWS);
+  } catch (e) {
+    throw new UsageError(`${path}: a zip archive but not a readable XLSX workbook (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (!head || head.rows.every((r) => rowWidth(r) === 0)) throw new UsageError(`${path}: the workbook's first sheet is empty; nothing to sniff`);
+  const rows = head.rows.filter((r) => rowWidth(r) > 0);
+  const plain = (v: ExcelJS.CellValue): string => cellText(v, 'DD/MM/YYYY HH:mm:ss', null).normalize('NFC').trim();
+  // The header is the first row with the modal number of cells; the rows above are the preamble.
+  const widths = new Map<number, number>();
+  for (const r of rows) if (rowWidth(r) > 1) widths.set(rowWidth(r), (widths.get(rowWidth(r)) ?? 0) + 1);
+  const width = [...widths.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 1;
+  const header = rows.find((r) => rowWidth(r) === width)!;
+  const headerCells = Array.from({ length: width }, (_, i) => plain(header.values[i] ?? null));
+  const headerIsNames = isNameRow(headerCells);
+  const after = rows.filter((r) => r.number > header.number);
+  const totals = after.filter((r) => TOTAL_ROW.test(plain(r.values[0] ?? null)));
+  const body = [...(headerIsNames ? [] : [header]), ...after.filter((r) => !totals.includes(r))];
+  const names = headerIsNames ? headerCells : headerCells.map((_, i) => `col${i + 1}`);
+  const notes: string[] = [];
+  // Per column, the date format its date cells will be written in: the shape of its dates stored
+  // as text if any (those cannot change), else the cell's Excel format, else a default.
+  const data: string[][] = body.map(() => []);
+  for (let i = 0; i < width; i++) {
+    const cells = body.map((r) => r.values[i] ?? null);
+    const dates = cells.flatMap((v, k) => (v instanceof Date && !isExcelTime(v) ? [{ v, fmt: body[k]!.numFmts[i] }] : []));
+    const times = cells.filter((v) => v instanceof Date && isExcelTime(v)).length;
+    let fmt = 'DD/MM/YYYY HH:mm:ss';
+    if (dates.length > 0) {
+      const texts = cells.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim());
+      fmt =
+        guessDate(texts) ??
+        formatFromNumFmt(dates[0]!.fmt) ??
+        (dates.some(({ v }) => v.getUTCHours() + v.getUTCMinutes() + v.getUTCSeconds() > 0) ? 'DD/MM/YYYY HH:mm:ss' : 'DD/MM/YYYY');
+      const serials = cells.filter((v) => typeof v === 'number').length;
+      if (serials > 0)
+        notes.push(`${names[i] || `column ${i + 1}`}: ${serials} cell(s) hold a plain number (an Excel serial date without a date format?); ingest reads them as the number's text and rejects them as bad_date: ask the partner to format them as dates`);
+    }
+    if (times > 0)
+      notes.push(`${names[i] || `column ${i + 1}`}: ${times} cell(s) hold an Excel time of day; ingest writes every date cell in the paid_at format, so this column cannot be joined to a date column: check`);
+    cells.forEach((v, k) => {
+      // Plain numbers in a date column and Excel times are left out of the guesses (see the notes).
+      const skip = (dates.length > 0 && typeof v === 'number') || (v instanceof Date && isExcelTime(v));
+      data[k]![i] = skip ? '' : cellText(v, fmt, null).normalize('NFC');
+    });
+  }
+  const columns = describeColumns(names, data);
+  const drafted = draftFields(columns, data.length);
+  if (totals.length > 0)
+    notes.push(`row(s) ${totals.map((r) => r.number).join(', ')} look like a total row (${JSON.stringify(totals[0]!.values.map((v) => plain(v ?? null)).join(','))}): add a trailer (match, count, amount) or a skip pattern`);
+  const preambleRows = header.number - 1;
+  return {
+    ...draftBase(path),
+    format: { type: 'xlsx', sheet: 1 },
+    ...(preambleRows > 0 ? { preamble: { lines: preambleRows } } : {}),
+    header: headerIsNames ? { type: 'names' } : { type: 'none', columns: names },
+    fields: drafted.fields,
+    _notes: {
+      guessed_from: `XLSX workbook (zip content), first sheet ${JSON.stringify(head.sheet)} (format.sheet 1; put its name instead if the partner's workbooks have several sheets), ${head.rows.length} rows`,
+      columns: columns.map(columnNote),
+      ...(drafted.notes.length + notes.length > 0 ? { fields: [...drafted.notes, ...notes] } : {}),
+      todo: TODO_NOTE,
+    },
+  };
+}
+
 /** A draft partner profile for `path`, with the guesses spelled out in `_notes`. */
 export async function sniffFile(path: string): Promise<Record<string, unknown>> {
   let head: Buffer;
@@ -189,6 +301,7 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
     throw new UsageError(`${path}: cannot read the file`);
   }
   if (head.length === 0) throw new UsageError(`${path}: the file is empty; nothing to sniff`);
+  if (head.subarray(0, 4).equals(ZIP_MAGIC)) return sniffXlsx(path);
   const encoding = guessEncoding(head);
   const decoderName = encoding === 'utf-8-bom' ? 'utf-8' : encoding;
   let text = new TextDecoder(decoderName).decode(head).normalize('NFC');

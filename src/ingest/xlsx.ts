@@ -281,3 +281,34 @@ export async function readXlsx(path: string, profile: PartnerProfile, shown: str
   if (!names) throw new FileError(`${shown}: no header row found, expected a row naming the columns`);
   return result;
 }
+
+/** A cell as ingest writes it outside date fields, its date cells in `dateFormat` (for `recon partners sniff`). */
+export function cellTextIn(v: ExcelJS.CellValue, dateFormat: string, decimal: string | null): string {
+  return cellText(v, new DatePart(dateFormat === 'ISO' ? 'YYYY-MM-DDTHH:mm:ss' : dateFormat), false, decimal ?? '.');
+}
+
+/** One sheet row as exceljs gives it: 1-based row number, the cells from column A, and their number formats. */
+export interface SheetRow {
+  number: number;
+  values: ExcelJS.CellValue[];
+  numFmts: Array<string | undefined>;
+}
+
+/**
+ * The first sheet's name and first `maxRows` non-empty rows, read with the same streaming reader as
+ * ingest (for `recon partners sniff`). Null when the workbook has no sheet.
+ */
+export async function readXlsxHead(path: string, maxRows: number): Promise<{ sheet: string; rows: SheetRow[] } | null> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+  for await (const sheet of reader) {
+    const ws = sheet as unknown as AsyncIterable<ExcelJS.Row> & { name: string };
+    const rows: SheetRow[] = [];
+    for await (const row of ws) {
+      const values = Array.from((row.values as ExcelJS.CellValue[]).slice(1), (v) => v ?? null);
+      rows.push({ number: row.number, values, numFmts: values.map((_, i) => row.getCell(i + 1).numFmt) });
+      if (rows.length >= maxRows) break;
+    }
+    return { sheet: ws.name, rows };
+  }
+  return null;
+}

@@ -1,9 +1,11 @@
 // `recon partners sniff`: the draft profile for a new partner's file must validate (apart from
 // fields left "TODO") and, for the shapes sniff recognises, load the file it was drafted from.
+import { copyFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
 import { parseProfileFile } from '../../src/ingest/profiles.ts';
-import { draftId, draftPattern, fitsDate, sniffFile } from '../../src/ingest/sniff.ts';
+import { draftId, draftPattern, fitsDate, formatFromNumFmt, sniffFile } from '../../src/ingest/sniff.ts';
 import { Scratch, openTestDb } from './helpers.ts';
 
 type Draft = Record<string, unknown> & { id: string; fields: Record<string, any>; format: Record<string, any>; header: Record<string, any> };
@@ -96,5 +98,91 @@ describe('sniff: dates and headers', () => {
     expect(fitsDate('27-03-2026 24:00:00', 'DD-MM-YYYY HH:mm:ss')).toBe(false);
     expect(fitsDate('2026-03-27T14:05:09.123+07:00', 'ISO')).toBe(true);
     expect(fitsDate('27/03/2026 14:05:09', 'DD-MM-YYYY HH:mm:ss')).toBe(false);
+  });
+});
+
+describe('sniff: xlsx', () => {
+  /** A statement like Woori's: two preamble rows and a gap, native dates and numbers, a text date, a total row. */
+  async function workbook(path: string): Promise<void> {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Sao ke');
+    ws.getCell('A1').value = 'SAO KÊ GIAO DỊCH THU HỘ TIỀN ĐIỆN';
+    ws.getCell('A2').value = 'Tài khoản: 100-200-300';
+    ws.getCell('C2').value = 'Kỳ: 03/2026';
+    ws.getRow(4).values = ['STT', 'Số GD', 'Thời gian GD', 'Mã khách hàng', 'Số tiền (VND)', 'Nội dung'];
+    const rows: Array<[number, string, Date | string, string, number, string]> = [
+      [1, 'WR0001', new Date(Date.UTC(2026, 2, 27, 14, 5, 9)), 'PQ02YE0000011', 328019, 'TT tien dien, ky 3'],
+      [2, 'WR0002', new Date(Date.UTC(2026, 2, 31, 23, 30, 0)), 'PE0200000018', 969037, 'TT'],
+      [3, 'WR0003', '01/04/2026 08:00:00', 'PN02RL0000011', 556103, 'TT'],
+    ];
+    rows.forEach((r, k) => {
+      const row = ws.getRow(5 + k);
+      row.values = r;
+      row.getCell(3).numFmt = 'dd/mm/yyyy hh:mm:ss';
+      row.getCell(5).numFmt = '#,##0';
+    });
+    ws.getRow(8).values = ['Tổng cộng', 3, null, null, 1853459];
+    await wb.xlsx.writeFile(path);
+  }
+
+  it('recognises a workbook by its zip content and drafts an xlsx profile that loads it', async () => {
+    const s = new Scratch();
+    const path = s.file('WOORI_EVN_202603.xlsx', '');
+    await workbook(path);
+    const draft = (await sniffFile(path)) as Draft;
+    expect(draft).toMatchObject({ id: 'woori-evn', format: { type: 'xlsx', sheet: 1 }, preamble: { lines: 3 }, header: { type: 'names' } });
+    expect(draft).not.toHaveProperty('encoding');
+    expect(draft.fields).toEqual({
+      txn_ref: { column: 'Số GD' },
+      paid_at: { column: 'Thời gian GD', format: 'DD/MM/YYYY HH:mm:ss' },
+      amount: { column: 'Số tiền (VND)', format: { grouping: '', decimal: null } },
+    });
+    expect(JSON.stringify(draft._notes)).toContain('row(s) 8 look like a total row');
+    // What a person adds for the total row; the rest is the draft as sniffed.
+    const { _notes, ...profile } = draft;
+    expect(parseProfileFile(s.profile({ ...profile, skip: ['^Tổng cộng'] })).problems).toEqual([]);
+    const { summary, payments } = await ingestDraft(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 3, records_loaded: 3, records_rejected: 0 });
+    expect(payments.map((p) => [p.txn_ref, p.paid_at.toISOString(), p.amount_vnd, p.line_no])).toEqual([
+      ['WR0001', '2026-03-27T07:05:09.000Z', 328019n, 5n],
+      ['WR0002', '2026-03-31T16:30:00.000Z', 969037n, 6n],
+      ['WR0003', '2026-04-01T01:00:00.000Z', 556103n, 7n],
+    ]);
+
+    // The same bytes under another name are still a workbook.
+    const renamed = s.file('woori.dat', '');
+    copyFileSync(path, renamed);
+    expect(await sniffFile(renamed)).toMatchObject({ format: { type: 'xlsx' } });
+  });
+
+  it('notes serial-number dates and time-of-day cells instead of guessing them', async () => {
+    const s = new Scratch();
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Sheet1');
+    ws.addRow(['Ngày GD', 'Giờ GD', 'Số tham chiếu', 'Số tiền']);
+    ws.addRow([new Date(Date.UTC(2026, 2, 27)), new Date(Date.UTC(1899, 11, 30, 14, 5, 9)), 'SCB0001', '945.241']);
+    ws.addRow([new Date(Date.UTC(2026, 2, 28)), new Date(Date.UTC(1899, 11, 30, 15, 0, 0)), 'SCB0002', '307.839']);
+    ws.addRow([46108, 0.5, 'SCB0003', '1.000']);
+    for (const r of [2, 3]) {
+      ws.getRow(r).getCell(1).numFmt = 'dd/mm/yyyy';
+      ws.getRow(r).getCell(2).numFmt = 'hh:mm:ss';
+    }
+    const draft = await sniffAndCheck(s, 'SCB_EVN_202603.xlsx', Buffer.from(await wb.xlsx.writeBuffer()));
+    expect(draft.fields).toMatchObject({
+      txn_ref: { column: 'Số tham chiếu' },
+      paid_at: { column: 'Ngày GD', format: 'DD/MM/YYYY' },
+      amount: { column: 'Số tiền', format: { grouping: '.', decimal: null } },
+    });
+    const notes = JSON.stringify(draft._notes);
+    expect(notes).toContain('Ngày GD: 1 cell(s) hold a plain number');
+    expect(notes).toContain('Giờ GD: 2 cell(s) hold an Excel time of day');
+  });
+
+  it('turns Excel date formats into the profile tokens', () => {
+    expect(formatFromNumFmt('dd/mm/yyyy hh:mm:ss')).toBe('DD/MM/YYYY HH:mm:ss');
+    expect(formatFromNumFmt('yyyy-mm-dd h:mm')).toBe('YYYY-MM-DD HH:mm');
+    expect(formatFromNumFmt('[$-409]dd/mm/yyyy;@')).toBe('DD/MM/YYYY');
+    expect(formatFromNumFmt('mmm dd, yyyy')).toBeNull();
+    expect(formatFromNumFmt('#,##0')).toBeNull();
   });
 });
