@@ -292,6 +292,79 @@ async function sniffXlsx(path: string): Promise<Record<string, unknown>> {
   };
 }
 
+const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+const isLetter = (c: string | undefined): boolean => c !== undefined && /\p{L}/u.test(c);
+
+interface FixedLayout {
+  columns: Array<{ name: string; start: number; width: number }>;
+  recordTypes: { detail: string[]; header: string[]; trailer: string[] } | null;
+  preambleLines: number;
+  /** The detail lines' fields (sliced, trimmed, NFC). */
+  data: string[][];
+  notes: string[];
+}
+
+/**
+ * Fixed-width layout of lines of (nearly) equal length: a column starts where every long line goes
+ * from a space to a non-space or from a digit to a letter, and where a run of digits in every line
+ * (a zero-padded number) ends at such a start. Positions are in characters of the decoded text
+ * before NFC. Null when fewer than two long lines, or no boundary at all.
+ */
+function fixedLayout(raw: string): FixedLayout | null {
+  const all = raw.split('\n').map((l) => l.replace(/\r$/, ''));
+  const lines = all.map((text, index) => ({ text, index })).filter((l) => l.text.trim() !== '');
+  const max = Math.max(0, ...lines.map((l) => l.text.length));
+  const long = lines.filter((l) => l.text.length >= max * 0.85);
+  if (long.length < 2 || long.length < lines.length * 0.5) return null;
+  const short = lines.filter((l) => !long.includes(l));
+  const notes: string[] = [];
+  // Record types: every long line starts with the same letter, every other line with another one (H…, T…).
+  const type = long[0]!.text[0]!;
+  let recordTypes: FixedLayout['recordTypes'] = null;
+  if (isLetter(type) && short.length > 0 && long.every((l) => l.text[0] === type) && short.every((l) => isLetter(l.text[0]) && l.text[0] !== type)) {
+    const firstLong = long[0]!.index;
+    const uniq = (ls: typeof lines) => [...new Set(ls.map((l) => l.text[0]!))];
+    recordTypes = { detail: [type], header: uniq(short.filter((l) => l.index < firstLong)), trailer: uniq(short.filter((l) => l.index > firstLong)) };
+    if (recordTypes.trailer.length > 0)
+      notes.push(`lines starting with ${recordTypes.trailer.join(', ')} look like a trailer (${JSON.stringify(short.at(-1)!.text.trim())}): add trailer.count / trailer.amount ({"field": N} counts whitespace-separated words)`);
+  }
+  const preambleLines = recordTypes ? 0 : long[0]!.index;
+  const shortBelow = recordTypes ? [] : short.filter((l) => l.index > long[0]!.index);
+  if (shortBelow.length > 0)
+    notes.push(`line(s) ${shortBelow.map((l) => l.index + 1).join(', ')} are shorter than the others: a trailer, a skip pattern, or truncated records? check`);
+  const lengths = new Set(long.map((l) => l.text.length));
+  if (lengths.size > 1)
+    notes.push(`the long lines are ${Math.min(...lengths)} to ${max} characters long (padded here to ${max}): a truncated record or unpadded last column? check`);
+  const padded = long.map((l) => l.text.padEnd(max));
+  const starts = new Set<number>([0]);
+  if (recordTypes) starts.add(1);
+  for (let p = 1; p < max; p++) {
+    if (padded.every((l) => (l[p - 1] === ' ' && l[p] !== ' ') || (isDigit(l[p - 1]) && isLetter(l[p])))) starts.add(p);
+  }
+  // A timestamp (or date) followed by more digits in every line: the digits after it are another column.
+  for (const b of [...starts]) {
+    for (const [fmt, w] of [['YYYYMMDDHHmmss', 14], ['YYYYMMDD', 8]] as const) {
+      if (padded.every((l) => fitsDate(l.slice(b, b + w), fmt))) {
+        if (padded.every((l) => isDigit(l[b + w]))) starts.add(b + w);
+        break;
+      }
+    }
+  }
+  for (const end of [...starts, max].sort((a, b) => a - b)) {
+    let p = end;
+    while (p > 0 && padded.every((l) => isDigit(l[p - 1]))) p--;
+    const prev = Math.max(...[...starts].filter((b) => b < end));
+    if (end - p >= 4 && p > prev) starts.add(p);
+  }
+  const bounds = [...starts].sort((a, b) => a - b);
+  if (bounds.length < (recordTypes ? 3 : 2)) return null;
+  const columns = bounds.map((b, k) => ({ name: recordTypes && k === 0 ? 'record_type' : `col${k + 1}`, start: b + 1, width: (bounds[k + 1] ?? max) - b }));
+  const data = padded.map((l) => columns.map((c) => l.slice(c.start - 1, c.start - 1 + c.width).normalize('NFC').trim()));
+  if (long.some((l) => l.text.normalize('NFC').length !== l.text.length))
+    notes.push('some lines are shorter after NFC normalisation (the file writes Vietnamese tones as combining marks): positions here count the characters as written; ingest normalises windows-1258 and UTF-16 files to NFC before cutting columns, so those lines would be cut wrong: check with the partner or a test load');
+  return { columns, recordTypes, preambleLines, data, notes };
+}
+
 /** A draft partner profile for `path`, with the guesses spelled out in `_notes`. */
 export async function sniffFile(path: string): Promise<Record<string, unknown>> {
   let head: Buffer;
@@ -304,13 +377,49 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
   if (head.subarray(0, 4).equals(ZIP_MAGIC)) return sniffXlsx(path);
   const encoding = guessEncoding(head);
   const decoderName = encoding === 'utf-8-bom' ? 'utf-8' : encoding;
-  let text = new TextDecoder(decoderName).decode(head).normalize('NFC');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const lastNl = text.lastIndexOf('\n');
-  if (lastNl > 0 && head.length === SAMPLE_BYTES) text = text.slice(0, lastNl);
+  let raw = new TextDecoder(decoderName).decode(head);
+  if (raw.charCodeAt(0) === 0xfeff) raw = raw.slice(1);
+  const cut = raw.lastIndexOf('\n');
+  if (cut > 0 && head.length === SAMPLE_BYTES) raw = raw.slice(0, cut);
+  const text = raw.normalize('NFC');
   const parsed = Papa.parse<string[]>(text, { delimitersToGuess: [',', ';', '\t', '|'], skipEmptyLines: false });
   const delimiter = parsed.meta.delimiter;
   const rows = parsed.data;
+  const guessedFrom = `${Math.min(head.length, SAMPLE_BYTES)} bytes, ${rows.length} lines`;
+  // No delimiter splits most lines: fixed width (lines of nearly equal length), or say so.
+  const nonBlank = rows.filter((r) => r.some((c) => c.trim() !== ''));
+  if (nonBlank.filter((r) => r.length > 1).length < nonBlank.length * 0.8) {
+    const layout = fixedLayout(raw);
+    if (!layout) {
+      return {
+        ...draftBase(path),
+        encoding,
+        format: 'TODO: no delimiter splits most lines and the lines are not of (nearly) equal length, so neither a delimited nor a fixed-width layout could be inferred; write format by hand',
+        header: { type: 'none', columns: ['TODO'] },
+        fields: { txn_ref: { column: 'TODO' }, paid_at: { column: 'TODO', format: 'DD/MM/YYYY HH:mm:ss' }, amount: { column: 'TODO' } },
+        _notes: { guessed_from: guessedFrom, todo: TODO_NOTE },
+      };
+    }
+    const names = layout.columns.map((c) => c.name);
+    const columns = describeColumns(names, layout.data);
+    const drafted = draftFields(columns.filter((c) => c.name !== 'record_type'), layout.data.length);
+    return {
+      ...draftBase(path),
+      encoding,
+      format: { type: 'fixed_width', columns: layout.columns },
+      ...(layout.preambleLines > 0 ? { preamble: { lines: layout.preambleLines } } : {}),
+      header: { type: 'none', columns: names },
+      ...(layout.recordTypes ? { record_types: layout.recordTypes } : {}),
+      fields: drafted.fields,
+      _notes: {
+        guessed_from: `${guessedFrom}; fixed width`,
+        check_positions: `column starts inferred from ${layout.data.length} lines of nearly equal length, where every line changes from space to non-space or from digit to letter, or a zero-padded number begins: CHECK THESE POSITIONS against the partner's layout (a text column that is full in every sample line, or two numbers side by side, hides a boundary); rename the columns`,
+        columns: layout.columns.map((c, k) => `${c.start}-${c.start + c.width - 1}: ${columnNote(columns[k]!)}`),
+        ...(drafted.notes.length + layout.notes.length > 0 ? { fields: [...drafted.notes, ...layout.notes] } : {}),
+        todo: TODO_NOTE,
+      },
+    };
+  }
   // The header is the first row with the modal number of fields; everything above is preamble.
   const widths = new Map<number, number>();
   for (const r of rows) if (r.length > 1) widths.set(r.length, (widths.get(r.length) ?? 0) + 1);
@@ -333,7 +442,7 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
     header: headerIsNames ? { type: 'names' } : { type: 'none', columns: names },
     fields,
     _notes: {
-      guessed_from: `${Math.min(head.length, SAMPLE_BYTES)} bytes, ${rows.length} lines`,
+      guessed_from: guessedFrom,
       columns: columns.map(columnNote),
       ...(notes.length > 0 ? { fields: notes } : {}),
       todo: TODO_NOTE,

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
 import { parseProfileFile } from '../../src/ingest/profiles.ts';
 import { draftId, draftPattern, fitsDate, formatFromNumFmt, sniffFile } from '../../src/ingest/sniff.ts';
-import { Scratch, openTestDb } from './helpers.ts';
+import { Scratch, encodeWindows1258, openTestDb } from './helpers.ts';
 
 type Draft = Record<string, unknown> & { id: string; fields: Record<string, any>; format: Record<string, any>; header: Record<string, any> };
 
@@ -184,5 +184,64 @@ describe('sniff: xlsx', () => {
     expect(formatFromNumFmt('[$-409]dd/mm/yyyy;@')).toBe('DD/MM/YYYY');
     expect(formatFromNumFmt('mmm dd, yyyy')).toBeNull();
     expect(formatFromNumFmt('#,##0')).toBeNull();
+  });
+});
+
+describe('sniff: fixed width', () => {
+  // IVB's layout: type(1) ref(10) ts(14) name(20) customer(13) amount(12) memo(20), H and T lines.
+  const D = (ref: string, ts: string, name: string, cust: string, amount: string, memo: string) =>
+    `D${ref.padEnd(10)}${ts}${name.padEnd(20)}${cust.padEnd(13)}${amount.padStart(12, '0')}${memo.padEnd(20)}`;
+  const LINES = [
+    'HIVB-EVN   20260331',
+    D('IV0001', '20260327140509', 'Tran Van An', 'PB01AD0000020', '119571', 'TT tien dien'),
+    D('IV0002', '20260327150000', 'Nguyen Van Hung', 'PK01KS0000012', '132500', 'Thanh toan'),
+    D('IV0003', '20260327160000', 'Dang Thi O', 'PQ02YE0000011', '328019', 'Tien dien'),
+    D('IV0004', '20260327170000', 'Le Thi Binh', 'PE0200000018', '969037', 'TT'),
+    'T 000004 000001549127',
+  ];
+
+  it('proposes column positions, record types and fields instead of one delimited column', async () => {
+    const s = new Scratch();
+    const draft = await sniffAndCheck(s, 'IVB_EVN_20260331.dat', `${LINES.join('\r\n')}\r\n`);
+    expect(draft.format).toEqual({
+      type: 'fixed_width',
+      columns: [
+        { name: 'record_type', start: 1, width: 1 },
+        { name: 'col2', start: 2, width: 10 },
+        { name: 'col3', start: 12, width: 14 },
+        { name: 'col4', start: 26, width: 20 },
+        { name: 'col5', start: 46, width: 13 },
+        { name: 'col6', start: 59, width: 12 },
+        { name: 'col7', start: 71, width: 20 },
+      ],
+    });
+    expect(draft.record_types).toEqual({ detail: ['D'], header: ['H'], trailer: ['T'] });
+    expect(draft.fields).toEqual({
+      txn_ref: { column: 'col2' },
+      paid_at: { column: 'col3', format: 'YYYYMMDDHHmmss' },
+      amount: { column: 'col6', format: { grouping: '', decimal: null } },
+    });
+    expect(JSON.stringify(draft._notes)).toContain('CHECK THESE POSITIONS');
+    const { summary, payments } = await ingestDraft(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 4, records_loaded: 4, records_rejected: 0 });
+    expect(payments.map((p) => [p.txn_ref, p.amount_vnd])).toEqual([['IV0001', 119571n], ['IV0002', 132500n], ['IV0003', 328019n], ['IV0004', 969037n]]);
+  });
+
+  it('splits a timestamp from the digits after it, and warns when NFC would move the columns', async () => {
+    const s = new Scratch();
+    const line = (ref: string, ts: string, amount: string, name: string) => `${ref.padEnd(10)}${ts}${amount.padStart(12, '0')}${name}`;
+    const text = [line('MF0001', '20260327140509', '307839', 'Ngô Văn Khoa'), line('MF0002', '20260327150509', '223231', 'Hoàng Thanh Tâm'), line('MF0003', '20260327160509', '556103', 'Nguyễn Thị Hạnh')].join('\n');
+    const draft = await sniffAndCheck(s, 'MFM_EVN_20260327.txt', encodeWindows1258(`${text}\n`));
+    expect(draft.encoding).toBe('windows-1258');
+    expect((draft.format.columns as Array<{ start: number }>).map((c) => c.start)).toEqual([1, 11, 25, 37]);
+    expect(draft.fields.paid_at).toEqual({ column: 'col2', format: 'YYYYMMDDHHmmss' });
+    expect(JSON.stringify(draft._notes)).toContain('shorter after NFC normalisation');
+  });
+
+  it('says so in the draft when no layout can be inferred', async () => {
+    const s = new Scratch();
+    const path = s.file('ODD_EVN_1.txt', 'a short line\nand a much much longer line of free text here\nmid-sized line\n');
+    const draft = (await sniffFile(path)) as Draft;
+    expect(String(draft.format)).toMatch(/^TODO: no delimiter splits most lines/);
   });
 });
