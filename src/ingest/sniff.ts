@@ -382,14 +382,24 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
   const cut = raw.lastIndexOf('\n');
   if (cut > 0 && head.length === SAMPLE_BYTES) raw = raw.slice(0, cut);
   const text = raw.normalize('NFC');
-  const parsed = Papa.parse<string[]>(text, { delimitersToGuess: [',', ';', '\t', '|'], skipEmptyLines: false });
-  const delimiter = parsed.meta.delimiter;
-  const rows = parsed.data;
+  // papaparse's guess, unless another delimiter gives more lines of one field count (papaparse
+  // gives up on a file whose preamble and trailer lines outnumber its records).
+  let best = { delimiter: Papa.parse<string[]>(text, { delimitersToGuess: [',', ';', '\t', '|'], skipEmptyLines: false }).meta.delimiter, score: -1, rows: [] as string[][] };
+  for (const d of [best.delimiter, ',', ';', '\t', '|']) {
+    const rows = Papa.parse<string[]>(text, { delimiter: d, skipEmptyLines: false }).data;
+    const counts = new Map<number, number>();
+    for (const r of rows) if (r.length > 1) counts.set(r.length, (counts.get(r.length) ?? 0) + 1);
+    const score = Math.max(0, ...counts.values());
+    if (score > best.score) best = { delimiter: d, score, rows };
+  }
+  const { delimiter, rows } = best;
   const guessedFrom = `${Math.min(head.length, SAMPLE_BYTES)} bytes, ${rows.length} lines`;
-  // No delimiter splits most lines: fixed width (lines of nearly equal length), or say so.
+  // No delimiter splits most lines: fixed width (lines of nearly equal length), or say so. (A
+  // delimited file with a long preamble or a trailer still has most of its lines split.)
   const nonBlank = rows.filter((r) => r.some((c) => c.trim() !== ''));
-  if (nonBlank.filter((r) => r.length > 1).length < nonBlank.length * 0.8) {
-    const layout = fixedLayout(raw);
+  const split = nonBlank.filter((r) => r.length > 1).length;
+  const layout = split < nonBlank.length * 0.5 ? fixedLayout(raw) : null;
+  if (layout || split === 0) {
     if (!layout) {
       return {
         ...draftBase(path),

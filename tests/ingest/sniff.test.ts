@@ -238,6 +238,13 @@ describe('sniff: fixed width', () => {
     expect(JSON.stringify(draft._notes)).toContain('shorter after NFC normalisation');
   });
 
+  it('keeps a delimited file with a long preamble and a trailer delimited', async () => {
+    const s = new Scratch();
+    const text = 'NGÂN HÀNG VRB\nChi nhánh Hà Nội\nSAO KÊ; Số TK: 001\nTừ ngày 01/03/2026\nSố bút toán;Ngày giờ GD;Số tiền\nFT1;27-03-2026 14:05:09;1.000\nFT2;27-03-2026 15:05:09;2.000\nTổng cộng: 2 giao dịch\n';
+    const draft = await sniffAndCheck(s, 'VRB_SAOKE_EVN_202603.csv', text);
+    expect(draft).toMatchObject({ format: { type: 'delimited', delimiter: ';' }, preamble: { lines: 4 }, header: { type: 'names' } });
+  });
+
   it('says so in the draft when no layout can be inferred', async () => {
     const s = new Scratch();
     const path = s.file('ODD_EVN_1.txt', 'a short line\nand a much much longer line of free text here\nmid-sized line\n');
