@@ -361,7 +361,7 @@ function fixedLayout(raw: string): FixedLayout | null {
   const columns = bounds.map((b, k) => ({ name: recordTypes && k === 0 ? 'record_type' : `col${k + 1}`, start: b + 1, width: (bounds[k + 1] ?? max) - b }));
   const data = padded.map((l) => columns.map((c) => l.slice(c.start - 1, c.start - 1 + c.width).normalize('NFC').trim()));
   if (long.some((l) => l.text.normalize('NFC').length !== l.text.length))
-    notes.push('some lines are shorter after NFC normalisation (the file writes Vietnamese tones as combining marks): positions here count the characters as written; ingest normalises windows-1258 and UTF-16 files to NFC before cutting columns, so those lines would be cut wrong: check with the partner or a test load');
+    notes.push('some lines write Vietnamese tones as combining marks: positions here count the characters as written, as ingest does (it cuts first, then normalises each field)');
   return { columns, recordTypes, preambleLines, data, notes };
 }
 
