@@ -49,3 +49,11 @@ CREATE OR REPLACE TEMP MACRO ingest_pc_of(code) AS
     WHEN 'PB' THEN 'EVNSPC' WHEN 'PK' THEN 'EVNSPC'
     WHEN 'PC' THEN 'EVNCPC' WHEN 'PP' THEN 'EVNCPC' WHEN 'PQ' THEN 'EVNCPC'
   END;
+
+-- One field of a rejected record's text (src/ingest/load.ts joinedText): as read, quoted again when
+-- it holds the delimiter, the quote or a line break, so the joined text reads back as the same fields.
+CREATE OR REPLACE TEMP MACRO ingest_field_text(c, d, q) AS
+  CASE WHEN c IS NULL THEN ''
+       WHEN q <> '' AND (contains(c, d) OR contains(c, q) OR contains(c, chr(10)) OR contains(c, chr(13)))
+         THEN q || replace(c, q, q || q) || q
+       ELSE c END;

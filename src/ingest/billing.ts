@@ -85,7 +85,7 @@ async function importBillingFile(db: Database, run: Run, path: string, kind: 'cu
     await typeRows(db, `ingest/type_${kind}.sql`, source.params, {
       source: source.sql,
       raw_projection: ['seq', 'line_no', ...wanted.map((w) => `${col(w, `the ${kind} header`)} AS ${w}`), `${blankTest(col(wanted[0]!, `the ${kind} header`), all)} AS blank`, ...cols.staged].join(', '),
-      raw_text: joinedText(split.header.length, "','"),
+      raw_text: joinedText(split.header.length, "','", "'\"'"),
     }, scan?.direct ?? null);
     await runIngestSql(db, 'ingest/billing_repeats.sql', {}, { key: kind === 'customers' ? 'customer_code' : 'invoice_no' });
     const c = await ingestSqlRow<{ typed: bigint; rejected: bigint; firsts: bigint; csv: bigint }>(db, 'ingest/billing_counts.sql');

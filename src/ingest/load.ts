@@ -166,9 +166,13 @@ export async function recordFailure(db: Database, run: Run, fp: InputFile, kind:
   });
 }
 
-/** The text of a staged record: its fields joined with the file's delimiter (an SQL expression). */
-export function joinedText(n: number, delimiterExpr: string): string {
-  return `concat_ws(${delimiterExpr}, ${stagedNames(n).map((c) => `coalesce(${c}, '')`).join(', ')})`;
+/**
+ * The text of a staged record (an SQL expression, evaluated for rejects only): its fields joined
+ * with the file's delimiter, a field holding the delimiter, the quote or a line break written
+ * quoted again (quote doubled), so the text reads back as the same fields.
+ */
+export function joinedText(n: number, delimiterExpr: string, quoteExpr: string): string {
+  return `concat_ws(${delimiterExpr}, ${stagedNames(n).map((c) => `ingest_field_text(${c}, ${delimiterExpr}, ${quoteExpr})`).join(', ')})`;
 }
 
 interface Control {
@@ -243,7 +247,7 @@ async function stageFile(fp: InputFile, profile: PartnerProfile, out: StageWrite
   if (f.type === 'xlsx') {
     split = await readXlsx(fp.path, profile, shown, out, seq);
     columns = stagedColumns(split.header ?? (profile.header.type === 'none' ? profile.header.columns : []));
-    rawText = joinedText(columns.names.length, "','");
+    rawText = joinedText(columns.names.length, "','", "'\"'");
   } else {
     const scan = candidate ? await scanForDirect(fp.path, profile.encoding, profile, shown) : null;
     if (scan) {
@@ -261,7 +265,7 @@ async function stageFile(fp: InputFile, profile: PartnerProfile, out: StageWrite
         throw new FileError(split.lines === 0 ? `${shown}: the file is empty (no lines), expected a header line and records` : `${shown}: no header line found after the preamble, expected a line naming the columns`);
       }
       columns = stagedColumns(names);
-      rawText = joinedText(names.length, "getvariable('ingest').delimiter");
+      rawText = joinedText(names.length, "getvariable('ingest').delimiter", "getvariable('ingest').quote");
     }
   }
   const projection = rawProjection(profile, columns, shown);
@@ -546,6 +550,7 @@ async function typeMembers(db: Database, profile: PartnerProfile, members: Membe
   await setIngestVariable(db, {
     ...typingVariables(profile),
     delimiter: f.type === 'delimited' ? f.delimiter : ',',
+    quote: f.type === 'delimited' ? f.quote : '"',
     stage_sep: sep,
     columns: layout.columns.names.join(', '),
     files: members.map((m) => m.fp.path),

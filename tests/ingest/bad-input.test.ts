@@ -83,6 +83,12 @@ describe('bad input', () => {
     ]);
   });
 
+  it('keeps a rejected record\'s text readable as its fields: a field holding the delimiter or a quote is quoted again', async () => {
+    const line = 'A1,01/03/2026 08:00:00,PE0100123456,"Tiền điện, ""T3""",50a0';
+    const r = await ingestOne([HEADER, line, GOOD[1]!]);
+    expect(r.rejects).toEqual([expect.objectContaining({ line_no: 2n, reason: 'bad_amount', raw: line })]);
+  });
+
   it('rejects a truncated last line with too few fields', async () => {
     const r = await ingestOne(Buffer.from(`${HEADER}\n${GOOD.join('\n')}\nA3,01/03/2026 08:0`));
     expect(r.rejects[0]).toMatchObject({ line_no: 4n, reason: 'column_count' });
