@@ -41,14 +41,7 @@ CREATE OR REPLACE TEMP MACRO ingest_trim(s) AS
 CREATE OR REPLACE TEMP MACRO ingest_nfc(s) AS
   CASE WHEN regexp_matches(s, '[^\x{0000}-\x{02FF}\x{1E00}-\x{1EFF}]') THEN nfc_normalize(s) ELSE s END;
 
--- Power corporation of a customer code, from its first two letters (DOMAIN.md, "Identifiers").
-CREATE OR REPLACE TEMP MACRO ingest_pc_of(code) AS
-  CASE left(code, 2)
-    WHEN 'PD' THEN 'EVNHANOI' WHEN 'PE' THEN 'EVNHCMC'
-    WHEN 'PA' THEN 'EVNNPC' WHEN 'PH' THEN 'EVNNPC' WHEN 'PM' THEN 'EVNNPC' WHEN 'PN' THEN 'EVNNPC'
-    WHEN 'PB' THEN 'EVNSPC' WHEN 'PK' THEN 'EVNSPC'
-    WHEN 'PC' THEN 'EVNCPC' WHEN 'PP' THEN 'EVNCPC' WHEN 'PQ' THEN 'EVNCPC'
-  END;
+-- pc_of(code), unit_of(code): sql/common/identifiers.sql.
 
 -- One field of a rejected record's text (src/ingest/load.ts joinedText): as read, quoted again when
 -- it holds the delimiter, the quote or a line break, so the joined text reads back as the same fields.

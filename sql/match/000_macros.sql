@@ -16,12 +16,7 @@ CREATE OR REPLACE TEMP MACRO einvoice_number(number) AS TRY_CAST(trim(number) AS
 CREATE OR REPLACE TEMP MACRO ref_einvoice_parts(ref) AS
   regexp_extract(norm_ref(ref), '^[0-9]?([CK][0-9]{2}[TDLMNBGH][A-Z]{2})[-_/.:#]*([0-9]{1,8})$', ['series', 'number']);
 
--- Power corporation named by the first two letters of a customer code (DOMAIN.md identifiers).
-CREATE OR REPLACE TEMP MACRO pc_of(code) AS CASE left(upper(code), 2)
-  WHEN 'PD' THEN 'EVNHANOI' WHEN 'PE' THEN 'EVNHCMC'
-  WHEN 'PA' THEN 'EVNNPC' WHEN 'PH' THEN 'EVNNPC' WHEN 'PM' THEN 'EVNNPC' WHEN 'PN' THEN 'EVNNPC'
-  WHEN 'PB' THEN 'EVNSPC' WHEN 'PK' THEN 'EVNSPC'
-  WHEN 'PC' THEN 'EVNCPC' WHEN 'PP' THEN 'EVNCPC' WHEN 'PQ' THEN 'EVNCPC' END;
+-- pc_of(code), unit_of(code): sql/common/identifiers.sql.
 
 -- The shape of a customer code inside free text: PC prefix, 4 unit characters, 5–7 digits (11–13 in all).
 CREATE OR REPLACE TEMP MACRO is_code_shape(t) AS

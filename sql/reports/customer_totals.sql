@@ -1,10 +1,12 @@
 -- Customer-level facts of every scoped period, rolled up to the rows the headline, area and
--- channel-group figures read (level): 'period'; 'pc' and 'unit' (pc/unit NULL when billing does
--- not know the customer); 'group_mask' (customers by the set of channel groups they paid through,
--- see partner_keys.sql). Each customer is first summed over its invoices: invoice totals (an
--- invoice is settled when what was counted against it reaches its amount), whether it had any
--- allocation and all of them cashless. The customers table is joined to these aggregated rows,
--- not to every invoice, and the customer rows themselves are never stored.
+-- channel-group figures read (level): 'period'; 'pc' and 'unit', named by the customer code itself
+-- (DOMAIN.md: its first two letters name the PC, its first six the unit; billing derives the
+-- customers table's pc and unit the same way, so an invoice of a customer missing from customers.csv
+-- still counts under its PC and unit; NULL only for a code of no known PC); 'group_mask' (customers
+-- by the set of channel groups they paid through, see partner_keys.sql). Each customer is first
+-- summed over its invoices: invoice totals (an invoice is settled when what was counted against it
+-- reaches its amount), whether it had any allocation and all of them cashless. The customer rows
+-- themselves are never stored.
 CREATE OR REPLACE TEMP TABLE report_totals AS
 WITH per_customer AS (
   SELECT period, customer_code,
@@ -20,9 +22,8 @@ WITH per_customer AS (
   GROUP BY period, customer_code
 ),
 customer AS (
-  SELECT pc.*, c.pc, c.unit
-  FROM per_customer pc
-  LEFT JOIN customers c ON c.customer_code = pc.customer_code
+  SELECT t.*, pc_of(t.customer_code) AS pc, unit_of(t.customer_code) AS unit
+  FROM per_customer t
 )
 SELECT period,
        CASE WHEN GROUPING(group_mask) = 0 THEN 'group_mask'

@@ -9,9 +9,9 @@ WITH credit AS (
   WHERE e.reason = 'overpayment_credit' AND e.status = 'open'
     AND p.paid_at < timezone('Asia/Ho_Chi_Minh', ($as_of::DATE + 1)::TIMESTAMP)
 )
-SELECT c.pc, c.unit, cr.customer_code, c.name AS customer_name,
+SELECT pc_of(cr.customer_code) AS pc, unit_of(cr.customer_code) AS unit, cr.customer_code, c.name AS customer_name,
        sum(cr.amount_vnd)::BIGINT AS credit_vnd, count(*)::BIGINT AS payments,
        strftime(max(cr.paid_at) AT TIME ZONE 'Asia/Ho_Chi_Minh', '%Y-%m-%d') AS last_paid_on
 FROM credit cr LEFT JOIN customers c ON c.customer_code = cr.customer_code
 GROUP BY ALL
-ORDER BY c.unit NULLS LAST, cr.customer_code;
+ORDER BY unit NULLS LAST, cr.customer_code;

@@ -1,12 +1,15 @@
 -- Export: duplicate payments due back to the payer: open duplicate_payment exceptions of payments
--- paid at or before the end of $as_of. invoice_no is the invoice that was already settled.
+-- paid at or before the end of $as_of. invoice_no is the invoice that was already settled; the
+-- customer is that invoice's (the payer matching identified, even from a reference or a memo
+-- alone), else the code the payment carried.
 SELECT p.partner_id, p.txn_ref, e.suggested_invoice_no AS invoice_no, e.amount_vnd, e.reason,
-       p.customer_code, c.pc, c.unit, p.instrument,
+       coalesce(i.customer_code, p.customer_code) AS customer_code,
+       pc_of(coalesce(i.customer_code, p.customer_code)) AS pc, unit_of(coalesce(i.customer_code, p.customer_code)) AS unit, p.instrument,
        strftime(p.paid_at AT TIME ZONE 'Asia/Ho_Chi_Minh', '%Y-%m-%d %H:%M:%S') AS paid_at_local,
        p.memo, f.file_name AS source_file, p.line_no AS source_line
 FROM exceptions e
 JOIN payments p ON p.payment_id = e.payment_id
-LEFT JOIN customers c ON c.customer_code = p.customer_code
+LEFT JOIN invoices i ON i.invoice_no = e.suggested_invoice_no
 LEFT JOIN source_files f ON f.file_id = p.file_id
 WHERE e.reason = 'duplicate_payment' AND e.status = 'open'
   AND p.paid_at < timezone('Asia/Ho_Chi_Minh', ($as_of::DATE + 1)::TIMESTAMP)

@@ -69,6 +69,7 @@ export class Database {
     const conn = await instance.connect();
     const db = new Database(path, instance, conn);
     await db.run("SET TimeZone = 'Asia/Ho_Chi_Minh'");
+    await db.runFile('common/identifiers.sql');
     if (db.planFile) {
       await db.run("PRAGMA enable_profiling = 'json'");
       await db.run(`PRAGMA profiling_output = ${quoteLiteral(db.planFile)}`);

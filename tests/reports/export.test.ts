@@ -96,6 +96,18 @@ describe('export', () => {
     expect(await readBack(join(dir, 'refunds.json'), 'json')).toEqual([expect.objectContaining({ partner_id: 'vcb', txn_ref: 'T3', invoice_no: 'I1', amount_vnd: 55_000 })]);
   });
 
+  it('names the refund\'s customer by the settled invoice when the payment carried no code (a reference or memo alone)', async () => {
+    await db.run(`UPDATE payments SET customer_code = NULL WHERE txn_ref = 'T3'`);
+    try {
+      await runExport(db, { dataset: 'refunds', period, format: 'json', out: join(dir, 'refunds2.json') });
+      expect(await readBack(join(dir, 'refunds2.json'), 'json')).toEqual([
+        expect.objectContaining({ txn_ref: 'T3', customer_code: 'PD01000000001', pc: 'EVNHANOI', unit: 'PD0100' }),
+      ]);
+    } finally {
+      await db.run(`UPDATE payments SET customer_code = 'PD01000000001' WHERE txn_ref = 'T3'`);
+    }
+  });
+
   it('writes CSV as UTF-8 with a BOM and neutralises formula-like cells', async () => {
     const out = join(dir, 'exc.csv');
     await runExport(db, { dataset: 'exceptions', period, format: 'csv', out });

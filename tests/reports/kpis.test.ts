@@ -142,3 +142,17 @@ describe('checkPeriod', () => {
     expect(checkPeriod('2025-12')).toEqual({ period: '2025-12', asOf: '2026-01-31' });
   });
 });
+
+describe('codes billing does not list', () => {
+  it('counts an invoice of a customer missing from customers under the PC and unit its code names', async () => {
+    const db2 = await fixtureDb();
+    try {
+      await db2.run(`DELETE FROM customers WHERE customer_code = 'PE01000000003'`);
+      const k2 = await computeKpis(db2, '2026-01', '2026-02-28');
+      expect(k2.by_pc.map((a) => [a.pc, a.invoiced_vnd])).toEqual([['EVNHANOI', 350_000], ['EVNHCMC', 300_000], ['EVNNPC', 400_000]]);
+      expect(k2.by_unit.map((a) => a.unit)).toEqual(['PD0100', 'PE0100', 'PA0300']);
+    } finally {
+      db2.close();
+    }
+  });
+});
