@@ -89,7 +89,7 @@ export function rawProjection(profile: PartnerProfile, cols: ColumnSet, shown: s
     `${opt(f.invoice_ref, 'fields.invoice_ref.column')} AS invoice_ref`,
     `${f.memo ? `nullif(concat_ws(' ', ${f.memo.column.map((c) => col(c, 'fields.memo.column')).join(', ')}), '')` : 'CAST(NULL AS VARCHAR)'} AS memo`,
     `${opt(f.kind, 'fields.kind.column')} AS kind_code`,
-    `${opt(f.reverses_txn_ref, 'fields.reverses_txn_ref.column')} AS reverses_txn_ref`,
+    `${f.reverses_txn_ref ? joined(f.reverses_txn_ref.column, 'fields.reverses_txn_ref.column', 'txn_sep') : 'CAST(NULL AS VARCHAR)'} AS reverses_txn_ref`,
     `${opt(f.instrument, 'fields.instrument.column')} AS instrument_code`,
     `${opt(f.agent_id, 'fields.agent_id.column')} AS agent_id`,
     `${blankTest(col(f.txn_ref.column[0]!, 'fields.txn_ref.column'), all)} AS blank`,

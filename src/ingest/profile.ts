@@ -169,7 +169,8 @@ export const profileSchema = z
         invoice_ref: z.object({ column: z.string().min(1) }).strict().optional(),
         memo: z.object({ column: columns }).strict().optional(),
         kind: mappedField(KINDS).optional(),
-        reverses_txn_ref: z.object({ column: z.string().min(1) }).strict().optional(),
+        /** The original's transaction id; several columns are joined with txn_ref's separator, as the original's id was. */
+        reverses_txn_ref: z.object({ column: columns }).strict().optional(),
         instrument: mappedField(INSTRUMENTS).optional(),
         agent_id: z.object({ column: z.string().min(1) }).strict().optional(),
       })

@@ -308,3 +308,29 @@ describe('date notations', () => {
     expect(formatDateParts({ ...p, hour: 0 }, 'hh:mm A')).toBe('12:05 AM');
   });
 });
+
+describe('reversals naming a composite id', () => {
+  it('builds reverses_txn_ref from several columns with the transaction id\'s separator', async () => {
+    const s = new Scratch();
+    s.profile(withProfile({
+      fields: {
+        ...BASE_PROFILE.fields,
+        txn_ref: { column: ['agent', 'receipt'], separator: '-' },
+        kind: { column: 'kind', map: { TT: 'payment', HUY: 'reversal' } },
+        reverses_txn_ref: { column: ['agent', 'rev'] },
+      },
+    }));
+    s.file('T_1.csv', [
+      'agent,receipt,time,customer,memo,amount,kind,rev',
+      '1021,000124,01/03/2026 08:00:00,PE0100123456,TT,50.000,TT,',
+      '1021,000900,02/03/2026 08:00:00,PE0100123456,HUY,50.000,HUY,000124',
+      '',
+    ].join('\n'));
+    const { db } = await run(s);
+    expect(await db.all('SELECT txn_ref, kind, reverses_txn_ref FROM payments ORDER BY line_no')).toEqual([
+      { txn_ref: '1021-000124', kind: 'payment', reverses_txn_ref: null },
+      { txn_ref: '1021-000900', kind: 'reversal', reverses_txn_ref: '1021-000124' },
+    ]);
+    db.close();
+  });
+});
