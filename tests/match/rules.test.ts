@@ -160,6 +160,18 @@ const cases: Array<[string, World, { alloc: string[]; exc: string[] }]> = [
     { alloc: [], exc: ['VCB:T1 unknown_customer 200'] },
   ],
   [
+    'rule 8: a VietQR payload inside other text is read, and so is the text around it',
+    {
+      invoices: [...twoInvoices, { no: 'HCM', customer: B, amount: 300 }],
+      payments: [
+        { txn: 'T1', amount: 200, memo: `QR ${vietqr(`TT ${A}`)} chuyen tien` },
+        { txn: 'T2', amount: 300, memo: `TT tien dien ${B} ${vietqr('ung ho')}` },
+        { txn: 'T3', amount: 200, memo: `QR ${vietqr(`TT ${A}`).slice(0, -4)}0000 ND` },
+      ],
+    },
+    { alloc: ['VCB:T1 NEW 200 amount_equals_invoice', 'VCB:T2 HCM 300 amount_equals_invoice'], exc: ['VCB:T3 unknown_customer 200'] },
+  ],
+  [
     'rule 9: a transposed code owing exactly the amount is suggested_match, not applied',
     { invoices: twoInvoices, payments: [{ txn: 'T1', amount: 200, code: 'PA03HL0012354' }] },
     { alloc: [], exc: ['VCB:T1 suggested_match 200 → NEW'] },
