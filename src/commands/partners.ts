@@ -48,7 +48,7 @@ export function register(program: Command): void {
 
   partners
     .command('sniff')
-    .description('guess encoding, delimiter, preamble, header, date and amount formats of a new partner file and print a draft profile')
+    .description('guess the layout of a new partner file (XLSX by content, delimited text with its encoding and dialect, or fixed width), its preamble, header, date and amount formats, and print a draft profile')
     .argument('<file>', 'a sample file from the partner')
     .action(async (file: string) => {
       process.stdout.write(`${JSON.stringify(await (await import('../ingest/sniff.ts')).sniffFile(file), null, 2)}\n`);

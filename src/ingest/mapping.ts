@@ -73,6 +73,10 @@ export function rawProjection(profile: PartnerProfile, cols: ColumnSet, shown: s
     // Any missing part leaves the whole value missing: a half transaction id would be wrong.
     return `CASE WHEN ${parts.map((p) => `${p} IS NULL`).join(' OR ')} THEN NULL ELSE concat_ws(getvariable('ingest').${sepVar}, ${parts.join(', ')}) END`;
   };
+  // A date from several columns (date, time) keeps the parts present: a missing time then reads as
+  // a bad_date showing the date that was there, against the full format, not as a missing field.
+  const joinedDate = (names: string[], key: string): string =>
+    names.length === 1 ? col(names[0]!, key) : `nullif(concat_ws(' ', ${names.map((n) => col(n, key)).join(', ')}), '')`;
   const opt = (spec: { column: string } | undefined, key: string): string => (spec ? col(spec.column, key) : 'CAST(NULL AS VARCHAR)');
   const amount = f.amount;
   const all = cols.names.map((_, i) => cols.expr(i));
@@ -80,8 +84,8 @@ export function rawProjection(profile: PartnerProfile, cols: ColumnSet, shown: s
     `seq`,
     `line_no`,
     `${joined(f.txn_ref.column, 'fields.txn_ref.column', 'txn_sep')} AS txn_ref`,
-    `${joined(f.paid_at.column, 'fields.paid_at.column', 'space')} AS paid_at`,
-    `${f.settled_on ? joined(f.settled_on.column, 'fields.settled_on.column', 'space') : 'CAST(NULL AS VARCHAR)'} AS settled_on`,
+    `${joinedDate(f.paid_at.column, 'fields.paid_at.column')} AS paid_at`,
+    `${f.settled_on ? joinedDate(f.settled_on.column, 'fields.settled_on.column') : 'CAST(NULL AS VARCHAR)'} AS settled_on`,
     `${'column' in amount ? col(amount.column, 'fields.amount.column') : 'CAST(NULL AS VARCHAR)'} AS amount`,
     `${'credit_column' in amount ? col(amount.credit_column, 'fields.amount.credit_column') : 'CAST(NULL AS VARCHAR)'} AS credit`,
     `${'debit_column' in amount ? col(amount.debit_column, 'fields.amount.debit_column') : 'CAST(NULL AS VARCHAR)'} AS debit`,
@@ -115,7 +119,6 @@ export function typingVariables(profile: PartnerProfile): Record<string, IngestV
   const label = (key: string, names: string[]) => `${key} (column ${names.join(' + ')})`;
   return {
     txn_sep: f.txn_ref.separator,
-    space: ' ',
     amount_re: amountPattern(amount.format),
     amount_grouping: amount.format.grouping,
     amount_expected: describeAmountFormat(amount.format),

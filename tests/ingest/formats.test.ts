@@ -334,3 +334,17 @@ describe('reversals naming a composite id', () => {
     db.close();
   });
 });
+
+describe('a date from two columns', () => {
+  it('rejects a row whose time column is empty as bad_date, showing the date that was there', async () => {
+    const s = new Scratch();
+    s.profile(withProfile({ fields: { ...BASE_PROFILE.fields, paid_at: { column: ['day', 'time'], format: 'DD/MM/YYYY HH:mm:ss' } } }));
+    s.file('T_1.csv', ['ref,day,time,customer,memo,amount', 'A1,01/03/2026,08:00:00,PE0100123456,QR,1.000', 'A2,01/03/2026,,PE0100123456,QR,2.000', 'A3,,,PE0100123456,QR,3.000', ''].join('\n'));
+    const { db } = await run(s);
+    const rejects = await db.all<{ line_no: bigint; reason: string; value: string | null; message: string }>('SELECT line_no, reason, value, message FROM rejects ORDER BY line_no');
+    expect(await db.all('SELECT txn_ref FROM payments')).toEqual([{ txn_ref: 'A1' }]);
+    db.close();
+    expect(rejects.map((r) => [r.line_no, r.reason, r.value])).toEqual([[3n, 'bad_date', '01/03/2026'], [4n, 'missing_field', null]]);
+    expect(rejects[0]!.message).toContain('field paid_at (column day + time): not a valid date: got "01/03/2026", expected a date/time like DD/MM/YYYY HH:mm:ss');
+  });
+});
