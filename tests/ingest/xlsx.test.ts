@@ -109,7 +109,7 @@ describe('xlsx dates in a date cell and a time cell (one paid_at of two columns)
     expect(r.payments.map((p) => p.txn_ref)).toEqual(['S3']);
     expect(r.rejects).toMatchObject([
       { line_no: 2n, field: 'paid_at', value: '14:05:09 14:05:09', reason: 'bad_date' },
-      { line_no: 3n, field: 'paid_at', reason: 'missing_field' },
+      { line_no: 3n, field: 'paid_at', reason: 'bad_date' },
     ]);
     expect(r.rejects[0]!.message).toMatch(/SCB_EVN_202603\.xlsx, line 2.*paid_at \(column Ngày GD \+ Giờ GD\).*14:05:09 14:05:09.*DD\/MM\/YYYY HH:mm:ss/);
   });
@@ -274,7 +274,7 @@ describe('xlsx total rows and merged cells', () => {
     );
     const r2 = await ingest(s2);
     expect(r2.paid).toEqual({ S1: '2026-03-27T05:00:00.000Z' });
-    expect(r2.rejects.map((x) => [x.line_no, x.field, x.reason])).toEqual([[3n, 'paid_at', 'missing_field']]);
+    expect(r2.rejects.map((x) => [x.line_no, x.field, x.reason])).toEqual([[3n, 'paid_at', 'bad_date']]);
     expect(r2.files[0]).toMatchObject({ status: 'loaded', control_count: 2n, control_amount: 3000n });
   });
 });
