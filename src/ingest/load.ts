@@ -7,7 +7,7 @@
 // transaction, opened only once the batch is typed: the temp tables built before it are committed
 // and so fast to read (DuckDB scans a table created in the still-open transaction much slower). The
 // result equals loading the files one by one in the given order (see README, section "Ingest").
-import { closeSync, mkdirSync, openSync, readSync, rmdirSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
@@ -15,7 +15,7 @@ import type { Database } from '../db/database.ts';
 import { fingerprint, type InputFile, type Run } from '../runs/ledger.ts';
 import { decodeFile } from './decode.ts';
 import { FileError } from './file-error.ts';
-import { parseAmount } from './formats.ts';
+import { describeAmountFormat, parseAmount } from './formats.ts';
 import { fixedColumns, rawProjection, setIngestVariable, stagedColumns, typingVariables, type ColumnSet } from './mapping.ts';
 import type { PartnerProfile } from './profile.ts';
 import { splitRecords, stageSeparator, type RecordLayout, type SplitResult, type Trailer } from './records.ts';
@@ -93,11 +93,33 @@ export async function ensureMacros(db: Database): Promise<void> {
   macrosReady.add(db);
 }
 
-/** A per-process scratch folder for staging files. */
+/**
+ * A per-process scratch folder for staging files. The first call also removes the folders of recon
+ * processes that no longer run (killed mid-batch, they never cleaned up): their staging copies can
+ * be as large as the files they held, and a new process given the same pid must start empty.
+ */
 export function stagingDir(): string {
   const dir = join(tmpdir(), `recon-ingest-${process.pid}`);
+  if (!sweptStaging) {
+    sweptStaging = true;
+    rmSync(dir, { recursive: true, force: true }); // our pid's folder is a dead process's
+    for (const name of readdirSync(tmpdir())) {
+      const pid = /^recon-ingest-(\d+)$/.exec(name)?.[1];
+      if (pid && Number(pid) !== process.pid && !processRuns(Number(pid))) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    }
+  }
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+let sweptStaging = false;
+
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
 }
 
 /** Deletes a staging file and, when it was the last, the process's scratch folder. */
@@ -197,12 +219,19 @@ function controlValues(profile: PartnerProfile, trailer: Trailer, shown: string)
     if (!/^\d+$/.test(digits)) throw new FileError(`${shown}, line ${trailer.line}, field trailer.count: got ${JSON.stringify(text)}, expected a whole number of records`);
     count = Number(digits);
   }
+  const fmt = t.amount_format ?? profile.fields.amount.format;
+  const money = (spec: { field: number } | { regex: string }, what: string): bigint => {
+    const text = pick(spec, what);
+    const v = parseAmount(text, fmt);
+    if (v === null) throw new FileError(`${shown}, line ${trailer.line}, field trailer.${what}: got ${JSON.stringify(text)}, expected ${describeAmountFormat(fmt)}`);
+    return v;
+  };
   let amount: bigint | null = null;
-  if (t.amount) {
-    const text = pick(t.amount, 'amount');
-    const fmt = t.amount_format ?? profile.fields.amount.format;
-    amount = parseAmount(text, fmt);
-    if (amount === null) throw new FileError(`${shown}, line ${trailer.line}, field trailer.amount: got ${JSON.stringify(text)}, expected an amount in the profile's format`);
+  if (t.amount) amount = money(t.amount, 'amount');
+  // Separate totals of money in and out: the records' signed sum (credits less debits) is their difference.
+  else if (t.credit && t.debit) {
+    const debit = money(t.debit, 'debit');
+    amount = money(t.credit, 'credit') - (debit < 0n ? -debit : debit); // a debit total may be written with its sign
   }
   return { count, amount };
 }
@@ -400,7 +429,7 @@ async function loadBatch(db: Database, run: Run, fps: InputFile[], profile: Part
           break;
         }
         const t = profile.trailer;
-        const expectsTrailer = t !== undefined && (t.count !== undefined || t.amount !== undefined);
+        const expectsTrailer = t !== undefined && (t.count !== undefined || t.amount !== undefined || t.credit !== undefined);
         const control = expectsTrailer && staged.split.trailer ? controlValues(profile, staged.split.trailer, shown) : { count: null, amount: null };
         layout ??= staged.layout;
         const member: Member = { seq, fileId: nextId++, fp, split: staged.split, control, noTrailer: expectsTrailer && !staged.split.trailer, direct: staged.direct, outcome };

@@ -153,9 +153,14 @@ export const profileSchema = z
         match: regex.optional(),
         count: controlValue.optional(),
         amount: controlValue.optional(),
+        /** A statement's separate totals: money in and money out; the control sum is credit - debit. */
+        credit: controlValue.optional(),
+        debit: controlValue.optional(),
         amount_format: amountFormatSchema.optional(),
       })
       .strict()
+      .refine((t) => !(t.amount && (t.credit || t.debit)), 'state the sum either as amount or as credit and debit, not both')
+      .refine((t) => !t.credit === !t.debit, 'credit and debit go together (the control sum is credit - debit)')
       .optional(),
     /** Regexes on raw record text for lines that are neither payments nor rejects (separator lines, sub-totals). */
     skip: z.array(regex).default([]),

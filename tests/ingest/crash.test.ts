@@ -31,6 +31,15 @@ function spawnOptions(direct: boolean) {
   return { env: { ...process.env, RECON_INGEST_DIRECT_MB: direct ? '1' : '100000' } };
 }
 
+/** Whether `path` exists and was written since `since` (ms). */
+function fresh(path: string, since: number): boolean {
+  try {
+    return statSync(path).mtimeMs >= since;
+  } catch {
+    return false; // removed meanwhile
+  }
+}
+
 /** Row count and an order-independent fingerprint of every column of each business table. */
 async function snapshot(path: string) {
   const db = await Database.open({ path });
@@ -59,6 +68,7 @@ describe('crash safety', () => {
     const killed = join(s.dir, 'killed.duckdb');
     const clean = join(s.dir, 'clean.duckdb');
 
+    const spawnedAt = Date.now() - 1000; // mtime resolution
     const child = spawn(process.execPath, ingestArgs(killed, s), { stdio: 'ignore', ...spawnOptions(direct) });
     const staging = join(tmpdir(), `recon-ingest-${child.pid}`);
     // Kill once the big file's staging file is being written: its transaction cannot have committed.
@@ -66,8 +76,9 @@ describe('crash safety', () => {
     // bank-t's first batch, so its staging file's existence marks that batch under way.
     await new Promise<void>((resolve, reject) => {
       const timer = setInterval(() => {
-        const names = existsSync(staging) ? readdirSync(staging) : [];
-        const hit = direct ? names.find((f) => f.startsWith('batch-bank-t-')) : names.find((f) => statSync(join(staging, f)).size > 1_000_000);
+        // Only files this child wrote: a killed process with the same pid (pids are reused) may have left its own.
+        const names = existsSync(staging) ? readdirSync(staging).filter((f) => fresh(join(staging, f), spawnedAt)) : [];
+        const hit = direct ? names.find((f) => f.startsWith('batch-bank-t-')) : names.find((f) => fresh(join(staging, f), spawnedAt) && statSync(join(staging, f)).size > 1_000_000);
         if (hit) {
           clearInterval(timer);
           child.kill('SIGKILL');

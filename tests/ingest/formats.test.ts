@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import { importBilling, ingestFiles, loadProfiles, releaseFile } from '../../src/ingest/index.ts';
 import { BASE_PROFILE, HEADER, Scratch, encodeWindows1258, openTestDb, withProfile } from './helpers.ts';
 import { formatDateParts, parseAmount } from '../../src/ingest/formats.ts';
-import { amountFormatSchema } from '../../src/ingest/profile.ts';
+import { amountFormatSchema, profileSchema } from '../../src/ingest/profile.ts';
 
 async function run(s: Scratch) {
   const { db, run } = await openTestDb();
@@ -346,5 +346,39 @@ describe('a date from two columns', () => {
     db.close();
     expect(rejects.map((r) => [r.line_no, r.reason, r.value])).toEqual([[3n, 'bad_date', '01/03/2026'], [4n, 'missing_field', null]]);
     expect(rejects[0]!.message).toContain('field paid_at (column day + time): not a valid date: got "01/03/2026", expected a date/time like DD/MM/YYYY HH:mm:ss');
+  });
+});
+
+describe('a statement stating money in and money out', () => {
+  const profile = withProfile({
+    preamble: { until: '^ref,' },
+    trailer: { match: '^"?Tổng', count: { regex: '([\\d.]+) giao dịch' }, credit: { regex: 'Có: ([\\d.]+)' }, debit: { regex: 'Nợ: ([\\d.]+)' } },
+    fields: { ...BASE_PROFILE.fields, amount: { credit_column: 'amount', debit_column: 'debit', format: { grouping: '.' }, debit_kind: 'refund' } },
+  });
+  const body = ['A1,01/03/2026 08:00:00,PE0100123456,TT,5.000,', 'A2,01/03/2026 09:00:00,PE0100123456,TT,7.000,', 'A3,02/03/2026 09:00:00,PE0100123456,HT,,2.000'];
+
+  it('checks the records against credit less debit', async () => {
+    const s = new Scratch();
+    s.profile(profile);
+    s.file('T_1.csv', ['Sao kê', `${HEADER},debit`, ...body, '"Tổng: 3 giao dịch, Có: 12.000, Nợ: 2.000"', ''].join('\n'));
+    const { db, summary } = await run(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_loaded: 3 });
+    expect(await db.one('SELECT control_count, control_amount FROM source_files')).toEqual({ control_count: 3n, control_amount: 10000n });
+    db.close();
+  });
+
+  it('quarantines the file when the totals disagree', async () => {
+    const s = new Scratch();
+    s.profile(profile);
+    s.file('T_1.csv', ['Sao kê', `${HEADER},debit`, ...body, '"Tổng: 3 giao dịch, Có: 12.000, Nợ: 3.000"', ''].join('\n'));
+    const { db, summary } = await run(s);
+    expect(summary.files[0]).toMatchObject({ status: 'quarantined' });
+    expect(summary.files[0]!.message).toMatch(/trailer states a total of 9000 đồng, the records sum to 10000/);
+    db.close();
+  });
+
+  it('refuses a profile stating both a sum and credit/debit, or one side alone', () => {
+    expect(profileSchema.safeParse({ ...profile, trailer: { count: { field: 1 }, amount: { field: 2 }, credit: { field: 3 }, debit: { field: 4 } } }).success).toBe(false);
+    expect(profileSchema.safeParse({ ...profile, trailer: { count: { field: 1 }, credit: { field: 3 } } }).success).toBe(false);
   });
 });
