@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import type ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { UsageError } from '../errors.ts';
-import { datePattern } from './formats.ts';
+import { dateFormatProblem, datePattern } from './formats.ts';
 import type { Encoding } from './profile.ts';
 import { cellTextIn as cellText, readXlsxHead, type SheetRow } from './xlsx.ts';
 
@@ -210,7 +210,7 @@ export function formatFromNumFmt(numFmt: string | undefined): string | null {
   }
   out = out.trim();
   if (!out.includes('YYYY') || !out.includes('MM') || !out.includes('DD')) return null;
-  return /^[DMYHms/\-.: T]+$/.test(out.replaceAll('YYYY', 'Y').replaceAll('DD', 'D')) ? out : null;
+  return dateFormatProblem(out) === null ? out : null;
 }
 
 /** A time of day stored as an Excel date (exceljs dates it 30 December 1899). */
