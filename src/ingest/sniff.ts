@@ -302,6 +302,8 @@ interface FixedLayout {
   /** The detail lines' fields (sliced, trimmed, NFC). */
   data: string[][];
   notes: string[];
+  /** The one length of every detail line, when they all have it (a padded file): format.record_length. */
+  recordLength: number | null;
 }
 
 /**
@@ -362,7 +364,7 @@ function fixedLayout(raw: string): FixedLayout | null {
   const data = padded.map((l) => columns.map((c) => l.slice(c.start - 1, c.start - 1 + c.width).normalize('NFC').trim()));
   if (long.some((l) => l.text.normalize('NFC').length !== l.text.length))
     notes.push('some lines write Vietnamese tones as combining marks: positions here count the characters as written, as ingest does (it cuts first, then normalises each field)');
-  return { columns, recordTypes, preambleLines, data, notes };
+  return { columns, recordTypes, preambleLines, data, notes, recordLength: lengths.size === 1 ? max : null };
 }
 
 /** A draft partner profile for `path`, with the guesses spelled out in `_notes`. */
@@ -416,7 +418,8 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
     return {
       ...draftBase(path),
       encoding,
-      format: { type: 'fixed_width', columns: layout.columns },
+      // Every sample line padded to one length: a line cut short is then a reject, not a truncated last column.
+      format: { type: 'fixed_width', columns: layout.columns, ...(layout.recordLength ? { record_length: layout.recordLength } : {}) },
       ...(layout.preambleLines > 0 ? { preamble: { lines: layout.preambleLines } } : {}),
       header: { type: 'none', columns: names },
       ...(layout.recordTypes ? { record_types: layout.recordTypes } : {}),

@@ -214,6 +214,7 @@ describe('sniff: fixed width', () => {
         { name: 'col6', start: 59, width: 12 },
         { name: 'col7', start: 71, width: 20 },
       ],
+      record_length: 90, // every detail line is padded to 90 characters
     });
     expect(draft.record_types).toEqual({ detail: ['D'], header: ['H'], trailer: ['T'] });
     expect(draft.fields).toEqual({
