@@ -96,6 +96,13 @@ describe('export', () => {
     expect(await readBack(join(dir, 'refunds.json'), 'json')).toEqual([expect.objectContaining({ partner_id: 'vcb', txn_ref: 'T3', invoice_no: 'I1', amount_vnd: 55_000 })]);
   });
 
+  it('lists every reject with its file, line, reason and text', async () => {
+    await runExport(db, { dataset: 'rejects', period, format: 'json', out: join(dir, 'rejects.json') });
+    expect(await readBack(join(dir, 'rejects.json'), 'json')).toEqual([
+      { file_kind: 'partner', partner_id: 'vcb', file_id: 1, source_file: 'f1.csv', source_path: 'f1.csv', source_line: 7, reason: 'bad_amount', field: 'amount', value: '12,3a4', message: 'bad amount', raw: 'raw', file_status: 'loaded' },
+    ]);
+  });
+
   it('names the refund\'s customer by the settled invoice when the payment carried no code (a reference or memo alone)', async () => {
     await db.run(`UPDATE payments SET customer_code = NULL WHERE txn_ref = 'T3'`);
     try {
