@@ -30,12 +30,16 @@ export function register(program: Command): void {
     .argument('<file_id>', 'the quarantined file (see `recon files --status quarantined`)')
     .requiredOption('--by <name>', 'who decides')
     .requiredOption('--reason <text>', 'why the file may load despite its control totals')
-    .action(async (fileId: string, local: { by: string; reason: string }, cmd: Command) => {
+    .option('--no-rematch', 'only load the file; its payments are matched at the next `recon match`')
+    .action(async (fileId: string, local: { by: string; reason: string; rematch: boolean }, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions & { by: string; reason: string }>();
       if (!/^\d+$/.test(fileId)) throw new UsageError(`file id ${JSON.stringify(fileId)}: expected a number`);
-      const result = await withRun(opts, 'files release', { file_id: Number(fileId), by: opts.by, reason: opts.reason }, (db, run) =>
-        import('../ingest/release.ts').then(({ releaseFile }) => releaseFile(db, run, Number(fileId), local.by, local.reason)),
-      );
-      printResult(opts.json, result, () => result.message);
+      // Released payments are matched at once, as a decision is: a report run next must count them.
+      const result = await withRun(opts, 'files release', { file_id: Number(fileId), by: opts.by, reason: opts.reason }, async (db, run) => {
+        const released = await (await import('../ingest/release.ts')).releaseFile(db, run, Number(fileId), local.by, local.reason);
+        if (local.rematch) await (await import('../match/index.ts')).runMatch(db, run);
+        return { ...released, rematched: local.rematch };
+      });
+      printResult(opts.json, result, () => `${result.message}${result.rematched ? '; matching recomputed' : '; run `recon match` to match its payments'}`);
     });
 }

@@ -91,3 +91,27 @@ describe('recon run monthly-close on sample-data', () => {
     expect(r.stderr).toMatch(/--period "2026-13": expected YYYY-MM/);
   });
 });
+
+describe('recon files release', () => {
+  it('matches the released payments at once, so the next report counts them', async () => {
+    const copy = await copySampleClose();
+    const d = await Database.open({ path: copy.dbPath });
+    const q = await d.one<{ file_id: bigint }>(`SELECT min(file_id) AS file_id FROM source_files WHERE status = 'quarantined' AND records_read > 0`);
+    d.close();
+    const r = spawnSync(process.execPath, [RECON, 'files', 'release', String(q!.file_id), '--db', copy.dbPath, '--by', 'Lan', '--reason', 'bank confirmed'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/matching recomputed/);
+    const after = await Database.open({ path: copy.dbPath });
+    try {
+      const row = await after.one<{ released: bigint; unmatched: bigint }>(
+        `SELECT count(*) AS released, count(*) FILTER (WHERE m.payment_id IS NULL) AS unmatched
+         FROM payments p LEFT JOIN payment_match m USING (payment_id) WHERE p.file_id = $1`,
+        [q!.file_id],
+      );
+      expect(Number(row!.released)).toBeGreaterThan(0);
+      expect(Number(row!.unmatched)).toBe(0);
+    } finally {
+      after.close();
+    }
+  }, 120_000);
+});
