@@ -7,7 +7,7 @@ import { UsageError } from '../src/errors.ts';
 import { importBilling, ingestFiles, loadProfiles } from '../src/ingest/index.ts';
 import { runMatch } from '../src/match/index.ts';
 import { defaultAsOf } from '../src/reports/kpi-shape.ts';
-import { writeReport } from '../src/reports/index.ts';
+import { requireInvoices, writeReport } from '../src/reports/index.ts';
 import type { Run } from '../src/runs/ledger.ts';
 
 export interface MonthlyCloseOptions {
@@ -42,6 +42,8 @@ export async function monthlyClose(db: Database, run: Run, opts: MonthlyCloseOpt
   const profiles = loadProfiles(opts.profiles);
 
   await run.stage('billing', () => importBilling(db, run, join(data, 'billing')));
+  // A period asked for but never billed is refused before the long stages, not after them.
+  if (opts.period) await requireInvoices(db, opts.period);
   await run.stage('ingest', () => ingestFiles(db, run, [join(data, 'partners')], { profiles }));
 
   const period = opts.period ?? (await latestPeriod(db));

@@ -1,7 +1,9 @@
 // What every command shares: global options, opening the database, the run ledger, and output.
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Database } from '../db/database.ts';
+import { UsageError } from '../errors.ts';
 import { DEFAULT_MEMORY_LIMIT, PROJECT_ROOT } from '../db/paths.ts';
 import type { Run } from '../runs/ledger.ts';
 
@@ -17,12 +19,31 @@ export function withDbOptions(cmd: Command): Command {
   return cmd
     .option('--db <file>', 'DuckDB database file (env RECON_DB)', process.env.RECON_DB ?? './recon.duckdb')
     .option('--memory-limit <size>', 'DuckDB memory limit; larger joins spill to disk', DEFAULT_MEMORY_LIMIT)
-    .option('--threads <n>', 'DuckDB worker threads (default: all cores)', (v) => Number.parseInt(v, 10))
+    .option('--threads <n>', 'DuckDB worker threads (default: all cores)', (v) => positiveInt('--threads', v))
     .option('--json', 'print machine-readable JSON on stdout', false);
 }
 
-/** Opens the database; the DuckDB binding loads here, on first use, not at CLI start. */
-export async function openDb(opts: GlobalOptions): Promise<Database> {
+/** A command-line number that must be a whole number of at least 1. */
+export function positiveInt(option: string, v: string): number {
+  if (!/^\d+$/.test(v.trim()) || Number(v) < 1) throw new UsageError(`${option} ${JSON.stringify(v)}: expected a whole number of at least 1`);
+  return Number(v);
+}
+
+/** Which commands may create the database: those that load data into it. */
+export interface OpenMode {
+  create?: boolean;
+}
+
+/**
+ * Opens the database; the DuckDB binding loads here, on first use, not at CLI start. Only commands
+ * that load data create a missing file: any other would report on an empty database made from a
+ * mistyped --db (an all-zero dashboard, exit 0).
+ */
+export async function openDb(opts: GlobalOptions, mode: OpenMode = {}): Promise<Database> {
+  const path = resolve(opts.db);
+  if (!mode.create && opts.db !== ':memory:' && !existsSync(path)) {
+    throw new UsageError(`database ${path} does not exist; load data first (recon run monthly-close, recon ingest) or give the right --db`);
+  }
   const { Database } = await import('../db/database.ts');
   return Database.open({ path: opts.db, memoryLimit: opts.memoryLimit, ...(opts.threads ? { threads: opts.threads } : {}) });
 }
@@ -36,8 +57,9 @@ export async function withRun<T>(
   command: string,
   params: Record<string, unknown>,
   fn: (db: Database, run: Run) => Promise<T>,
+  mode: OpenMode = {},
 ): Promise<T> {
-  const db = await openDb(opts);
+  const db = await openDb(opts, mode);
   const { Run } = await import('../runs/ledger.ts');
   try {
     const run = await Run.start(db, command, params, resolve(opts.out ?? join(PROJECT_ROOT, 'out')));

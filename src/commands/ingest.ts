@@ -13,6 +13,7 @@ export function register(program: Command): void {
       const profiles = loadProfiles(opts.profiles);
       const summary = await withRun(opts, 'ingest', { paths, partner: opts.partner ?? null }, (db, run) =>
         run.stage('ingest', () => ingestFiles(db, run, paths, { profiles, ...(opts.partner ? { partner: opts.partner } : {}) })),
+        { create: true },
       );
       printResult(opts.json, summary, () =>
         [

@@ -41,6 +41,7 @@ export function register(program: Command): void {
           ...(opts.asOf ? { asOf: opts.asOf } : {}),
           ...(opts.profiles ? { profiles: opts.profiles } : {}),
         }),
+        { create: true },
       );
       printResult(opts.json, result, () =>
         [`closed ${result.period} as of ${result.asOf}`, `  kpis:      ${result.kpisPath}`, `  dashboard: ${result.dashboardPath}`, `  twin:      ${result.twinDashboardPath}`].join('\n'),

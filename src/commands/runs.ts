@@ -1,11 +1,11 @@
 // `recon runs`: the runs ledger, newest first.
 import type { Command } from 'commander';
-import { printResult, textTable, withDb, withDbOptions, type GlobalOptions } from './context.ts';
+import { positiveInt, printResult, textTable, withDb, withDbOptions, type GlobalOptions } from './context.ts';
 
 export function register(program: Command): void {
   withDbOptions(program.command('runs'))
     .description('list recorded runs (id, command, status, duration, counts), newest first')
-    .option('--limit <n>', 'how many runs to show', (v) => Number.parseInt(v, 10), 20)
+    .option('--limit <n>', 'how many runs to show', (v) => positiveInt('--limit', v), 20)
     .action(async (opts: GlobalOptions & { limit: number }) => {
       const rows = await withDb(opts, (db) =>
         db.all(

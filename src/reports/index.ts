@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Database } from '../db/database.ts';
+import { UsageError } from '../errors.ts';
 import { renderCharts, type Chart } from './charts.ts';
 import { renderDashboard } from './dashboard.ts';
 import type { Lang } from './format.ts';
@@ -37,8 +38,24 @@ export interface ReportResult {
  * Writes kpis.json (deterministic: byte-identical for the same database, period and as-of date),
  * dashboard.html and chart-<id>.svg into `outDir`, plus dashboard.<lang>.html for each twin language.
  */
+/**
+ * A report of a period the database holds no invoices of would be an all-zero dashboard that
+ * looks like a real one (a mistyped --period, or a billing export not loaded): refused, naming
+ * the periods there are.
+ */
+export async function requireInvoices(db: Database, period: string): Promise<void> {
+  const row = await db.one<{ n: bigint; periods: string | null }>(
+    `SELECT count(*) FILTER (WHERE period = $1) AS n, string_agg(DISTINCT period, ', ' ORDER BY period) AS periods FROM invoices`,
+    [period],
+  );
+  if (!row || row.n === 0n) {
+    throw new UsageError(`no invoices of period ${period} in the database${row?.periods ? ` (periods with invoices: ${row.periods})` : ' (no billing export loaded)'}; nothing to report`);
+  }
+}
+
 export async function writeReport(db: Database, opts: ReportOptions): Promise<ReportResult> {
   const { period, asOf } = checkPeriod(opts.period, opts.asOf);
+  await requireInvoices(db, period);
   const tr = translator(opts.lang ?? 'vi');
   const kpis = await computeKpis(db, period, asOf);
   const charts = await renderCharts(kpis, tr);

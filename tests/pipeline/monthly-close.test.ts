@@ -1,7 +1,8 @@
 // The monthly close end to end from the CLI on the committed sample-data: exit code, outputs,
 // byte-identical kpis.json on a rerun, a rerun that adds nothing, the ledger, usage errors.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../src/db/database.ts';
@@ -113,5 +114,30 @@ describe('recon files release', () => {
     } finally {
       after.close();
     }
+  }, 120_000);
+});
+
+describe('usage errors of the reading commands', () => {
+  it('refuses a --db that does not exist instead of reporting on a new empty database', () => {
+    const path = join(tmpdir(), `recon-nosuch-${process.pid}.duckdb`);
+    for (const args of [['report', '--period', '2026-03'], ['exceptions', '--period', '2026-03'], ['runs'], ['files']]) {
+      const r = spawnSync(process.execPath, [RECON, ...args, '--db', path], { encoding: 'utf8' });
+      expect([args[0], r.status]).toEqual([args[0], 2]);
+      expect(r.stderr).toMatch(/database .* does not exist; load data first/);
+    }
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('refuses a period with no invoices, naming the periods there are, and bad numbers', async () => {
+    const copy = await copySampleClose();
+    const r = spawnSync(process.execPath, [RECON, 'report', '--period', '2030-05', '--db', copy.dbPath, '--out', join(copy.dir, 'x')], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/no invoices of period 2030-05 in the database \(periods with invoices: .*2026-03\)/);
+    const close = spawnSync(process.execPath, [RECON, 'run', 'monthly-close', '--data', SAMPLE, '--period', '2030-01', '--db', copy.dbPath, '--out', join(copy.dir, 'x')], { encoding: 'utf8' });
+    expect(close.status).toBe(2);
+    expect(close.stderr).toMatch(/no invoices of period 2030-01/);
+    const runs = spawnSync(process.execPath, [RECON, 'runs', '--limit', '-1', '--db', copy.dbPath], { encoding: 'utf8' });
+    expect(runs.status).toBe(2);
+    expect(runs.stderr).toMatch(/--limit "-1": expected a whole number of at least 1/);
   }, 120_000);
 });
