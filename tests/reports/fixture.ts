@@ -78,8 +78,10 @@ export async function fixtureDb(path = ':memory:'): Promise<Database> {
       [id, partner, `f${id}.csv`, `sha${id}`, read, loaded, rejected, dup, control, status],
     );
   }
-  await db.run(`INSERT INTO source_files (file_id, kind, path, file_name, sha256, bytes, status, run_id, loaded_at)
-                VALUES (90, 'invoices', 'inv.csv', 'inv.csv', 'shainv', 1, 'loaded', 'r1', '2026-03-01 00:00:00+07')`);
+  // One billing export per period (the report's scope lists the periods billed by an export of their own).
+  await db.run(`INSERT INTO source_files (file_id, kind, path, file_name, sha256, bytes, status, run_id, loaded_at, period)
+                VALUES (90, 'invoices', 'inv.csv', 'inv.csv', 'shainv', 1, 'loaded', 'r1', '2026-03-01 00:00:00+07', '2026-01'),
+                       (91, 'invoices', 'inv-12.csv', 'inv-12.csv', 'shainv12', 1, 'loaded', 'r1', '2026-01-01 00:00:00+07', '2025-12')`);
   await db.run(`INSERT INTO rejects VALUES (1, 7, 'amount', '12,3a4', 'bad_amount', 'bad amount', 'raw')`);
   for (const [code, pc] of [
     ['PD01000000001', 'EVNHANOI'],
@@ -98,7 +100,7 @@ export async function fixtureDb(path = ':memory:'): Promise<Database> {
     ['H1', 'PD01000000001', '2025-12', 100_000],
   ] as const) {
     await db.run(
-      `INSERT INTO invoices VALUES ($1, $2, $3, '1K26TAA', $1, ($3 || '-28')::DATE, ($3 || '-28')::DATE + 15, $4, 90)`,
+      `INSERT INTO invoices VALUES ($1, $2, $3, '1K26TAA', $1, ($3 || '-28')::DATE, ($3 || '-28')::DATE + 15, $4, CASE $3 WHEN '2025-12' THEN 91 ELSE 90 END)`,
       [no, code, period, amount],
     );
   }

@@ -156,3 +156,19 @@ describe('codes billing does not list', () => {
     }
   });
 });
+
+describe('a period present only through arrears', () => {
+  it('is neither the previous period nor a point of the trend', async () => {
+    const db2 = await fixtureDb();
+    try {
+      // H1 (2025-12) brought forward by the 2026-01 export, as a first export does: 2025-12 was never billed here.
+      await db2.run(`UPDATE invoices SET file_id = 90 WHERE invoice_no = 'H1'`);
+      const k2 = await computeKpis(db2, '2026-01', '2026-02-28');
+      expect(k2.previous).toBeNull();
+      expect(k2.cashless_trend.map((t) => t.period)).toEqual(['2026-01']);
+      expect(k2.headline.counts.invoices).toBe(k.headline.counts.invoices); // 2026-01's own figures are unchanged
+    } finally {
+      db2.close();
+    }
+  });
+});
