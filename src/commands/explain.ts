@@ -1,7 +1,7 @@
 // `recon explain PARTNER:TXN_REF | INVOICE_NO`: why a payment ended where it did, or an invoice's history.
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
-import { explainInvoice, explainPayment, type InvoiceExplanation, type PaymentExplanation } from '../match/explain.ts';
+import { explainInvoice, explainPayment, paymentReceivedAgain, type InvoiceExplanation, type PaymentExplanation } from '../match/explain.ts';
 import { parsePaymentKey } from '../match/payment-key.ts';
 import { printResult, textTable, withDb, withDbOptions, type GlobalOptions } from './context.ts';
 
@@ -10,12 +10,19 @@ export function register(program: Command): void {
     .description('explain a payment (PARTNER:TXN_REF): source file, line and raw row, each rule, allocations, decisions; or an invoice (INVOICE_NO): its residual history')
     .argument('<what>', 'PARTNER:TXN_REF or INVOICE_NO')
     .action(async (what: string, opts: GlobalOptions) => {
-      const result = await withDb(opts, async (db) => {
+      const { result, waiting } = await withDb(opts, async (db) => {
         const key = parsePaymentKey(what);
         const payment = key ? await explainPayment(db, key) : undefined;
-        return payment ?? (await explainInvoice(db, what));
+        const found = payment ?? (await explainInvoice(db, what));
+        // Not loaded: an auditor must still learn where the record waits (a quarantined file).
+        return { result: found, waiting: !found && key ? await paymentReceivedAgain(db, key) : [] };
       });
-      if (!result) throw new UsageError(`${JSON.stringify(what)}: no payment PARTNER:TXN_REF and no invoice with this number is loaded`);
+      if (!result) {
+        const where = waiting.map((w) => `file ${String(w['file_id'])} (${String(w['file_name'])}) line ${String(w['line_no'])}, ${String(w['received_as'])}: ${String(w['note'])}`);
+        throw new UsageError(
+          `${JSON.stringify(what)}: no payment PARTNER:TXN_REF and no invoice with this number is loaded${where.length > 0 ? `; the payment was received in ${where.join('; ')}` : ''}`,
+        );
+      }
       printResult(opts.json, result, () => (result.kind === 'payment' ? formatPayment(result) : formatInvoice(result)));
     });
 }
@@ -40,6 +47,7 @@ function formatPayment(e: PaymentExplanation): string {
     );
   }
   out.push('decisions (the last one is in force):', textTable(e.decisions));
+  if (e.receivedAgain.length > 0) out.push('', 'received again (not loaded twice):', textTable(e.receivedAgain));
   for (const inv of e.invoices) out.push('', `invoice ${inv.invoice_no} residual history:`, textTable(inv.history));
   return out.join('\n');
 }

@@ -25,6 +25,8 @@ export interface PaymentExplanation {
   records: PaymentRecordExplanation[];
   decisions: Row[];
   invoices: Array<{ invoice_no: string; history: Row[] }>;
+  /** The identity received again: duplicate records, and records waiting in quarantined files. */
+  receivedAgain: Row[];
 }
 
 export interface InvoiceExplanation {
@@ -39,6 +41,7 @@ export async function explainPayment(db: Database, key: PaymentKey): Promise<Pay
   const ident = { partner: key.partnerId, txn: key.txnRef };
   const rows = await db.all(readSql('match/queries/explain_payment.sql'), ident);
   if (rows.length === 0) return undefined;
+  const receivedAgain = await paymentReceivedAgain(db, key);
   const records: PaymentRecordExplanation[] = [];
   const invoices = new Set<string>();
   for (const p of rows) {
@@ -64,7 +67,12 @@ export async function explainPayment(db: Database, key: PaymentKey): Promise<Pay
   for (const invoice_no of [...invoices].sort()) {
     histories.push({ invoice_no, history: await db.all(readSql('match/queries/invoice_history.sql'), { invoice: invoice_no }) });
   }
-  return { kind: 'payment', key, records, decisions, invoices: histories };
+  return { kind: 'payment', key, records, decisions, invoices: histories, receivedAgain };
+}
+
+/** Duplicate records of a payment identity and its records waiting in quarantined files (file, line, note). */
+export async function paymentReceivedAgain(db: Database, key: PaymentKey): Promise<Row[]> {
+  return db.all(readSql('match/queries/payment_received_again.sql'), { partner: key.partnerId, txn: key.txnRef });
 }
 
 /** Explains an invoice; undefined if it is not loaded. */

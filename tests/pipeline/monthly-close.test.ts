@@ -141,3 +141,28 @@ describe('usage errors of the reading commands', () => {
     expect(runs.stderr).toMatch(/--limit "-1": expected a whole number of at least 1/);
   }, 120_000);
 });
+
+describe('recon explain and records received again', () => {
+  it('says where a payment waits in a quarantined file, and lists a payment\'s duplicate records', async () => {
+    const copy = await copySampleClose();
+    const d = await Database.open({ path: copy.dbPath });
+    const q = await d.one<{ partner_id: string; txn_ref: string; file_id: bigint; line_no: bigint }>(
+      `SELECT q.partner_id, q.txn_ref, q.file_id, q.line_no FROM quarantined_payments q JOIN source_files f USING (file_id)
+       WHERE f.status = 'quarantined' AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.partner_id = q.partner_id AND p.txn_ref = q.txn_ref)
+       ORDER BY q.file_id, q.line_no LIMIT 1`,
+    );
+    const dup = await d.one<{ partner_id: string; txn_ref: string; file_id: bigint; line_no: bigint }>(
+      'SELECT partner_id, txn_ref, file_id, line_no FROM duplicate_records ORDER BY file_id, line_no LIMIT 1',
+    );
+    d.close();
+    const waiting = spawnSync(process.execPath, [RECON, 'explain', `${q!.partner_id}:${q!.txn_ref}`, '--db', copy.dbPath], { encoding: 'utf8' });
+    expect(waiting.status).toBe(2);
+    expect(waiting.stderr).toContain(`received in file ${q!.file_id} `);
+    expect(waiting.stderr).toContain(`line ${q!.line_no}, in a quarantined file`);
+    expect(waiting.stderr).toContain(`recon files release ${q!.file_id}`);
+    const r = spawnSync(process.execPath, [RECON, 'explain', `${dup!.partner_id}:${dup!.txn_ref}`, '--db', copy.dbPath, '--json'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const e = JSON.parse(r.stdout) as { receivedAgain: Array<{ received_as: string; file_id: number; line_no: number }> };
+    expect(e.receivedAgain).toContainEqual(expect.objectContaining({ received_as: 'duplicate record', file_id: Number(dup!.file_id), line_no: Number(dup!.line_no) }));
+  }, 120_000);
+});
