@@ -1,8 +1,9 @@
 // `recon decide match|unmatch|dismiss PARTNER:TXN_REF [INVOICE_NO] --by NAME --reason TEXT`:
 // appends an auditor decision, then recomputes matching so it takes effect at once.
 import type { Command } from 'commander';
+import type { Database } from '../db/database.ts';
 import { DECISION_ACTIONS, recordDecision, type DecisionAction } from '../match/decisions.ts';
-import { requirePaymentKey } from '../match/payment-key.ts';
+import { requirePaymentKey, type PaymentKey } from '../match/payment-key.ts';
 import { UsageError } from '../errors.ts';
 import { printResult, withDbOptions, withRun, type GlobalOptions } from './context.ts';
 
@@ -36,11 +37,34 @@ export function register(program: Command): void {
           runId: run.runId,
         });
         if (opts.rematch) await (await import('../match/index.ts')).runMatch(db, run);
-        return { decision_id: decisionId, action, payment, invoice_no: invoiceNo ?? null, rematched: opts.rematch };
+        const effect = opts.rematch ? await decisionEffect(db, key, decisionId, action as DecisionAction) : null;
+        return { decision_id: decisionId, action, payment, invoice_no: invoiceNo ?? null, rematched: opts.rematch, no_effect: effect };
       });
       printResult(opts.json, result, () =>
         `decision #${result.decision_id} recorded: ${action} ${payment}${invoiceNo ? ` → ${invoiceNo}` : ''}` +
-        (opts.rematch ? '; matching recomputed' : '; run `recon match` to apply it'),
+        (opts.rematch ? '; matching recomputed' : '; run `recon match` to apply it') +
+        (result.no_effect ? `\nnote: it has no effect now: ${result.no_effect}` : ''),
       );
     });
+}
+
+/**
+ * Why a decision just recorded has no effect after the recompute, or null when it took effect:
+ * the payment is void (reversed or refunded), matching did not apply it (e.g. the invoice is not
+ * loaded), or a dismissal found no exception to close. The decision stays on record either way
+ * (decisions are append-only, and a later load may make it apply); the auditor must know.
+ */
+async function decisionEffect(db: Database, key: PaymentKey, decisionId: bigint | number, action: DecisionAction): Promise<string | null> {
+  const m = await db.one<{ void_reason: string | null; decision_id: bigint | null; open: bigint; dismissed_by_it: bigint }>(
+    `SELECT m.void_reason, m.decision_id,
+            (SELECT count(*) FROM exceptions e WHERE e.payment_id = m.payment_id AND e.status = 'open') AS open,
+            (SELECT count(*) FROM exceptions e WHERE e.payment_id = m.payment_id AND e.decision_id = $3) AS dismissed_by_it
+     FROM payment_match m WHERE m.partner_id = $1 AND m.txn_ref = $2 AND m.kind = 'payment'`,
+    [key.partnerId, key.txnRef, decisionId],
+  );
+  if (!m) return 'no payment record of this identity is loaded';
+  if (m.void_reason) return `the payment is void (${m.void_reason}), so it allocates nothing and has no exception`;
+  if (action === 'dismiss') return m.dismissed_by_it > 0n ? null : 'the payment has no exception to close (a later one will be closed by it)';
+  if (m.decision_id === null || Number(m.decision_id) !== Number(decisionId)) return 'matching did not apply it (see `recon explain`)';
+  return null;
 }

@@ -166,3 +166,29 @@ describe('recon explain and records received again', () => {
     expect(e.receivedAgain).toContainEqual(expect.objectContaining({ received_as: 'duplicate record', file_id: Number(dup!.file_id), line_no: Number(dup!.line_no) }));
   }, 120_000);
 });
+
+describe('recon decide on a payment it cannot change', () => {
+  it('records the decision but says it has no effect: a void payment, a dismissal with no exception', async () => {
+    const copy = await copySampleClose();
+    const d = await Database.open({ path: copy.dbPath });
+    const voided = await d.one<{ partner_id: string; txn_ref: string }>(`SELECT partner_id, txn_ref FROM payment_match WHERE kind = 'payment' AND void_reason IS NOT NULL ORDER BY payment_id LIMIT 1`);
+    const clean = await d.one<{ partner_id: string; txn_ref: string }>(
+      `SELECT m.partner_id, m.txn_ref FROM payment_match m WHERE m.kind = 'payment' AND m.void_reason IS NULL
+         AND NOT EXISTS (SELECT 1 FROM exceptions e WHERE e.payment_id = m.payment_id) ORDER BY m.payment_id LIMIT 1`,
+    );
+    const withException = await d.one<{ partner_id: string; txn_ref: string }>(
+      `SELECT p.partner_id, p.txn_ref FROM exceptions e JOIN payments p USING (payment_id) WHERE e.status = 'open' AND e.reason = 'unknown_customer' ORDER BY p.payment_id LIMIT 1`,
+    );
+    const invoice = await d.one<{ invoice_no: string }>('SELECT min(invoice_no) AS invoice_no FROM invoices');
+    d.close();
+    const decide = (...args: string[]) => spawnSync(process.execPath, [RECON, 'decide', ...args, '--by', 'Lan', '--reason', 'test', '--db', copy.dbPath], { encoding: 'utf8' });
+    const a = decide('match', `${voided!.partner_id}:${voided!.txn_ref}`, invoice!.invoice_no);
+    expect(a.status, a.stderr).toBe(0);
+    expect(a.stdout).toMatch(/note: it has no effect now: the payment is void \(reversed|refunded/);
+    const b = decide('dismiss', `${clean!.partner_id}:${clean!.txn_ref}`);
+    expect(b.stdout).toMatch(/note: it has no effect now: the payment has no exception to close/);
+    const c = decide('dismiss', `${withException!.partner_id}:${withException!.txn_ref}`);
+    expect(c.status, c.stderr).toBe(0);
+    expect(c.stdout).not.toMatch(/no effect/);
+  }, 180_000);
+});
