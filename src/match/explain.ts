@@ -149,12 +149,16 @@ export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[]): RuleSt
     why: !refStatus
       ? 'no invoice reference'
       : refStatus === 'not_found'
-        ? `reference ${JSON.stringify(s(p['invoice_ref']))} matches no invoice`
+        ? `reference ${JSON.stringify(s(p['invoice_ref']))} matches no invoice (a series + number is looked up among the invoices of the payer's power corporation when its code names one)`
         : refStatus === 'ambiguous'
-          ? `reference ${JSON.stringify(s(p['invoice_ref']))} matches invoices of several power corporations`
+          ? `reference ${JSON.stringify(s(p['invoice_ref']))} matches several invoices (series + number is unique only within a power corporation)`
           : `reference ${JSON.stringify(s(p['invoice_ref']))} is invoice ${s(p['ref_invoice_no'])} (by ${refStatus.replace('_', ' ')}) of customer ${s(p['ref_customer_code'])}` +
             (disagree ? `; the customer code says ${s(p['claimed_code'])}: the reference wins` : '') +
-            (rules.has('invoice_ref') ? '' : '; it was already settled by an earlier payment'),
+            (rules.has('invoice_ref')
+              ? ''
+              : p['target_rule'] === 'decision'
+                ? `; decision #${s(p['decision_id'])} names invoice ${s(p['decision_invoice_no'])}, and a decision comes first (rule 2)`
+                : '; it was already settled by an earlier payment'),
   });
   for (const [n, rule, text] of CUSTOMER_RULES) {
     steps.push({ rule: `${n} ${rule}`, applied: rules.has(rule), why: rules.has(rule) ? text : 'did not apply' });
