@@ -1,40 +1,69 @@
-// Reads one physical line of a source file for explain: the raw row as the partner wrote it.
-// Decoding follows the byte-order mark (UTF-16LE or UTF-8), else UTF-8 when it decodes cleanly,
-// else Windows-1258 (the legacy Vietnamese code page). A missing file gives undefined.
+// Reads a record of a source file for explain: the raw row as the partner wrote it, from its first
+// physical line through the lines a quoted field carries it over (a memo with a line break), at
+// most MAX_LINES. Decoding follows the byte-order mark (UTF-16LE or UTF-8), else UTF-8 when it
+// decodes cleanly, else Windows-1258 (the legacy Vietnamese code page). Lines before the record
+// are counted, not kept. A missing file gives undefined.
 import { createReadStream, existsSync } from 'node:fs';
 
-/** The 1-based physical line `line` of the file at `path`, or undefined if unreadable. */
+const MAX_LINES = 50;
+
+/** The record starting on 1-based physical line `line` of the file at `path`, or undefined if unreadable. */
 export async function readSourceLine(path: string, line: number): Promise<string | undefined> {
   if (!existsSync(path)) return undefined;
-  const lines: Buffer[] = [];
+  const record: string[] = [];
   let current: Buffer[] = [];
   let utf16 = false;
   let first = true;
+  let done = 0; // physical lines completed
   const stream = createReadStream(path);
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    if (first) {
-      utf16 = chunk[0] === 0xff && chunk[1] === 0xfe;
-      first = false;
-    }
-    let start = 0;
-    for (let i = 0; i < chunk.length; i++) {
-      if (chunk[i] !== 0x0a) continue;
-      // In UTF-16LE the newline is 0A 00: the 00 starts the next chunk of bytes and is skipped below.
-      current.push(chunk.subarray(start, i));
-      lines.push(Buffer.concat(current));
-      current = [];
-      start = utf16 ? i + 2 : i + 1;
-      if (utf16) i++;
-      if (lines.length === line) {
-        stream.destroy();
-        return decode(lines[line - 1]!, utf16, line === 1);
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (first) {
+        utf16 = chunk[0] === 0xff && chunk[1] === 0xfe;
+        first = false;
       }
+      let start = 0;
+      for (let i = 0; i < chunk.length; i++) {
+        if (chunk[i] !== 0x0a) continue;
+        // In UTF-16LE the newline is 0A 00: the 00 starts the next chunk of bytes and is skipped below.
+        done++;
+        if (done >= line) {
+          current.push(chunk.subarray(start, i));
+          record.push(decode(Buffer.concat(current), utf16, done === 1));
+          if (complete(record)) return record.join('\n');
+        }
+        current = [];
+        start = utf16 ? i + 2 : i + 1;
+        if (utf16) i++;
+      }
+      if (done + 1 >= line) current.push(chunk.subarray(Math.min(start, chunk.length)));
     }
-    current.push(chunk.subarray(Math.min(start, chunk.length)));
+  } finally {
+    stream.destroy();
   }
   const tail = Buffer.concat(current);
-  if (lines.length === line - 1 && tail.length > 0) return decode(tail, utf16, line === 1);
-  return undefined;
+  if (done + 1 >= line && tail.length > 0) record.push(decode(tail, utf16, done === 0));
+  return record.length > 0 ? record.join('\n') : undefined;
+}
+
+/**
+ * Whether the record's text closes every quoted field it opens, or is as long as allowed. As the
+ * ingest splitter reads it: a quote opens a field only at its start (after a usual delimiter
+ * , ; tab |), so `12" B` inside an unquoted field is text; `""` inside a quoted field is a quote.
+ */
+function complete(record: string[]): boolean {
+  if (record.length >= MAX_LINES) return true;
+  const text = record.join('\n');
+  let inQuote = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inQuote) {
+      if (ch !== '"') continue;
+      if (text[i + 1] === '"') i++;
+      else inQuote = false;
+    } else if (ch === '"' && (i === 0 || ',;\t|'.includes(text[i - 1]!))) inQuote = true;
+  }
+  return !inQuote;
 }
 
 function decode(bytes: Buffer, utf16: boolean, firstLine: boolean): string {

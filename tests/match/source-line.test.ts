@@ -1,0 +1,26 @@
+// explain's raw row: a record from its first physical line through the lines a quoted field spans.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readSourceLine } from '../../src/match/source-line.ts';
+
+describe('readSourceLine', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'recon-source-line-'));
+  const path = join(dir, 'f.csv');
+  writeFileSync(path, ['ref,memo,amount', 'A1,"Tiền điện, kỳ 01/2027', 'PE0100123456",387.504', 'A2,can ho 12" B,5.000', 'A3,"Ghi chu ""ok""",7.000', 'A4,x,1'].join('\r\n'));
+
+  it('reads a record whose quoted memo spans two lines whole', async () => {
+    expect(await readSourceLine(path, 2)).toBe('A1,"Tiền điện, kỳ 01/2027\nPE0100123456",387.504');
+  });
+
+  it('reads one line when a quote inside an unquoted field is text, or quotes are escaped', async () => {
+    expect(await readSourceLine(path, 4)).toBe('A2,can ho 12" B,5.000');
+    expect(await readSourceLine(path, 5)).toBe('A3,"Ghi chu ""ok""",7.000');
+  });
+
+  it('reads the last line without a line end, and nothing past the end', async () => {
+    expect(await readSourceLine(path, 6)).toBe('A4,x,1');
+    expect(await readSourceLine(path, 7)).toBeUndefined();
+  });
+});
