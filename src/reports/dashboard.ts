@@ -140,7 +140,7 @@ ${stat(tr.t('rejectedAmount'), formatMoney(q.rejected_amount_vnd, lang), q.rejec
 </div>
 <h3>${tr.t('rejectReasons')}</h3>
 ${q.rejects_by_reason.length === 0 ? html`<p>${tr.t('none')}</p>` : html`<table><thead><tr><th>${tr.t('reason')}</th><th class="num">${tr.t('records')}</th></tr></thead><tbody>
-${q.rejects_by_reason.map((r) => html`<tr><td class="code">${r.reason}</td><td class="num">${formatCount(r.records, lang)}</td></tr>\n`)}</tbody></table>`}
+${q.rejects_by_reason.map((r) => html`<tr><td title="${r.reason}">${tr.rejectReason(r.reason)}</td><td class="num">${formatCount(r.records, lang)}</td></tr>\n`)}</tbody></table>`}
 <p class="note">${tr.t('dataQualityNote')}</p></section>`;
 }
 

@@ -200,6 +200,26 @@ const REASONS: Record<Lang, Record<string, string>> = {
   },
 };
 
+/** Reject reasons of ingest (README "Reject reasons"). */
+const REJECT_REASONS: Record<Lang, Record<string, string>> = {
+  vi: {
+    missing_field: 'Thiếu trường bắt buộc',
+    bad_amount: 'Số tiền không hợp lệ',
+    negative_amount: 'Số tiền âm không được phép',
+    bad_date: 'Ngày giờ không hợp lệ',
+    unknown_code: 'Mã không xác định',
+    column_count: 'Sai số cột (dòng hỏng hoặc bị cắt)',
+  },
+  en: {
+    missing_field: 'Required field missing',
+    bad_amount: 'Invalid amount',
+    negative_amount: 'Negative amount not allowed',
+    bad_date: 'Invalid date/time',
+    unknown_code: 'Unknown code',
+    column_count: 'Wrong number of columns (broken or cut line)',
+  },
+};
+
 /** Age buckets of the exception queue, youngest first. */
 export const AGE_BUCKETS = ['0-7', '8-30', '31-90', '>90'] as const;
 
@@ -210,6 +230,8 @@ export interface Translator {
   group(g: ChannelGroup): string;
   /** A reason code's name; an unknown code is shown as it is. */
   reason(code: string): string;
+  /** A reject reason code's name; an unknown code is shown as it is. */
+  rejectReason(code: string): string;
   ageBucket(b: string): string;
 }
 
@@ -221,6 +243,7 @@ export function translator(lang: Lang): Translator {
     t: (key, vars = {}) => labels[key].replace(/\{(\w+)\}/g, (m, name: string) => vars[name] ?? m),
     group: (g) => GROUPS[lang][g],
     reason: (code) => REASONS[lang][code] ?? code,
+    rejectReason: (code) => REJECT_REASONS[lang][code] ?? code,
     ageBucket: (b) => (b === '>90' ? (lang === 'vi' ? 'trên 90' : 'over 90') : b.replace('-', '–')),
   };
 }

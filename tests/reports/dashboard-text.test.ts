@@ -1,0 +1,22 @@
+// Words the dashboard shows managers: codes are translated, in Vietnamese by default.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeReport } from '../../src/reports/index.ts';
+import { fixtureDb } from './fixture.ts';
+
+describe('dashboard text', () => {
+  it('names reject reasons in the reader\'s language, keeping the code as a tooltip', async () => {
+    const db = await fixtureDb();
+    const dir = mkdtempSync(join(tmpdir(), 'recon-dashboard-text-'));
+    try {
+      const vi = readFileSync((await writeReport(db, { period: '2026-01', lang: 'vi', outDir: join(dir, 'vi') })).dashboardPath, 'utf8');
+      const en = readFileSync((await writeReport(db, { period: '2026-01', lang: 'en', outDir: join(dir, 'en') })).dashboardPath, 'utf8');
+      expect(vi).toContain('<td title="bad_amount">Số tiền không hợp lệ</td>');
+      expect(en).toContain('<td title="bad_amount">Invalid amount</td>');
+    } finally {
+      db.close();
+    }
+  });
+});
