@@ -192,3 +192,24 @@ describe('recon decide on a payment it cannot change', () => {
     expect(c.stdout).not.toMatch(/no effect/);
   }, 180_000);
 });
+
+describe('the largest exceptions on the dashboard', () => {
+  it('name the customer matching identified when the payment carried no code field', async () => {
+    const copy = await copySampleClose();
+    const d = await Database.open({ path: copy.dbPath });
+    try {
+      const { queryReport } = await import('../../src/reports/query.ts');
+      const rows = await queryReport<{ txn_ref: string; partner_id: string; customer_code: string | null }>(d, 'exceptions_largest', { as_of: '2026-04-30', limit: 100000 });
+      const identified = await d.all<{ partner_id: string; txn_ref: string; claimed_code: string }>(
+        `SELECT m.partner_id, m.txn_ref, m.claimed_code FROM payment_match m JOIN payments p USING (payment_id)
+         JOIN exceptions e USING (payment_id)
+         WHERE e.status = 'open' AND m.code_known AND p.customer_code IS NULL AND p.paid_at < TIMESTAMPTZ '2026-05-01 00:00:00+07'`,
+      );
+      expect(identified.length).toBeGreaterThan(0);
+      const shown = new Map(rows.map((r) => [`${r.partner_id}:${r.txn_ref}`, r.customer_code]));
+      for (const i of identified) expect([i.txn_ref, shown.get(`${i.partner_id}:${i.txn_ref}`)]).toEqual([i.txn_ref, i.claimed_code]);
+    } finally {
+      d.close();
+    }
+  }, 120_000);
+});
