@@ -5,7 +5,24 @@ import { basename, join, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
 import type { PartnerProfile } from './profile.ts';
 
-/** Every regular file under the given files/folders, sorted, deduplicated; hidden files skipped. */
+/**
+ * File order: by folder, then by name without its extension, then extension, so a name comes
+ * before its copies ("ACB_202702.csv" before "ACB_202702 (1).csv", which a plain sort puts first
+ * because a space sorts before the dot): when the same bytes arrive twice, the original is loaded
+ * and the copy is the skipped duplicate, and explain cites the file the partner named.
+ */
+export function comparePaths(a: string, b: string): number {
+  const key = (p: string): [string, string, string] => {
+    const base = basename(p);
+    const dot = base.lastIndexOf('.');
+    return [p.slice(0, p.length - base.length), dot > 0 ? base.slice(0, dot) : base, dot > 0 ? base.slice(dot) : ''];
+  };
+  const [x, y] = [key(a), key(b)];
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+  return 0;
+}
+
+/** Every regular file under the given files/folders, sorted (comparePaths), deduplicated; hidden files skipped. */
 export function listFiles(paths: string[]): string[] {
   const out = new Set<string>();
   const walk = (p: string): void => {
@@ -22,7 +39,7 @@ export function listFiles(paths: string[]): string[] {
     }
   };
   for (const p of paths) walk(p);
-  return [...out].sort();
+  return [...out].sort(comparePaths);
 }
 
 /** A glob (`*`, `?`) as a case-insensitive regex over the whole base name. */

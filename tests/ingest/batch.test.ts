@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
 import { HEADER, ingestScratch, Scratch, withProfile } from './helpers.ts';
+import { comparePaths } from '../../src/ingest/recognise.ts';
 
 const trailer = (count: number, sum: string) => `Tổng cộng: ${count} giao dịch,,,,${sum}`;
 const row = (ref: string, amount: string) => `${ref},01/02/2026 08:00:00,PE0100123456,QR,${amount}`;
@@ -71,5 +72,12 @@ describe('batches', () => {
       [5n, byName['T_3.csv']!.file_id, 4n],
     ]);
     expect(batched.rejects).toEqual([expect.objectContaining({ file_id: byName['T_3.csv']!.file_id, line_no: 6n, reason: 'bad_amount', message: expect.stringContaining(`${join(s.files, 'T_3.csv')}, line 6, field amount`) })]);
+  });
+});
+
+describe('file order', () => {
+  it('puts a name before its copies, so the original loads and the copy is the skipped duplicate', () => {
+    const files = ['/d/ACB_EVN_202702 (1).csv', '/d/ACB_EVN_202702.csv', '/d/ACB_EVN_202701.csv', '/d/ACB_EVN_202702 - Copy.csv', '/c/Z.csv'];
+    expect([...files].sort(comparePaths)).toEqual(['/c/Z.csv', '/d/ACB_EVN_202701.csv', '/d/ACB_EVN_202702.csv', '/d/ACB_EVN_202702 (1).csv', '/d/ACB_EVN_202702 - Copy.csv']);
   });
 });
