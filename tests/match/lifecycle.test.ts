@@ -10,7 +10,7 @@ import { runDataTests } from '../../src/match/data-tests.ts';
 import { recordDecision } from '../../src/match/decisions.ts';
 import { evaluate } from '../../src/match/evaluate.ts';
 import { exceptionQueue } from '../../src/match/exception-queue.ts';
-import { explainPayment } from '../../src/match/explain.ts';
+import { explainInvoice, explainPayment } from '../../src/match/explain.ts';
 import { EXCEPTION_REASONS } from '../../src/match/reasons.ts';
 import { allocations, exceptions, load, match, openDb, type World } from './fixture.ts';
 
@@ -188,6 +188,20 @@ describe('explain', () => {
     const rule3 = (await explainPayment(db, { partnerId: 'VCB', txnRef: 'R1' }))?.records[0]?.rules.find((r) => r.rule === '3 invoice reference');
     expect(rule3?.why).toMatch(/is invoice B1 .*; decision #\d+ names invoice B2, and a decision comes first \(rule 2\)$/);
     expect(rule3?.why).not.toMatch(/already settled/);
+  });
+
+  it('lists on an invoice the payment whose duplicate it is, named by its exception, with the amount it carried', async () => {
+    const db = await fresh({
+      customers: [B],
+      invoices: [{ no: 'B1', customer: B, amount: 300, period: '2026-01', number: '3' }],
+      payments: [
+        { txn: 'R1', amount: 300, code: B, partner: 'VCB' },
+        { txn: 'R2', amount: 300, code: B, partner: 'MOMO', at: '2026-02-12T10:00:00' },
+      ],
+    });
+    await match(db);
+    const claims = (await explainInvoice(db, 'B1'))?.claims;
+    expect(claims).toEqual([expect.objectContaining({ partner_id: 'MOMO', txn_ref: 'R2', amount_vnd: 300n, named_by: 'duplicate_payment', exception_reason: 'duplicate_payment' })]);
   });
 
   it('says a decision was ignored when its invoice is no longer loaded', async () => {

@@ -1,8 +1,10 @@
 -- Payments that name an invoice (reference, decision or suggestion) without being allocated to it.
-SELECT pm.partner_id, pm.txn_ref, strftime(pm.paid_at AT TIME ZONE 'Asia/Ho_Chi_Minh', '%Y-%m-%d %H:%M:%S') AS paid_at_local, pm.effective_vnd AS amount_vnd,
+-- amount_vnd is what the payment carried; effective_vnd what it could allocate (0 when void).
+SELECT pm.partner_id, pm.txn_ref, strftime(pm.paid_at AT TIME ZONE 'Asia/Ho_Chi_Minh', '%Y-%m-%d %H:%M:%S') AS paid_at_local,
+       pm.amount_vnd, pm.effective_vnd, pm.void_reason,
        CASE WHEN pm.decision_invoice_no = $invoice THEN 'decision'
             WHEN pm.ref_invoice_no = $invoice THEN 'invoice_ref'
-            ELSE 'suggested_match' END AS named_by,
+            ELSE e.reason END AS named_by,
        e.reason AS exception_reason
 FROM payment_match pm
 LEFT JOIN exceptions e USING (payment_id)
