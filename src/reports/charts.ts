@@ -6,6 +6,7 @@ import { compile } from 'vega-lite';
 import { parse, View } from 'vega';
 import { CHANNEL_GROUPS } from '../ingest/profile.ts';
 import { formatPercent, formatPeriod, vegaNumberLocale } from './format.ts';
+import { escapeHtml } from './html.ts';
 import { AGE_BUCKETS, type Translator } from './i18n.ts';
 import type { AreaKpis, ReportKpis } from './kpis.ts';
 
@@ -45,7 +46,7 @@ export async function renderCharts(k: ReportKpis, tr: Translator): Promise<Chart
   ];
   const charts: Chart[] = [];
   for (const { spec, rows, ...c } of specs) {
-    if (rows > 0) charts.push({ ...c, svg: await toSvg(spec, tr) });
+    if (rows > 0) charts.push({ ...c, svg: await toSvg(spec, tr, c.title) });
   }
   return charts;
 }
@@ -153,11 +154,16 @@ function exceptionAging(k: ReportKpis, tr: Translator): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-async function toSvg(spec: TopLevelSpec, tr: Translator): Promise<string> {
+/**
+ * The chart as SVG. Vega's own accessibility text is English ("X-axis titled … for a linear
+ * scale"), so it is switched off and the chart is described by its title in the reader's language.
+ */
+async function toSvg(spec: TopLevelSpec, tr: Translator, title: string): Promise<string> {
   const full = {
     ...spec,
     background: 'white',
     config: {
+      aria: false,
       font: FONT,
       locale: { number: vegaNumberLocale(tr.lang) },
       view: { stroke: null },
@@ -168,8 +174,11 @@ async function toSvg(spec: TopLevelSpec, tr: Translator): Promise<string> {
   } as unknown as TopLevelSpec;
   const view = new View(parse(compile(full).spec), { renderer: 'none' });
   try {
-    return await view.toSVG();
+    // The picture is named by its title; vega's English role descriptions of its parts are dropped.
+    const svg = (await view.toSVG()).replace(/ aria-roledescription="[^"]*"/g, '');
+    return svg.replace('<svg ', `<svg role="img" aria-label="${escapeHtml(title)}" `);
   } finally {
     view.finalize();
   }
 }
+

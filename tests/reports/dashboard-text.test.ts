@@ -19,4 +19,23 @@ describe('dashboard text', () => {
       db.close();
     }
   });
+
+  it('names each chart for screen readers by its title in the reader\'s language, without vega\'s English descriptions', async () => {
+    const db = await fixtureDb();
+    const dir = mkdtempSync(join(tmpdir(), 'recon-dashboard-aria-'));
+    try {
+      const report = await writeReport(db, { period: '2026-01', lang: 'vi', outDir: dir });
+      expect(report.charts.length).toBe(6);
+      for (const chart of report.charts) {
+        const svg = readFileSync(chart.path, 'utf8');
+        expect(svg).toMatch(/^<svg role="img" aria-label="[^"]+"/);
+        expect(svg).not.toMatch(/aria-roledescription|X-axis|Y-axis|linear scale|mark container/);
+      }
+      expect(readFileSync(report.charts[0]!.path, 'utf8')).toMatch(/^<svg role="img" aria-label="Tỷ lệ thu theo tổng công ty điện lực"/);
+      const html = readFileSync(report.dashboardPath, 'utf8');
+      expect(html).not.toMatch(/X-axis titled|for a (linear|band) scale/);
+    } finally {
+      db.close();
+    }
+  });
 });
