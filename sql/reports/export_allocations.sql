@@ -2,8 +2,8 @@
 -- at or before the end of $as_of local time), each traced to its source file and line.
 SELECT p.partner_id, p.txn_ref, a.invoice_no, a.amount_vnd, a.rule, a.confidence,
        i.customer_code, pc_of(i.customer_code) AS pc, unit_of(i.customer_code) AS unit, pa.channel_group, p.instrument,
-       strftime(p.paid_at AT TIME ZONE 'Asia/Ho_Chi_Minh', '%Y-%m-%d %H:%M:%S') AS paid_at_local,
-       strftime(p.settled_on, '%Y-%m-%d') AS settled_on,
+       CAST(p.paid_at AT TIME ZONE 'Asia/Ho_Chi_Minh' AS TIMESTAMP) AS paid_at_local,
+       p.settled_on,
        f.file_name AS source_file, p.line_no AS source_line
 FROM allocations a
 JOIN payments p ON p.payment_id = a.payment_id

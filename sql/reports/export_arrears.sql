@@ -13,7 +13,7 @@ open AS (
   WHERE i.period <= $period AND coalesce(paid.paid_vnd, 0) < i.amount_vnd
 )
 SELECT pc_of(o.customer_code) AS pc, unit_of(o.customer_code) AS unit, o.customer_code, c.name AS customer_name, o.invoice_no, o.period,
-       strftime(o.due_on, '%Y-%m-%d') AS due_on, o.amount_vnd, o.paid_vnd::BIGINT AS paid_vnd,
+       o.due_on, o.amount_vnd, o.paid_vnd::BIGINT AS paid_vnd,
        (o.amount_vnd - o.paid_vnd)::BIGINT AS open_vnd, o.days_overdue::INTEGER AS days_overdue,
        CASE WHEN o.days_overdue IS NULL THEN NULL WHEN o.days_overdue <= 0 THEN 'not_due' WHEN o.days_overdue <= 30 THEN '1-30'
             WHEN o.days_overdue <= 60 THEN '31-60' WHEN o.days_overdue <= 90 THEN '61-90' ELSE '>90' END AS age_bucket

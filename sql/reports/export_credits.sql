@@ -11,7 +11,7 @@ WITH credit AS (
 )
 SELECT pc_of(cr.customer_code) AS pc, unit_of(cr.customer_code) AS unit, cr.customer_code, c.name AS customer_name,
        sum(cr.amount_vnd)::BIGINT AS credit_vnd, count(*)::BIGINT AS payments,
-       strftime(max(cr.paid_at) AT TIME ZONE 'Asia/Ho_Chi_Minh', '%Y-%m-%d') AS last_paid_on
+       CAST(max(cr.paid_at) AT TIME ZONE 'Asia/Ho_Chi_Minh' AS DATE) AS last_paid_on
 FROM credit cr LEFT JOIN customers c ON c.customer_code = cr.customer_code
 GROUP BY ALL
 ORDER BY unit NULLS LAST, cr.customer_code;

@@ -9,7 +9,7 @@ WITH e AS (
 )
 SELECT e.partner_id, e.txn_ref, e.suggested_invoice_no AS invoice_no, e.amount_vnd, e.reason, e.status,
        e.confidence, e.detail, e.customer_code,
-       strftime(e.paid_at AT TIME ZONE 'Asia/Ho_Chi_Minh', '%Y-%m-%d %H:%M:%S') AS paid_at_local,
+       CAST(e.paid_at AT TIME ZONE 'Asia/Ho_Chi_Minh' AS TIMESTAMP) AS paid_at_local,
        e.age_days::INTEGER AS age_days,
        CASE WHEN e.age_days <= 7 THEN '0-7' WHEN e.age_days <= 30 THEN '8-30' WHEN e.age_days <= 90 THEN '31-90' ELSE '>90' END AS age_bucket,
        e.memo, f.file_name AS source_file, e.line_no AS source_line

@@ -14,8 +14,8 @@ exc AS (
   FROM exceptions e JOIN p USING (payment_id) GROUP BY e.payment_id
 )
 SELECT p.partner_id, p.txn_ref, p.kind, p.amount_vnd, p.reverses_txn_ref, p.customer_code, p.invoice_ref, p.instrument,
-       strftime(p.paid_at AT TIME ZONE 'Asia/Ho_Chi_Minh', '%Y-%m-%d %H:%M:%S') AS paid_at_local,
-       strftime(p.settled_on, '%Y-%m-%d') AS settled_on,
+       CAST(p.paid_at AT TIME ZONE 'Asia/Ho_Chi_Minh' AS TIMESTAMP) AS paid_at_local,
+       p.settled_on,
        coalesce(alloc.allocated_vnd, 0)::BIGINT AS allocated_vnd, exc.exception_reasons,
        p.memo, p.agent_id, f.file_name AS source_file, p.line_no AS source_line
 FROM p

@@ -5,7 +5,7 @@
 SELECT p.partner_id, p.txn_ref, e.suggested_invoice_no AS invoice_no, e.amount_vnd, e.reason,
        coalesce(i.customer_code, p.customer_code) AS customer_code,
        pc_of(coalesce(i.customer_code, p.customer_code)) AS pc, unit_of(coalesce(i.customer_code, p.customer_code)) AS unit, p.instrument,
-       strftime(p.paid_at AT TIME ZONE 'Asia/Ho_Chi_Minh', '%Y-%m-%d %H:%M:%S') AS paid_at_local,
+       CAST(p.paid_at AT TIME ZONE 'Asia/Ho_Chi_Minh' AS TIMESTAMP) AS paid_at_local,
        p.memo, f.file_name AS source_file, p.line_no AS source_line
 FROM exceptions e
 JOIN payments p ON p.payment_id = e.payment_id

@@ -4,12 +4,29 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
-import type { DuckDBValue } from '@duckdb/node-api';
-import { Bool, Field, Float64, Int32, Int64, makeData, RecordBatch, RecordBatchFileWriter, Schema, Struct, Utf8, vectorFromArray, type DataType } from 'apache-arrow';
+import { DuckDBDateValue, DuckDBTimestampValue, type DuckDBValue } from '@duckdb/node-api';
+import { Bool, DateDay, Field, Float64, Int32, Int64, makeData, RecordBatch, RecordBatchFileWriter, Schema, Struct, TimestampMillisecond, Utf8, vectorFromArray, type DataType } from 'apache-arrow';
 import ExcelJS from 'exceljs';
 
-/** Column types the export queries produce; anything else is written as text. */
-export type ColumnType = 'BIGINT' | 'INTEGER' | 'DOUBLE' | 'BOOLEAN' | 'VARCHAR';
+/**
+ * Column types the export queries produce; anything else is written as text. DATE and TIMESTAMP
+ * are local (Asia/Ho_Chi_Minh) calendar dates and wall-clock times: typed in XLSX, Arrow and
+ * Parquet, written `YYYY-MM-DD` / `YYYY-MM-DD HH:MM:SS` in CSV and JSON.
+ */
+export type ColumnType = 'BIGINT' | 'INTEGER' | 'DOUBLE' | 'BOOLEAN' | 'DATE' | 'TIMESTAMP' | 'VARCHAR';
+
+const DAY_MS = 86_400_000;
+
+/** A DATE or TIMESTAMP value as milliseconds since 1970 of its calendar date / wall-clock time read as UTC. */
+function wallMs(v: DuckDBValue, type: ColumnType): number | null {
+  if (v === null || v === undefined) return null;
+  if (type === 'DATE' && v instanceof DuckDBDateValue) return v.days * DAY_MS;
+  if (type === 'TIMESTAMP' && v instanceof DuckDBTimestampValue) return Number(v.micros / 1000n);
+  return null;
+}
+
+/** Excel number formats of the typed date columns. */
+const XLSX_DATE_FORMAT: Partial<Record<ColumnType, string>> = { DATE: 'yyyy-mm-dd', TIMESTAMP: 'yyyy-mm-dd hh:mm:ss' };
 export interface Column {
   name: string;
   type: ColumnType;
@@ -66,7 +83,9 @@ function jsonWriter(path: string, columns: Column[]): RowWriter {
   let first = true;
   const ready = put(out, '[');
   // Every count and amount is below 2^53, so BIGINT becomes a plain JSON number.
-  const toJson = (r: DuckDBValue[]) => JSON.stringify(Object.fromEntries(columns.map((c, i) => [c.name, typeof r[i] === 'bigint' ? Number(r[i]) : r[i]])));
+  const value = (v: DuckDBValue, c: Column) =>
+    typeof v === 'bigint' ? Number(v) : (c.type === 'DATE' || c.type === 'TIMESTAMP') && v !== null && v !== undefined ? String(v) : v;
+  const toJson = (r: DuckDBValue[]) => JSON.stringify(Object.fromEntries(columns.map((c, i) => [c.name, value(r[i] ?? null, c)])));
   return {
     async write(rows) {
       await ready;
@@ -86,7 +105,9 @@ function jsonWriter(path: string, columns: Column[]): RowWriter {
 const XLSX_SHEET_ROWS = 1_000_000;
 
 function xlsxWriter(path: string, columns: Column[]): RowWriter {
-  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: false, useStyles: false });
+  // Styles carry the number format that shows a date cell as a date.
+  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: false, useStyles: true });
+  const dated = columns.flatMap((c, i) => (XLSX_DATE_FORMAT[c.type] ? [{ i, type: c.type, fmt: XLSX_DATE_FORMAT[c.type]! }] : []));
   let sheet: ExcelJS.Worksheet | undefined;
   let inSheet = 0;
   let sheets = 0;
@@ -102,8 +123,17 @@ function xlsxWriter(path: string, columns: Column[]): RowWriter {
     async write(rows) {
       for (const r of rows) {
         if (inSheet === XLSX_SHEET_ROWS) newSheet();
-        // Cells are typed values (never formulas), so text cannot be evaluated.
-        sheet!.addRow(r.map((v) => (typeof v === 'bigint' ? Number(v) : v))).commit();
+        // Cells are typed values (never formulas), so text cannot be evaluated. A date is a Date
+        // whose UTC fields are the local wall clock (Excel dates have no time zone).
+        const row = sheet!.addRow(
+          r.map((v, i) => {
+            if (typeof v === 'bigint') return Number(v);
+            const ms = wallMs(v, columns[i]!.type);
+            return ms === null ? v : new Date(ms);
+          }),
+        );
+        for (const d of dated) if (r[d.i] !== null && r[d.i] !== undefined) row.getCell(d.i + 1).numFmt = d.fmt;
+        row.commit();
         inSheet += 1;
       }
     },
@@ -124,6 +154,10 @@ function arrowType(t: ColumnType): DataType {
       return new Float64();
     case 'BOOLEAN':
       return new Bool();
+    case 'DATE':
+      return new DateDay();
+    case 'TIMESTAMP':
+      return new TimestampMillisecond();
     case 'VARCHAR':
       return new Utf8();
   }
@@ -135,7 +169,13 @@ function arrowWriter(path: string, columns: Column[]): RowWriter {
   const out = createWriteStream(path);
   const done = finished(writer.toNodeStream().pipe(out));
   const batch = (rows: DuckDBValue[][]) => {
-    const children = schema.fields.map((f, i) => vectorFromArray(rows.map((r) => r[i] ?? null) as never[], f.type).data[0]!);
+    const children = schema.fields.map((f, i) => {
+      const type = columns[i]!.type;
+      const values = type === 'DATE' ? rows.map((r) => (wallMs(r[i] ?? null, type) === null ? null : new Date(wallMs(r[i] ?? null, type)!)))
+        : type === 'TIMESTAMP' ? rows.map((r) => wallMs(r[i] ?? null, type))
+        : rows.map((r) => r[i] ?? null);
+      return vectorFromArray(values as never[], f.type).data[0]!;
+    });
     return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: rows.length, nullCount: 0, children }));
   };
   let wrote = false;

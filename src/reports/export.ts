@@ -63,7 +63,7 @@ export async function runExport(db: Database, opts: ExportOptions): Promise<Expo
 }
 
 function columnType(duck: string): ColumnType {
-  return (['BIGINT', 'INTEGER', 'DOUBLE', 'BOOLEAN'] as const).find((t) => t === duck) ?? 'VARCHAR';
+  return (['BIGINT', 'INTEGER', 'DOUBLE', 'BOOLEAN', 'DATE', 'TIMESTAMP'] as const).find((t) => t === duck) ?? 'VARCHAR';
 }
 
 /** Flattens kpis.json into export_kpis: the total, each channel group, power corporation, unit, partner. */

@@ -96,6 +96,30 @@ describe('export', () => {
     expect(await readBack(join(dir, 'refunds.json'), 'json')).toEqual([expect.objectContaining({ partner_id: 'vcb', txn_ref: 'T3', invoice_no: 'I1', amount_vnd: 55_000 })]);
   });
 
+  it('writes local dates and times as dates in XLSX, Arrow and Parquet, and as text in CSV and JSON', async () => {
+    const t1 = (rows: Record<string, unknown>[]) => rows.find((r) => r.txn_ref === 'T1')!;
+    const at = async (format: ExportFormat) => {
+      const out = join(dir, `dates.${format}`);
+      await runExport(db, { dataset: 'allocations', period, format, out });
+      return t1(await readBack(out, format));
+    };
+    // T1: paid 2026-01-10 10:00 Vietnam time, settled 2026-01-11.
+    expect(await at('json')).toMatchObject({ paid_at_local: '2026-01-10 10:00:00', settled_on: '2026-01-11' });
+    expect(await at('csv')).toMatchObject({ paid_at_local: '2026-01-10 10:00:00', settled_on: '2026-01-11' });
+    const xlsx = await at('xlsx');
+    expect([xlsx.paid_at_local, xlsx.settled_on]).toEqual([new Date(Date.UTC(2026, 0, 10, 10, 0, 0)), new Date(Date.UTC(2026, 0, 11))]);
+    const arrowOut = join(dir, 'dates.arrow');
+    await runExport(db, { dataset: 'allocations', period, format: 'arrow', out: arrowOut });
+    const table = tableFromIPC(readFileSync(arrowOut));
+    expect(String(table.schema.fields.find((f) => f.name === 'paid_at_local')!.type)).toBe('Timestamp<MILLISECOND>');
+    expect(String(table.schema.fields.find((f) => f.name === 'settled_on')!.type)).toBe('Date32<DAY>');
+    const parquet = await db.all<{ t: string; d: string }>(
+      `SELECT typeof(paid_at_local) AS t, typeof(settled_on) AS d FROM read_parquet($1) LIMIT 1`,
+      [await runExport(db, { dataset: 'allocations', period, format: 'parquet', out: join(dir, 'dates.parquet') }).then((r) => r.path)],
+    );
+    expect(parquet[0]).toEqual({ t: 'TIMESTAMP', d: 'DATE' });
+  });
+
   it('lists every reject with its file, line, reason and text', async () => {
     await runExport(db, { dataset: 'rejects', period, format: 'json', out: join(dir, 'rejects.json') });
     expect(await readBack(join(dir, 'rejects.json'), 'json')).toEqual([
