@@ -68,15 +68,29 @@ WITH run AS (
 ), known AS (
   SELECT tok.*, c.customer_code IS NOT NULL AS known
   FROM tok LEFT JOIN customers c ON c.customer_code = tok.code
+), several AS (
+  -- A memo naming two or more real customers (someone paying for a relative, a landlord for
+  -- tenants): the one with an invoice of exactly the payment's amount is the likelier payee.
+  SELECT payment_id FROM known WHERE known GROUP BY payment_id HAVING count(DISTINCT code) > 1
+), exact AS (
+  SELECT DISTINCT k.payment_id, k.code
+  FROM known k
+  JOIN several USING (payment_id)
+  JOIN m_field f USING (payment_id)
+  JOIN invoices i ON i.customer_code = k.code AND i.amount_vnd = f.amount_vnd
+  WHERE k.known
 )
 -- Reading order (text position, run, start, longest first) is packed into one HUGEINT: the same
 -- order as the struct (pos, idx, s, -len), and much cheaper to compare (10 M payments: 4.5 → 3.1 s).
+-- Above it, bit 120: set for every candidate except the known codes of `exact`, which so come first.
 SELECT payment_id,
        coalesce(arg_min(code, k) FILTER (WHERE known), arg_min(code, k)) AS code,
        coalesce(arg_min(source, k) FILTER (WHERE known), arg_min(source, k)) AS source,
        bool_or(known) AS known
-FROM (SELECT *, (CAST(pos AS HUGEINT) << 96) + (CAST(idx AS HUGEINT) << 64) + (CAST(s AS HUGEINT) << 8) + (15 - len) AS k
-      FROM known)
+FROM (SELECT known.*,
+             (CASE WHEN e.code IS NULL THEN CAST(1 AS HUGEINT) << 120 ELSE 0 END)
+             + (CAST(pos AS HUGEINT) << 96) + (CAST(idx AS HUGEINT) << 64) + (CAST(s AS HUGEINT) << 8) + (15 - len) AS k
+      FROM known LEFT JOIN exact e USING (payment_id, code))
 GROUP BY payment_id;
 
 -- What the memo says, for the payments whose code field names no known customer.

@@ -172,6 +172,17 @@ const cases: Array<[string, World, { alloc: string[]; exc: string[] }]> = [
     { alloc: ['VCB:T1 NEW 200 amount_equals_invoice', 'VCB:T2 HCM 300 amount_equals_invoice'], exc: ['VCB:T3 unknown_customer 200'] },
   ],
   [
+    'rule 8: a memo naming two customers pays the one with an invoice of exactly the amount, wherever it stands',
+    {
+      invoices: [...twoInvoices, { no: 'HCM', customer: B, amount: 300 }],
+      payments: [
+        { txn: 'T1', amount: 300, code: null, memo: `TT ${A} va ${B}` },
+        { txn: 'T2', amount: 200, code: null, memo: `TT ${B} va ${A}`, at: '2026-02-11T10:00:00' },
+      ],
+    },
+    { alloc: ['VCB:T1 HCM 300 amount_equals_invoice', 'VCB:T2 NEW 200 amount_equals_invoice'], exc: [] },
+  ],
+  [
     'rule 9: a transposed code owing exactly the amount is suggested_match, not applied',
     { invoices: twoInvoices, payments: [{ txn: 'T1', amount: 200, code: 'PA03HL0012354' }] },
     { alloc: [], exc: ['VCB:T1 suggested_match 200 → NEW'] },
