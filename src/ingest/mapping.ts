@@ -40,7 +40,8 @@ export function fixedColumns(profile: PartnerProfile): ColumnSet {
   };
 }
 
-function normaliseName(s: string): string {
+/** A column name as profiles and headers are compared: NFC, trimmed, lower case. */
+export function normaliseName(s: string): string {
   return s.normalize('NFC').trim().toLowerCase();
 }
 

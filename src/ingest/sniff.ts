@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import type ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { UsageError } from '../errors.ts';
-import { dateFormatProblem, datePattern } from './formats.ts';
+import { dateFormatProblem, datePattern, dateTokens } from './formats.ts';
 import type { Encoding } from './profile.ts';
 import { cellTextIn as cellText, readXlsxHead, type SheetRow } from './xlsx.ts';
 
@@ -44,19 +44,12 @@ const TOKEN_RANGE: Record<string, [number, number]> = { YYYY: [1900, 2100], MM: 
 export function fitsDate(value: string, format: string): boolean {
   if (!(DATE_REGEX.get(format) ?? new RegExp(datePattern(format).regex)).test(value)) return false;
   if (format === 'ISO') return TOKEN_RANGE.YYYY![0] <= Number(value.slice(0, 4)) && Number(value.slice(5, 7)) >= 1 && Number(value.slice(5, 7)) <= 12;
-  // Tokens are as wide as their digits, so a token's position in the format is its position in the value.
-  for (let i = 0; i < format.length; ) {
-    const tok = ['YYYY', 'DD', 'MM', 'HH', 'mm', 'ss'].find((t) => format.startsWith(t, i));
-    if (!tok) {
-      i++;
-      continue;
-    }
-    const n = Number(value.slice(i, i + tok.length));
-    const [lo, hi] = TOKEN_RANGE[tok]!;
-    if (n < lo || n > hi) return false;
-    i += tok.length;
-  }
-  return true;
+  // The shapes sniff tries have fixed-width tokens only, so a token's position in the format is its position in the value.
+  return dateTokens(format).every((t) => {
+    const range = TOKEN_RANGE[t.token];
+    const n = Number(value.slice(t.start, t.end));
+    return !range || (n >= range[0] && n <= range[1]);
+  });
 }
 
 /** The first date format that at least 80 % of the values fit, if any. */

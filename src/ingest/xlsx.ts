@@ -16,6 +16,7 @@
 import ExcelJS from 'exceljs';
 import { FileError } from './file-error.ts';
 import { dateTokens, formatDateParts } from './formats.ts';
+import { normaliseName } from './mapping.ts';
 import type { AmountFormat, PartnerProfile } from './profile.ts';
 import { recordClassifier, setTrailer, unknownTypeReject, type SplitResult } from './records.ts';
 import type { StageWriter } from './stage-writer.ts';
@@ -177,7 +178,6 @@ function dateCellText(raw: ExcelJS.CellValue, part: DatePart, date1904: boolean,
   return v instanceof Date || typeof v === 'number' ? part.text(v, date1904, decimal) : cellText(v, part, date1904, decimal);
 }
 
-const normaliseName = (s: string): string => s.normalize('NFC').trim().toLowerCase(); // as mapping.ts resolves columns
 
 /** Column index → its date part, for the columns of paid_at and settled_on (first column of a repeated name, as mapping.ts). */
 function dateColumns(profile: PartnerProfile, names: string[]): Map<number, DatePart> {

@@ -171,9 +171,12 @@ function arrowWriter(path: string, columns: Column[]): RowWriter {
   const batch = (rows: DuckDBValue[][]) => {
     const children = schema.fields.map((f, i) => {
       const type = columns[i]!.type;
-      const values = type === 'DATE' ? rows.map((r) => (wallMs(r[i] ?? null, type) === null ? null : new Date(wallMs(r[i] ?? null, type)!)))
-        : type === 'TIMESTAMP' ? rows.map((r) => wallMs(r[i] ?? null, type))
-        : rows.map((r) => r[i] ?? null);
+      const dated = type === 'DATE' || type === 'TIMESTAMP';
+      const values = rows.map((r) => {
+        if (!dated) return r[i] ?? null;
+        const ms = wallMs(r[i] ?? null, type);
+        return ms === null || type === 'TIMESTAMP' ? ms : new Date(ms); // DateDay takes Dates, TimestampMillisecond ms
+      });
       return vectorFromArray(values as never[], f.type).data[0]!;
     });
     return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: rows.length, nullCount: 0, children }));
