@@ -11,3 +11,11 @@ CREATE OR REPLACE TEMP MACRO pc_of(code) AS CASE left(upper(code), 2)
 
 -- Local power unit (điện lực): the first six characters of a customer code, upper case.
 CREATE OR REPLACE TEMP MACRO unit_of(code) AS upper(left(code, 6));
+
+-- The payments a report's partner figures cover (partner scorecard, payments export): paid in the
+-- billing period's calendar month, local time, up to the end of the as-of day when that comes
+-- first. Bills are issued throughout their month as meters are read and are mostly paid within
+-- days, so that month holds most of a period's payments; the month after holds the late ones.
+CREATE OR REPLACE TEMP MACRO in_partner_window(paid_at, period, as_of) AS
+  paid_at >= timezone('Asia/Ho_Chi_Minh', CAST(period || '-01' AS DATE)::TIMESTAMP)
+  AND paid_at < timezone('Asia/Ho_Chi_Minh', least(CAST(period || '-01' AS DATE) + INTERVAL 1 MONTH, CAST(as_of AS DATE) + 1)::TIMESTAMP);

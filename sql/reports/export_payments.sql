@@ -1,10 +1,10 @@
--- Export: payment records (every kind) paid in the calendar month of $as_of up to its end, local
--- time (for the default as-of date: the month the period's bills are paid), with what matching
--- made of each: the amount allocated (to any period) and its exception reasons.
+-- Export: payment records (every kind) paid in the billing period's calendar month, up to the
+-- as-of date when that comes first (in_partner_window, sql/common/identifiers.sql; the partner
+-- scorecard's window), with what matching made of each: the amount allocated (to any period) and
+-- its exception reasons.
 WITH p AS (
   SELECT * FROM payments
-  WHERE paid_at >= timezone('Asia/Ho_Chi_Minh', date_trunc('month', $as_of::DATE)::TIMESTAMP)
-    AND paid_at < timezone('Asia/Ho_Chi_Minh', ($as_of::DATE + 1)::TIMESTAMP)
+  WHERE in_partner_window(paid_at, $period, $as_of)
 ),
 alloc AS (
   SELECT a.payment_id, sum(a.amount_vnd) AS allocated_vnd FROM allocations a JOIN p USING (payment_id) GROUP BY a.payment_id

@@ -1,6 +1,6 @@
 -- Partner scorecard. Payment figures cover the payments (kind 'payment') a partner received in
--- the calendar month of the as-of date, up to and including the as-of date (local paid dates):
--- for the default as-of date that is the month after the billing period, when its bills are paid.
+-- the billing period's calendar month, up to the as-of date when that comes first
+-- (in_partner_window, sql/common/identifiers.sql).
 -- Settlement lag T+n = settled_on - local paid date, in days. File figures (records read, rejected,
 -- duplicate) cover every file of the partner in the database, since files carry no period.
 -- Unmatched = payments of the window with an exception other than an over-payment credit (the
@@ -10,8 +10,7 @@ WITH win AS (
          p.settled_on - (p.paid_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::DATE AS lag_days
   FROM payments p
   WHERE p.kind = 'payment'
-    AND p.paid_at >= timezone('Asia/Ho_Chi_Minh', date_trunc('month', $as_of::DATE)::TIMESTAMP)
-    AND p.paid_at < timezone('Asia/Ho_Chi_Minh', ($as_of::DATE + 1)::TIMESTAMP)
+    AND in_partner_window(p.paid_at, $period, $as_of)
 ),
 unmatched AS (
   SELECT DISTINCT e.payment_id FROM exceptions e WHERE e.reason <> 'overpayment_credit'

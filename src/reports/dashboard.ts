@@ -9,7 +9,7 @@ import { formatCount, formatDate, formatMoney, formatPercent, formatPeriod, form
 import { html, trusted, type SafeHtml } from './html.ts';
 import type { Translator } from './i18n.ts';
 import type { AreaKpis, ReportKpis } from './kpis.ts';
-import type { KpiRatios } from './kpi-shape.ts';
+import { partnerWindowEnd, type KpiRatios } from './kpi-shape.ts';
 
 /** Renders dashboard.html. */
 export function renderDashboard(k: ReportKpis, charts: Chart[], tr: Translator): string {
@@ -109,7 +109,7 @@ function scorecard(k: ReportKpis, tr: Translator): SafeHtml {
 <div class="scroll"><table class="wide"><thead><tr><th>${tr.t('partner')}</th><th>${tr.t('channelGroup')}</th><th class="num">${tr.t('payments')}</th><th class="num">${tr.t('amount')}</th><th class="num">${tr.t('allocatedToPeriod')}</th><th class="num">${tr.t('lagMedian')}</th><th class="num">${tr.t('lagP95')}</th><th class="num">${tr.t('unmatchedRate')}</th><th class="num">${tr.t('rejectRate')}</th><th class="num">${tr.t('duplicateRate')}</th></tr></thead><tbody>
 ${k.partner_scorecard.map((p) => html`<tr><td>${p.name} <span class="code">${p.partner_id}</span></td><td>${tr.group(p.channel_group)}</td><td class="num">${formatCount(p.payments, lang)}</td><td class="num">${formatMoney(p.amount_vnd, lang)}</td><td class="num">${formatMoney(p.allocated_to_period_vnd, lang)}</td><td class="num">${days(p.lag_median_days)}</td><td class="num">${days(p.lag_p95_days)}</td><td class="num">${formatPercent(p.unmatched_rate, lang)}</td><td class="num">${formatPercent(p.reject_rate, lang)}</td><td class="num">${formatPercent(p.duplicate_rate, lang)}</td></tr>\n`)}
 </tbody></table></div>
-<p class="note">${tr.t('partnersNote', { month: formatPeriod(k.as_of.slice(0, 7), lang), date: formatDate(k.as_of, lang) })}</p></section>`;
+<p class="note">${tr.t('partnersNote', { month: formatPeriod(k.period, lang), date: formatDate(partnerWindowEnd(k.period, k.as_of), lang) })}</p></section>`;
 }
 
 function exceptions(k: ReportKpis, tr: Translator, chart: SafeHtml | false): SafeHtml {

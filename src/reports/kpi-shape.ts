@@ -61,6 +61,16 @@ export function ratiosFrom(c: KpiCounts): KpiRatios {
 }
 
 /** Default as-of date of period P: the last day of the month after P. */
+/**
+ * The last day of the partner scorecard's payment window: the period's last day, or the as-of date
+ * when that comes first (sql/reports/partner_scorecard.sql).
+ */
+export function partnerWindowEnd(period: string, asOf: string): string {
+  const [y, m] = period.split('-').map(Number) as [number, number];
+  const end = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+  return asOf < end ? asOf : end;
+}
+
 export function defaultAsOf(period: string): string {
   const [y, m] = period.split('-').map(Number) as [number, number];
   // Day 0 of month m+2 (1-based m) is the last day of month m+1.

@@ -96,6 +96,13 @@ describe('export', () => {
     expect(await readBack(join(dir, 'refunds.json'), 'json')).toEqual([expect.objectContaining({ partner_id: 'vcb', txn_ref: 'T3', invoice_no: 'I1', amount_vnd: 55_000 })]);
   });
 
+  it("lists the payments of the period's month, as the partner scorecard counts them", async () => {
+    await runExport(db, { dataset: 'payments', period, format: 'json', out: join(dir, 'payments-window.json') });
+    const rows = await readBack(join(dir, 'payments-window.json'), 'json');
+    // January 2026, local time: T0, T1, A1, M1, and M3 with its reversal; February's T2, T3, M2 are not.
+    expect(rows.map((r) => `${r.txn_ref}:${r.kind}`).sort()).toEqual(['A1:payment', 'M1:payment', 'M3:payment', 'M3:reversal', 'T0:payment', 'T1:payment']);
+  });
+
   it('writes local dates and times as dates in XLSX, Arrow and Parquet, and as text in CSV and JSON', async () => {
     const t1 = (rows: Record<string, unknown>[]) => rows.find((r) => r.txn_ref === 'T1')!;
     const at = async (format: ExportFormat) => {

@@ -1,6 +1,7 @@
 // KPIs of the hand-made fixture (tests/reports/fixture.ts), computed by hand below.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
+import { partnerWindowEnd } from '../../src/reports/kpi-shape.ts';
 import { computeKpis, type ReportKpis } from '../../src/reports/kpis.ts';
 import { checkPeriod } from '../../src/reports/scope.ts';
 import { fixtureDb } from './fixture.ts';
@@ -95,14 +96,28 @@ describe('comparisons and breakdowns', () => {
     ]);
   });
 
-  it('scores partners on the payments of the as-of month and on their files', () => {
+  it('scores partners on the payments of the period month and on their files', () => {
+    // January payments (the billing period's month; the as-of month February holds only late ones):
+    // T0 100,000 and T1 150,000, both settled T+1 and allocated.
     const vcb = k.partner_scorecard.find((p) => p.partner_id === 'vcb')!;
-    // February payments: T2 300,000 (T+1) and T3 55,000 (T+3, a duplicate payment → unmatched).
-    expect(vcb).toMatchObject({ payments: 2, amount_vnd: 355_000, lag_median_days: 1, lag_p95_days: 3, unmatched: 1, unmatched_rate: 0.5 });
+    expect(vcb).toMatchObject({ payments: 2, amount_vnd: 250_000, lag_median_days: 1, lag_p95_days: 1, unmatched: 0, unmatched_rate: 0 });
     // Files: 10 records read, 1 rejected, 1 duplicate (the skipped duplicate file adds none).
     expect(vcb).toMatchObject({ files: 2, records_read: 10, reject_rate: 0.1, duplicate_rate: 0.1 });
+    // M1 100,000 and M3 400,000 (reversed later, still a payment momo received); M2 is February's.
     const momo = k.partner_scorecard.find((p) => p.partner_id === 'momo')!;
-    expect(momo).toMatchObject({ payments: 1, amount_vnd: 10_000 }); // M2 only; A2 is March local time
+    expect(momo).toMatchObject({ payments: 2, amount_vnd: 500_000, unmatched: 0 });
+    // A1 settled T+3; A3 (October 2025) is outside the window.
+    const agent = k.partner_scorecard.find((p) => p.partner_id === 'agent1')!;
+    expect(agent).toMatchObject({ payments: 1, amount_vnd: 100_000, lag_median_days: 3 });
+  });
+
+  it('ends the partner window at the as-of date when it comes before the period ends', async () => {
+    const early = await computeKpis(db, '2026-01', '2026-01-09');
+    // Only T0 (05/01) of vcb's January payments was made by 09/01.
+    expect(early.partner_scorecard.find((p) => p.partner_id === 'vcb')).toMatchObject({ payments: 1, amount_vnd: 100_000 });
+    expect(partnerWindowEnd('2026-01', '2026-02-28')).toBe('2026-01-31');
+    expect(partnerWindowEnd('2026-01', '2026-01-09')).toBe('2026-01-09');
+    expect(partnerWindowEnd('2028-02', '2028-03-31')).toBe('2028-02-29');
   });
 
   it('ages the exception queue from the paid date to the as-of date', () => {
