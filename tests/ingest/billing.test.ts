@@ -63,6 +63,45 @@ describe('billing arrears', () => {
     db.close();
   });
 
+  it('a corrected export that no longer carries an arrears gives back the row of the export that still does', async () => {
+    // October's export bills O1 and O2; November's carries both forward as arrears (it then holds
+    // them, the newer import). A corrected November export, delivered after O1 was paid, carries O2
+    // only: O1 must come back from October's export, not vanish from October's invoices.
+    const s = new Scratch();
+    const dir = `${s.files}/billing`;
+    s.file('billing/invoices-2026-10.csv', [HEAD, inv('O1', '2026-10', 100), inv('O2', '2026-10', 200)].join('\n'));
+    s.file('billing/invoices-2026-11.csv', [HEAD, inv('O1', '2026-10', 100), inv('O2', '2026-10', 200), inv('N1', '2026-11', 300)].join('\n'));
+    const { db, run } = await openTestDb();
+    await importBilling(db, run, dir);
+    const rows = async () => db.all<{ invoice_no: string; period: string; amount_vnd: bigint; file_id: bigint }>('SELECT invoice_no, period, amount_vnd, file_id FROM invoices ORDER BY invoice_no');
+    expect(await rows()).toEqual([
+      { invoice_no: 'N1', period: '2026-11', amount_vnd: 300n, file_id: 2n },
+      { invoice_no: 'O1', period: '2026-10', amount_vnd: 100n, file_id: 2n },
+      { invoice_no: 'O2', period: '2026-10', amount_vnd: 200n, file_id: 2n },
+    ]);
+    s.file('billing/invoices-2026-11.csv', [HEAD, inv('O2', '2026-10', 200), inv('N1', '2026-11', 300)].join('\n'));
+    await importBilling(db, run, dir);
+    expect(await rows()).toEqual([
+      { invoice_no: 'N1', period: '2026-11', amount_vnd: 300n, file_id: 3n },
+      { invoice_no: 'O1', period: '2026-10', amount_vnd: 100n, file_id: 1n },
+      { invoice_no: 'O2', period: '2026-10', amount_vnd: 200n, file_id: 3n },
+    ]);
+    // A corrected October export that drops O2 (cancelled): November's export still carries it, so it
+    // stays, from November's row; O1, carried by no export still loaded but October's, is replaced.
+    s.file('billing/invoices-2026-10.csv', [HEAD, inv('O1', '2026-10', 90)].join('\n'));
+    await importBilling(db, run, dir);
+    expect(await rows()).toEqual([
+      { invoice_no: 'N1', period: '2026-11', amount_vnd: 300n, file_id: 3n },
+      { invoice_no: 'O1', period: '2026-10', amount_vnd: 90n, file_id: 4n },
+      { invoice_no: 'O2', period: '2026-10', amount_vnd: 200n, file_id: 3n },
+    ]);
+    // November corrected again without O2: no loaded export carries it any more, so it is gone.
+    s.file('billing/invoices-2026-11.csv', [HEAD, inv('N1', '2026-11', 300)].join('\n'));
+    await importBilling(db, run, dir);
+    expect((await rows()).map((r) => [r.invoice_no, r.amount_vnd, r.file_id])).toEqual([['N1', 300n, 5n], ['O1', 90n, 4n]]);
+    db.close();
+  });
+
   it('a key repeated inside one file loads once, from its first valid row; the rest count as duplicates', async () => {
     const s = new Scratch();
     const dir = `${s.files}/billing`;
