@@ -396,13 +396,20 @@ async function loadBatch(db: Database, run: Run, fps: InputFile[], profile: Part
       const shown = fp.path;
       const outcome = emptyOutcome(fp.path, profile.id);
       const prior = earlier.filter((r) => r.sha256 === fp.sha256 && r.status !== 'failed');
-      const samePath = prior.find((r) => r.path === fp.path);
-      if (samePath) {
+      // The same bytes under the same name (the same folder again, or a month's folder holding files
+      // an earlier month's folder held too) are the same delivery: skipped, no row; only another
+      // name is a second delivery.
+      const sameFile = prior.find((r) => basename(r.path) === basename(fp.path));
+      if (sameFile) {
         const first = prior[0]!;
         outcomes.push({ ...outcome, file_id: Number(first.file_id), status: 'skipped', message: `${shown}: skipped, identical (sha256) to file ${first.file_id} ${first.path} received ${first.loaded} (${first.status})` });
         continue;
       }
       const twin = taken.get(fp.sha256);
+      if (twin && basename(twin.fp.path) === basename(fp.path)) {
+        outcomes.push({ ...outcome, file_id: twin.fileId, status: 'skipped', message: `${shown}: skipped, identical (sha256) to file ${twin.fileId} ${twin.fp.path} received in this run` });
+        continue;
+      }
       if (prior.length > 0 || twin) {
         // The same bytes under another name: recorded once, so the second delivery is visible to auditors.
         const firstId = prior.length > 0 ? Number(prior[0]!.file_id) : twin!.fileId;

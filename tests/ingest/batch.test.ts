@@ -7,8 +7,9 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
-import { HEADER, ingestScratch, Scratch, withProfile } from './helpers.ts';
+import { HEADER, ingestScratch, openTestDb, Scratch, withProfile } from './helpers.ts';
 import { comparePaths } from '../../src/ingest/recognise.ts';
+import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
 
 const trailer = (count: number, sum: string) => `Tổng cộng: ${count} giao dịch,,,,${sum}`;
 const row = (ref: string, amount: string) => `${ref},01/02/2026 08:00:00,PE0100123456,QR,${amount}`;
@@ -72,6 +73,45 @@ describe('batches', () => {
       [5n, byName['T_3.csv']!.file_id, 4n],
     ]);
     expect(batched.rejects).toEqual([expect.objectContaining({ file_id: byName['T_3.csv']!.file_id, line_no: 6n, reason: 'bad_amount', message: expect.stringContaining(`${join(s.files, 'T_3.csv')}, line 6, field amount`) })]);
+  });
+});
+
+describe('the same files in another folder', () => {
+  it('are skipped without a row: only the same bytes under another name are a second delivery, recorded once', async () => {
+    // October's close reads close-10/, November's close-11/, which holds the files of the first
+    // days of December again (T+n settlement); the resend (another name) was recorded once already.
+    const s = new Scratch();
+    s.profile(withProfile({}));
+    const t1 = [HEADER, row('S1', '1.000')].join('\n');
+    for (const dir of ['close-10', 'close-11']) {
+      s.file(`${dir}/T_1.csv`, t1);
+      s.file(`${dir}/T_1_resend.csv`, t1);
+    }
+    s.file('close-11/T_2.csv', [HEADER, row('S2', '2.000')].join('\n'));
+    const { db, run } = await openTestDb();
+    const profiles = loadProfiles(s.profiles);
+    await ingestFiles(db, run, [join(s.files, 'close-10')], { profiles });
+    const second = await ingestFiles(db, run, [join(s.files, 'close-11')], { profiles });
+    expect(second.files.map((f) => [f.path.slice(s.files.length + 1), f.status])).toEqual([
+      ['close-11/T_1.csv', 'skipped'],
+      ['close-11/T_1_resend.csv', 'skipped'],
+      ['close-11/T_2.csv', 'loaded'],
+    ]);
+    expect(await db.all('SELECT file_name, status FROM source_files ORDER BY file_id')).toEqual([
+      { file_name: 'T_1.csv', status: 'loaded' },
+      { file_name: 'T_1_resend.csv', status: 'skipped_duplicate' },
+      { file_name: 'T_2.csv', status: 'loaded' },
+    ]);
+    // Two copies of one file in one run: the same delivery too.
+    const again = new Scratch();
+    again.profile(withProfile({}));
+    again.file('a/T_3.csv', [HEADER, row('S3', '3.000')].join('\n'));
+    again.file('b/T_3.csv', [HEADER, row('S3', '3.000')].join('\n'));
+    const fresh = await openTestDb();
+    await ingestFiles(fresh.db, fresh.run, [again.files], { profiles: loadProfiles(again.profiles) });
+    expect(await fresh.db.all('SELECT file_name, status FROM source_files ORDER BY file_id')).toEqual([{ file_name: 'T_3.csv', status: 'loaded' }]);
+    db.close();
+    fresh.db.close();
   });
 });
 
