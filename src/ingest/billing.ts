@@ -52,9 +52,13 @@ async function importBillingFile(db: Database, run: Run, path: string, kind: 'cu
   const fp = await fingerprint(path);
   run.addInput(fp);
   const outcome: FileOutcome = { path, partner_id: null, file_id: null, status: 'loaded', message: '', records_read: 0, records_loaded: 0, records_rejected: 0, records_duplicate: 0 };
-  const earlier = await earlierReceipt(db, fp.sha256, ['loaded']);
+  // Bytes already imported are skipped, also when a newer export of the period has replaced them
+  // since: an old copy left in a data folder (or a rerun of an earlier close) must not silently
+  // undo a correction. A deliberate rollback is a new export from the billing system.
+  const earlier = await earlierReceipt(db, fp.sha256, ['loaded', 'replaced']);
   if (earlier) {
-    Object.assign(outcome, { status: 'skipped', file_id: Number(earlier.file_id), message: `${path}: skipped, identical (sha256) to file ${earlier.file_id} ${earlier.path} imported ${earlier.loaded}` });
+    const since = earlier.status === 'replaced' ? `; it was replaced since by a newer ${kind} export of its period, which stays (a rollback needs a new export)` : '';
+    Object.assign(outcome, { status: 'skipped', file_id: Number(earlier.file_id), message: `${path}: skipped, identical (sha256) to file ${earlier.file_id} ${earlier.path} imported ${earlier.loaded}${since}` });
     return outcome;
   }
   await ensureMacros(db);

@@ -60,6 +60,13 @@ describe('billing arrears', () => {
     const again = await importBilling(db, run, dir);
     expect(again.files.map((f) => f.status)).toEqual(['skipped', 'skipped']);
     expect((await rows()).length).toBe(3);
+    // The first January export delivered again (an old copy in a later folder) does not undo the correction.
+    s.file('billing/invoices-2026-01.csv', [HEAD, inv('J1', '2026-01', 100), inv('D1', '2025-12', 50), inv('D2', '2025-11', 40), inv('F1', '2026-02', 70), inv('X1', '2026-13', 1)].join('\n'));
+    const old = await importBilling(db, run, dir);
+    expect(old.files.map((f) => [f.status, f.file_id])).toEqual([['skipped', 1], ['skipped', 2]]);
+    expect(old.files[0]!.message).toContain('replaced since by a newer invoices export of its period');
+    expect(await db.one('SELECT amount_vnd FROM invoices WHERE invoice_no = $1', ['D1'])).toEqual({ amount_vnd: 55n });
+    expect((await rows()).map((r) => r.invoice_no)).toEqual(['D1', 'F2', 'J1']);
     db.close();
   });
 
