@@ -34,6 +34,12 @@ CREATE OR REPLACE TEMP MACRO ingest_message(file, line_no, field_label, problem,
 CREATE OR REPLACE TEMP MACRO ingest_trim(s) AS
   CASE WHEN s LIKE ' %' OR s LIKE '% ' THEN trim(s) ELSE s END;
 
+-- A field as Excel's CSV export forces it to stay text: the formula ="0012345" (a leading zero kept,
+-- a long number not turned into 1.23E+12) stands for its string, 0012345; a quote inside it is
+-- doubled (="a""b" is a"b). The quick prefix test keeps the regex off nearly every field.
+CREATE OR REPLACE TEMP MACRO ingest_unformula(s) AS
+  CASE WHEN s LIKE '="%' AND regexp_full_match(s, '="(?:[^"]|"")*"') THEN replace(s[3:-2], '""', '"') ELSE s END;
+
 -- Text in Unicode NFC (names and memos may arrive decomposed). Text made only of characters in
 -- U+0000–U+02FF and U+1E00–U+1EFF (Latin, including Vietnamese's precomposed letters) is already
 -- NFC, and nfc_normalize is by far the costliest step of loading it, so it runs only on other text

@@ -17,9 +17,12 @@ export interface ColumnSet {
   staged: string[];
 }
 
-/** Columns of a delimited/xlsx staging table (line_no, c1 … cN). */
+/**
+ * Columns of a delimited/xlsx staging table (line_no, c1 … cN). A field written as Excel's text
+ * formula (`="0012345"`) is its string (sql/ingest/macros.sql, ingest_unformula).
+ */
 export function stagedColumns(names: string[]): ColumnSet {
-  return { names, expr: (i) => `nullif(ingest_trim(c${i + 1}), '')`, staged: names.map((_, i) => `c${i + 1}`) };
+  return { names, expr: (i) => `nullif(ingest_trim(ingest_unformula(c${i + 1})), '')`, staged: names.map((_, i) => `c${i + 1}`) };
 }
 
 /**
