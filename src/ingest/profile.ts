@@ -55,12 +55,36 @@ const dateFormat = z
     if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
   });
 
+/**
+ * Why `zone` cannot be a profile's time zone, or null when it can: an IANA name (checked with the
+ * runtime's ICU, as DuckDB's ICU reads it) or a fixed offset `UTC+7` / `UTC+07:00`. An unknown name
+ * used to pass the check and fail every file at ingest; `Etc/GMT+7` is refused because POSIX
+ * inverts its sign (it is UTC−7, so Vietnamese times would land 14 hours off).
+ */
+export function timezoneProblem(zone: string): string | null {
+  const hint = 'use an IANA zone such as "Asia/Ho_Chi_Minh" (UTC+7, no DST) or a fixed offset such as "UTC+07:00"';
+  if (/^etc\/gmt\+0*[1-9]/i.test(zone)) return `"${zone}" is UTC−${zone.replace(/^etc\/gmt\+0*/i, '')}, not UTC+: the Etc/GMT zones invert the sign; ${hint}`;
+  if (/^UTC[+-](?:0?[0-9]|1[0-4])(?::?[0-5][0-9])?$/.test(zone)) return null;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return null;
+  } catch {
+    return `unknown time zone "${zone}": ${hint}`;
+  }
+}
+
 const dateField = z
   .object({
     column: columns,
     format: dateFormat,
     /** IANA zone the partner writes local times in. */
-    timezone: z.string().default('Asia/Ho_Chi_Minh'),
+    timezone: z
+      .string()
+      .default('Asia/Ho_Chi_Minh')
+      .superRefine((zone, ctx) => {
+        const problem = timezoneProblem(zone);
+        if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+      }),
   })
   .strict();
 

@@ -183,6 +183,28 @@ describe('bad input', () => {
     expect(() => loadProfiles(s.profiles)).toThrow(/bank-t\.json: \(root\): .*"delimter"/);
   });
 
+  it('refuses an unknown time zone and Etc/GMT+7 (UTC−7) at the profile check, not at ingest or 14 hours off', async () => {
+    const s = new Scratch();
+    const zone = (timezone: string) => ({ ...BASE_PROFILE, fields: { ...BASE_PROFILE.fields, paid_at: { ...BASE_PROFILE.fields.paid_at, timezone } } });
+    s.profile(zone('Asia/Hanoi'));
+    expect(() => loadProfiles(s.profiles)).toThrow(UsageError);
+    expect(() => loadProfiles(s.profiles)).toThrow(/bank-t\.json: fields\.paid_at\.timezone: unknown time zone "Asia\/Hanoi": use an IANA zone such as "Asia\/Ho_Chi_Minh"/);
+    s.profile(zone('Etc/GMT+7'));
+    expect(() => loadProfiles(s.profiles)).toThrow(/fields\.paid_at\.timezone: "Etc\/GMT\+7" is UTC−7, not UTC\+/);
+    s.profile({ ...BASE_PROFILE, fields: { ...BASE_PROFILE.fields, settled_on: { column: 'time', format: 'DD/MM/YYYY HH:mm:ss', timezone: 'GMT+7' } } });
+    expect(() => loadProfiles(s.profiles)).toThrow(/fields\.settled_on\.timezone: unknown time zone "GMT\+7"/);
+    for (const ok of ['Asia/Ho_Chi_Minh', 'Asia/Saigon', 'Etc/GMT-7', 'UTC+7', 'UTC+07:00']) {
+      s.profile(zone(ok));
+      expect(() => loadProfiles(s.profiles)).not.toThrow();
+    }
+    // A fixed offset reads as DuckDB reads it: 08:00 at UTC+07:00 is 01:00Z.
+    s.file('T_1.csv', `${HEADER}\nA1,01/03/2026 08:00:00,PE0100123456,TIEN DIEN,1.250.000\n`);
+    const { db, run } = await openTestDb();
+    await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
+    expect((await db.one<{ paid_at: Date }>('SELECT paid_at FROM payments'))!.paid_at.toISOString()).toBe('2026-03-01T01:00:00.000Z');
+    db.close();
+  });
+
   it('reports a file claimed by two profiles and loads nothing from it', async () => {
     const s = new Scratch();
     s.profile(BASE_PROFILE);
