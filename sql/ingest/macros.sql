@@ -4,6 +4,7 @@
 -- Signed whole đồng from a regexp_extract struct (sign, int, frac, close) of the profile's amount
 -- pattern (src/ingest/formats.ts); NULL when the text did not match, has a non-zero fraction (VND
 -- has no minor unit) or an unbalanced parenthesis. Negative: a leading -, (…) or a trailing -.
+-- Grouping " " stands for every space the pattern accepts (formats.ts AMOUNT_SPACES: no-break too).
 -- The largest amount one record may carry: 10^15 đồng, twice what EVN bills in a whole year
 -- (~5 × 10^14). A larger figure is a broken row, rejected as bad_amount; the cap also keeps the
 -- sums of a file's amounts (control totals, KPIs) far inside BIGINT.
@@ -11,7 +12,8 @@ CREATE OR REPLACE TEMP MACRO ingest_max_vnd() AS CAST(1000000000000000 AS BIGINT
 
 CREATE OR REPLACE TEMP MACRO ingest_amount_value(s) AS
   CASE WHEN s.int = '' OR regexp_matches(s.frac, '[1-9]') OR (s.sign = '(') <> (s.close = ')') THEN NULL
-       ELSE try_cast(replace(s.int, getvariable('ingest').amount_grouping, '') AS BIGINT)
+       ELSE try_cast(CASE WHEN getvariable('ingest').amount_grouping = ' ' THEN regexp_replace(s.int, '[^0-9]', '', 'g')
+                          ELSE replace(s.int, getvariable('ingest').amount_grouping, '') END AS BIGINT)
             * CASE WHEN s.sign IN ('-', '(') OR s.close = '-' THEN -1 ELSE 1 END END;
 
 -- An instant from text in a local time zone (or ISO 8601 with its own offset); NULL when the

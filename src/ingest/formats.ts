@@ -8,6 +8,14 @@ const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 const CURRENCY = '(?:VNĐ|VND|đồng|đ|₫)';
 
 /**
+ * What a space is in an amount (grouping " ", the gap before a currency marker): the space, and the
+ * no-break (U+00A0), thin (U+2009) and narrow no-break (U+202F) spaces spreadsheets and locale-aware
+ * exports write there. They look alike on screen, so a profile cannot tell them apart.
+ */
+export const AMOUNT_SPACES = ' \u00a0\u2009\u202f';
+const SPACE = `[${AMOUNT_SPACES}]`;
+
+/**
  * Regex with four groups (sign or opening parenthesis, integer digits possibly grouped, fraction,
  * closing parenthesis or trailing minus) accepting exactly the profile's amount format: the
  * grouping separator only between groups of three digits, at most one decimal separator, the sign
@@ -16,11 +24,12 @@ const CURRENCY = '(?:VNĐ|VND|đồng|đ|₫)';
  * (ingest_amount_value, parseAmount).
  */
 export function amountPattern(f: AmountFormat): string {
-  const int = f.grouping ? `[0-9]{1,3}(?:${escapeRe(f.grouping)}[0-9]{3})+|[0-9]+` : '[0-9]+';
+  const group = f.grouping === ' ' ? SPACE : escapeRe(f.grouping);
+  const int = f.grouping ? `[0-9]{1,3}(?:${group}[0-9]{3})+|[0-9]+` : '[0-9]+';
   const frac = f.decimal ? `(?:${escapeRe(f.decimal)}([0-9]+))?` : '()';
   const [lead, trail] = f.negative === 'parentheses' ? ['\\(?', '\\)?'] : f.negative === 'trailing_minus' ? ['\\+?', '-?'] : ['[-+]?', ''];
   const number = `(${lead})(${int})${frac}(${trail})`;
-  return f.currency ? `(?i)^(?:${CURRENCY} ?)?${number}(?: ?${CURRENCY})?$` : `^${number}$`;
+  return f.currency ? `(?i)^(?:${CURRENCY}${SPACE}?)?${number}(?:${SPACE}?${CURRENCY})?$` : `^${number}$`;
 }
 
 /** Whether the groups of amountPattern's match say negative; null when a parenthesis is unbalanced. */
@@ -49,7 +58,7 @@ export function parseAmount(text: string, f: AmountFormat): bigint | null {
   if (m[3] && /[1-9]/.test(m[3])) return null;
   const sign = amountSign(m[1]!, m[4]!);
   if (sign === null) return null;
-  const v = BigInt(m[2]!.replaceAll(f.grouping || '\u0000', ''));
+  const v = BigInt(m[2]!.replace(/[^0-9]/g, ''));
   return sign < 0 ? -v : v;
 }
 

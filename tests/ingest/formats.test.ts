@@ -267,6 +267,23 @@ describe('amount notations', () => {
     expect(parseAmount('5.000-', amountFormatSchema.parse({ grouping: '.', negative: 'trailing_minus' }))).toBe(-5000n);
   });
 
+  it('reads grouping " " written with the no-break, thin and narrow no-break spaces spreadsheets use, in records and the trailer', async () => {
+    const r = await load({ grouping: ' ', currency: true },
+      ['1 234 567', '1\u00a0234\u00a0567', '1\u2009234\u202f567', '7\u00a0000\u00a0₫', '1\u00a0234\u00a056', '1_234']);
+    expect(r.loaded).toEqual([['A1', 1234567n, 'payment'], ['A2', 1234567n, 'payment'], ['A3', 1234567n, 'payment'], ['A4', 7000n, 'payment']]);
+    expect(r.rejected.map((x) => [x.value, x.reason])).toEqual([['1\u00a0234\u00a056', 'bad_amount'], ['1_234', 'bad_amount']]);
+    const f = amountFormatSchema.parse({ grouping: ' ' });
+    expect([parseAmount('3\u00a0703\u00a0701', f), parseAmount('3\u202f703\u202f701', f), parseAmount('3.703.701', f)]).toEqual([3703701n, 3703701n, null]);
+    // Other groupings stay what they say: a space is no dot.
+    expect(parseAmount('3\u00a0703', amountFormatSchema.parse({ grouping: '.' }))).toBeNull();
+    const s = new Scratch();
+    s.file('T_1.csv', `${HEADER}\nA1,01/03/2026 08:00:00,PE0100123456,QR,2\u00a0500\u00a0000\nA2,01/03/2026 08:00:00,PE0100123456,QR,1\u00a0203\u00a0701\nTổng cộng,2,,,3\u202f703\u202f701\n`);
+    s.profile(withProfile({ fields: { ...BASE_PROFILE.fields, amount: { column: 'amount', format: { grouping: ' ' } } }, trailer: { match: '^Tổng cộng', count: { field: 2 }, amount: { field: 5 } } }));
+    const { db, summary } = await run(s);
+    db.close();
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 2, records_loaded: 2 });
+  });
+
   it('says a credit/debit row with no money needs a non-zero amount', async () => {
     const s = new Scratch();
     s.profile(withProfile({ fields: { ...BASE_PROFILE.fields, amount: { credit_column: 'amount', debit_column: 'debit', format: { grouping: '.' } } } }));
