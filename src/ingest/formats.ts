@@ -79,7 +79,7 @@ const hour12 = (h: number): number => (h % 12 === 0 ? 12 : h % 12);
 /**
  * The date-format tokens of profiles, longest first: [token, strptime, regex, how it is written].
  * Single letters are the unpadded forms (`D/M/YYYY H:mm` reads 5/3/2026 9:05); `hh`/`h` with `A`
- * is the 12-hour clock (AM/PM, any case); `YY` is 2000 + the two digits.
+ * is the 12-hour clock (AM/PM, or SA/CH as Vietnamese locales write them; any case); `YY` is 2000 + the two digits.
  */
 const TOKENS: ReadonlyArray<readonly [string, string, string, (p: DateParts) => string]> = [
   ['YYYY', '%Y', '[0-9]{4}', (p) => String(p.year)],
@@ -96,7 +96,8 @@ const TOKENS: ReadonlyArray<readonly [string, string, string, (p: DateParts) => 
   ['ss', '%S', '[0-9]{2}', (p) => pad2(p.second)],
   ['SSSSSS', '%f', '[0-9]{6}', (p) => String(p.millisecond * 1000).padStart(6, '0')],
   ['SSS', '%g', '[0-9]{3}', (p) => String(p.millisecond).padStart(3, '0')],
-  ['A', '%p', '[AaPp][Mm]', (p) => (p.hour < 12 ? 'AM' : 'PM')],
+  // AM/PM, or Vietnamese SA (sáng, morning) / CH (chiều, afternoon) as vi-VN exports write them.
+  ['A', '%p', '(?:[AaPp][Mm]|[Ss][Aa]|[Cc][Hh])', (p) => (p.hour < 12 ? 'AM' : 'PM')],
 ];
 
 /** One token of a date format, where it stands in the format, and whether it is part of the date (else of the time). */

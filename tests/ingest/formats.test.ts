@@ -297,11 +297,16 @@ describe('amount notations', () => {
 });
 
 describe('date notations', () => {
-  it('reads unpadded days and months, the 12-hour clock, two-digit years and milliseconds', async () => {
+  it('reads unpadded days and months, the 12-hour clock (AM/PM and SA/CH), two-digit years and milliseconds', async () => {
     const cases: Array<[string, string, string | null]> = [
       ['D/M/YYYY h:mm:ss A', '5/3/2026 9:05:09 PM', '2026-03-05T14:05:09.000Z'],
       ['D/M/YYYY h:mm:ss A', '27/12/2026 12:05:09 am', '2026-12-26T17:05:09.000Z'],
       ['D/M/YYYY h:mm:ss A', '5/3/2026 13:05:09 PM', null],
+      // Vietnamese locales write SA (sáng) / CH (chiều) for AM/PM.
+      ['D/M/YYYY h:mm:ss A', '5/3/2026 9:05:09 CH', '2026-03-05T14:05:09.000Z'],
+      ['DD/MM/YYYY hh:mm A', '05/03/2026 12:05 SA', '2026-03-04T17:05:00.000Z'],
+      ['DD/MM/YYYY hh:mm A', '05/03/2026 12:05 ch', '2026-03-05T05:05:00.000Z'],
+      ['DD/MM/YYYY hh:mm A', '05/03/2026 08:05 SC', null],
       ['DD/MM/YY HH:mm', '05/03/26 09:05', '2026-03-05T02:05:00.000Z'],
       ['YYYY-MM-DD HH:mm:ss.SSS', '2026-03-05 09:05:09.250', '2026-03-05T02:05:09.250Z'],
       ['DD/MM/YYYY', '5/3/2026', null],
