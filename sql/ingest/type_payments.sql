@@ -1,8 +1,9 @@
 -- Reads and types every staged record of a batch of one partner's files in one pass: DuckDB's CSV reader (the
 -- source, dialect pinned) feeds the canonical raw fields (the projection, all VARCHAR, generated
 -- from the profile by src/ingest/mapping.ts) straight into validation, and ingest_typed holds the
--- parsed payment or the first reason it cannot load. Reason codes: missing_field, bad_amount,
--- negative_amount, bad_date, unknown_code (column_count is decided while reading). Signed amounts
+-- parsed payment or the first reason it cannot load. Reason codes: not_paid (a status the profile
+-- does not list as paid: checked first, as a failed transaction's other fields are often empty),
+-- missing_field, bad_amount, negative_amount, bad_date, unknown_code (column_count is decided while reading). Signed amounts
 -- are kept for the control-total check; a record's text is re-joined only when it is rejected.
 -- typed_table is ingest_typed, or ingest_typed_direct on the direct path, where every row read is
 -- kept (keep = true, blank rows flagged) so a row's rowid is its position in the file, and
@@ -32,11 +33,14 @@ WITH ingest_raw AS (
     coalesce(credit_v, 0) <> 0 AND coalesce(debit_v, 0) <> 0 AS split_both,
     debit IS NOT NULL AND coalesce(debit_v, 0) <> 0 AND coalesce(credit_v, 0) = 0 AS is_debit,
     abs(coalesce(amount_v, 0)) > ingest_max_vnd() OR abs(coalesce(credit_v, 0)) > ingest_max_vnd()
-      OR abs(coalesce(debit_v, 0)) > ingest_max_vnd() AS too_large
+      OR abs(coalesce(debit_v, 0)) > ingest_max_vnd() AS too_large,
+    getvariable('ingest').has_status
+      AND NOT coalesce(list_contains(getvariable('ingest').status_paid, lower(ingest_nfc(status))), false) AS not_paid
   FROM parsed
 ), judged AS (
   SELECT *,
     CASE
+      WHEN not_paid THEN 'not_paid'
       WHEN txn_ref IS NULL THEN 'missing_field'
       WHEN paid_at IS NULL THEN 'missing_field'
       WHEN amount IS NULL AND credit IS NULL AND debit IS NULL THEN 'missing_field'
@@ -50,6 +54,7 @@ WITH ingest_raw AS (
       WHEN instrument_code IS NOT NULL AND mapped_instrument IS NULL THEN 'unknown_code'
     END AS reason,
     CASE
+      WHEN not_paid THEN 'status'
       WHEN txn_ref IS NULL THEN 'txn_ref'
       WHEN paid_at IS NULL THEN 'paid_at'
       WHEN amount IS NULL AND credit IS NULL AND debit IS NULL THEN 'amount'
@@ -77,18 +82,19 @@ SELECT
   reason, field,
   CASE field WHEN 'txn_ref' THEN txn_ref WHEN 'paid_at' THEN paid_at WHEN 'settled_on' THEN settled_on
              WHEN 'amount' THEN coalesce(amount, concat_ws(' / ', credit, debit)) WHEN 'kind' THEN kind_code
-             WHEN 'instrument' THEN instrument_code END AS value,
+             WHEN 'instrument' THEN instrument_code WHEN 'status' THEN status END AS value,
   CASE WHEN reason IS NULL THEN NULL ELSE ingest_message(
     getvariable('ingest').files[seq], line_no,
     CASE field WHEN 'txn_ref' THEN getvariable('ingest').label_txn_ref WHEN 'paid_at' THEN getvariable('ingest').label_paid_at
                WHEN 'settled_on' THEN getvariable('ingest').label_settled_on WHEN 'amount' THEN getvariable('ingest').label_amount
-               WHEN 'kind' THEN getvariable('ingest').label_kind ELSE getvariable('ingest').label_instrument END,
-    CASE reason WHEN 'missing_field' THEN 'missing' WHEN 'bad_amount' THEN 'not a valid amount'
+               WHEN 'kind' THEN getvariable('ingest').label_kind WHEN 'status' THEN getvariable('ingest').label_status
+               ELSE getvariable('ingest').label_instrument END,
+    CASE reason WHEN 'not_paid' THEN 'not a completed payment' WHEN 'missing_field' THEN 'missing' WHEN 'bad_amount' THEN 'not a valid amount'
                 WHEN 'negative_amount' THEN 'negative amount, which this partner''s profile does not allow'
                 WHEN 'bad_date' THEN 'not a valid date' ELSE 'unknown code' END,
     CASE field WHEN 'txn_ref' THEN txn_ref WHEN 'paid_at' THEN paid_at WHEN 'settled_on' THEN settled_on
                WHEN 'amount' THEN coalesce(amount, concat_ws(' / ', credit, debit)) WHEN 'kind' THEN kind_code
-               WHEN 'instrument' THEN instrument_code END,
+               WHEN 'instrument' THEN instrument_code WHEN 'status' THEN status END,
     CASE field WHEN 'amount' THEN CASE reason WHEN 'negative_amount' THEN 'a positive amount'
                                               WHEN 'missing_field' THEN getvariable('ingest').amount_expected
                                               ELSE CASE WHEN split_both THEN 'money in only one of the credit/debit columns'
@@ -101,6 +107,7 @@ SELECT
                WHEN 'settled_on' THEN getvariable('ingest').settled_expected
                WHEN 'kind' THEN 'a code listed in fields.kind.map'
                WHEN 'instrument' THEN 'a code listed in fields.instrument.map'
+               WHEN 'status' THEN getvariable('ingest').status_expected
                ELSE 'a value' END)
   END AS message,
   CASE WHEN reason IS NOT NULL THEN /*{raw_text}*/ END AS raw

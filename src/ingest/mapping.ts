@@ -100,6 +100,7 @@ export function rawProjection(profile: PartnerProfile, cols: ColumnSet, shown: s
     `${f.reverses_txn_ref ? joined(f.reverses_txn_ref.column, 'fields.reverses_txn_ref.column', 'txn_sep') : 'CAST(NULL AS VARCHAR)'} AS reverses_txn_ref`,
     `${opt(f.instrument, 'fields.instrument.column')} AS instrument_code`,
     `${opt(f.agent_id, 'fields.agent_id.column')} AS agent_id`,
+    `${opt(f.status, 'fields.status.column')} AS status`,
     `${blankTest(col(f.txn_ref.column[0]!, 'fields.txn_ref.column'), all)} AS blank`,
     ...cols.staged,
   ].join(',\n  ');
@@ -146,6 +147,11 @@ export function typingVariables(profile: PartnerProfile): Record<string, IngestV
     label_amount: 'column' in amount ? label('amount', [amount.column]) : label('amount', [amount.credit_column, amount.debit_column]),
     label_kind: f.kind ? label('kind', [f.kind.column]) : 'kind',
     label_instrument: f.instrument ? label('instrument', [f.instrument.column]) : 'instrument',
+    label_status: f.status ? label('status', [f.status.column]) : 'status',
+    // Statuses that make a record a payment, compared as the column's values are: NFC, lower case.
+    has_status: f.status !== undefined,
+    status_paid: (f.status?.paid ?? []).map((s) => s.normalize('NFC').toLowerCase()),
+    status_expected: f.status ? `one of the statuses of a completed payment (fields.status.paid): ${f.status.paid.map((s) => JSON.stringify(s)).join(', ')}` : '',
     // Code maps as parallel lists (keys trimmed like the column values they are looked up with).
     kind_codes: Object.keys(f.kind?.map ?? {}).map((c) => c.trim()),
     kind_values: Object.values(f.kind?.map ?? {}),

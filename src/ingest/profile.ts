@@ -201,6 +201,11 @@ export const profileSchema = z
         /** The original's transaction id; several columns are joined with txn_ref's separator, as the original's id was. */
         reverses_txn_ref: z.object({ column: columns }).strict().optional(),
         instrument: mappedField(INSTRUMENTS).optional(),
+        /**
+         * A gateway's transaction status: only records whose status is one of `paid` are payments;
+         * the others (FAILED, PENDING, Thất bại…) are `not_paid` rejects, accounted for like any reject.
+         */
+        status: z.object({ column: z.string().min(1), paid: z.array(z.string().trim().min(1)).min(1) }).strict().optional(),
         agent_id: z.object({ column: z.string().min(1) }).strict().optional(),
       })
       .strict(),

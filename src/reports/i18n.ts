@@ -209,6 +209,7 @@ const REJECT_REASONS: Record<Lang, Record<string, string>> = {
     bad_date: 'Ngày giờ không hợp lệ',
     unknown_code: 'Mã không xác định',
     column_count: 'Sai số cột (dòng hỏng hoặc bị cắt)',
+    not_paid: 'Giao dịch không thành công (trạng thái)',
   },
   en: {
     missing_field: 'Required field missing',
@@ -217,6 +218,7 @@ const REJECT_REASONS: Record<Lang, Record<string, string>> = {
     bad_date: 'Invalid date/time',
     unknown_code: 'Unknown code',
     column_count: 'Wrong number of columns (broken or cut line)',
+    not_paid: 'Transaction not completed (status)',
   },
 };
 

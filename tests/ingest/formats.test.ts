@@ -404,3 +404,43 @@ describe('a statement stating money in and money out', () => {
     expect(profileSchema.safeParse({ ...profile, trailer: { count: { field: 1 }, credit: { field: 3 } } }).success).toBe(false);
   });
 });
+
+describe('transaction status', () => {
+  it('loads only records whose status is a paid one; the others are not_paid rejects, accounted for and summed as rejected', async () => {
+    const s = new Scratch();
+    s.profile(withProfile({
+      trailer: { match: '^Tổng', count: { field: 2 }, amount: { field: 6 } },
+      fields: { ...BASE_PROFILE.fields, status: { column: 'status', paid: ['Thành công', 'SUCCESS'] } },
+    }));
+    s.file('T_1.csv', [
+      `${HEADER},status`,
+      'G1,01/03/2026 08:00:00,PE0100123456,QR,100.000,Thành công',
+      'G2,01/03/2026 08:01:00,PE0100123456,QR,0,Thất bại',
+      'G3,01/03/2026 08:02:00,PE0100123457,QR,200.000,PENDING',
+      // The gateway retries under the same order id: the completed attempt is the payment.
+      'G3,01/03/2026 08:05:00,PE0100123457,QR,200.000,success',
+      `G4,01/03/2026 08:06:00,PE0100123458,QR,300.000,${'Thành công'.normalize('NFD')}`,
+      ',,,QR,,Thất bại',
+      'G6,01/03/2026 08:07:00,PE0100123459,QR,400.000,',
+      'Tổng,7,,,,1.200.000',
+    ].join('\n'));
+    const { db, summary } = await run(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 7, records_loaded: 3, records_rejected: 4, records_duplicate: 0 });
+    expect(await db.all('SELECT line_no, txn_ref, amount_vnd FROM payments ORDER BY line_no')).toEqual([
+      { line_no: 2n, txn_ref: 'G1', amount_vnd: 100000n },
+      { line_no: 5n, txn_ref: 'G3', amount_vnd: 200000n },
+      { line_no: 6n, txn_ref: 'G4', amount_vnd: 300000n },
+    ]);
+    const rejects = await db.all<{ line_no: bigint; field: string; value: string | null; reason: string; message: string }>('SELECT line_no, field, value, reason, message FROM rejects ORDER BY line_no');
+    expect(rejects.map((r) => [r.line_no, r.field, r.value, r.reason])).toEqual([
+      [3n, 'status', 'Thất bại', 'not_paid'], [4n, 'status', 'PENDING', 'not_paid'], [7n, 'status', 'Thất bại', 'not_paid'], [8n, 'status', null, 'not_paid'],
+    ]);
+    expect(rejects[1]!.message).toBe(`${s.files}/T_1.csv, line 4, field status (column status): not a completed payment: got "PENDING", expected one of the statuses of a completed payment (fields.status.paid): "Thành công", "SUCCESS"`);
+    expect(await db.one('SELECT control_count, control_amount, rejected_amount FROM source_files')).toEqual({ control_count: 7n, control_amount: 1200000n, rejected_amount: 600000n });
+    db.close();
+  });
+
+  it('refuses a status without paid values', () => {
+    expect(profileSchema.safeParse(withProfile({ fields: { ...BASE_PROFILE.fields, status: { column: 'status', paid: [] } } })).success).toBe(false);
+  });
+});
