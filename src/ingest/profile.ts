@@ -175,6 +175,8 @@ export const profileSchema = z
       .object({
         /** Regex on the raw text of a record that marks it as the trailer (not needed with record_types.trailer). */
         match: regex.optional(),
+        /** Where the totals stand: after the header among the records (default), or on a preamble line above it (`match` finds it). */
+        in: z.enum(['records', 'preamble']).default('records'),
         count: controlValue.optional(),
         amount: controlValue.optional(),
         /** A statement's separate totals: money in and money out; the control sum is credit - debit. */
@@ -185,6 +187,7 @@ export const profileSchema = z
       .strict()
       .refine((t) => !(t.amount && (t.credit || t.debit)), 'state the sum either as amount or as credit and debit, not both')
       .refine((t) => !t.credit === !t.debit, 'credit and debit go together (the control sum is credit - debit)')
+      .refine((t) => t.in !== 'preamble' || t.match !== undefined, 'a total in the preamble needs match, the regex that finds its line')
       .optional(),
     /** Regexes on raw record text for lines that are neither payments nor rejects (separator lines, sub-totals). */
     skip: z.array(regex).default([]),
@@ -210,7 +213,8 @@ export const profileSchema = z
       })
       .strict(),
   })
-  .strict();
+  .strict()
+  .refine((p) => p.trailer?.in !== 'preamble' || p.preamble !== undefined, { path: ['trailer', 'in'], message: 'trailer.in "preamble" needs a preamble (lines or until)' });
 
 export type PartnerProfile = z.infer<typeof profileSchema>;
 export type FileFormat = PartnerProfile['format'];

@@ -86,7 +86,7 @@ export type RecordClass = { kind: 'detail' | 'header' | 'trailer' | 'skip' } | {
  */
 export function recordClassifier(profile: RecordLayout): (firstField: () => string, text: () => string) => RecordClass {
   const types = profile.record_types;
-  const trailerMatch = profile.trailer?.match ? new RegExp(profile.trailer.match) : null;
+  const trailerMatch = profile.trailer?.match && profile.trailer.in !== 'preamble' ? new RegExp(profile.trailer.match) : null;
   const skip = profile.skip.map((s) => new RegExp(s));
   const testText = trailerMatch !== null || skip.length > 0;
   const expected = types ? [...types.detail, ...types.header, ...types.trailer].map((c) => JSON.stringify(c)).join(', ') : '';
@@ -141,6 +141,8 @@ class Splitter {
   private readonly firstFieldEnd: Buffer | null;
   private readonly preambleLines: number;
   private readonly preambleUntil: RegExp | null;
+  /** trailer.in "preamble": the regex finding the preamble line that states the totals. */
+  private readonly preambleTotals: RegExp | null;
   private readonly classify: ReturnType<typeof recordClassifier>;
   /** Fixed width: the characters a whole record has (0: not declared). */
   private readonly recordLength: number;
@@ -182,6 +184,7 @@ class Splitter {
     const pre = profile.preamble;
     this.preambleLines = pre && 'lines' in pre ? pre.lines : 0;
     this.preambleUntil = pre && 'until' in pre ? new RegExp(pre.until) : null;
+    this.preambleTotals = profile.trailer?.in === 'preamble' && profile.trailer.match ? new RegExp(profile.trailer.match) : null;
     this.phase = this.preambleLines > 0 || this.preambleUntil ? 'preamble' : profile.header.type === 'names' ? 'header' : 'records';
     if (this.phase === 'records') this.result.direct.dataFrom = 1;
     this.classify = recordClassifier(profile);
@@ -203,6 +206,7 @@ class Splitter {
           recStart = pos;
           continue;
         }
+        if (this.preambleTotals) this.preambleLine(buf, pos, nl > pos && buf[nl - 1] === CR ? nl - 1 : nl);
         this.line++;
         pos = nl + 1;
         recStart = pos;
@@ -263,7 +267,10 @@ class Splitter {
         if (this.endOfPreamble(buf, 0, buf.length)) {
           this.phase = this.profile.header.type === 'names' ? 'header' : 'records';
           if (this.phase === 'records') this.result.direct.dataFrom = this.line + 1;
-        } else this.line++;
+        } else {
+          if (this.preambleTotals) this.preambleLine(buf, 0, buf[buf.length - 1] === CR ? buf.length - 1 : buf.length);
+          this.line++;
+        }
       }
       if (this.phase !== 'preamble') {
         let end = buf.length;
@@ -295,6 +302,12 @@ class Splitter {
     const d = this.result.direct;
     if ((this.sawCrLf && this.sawLf) || d.dataFrom === 0 || d.nonDetail.length > MAX_EXCEPTION_LINES) d.possible = false;
     return this.result;
+  }
+
+  /** A preamble line (the next physical line) that may state the file's totals (trailer.in "preamble"). */
+  private preambleLine(buf: Buffer, start: number, end: number): void {
+    const text = buf.toString('utf8', start, end).normalize('NFC');
+    if (this.preambleTotals!.test(text)) setTrailer(this.result, { line: this.line + 1, text, fields: splitFields(this.profile, text) }, this.shown);
   }
 
   private endOfPreamble(buf: Buffer, start: number, end: number): boolean {

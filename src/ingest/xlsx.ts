@@ -211,6 +211,7 @@ export async function readXlsx(path: string, profile: PartnerProfile, shown: str
   const pre = profile.preamble;
   const until = pre && 'until' in pre ? new RegExp(pre.until) : null;
   const preLines = pre && 'lines' in pre ? pre.lines : 0;
+  const preambleTotals = profile.trailer?.in === 'preamble' && profile.trailer.match ? new RegExp(profile.trailer.match) : null;
   let phase: 'preamble' | 'header' | 'records' = preLines > 0 || until ? 'preamble' : profile.header.type === 'names' ? 'header' : 'records';
   // Dates outside date fields (preamble, trailer, other columns) in paid_at's whole format.
   const plainDates = dateParts(profile.fields.paid_at.format, 1)[0]!;
@@ -239,7 +240,10 @@ export async function readXlsx(path: string, profile: PartnerProfile, shown: str
         const line = row.number;
         result.lines = line;
         if (phase === 'preamble') {
-          if (until ? !until.test(text) : line <= preLines) continue;
+          if (until ? !until.test(text) : line <= preLines) {
+            if (preambleTotals?.test(text)) setTrailer(result, { line, text, fields: cells.map((c) => c.trim()) }, shown);
+            continue;
+          }
           phase = profile.header.type === 'names' ? 'header' : 'records';
         }
         if (cells.every((c) => c.trim() === '')) continue;

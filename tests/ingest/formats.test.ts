@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import iconv from 'iconv-lite';
 import ExcelJS from 'exceljs';
 import { importBilling, ingestFiles, loadProfiles, releaseFile } from '../../src/ingest/index.ts';
-import { BASE_PROFILE, HEADER, Scratch, encodeWindows1258, openTestDb, withProfile } from './helpers.ts';
+import { BASE_PROFILE, HEADER, Scratch, encodeWindows1258, ingestScratch, openTestDb, withProfile } from './helpers.ts';
 import { formatDateParts, parseAmount } from '../../src/ingest/formats.ts';
 import { amountFormatSchema, profileSchema } from '../../src/ingest/profile.ts';
 
@@ -442,5 +442,51 @@ describe('transaction status', () => {
 
   it('refuses a status without paid values', () => {
     expect(profileSchema.safeParse(withProfile({ fields: { ...BASE_PROFILE.fields, status: { column: 'status', paid: [] } } })).success).toBe(false);
+  });
+});
+
+describe('control totals stated in the preamble', () => {
+  const PREAMBLE_TOTALS = withProfile({
+    preamble: { until: '^ref,' },
+    trailer: { in: 'preamble', match: '^Tổng số giao dịch', count: { regex: 'giao dịch: ([\\d.,]+)' }, amount: { regex: 'số tiền: ([\\d.,]+)' } },
+  });
+  const csv = (count: number) => `NGAN HANG T - SAO KE\r\nTổng số giao dịch: ${count}; Tổng số tiền: 1.750.000\r\n${HEADER}\r\nA1,01/03/2026 08:00:00,PE0100123456,QR,1.250.000\r\nA2,01/03/2026 09:00:00,PD0100000001,QR,500.000`;
+
+  for (const directMb of ['100000', '0']) {
+    it(`checks the records against a count and sum on a preamble line (${directMb === '0' ? 'direct path' : 'staging copy'})`, async () => {
+      const s = new Scratch();
+      s.profile(PREAMBLE_TOTALS);
+      s.file('T_1.csv', csv(2));
+      s.file('T_2.csv', csv(3));
+      const db = await ingestScratch(s, 'RECON_INGEST_DIRECT_MB', directMb);
+      expect(await db.all('SELECT file_name, status, status_reason, records_read, control_count, control_amount FROM source_files ORDER BY file_id')).toEqual([
+        { file_name: 'T_1.csv', status: 'loaded', status_reason: null, records_read: 2n, control_count: 2n, control_amount: 1750000n },
+        { file_name: 'T_2.csv', status: 'quarantined', status_reason: `${s.files}/T_2.csv, line 2: trailer states 3 records, the file has 2`, records_read: 2n, control_count: 3n, control_amount: 1750000n },
+      ]);
+      expect(await db.all('SELECT line_no FROM payments ORDER BY line_no')).toEqual([{ line_no: 4n }, { line_no: 5n }]);
+      db.close();
+    });
+  }
+
+  it('finds the totals in an xlsx title block', async () => {
+    const s = new Scratch();
+    s.profile({ ...PREAMBLE_TOTALS, file_patterns: ['*.xlsx'], format: { type: 'xlsx' } });
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('GD');
+    ws.addRow(['Sao kê']);
+    ws.addRow(['Tổng số giao dịch: 2; Tổng số tiền: 1.750.000']);
+    ws.addRow(HEADER.split(','));
+    ws.addRow(['A1', '01/03/2026 08:00:00', 'PE0100123456', 'QR', 1250000]);
+    ws.addRow(['A2', '01/03/2026 09:00:00', 'PD0100000001', 'QR', 500000]);
+    await wb.xlsx.writeFile(s.file('bank.xlsx', ''));
+    const { db, summary } = await run(s);
+    db.close();
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 2, records_loaded: 2 });
+  });
+
+  it('needs a preamble and a match to find the line', () => {
+    expect(profileSchema.safeParse(PREAMBLE_TOTALS).success).toBe(true);
+    expect(profileSchema.safeParse({ ...PREAMBLE_TOTALS, preamble: undefined }).error?.issues[0]).toMatchObject({ path: ['trailer', 'in'] });
+    expect(profileSchema.safeParse({ ...PREAMBLE_TOTALS, trailer: { in: 'preamble', count: { field: 2 } } }).success).toBe(false);
   });
 });
