@@ -2,6 +2,7 @@
 // fields are all empty (only delimiters, or delimiters and spaces) is a blank line, not a record.
 // A record missing only its transaction id is still a record, rejected for that field.
 import { describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
 import { BASE_PROFILE, HEADER, Scratch, ingestScratch } from './helpers.ts';
 
 describe('field text', () => {
@@ -50,4 +51,28 @@ describe('Excel text formulas', () => {
       db.close();
     });
   }
+});
+
+describe('header names', () => {
+  it('finds a column whose header cell wraps, doubles a space or uses a no-break space (CSV and XLSX)', async () => {
+    const s = new Scratch();
+    const profile = { ...BASE_PROFILE, fields: { ...BASE_PROFILE.fields, paid_at: { column: 'Ngày GD', format: 'DD/MM/YYYY HH:mm:ss' }, amount: { column: 'Số tiền (VND)', format: { grouping: '.' } } } };
+    s.profile(profile);
+    s.profile({ ...profile, id: 'bank-x', file_patterns: ['*.xlsx'], format: { type: 'xlsx' } });
+    const header = ['ref', 'Ngày\u00a0 GD', 'customer', 'memo', 'Số tiền\n(VND)'];
+    s.file('T_1.csv', `ref,Ngày\u00a0 GD,customer,memo,"Số tiền\n(VND)"\nA1,01/03/2026 08:00:00,PE0100123456,QR,1.250.000\n`);
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('GD');
+    ws.addRow(header);
+    ws.addRow(['X1', new Date(Date.UTC(2026, 2, 1, 9, 0, 0)), 'PE0100123456', 'QR', 500000]);
+    await wb.xlsx.writeFile(s.file('bank.xlsx', ''));
+    const db = await ingestScratch(s, 'RECON_INGEST_DIRECT_MB', undefined);
+    expect(await db.all('SELECT status FROM source_files ORDER BY file_id')).toEqual([{ status: 'loaded' }, { status: 'loaded' }]);
+    const rows = await db.all<{ txn_ref: string; amount_vnd: bigint; paid_at: Date }>('SELECT txn_ref, amount_vnd, paid_at FROM payments ORDER BY txn_ref');
+    expect(rows.map((r) => [r.txn_ref, r.amount_vnd, r.paid_at.toISOString()])).toEqual([
+      ['A1', 1250000n, '2026-03-01T01:00:00.000Z'],
+      ['X1', 500000n, '2026-03-01T02:00:00.000Z'],
+    ]);
+    db.close();
+  });
 });
