@@ -38,6 +38,12 @@ CREATE OR REPLACE TEMP MACRO ingest_message(file, line_no, field_label, problem,
 CREATE OR REPLACE TEMP MACRO ingest_trim(s) AS
   CASE WHEN s LIKE ' %' OR s LIKE '% ' THEN trim(s) ELSE s END;
 
+-- Whether an id is a number in a spreadsheet's scientific notation (1.23457E+15, or 1,23457E+15 with a
+-- decimal comma): what Excel writes for a long all-digit id once a file is opened and saved again.
+-- The LIKE keeps the regex off nearly every value.
+CREATE OR REPLACE TEMP MACRO ingest_sci_number(s) AS
+  (s LIKE '%E+%' OR s LIKE '%e+%') AND regexp_full_match(s, '[0-9]([.,][0-9]+)?[Ee]\+[0-9]{1,3}');
+
 -- A field as Excel's CSV export forces it to stay text: the formula ="0012345" (a leading zero kept,
 -- a long number not turned into 1.23E+12) stands for its string, 0012345; a quote inside it is
 -- doubled (="a""b" is a"b). The quick prefix test keeps the regex off nearly every field.

@@ -3,7 +3,7 @@
 -- from the profile by src/ingest/mapping.ts) straight into validation, and ingest_typed holds the
 -- parsed payment or the first reason it cannot load. Reason codes: not_paid (a status the profile
 -- does not list as paid: checked first, as a failed transaction's other fields are often empty),
--- missing_field, bad_amount, negative_amount, bad_date, unknown_code (column_count is decided while reading). Signed amounts
+-- missing_field, bad_ref, bad_amount, negative_amount, bad_date, unknown_code (column_count is decided while reading). Signed amounts
 -- are kept for the control-total check; a record's text is re-joined only when it is rejected.
 -- typed_table is ingest_typed, or ingest_typed_direct on the direct path, where every row read is
 -- kept (keep = true, blank rows flagged) so a row's rowid is its position in the file, and
@@ -35,7 +35,11 @@ WITH ingest_raw AS (
     abs(coalesce(amount_v, 0)) > ingest_max_vnd() OR abs(coalesce(credit_v, 0)) > ingest_max_vnd()
       OR abs(coalesce(debit_v, 0)) > ingest_max_vnd() AS too_large,
     getvariable('ingest').has_status
-      AND NOT coalesce(list_contains(getvariable('ingest').status_paid, lower(ingest_nfc(status))), false) AS not_paid
+      AND NOT coalesce(list_contains(getvariable('ingest').status_paid, lower(ingest_nfc(status))), false) AS not_paid,
+    -- A transaction id a spreadsheet rewrote in scientific notation (1.23457E+15, 1,23457E+15): its
+    -- digits are gone, and two payments would share it, the second dropped as a duplicate.
+    ingest_sci_number(txn_ref) AS txn_sci,
+    coalesce(ingest_sci_number(reverses_txn_ref), false) AS rev_sci
   FROM parsed
 ), judged AS (
   SELECT *,
@@ -44,6 +48,7 @@ WITH ingest_raw AS (
       WHEN txn_ref IS NULL THEN 'missing_field'
       WHEN paid_at IS NULL THEN 'missing_field'
       WHEN amount IS NULL AND credit IS NULL AND debit IS NULL THEN 'missing_field'
+      WHEN txn_sci OR rev_sci THEN 'bad_ref'
       WHEN amount IS NOT NULL AND amount_v IS NULL THEN 'bad_amount'
       WHEN split_bad OR split_both THEN 'bad_amount'
       WHEN coalesce(signed_v, 0) = 0 OR too_large THEN 'bad_amount'
@@ -58,6 +63,8 @@ WITH ingest_raw AS (
       WHEN txn_ref IS NULL THEN 'txn_ref'
       WHEN paid_at IS NULL THEN 'paid_at'
       WHEN amount IS NULL AND credit IS NULL AND debit IS NULL THEN 'amount'
+      WHEN txn_sci THEN 'txn_ref'
+      WHEN rev_sci THEN 'reverses_txn_ref'
       WHEN amount IS NOT NULL AND amount_v IS NULL THEN 'amount'
       WHEN split_bad OR split_both OR coalesce(signed_v, 0) = 0 OR too_large THEN 'amount'
       WHEN signed_v < 0 AND NOT is_debit AND NOT getvariable('ingest').negative_ok THEN 'amount'
@@ -82,19 +89,21 @@ SELECT
   reason, field,
   CASE field WHEN 'txn_ref' THEN txn_ref WHEN 'paid_at' THEN paid_at WHEN 'settled_on' THEN settled_on
              WHEN 'amount' THEN coalesce(amount, concat_ws(' / ', credit, debit)) WHEN 'kind' THEN kind_code
-             WHEN 'instrument' THEN instrument_code WHEN 'status' THEN status END AS value,
+             WHEN 'instrument' THEN instrument_code WHEN 'status' THEN status WHEN 'reverses_txn_ref' THEN reverses_txn_ref END AS value,
   CASE WHEN reason IS NULL THEN NULL ELSE ingest_message(
     getvariable('ingest').files[seq], line_no,
     CASE field WHEN 'txn_ref' THEN getvariable('ingest').label_txn_ref WHEN 'paid_at' THEN getvariable('ingest').label_paid_at
                WHEN 'settled_on' THEN getvariable('ingest').label_settled_on WHEN 'amount' THEN getvariable('ingest').label_amount
                WHEN 'kind' THEN getvariable('ingest').label_kind WHEN 'status' THEN getvariable('ingest').label_status
+               WHEN 'reverses_txn_ref' THEN getvariable('ingest').label_reverses_txn_ref
                ELSE getvariable('ingest').label_instrument END,
     CASE reason WHEN 'not_paid' THEN 'not a completed payment' WHEN 'missing_field' THEN 'missing' WHEN 'bad_amount' THEN 'not a valid amount'
+                WHEN 'bad_ref' THEN 'a number a spreadsheet rewrote in scientific notation, its digits lost'
                 WHEN 'negative_amount' THEN 'negative amount, which this partner''s profile does not allow'
                 WHEN 'bad_date' THEN 'not a valid date' ELSE 'unknown code' END,
     CASE field WHEN 'txn_ref' THEN txn_ref WHEN 'paid_at' THEN paid_at WHEN 'settled_on' THEN settled_on
                WHEN 'amount' THEN coalesce(amount, concat_ws(' / ', credit, debit)) WHEN 'kind' THEN kind_code
-               WHEN 'instrument' THEN instrument_code WHEN 'status' THEN status END,
+               WHEN 'instrument' THEN instrument_code WHEN 'status' THEN status WHEN 'reverses_txn_ref' THEN reverses_txn_ref END,
     CASE field WHEN 'amount' THEN CASE reason WHEN 'negative_amount' THEN 'a positive amount'
                                               WHEN 'missing_field' THEN getvariable('ingest').amount_expected
                                               ELSE CASE WHEN split_both THEN 'money in only one of the credit/debit columns'
@@ -108,6 +117,8 @@ SELECT
                WHEN 'kind' THEN 'a code listed in fields.kind.map'
                WHEN 'instrument' THEN 'a code listed in fields.instrument.map'
                WHEN 'status' THEN getvariable('ingest').status_expected
+               WHEN 'txn_ref' THEN CASE reason WHEN 'bad_ref' THEN 'the id as the partner wrote it (ask for the original file, not one opened and saved again in a spreadsheet)' ELSE 'a value' END
+               WHEN 'reverses_txn_ref' THEN 'the original''s id as the partner wrote it (ask for the original file, not one opened and saved again in a spreadsheet)'
                ELSE 'a value' END)
   END AS message,
   CASE WHEN reason IS NOT NULL THEN /*{raw_text}*/ END AS raw

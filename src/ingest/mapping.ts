@@ -152,6 +152,7 @@ export function typingVariables(profile: PartnerProfile): Record<string, IngestV
     label_kind: f.kind ? label('kind', [f.kind.column]) : 'kind',
     label_instrument: f.instrument ? label('instrument', [f.instrument.column]) : 'instrument',
     label_status: f.status ? label('status', [f.status.column]) : 'status',
+    label_reverses_txn_ref: f.reverses_txn_ref ? label('reverses_txn_ref', f.reverses_txn_ref.column) : 'reverses_txn_ref',
     // Statuses that make a record a payment, compared as the column's values are: NFC, lower case.
     has_status: f.status !== undefined,
     status_paid: (f.status?.paid ?? []).map((s) => s.normalize('NFC').toLowerCase()),

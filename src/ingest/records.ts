@@ -17,7 +17,7 @@ export const FIXED_SEPARATOR = '\x1f';
 /** The parts of a profile that say how a file is laid out into records (shared with billing files). */
 export type RecordLayout = Pick<PartnerProfile, 'format' | 'preamble' | 'header' | 'record_types' | 'trailer' | 'skip'>;
 
-export type RejectReason = 'bad_amount' | 'bad_date' | 'missing_field' | 'column_count' | 'negative_amount' | 'unknown_code' | 'not_paid';
+export type RejectReason = 'bad_amount' | 'bad_date' | 'missing_field' | 'column_count' | 'negative_amount' | 'unknown_code' | 'not_paid' | 'bad_ref';
 
 /** A record rejected before DuckDB sees it. */
 export interface EarlyReject {

@@ -210,6 +210,7 @@ const REJECT_REASONS: Record<Lang, Record<string, string>> = {
     unknown_code: 'Mã không xác định',
     column_count: 'Sai số cột (dòng hỏng hoặc bị cắt)',
     not_paid: 'Giao dịch không thành công (trạng thái)',
+    bad_ref: 'Mã giao dịch bị bảng tính đổi sang dạng số mũ (1,23E+15)',
   },
   en: {
     missing_field: 'Required field missing',
@@ -219,6 +220,7 @@ const REJECT_REASONS: Record<Lang, Record<string, string>> = {
     unknown_code: 'Unknown code',
     column_count: 'Wrong number of columns (broken or cut line)',
     not_paid: 'Transaction not completed (status)',
+    bad_ref: 'Transaction id turned into scientific notation by a spreadsheet (1.23E+15)',
   },
 };
 

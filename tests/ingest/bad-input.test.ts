@@ -113,6 +113,25 @@ describe('bad input', () => {
     expect(r.payments[2]!.line_no).toBe(4n);
   });
 
+  it('rejects transaction ids a spreadsheet rewrote in scientific notation instead of dropping one payment as the other\'s duplicate', async () => {
+    const profile = withProfile({ fields: { ...BASE_PROFILE.fields, reverses_txn_ref: { column: 'orig' }, amount: { column: 'amount', format: { grouping: '.', allow_negative: true } } } });
+    const r = await ingestOne([
+      `${HEADER},orig`,
+      '1.23457E+15,01/03/2026 08:00:00,PE0100123456,QR,1.000,',
+      '"1,23457E+15",01/03/2026 08:01:00,PE0100123457,QR,2.000,',
+      '1234567890123456,01/03/2026 08:02:00,PE0100123458,QR,3.000,',
+      'R1,01/03/2026 09:00:00,PE0100123458,QR,-3.000,1.23457E+15',
+      'E+5,01/03/2026 09:00:00,PE0100123458,QR,4.000,',
+    ], profile);
+    expect(r.payments.map((p) => p.txn_ref)).toEqual(['1234567890123456', 'E+5']);
+    expect(r.rejects.map((x) => [x.line_no, x.field, x.value, x.reason])).toEqual([
+      [2n, 'txn_ref', '1.23457E+15', 'bad_ref'], [3n, 'txn_ref', '1,23457E+15', 'bad_ref'], [5n, 'reverses_txn_ref', '1.23457E+15', 'bad_ref'],
+    ]);
+    expect(r.rejects[0]!.message).toContain('line 2, field txn_ref (column ref): a number a spreadsheet rewrote in scientific notation, its digits lost: got "1.23457E+15", expected the id as the partner wrote it');
+    expect(r.rejects[2]!.message).toContain('line 5, field reverses_txn_ref (column orig): a number a spreadsheet rewrote');
+    expect(r.file).toMatchObject({ records_read: 5, records_loaded: 2, records_rejected: 3, records_duplicate: 0 });
+  });
+
   it('rejects a record with the wrong column count, naming expected and found', async () => {
     const r = await ingestOne([HEADER, GOOD[0]!, 'A3,01/03/2026 08:00:00,PE0100123456,QR,5.000,EXTRA', GOOD[1]!]);
     expect(r.rejects).toEqual([
