@@ -156,6 +156,8 @@ class Splitter {
   private recLine = 1;
   private sawCrLf = false;
   private sawLf = false;
+  /** The header line as written: a later line identical to it (a printed export's page break) is the header again, not a record. */
+  private headerBytes: Buffer | null = null;
   private readonly result: SplitResult = {
     header: null, headerLine: null, trailer: null, staged: 0, rejects: [], maxRecordBytes: 0, lines: 0,
     direct: { possible: true, dataFrom: 0, empty: [], nonDetail: [] },
@@ -327,8 +329,14 @@ class Splitter {
     if (this.phase === 'header') {
       this.result.header = splitFields(this.profile, buf.toString('utf8', start, end).normalize('NFC'));
       this.result.headerLine = line;
+      this.headerBytes = Buffer.from(buf.subarray(start, end));
       this.phase = 'records';
       this.result.direct.dataFrom = line + 1;
+      return;
+    }
+    const h = this.headerBytes;
+    if (h !== null && end - start === h.length && buf.compare(h, 0, h.length, start, end) === 0) {
+      this.result.direct.nonDetail.push(line);
       return;
     }
     const cls = this.classify(

@@ -219,6 +219,7 @@ export async function readXlsx(path: string, profile: PartnerProfile, shown: str
   let names: string[] | null = profile.header.type === 'none' ? profile.header.columns : null;
   let dateCols = names ? dateColumns(profile, names) : new Map<number, DatePart>();
   let found = false;
+  let headerText: string | null = null;
   try {
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
     let index = 0;
@@ -248,6 +249,7 @@ export async function readXlsx(path: string, profile: PartnerProfile, shown: str
         }
         if (cells.every((c) => c.trim() === '')) continue;
         if (phase === 'header') {
+          headerText = text;
           names = cells.map((c) => c.trim());
           result.header = names;
           result.headerLine = line;
@@ -255,6 +257,7 @@ export async function readXlsx(path: string, profile: PartnerProfile, shown: str
           phase = 'records';
           continue;
         }
+        if (text === headerText) continue; // the header again (a printed export's page break), not a record
         const cls = classify(() => (cells[0] ?? '').trim(), () => text);
         if (cls.kind === 'header' || cls.kind === 'skip') continue;
         if (cls.kind === 'trailer') {

@@ -76,3 +76,44 @@ describe('header names', () => {
     db.close();
   });
 });
+
+describe('page breaks', () => {
+  const PROFILE = { ...BASE_PROFILE, trailer: { match: '^Tổng cộng', count: { field: 2 }, amount: { field: 5 } } };
+  for (const directMb of ['100000', '0']) {
+    it(`reads a line repeating the header (a printed export's page break) as the header, not a record (${directMb === '0' ? 'direct path' : 'staging copy'})`, async () => {
+      const s = new Scratch();
+      s.profile(PROFILE);
+      s.file('T_1.csv', [
+        HEADER,
+        'A1,01/03/2026 08:00:00,PE0100123456,QR,1.250.000',
+        HEADER,
+        'A2,01/03/2026 09:00:00,PD0100000001,QR,500.000',
+        HEADER,
+        'ref,time,customer,memo,amount,',
+        'Tổng cộng,3,,,1.750.000',
+      ].join('\n'));
+      const db = await ingestScratch(s, 'RECON_INGEST_DIRECT_MB', directMb);
+      expect(await db.all('SELECT line_no, txn_ref FROM payments ORDER BY line_no')).toEqual([{ line_no: 2n, txn_ref: 'A1' }, { line_no: 4n, txn_ref: 'A2' }]);
+      // Only the exact header repeats: a line differing from it is a record like any other.
+      expect(await db.all('SELECT line_no, field, reason FROM rejects')).toEqual([{ line_no: 6n, field: 'amount', reason: 'bad_amount' }]);
+      expect(await db.one('SELECT status, records_read, records_loaded, records_rejected FROM source_files')).toEqual({ status: 'loaded', records_read: 3n, records_loaded: 2n, records_rejected: 1n });
+      db.close();
+    });
+  }
+
+  it('reads a sheet row repeating the header row as the header, not a record (XLSX)', async () => {
+    const s = new Scratch();
+    s.profile({ ...PROFILE, file_patterns: ['*.xlsx'], format: { type: 'xlsx' } });
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('GD');
+    ws.addRow(HEADER.split(','));
+    ws.addRow(['A1', '01/03/2026 08:00:00', 'PE0100123456', 'QR', 1250000]);
+    ws.addRow(HEADER.split(','));
+    ws.addRow(['A2', '01/03/2026 09:00:00', 'PD0100000001', 'QR', 500000]);
+    ws.addRow(['Tổng cộng', 2, null, null, 1750000]);
+    await wb.xlsx.writeFile(s.file('bank.xlsx', ''));
+    const db = await ingestScratch(s, 'RECON_INGEST_DIRECT_MB', undefined);
+    expect(await db.one('SELECT status, records_read, records_loaded FROM source_files')).toEqual({ status: 'loaded', records_read: 2n, records_loaded: 2n });
+    db.close();
+  });
+});
