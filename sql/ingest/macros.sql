@@ -16,12 +16,14 @@ CREATE OR REPLACE TEMP MACRO ingest_amount_value(s) AS
                           ELSE replace(s.int, getvariable('ingest').amount_grouping, '') END AS BIGINT)
             * CASE WHEN s.sign IN ('-', '(') OR s.close = '-' THEN -1 ELSE 1 END END;
 
--- An instant from text in a local time zone (or ISO 8601 with its own offset); NULL when the
+-- An instant from text in a local time zone (or ISO 8601 with its own offset, a space before it
+-- allowed: DuckDB's cast takes none); NULL when the
 -- text does not have exactly the format's shape or is not a real date (31/02/2026). A 12-hour
 -- clock's Vietnamese SA/CH (its regex allows nothing else made of letters) is read as AM/PM.
 CREATE OR REPLACE TEMP MACRO ingest_instant(txt, fmt, re, iso, tz) AS
   CASE WHEN txt IS NULL OR NOT regexp_full_match(txt, re) THEN NULL
-       WHEN iso AND regexp_matches(txt, '[0-9]:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$') THEN try_cast(txt AS TIMESTAMPTZ)
+       WHEN iso AND regexp_matches(txt, '[0-9]:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)? ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$')
+         THEN try_cast(regexp_replace(txt, ' ([Z+-][0-9:]*)$', '\1') AS TIMESTAMPTZ)
        WHEN iso THEN timezone(tz, try_cast(txt AS TIMESTAMP))
        WHEN contains(fmt, '%p') THEN timezone(tz, try_strptime(replace(replace(upper(txt), 'SA', 'AM'), 'CH', 'PM'), fmt))
        ELSE timezone(tz, try_strptime(txt, fmt)) END;

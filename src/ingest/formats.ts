@@ -157,7 +157,8 @@ export function formatDateParts(p: DateParts, format: string): string {
 /** Translates a profile date format (`DD/MM/YYYY HH:mm:ss`, `YYYYMMDD`, `ISO`) to strptime and a regex. */
 export function datePattern(format: string): DatePattern {
   if (format === 'ISO') {
-    return { strptime: '%Y-%m-%d', regex: '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$', iso: true };
+    // The offset may follow a space, as Java's `yyyy-MM-dd HH:mm:ss Z` writes it (2026-10-05 08:30:00 +0700).
+    return { strptime: '%Y-%m-%d', regex: '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?( ?(Z|[+-][0-9]{2}(:?[0-9]{2})?))?)?$', iso: true };
   }
   let strptime = '';
   let regex = '';

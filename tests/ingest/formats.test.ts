@@ -310,6 +310,11 @@ describe('date notations', () => {
       ['DD/MM/YY HH:mm', '05/03/26 09:05', '2026-03-05T02:05:00.000Z'],
       ['YYYY-MM-DD HH:mm:ss.SSS', '2026-03-05 09:05:09.250', '2026-03-05T02:05:09.250Z'],
       ['DD/MM/YYYY', '5/3/2026', null],
+      // ISO 8601 with its offset after a space, as Java's yyyy-MM-dd HH:mm:ss Z writes it.
+      ['ISO', '2026-03-05 09:05:09 +0700', '2026-03-05T02:05:09.000Z'],
+      ['ISO', '2026-03-05T09:05:09.250 Z', '2026-03-05T09:05:09.250Z'],
+      ['ISO', '2026-03-05 09:05:09 -05:00', '2026-03-05T14:05:09.000Z'],
+      ['ISO', '2026-03-05 +07:00', null],
     ];
     for (const [format, written, want] of cases) {
       const s = new Scratch();
