@@ -4,15 +4,40 @@
 // Windows-1258 writes Vietnamese tones as combining marks (fixed-width files excepted: their column
 // positions count the characters as written, so their fields are normalised after cutting).
 import { isUtf8 } from 'node:buffer';
-import { createReadStream, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import type { Encoding } from './profile.ts';
 import { FileError } from './file-error.ts';
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
 
-/** Reads in chunks of at most CHUNK_BYTES, but no bigger than the file: a batch holds many small files. */
-function chunks(path: string): AsyncIterable<Buffer> {
-  return createReadStream(path, { highWaterMark: Math.max(65_536, Math.min(CHUNK_BYTES, statSync(path).size + 1)) }) as AsyncIterable<Buffer>;
+/** Ctrl-Z (SUB): DOS tools end a text file with it, CP/M-era ones pad the last block with it. */
+const DOS_EOF = 0x1a;
+
+/**
+ * Bytes of the DOS end-of-file marker at the end of `path` (Ctrl-Z, possibly repeated to fill a
+ * 128-byte block): not part of the text, so decoding stops before them.
+ */
+export function dosEofBytes(path: string): number {
+  const size = statSync(path).size;
+  const n = Math.min(size, 128);
+  if (n === 0) return 0;
+  const fd = openSync(path, 'r');
+  try {
+    const tail = Buffer.alloc(n);
+    readSync(fd, tail, 0, n, size - n);
+    let k = 0;
+    while (k < n && tail[n - 1 - k] === DOS_EOF) k++;
+    return k;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads in chunks of at most CHUNK_BYTES, but no bigger than the file: a batch holds many small files. A DOS end-of-file marker is left out. */
+async function* chunks(path: string): AsyncIterable<Buffer> {
+  const size = statSync(path).size - dosEofBytes(path);
+  if (size <= 0) return;
+  yield* createReadStream(path, { end: size - 1, highWaterMark: Math.max(65_536, Math.min(CHUNK_BYTES, size + 1)) }) as AsyncIterable<Buffer>;
 }
 const NL = 0x0a;
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
 import { UsageError } from '../../src/errors.ts';
-import { BASE_PROFILE, HEADER, Scratch, encodeWindows1258, openTestDb, withProfile } from './helpers.ts';
+import { BASE_PROFILE, HEADER, Scratch, encodeWindows1258, ingestScratch, openTestDb, withProfile } from './helpers.ts';
 
 const GOOD = [
   'A1,01/03/2026 08:00:00,PE0100123456,TIEN DIEN,1.250.000',
@@ -94,6 +94,29 @@ describe('bad input', () => {
     expect(r.rejects[0]).toMatchObject({ line_no: 4n, reason: 'column_count' });
     expect(r.rejects[0]!.message).toMatch(/line 4: found 2 columns, expected 5/);
     expect(r.file.records_loaded).toBe(2);
+  });
+
+  it.each([
+    ['utf-8', '100000'],
+    ['utf-8', '0'],
+    ['windows-1258', '100000'],
+  ])('ignores the DOS end-of-file marker (Ctrl-Z) closing a %s file (direct from %s MB)', async (encoding, directMb) => {
+    const s = new Scratch();
+    s.profile(withProfile({ encoding, trailer: { match: '^Tổng', count: { field: 2 }, amount: { field: 5 } } }));
+    const body = (prefix: string) => {
+      const text = `${HEADER}\r\n${GOOD.map((l) => prefix + l).join('\r\n')}\r\nTổng cộng,2,,,1.750.000\r\n`;
+      return encoding === 'utf-8' ? Buffer.from(text) : encodeWindows1258(text);
+    };
+    s.file('T_1.csv', Buffer.concat([body(''), Buffer.from([0x1a])]));
+    // CP/M-era tools pad the last 128-byte block with it.
+    s.file('T_2.csv', Buffer.concat([body('X'), Buffer.alloc(37, 0x1a)]));
+    const db = await ingestScratch(s, 'RECON_INGEST_DIRECT_MB', directMb);
+    expect(await db.all('SELECT file_name, status, status_reason, records_read, records_loaded FROM source_files ORDER BY file_id')).toEqual([
+      { file_name: 'T_1.csv', status: 'loaded', status_reason: null, records_read: 2n, records_loaded: 2n },
+      { file_name: 'T_2.csv', status: 'loaded', status_reason: null, records_read: 2n, records_loaded: 2n },
+    ]);
+    expect(await db.all('SELECT count(*) AS n FROM rejects')).toEqual([{ n: 0n }]);
+    db.close();
   });
 
   it('refuses binary garbage', async () => {
