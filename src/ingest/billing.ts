@@ -9,7 +9,7 @@ import { fingerprint, type Run } from '../runs/ledger.ts';
 import { decodeFile } from './decode.ts';
 import { FileError } from './file-error.ts';
 import { directBytes, dropTypedView, earlierReceipt, ensureMacros, joinedText, recordFailure, removeStaging, scanForDirect, stagingDir, typeRows, type FileOutcome } from './load.ts';
-import { blankTest, columnResolver, setIngestVariable, stagedColumns } from './mapping.ts';
+import { blankTest, columnResolver, setIngestVariable, stagedColumns, withFields } from './mapping.ts';
 import { splitRecords, type RecordLayout } from './records.ts';
 import { ingestSqlRow, runIngestSql } from './sql.ts';
 import { directSource, stageSource } from './stage.ts';
@@ -87,7 +87,7 @@ async function importBillingFile(db: Database, run: Run, path: string, kind: 'cu
     // The staging file is a batch of one (seq 1), read by the same SQL as partner batches.
     await setIngestVariable(db, { files: [path], file_ids: { ints: [fileId] }, period: period ?? '', stage_sep: ',', columns: split.header.join(', ') });
     await typeRows(db, `ingest/type_${kind}.sql`, source.params, {
-      source: source.sql,
+      source: withFields(cols, source.sql),
       raw_projection: ['seq', 'line_no', ...wanted.map((w) => `${col(w, `the ${kind} header`)} AS ${w}`), `${blankTest(col(wanted[0]!, `the ${kind} header`), all)} AS blank`, ...cols.staged].join(', '),
       raw_text: joinedText(split.header.length, "','", "'\"'"),
     }, scan?.direct ?? null);

@@ -16,7 +16,7 @@ import { fingerprint, type InputFile, type Run } from '../runs/ledger.ts';
 import { decodeFile, dosEofBytes } from './decode.ts';
 import { FileError } from './file-error.ts';
 import { describeAmountFormat, parseAmount } from './formats.ts';
-import { fixedColumns, rawProjection, setIngestVariable, stagedColumns, typingVariables, type ColumnSet } from './mapping.ts';
+import { fixedColumns, rawProjection, setIngestVariable, stagedColumns, typingVariables, withFields, type ColumnSet } from './mapping.ts';
 import type { PartnerProfile } from './profile.ts';
 import { splitRecords, stageSeparator, type RecordLayout, type SplitResult, type Trailer } from './records.ts';
 import { ingestSqlRow, ingestSqlRows, runIngestSql } from './sql.ts';
@@ -576,7 +576,7 @@ async function typeMembers(db: Database, profile: PartnerProfile, members: Membe
     const dialect = { delimiter: f.delimiter, quote: f.quote, escape: f.escape ?? f.quote, columns: layout.columns.names.length, maxRecordBytes };
     read = direct ? directSource(members[0]!.fp.path, dialect, direct.dataFrom) : stageSource(stagePath, dialect);
   }
-  const source = f.type === 'fixed_width' ? `(SELECT seq, line_no, c1 AS raw FROM ${read.sql})` : read.sql;
+  const source = withFields(layout.columns, f.type === 'fixed_width' ? `(SELECT seq, line_no, c1 AS raw FROM ${read.sql})` : read.sql);
   // payment_id base per file: the table's maximum before the batch + the lines of earlier files.
   const idBase: number[] = [];
   let lines = floor;
