@@ -609,14 +609,22 @@ async function typeMembers(db: Database, profile: PartnerProfile, members: Membe
     const readCount = n(m, 'typed') + csv + m.split.rejects.length;
     const amountRead = bySeq.get(m.seq)?.amount_read ?? 0n;
     const amountAccepted = bySeq.get(m.seq)?.amount_accepted ?? 0n;
+    // Totals of completed payments only (trailer.counts "paid"): the records that are none are left
+    // out of the count and the sum they are checked against.
+    const paidOnly = profile.trailer?.counts === 'paid';
+    const notPaid = paidOnly ? n(m, 'not_paid') : 0;
+    const counted = readCount - notPaid;
+    const countedRejects = rejected - notPaid;
+    const amountCounted = amountRead - (paidOnly ? (bySeq.get(m.seq)?.amount_not_paid ?? 0n) : 0n);
+    const what = paidOnly ? 'completed payments' : 'records';
     const shown = m.fp.path;
     const line = m.split.trailer?.line;
     let reason: string | null = null;
     let rejectedAmount: bigint | null = null;
     if (m.noTrailer) reason = `${shown}: no trailer/total row found (the profile expects one); the file may be truncated`;
-    else if (m.control.count !== null && m.control.count !== readCount) reason = `${shown}, line ${line}: trailer states ${m.control.count} records, the file has ${readCount}`;
-    else if (m.control.amount !== null && rejected === 0 && m.control.amount !== amountRead) reason = `${shown}, line ${line}: trailer states a total of ${m.control.amount} đồng, the records sum to ${amountRead}`;
-    else if (m.control.amount !== null && rejected > 0) rejectedAmount = m.control.amount - amountAccepted;
+    else if (m.control.count !== null && m.control.count !== counted) reason = `${shown}, line ${line}: trailer states ${m.control.count} ${what}, the file has ${counted}`;
+    else if (m.control.amount !== null && countedRejects === 0 && m.control.amount !== amountCounted) reason = `${shown}, line ${line}: trailer states a total of ${m.control.amount} đồng, the ${what} sum to ${amountCounted}`;
+    else if (m.control.amount !== null && countedRejects > 0) rejectedAmount = m.control.amount - amountAccepted;
     return { m, read: readCount, rejected, typedRejects: n(m, 'rejected_typed'), valid: n(m, 'valid'), amountRead, reason, rejectedAmount, status: reason ? 'quarantined' : 'loaded' };
   });
   await setIngestVariable(db, { quarantined: { ints: facts.filter((x) => x.status === 'quarantined').map((x) => x.m.seq) } }, 'ingest_status');

@@ -183,6 +183,11 @@ export const profileSchema = z
         credit: controlValue.optional(),
         debit: controlValue.optional(),
         amount_format: amountFormatSchema.optional(),
+        /**
+         * Which records the totals count: every record (default), or only completed payments
+         * (`paid`, with fields.status), as gateway reports that list failed attempts beside them do.
+         */
+        counts: z.enum(['all', 'paid']).default('all'),
       })
       .strict()
       .refine((t) => !(t.amount && (t.credit || t.debit)), 'state the sum either as amount or as credit and debit, not both')
@@ -214,7 +219,8 @@ export const profileSchema = z
       .strict(),
   })
   .strict()
-  .refine((p) => p.trailer?.in !== 'preamble' || p.preamble !== undefined, { path: ['trailer', 'in'], message: 'trailer.in "preamble" needs a preamble (lines or until)' });
+  .refine((p) => p.trailer?.in !== 'preamble' || p.preamble !== undefined, { path: ['trailer', 'in'], message: 'trailer.in "preamble" needs a preamble (lines or until)' })
+  .refine((p) => p.trailer?.counts !== 'paid' || p.fields.status !== undefined, { path: ['trailer', 'counts'], message: 'trailer.counts "paid" needs fields.status, which says which records are completed payments' });
 
 export type PartnerProfile = z.infer<typeof profileSchema>;
 export type FileFormat = PartnerProfile['format'];

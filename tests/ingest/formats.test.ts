@@ -445,6 +445,39 @@ describe('transaction status', () => {
     db.close();
   });
 
+  it('checks totals of completed payments only when the trailer counts them (trailer.counts "paid")', async () => {
+    const s = new Scratch();
+    s.profile(withProfile({
+      trailer: { match: '^Tổng', count: { field: 2 }, amount: { field: 6 }, counts: 'paid' },
+      fields: { ...BASE_PROFILE.fields, status: { column: 'status', paid: ['SUCCESS'] } },
+    }));
+    const rows = [
+      `${HEADER},status`,
+      'G1,01/03/2026 08:00:00,PE0100123456,QR,100.000,SUCCESS',
+      'G2,01/03/2026 08:01:00,PE0100123456,QR,50.000,FAILED',
+      'G3,01/03/2026 08:02:00,PE0100123457,QR,200.000,SUCCESS',
+    ];
+    // The gateway's summary: 2 successful transactions, 300.000 đ; the failed attempt is not in it.
+    s.file('T_1.csv', [...rows, 'Tổng,2,,,,300.000'].join('\n'));
+    // A completed payment missing from the file (the summary says 3): quarantined.
+    s.file('T_2.csv', [...rows.map((r) => r.replace(/^G/, 'H')), 'Tổng,3,,,,450.000'].join('\n'));
+    // A completed payment that cannot be read: the summary's sum less the loaded ones is the rejected amount.
+    s.file('T_3.csv', [...rows.map((r) => r.replace(/^G/, 'K')), 'K4,01/03/2026 08:03:00,PE0100123458,QR,12a,SUCCESS', 'Tổng,3,,,,420.000'].join('\n'));
+    const { db } = await run(s);
+    expect(await db.all('SELECT file_name, status, status_reason, records_read, records_loaded, records_rejected, rejected_amount FROM source_files ORDER BY file_id')).toEqual([
+      { file_name: 'T_1.csv', status: 'loaded', status_reason: null, records_read: 3n, records_loaded: 2n, records_rejected: 1n, rejected_amount: null },
+      { file_name: 'T_2.csv', status: 'quarantined', status_reason: `${s.files}/T_2.csv, line 5: trailer states 3 completed payments, the file has 2`, records_read: 3n, records_loaded: 0n, records_rejected: 1n, rejected_amount: null },
+      { file_name: 'T_3.csv', status: 'loaded', status_reason: null, records_read: 4n, records_loaded: 2n, records_rejected: 2n, rejected_amount: 120000n },
+    ]);
+    db.close();
+  });
+
+  it('refuses trailer.counts "paid" without a status field', () => {
+    const parsed = profileSchema.safeParse(withProfile({ trailer: { match: '^Tổng', count: { field: 2 }, counts: 'paid' } }));
+    expect(parsed.success).toBe(false);
+    expect(JSON.stringify(parsed.error?.issues)).toContain('trailer.counts \\"paid\\" needs fields.status');
+  });
+
   it('refuses a status without paid values', () => {
     expect(profileSchema.safeParse(withProfile({ fields: { ...BASE_PROFILE.fields, status: { column: 'status', paid: [] } } })).success).toBe(false);
   });
