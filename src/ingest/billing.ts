@@ -80,15 +80,16 @@ async function importBillingFile(db: Database, run: Run, path: string, kind: 'cu
     if (!split.header) throw new FileError(`${path}: the file is empty, expected the header ${wanted.join(',')}`);
     const cols = stagedColumns(split.header);
     const col = columnResolver(cols, path);
-    const all = split.header.map((_, i) => cols.expr(i));
     const dialect = { delimiter: ',', quote: '"', escape: '"', columns: split.header.length, maxRecordBytes: split.maxRecordBytes };
     const source = scan ? directSource(path, dialect, scan.direct.dataFrom) : stageSource(stagePath, dialect);
     const fileId = Number((await db.one<{ id: bigint }>('SELECT coalesce(max(file_id), 0) + 1 AS id FROM source_files'))!.id);
     // The staging file is a batch of one (seq 1), read by the same SQL as partner batches.
     await setIngestVariable(db, { files: [path], file_ids: { ints: [fileId] }, period: period ?? '', stage_sep: ',', columns: split.header.join(', ') });
+    // The projection first: it marks the columns withFields computes.
+    const projection = ['seq', 'line_no', ...wanted.map((w) => `${col(w, `the ${kind} header`)} AS ${w}`), `${blankTest(col(wanted[0]!, `the ${kind} header`), cols)} AS blank`, ...cols.staged].join(', ');
     await typeRows(db, `ingest/type_${kind}.sql`, source.params, {
       source: withFields(cols, source.sql),
-      raw_projection: ['seq', 'line_no', ...wanted.map((w) => `${col(w, `the ${kind} header`)} AS ${w}`), `${blankTest(col(wanted[0]!, `the ${kind} header`), all)} AS blank`, ...cols.staged].join(', '),
+      raw_projection: projection,
       raw_text: joinedText(split.header.length, "','", "'\"'"),
     }, scan?.direct ?? null);
     await runIngestSql(db, 'ingest/billing_repeats.sql', {}, { key: kind === 'customers' ? 'customer_code' : 'invoice_no' });

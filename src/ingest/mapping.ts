@@ -11,37 +11,44 @@ import type { PartnerProfile } from './profile.ts';
 /** The file's columns: names in order (from the header line or the profile). */
 export interface ColumnSet {
   names: string[];
-  /** SQL giving each column's trimmed text or NULL, by 0-based position; computed once per record by withFields. */
+  /** SQL giving each column's trimmed text or NULL, by 0-based position. */
   fields: string[];
-  /** The name of a column's value (`f1` …) in the source withFields makes, by 0-based position. */
+  /** The name of a column's value (`f1` …) in the source withFields makes, by 0-based position; marks the column used. */
   expr: (index: number) => string;
+  /** Columns whose value a canonical field reads (through expr): withFields computes these once per record. */
+  used: Set<number>;
   /** The staged columns themselves, carried through typing so a rejected record's text can be re-joined. */
   staged: string[];
 }
 
-/**
- * The staged source with each column's value computed once, as `f1` … `fN`: a value is read by
- * several canonical fields and by the blank-record test, and writing its expression out at each
- * use made DuckDB bind (and plan) it again each time: ≈ 45 ms more per batch for the typing
- * statement once values were also unformula'd (51 batches of a 100 k month: 3.2 → 5.5 s).
- */
-export function withFields(cols: ColumnSet, source: string): string {
-  return `(SELECT *, ${cols.fields.map((f, i) => `${f} AS f${i + 1}`).join(', ')} FROM ${source})`;
+function columnSet(names: string[], fields: string[], staged: string[]): ColumnSet {
+  const used = new Set<number>();
+  return { names, fields, staged, used, expr: (i) => (used.add(i), `f${i + 1}`) };
 }
 
-const fieldName = (i: number): string => `f${i + 1}`;
+/**
+ * The staged source with the value of each column a canonical field reads computed once, as `f1`
+ * … `fN`: written out at each use, DuckDB bound (and planned) the expression again each time, ≈ 45
+ * ms more per batch once values were also unformula'd (51 batches of a 100 k month: 3.2 → 5.5 s).
+ * Columns no field reads stay out: only the blank-record test looks at them, for the rare records
+ * without a transaction id (blankTest).
+ */
+export function withFields(cols: ColumnSet, source: string): string {
+  const values = cols.fields.flatMap((f, i) => (cols.used.has(i) ? [`${f} AS f${i + 1}`] : []));
+  return values.length === 0 ? source : `(SELECT *, ${values.join(', ')} FROM ${source})`;
+}
 
 /**
  * Columns of a delimited/xlsx staging table (line_no, c1 … cN). A field written as Excel's text
- * formula (`="0012345"`) is its string (sql/ingest/macros.sql, ingest_unformula).
+ * formula (`="0012345"`) is its string (sql/ingest/macros.sql, ingest_unformula); it is trimmed
+ * first, so a padded cell (`; ="0012345"`) is read too.
  */
 export function stagedColumns(names: string[]): ColumnSet {
-  return {
+  return columnSet(
     names,
-    fields: names.map((_, i) => `nullif(ingest_trim(ingest_unformula(c${i + 1})), '')`),
-    expr: fieldName,
-    staged: names.map((_, i) => `c${i + 1}`),
-  };
+    names.map((_, i) => `nullif(ingest_unformula(ingest_trim(c${i + 1})), '')`),
+    names.map((_, i) => `c${i + 1}`),
+  );
 }
 
 /**
@@ -55,12 +62,11 @@ export function fixedColumns(profile: PartnerProfile): ColumnSet {
   const cols = profile.format.columns;
   const legacy = profile.encoding !== 'utf-8' && profile.encoding !== 'utf-8-bom';
   const cut = (i: number) => `substring(raw, ${Math.trunc(cols[i]!.start)}, ${Math.trunc(cols[i]!.width)})`;
-  return {
-    names: cols.map((c) => c.name),
-    fields: cols.map((_, i) => `nullif(ingest_trim(${legacy ? `ingest_nfc(${cut(i)})` : cut(i)}), '')`),
-    expr: fieldName,
-    staged: ['raw'],
-  };
+  return columnSet(
+    cols.map((c) => c.name),
+    cols.map((_, i) => `nullif(ingest_trim(${legacy ? `ingest_nfc(${cut(i)})` : cut(i)}), '')`),
+    ['raw'],
+  );
 }
 
 /**
@@ -107,7 +113,6 @@ export function rawProjection(profile: PartnerProfile, cols: ColumnSet, shown: s
     names.length === 1 ? col(names[0]!, key) : `nullif(concat_ws(' ', ${names.map((n) => col(n, key)).join(', ')}), '')`;
   const opt = (spec: { column: string } | undefined, key: string): string => (spec ? col(spec.column, key) : 'CAST(NULL AS VARCHAR)');
   const amount = f.amount;
-  const all = cols.names.map((_, i) => cols.expr(i));
   return [
     `seq`,
     `line_no`,
@@ -125,7 +130,7 @@ export function rawProjection(profile: PartnerProfile, cols: ColumnSet, shown: s
     `${opt(f.instrument, 'fields.instrument.column')} AS instrument_code`,
     `${opt(f.agent_id, 'fields.agent_id.column')} AS agent_id`,
     `${opt(f.status, 'fields.status.column')} AS status`,
-    `${blankTest(col(f.txn_ref.column[0]!, 'fields.txn_ref.column'), all)} AS blank`,
+    `${blankTest(col(f.txn_ref.column[0]!, 'fields.txn_ref.column'), cols)} AS blank`,
     ...cols.staged,
   ].join(',\n  ');
 }
@@ -133,9 +138,11 @@ export function rawProjection(profile: PartnerProfile, cols: ColumnSet, shown: s
 /**
  * SQL: whether a record's fields are all empty (a blank line). `guard` is a column nearly every
  * record fills: only records without it test every column (a CASE evaluates its ELSE for those
- * rows alone), which keeps the test off the typing pass's cost.
+ * rows alone), which keeps the test off the typing pass's cost. Call it after the fields are
+ * resolved: a column no field reads is tested by its expression here, not computed for every record.
  */
-export function blankTest(guard: string, all: string[]): string {
+export function blankTest(guard: string, cols: ColumnSet): string {
+  const all = cols.names.map((_, i) => (cols.used.has(i) ? `f${i + 1}` : cols.fields[i]!));
   return `CASE WHEN ${guard} IS NOT NULL THEN false ELSE coalesce(${all.join(', ')}) IS NULL END`;
 }
 

@@ -41,13 +41,16 @@ describe('Excel text formulas', () => {
         '="0012345",="01/03/2026 08:00:00",="PE0100123456","=""Tiền điện, T3 """"PE0100123456""""""",="1.250.000"',
         '0012346,01/03/2026 09:00:00,PE0100123457,="",="12a"',
         '="0012345",01/03/2026 10:00:00,PE0100123456,repeat,1.250.000',
+        // Padded cells: trimmed, then read as the formula's text.
+        ' ="0012347" ,01/03/2026 11:00:00, ="PE0100123458",QR,1.000',
       ].join('\n'));
       const db = await ingestScratch(s, 'RECON_INGEST_DIRECT_MB', directMb);
       expect(await db.all('SELECT line_no, txn_ref, customer_code, memo, amount_vnd FROM payments ORDER BY line_no')).toEqual([
         { line_no: 2n, txn_ref: '0012345', customer_code: 'PE0100123456', memo: 'Tiền điện, T3 "PE0100123456"', amount_vnd: 1250000n },
+        { line_no: 5n, txn_ref: '0012347', customer_code: 'PE0100123458', memo: 'QR', amount_vnd: 1000n },
       ]);
       expect(await db.all('SELECT line_no, field, value, reason FROM rejects')).toEqual([{ line_no: 3n, field: 'amount', value: '12a', reason: 'bad_amount' }]);
-      expect(await db.one('SELECT records_read, records_loaded, records_rejected, records_duplicate FROM source_files')).toEqual({ records_read: 3n, records_loaded: 1n, records_rejected: 1n, records_duplicate: 1n });
+      expect(await db.one('SELECT records_read, records_loaded, records_rejected, records_duplicate FROM source_files')).toEqual({ records_read: 4n, records_loaded: 2n, records_rejected: 1n, records_duplicate: 1n });
       db.close();
     });
   }
