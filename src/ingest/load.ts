@@ -401,8 +401,7 @@ async function loadBatch(db: Database, run: Run, fps: InputFile[], profile: Part
       // name is a second delivery.
       const sameFile = prior.find((r) => basename(r.path) === basename(fp.path));
       if (sameFile) {
-        const first = prior[0]!;
-        outcomes.push({ ...outcome, file_id: Number(first.file_id), status: 'skipped', message: `${shown}: skipped, identical (sha256) to file ${first.file_id} ${first.path} received ${first.loaded} (${first.status})` });
+        outcomes.push({ ...outcome, file_id: Number(sameFile.file_id), status: 'skipped', message: `${shown}: skipped, identical (sha256) to file ${sameFile.file_id} ${sameFile.path} received ${sameFile.loaded} (${sameFile.status})` });
         continue;
       }
       const twin = taken.get(fp.sha256);

@@ -60,10 +60,10 @@ export function ratiosFrom(c: KpiCounts): KpiRatios {
   };
 }
 
-/** Default as-of date of period P: the last day of the month after P. */
 /**
  * The last day of the partner scorecard's payment window: the period's last day, or the as-of date
- * when that comes first (sql/reports/partner_scorecard.sql).
+ * when that comes first. The window itself is in_partner_window (sql/common/identifiers.sql); the
+ * two move together.
  */
 export function partnerWindowEnd(period: string, asOf: string): string {
   const [y, m] = period.split('-').map(Number) as [number, number];
@@ -71,6 +71,7 @@ export function partnerWindowEnd(period: string, asOf: string): string {
   return asOf < end ? asOf : end;
 }
 
+/** Default as-of date of period P: the last day of the month after P. */
 export function defaultAsOf(period: string): string {
   const [y, m] = period.split('-').map(Number) as [number, number];
   // Day 0 of month m+2 (1-based m) is the last day of month m+1.
