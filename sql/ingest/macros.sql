@@ -4,17 +4,18 @@
 -- Signed whole đồng from a regexp_extract struct (sign, int, frac, close) of the profile's amount
 -- pattern (src/ingest/formats.ts); NULL when the text did not match, has a non-zero fraction (VND
 -- has no minor unit) or an unbalanced parenthesis. Negative: a leading -, (…) or a trailing -.
--- Grouping " " stands for every space the pattern accepts (formats.ts AMOUNT_SPACES: no-break too).
+-- Grouping " " stands for every space the pattern accepts (formats.ts AMOUNT_SPACES: no-break
+-- U+00A0, thin U+2009, narrow no-break U+202F), all removed by one translate.
+CREATE OR REPLACE TEMP MACRO ingest_amount_value(s) AS
+  CASE WHEN s.int = '' OR regexp_matches(s.frac, '[1-9]') OR (s.sign = '(') <> (s.close = ')') THEN NULL
+       ELSE try_cast(CASE WHEN getvariable('ingest').amount_grouping = ' ' THEN translate(s.int, ' ' || chr(160) || chr(8201) || chr(8239), '')
+                          ELSE replace(s.int, getvariable('ingest').amount_grouping, '') END AS BIGINT)
+            * CASE WHEN s.sign IN ('-', '(') OR s.close = '-' THEN -1 ELSE 1 END END;
+
 -- The largest amount one record may carry: 10^15 đồng, twice what EVN bills in a whole year
 -- (~5 × 10^14). A larger figure is a broken row, rejected as bad_amount; the cap also keeps the
 -- sums of a file's amounts (control totals, KPIs) far inside BIGINT.
 CREATE OR REPLACE TEMP MACRO ingest_max_vnd() AS CAST(1000000000000000 AS BIGINT);
-
-CREATE OR REPLACE TEMP MACRO ingest_amount_value(s) AS
-  CASE WHEN s.int = '' OR regexp_matches(s.frac, '[1-9]') OR (s.sign = '(') <> (s.close = ')') THEN NULL
-       ELSE try_cast(CASE WHEN getvariable('ingest').amount_grouping = ' ' THEN regexp_replace(s.int, '[^0-9]', '', 'g')
-                          ELSE replace(s.int, getvariable('ingest').amount_grouping, '') END AS BIGINT)
-            * CASE WHEN s.sign IN ('-', '(') OR s.close = '-' THEN -1 ELSE 1 END END;
 
 -- An instant from text in a local time zone (or ISO 8601 with its own offset, a space before it
 -- allowed: DuckDB's cast takes none); NULL when the
@@ -23,7 +24,8 @@ CREATE OR REPLACE TEMP MACRO ingest_amount_value(s) AS
 CREATE OR REPLACE TEMP MACRO ingest_instant(txt, fmt, re, iso, tz) AS
   CASE WHEN txt IS NULL OR NOT regexp_full_match(txt, re) THEN NULL
        WHEN iso AND regexp_matches(txt, '[0-9]:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)? ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$')
-         THEN try_cast(regexp_replace(txt, ' ([Z+-][0-9:]*)$', '\1') AS TIMESTAMPTZ)
+         THEN try_cast(CASE WHEN contains(txt, ' +') OR contains(txt, ' -') OR contains(txt, ' Z')
+                            THEN regexp_replace(txt, ' ([Z+-][0-9:]*)$', '\1') ELSE txt END AS TIMESTAMPTZ)
        WHEN iso THEN timezone(tz, try_cast(txt AS TIMESTAMP))
        WHEN contains(fmt, '%p') THEN timezone(tz, try_strptime(replace(replace(upper(txt), 'SA', 'AM'), 'CH', 'PM'), fmt))
        ELSE timezone(tz, try_strptime(txt, fmt)) END;
