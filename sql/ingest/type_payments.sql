@@ -1,5 +1,5 @@
 -- Reads and types every staged record of a batch of one partner's files in one pass: DuckDB's CSV reader (the
--- source, dialect pinned) feeds the canonical raw fields (the projection, all VARCHAR, generated
+-- source, dialect pinned) feeds the canonical raw fields (the projection, all VARCHAR but the flags txn_sci and rev_sci, generated
 -- from the profile by src/ingest/mapping.ts) straight into validation, and ingest_typed holds the
 -- parsed payment or the first reason it cannot load. Reason codes: not_paid (a status the profile
 -- does not list as paid: checked first, as a failed transaction's other fields are often empty),
@@ -35,11 +35,10 @@ WITH ingest_raw AS (
     abs(coalesce(amount_v, 0)) > ingest_max_vnd() OR abs(coalesce(credit_v, 0)) > ingest_max_vnd()
       OR abs(coalesce(debit_v, 0)) > ingest_max_vnd() AS too_large,
     getvariable('ingest').has_status
-      AND NOT coalesce(list_contains(getvariable('ingest').status_paid, lower(ingest_nfc(status))), false) AS not_paid,
-    -- A transaction id a spreadsheet rewrote in scientific notation (1.23457E+15, 1,23457E+15): its
-    -- digits are gone, and two payments would share it, the second dropped as a duplicate.
-    ingest_sci_number(txn_ref) AS txn_sci,
-    coalesce(ingest_sci_number(reverses_txn_ref), false) AS rev_sci
+      AND NOT coalesce(list_contains(getvariable('ingest').status_paid, lower(ingest_nfc(status))), false) AS not_paid
+    -- txn_sci / rev_sci (from the projection, per part of the id): a transaction id a spreadsheet
+    -- rewrote in scientific notation (1.23457E+15, 1,23457E+15) has lost its digits, and two
+    -- payments would share it, the second dropped as a duplicate.
   FROM parsed
 ), judged AS (
   SELECT *,

@@ -112,6 +112,9 @@ export function rawProjection(profile: PartnerProfile, cols: ColumnSet, shown: s
   const joinedDate = (names: string[], key: string): string =>
     names.length === 1 ? col(names[0]!, key) : `nullif(concat_ws(' ', ${names.map((n) => col(n, key)).join(', ')}), '')`;
   const opt = (spec: { column: string } | undefined, key: string): string => (spec ? col(spec.column, key) : 'CAST(NULL AS VARCHAR)');
+  // Whether any part of an id (one column, or each of the columns it is built from) is a number a
+  // spreadsheet rewrote in scientific notation: tested per part, as a joined id no longer looks like one.
+  const sci = (names: string[], key: string): string => names.map((n) => `coalesce(ingest_sci_number(${col(n, key)}), false)`).join(' OR ');
   const amount = f.amount;
   return [
     `seq`,
@@ -130,6 +133,8 @@ export function rawProjection(profile: PartnerProfile, cols: ColumnSet, shown: s
     `${opt(f.instrument, 'fields.instrument.column')} AS instrument_code`,
     `${opt(f.agent_id, 'fields.agent_id.column')} AS agent_id`,
     `${opt(f.status, 'fields.status.column')} AS status`,
+    `${sci(f.txn_ref.column, 'fields.txn_ref.column')} AS txn_sci`,
+    `${f.reverses_txn_ref ? sci(f.reverses_txn_ref.column, 'fields.reverses_txn_ref.column') : 'false'} AS rev_sci`,
     `${blankTest(col(f.txn_ref.column[0]!, 'fields.txn_ref.column'), cols)} AS blank`,
     ...cols.staged,
   ].join(',\n  ');

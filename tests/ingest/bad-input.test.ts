@@ -155,6 +155,17 @@ describe('bad input', () => {
     expect(r.file).toMatchObject({ records_read: 5, records_loaded: 2, records_rejected: 3, records_duplicate: 0 });
   });
 
+  it('rejects a composite transaction id one of whose parts a spreadsheet rewrote in scientific notation', async () => {
+    const s = new Scratch();
+    s.profile(withProfile({ fields: { ...BASE_PROFILE.fields, txn_ref: { column: ['agent', 'receipt'], separator: '-' } } }));
+    s.file('T_1.csv', ['agent,receipt,time,customer,memo,amount', 'DL07,1.23457E+15,01/03/2026 08:00:00,PE0100123456,QR,1.000', 'DL07,1234567890123457,01/03/2026 08:01:00,PE0100123457,QR,2.000', ''].join('\n'));
+    const { db, run } = await openTestDb();
+    await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
+    expect(await db.all('SELECT txn_ref FROM payments')).toEqual([{ txn_ref: 'DL07-1234567890123457' }]);
+    expect(await db.all('SELECT line_no, field, value, reason FROM rejects')).toEqual([{ line_no: 2n, field: 'txn_ref', value: 'DL07-1.23457E+15', reason: 'bad_ref' }]);
+    db.close();
+  });
+
   it('rejects a record with the wrong column count, naming expected and found', async () => {
     const r = await ingestOne([HEADER, GOOD[0]!, 'A3,01/03/2026 08:00:00,PE0100123456,QR,5.000,EXTRA', GOOD[1]!]);
     expect(r.rejects).toEqual([
