@@ -51,12 +51,14 @@ UNION ALL
 SELECT payment_id, 'vietqr', pos, val FROM tlv_fields('m_qr_62');
 
 -- Runs of 11+ letters and digits (upper-cased), then every code-shaped substring of a run by start
--- and length; only texts holding a code shape somewhere are expanded.
-CREATE OR REPLACE TEMP TABLE m_memo_code AS
+-- and length; only texts holding a code shape somewhere are expanded. A table macro over a table of
+-- texts src(payment_id, source, pos, text): it reads the texts as written, then (below) the few
+-- that named no customer once more with their separators removed.
+CREATE OR REPLACE TEMP MACRO memo_codes(src) AS TABLE
 WITH run AS (
   SELECT payment_id, source, pos, unnest(runs) AS run, generate_subscripts(runs, 1) AS idx
   FROM (SELECT payment_id, source, pos, regexp_extract_all(upper(text), '[0-9A-Z]{11,}') AS runs
-        FROM m_memo_text
+        FROM query_table(src)
         WHERE regexp_matches(upper(text), 'P[ABCDEHKMNPQ][0-9A-Z]{4}[0-9]{5}'))
 ), start AS (
   SELECT payment_id, source, pos, idx, run, unnest(range(1, length(run) - 9)) AS s FROM run
@@ -93,6 +95,30 @@ FROM (SELECT known.*,
       FROM known LEFT JOIN exact e USING (payment_id, code))
 GROUP BY payment_id;
 
+CREATE OR REPLACE TEMP TABLE m_memo_code_read AS SELECT * FROM memo_codes('m_memo_text');
+
+-- A code split by spaces, dots or dashes ("PE0100 123456", "PE0100-123-456"), in the memo or in the
+-- code field, is read once the separators are removed, but only where the text as written named no
+-- customer: a code read as written always wins, and a split code counts only if it is a real
+-- customer's (or, when the text held no code shape at all, as the claimed code rule 9 looks near).
+-- Only the few payments still without a known code are read again; the field is read first.
+CREATE OR REPLACE TEMP TABLE m_memo_text_joined AS
+SELECT payment_id, source, pos, regexp_replace(upper(text), '[\s.\-]+', '', 'g') AS text
+FROM (SELECT payment_id, source, pos + 1 AS pos, text FROM m_memo_text WHERE regexp_matches(text, '[\s.\-]')
+      UNION ALL
+      SELECT payment_id, 'field', 0, field_code FROM m_field
+      WHERE NOT field_known AND field_code IS NOT NULL AND regexp_matches(field_code, '[\s.\-]'))
+WHERE payment_id NOT IN (SELECT payment_id FROM m_memo_code_read WHERE known);
+
+CREATE OR REPLACE TEMP TABLE m_memo_code_joined AS SELECT * FROM memo_codes('m_memo_text_joined');
+
+CREATE OR REPLACE TEMP TABLE m_memo_code AS
+SELECT * FROM m_memo_code_read
+WHERE payment_id NOT IN (SELECT payment_id FROM m_memo_code_joined WHERE known)
+UNION ALL
+SELECT * FROM m_memo_code_joined
+WHERE known OR payment_id NOT IN (SELECT payment_id FROM m_memo_code_read);
+
 -- What the memo says, for the payments whose code field names no known customer.
 CREATE OR REPLACE TEMP TABLE m_code_read AS
 SELECT f.payment_id,
@@ -123,3 +149,6 @@ DROP TABLE m_qr_valid;
 DROP TABLE m_qr_62;
 DROP TABLE m_memo_text;
 DROP TABLE m_memo_code;
+DROP TABLE m_memo_code_read;
+DROP TABLE m_memo_text_joined;
+DROP TABLE m_memo_code_joined;

@@ -129,6 +129,27 @@ const cases: Array<[string, World, { alloc: string[]; exc: string[] }]> = [
     { alloc: ['VCB:T1 HCM 300 amount_equals_invoice'], exc: [] },
   ],
   [
+    'rule 8: a code split by spaces, dots or dashes is read once joined, in the memo or the code field; a code read whole still wins',
+    {
+      customers: [A, B, 'PE0100123457'],
+      invoices: [
+        { no: 'HCM', customer: B, amount: 300 },
+        { no: 'HCM7', customer: 'PE0100123457', amount: 700 },
+        { no: 'NEW', customer: A, amount: 200 },
+      ],
+      payments: [
+        { txn: 'T1', amount: 300, code: null, memo: 'THANH TOAN TIEN DIEN PE0100 123456 T10' },
+        { txn: 'T2', amount: 200, code: 'pa03hl-001-2345', memo: null },
+        { txn: 'T3', amount: 700, code: null, memo: 'TT PE0100 123456 KH PE0100123457' },
+        { txn: 'T4', amount: 500, code: null, memo: 'TT PE0100 999999 T10' },
+      ],
+    },
+    {
+      alloc: ['VCB:T1 HCM 300 amount_equals_invoice', 'VCB:T2 NEW 200 amount_equals_invoice', 'VCB:T3 HCM7 700 amount_equals_invoice'],
+      exc: ['VCB:T4 unknown_customer 500'],
+    },
+  ],
+  [
     'rule 8: a code-shaped token is read whole: a real code followed by more digits is not that code',
     {
       customers: [A, B, 'PE010012345'],
