@@ -12,9 +12,10 @@ CREATE OR REPLACE TEMP MACRO einvoice_series(series) AS right(upper(trim(series)
 CREATE OR REPLACE TEMP MACRO einvoice_number(number) AS TRY_CAST(trim(number) AS BIGINT);
 
 -- The same key read from a partner reference such as "1K26TAA 00001234", "1K26TAA-1234",
--- "1K26TAA1234": a struct (series, number), both '' when the reference has no such shape.
+-- "1K26TAA1234": a struct (series, number), both '' when the reference has no such shape. Leading zeros
+-- are dropped before the (at most 8) digits of the number are counted: "1K26TAA 0000001234" is number 1234.
 CREATE OR REPLACE TEMP MACRO ref_einvoice_parts(ref) AS
-  regexp_extract(norm_ref(ref), '^[0-9]?([CK][0-9]{2}[TDLMNBGH][A-Z]{2})[-_/.:#]*([0-9]{1,8})$', ['series', 'number']);
+  regexp_extract(norm_ref(ref), '^[0-9]?([CK][0-9]{2}[TDLMNBGH][A-Z]{2})[-_/.:#]*0*([0-9]{1,8})$', ['series', 'number']);
 
 -- pc_of(code), unit_of(code): sql/common/identifiers.sql.
 

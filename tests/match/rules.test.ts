@@ -69,6 +69,11 @@ const cases: Array<[string, World, { alloc: string[]; exc: string[] }]> = [
     { alloc: ['VCB:T1 NEW 200 invoice_ref'], exc: [] },
   ],
   [
+    'rule 3: series + number padded with more zeros than the 8 digits a number has',
+    { invoices: twoInvoices, payments: [{ txn: 'T1', amount: 200, ref: '1k26taa 0000001234' }, { txn: 'T2', amount: 100, ref: 'K26TAA-000000007' }] },
+    { alloc: ['VCB:T1 NEW 200 invoice_ref', 'VCB:T2 OLD 100 invoice_ref'], exc: [] },
+  ],
+  [
     'rule 3: a billing id holding spaces matches with or without them',
     {
       invoices: [{ no: 'HD 2603 0010', customer: B, amount: 300 }, { no: 'HD 2603 0011', customer: B, amount: 400 }],
