@@ -16,7 +16,18 @@ FROM invoices;
 -- Accounts with several invoices, whether or not a payment names them (those are filtered below,
 -- where a probe of the small set costs less than a semi-join of every invoice to every payment).
 CREATE OR REPLACE TEMP TABLE m_inv_n AS
-SELECT account, count(*) AS n_inv FROM m_inv GROUP BY account HAVING count(*) > 1;
+SELECT account, count(*) AS n_inv, sum(amount_vnd) AS total_vnd FROM m_inv GROUP BY account HAVING count(*) > 1;
+
+-- Rule 9 also suggests a customer whose open residual in all (arrears + current) equals the amount
+-- of a mistyped payment. Like m_state for single invoices, m_typo_total keeps every total such an
+-- account can owe, but only those equal to the amount of an unidentified payment claiming a code
+-- (a handful): here the totals before any payment, and after each turn (070) the totals it left.
+-- A customer with one invoice is found through that invoice; only accounts of several are kept.
+CREATE OR REPLACE TEMP TABLE m_typo_amount AS
+SELECT DISTINCT effective_vnd AS x FROM m_unidentified WHERE claimed_code IS NOT NULL;
+
+CREATE OR REPLACE TEMP TABLE m_typo_total AS
+SELECT account, total_vnd FROM m_inv_n WHERE total_vnd IN (SELECT x FROM m_typo_amount);
 
 CREATE OR REPLACE TEMP TABLE m_contested AS
 SELECT account FROM m_turns

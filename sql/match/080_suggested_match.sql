@@ -1,7 +1,9 @@
 -- Rule 9: a mistyped code. An unidentified payment whose claimed code is one substitution or one
 -- adjacent transposition away from a real code, whose customer has an invoice with a residual equal
--- to the amount when the payment was made, is NOT applied: it becomes a suggested_match exception
--- naming that invoice. Confidence 0.9 for a single candidate customer, 0.5 when several fit equally.
+-- to the amount when the payment was made, or owes exactly the amount in all (arrears + current,
+-- the open residuals of its invoices summed), is NOT applied: it becomes a suggested_match exception
+-- naming that invoice (for a total, the oldest invoice then open). Confidence 0.9 for a single
+-- candidate customer, 0.5 when several fit equally.
 
 CREATE OR REPLACE TEMP TABLE m_typo AS
 SELECT r.payment_id, r.claimed_code, r.effective_vnd AS x, p.paid_at, p.partner_id, p.txn_ref
@@ -28,24 +30,52 @@ JOIN invoices i USING (invoice_no)
 WHERE CASE WHEN length(i.customer_code) = length(t.claimed_code)
            THEN damerau_levenshtein(i.customer_code, t.claimed_code) = 1 ELSE false END;
 
+-- Customers owing the amount in all: found the same way, by amount, among the totals an account
+-- of several invoices can owe (m_typo_total, 060 and 070), then the code test, then every invoice
+-- of the few accounts left.
+CREATE OR REPLACE TEMP TABLE m_typo_acct AS
+SELECT DISTINCT t.payment_id, s.account
+FROM m_typo t JOIN m_typo_total s ON s.total_vnd = t.x
+WHERE CASE WHEN length(s.account) = length(t.claimed_code)
+           THEN damerau_levenshtein(s.account, t.claimed_code) = 1 ELSE false END;
+
+CREATE OR REPLACE TEMP TABLE m_typo_acct_inv AS
+SELECT t.payment_id, t.claimed_code, t.x, t.paid_at, t.partner_id, t.txn_ref,
+       i.invoice_no, i.customer_code, i.period, i.issued_on, i.amount_vnd
+FROM m_typo_acct c
+JOIN m_typo t USING (payment_id)
+JOIN invoices i ON i.customer_code = c.account;
+
 -- The residual is taken at the payment's own time: allocations of earlier payments count, later
 -- ones do not (the time rule), so the result does not depend on what was paid afterwards.
 CREATE OR REPLACE TEMP TABLE m_typo_match AS
-WITH taken AS (
+WITH cand AS (
+  SELECT *, false AS whole FROM m_typo_cand
+  UNION ALL
+  SELECT *, true AS whole FROM m_typo_acct_inv
+), taken AS (
   SELECT c.payment_id, c.invoice_no, sum(a.amount_vnd) AS taken_vnd
-  FROM m_typo_cand c
+  FROM (SELECT DISTINCT payment_id, invoice_no, paid_at, partner_id, txn_ref FROM cand) c
   JOIN m_allocations a ON a.invoice_no = c.invoice_no
   JOIN payments pm ON pm.payment_id = a.payment_id
   WHERE pm.paid_at < c.paid_at
      OR (pm.paid_at = c.paid_at AND (pm.partner_id < c.partner_id OR (pm.partner_id = c.partner_id AND pm.txn_ref < c.txn_ref)))
   GROUP BY ALL
+), open AS (
+  SELECT c.*, c.amount_vnd - coalesce(k.taken_vnd, 0) AS residual
+  FROM cand c LEFT JOIN taken k USING (payment_id, invoice_no)
 ), fit AS (
-  SELECT c.* FROM m_typo_cand c LEFT JOIN taken k USING (payment_id, invoice_no)
-  WHERE c.amount_vnd - coalesce(k.taken_vnd, 0) = c.x
+  -- One invoice owing the amount; or a customer owing it in all, named by its invoices then open.
+  SELECT * EXCLUDE (residual) FROM open WHERE NOT whole AND residual = x
+  UNION ALL
+  SELECT * EXCLUDE (residual, total)
+  FROM (SELECT *, sum(residual) OVER (PARTITION BY payment_id, customer_code) AS total FROM open WHERE whole)
+  WHERE total = x AND residual > 0
 )
 SELECT payment_id, any_value(claimed_code) AS claimed_code,
        arg_min(invoice_no, (period, issued_on, invoice_no, customer_code)) AS invoice_no,
        arg_min(customer_code, (period, issued_on, invoice_no, customer_code)) AS customer_code,
+       arg_min(whole, (period, issued_on, invoice_no, customer_code, whole)) AS whole,
        CASE WHEN count(DISTINCT customer_code) = 1 THEN 0.9 ELSE 0.5 END AS confidence,
        count(DISTINCT customer_code) AS candidates
 FROM fit GROUP BY payment_id;
@@ -53,6 +83,7 @@ FROM fit GROUP BY payment_id;
 INSERT INTO m_exceptions (payment_id, reason, amount_vnd, suggested_invoice_no, confidence, detail)
 SELECT m.payment_id, 'suggested_match', t.x, m.invoice_no, m.confidence,
        'customer code ' || m.claimed_code || ' does not exist; ' || m.customer_code
-       || ' differs by one character and owes exactly this amount on invoice ' || m.invoice_no
+       || ' differs by one character and owes exactly this amount'
+       || CASE WHEN m.whole THEN ' in all, oldest open invoice ' ELSE ' on invoice ' END || m.invoice_no
        || CASE WHEN m.candidates > 1 THEN ' (' || CAST(m.candidates AS VARCHAR) || ' customers fit)' ELSE '' END
 FROM m_typo_match m JOIN m_typo t USING (payment_id);

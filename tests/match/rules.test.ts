@@ -229,6 +229,34 @@ const cases: Array<[string, World, { alloc: string[]; exc: string[] }]> = [
     },
   ],
   [
+    'rule 9: a mistyped code whose customer owes exactly the amount in all (arrears + current) is suggested_match, naming the oldest open invoice',
+    { invoices: twoInvoices, payments: [{ txn: 'T1', amount: 300, code: 'PA03HL0012354' }] },
+    { alloc: [], exc: ['VCB:T1 suggested_match 300 → OLD'] },
+  ],
+  [
+    'rule 9: the customer\'s total is taken at the payment\'s time, after what earlier payments took',
+    {
+      invoices: [...twoInvoices, { no: 'HCM', customer: B, amount: 300 }, { no: 'HCM2', customer: B, amount: 400, period: '2026-02' }],
+      payments: [
+        { txn: 'T0', amount: 100, code: A, at: '2026-02-01T08:00:00' },
+        { txn: 'T1', amount: 200, code: 'PA03HL0012354', at: '2026-02-02T08:00:00' },
+        { txn: 'T2', amount: 300, code: 'PA03HL0012354', at: '2026-02-02T09:00:00' },
+        { txn: 'T3', amount: 50, code: B, partner: 'MOMO', at: '2026-02-03T08:00:00' },
+        { txn: 'T4', amount: 650, code: 'PE0100123465', at: '2026-02-04T08:00:00' },
+        { txn: 'T5', amount: 700, code: 'PE0100123465', at: '2026-02-02T08:00:00' },
+      ],
+    },
+    {
+      alloc: ['MOMO:T3 HCM 50 oldest_first_partial', 'VCB:T0 OLD 100 amount_equals_invoice'],
+      exc: [
+        'VCB:T1 suggested_match 200 → NEW',
+        'VCB:T2 unknown_customer 300',
+        'VCB:T4 suggested_match 650 → HCM',
+        'VCB:T5 suggested_match 700 → HCM',
+      ],
+    },
+  ],
+  [
     'rule 9: a substituted letter in the unit part is a typo too',
     { invoices: twoInvoices, payments: [{ txn: 'T1', amount: 100, code: 'PA03HK0012345' }] },
     { alloc: [], exc: ['VCB:T1 suggested_match 100 → OLD'] },
