@@ -95,7 +95,7 @@ FROM (SELECT known.*,
       FROM known LEFT JOIN exact e USING (payment_id, code))
 GROUP BY payment_id;
 
-CREATE OR REPLACE TEMP TABLE m_memo_code_read AS SELECT * FROM memo_codes('m_memo_text');
+CREATE OR REPLACE TEMP TABLE m_memo_code AS SELECT * FROM memo_codes('m_memo_text');
 
 -- A code split by spaces, dots or dashes ("PE0100 123456", "PE0100-123-456"), in the memo or in the
 -- code field, is read once the separators are removed, but only where the text as written named no
@@ -108,16 +108,16 @@ FROM (SELECT payment_id, source, pos + 1 AS pos, text FROM m_memo_text WHERE reg
       UNION ALL
       SELECT payment_id, 'field', 0, field_code FROM m_field
       WHERE NOT field_known AND field_code IS NOT NULL AND regexp_matches(field_code, '[\s.\-]'))
-WHERE payment_id NOT IN (SELECT payment_id FROM m_memo_code_read WHERE known);
+WHERE payment_id NOT IN (SELECT payment_id FROM m_memo_code WHERE known);
 
 CREATE OR REPLACE TEMP TABLE m_memo_code_joined AS SELECT * FROM memo_codes('m_memo_text_joined');
 
-CREATE OR REPLACE TEMP TABLE m_memo_code AS
-SELECT * FROM m_memo_code_read
-WHERE payment_id NOT IN (SELECT payment_id FROM m_memo_code_joined WHERE known)
-UNION ALL
+-- A known joined code replaces what the text as written gave; an unknown one only fills a gap. The
+-- few rows are changed in place rather than m_memo_code copied.
+DELETE FROM m_memo_code WHERE payment_id IN (SELECT payment_id FROM m_memo_code_joined WHERE known);
+INSERT INTO m_memo_code
 SELECT * FROM m_memo_code_joined
-WHERE known OR payment_id NOT IN (SELECT payment_id FROM m_memo_code_read);
+WHERE known OR payment_id NOT IN (SELECT payment_id FROM m_memo_code);
 
 -- What the memo says, for the payments whose code field names no known customer.
 CREATE OR REPLACE TEMP TABLE m_code_read AS
@@ -149,6 +149,5 @@ DROP TABLE m_qr_valid;
 DROP TABLE m_qr_62;
 DROP TABLE m_memo_text;
 DROP TABLE m_memo_code;
-DROP TABLE m_memo_code_read;
 DROP TABLE m_memo_text_joined;
 DROP TABLE m_memo_code_joined;

@@ -101,12 +101,13 @@ HAVING sum(alloc) < any_value(x);
 INSERT INTO m_state
 SELECT invoice_no, residual - alloc FROM m_view WHERE alloc > 0 AND residual > alloc;
 
--- The totals this turn left to accounts of several invoices, where a mistyped payment's amount equals one (060).
+-- The totals this turn left to accounts of several invoices, where a mistyped payment's amount
+-- equals one (060). Stage B allocates min(r, total_b) whatever its mode, so the total left is
+-- greatest(total_b - r, 0) on every row of the payment: read on its first row, no grouping.
 INSERT INTO m_typo_total
-SELECT account, total_after FROM (
-  SELECT account, any_value(total_open) - sum(alloc) AS total_after
-  FROM m_view WHERE n_inv > 1 GROUP BY payment_id, account HAVING sum(alloc) > 0)
-WHERE total_after IN (SELECT x FROM m_typo_amount);
+SELECT account, greatest(total_b - r, 0)
+FROM m_view
+WHERE n_inv > 1 AND ord = 1 AND greatest(total_b - r, 0) IN (SELECT x FROM m_typo_amount);
 
 -- Residuals after this turn, kept only for accounts that still have turns to come.
 CREATE OR REPLACE TEMP TABLE m_open AS
