@@ -133,6 +133,18 @@ LEFT JOIN m_memo_code mc USING (payment_id)
 LEFT JOIN m_qr q USING (payment_id)
 WHERE NOT f.field_known;
 
+-- A code that owns invoices is a customer of the billing system even where customers.csv does not
+-- list it (the reports place such invoices by their code too): its payments go to its invoices,
+-- not to unknown_customer. Only the few codes read but not known are looked up; the semi join
+-- builds on them and probes the invoices.
+CREATE OR REPLACE TEMP TABLE m_owner AS
+SELECT DISTINCT i.customer_code
+FROM invoices i
+SEMI JOIN (SELECT claimed_code FROM m_code_read WHERE NOT code_known AND claimed_code IS NOT NULL) u
+  ON u.claimed_code = i.customer_code;
+
+UPDATE m_code_read SET code_known = true WHERE claimed_code IN (SELECT customer_code FROM m_owner);
+
 -- The code every payment record claims: its field's where that names a known customer (most
 -- payments; a view, so they are not copied), else what its memo said.
 CREATE OR REPLACE TEMP VIEW m_code AS
@@ -151,3 +163,4 @@ DROP TABLE m_memo_text;
 DROP TABLE m_memo_code;
 DROP TABLE m_memo_text_joined;
 DROP TABLE m_memo_code_joined;
+DROP TABLE m_owner;

@@ -273,6 +273,17 @@ const cases: Array<[string, World, { alloc: string[]; exc: string[] }]> = [
     { alloc: ['VCB:T1 NEW 200 amount_equals_invoice'], exc: ['AGENT7:T2 duplicate_payment 200 → NEW'] },
   ],
   [
+    'rules 4–8: a code that owns invoices is a customer even when customers.csv does not list it',
+    {
+      invoices: [...twoInvoices, { no: 'NL1', customer: 'PE0100777777', amount: 300 }, { no: 'NL2', customer: 'PE0100888888', amount: 400 }],
+      payments: [
+        { txn: 'T1', amount: 300, code: 'PE0100777777' },
+        { txn: 'T2', amount: 400, code: null, memo: 'tien dien pe0100888888' },
+      ],
+    },
+    { alloc: ['VCB:T1 NL1 300 amount_equals_invoice', 'VCB:T2 NL2 400 amount_equals_invoice'], exc: [] },
+  ],
+  [
     'rule 11: an unknown code with no near match is unknown_customer',
     { invoices: twoInvoices, payments: [{ txn: 'T1', amount: 999, code: 'PQ9999ZZ99999' }] },
     { alloc: [], exc: ['VCB:T1 unknown_customer 999'] },
