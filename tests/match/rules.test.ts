@@ -134,12 +134,13 @@ const cases: Array<[string, World, { alloc: string[]; exc: string[] }]> = [
     { alloc: ['VCB:T1 HCM 300 amount_equals_invoice'], exc: [] },
   ],
   [
-    'rule 8: a code split by spaces, dots or dashes is read once joined, in the memo or the code field; a code read whole still wins',
+    'rule 8: a code split by spaces, dots or dashes is read once joined, in the memo or the code field (read as text when not a code as a whole); a code read whole still wins',
     {
-      customers: [A, B, 'PE0100123457'],
+      customers: [A, B, 'PE0100123457', 'PE0100123458'],
       invoices: [
         { no: 'HCM', customer: B, amount: 300 },
         { no: 'HCM7', customer: 'PE0100123457', amount: 700 },
+        { no: 'HCM8', customer: 'PE0100123458', amount: 800 },
         { no: 'NEW', customer: A, amount: 200 },
       ],
       payments: [
@@ -147,10 +148,16 @@ const cases: Array<[string, World, { alloc: string[]; exc: string[] }]> = [
         { txn: 'T2', amount: 200, code: 'pa03hl-001-2345', memo: null },
         { txn: 'T3', amount: 700, code: null, memo: 'TT PE0100 123456 KH PE0100123457' },
         { txn: 'T4', amount: 500, code: null, memo: 'TT PE0100 999999 T10' },
+        { txn: 'T5', amount: 800, code: 'KH:PE0100123458', memo: null },
       ],
     },
     {
-      alloc: ['VCB:T1 HCM 300 amount_equals_invoice', 'VCB:T2 NEW 200 amount_equals_invoice', 'VCB:T3 HCM7 700 amount_equals_invoice'],
+      alloc: [
+        'VCB:T1 HCM 300 amount_equals_invoice',
+        'VCB:T2 NEW 200 amount_equals_invoice',
+        'VCB:T3 HCM7 700 amount_equals_invoice',
+        'VCB:T5 HCM8 800 amount_equals_invoice',
+      ],
       exc: ['VCB:T4 unknown_customer 500'],
     },
   ],
