@@ -91,9 +91,10 @@ export class Database {
   /** Runs one statement, with the optional trace (RECON_TRACE_SQL) and plan check (RECON_CHECK_PLANS). */
   private async execute<T>(sql: string, fn: () => Promise<T>): Promise<T> {
     const t0 = TRACE ? performance.now() : 0;
+    const cpu0 = TRACE ? process.cpuUsage() : undefined;
     if (this.planFile) rmSync(this.planFile, { force: true });
     const result = await fn();
-    if (TRACE) trace(sql, t0);
+    if (TRACE) trace(sql, t0, process.cpuUsage(cpu0));
     if (this.planFile) checkPlan(this.planFile, sql);
     return result;
   }
@@ -151,8 +152,9 @@ export class Database {
 }
 
 /**
- * RECON_TRACE_SQL=1 writes each statement that took RECON_TRACE_SQL_MS (default 50) ms or more to stderr (milliseconds and the
- * statement's first line): a profiling aid, off by default.
+ * RECON_TRACE_SQL=1 writes each statement that took RECON_TRACE_SQL_MS (default 50) ms or more to stderr (wall milliseconds,
+ * the process's CPU milliseconds, DuckDB's threads included, and the statement's first line): a profiling aid, off by
+ * default. CPU time is what to compare on a machine shared with other work, where wall time swings.
  */
 const TRACE = process.env.RECON_TRACE_SQL === '1';
 const TRACE_MIN_MS = Number(process.env.RECON_TRACE_SQL_MS ?? 50);
@@ -162,10 +164,11 @@ function head(sql: string): string {
   return sql.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('--')).slice(0, 2).join(' ').slice(0, 160);
 }
 
-function trace(sql: string, t0: number): void {
+function trace(sql: string, t0: number, cpu: NodeJS.CpuUsage): void {
   const ms = performance.now() - t0;
   if (ms < TRACE_MIN_MS) return;
-  process.stderr.write(`[sql ${ms.toFixed(0).padStart(6)} ms] ${head(sql)}\n`);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  process.stderr.write(`[sql ${ms.toFixed(0).padStart(6)} ms, cpu ${cpuMs.toFixed(0).padStart(6)} ms] ${head(sql)}\n`);
 }
 
 /**
