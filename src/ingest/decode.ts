@@ -9,23 +9,32 @@ import type { Encoding } from './profile.ts';
 import { FileError } from './file-error.ts';
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
+const NL = 0x0a;
 
 /** Ctrl-Z (SUB): DOS tools end a text file with it, CP/M-era ones pad the last block with it. */
 const DOS_EOF = 0x1a;
 
 /**
  * Bytes of the DOS end-of-file marker at the end of `path` (Ctrl-Z, possibly repeated to fill a
- * 128-byte block): not part of the text, so decoding stops before them.
+ * 128-byte block): not part of the text, so decoding stops before them. In UTF-16 the marker is a
+ * code unit (1A 00 little-endian, 00 1A big-endian), or the single byte 0x1A a DOS `copy /b`
+ * appends, which leaves an odd byte count.
  */
-export function dosEofBytes(path: string): number {
+export function dosEofBytes(path: string, encoding: Encoding = 'utf-8'): number {
   const size = statSync(path).size;
-  const n = Math.min(size, 128);
+  const n = Math.min(size, 258);
   if (n === 0) return 0;
   const fd = openSync(path, 'r');
   try {
     const tail = Buffer.alloc(n);
     readSync(fd, tail, 0, n, size - n);
     let k = 0;
+    if (encoding === 'utf-16le' || encoding === 'utf-16be') {
+      if (size % 2 === 1 && tail[n - 1] === DOS_EOF) k = 1;
+      const [lo, hi] = encoding === 'utf-16le' ? [DOS_EOF, 0] : [0, DOS_EOF];
+      while (k + 2 <= n && tail[n - k - 2] === lo && tail[n - k - 1] === hi) k += 2;
+      return k;
+    }
     while (k < n && tail[n - 1 - k] === DOS_EOF) k++;
     return k;
   } finally {
@@ -33,13 +42,40 @@ export function dosEofBytes(path: string): number {
   }
 }
 
+const CR = 0x0d;
+
+/**
+ * Whether the file's lines end with CR alone, as classic Mac OS (and Excel for Mac's "CSV (Macintosh)")
+ * writes them: its first 64 KB hold a CR and no LF. Such a file is read with every CR as a line end.
+ */
+export function crLineEnds(path: string, encoding: Encoding): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(65_536);
+    const n = readSync(fd, head, 0, head.length, 0);
+    if (encoding === 'utf-16le' || encoding === 'utf-16be') {
+      const at = encoding === 'utf-16le' ? 0 : 1; // the byte that carries an ASCII character
+      let cr = false;
+      for (let i = 0; i + 1 < n; i += 2) {
+        if (head[i + 1 - at] !== 0) continue;
+        if (head[i + at] === NL) return false;
+        if (head[i + at] === CR) cr = true;
+      }
+      return cr;
+    }
+    const bytes = head.subarray(0, n);
+    return bytes.includes(CR) && !bytes.includes(NL);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Reads in chunks of at most CHUNK_BYTES, but no bigger than the file: a batch holds many small files. A DOS end-of-file marker is left out. */
-async function* chunks(path: string): AsyncIterable<Buffer> {
-  const size = statSync(path).size - dosEofBytes(path);
+async function* chunks(path: string, encoding: Encoding): AsyncIterable<Buffer> {
+  const size = statSync(path).size - dosEofBytes(path, encoding);
   if (size <= 0) return;
   yield* createReadStream(path, { end: size - 1, highWaterMark: Math.max(65_536, Math.min(CHUNK_BYTES, size + 1)) }) as AsyncIterable<Buffer>;
 }
-const NL = 0x0a;
 
 /** C0/C1 control characters other than tab, CR, LF, and the replacement character: signs of binary data. */
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]/;
@@ -79,16 +115,25 @@ function describeBom(head: Buffer): string | undefined {
  * as written (a fixed-width file's positions count them; its fields are normalised once cut).
  */
 export async function* decodeFile(path: string, encoding: Encoding, shownName: string, nfc = true): AsyncGenerator<Buffer> {
-  if (encoding === 'utf-8' || encoding === 'utf-8-bom') yield* decodeUtf8(path, shownName);
-  else yield* decodeLegacy(path, encoding, shownName, nfc);
+  const cr = crLineEnds(path, encoding);
+  if (encoding === 'utf-8' || encoding === 'utf-8-bom') yield* decodeUtf8(path, shownName, cr);
+  else yield* decodeLegacy(path, encoding, shownName, nfc, cr);
 }
 
-async function* decodeUtf8(path: string, shown: string): AsyncGenerator<Buffer> {
+/** A CR-only file's bytes with each CR a LF (0x0D never occurs inside a UTF-8 or Windows-1258 multibyte character). */
+function crToLf(buf: Buffer): Buffer {
+  if (!buf.includes(CR)) return buf;
+  const out = Buffer.from(buf);
+  for (let i = out.indexOf(CR); i >= 0; i = out.indexOf(CR, i + 1)) out[i] = NL;
+  return out;
+}
+
+async function* decodeUtf8(path: string, shown: string, cr: boolean): AsyncGenerator<Buffer> {
   let first = true;
   let carry: Buffer | undefined;
   let lines = 0;
-  for await (const raw of chunks(path)) {
-    let chunk = raw;
+  for await (const raw of chunks(path, 'utf-8')) {
+    let chunk = cr ? crToLf(raw) : raw;
     if (first) {
       first = false;
       const bom = describeBom(chunk);
@@ -129,7 +174,7 @@ function checkUtf8(buf: Buffer, shown: string, linesBefore: number): void {
   }
 }
 
-async function* decodeLegacy(path: string, encoding: Exclude<Encoding, 'utf-8' | 'utf-8-bom'>, shown: string, nfc: boolean): AsyncGenerator<Buffer> {
+async function* decodeLegacy(path: string, encoding: Exclude<Encoding, 'utf-8' | 'utf-8-bom'>, shown: string, nfc: boolean, cr: boolean): AsyncGenerator<Buffer> {
   const decoder = new TextDecoder(encoding, { fatal: encoding !== 'windows-1258' });
   let first = true;
   let pending = '';
@@ -145,7 +190,7 @@ async function* decodeLegacy(path: string, encoding: Exclude<Encoding, 'utf-8' |
     lines += text.match(/\n/g)?.length ?? 0;
     yield Buffer.from(nfc ? text.normalize('NFC') : text, 'utf8');
   };
-  for await (const chunk of chunks(path)) {
+  for await (const chunk of chunks(path, encoding)) {
     let bytes = chunk;
     if (first) {
       first = false;
@@ -161,7 +206,7 @@ async function* decodeLegacy(path: string, encoding: Exclude<Encoding, 'utf-8' |
     } catch {
       throw new FileError(`${shown}: not valid ${encoding.toUpperCase()} text (unpaired surrogate or odd byte count), expected ${encoding} as the profile declares`);
     }
-    text = pending + text;
+    text = pending + (cr ? text.replaceAll('\r', '\n') : text);
     // Normalise only whole lines: a combining mark may start the next chunk.
     const cut = text.lastIndexOf('\n') + 1;
     pending = text.slice(cut);
@@ -169,7 +214,7 @@ async function* decodeLegacy(path: string, encoding: Exclude<Encoding, 'utf-8' |
   }
   let tail: string;
   try {
-    tail = pending + decoder.decode();
+    tail = pending + (cr ? decoder.decode().replaceAll('\r', '\n') : decoder.decode());
   } catch {
     throw new FileError(`${shown}: ends in the middle of a ${encoding.toUpperCase()} character; the file is truncated or not ${encoding}`);
   }

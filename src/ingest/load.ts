@@ -13,7 +13,7 @@ import { basename, dirname, join } from 'node:path';
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { Database } from '../db/database.ts';
 import { fingerprint, type InputFile, type Run } from '../runs/ledger.ts';
-import { decodeFile, dosEofBytes } from './decode.ts';
+import { crLineEnds, decodeFile, dosEofBytes } from './decode.ts';
 import { FileError } from './file-error.ts';
 import { describeAmountFormat, parseAmount } from './formats.ts';
 import { fixedColumns, rawProjection, setIngestVariable, stagedColumns, typingVariables, withFields, type ColumnSet } from './mapping.ts';
@@ -530,8 +530,9 @@ export async function typeRows(db: Database, file: string, params: Record<string
  */
 export async function scanForDirect(path: string, encoding: PartnerProfile['encoding'], layout: RecordLayout, shown: string): Promise<SplitResult | null> {
   const scan = await splitRecords(decodeFile(path, encoding, shown), layout, shown, null, 1);
-  // DuckDB would read a DOS end-of-file marker (Ctrl-Z) as a last row the scan never saw.
-  return scan.direct.possible && (scan.direct.dataFrom > 1 || !startsWithBom(path)) && dosEofBytes(path) === 0 ? scan : null;
+  // DuckDB would read a DOS end-of-file marker (Ctrl-Z) as a last row the scan never saw, and
+  // lines ended by CR alone (read as LF by decodeFile) are not the lines its pinned dialect splits.
+  return scan.direct.possible && (scan.direct.dataFrom > 1 || !startsWithBom(path)) && dosEofBytes(path) === 0 && !crLineEnds(path, encoding) ? scan : null;
 }
 
 /** One file's accounting after typing, and what its control totals decide. */

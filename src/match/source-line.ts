@@ -1,6 +1,7 @@
 // Reads a record of a source file for explain: the raw row as the partner wrote it, from its first
 // physical line through the lines a quoted field carries it over (a memo with a line break), at
-// most MAX_LINES. Decoding follows the byte-order mark (UTF-16LE or UTF-8), else UTF-8 when it
+// most MAX_LINES (lines end with LF, or with CR alone when the first chunk has no LF: a classic Mac
+// file, as ingest reads it). Decoding follows the byte-order mark (UTF-16LE or UTF-8), else UTF-8 when it
 // decodes cleanly, else Windows-1258 (the legacy Vietnamese code page). Lines before the record
 // are counted, not kept. A missing file gives undefined.
 import { createReadStream, existsSync } from 'node:fs';
@@ -14,17 +15,19 @@ export async function readSourceLine(path: string, line: number): Promise<string
   let current: Buffer[] = [];
   let utf16 = false;
   let first = true;
+  let nl = 0x0a; // 0x0d for a file whose lines end with CR alone (classic Mac), as ingest reads it
   let done = 0; // physical lines completed
   const stream = createReadStream(path);
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       if (first) {
         utf16 = chunk[0] === 0xff && chunk[1] === 0xfe;
+        if (chunk.includes(0x0d) && !chunk.includes(0x0a)) nl = 0x0d;
         first = false;
       }
       let start = 0;
       for (let i = 0; i < chunk.length; i++) {
-        if (chunk[i] !== 0x0a) continue;
+        if (chunk[i] !== nl) continue;
         // In UTF-16LE the newline is 0A 00: the 00 starts the next chunk of bytes and is skipped below.
         done++;
         if (done >= line) {

@@ -119,6 +119,47 @@ describe('bad input', () => {
     db.close();
   });
 
+  it.each([
+    ['utf-16le', [0x1a, 0x00]],
+    ['utf-16le', [0x1a, 0x00, 0x1a, 0x00, 0x1a, 0x00]],
+    ['utf-16le', [0x1a]], // a DOS `copy /b` appends the single byte, leaving an odd byte count
+    ['utf-16be', [0x00, 0x1a]],
+  ])('ignores the DOS end-of-file marker closing a %s file (bytes %j)', async (encoding, eof) => {
+    const s = new Scratch();
+    s.profile(withProfile({ encoding, trailer: { match: '^Tổng', count: { field: 2 }, amount: { field: 5 } } }));
+    const text = `${HEADER}\r\n${GOOD.join('\r\n')}\r\nTổng cộng,2,,,1.750.000\r\n`;
+    const bytes = encoding === 'utf-16le' ? Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]) : Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]);
+    s.file('T_1.csv', Buffer.concat([bytes, Buffer.from(eof)]));
+    const db = await ingestScratch(s, 'RECON_INGEST_DIRECT_MB', undefined);
+    expect(await db.all('SELECT status, status_reason, records_read, records_loaded, control_count FROM source_files')).toEqual([
+      { status: 'loaded', status_reason: null, records_read: 2n, records_loaded: 2n, control_count: 2n },
+    ]);
+    db.close();
+  });
+
+  it.each([
+    ['utf-8', '100000'],
+    ['utf-8', '0'],
+    ['windows-1258', '100000'],
+    ['utf-16le', '100000'],
+  ])('reads a %s file whose lines end with CR alone (classic Mac; direct from %s MB) line by line', async (encoding, directMb) => {
+    const s = new Scratch();
+    s.profile(withProfile({ encoding, trailer: { match: '^Tổng', count: { field: 2 }, amount: { field: 5 } } }));
+    const text = `${HEADER}\r${GOOD[0]}\rA3,01/03/2026 08:30:00,PE0100123456,"Tiền điện\rT02",abc\r\r${GOOD[1]}\rTổng cộng,3,,,1.750.000\r`;
+    const bytes = encoding === 'utf-8' ? Buffer.from(text) : encoding === 'utf-16le' ? Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]) : encodeWindows1258(text);
+    s.file('T_1.csv', bytes);
+    const db = await ingestScratch(s, 'RECON_INGEST_DIRECT_MB', directMb);
+    expect(await db.all('SELECT status, status_reason, records_read, records_loaded, records_rejected FROM source_files')).toEqual([
+      { status: 'loaded', status_reason: null, records_read: 3n, records_loaded: 2n, records_rejected: 1n },
+    ]);
+    expect(await db.all('SELECT txn_ref, line_no, amount_vnd FROM payments ORDER BY line_no')).toEqual([
+      { txn_ref: 'A1', line_no: 2n, amount_vnd: 1250000n },
+      { txn_ref: 'A2', line_no: 6n, amount_vnd: 500000n },
+    ]);
+    expect(await db.all('SELECT line_no, field, reason, value FROM rejects')).toEqual([{ line_no: 3n, field: 'amount', reason: 'bad_amount', value: 'abc' }]);
+    db.close();
+  });
+
   it('refuses binary garbage', async () => {
     const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256));
     const r = await ingestOne(garbage);

@@ -24,3 +24,13 @@ describe('readSourceLine', () => {
     expect(await readSourceLine(path, 7)).toBeUndefined();
   });
 });
+
+describe('readSourceLine on a file whose lines end with CR alone (classic Mac)', () => {
+  it('reads the record on its line, as ingest numbers them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recon-source-line-'));
+    const path = join(dir, 'mac.csv');
+    writeFileSync(path, 'ref;memo;amount\r0001;tiền điện;1.234.000\r0002;"a\rb";5.000\r');
+    expect(await readSourceLine(path, 2)).toBe('0001;tiền điện;1.234.000');
+    expect(await readSourceLine(path, 3)).toBe('0002;"a\nb";5.000');
+  });
+});
