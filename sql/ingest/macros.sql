@@ -18,7 +18,7 @@ CREATE OR REPLACE TEMP MACRO ingest_amount_value(s) AS
 CREATE OR REPLACE TEMP MACRO ingest_max_vnd() AS CAST(1000000000000000 AS BIGINT);
 
 -- An instant from text in a local time zone (or ISO 8601 with its own offset, a space before it
--- allowed: DuckDB's cast takes none); NULL when the
+-- allowed: DuckDB's cast takes none; or Unix time, fmt 'epoch_s' / 'epoch_ms'); NULL when the
 -- text does not have exactly the format's shape or is not a real date (31/02/2026). A 12-hour
 -- clock's Vietnamese SA/CH (its regex allows nothing else made of letters) is read as AM/PM.
 CREATE OR REPLACE TEMP MACRO ingest_instant(txt, fmt, re, iso, tz) AS
@@ -27,6 +27,9 @@ CREATE OR REPLACE TEMP MACRO ingest_instant(txt, fmt, re, iso, tz) AS
          THEN try_cast(CASE WHEN contains(txt, ' +') OR contains(txt, ' -') OR contains(txt, ' Z')
                             THEN regexp_replace(txt, ' ([Z+-][0-9:]*)$', '\1') ELSE txt END AS TIMESTAMPTZ)
        WHEN iso THEN timezone(tz, try_cast(txt AS TIMESTAMP))
+       -- Unix time (formats.ts EPOCH_FORMATS): an instant, the zone plays no part; exact to the microsecond.
+       WHEN fmt = 'epoch_s' THEN timezone('UTC', make_timestamp(CAST(try_cast(txt AS DECIMAL(38, 6)) * 1000000 AS BIGINT)))
+       WHEN fmt = 'epoch_ms' THEN timezone('UTC', make_timestamp(try_cast(txt AS BIGINT) * 1000))
        WHEN contains(fmt, '%p') THEN timezone(tz, try_strptime(replace(replace(upper(txt), 'SA', 'AM'), 'CH', 'PM'), fmt))
        ELSE timezone(tz, try_strptime(txt, fmt)) END;
 

@@ -131,12 +131,31 @@ export function dateTokens(format: string): DateToken[] {
   return out;
 }
 
+/**
+ * Unix time, as gateway and API exports write an instant: whole seconds since 1970-01-01 UTC (10
+ * digits, an optional fraction of up to 6 digits) or milliseconds (13 digits). The digit counts
+ * cover 2001-09-09 to 2286 and keep one read as the other from passing: seconds under UNIX_MS
+ * would be a date in 1970, milliseconds under UNIX a date in the year 58,000.
+ */
+export const EPOCH_FORMATS: Readonly<Record<string, { strptime: string; regex: string; example: string }>> = {
+  UNIX: { strptime: 'epoch_s', regex: '^[0-9]{10}(\\.[0-9]{1,6})?$', example: '1772327700 (Unix time in seconds)' },
+  UNIX_MS: { strptime: 'epoch_ms', regex: '^[0-9]{13}$', example: '1772327700000 (Unix time in milliseconds)' },
+};
+
+/** Whether a profile date format is an instant (ISO with an offset may be one too; Unix time always is). */
+export const isEpochFormat = (format: string): boolean => Object.hasOwn(EPOCH_FORMATS, format);
+
+/** What a value of the format looks like, for reject messages. */
+export function describeDateFormat(format: string): string {
+  return EPOCH_FORMATS[format]?.example ?? format;
+}
+
 /** Why `format` is not a profile date format, or null when it is one. */
 export function dateFormatProblem(format: string): string | null {
-  if (format === 'ISO') return null;
+  if (format === 'ISO' || isEpochFormat(format)) return null;
   for (const { text, start, entry } of scan(format)) {
     if (!entry && !'/-.:, T'.includes(text)) {
-      return `unknown token at ${JSON.stringify(format.slice(start))}: use D DD M MM YY YYYY H HH h hh mm ss SSS SSSSSS A, separators / - . : , space T, or "ISO"`;
+      return `unknown token at ${JSON.stringify(format.slice(start))}: use D DD M MM YY YYYY H HH h hh mm ss SSS SSSSSS A, separators / - . : , space T, or "ISO", "UNIX", "UNIX_MS"`;
     }
   }
   const used = dateTokens(format).map((t) => t.token);
@@ -156,6 +175,8 @@ export function formatDateParts(p: DateParts, format: string): string {
 
 /** Translates a profile date format (`DD/MM/YYYY HH:mm:ss`, `YYYYMMDD`, `ISO`) to strptime and a regex. */
 export function datePattern(format: string): DatePattern {
+  const epoch = EPOCH_FORMATS[format];
+  if (epoch) return { strptime: epoch.strptime, regex: epoch.regex, iso: false };
   if (format === 'ISO') {
     // The offset may follow a space, as Java's `yyyy-MM-dd HH:mm:ss Z` writes it (2026-10-05 08:30:00 +0700).
     return { strptime: '%Y-%m-%d', regex: '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?( ?(Z|[+-][0-9]{2}(:?[0-9]{2})?))?)?$', iso: true };

@@ -5,7 +5,7 @@
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { Database } from '../db/database.ts';
 import { FileError } from './file-error.ts';
-import { amountPattern, datePattern, describeAmountFormat } from './formats.ts';
+import { amountPattern, datePattern, describeAmountFormat, describeDateFormat } from './formats.ts';
 import type { PartnerProfile } from './profile.ts';
 
 /** The file's columns: names in order (from the header line or the profile). */
@@ -169,12 +169,12 @@ export function typingVariables(profile: PartnerProfile): Record<string, IngestV
     paid_re: paid.regex,
     paid_iso: paid.iso,
     paid_tz: f.paid_at.timezone,
-    paid_expected: `a date/time like ${f.paid_at.format}`,
+    paid_expected: `a date/time like ${describeDateFormat(f.paid_at.format)}`,
     settled_fmt: settled?.strptime ?? '%Y-%m-%d',
     settled_re: settled?.regex ?? '^$',
     settled_iso: settled?.iso ?? false,
     settled_tz: f.settled_on?.timezone ?? 'Asia/Ho_Chi_Minh',
-    settled_expected: f.settled_on ? `a date like ${f.settled_on.format}` : '',
+    settled_expected: f.settled_on ? `a date like ${describeDateFormat(f.settled_on.format)}` : '',
     kind_default: f.kind?.default ?? 'payment',
     instrument_default: f.instrument?.default ?? profile.default_instrument,
     label_txn_ref: label('txn_ref', f.txn_ref.column),

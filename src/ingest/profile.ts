@@ -1,7 +1,7 @@
 // Partner profile: the whole description of one partner's settlement files. Validated once at the
 // edge with zod; everything downstream trusts the typed object.
 import { z } from 'zod';
-import { dateFormatProblem } from './formats.ts';
+import { dateFormatProblem, isEpochFormat } from './formats.ts';
 
 export const CHANNEL_GROUPS = ['bank', 'intermediary', 'retail_agent', 'evn_counter'] as const;
 export const INSTRUMENTS = ['cash', 'transfer', 'auto_debit', 'card', 'qr', 'ewallet'] as const;
@@ -86,7 +86,8 @@ const dateField = z
         if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
       }),
   })
-  .strict();
+  .strict()
+  .refine((d) => !isEpochFormat(d.format) || d.column.length === 1, { path: ['column'], message: 'Unix time (UNIX, UNIX_MS) is one column: it holds the date and the time' });
 
 const amountField = z.union([
   z.object({ column: z.string().min(1), format: amountFormatSchema.default({ grouping: '', decimal: null, allow_negative: false, negative: 'minus', currency: false }) }).strict(),

@@ -15,7 +15,7 @@
 // a date then rejects.
 import ExcelJS from 'exceljs';
 import { FileError } from './file-error.ts';
-import { dateTokens, formatDateParts } from './formats.ts';
+import { dateTokens, formatDateParts, isEpochFormat } from './formats.ts';
 import { normaliseName } from './mapping.ts';
 import type { AmountFormat, PartnerProfile } from './profile.ts';
 import { recordClassifier, setTrailer, unknownTypeReject, type SplitResult } from './records.ts';
@@ -187,7 +187,8 @@ function dateColumns(profile: PartnerProfile, names: string[]): Map<number, Date
   });
   const out = new Map<number, DatePart>();
   for (const field of [profile.fields.paid_at, profile.fields.settled_on]) {
-    if (!field) continue;
+    // Unix time is a plain number (written whole, as any number), never an Excel serial.
+    if (!field || isEpochFormat(field.format)) continue;
     const parts = dateParts(field.format, field.column.length);
     field.column.forEach((name, j) => {
       const i = index.get(normaliseName(name));
@@ -213,8 +214,8 @@ export async function readXlsx(path: string, profile: PartnerProfile, shown: str
   const preLines = pre && 'lines' in pre ? pre.lines : 0;
   const preambleTotals = profile.trailer?.in === 'preamble' && profile.trailer.match ? new RegExp(profile.trailer.match) : null;
   let phase: 'preamble' | 'header' | 'records' = preLines > 0 || until ? 'preamble' : profile.header.type === 'names' ? 'header' : 'records';
-  // Dates outside date fields (preamble, trailer, other columns) in paid_at's whole format.
-  const plainDates = dateParts(profile.fields.paid_at.format, 1)[0]!;
+  // Dates outside date fields (preamble, trailer, other columns) in paid_at's whole format (ISO when that is Unix time).
+  const plainDates = dateParts(isEpochFormat(profile.fields.paid_at.format) ? 'ISO' : profile.fields.paid_at.format, 1)[0]!;
   const decimal = decimalSeparator(profile.fields.amount.format);
   let names: string[] | null = profile.header.type === 'none' ? profile.header.columns : null;
   let dateCols = names ? dateColumns(profile, names) : new Map<number, DatePart>();

@@ -328,6 +328,54 @@ describe('date notations', () => {
     }
   });
 
+  it('reads Unix time in seconds (UNIX) and milliseconds (UNIX_MS) as instants, the zone playing no part, and refuses one written as the other', async () => {
+    const cases: Array<[string, string, string | null]> = [
+      // 2026-03-01 00:30:00 in Hà Nội is 2026-02-28 17:30:00 UTC.
+      ['UNIX', '1772299800', '2026-02-28T17:30:00.000Z'],
+      ['UNIX', '1772299800.25', '2026-02-28T17:30:00.250Z'],
+      ['UNIX_MS', '1772299800123', '2026-02-28T17:30:00.123Z'],
+      // milliseconds under UNIX (year 58,000) and seconds under UNIX_MS (1970) are rejects, not dates
+      ['UNIX', '1772299800123', null],
+      ['UNIX_MS', '1772299800', null],
+      ['UNIX', '-1772299800', null],
+      ['UNIX', '2026-03-01 00:30:00', null],
+    ];
+    for (const [format, written, want] of cases) {
+      const s = new Scratch();
+      s.profile(withProfile({ fields: { ...BASE_PROFILE.fields, paid_at: { column: 'time', format, timezone: 'UTC+05:00' } } }));
+      s.file('T_1.csv', `${HEADER}\nA1,${written},PE0100123456,QR,1.000\n`);
+      const { db } = await run(s);
+      const rows = await db.all<{ paid_at: Date }>('SELECT paid_at FROM payments');
+      const rejects = await db.all<{ reason: string; message: string }>('SELECT reason, message FROM rejects');
+      db.close();
+      expect([format, written, rows[0]?.paid_at.toISOString() ?? rejects[0]?.reason]).toEqual([format, written, want ?? 'bad_date']);
+      if (!want) expect(rejects[0]!.message).toMatch(/expected a date\/time like 17723277000{0,3} \(Unix time in (milli)?seconds\)/);
+    }
+  });
+
+  it('gives settled_on in Unix time the local date in its zone, reads UNIX cells of an xlsx as numbers, and refuses Unix time over two columns', async () => {
+    const s = new Scratch();
+    const fields = { ...BASE_PROFILE.fields, paid_at: { column: 'time', format: 'UNIX_MS' }, settled_on: { column: 'settled', format: 'UNIX' } };
+    s.profile({ ...BASE_PROFILE, file_patterns: ['*.xlsx'], format: { type: 'xlsx' }, fields });
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('GD');
+    ws.addRow([...HEADER.split(','), 'settled']);
+    // 2026-03-01 17:00:00 UTC is midnight of 2 March in Hà Nội
+    ws.addRow(['A1', 1772299800123, 'PE0100123456', 'QR', 1000, 1772384400]);
+    ws.addRow(['A2', '1772299800123', 'PE0100123456', 'QR', 1000, '1772384399']);
+    await wb.xlsx.writeFile(s.file('gw.xlsx', ''));
+    const { db } = await run(s);
+    const rows = await db.all<{ paid_at: Date; settled_on: string }>('SELECT paid_at, CAST(settled_on AS VARCHAR) AS settled_on FROM payments ORDER BY line_no');
+    expect(rows.map((r) => [r.paid_at.toISOString(), r.settled_on])).toEqual([
+      ['2026-02-28T17:30:00.123Z', '2026-03-02'],
+      ['2026-02-28T17:30:00.123Z', '2026-03-01'],
+    ]);
+    db.close();
+    const two = profileSchema.safeParse(withProfile({ fields: { ...BASE_PROFILE.fields, paid_at: { column: ['d', 't'], format: 'UNIX' } } }));
+    expect(two.success).toBe(false);
+    expect(JSON.stringify(two.error?.issues)).toMatch(/Unix time \(UNIX, UNIX_MS\) is one column/);
+  });
+
   it('writes every token back as it reads it (XLSX cells holding real dates)', () => {
     const p = { year: 2026, month: 3, day: 5, hour: 21, minute: 5, second: 9, millisecond: 250 };
     expect(formatDateParts(p, 'D/M/YY h:mm:ss A')).toBe('5/3/26 9:05:09 PM');
