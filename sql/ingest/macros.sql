@@ -64,6 +64,20 @@ CREATE OR REPLACE TEMP MACRO ingest_unformula(s) AS
 CREATE OR REPLACE TEMP MACRO ingest_nfc(s) AS
   CASE WHEN regexp_matches(s, '[^\x{0000}-\x{02FF}\x{1E00}-\x{1EFF}]') THEN nfc_normalize(s) ELSE s END;
 
+-- A customer code as the billing system writes it when the partner wrote it in lower case or grouped
+-- (PE01-00-123456, pe0100 123456, PE0100.123456): upper case, separators (space, no-break space,
+-- - . _ /) removed, but only when it then has the code's shape and every separator stood at one of
+-- the code's own boundaries (after the PC letters, inside or after the 6-character unit), the
+-- customer number after the unit being one group of 5–7 digits. Codes hold letters and digits only,
+-- so that form is exactly the characters the partner wrote; digits are never joined across a
+-- separator in the customer number (PE0100123456 7 stays as written: it might be a month, and
+-- joined it could be another real customer). Anything else is kept as written.
+CREATE OR REPLACE TEMP MACRO ingest_customer_code(s) AS
+  CASE WHEN s IS NULL OR NOT regexp_matches(s, '[^0-9A-Z]') THEN s
+       WHEN regexp_full_match(upper(s), 'P[ABCDEHKMNPQ][ ._/\x{00A0}-]?[0-9A-Z]{2}[ ._/\x{00A0}-]?[0-9A-Z]{2}[ ._/\x{00A0}-]?[0-9]{5,7}')
+         THEN regexp_replace(upper(s), '[ ._/\x{00A0}-]', '', 'g')
+       ELSE s END;
+
 -- pc_of(code), unit_of(code): sql/common/identifiers.sql.
 
 -- One field of a rejected record's text (src/ingest/load.ts joinedText): as read, quoted again when

@@ -75,7 +75,7 @@ WITH ingest_raw AS (
   FROM checked
 )
 SELECT
-  seq, line_no, blank, txn_ref, customer_code, invoice_ref, memo, reverses_txn_ref, agent_id,
+  seq, line_no, blank, txn_ref, ingest_customer_code(customer_code) AS customer_code, invoice_ref, memo, reverses_txn_ref, agent_id,
   paid_ts AS paid_at,
   CAST(settled_ts AT TIME ZONE getvariable('ingest').settled_tz AS DATE) AS settled_on,
   -- An amount beyond the cap counts in no sum (its record is rejected).

@@ -120,3 +120,29 @@ describe('page breaks', () => {
     db.close();
   });
 });
+
+describe('customer codes written grouped or in lower case', () => {
+  it('stores PE01-00-123456, pe0100 123456 and PD 01 00 000001 as the code, and keeps values that are no code, or would join digits, as written', async () => {
+    const s = new Scratch();
+    s.profile(BASE_PROFILE);
+    const codes = [
+      ['PE01-00-123456', 'PE0100123456'],
+      ['pe0100 123456', 'PE0100123456'],
+      ['PE0100.1234567', 'PE01001234567'],
+      ['PD 01 00 000001', 'PD0100000001'],
+      ['pd0100\u00a0000001', 'PD0100000001'],
+      ['pq0200123456', 'PQ0200123456'],
+      // a separator inside the customer number: joining would read another customer's code
+      ['PE0100123456 7', 'PE0100123456 7'],
+      ['PE0100-1234-56', 'PE0100-1234-56'],
+      ['KH PE0100123456', 'KH PE0100123456'],
+      ['PZ01-00-123456', 'PZ01-00-123456'],
+      ['0912 345 678', '0912 345 678'],
+    ];
+    s.file('T_1.csv', [HEADER, ...codes.map(([c], i) => `A${i},01/03/2026 08:00:00,${c},,1.000`)].join('\n'));
+    const db = await ingestScratch(s, 'RECON_INGEST_DIRECT_MB', undefined);
+    const rows = await db.all<{ customer_code: string }>('SELECT customer_code FROM payments ORDER BY line_no');
+    expect(rows.map((r) => r.customer_code)).toEqual(codes.map(([, want]) => want));
+    db.close();
+  });
+});
