@@ -132,8 +132,14 @@ const formatSchema = z.discriminatedUnion('type', [
       type: z.literal('fixed_width'),
       /** 1-based start position and width in characters. */
       columns: z.array(z.object({ name: z.string().min(1), start: z.number().int().min(1), width: z.number().int().min(1) }).strict()).min(1),
-      /** Characters every record has: a shorter line is cut short, a column_count reject. */
+      /** Characters (bytes with width_unit "bytes") every record has: a shorter line is cut short, a column_count reject. */
       record_length: z.number().int().min(1).optional(),
+      /**
+       * What start, width and record_length count: characters as the file writes them (default), or
+       * bytes of a UTF-8 file, as systems padding fields to a byte size (COBOL PIC X(n), C fixed
+       * buffers) write them: there "Nguyễn" takes 9 of a field's positions, not 6.
+       */
+      width_unit: z.enum(['characters', 'bytes']).default('characters'),
     })
     .strict(),
   z
@@ -220,6 +226,10 @@ export const profileSchema = z
       .strict(),
   })
   .strict()
+  .refine((p) => p.format.type !== 'fixed_width' || p.format.width_unit !== 'bytes' || p.encoding === 'utf-8' || p.encoding === 'utf-8-bom', {
+    path: ['format', 'width_unit'],
+    message: 'widths in bytes are for UTF-8 files; in windows-1258 every character as written is one byte, so "characters" already counts bytes, and UTF-16 has no byte widths',
+  })
   .refine((p) => p.trailer?.in !== 'preamble' || p.preamble !== undefined, { path: ['trailer', 'in'], message: 'trailer.in "preamble" needs a preamble (lines or until)' })
   .refine((p) => p.trailer?.counts !== 'paid' || p.fields.status !== undefined, { path: ['trailer', 'counts'], message: 'trailer.counts "paid" needs fields.status, which says which records are completed payments' });
 

@@ -144,8 +144,10 @@ class Splitter {
   /** trailer.in "preamble": the regex finding the preamble line that states the totals. */
   private readonly preambleTotals: RegExp | null;
   private readonly classify: ReturnType<typeof recordClassifier>;
-  /** Fixed width: the characters a whole record has (0: not declared). */
+  /** Fixed width: the characters (bytes, with width_unit "bytes") a whole record has (0: not declared). */
   private readonly recordLength: number;
+  /** Fixed width in bytes: the byte offsets where a column starts or ends, ascending (null: widths count characters). */
+  private readonly byteCuts: number[] | null;
 
   private phase: 'preamble' | 'header' | 'records';
   private carry: Buffer | null = null;
@@ -183,6 +185,7 @@ class Splitter {
       this.firstFieldEnd = null;
     }
     this.recordLength = f.type === 'fixed_width' ? (f.record_length ?? 0) : 0;
+    this.byteCuts = f.type === 'fixed_width' && f.width_unit === 'bytes' ? [...new Set(f.columns.flatMap((c) => [c.start - 1, c.start - 1 + c.width]))].sort((a, b) => a - b) : null;
     const pre = profile.preamble;
     this.preambleLines = pre && 'lines' in pre ? pre.lines : 0;
     this.preambleUntil = pre && 'until' in pre ? new RegExp(pre.until) : null;
@@ -352,23 +355,64 @@ class Splitter {
     }
     const bytes = end - start;
     if (this.recordLength > 0 && bytes < 4 * this.recordLength) {
-      const chars = utf8Chars(buf, start, end);
+      const chars = this.byteCuts ? bytes : utf8Chars(buf, start, end);
       if (chars < this.recordLength) {
+        this.result.direct.possible = false;
+        // A line padded to the length in bytes while the profile counts characters: say what to set.
+        const hint = !this.byteCuts && bytes === this.recordLength ? `; it has ${bytes} bytes: if the partner pads fields to a size in bytes, set format.width_unit to "bytes"` : '';
+        this.result.rejects.push({
+          line,
+          field: null,
+          value: null,
+          reason: 'column_count',
+          message: `${this.shown}, line ${line}: the record has ${chars} ${this.byteCuts ? 'bytes' : 'characters'}, expected ${this.recordLength} (format.record_length): the line is cut short, so its last columns would be read wrong${hint}`,
+          raw: truncate(buf.toString('utf8', start, end), 2000),
+        });
+        return;
+      }
+    }
+    if (this.byteCuts) {
+      const aligned = this.alignBytes(buf, start, end, line);
+      if (!aligned) return;
+      if (aligned.length > this.result.maxRecordBytes) this.result.maxRecordBytes = aligned.length;
+      this.out?.put(`${this.prefix}${line}${this.sep}`, aligned, 0, aligned.length);
+      this.result.staged++;
+      return;
+    }
+    if (bytes > this.result.maxRecordBytes) this.result.maxRecordBytes = bytes;
+    this.out?.put(`${this.prefix}${line}${this.sep}`, buf, start, end);
+    this.result.staged++;
+  }
+
+  /**
+   * A fixed-width record laid out in bytes, rewritten so its columns stand at the same positions in
+   * characters (which the typing SQL cuts by): each piece between two column boundaries is padded
+   * with spaces to as many characters as it has bytes. Fields are trimmed of spaces, so their values
+   * are unchanged. A boundary inside a multibyte character means the line does not have the byte
+   * layout: a column_count reject naming the byte, instead of a column read from the wrong place.
+   */
+  private alignBytes(buf: Buffer, start: number, end: number, line: number): Buffer | null {
+    const len = end - start;
+    const pieces: string[] = [];
+    let prev = 0;
+    for (const cut of [...this.byteCuts!.filter((c) => c > 0 && c < len), len]) {
+      if (cut < len && (buf[start + cut]! & 0xc0) === 0x80) {
         this.result.direct.possible = false;
         this.result.rejects.push({
           line,
           field: null,
           value: null,
           reason: 'column_count',
-          message: `${this.shown}, line ${line}: the record has ${chars} characters, expected ${this.recordLength} (format.record_length): the line is cut short, so its last columns would be read wrong`,
+          message: `${this.shown}, line ${line}: byte ${cut + 1}, where a column starts or ends (format.columns, width_unit "bytes"), is inside a character, expected a line padded to the column widths in bytes`,
           raw: truncate(buf.toString('utf8', start, end), 2000),
         });
-        return;
+        return null;
       }
+      const text = buf.toString('utf8', start + prev, start + cut);
+      pieces.push(text + ' '.repeat(cut - prev - utf8Chars(buf, start + prev, start + cut)));
+      prev = cut;
     }
-    if (bytes > this.result.maxRecordBytes) this.result.maxRecordBytes = bytes;
-    this.out?.put(`${this.prefix}${line}${this.sep}`, buf, start, end);
-    this.result.staged++;
+    return Buffer.from(pieces.join(''), 'utf8');
   }
 
   private recordType(buf: Buffer, start: number, end: number): string {
@@ -380,6 +424,7 @@ class Splitter {
     // Fixed width: the record type is the first column.
     const f = this.profile.format;
     const col = f.type === 'fixed_width' ? f.columns[0]! : { start: 1, width: 1 };
+    if (this.byteCuts) return buf.toString('utf8', Math.min(end, start + col.start - 1), Math.min(end, start + col.start - 1 + col.width)).trim();
     return buf.toString('utf8', start, end).slice(col.start - 1, col.start - 1 + col.width).trim();
   }
 

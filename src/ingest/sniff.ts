@@ -360,6 +360,30 @@ function fixedLayout(raw: string): FixedLayout | null {
   return { columns, recordTypes, preambleLines, data, notes, recordLength: lengths.size === 1 ? max : null };
 }
 
+/**
+ * The layout of a UTF-8 fixed-width file padded to byte widths (COBOL PIC X(n), C buffers): its
+ * non-blank lines have fewer lengths in bytes than in characters (an accented name takes more bytes
+ * than characters, and the padding makes up for it in bytes). Positions are then inferred on the
+ * bytes and each field decoded after cutting. Null when the file does not look so.
+ */
+function byteWidths(head: Buffer, raw: string): FixedLayout | null {
+  const bytes = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? head.subarray(3) : head;
+  const cut = bytes.lastIndexOf(0x0a);
+  const text = (cut > 0 && head.length === SAMPLE_BYTES ? bytes.subarray(0, cut) : bytes).toString('latin1');
+  const lengths = (t: string, len: (l: string) => number) => new Set(t.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '').map(len));
+  const inBytes = lengths(text, (l) => l.length);
+  const inChars = lengths(raw, (l) => [...l].length);
+  if (inBytes.size >= inChars.size || Math.max(...inBytes) <= 0) return null;
+  const layout = fixedLayout(text);
+  if (!layout) return null;
+  const utf8 = (v: string) => Buffer.from(v, 'latin1').toString('utf8').normalize('NFC');
+  return {
+    ...layout,
+    data: layout.data.map((r) => r.map(utf8)),
+    notes: [...layout.notes, `the lines have ${[...inBytes].join(', ')} bytes but ${[...inChars].join(', ')} characters: fields are padded to sizes in bytes, so format.width_unit is "bytes" and positions count bytes`],
+  };
+}
+
 /** A draft partner profile for `path`, with the guesses spelled out in `_notes`. */
 export async function sniffFile(path: string): Promise<Record<string, unknown>> {
   let head: Buffer;
@@ -393,7 +417,8 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
   // delimited file with a long preamble or a trailer still has most of its lines split.)
   const nonBlank = rows.filter((r) => r.some((c) => c.trim() !== ''));
   const split = nonBlank.filter((r) => r.length > 1).length;
-  const layout = split < nonBlank.length * 0.5 ? fixedLayout(raw) : null;
+  const byteLayout = split < nonBlank.length * 0.5 && encoding.startsWith('utf-8') ? byteWidths(head, raw) : null;
+  const layout = byteLayout ?? (split < nonBlank.length * 0.5 ? fixedLayout(raw) : null);
   if (layout || split === 0) {
     if (!layout) {
       return {
@@ -412,7 +437,7 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
       ...draftBase(path),
       encoding,
       // Every sample line padded to one length: a line cut short is then a reject, not a truncated last column.
-      format: { type: 'fixed_width', columns: layout.columns, ...(layout.recordLength ? { record_length: layout.recordLength } : {}) },
+      format: { type: 'fixed_width', ...(byteLayout ? { width_unit: 'bytes' } : {}), columns: layout.columns, ...(layout.recordLength ? { record_length: layout.recordLength } : {}) },
       ...(layout.preambleLines > 0 ? { preamble: { lines: layout.preambleLines } } : {}),
       header: { type: 'none', columns: names },
       ...(layout.recordTypes ? { record_types: layout.recordTypes } : {}),

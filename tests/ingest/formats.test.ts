@@ -114,6 +114,53 @@ describe('encodings and layouts', () => {
     db.close();
   });
 
+  it('cuts a UTF-8 fixed-width file padded to byte widths at its bytes (width_unit "bytes"), and says so when the profile counts characters', async () => {
+    const layout = (extra: Record<string, unknown>) => ({
+      ...BASE_PROFILE,
+      file_patterns: ['CORE*.dat'],
+      format: { type: 'fixed_width', ...extra, columns: [
+        { name: 'type', start: 1, width: 1 }, { name: 'ref', start: 2, width: 6 }, { name: 'ts', start: 8, width: 14 },
+        { name: 'name', start: 22, width: 24 }, { name: 'amount', start: 46, width: 12 }, { name: 'branch', start: 58, width: 6 },
+      ] },
+      header: { type: 'none', columns: ['type', 'ref', 'ts', 'name', 'amount', 'branch'] },
+      record_types: { detail: ['D'], header: ['H'], trailer: ['T'] },
+      fields: { txn_ref: { column: 'ref' }, paid_at: { column: 'ts', format: 'YYYYMMDDHHmmss' }, amount: { column: 'amount' }, memo: { column: 'name' } },
+    });
+    // A core-banking export: every field padded to its size in bytes, so "Nguyễn Thị Hương" (16
+    // characters, 22 bytes) leaves 6 characters fewer before the amount than "NGUYEN VAN A" does;
+    // read by characters, its amount would run into the branch code (500000001002 đồng).
+    const pad = (v: string, n: number) => v + ' '.repeat(n - Buffer.byteLength(v));
+    const bytes = Buffer.from([
+      'H20260301',
+      `DCT0001${'20260301081500'}${pad('NGUYEN VAN A', 24)}${'1250000'.padStart(12)}001001`,
+      `DCT0002${'20260301091500'}${pad('Nguyễn Thị Hương', 24)}${'500000'.padStart(12)}001002`,
+      // A name cut to 24 characters (31 bytes): byte 24 of the field falls inside "ự".
+      `DCT0003${'20260301101500'}${'Công ty TNHH Điện Lực Hà'}${'300000'.padStart(12)}001003`,
+      '',
+    ].join('\n'));
+    const s = new Scratch();
+    s.profile(layout({ width_unit: 'bytes', record_length: 63 }));
+    s.file('CORE1.dat', bytes);
+    const { db, summary } = await run(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 3, records_loaded: 2, records_rejected: 1 });
+    expect(await db.all('SELECT txn_ref, memo, amount_vnd FROM payments ORDER BY line_no')).toEqual([
+      { txn_ref: 'CT0001', memo: 'NGUYEN VAN A', amount_vnd: 1250000n },
+      { txn_ref: 'CT0002', memo: 'Nguyễn Thị Hương', amount_vnd: 500000n },
+    ]);
+    const rejects = await db.all<{ line_no: bigint; reason: string; message: string }>('SELECT line_no, reason, message FROM rejects');
+    expect(rejects).toEqual([{ line_no: 4n, reason: 'column_count', message: expect.stringMatching(/CORE1\.dat, line 4: byte 46, where a column starts or ends \(format\.columns, width_unit "bytes"\), is inside a character/) }]);
+    db.close();
+    // Counted in characters the same file's accented lines are short; the reject says what to set.
+    const c = new Scratch();
+    c.profile(layout({ record_length: 63 }));
+    c.file('CORE1.dat', bytes);
+    const counted = await run(c);
+    const msgs = await counted.db.all<{ line_no: bigint; message: string }>('SELECT line_no, message FROM rejects ORDER BY line_no');
+    expect(msgs[0]).toEqual({ line_no: 3n, message: expect.stringMatching(/the record has 57 characters, expected 63 \(format\.record_length\).*it has 63 bytes: if the partner pads fields to a size in bytes, set format\.width_unit to "bytes"/) });
+    counted.db.close();
+    expect(profileSchema.safeParse({ ...layout({ width_unit: 'bytes' }), encoding: 'windows-1258' }).error?.issues[0]?.message).toMatch(/widths in bytes are for UTF-8 files/);
+  });
+
   it('loads an xlsx sheet with native dates and numbers, line = row number', async () => {
     const s = new Scratch();
     s.profile({ ...BASE_PROFILE, file_patterns: ['*.xlsx'], format: { type: 'xlsx', sheet: 'GD' }, preamble: { lines: 2 } });

@@ -239,6 +239,20 @@ describe('sniff: fixed width', () => {
     expect(JSON.stringify(draft._notes)).toContain('write Vietnamese tones as combining marks');
   });
 
+  it('proposes width_unit "bytes" for a UTF-8 file padded to byte widths, and the draft loads it', async () => {
+    const s = new Scratch();
+    const padB = (v: string, n: number) => v + ' '.repeat(n - Buffer.byteLength(v));
+    const B = (ref: string, ts: string, name: string, cust: string, amount: string) => `D${ref.padEnd(10)}${ts}${padB(name, 24)}${cust.padEnd(13)}${amount.padStart(12, '0')}`;
+    const text = ['HCORE-EVN  20260331', B('IV0001', '20260327140509', 'Trần Văn An', 'PB01AD0000020', '119571'), B('IV0002', '20260327150000', 'Nguyễn Văn Hùng', 'PK01KS0000012', '132500'), B('IV0003', '20260327160000', 'DANG THI O', 'PQ02YE0000011', '328019'), B('IV0004', '20260327170000', 'Lê Thị Bình', 'PE0200000018', '969037'), 'T 000004 000001549127'].join('\n');
+    const draft = await sniffAndCheck(s, 'CORE_EVN_20260331.dat', `${text}\n`);
+    expect(draft.format).toMatchObject({ type: 'fixed_width', width_unit: 'bytes', record_length: 74 });
+    expect((draft.format.columns as Array<{ start: number }>).map((c) => c.start)).toEqual([1, 2, 12, 26, 50, 63]);
+    expect(JSON.stringify(draft._notes)).toContain('padded to sizes in bytes');
+    const { summary, payments } = await ingestDraft(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 4, records_loaded: 4, records_rejected: 0 });
+    expect(payments.map((p) => [p.txn_ref, p.amount_vnd])).toEqual([['IV0001', 119571n], ['IV0002', 132500n], ['IV0003', 328019n], ['IV0004', 969037n]]);
+  });
+
   it('keeps a delimited file with a long preamble and a trailer delimited', async () => {
     const s = new Scratch();
     const text = 'NGÂN HÀNG VRB\nChi nhánh Hà Nội\nSAO KÊ; Số TK: 001\nTừ ngày 01/03/2026\nSố bút toán;Ngày giờ GD;Số tiền\nFT1;27-03-2026 14:05:09;1.000\nFT2;27-03-2026 15:05:09;2.000\nTổng cộng: 2 giao dịch\n';
