@@ -198,6 +198,31 @@ function dateColumns(profile: PartnerProfile, names: string[]): Map<number, Date
   return out;
 }
 
+/** Column indexes of the transaction id and the original's id (each part of a composite one), as mapping.ts resolves them. */
+function idColumns(profile: PartnerProfile, names: string[]): Set<number> {
+  const index = new Map<string, number>();
+  names.forEach((n, i) => {
+    if (!index.has(normaliseName(n))) index.set(normaliseName(n), i);
+  });
+  const cols = [...profile.fields.txn_ref.column, ...(profile.fields.reverses_txn_ref?.column ?? [])];
+  return new Set(cols.flatMap((c) => index.get(normaliseName(c)) ?? []));
+}
+
+/**
+ * Excel keeps 15 significant digits of a number: an id of 16 or more digits stored as a number has
+ * lost its last digits (2603011234567890123 and …124 are both 2603011234567890000), and two
+ * payments would share one id, the second dropped as a duplicate. Such a cell is written in
+ * scientific notation, as Excel shows it, which typing rejects as `bad_ref` like a CSV saved
+ * again from Excel: a number past 2^53 (no double holds it exactly), or one of 16 digits ending in
+ * 0 (Excel's rounding leaves that 0; a 16-digit number ending otherwise was stored exactly, as a
+ * library writing the workbook does, and loads).
+ */
+function idCellText(raw: ExcelJS.CellValue): string | null {
+  const v = unwrap(raw);
+  if (typeof v !== 'number' || !Number.isFinite(v) || Math.abs(v) < 1e15) return null;
+  return !Number.isSafeInteger(v) || v % 10 === 0 ? v.toPrecision(15).toUpperCase() : null;
+}
+
 const csvQuote = (s: string): string => `"${s.replaceAll('"', '""')}"`;
 
 /** Reads the profile's sheet into the batch's staging file (CSV: batch position, line number, then the cells). */
@@ -219,6 +244,7 @@ export async function readXlsx(path: string, profile: PartnerProfile, shown: str
   const decimal = decimalSeparator(profile.fields.amount.format);
   let names: string[] | null = profile.header.type === 'none' ? profile.header.columns : null;
   let dateCols = names ? dateColumns(profile, names) : new Map<number, DatePart>();
+  let idCols = names ? idColumns(profile, names) : new Set<number>();
   let found = false;
   let headerText: string | null = null;
   try {
@@ -255,6 +281,7 @@ export async function readXlsx(path: string, profile: PartnerProfile, shown: str
           result.header = names;
           result.headerLine = line;
           dateCols = dateColumns(profile, names);
+          idCols = idColumns(profile, names);
           phase = 'records';
           continue;
         }
@@ -272,6 +299,7 @@ export async function readXlsx(path: string, profile: PartnerProfile, shown: str
         // A detail record: its date fields' cells again, as dates (classified above as plain text, so
         // a total row's count under a date column stays a count).
         for (const [i, part] of dateCols) if (i < values.length) cells[i] = dateCellText(values[i], part, date1904, decimal).normalize('NFC');
+        for (const i of idCols) if (i < values.length) cells[i] = idCellText(values[i]) ?? cells[i]!;
         // Pad/cut to the header's width so a short row (trailing empty cells) is not a column-count error.
         const width = names?.length ?? cells.length;
         const staged = `${seq},${line},${Array.from({ length: width }, (_, i) => csvQuote(cells[i] ?? '')).join(',')}${cells.slice(width).some((c) => c.trim() !== '') ? `,${cells.slice(width).map(csvQuote).join(',')}` : ''}`;

@@ -278,3 +278,29 @@ describe('xlsx total rows and merged cells', () => {
     expect(r2.files[0]).toMatchObject({ status: 'loaded', control_count: 2n, control_amount: 3000n });
   });
 });
+
+describe('xlsx ids stored as numbers', () => {
+  it('rejects an id a number cell cannot have kept (past 2^53, or 16 digits ending in 0: Excel kept 15) as bad_ref instead of dropping a payment as a duplicate; 15 digits load', async () => {
+    const s = new Scratch();
+    s.profile({ ...SINGLE, fields: { ...SINGLE.fields, settled_on: undefined, reverses_txn_ref: { column: 'Gốc' } } });
+    await workbook(s, 'VCB_EVN_20260301.xlsx', [
+      ['Thời gian', 'Số tham chiếu', 'Mã KH', 'Số tiền', 'Gốc'],
+      // Typed as 2603011234567890123 and …124: both stored as 2603011234567890000.
+      ['01/03/2026 08:15:00', 2603011234567890123, 'PE0100123456', 100000, null],
+      ['01/03/2026 08:16:00', 2603011234567890124, 'PE0100123457', 200000, null],
+      ['01/03/2026 08:17:00', 123456789012345, 'PE0100123458', 300000, null],
+      // 16 digits: Excel's rounding leaves a final 0; a library writing the workbook stores other ids exactly.
+      ['01/03/2026 08:18:00', 'HUY1', 'PE0100123458', 300000, 1234567890123450],
+      ['01/03/2026 08:19:00', 1234567890123457, 'PE0100123459', 400000, null],
+    ]);
+    const r = await ingest(s);
+    expect(r.summary.files[0]).toMatchObject({ status: 'loaded', records_read: 5, records_loaded: 2, records_rejected: 3, records_duplicate: 0 });
+    expect(r.payments.map((p) => p.txn_ref)).toEqual(['123456789012345', '1234567890123457']);
+    expect(r.rejects.map((x) => [x.line_no, x.reason, x.field, x.value])).toEqual([
+      [2n, 'bad_ref', 'txn_ref', '2.60301123456789E+18'],
+      [3n, 'bad_ref', 'txn_ref', '2.60301123456789E+18'],
+      [5n, 'bad_ref', 'reverses_txn_ref', '1.23456789012345E+15'],
+    ]);
+    expect(r.rejects[0]!.message).toMatch(/VCB_EVN_20260301\.xlsx, line 2, field txn_ref \(column Số tham chiếu\): a number a spreadsheet rewrote in scientific notation, its digits lost/);
+  });
+});
