@@ -282,7 +282,7 @@ describe('xlsx total rows and merged cells', () => {
 describe('xlsx ids stored as numbers', () => {
   it('rejects an id a number cell cannot have kept (past 2^53, or 16 digits ending in 0: Excel kept 15) as bad_ref instead of dropping a payment as a duplicate; 15 digits load', async () => {
     const s = new Scratch();
-    s.profile({ ...SINGLE, fields: { ...SINGLE.fields, settled_on: undefined, reverses_txn_ref: { column: 'Gốc' } } });
+    s.profile({ ...SINGLE, fields: { ...(SINGLE.fields as Record<string, unknown>), settled_on: undefined, reverses_txn_ref: { column: 'Gốc' } } });
     await workbook(s, 'VCB_EVN_20260301.xlsx', [
       ['Thời gian', 'Số tham chiếu', 'Mã KH', 'Số tiền', 'Gốc'],
       // Typed as 2603011234567890123 and …124: both stored as 2603011234567890000.
