@@ -74,11 +74,14 @@ export interface DatePattern {
 export interface DateParts { year: number; month: number; day: number; hour: number; minute: number; second: number; millisecond: number }
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
+/** English month abbreviations, as Oracle's DD-MON-YY and Excel's d-mmm-yy write them (read in any case). */
+export const MONTH_ABBREVIATIONS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
 const hour12 = (h: number): number => (h % 12 === 0 ? 12 : h % 12);
 
 /**
  * The date-format tokens of profiles, longest first: [token, strptime, regex, how it is written].
- * Single letters are the unpadded forms (`D/M/YYYY H:mm` reads 5/3/2026 9:05); `hh`/`h` with `A`
+ * Single letters are the unpadded forms (`D/M/YYYY H:mm` reads 5/3/2026 9:05); `MMM` the English
+ * month abbreviation in any case (`DD-MMM-YY` reads Oracle's 01-MAR-26); `hh`/`h` with `A`
  * is the 12-hour clock (AM/PM, or SA/CH as Vietnamese locales write them; any case); `YY` is 2000 + the two digits.
  */
 const TOKENS: ReadonlyArray<readonly [string, string, string, (p: DateParts) => string]> = [
@@ -86,6 +89,7 @@ const TOKENS: ReadonlyArray<readonly [string, string, string, (p: DateParts) => 
   ['YY', '%y', '[0-9]{2}', (p) => pad2(p.year % 100)],
   ['DD', '%d', '[0-9]{2}', (p) => pad2(p.day)],
   ['D', '%d', '[0-9]{1,2}', (p) => String(p.day)],
+  ['MMM', '%b', '[A-Za-z]{3}', (p) => MONTH_ABBREVIATIONS[p.month - 1]!],
   ['MM', '%m', '[0-9]{2}', (p) => pad2(p.month)],
   ['M', '%m', '[0-9]{1,2}', (p) => String(p.month)],
   ['HH', '%H', '[0-9]{2}', (p) => pad2(p.hour)],
@@ -155,7 +159,7 @@ export function dateFormatProblem(format: string): string | null {
   if (format === 'ISO' || isEpochFormat(format)) return null;
   for (const { text, start, entry } of scan(format)) {
     if (!entry && !'/-.:, T'.includes(text)) {
-      return `unknown token at ${JSON.stringify(format.slice(start))}: use D DD M MM YY YYYY H HH h hh mm ss SSS SSSSSS A, separators / - . : , space T, or "ISO", "UNIX", "UNIX_MS"`;
+      return `unknown token at ${JSON.stringify(format.slice(start))}: use D DD M MM MMM YY YYYY H HH h hh mm ss SSS SSSSSS A, separators / - . : , space T, or "ISO", "UNIX", "UNIX_MS"`;
     }
   }
   const used = dateTokens(format).map((t) => t.token);

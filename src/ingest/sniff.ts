@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import type ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { UsageError } from '../errors.ts';
-import { dateFormatProblem, datePattern, dateTokens } from './formats.ts';
+import { MONTH_ABBREVIATIONS, dateFormatProblem, datePattern, dateTokens } from './formats.ts';
 import type { Encoding } from './profile.ts';
 import { cellTextIn as cellText, readXlsxHead, type SheetRow } from './xlsx.ts';
 
@@ -31,7 +31,7 @@ function guessEncoding(head: Buffer): Encoding {
 
 // Date shapes a column may have, in the profile's own token language (formats.ts): each is tested
 // with the same full-match regex ingest uses, plus a check that the day, month and time are real.
-const DATE_PARTS = ['DD/MM/YYYY', 'DD-MM-YYYY', 'DD.MM.YYYY', 'YYYY/MM/DD', 'YYYYMMDD'];
+const DATE_PARTS = ['DD/MM/YYYY', 'DD-MM-YYYY', 'DD.MM.YYYY', 'YYYY/MM/DD', 'YYYYMMDD', 'DD-MMM-YYYY', 'DD-MMM-YY'];
 const DATE_FORMATS: string[] = [
   ...DATE_PARTS.flatMap((d) => [`${d} HH:mm:ss`, `${d} HH:mm`, d]),
   'YYYYMMDDHHmmss',
@@ -46,6 +46,7 @@ export function fitsDate(value: string, format: string): boolean {
   if (format === 'ISO') return TOKEN_RANGE.YYYY![0] <= Number(value.slice(0, 4)) && Number(value.slice(5, 7)) >= 1 && Number(value.slice(5, 7)) <= 12;
   // The shapes sniff tries have fixed-width tokens only, so a token's position in the format is its position in the value.
   return dateTokens(format).every((t) => {
+    if (t.token === 'MMM') return MONTH_ABBREVIATIONS.some((m) => m.toLowerCase() === value.slice(t.start, t.end).toLowerCase());
     const range = TOKEN_RANGE[t.token];
     const n = Number(value.slice(t.start, t.end));
     return !range || (n >= range[0] && n <= range[1]);

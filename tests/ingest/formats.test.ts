@@ -362,6 +362,12 @@ describe('date notations', () => {
       ['ISO', '2026-03-05T09:05:09.250 Z', '2026-03-05T09:05:09.250Z'],
       ['ISO', '2026-03-05 09:05:09 -05:00', '2026-03-05T14:05:09.000Z'],
       ['ISO', '2026-03-05 +07:00', null],
+      // Oracle's DD-MON-YY (core banking) and Excel's d-mmm-yyyy: the English month abbreviation, any case.
+      ['DD-MMM-YY HH:mm:ss', '05-MAR-26 09:05:09', '2026-03-05T02:05:09.000Z'],
+      ['D-MMM-YYYY', '5-mar-2026', '2026-03-04T17:00:00.000Z'],
+      ['DD-MMM-YYYY', '05-Mrz-2026', null],
+      ['DD-MMM-YYYY', '31-Feb-2026', null],
+      ['DD-MMM-YYYY', '05-03-2026', null],
     ];
     for (const [format, written, want] of cases) {
       const s = new Scratch();
@@ -428,6 +434,7 @@ describe('date notations', () => {
     expect(formatDateParts(p, 'D/M/YY h:mm:ss A')).toBe('5/3/26 9:05:09 PM');
     expect(formatDateParts(p, 'DD/MM/YYYY HH:mm:ss.SSS')).toBe('05/03/2026 21:05:09.250');
     expect(formatDateParts({ ...p, hour: 0 }, 'hh:mm A')).toBe('12:05 AM');
+    expect(formatDateParts(p, 'DD-MMM-YY')).toBe('05-Mar-26');
   });
 });
 

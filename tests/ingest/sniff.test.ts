@@ -91,6 +91,12 @@ describe('sniff: dates and headers', () => {
     expect(alone.fields.paid_at).toEqual({ column: 'day', format: 'YYYY/MM/DD' });
   });
 
+  it('recognises Oracle\'s DD-MON-YY dates with a real month abbreviation', () => {
+    expect(fitsDate('05-MAR-26 09:05:09', 'DD-MMM-YY HH:mm:ss')).toBe(true);
+    expect(fitsDate('05-mar-2026', 'DD-MMM-YYYY')).toBe(true);
+    expect(fitsDate('05-ABC-2026', 'DD-MMM-YYYY')).toBe(false);
+  });
+
   it('takes a date shape only when its fields are real', () => {
     expect(fitsDate('20260327', 'YYYYMMDD')).toBe(true);
     expect(fitsDate('12345678', 'YYYYMMDD')).toBe(false);
