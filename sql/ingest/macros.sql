@@ -12,6 +12,12 @@ CREATE OR REPLACE TEMP MACRO ingest_amount_value(s) AS
                           ELSE replace(s.int, getvariable('ingest').amount_grouping, '') END AS BIGINT)
             * CASE WHEN s.sign IN ('-', '(') OR s.close = '-' THEN -1 ELSE 1 END END;
 
+-- An amount field written as a lone dash (hyphen, en or em dash) is zero, never anything else:
+-- Excel's Accounting format shows 0 as "-" and CSVs saved from it write that, as do statements for the
+-- unused side of a credit/debit pair (formats.ts ZERO_DASHES). Zero then counts as that side empty.
+CREATE OR REPLACE TEMP MACRO ingest_dash(s) AS
+  CASE WHEN s IN ('-', chr(8211), chr(8212)) THEN '0' ELSE s END;
+
 -- The largest amount one record may carry: 10^15 đồng, twice what EVN bills in a whole year
 -- (~5 × 10^14). A larger figure is a broken row, rejected as bad_amount; the cap also keeps the
 -- sums of a file's amounts (control totals, KPIs) far inside BIGINT.

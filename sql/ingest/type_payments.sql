@@ -13,9 +13,9 @@ WITH ingest_raw AS (
   SELECT /*{raw_projection}*/ FROM /*{source}*/
 ), parsed AS (
   SELECT r.*,
-    ingest_amount_value(regexp_extract(amount, getvariable('ingest').amount_re, ['sign', 'int', 'frac', 'close'])) AS amount_v,
-    ingest_amount_value(regexp_extract(credit, getvariable('ingest').amount_re, ['sign', 'int', 'frac', 'close'])) AS credit_v,
-    ingest_amount_value(regexp_extract(debit, getvariable('ingest').amount_re, ['sign', 'int', 'frac', 'close'])) AS debit_v,
+    ingest_amount_value(regexp_extract(ingest_dash(amount), getvariable('ingest').amount_re, ['sign', 'int', 'frac', 'close'])) AS amount_v,
+    ingest_amount_value(regexp_extract(ingest_dash(credit), getvariable('ingest').amount_re, ['sign', 'int', 'frac', 'close'])) AS credit_v,
+    ingest_amount_value(regexp_extract(ingest_dash(debit), getvariable('ingest').amount_re, ['sign', 'int', 'frac', 'close'])) AS debit_v,
     ingest_instant(paid_at, getvariable('ingest').paid_fmt, getvariable('ingest').paid_re, getvariable('ingest').paid_iso, getvariable('ingest').paid_tz) AS paid_ts,
     ingest_instant(settled_on, getvariable('ingest').settled_fmt, getvariable('ingest').settled_re, getvariable('ingest').settled_iso, getvariable('ingest').settled_tz) AS settled_ts,
     map_extract_value(MAP(getvariable('ingest').kind_codes, getvariable('ingest').kind_values), kind_code) AS mapped_kind,

@@ -50,9 +50,17 @@ export function describeAmountFormat(f: AmountFormat): string {
   return `a whole amount in đồng like ${example}${dec} (${parts.join(', ')})`;
 }
 
+/**
+ * A lone dash (hyphen, en or em dash) where an amount stands is zero: Excel's Accounting format
+ * shows 0 as `-` and a CSV saved from it writes that, as do statements leaving the unused side of
+ * a credit/debit pair. It can never be read as a non-zero amount (sql/ingest/macros.sql ingest_dash).
+ */
+export const ZERO_DASHES = ['-', '\u2013', '\u2014'];
+
 /** Parses one amount with the profile's format (signed), or returns null when it does not fit. */
 export function parseAmount(text: string, f: AmountFormat): bigint | null {
   const re = amountPattern(f);
+  if (ZERO_DASHES.includes(text.trim())) return 0n;
   const m = (re.startsWith('(?i)') ? new RegExp(re.slice(4), 'iu') : new RegExp(re, 'u')).exec(text.trim());
   if (!m) return null;
   if (m[3] && /[1-9]/.test(m[3])) return null;

@@ -341,6 +341,33 @@ describe('amount notations', () => {
     expect(rejects).toHaveLength(1);
     expect(rejects[0]!.message).toMatch(/got "0 \/ 0", expected a non-zero amount in the credit or the debit column/);
   });
+
+  it('reads a lone dash (Excel\'s Accounting zero, a statement\'s unused side) as zero, in records and trailers, never as a value', async () => {
+    const s = new Scratch();
+    s.profile(withProfile({
+      trailer: { match: '^Tổng', credit: { field: 5 }, debit: { field: 6 } },
+      fields: { ...BASE_PROFILE.fields, amount: { credit_column: 'amount', debit_column: 'debit', format: { grouping: ',', decimal: '.' } } },
+    }));
+    s.file('T_1.csv', [
+      `${HEADER},debit`,
+      'A1,01/03/2026 08:00:00,PE0100123456,QR,"1,250,000.00", - ',
+      'A2,01/03/2026 08:00:00,PE0100123456,QR,–,"100,000"',
+      'A3,01/03/2026 08:00:00,PE0100123456,QR,"500,000",—',
+      'A4,01/03/2026 08:00:00,PE0100123456,QR,-,-',
+      'Tổng cộng,,,,"1,750,000","100,000"',
+    ].join('\n'));
+    const { db } = await run(s);
+    expect(await db.all('SELECT txn_ref, kind, amount_vnd FROM payments ORDER BY line_no')).toEqual([
+      { txn_ref: 'A1', kind: 'payment', amount_vnd: 1250000n },
+      { txn_ref: 'A2', kind: 'refund', amount_vnd: 100000n },
+      { txn_ref: 'A3', kind: 'payment', amount_vnd: 500000n },
+    ]);
+    expect(await db.all('SELECT line_no, reason, value FROM rejects')).toEqual([{ line_no: 5n, reason: 'bad_amount', value: '- / -' }]);
+    expect(await db.one('SELECT status, control_amount, rejected_amount FROM source_files')).toEqual({ status: 'loaded', control_amount: 1650000n, rejected_amount: 0n });
+    db.close();
+    // A trailer's total of the unused side, written as a dash, is read by parseAmount.
+    expect(parseAmount(' — ', { grouping: '.', decimal: null, allow_negative: true, negative: 'minus', currency: false })).toBe(0n);
+  });
 });
 
 describe('date notations', () => {
