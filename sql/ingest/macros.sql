@@ -45,11 +45,12 @@ CREATE OR REPLACE TEMP MACRO ingest_message(file, line_no, field_label, problem,
   || CASE WHEN value IS NULL THEN '' ELSE ': got ' || to_json(CASE WHEN length(value) > 80 THEN left(value, 80) || '… (' || length(value) || ' chars)' ELSE value END) END
   || ', expected ' || expected;
 
--- A field without its surrounding spaces (what trim does: spaces only, tabs kept). trim decodes
--- every value; most fields have no space at either end, and testing that first is over ten times
--- cheaper on the typing pass's hottest expression.
+-- A field without its surrounding spaces and no-break spaces (U+00A0: web-banking pages saved as a
+-- sheet or CSV write &nbsp; for an empty cell and after values; tabs kept). trim decodes every value;
+-- most fields have no space at either end and no no-break space at all, and testing that first is
+-- over ten times cheaper on the typing pass's hottest expression.
 CREATE OR REPLACE TEMP MACRO ingest_trim(s) AS
-  CASE WHEN s LIKE ' %' OR s LIKE '% ' THEN trim(s) ELSE s END;
+  CASE WHEN s LIKE ' %' OR s LIKE '% ' OR contains(s, chr(160)) THEN trim(s, ' ' || chr(160)) ELSE s END;
 
 -- Whether an id is a number in a spreadsheet's scientific notation (1.23457E+15, or 1,23457E+15 with a
 -- decimal comma): what Excel writes for a long all-digit id once a file is opened and saved again.

@@ -146,3 +146,26 @@ describe('customer codes written grouped or in lower case', () => {
     db.close();
   });
 });
+
+describe('no-break spaces around values', () => {
+  for (const directMb of ['100000', '0']) {
+    it(`reads values padded with U+00A0 (a web page saved as CSV) as the values, and a row of them as blank (${directMb === '0' ? 'direct path' : 'staging copy'})`, async () => {
+      const s = new Scratch();
+      s.profile({ ...BASE_PROFILE, fields: { ...BASE_PROFILE.fields, reverses_txn_ref: { column: 'orig' }, amount: { column: 'amount', format: { grouping: '.', allow_negative: true } } } });
+      const nb = '\u00a0';
+      s.file('T_1.csv', [
+        `${HEADER},orig`,
+        `A1${nb},01/03/2026 08:00:00${nb},${nb}PE0100123456${nb},Tiền${nb}điện,1.250.000${nb},${nb}`,
+        `${nb},${nb} ,${nb},${nb},${nb},${nb}`,
+        `R1,02/03/2026 08:00:00,PE0100123456,HUY,-1.250.000,A1${nb}`,
+      ].join('\n'));
+      const db = await ingestScratch(s, 'RECON_INGEST_DIRECT_MB', directMb);
+      expect(await db.all('SELECT line_no, txn_ref, kind, customer_code, memo, amount_vnd, reverses_txn_ref FROM payments ORDER BY line_no')).toEqual([
+        { line_no: 2n, txn_ref: 'A1', kind: 'payment', customer_code: 'PE0100123456', memo: `Tiền${nb}điện`, amount_vnd: 1250000n, reverses_txn_ref: null },
+        { line_no: 4n, txn_ref: 'R1', kind: 'reversal', customer_code: 'PE0100123456', memo: 'HUY', amount_vnd: 1250000n, reverses_txn_ref: 'A1' },
+      ]);
+      expect(await db.one('SELECT records_read, records_loaded, records_rejected FROM source_files')).toEqual({ records_read: 2n, records_loaded: 2n, records_rejected: 0n });
+      db.close();
+    });
+  }
+});
