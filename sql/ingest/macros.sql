@@ -23,6 +23,11 @@ CREATE OR REPLACE TEMP MACRO ingest_dash(s) AS
 -- sums of a file's amounts (control totals, KPIs) far inside BIGINT.
 CREATE OR REPLACE TEMP MACRO ingest_max_vnd() AS CAST(1000000000000000 AS BIGINT);
 
+-- ISO 8601 with an offset and without seconds, as Java's OffsetDateTime.toString() writes a time at a
+-- whole minute (2026-03-01T08:15+07:00): DuckDB's cast reads it only with the seconds written out.
+CREATE OR REPLACE TEMP MACRO ingest_iso_seconds(t) AS
+  CASE WHEN regexp_matches(t, '[T ][0-9]{2}:[0-9]{2}[Z+-]') THEN regexp_replace(t, '([T ][0-9]{2}:[0-9]{2})([Z+-])', '\1:00\2') ELSE t END;
+
 -- An instant from text in a local time zone (or ISO 8601 with its own offset, a space before it
 -- allowed: DuckDB's cast takes none; or Unix time, fmt 'epoch_s' / 'epoch_ms'); NULL when the
 -- text does not have exactly the format's shape or is not a real date (31/02/2026). A 12-hour
@@ -30,8 +35,8 @@ CREATE OR REPLACE TEMP MACRO ingest_max_vnd() AS CAST(1000000000000000 AS BIGINT
 CREATE OR REPLACE TEMP MACRO ingest_instant(txt, fmt, re, iso, tz) AS
   CASE WHEN txt IS NULL OR NOT regexp_full_match(txt, re) THEN NULL
        WHEN iso AND regexp_matches(txt, '[0-9]:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)? ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$')
-         THEN try_cast(CASE WHEN contains(txt, ' +') OR contains(txt, ' -') OR contains(txt, ' Z')
-                            THEN regexp_replace(txt, ' ([Z+-][0-9:]*)$', '\1') ELSE txt END AS TIMESTAMPTZ)
+         THEN try_cast(ingest_iso_seconds(CASE WHEN contains(txt, ' +') OR contains(txt, ' -') OR contains(txt, ' Z')
+                                               THEN regexp_replace(txt, ' ([Z+-][0-9:]*)$', '\1') ELSE txt END) AS TIMESTAMPTZ)
        WHEN iso THEN timezone(tz, try_cast(txt AS TIMESTAMP))
        -- Unix time (formats.ts EPOCH_FORMATS): an instant, the zone plays no part; exact to the microsecond.
        WHEN fmt = 'epoch_s' THEN timezone('UTC', make_timestamp(CAST(try_cast(txt AS DECIMAL(38, 6)) * 1000000 AS BIGINT)))

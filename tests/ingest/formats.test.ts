@@ -389,6 +389,11 @@ describe('date notations', () => {
       ['ISO', '2026-03-05T09:05:09.250 Z', '2026-03-05T09:05:09.250Z'],
       ['ISO', '2026-03-05 09:05:09 -05:00', '2026-03-05T14:05:09.000Z'],
       ['ISO', '2026-03-05 +07:00', null],
+      // Java's OffsetDateTime.toString() leaves out the seconds of a whole minute.
+      ['ISO', '2026-03-05T09:05+07:00', '2026-03-05T02:05:00.000Z'],
+      ['ISO', '2026-03-05T09:05Z', '2026-03-05T09:05:00.000Z'],
+      ['ISO', '2026-03-05 09:05 +0700', '2026-03-05T02:05:00.000Z'],
+      ['ISO', '2026-03-05T09:05:09.1234567+07:00', '2026-03-05T02:05:09.123Z'],
       // Oracle's DD-MON-YY (core banking) and Excel's d-mmm-yyyy: the English month abbreviation, any case.
       ['DD-MMM-YY HH:mm:ss', '05-MAR-26 09:05:09', '2026-03-05T02:05:09.000Z'],
       ['D-MMM-YYYY', '5-mar-2026', '2026-03-04T17:00:00.000Z'],
