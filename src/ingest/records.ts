@@ -203,6 +203,19 @@ class Splitter {
     for (;;) {
       const nl = buf.indexOf(NL, pos);
       if (nl < 0) break;
+      if (this.line === 0 && this.excelSepLine(buf, pos, nl)) {
+        // Excel's `sep=;` instruction: line 1, neither preamble (not counted in preamble.lines) nor a record.
+        if (nl > 0 && buf[nl - 1] === CR) this.sawCrLf = true;
+        else this.sawLf = true;
+        if (this.phase === 'records') {
+          this.result.direct.nonDetail.push(1);
+        }
+        this.line++;
+        pos = nl + 1;
+        recStart = pos;
+        this.recLine = 2;
+        continue;
+      }
       if (this.phase === 'preamble') {
         if (this.endOfPreamble(buf, pos, nl)) {
           this.phase = this.profile.header.type === 'names' ? 'header' : 'records';
@@ -258,6 +271,21 @@ class Splitter {
     } else if (q === recStart || q === this.closedAt + 1 || this.afterDelimiter(buf, q)) {
       this.inQuote = true;
     }
+  }
+
+  /**
+   * Whether the line from `start` to the line end `nl` is Excel's delimiter instruction naming this
+   * profile's delimiter (`sep=;`, possibly quoted or followed by delimiters, as a spreadsheet saving
+   * it again writes it): a first line only Excel reads, never data or a preamble line.
+   */
+  private excelSepLine(buf: Buffer, start: number, nl: number): boolean {
+    if (this.profile.format.type !== 'delimited' || nl - start > 16 || buf[start] === undefined) return false;
+    const text = buf.toString('utf8', start, nl).replace(/\r$/, '');
+    const d = this.profile.format.delimiter;
+    const m = /^"?sep=(.)"?(.*)$/i.exec(text);
+    if (m === null || ![...m[2]!].every((c) => c === m[1] || c === d)) return false;
+    if (m[1] !== d) throw new FileError(`${this.shown}, line 1: the file says its delimiter is ${JSON.stringify(m[1])} (Excel's ${JSON.stringify(text)} line), but its profile says ${JSON.stringify(d)}; fix format.delimiter in the profile`);
+    return true;
   }
 
   private afterDelimiter(buf: Buffer, q: number): boolean {

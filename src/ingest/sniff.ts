@@ -401,11 +401,14 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
   if (raw.charCodeAt(0) === 0xfeff) raw = raw.slice(1);
   const cut = raw.lastIndexOf('\n');
   if (cut > 0 && head.length === SAMPLE_BYTES) raw = raw.slice(0, cut);
+  // Excel's delimiter instruction (`sep=;`) on line 1 names the delimiter; ingest skips that line.
+  const sepLine = /^"?sep=([,;\t|])"?[,;\t|]*\r?\n/i.exec(raw);
+  if (sepLine) raw = raw.slice(sepLine[0].length);
   const text = raw.normalize('NFC');
   // papaparse's guess, unless another delimiter gives more lines of one field count (papaparse
   // gives up on a file whose preamble and trailer lines outnumber its records).
   let best = { delimiter: Papa.parse<string[]>(text, { delimitersToGuess: [',', ';', '\t', '|'], skipEmptyLines: false }).meta.delimiter, score: -1, rows: [] as string[][] };
-  for (const d of [best.delimiter, ',', ';', '\t', '|']) {
+  for (const d of sepLine ? [sepLine[1]!] : [best.delimiter, ',', ';', '\t', '|']) {
     const rows = Papa.parse<string[]>(text, { delimiter: d, skipEmptyLines: false }).data;
     const counts = new Map<number, number>();
     for (const r of rows) if (r.length > 1) counts.set(r.length, (counts.get(r.length) ?? 0) + 1);

@@ -160,6 +160,28 @@ describe('bad input', () => {
     db.close();
   });
 
+  for (const directMb of ['100000', '0']) {
+    it(`skips Excel's sep= line naming the profile's delimiter, with or without a header line (direct from ${directMb} MB)`, async () => {
+      const s = new Scratch();
+      s.profile(withProfile({ format: { type: 'delimited', delimiter: ';', quote: '"' } }));
+      s.profile(withProfile({ id: 'bank-n', file_patterns: ['N_*.csv'], format: { type: 'delimited', delimiter: ';', quote: '"' }, header: { type: 'none', columns: HEADER.split(',') } }));
+      const rows = GOOD.map((l) => l.replaceAll(',', ';'));
+      s.file('T_1.csv', `sep=;\r\n${HEADER.replaceAll(',', ';')}\r\n${rows.join('\r\n')}\r\n`);
+      s.file('N_1.csv', `"sep=;";;;;\n${rows.map((l) => l.replace('A', 'N')).join('\n')}\n`);
+      s.file('T_2.csv', `sep=,\n${HEADER.replaceAll(',', ';')}\n${rows[0]}\n`);
+      const db = await ingestScratch(s, 'RECON_INGEST_DIRECT_MB', directMb);
+      expect(await db.all('SELECT file_name, status, status_reason, records_read, records_loaded FROM source_files ORDER BY file_name')).toEqual([
+        { file_name: 'N_1.csv', status: 'loaded', status_reason: null, records_read: 2n, records_loaded: 2n },
+        { file_name: 'T_1.csv', status: 'loaded', status_reason: null, records_read: 2n, records_loaded: 2n },
+        { file_name: 'T_2.csv', status: 'failed', status_reason: expect.stringMatching(/T_2\.csv, line 1: the file says its delimiter is "," \(Excel's "sep=," line\), but its profile says ";"/), records_read: 0n, records_loaded: 0n },
+      ]);
+      expect(await db.all('SELECT txn_ref, line_no FROM payments ORDER BY txn_ref')).toEqual([
+        { txn_ref: 'A1', line_no: 3n }, { txn_ref: 'A2', line_no: 4n }, { txn_ref: 'N1', line_no: 2n }, { txn_ref: 'N2', line_no: 3n },
+      ]);
+      db.close();
+    });
+  }
+
   it('refuses binary garbage', async () => {
     const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256));
     const r = await ingestOne(garbage);

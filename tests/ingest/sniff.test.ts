@@ -91,6 +91,16 @@ describe('sniff: dates and headers', () => {
     expect(alone.fields.paid_at).toEqual({ column: 'day', format: 'YYYY/MM/DD' });
   });
 
+  it('takes the delimiter from Excel\'s sep= line, which ingest skips, and the draft loads the file', async () => {
+    const s = new Scratch();
+    const draft = await sniffAndCheck(s, 'AGENT_EVN_20260301.csv', 'sep=;\nMã GD;Thời gian;Số tiền\nG1;01/03/2026 08:15:00;1.250.000\nG2;01/03/2026 09:15:00;500.000\n');
+    expect(draft.format).toEqual({ type: 'delimited', delimiter: ';', quote: '"' });
+    expect(draft.preamble).toBeUndefined();
+    const { summary, payments } = await ingestDraft(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 2, records_loaded: 2 });
+    expect(payments.map((p) => [p.txn_ref, p.line_no])).toEqual([['G1', 3n], ['G2', 4n]]);
+  });
+
   it('recognises Oracle\'s DD-MON-YY dates with a real month abbreviation', () => {
     expect(fitsDate('05-MAR-26 09:05:09', 'DD-MMM-YY HH:mm:ss')).toBe(true);
     expect(fitsDate('05-mar-2026', 'DD-MMM-YYYY')).toBe(true);
