@@ -13,6 +13,7 @@
 // a time cell) gives each column its own part of the format (split at the spaces). A time-only
 // value (serial < 1) never becomes a date of 1899: it is written as its time, which a format wanting
 // a date then rejects.
+import { closeSync, openSync, readSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { FileError } from './file-error.ts';
 import { dateTokens, formatDateParts, isEpochFormat } from './formats.ts';
@@ -223,6 +224,28 @@ function idCellText(raw: ExcelJS.CellValue): string | null {
   return !Number.isSafeInteger(v) || v % 10 === 0 ? v.toPrecision(15).toUpperCase() : null;
 }
 
+/**
+ * What a file given as XLSX is instead, when its first bytes say so: an Excel 97–2003 workbook
+ * (OLE2), or an HTML page that a web portal names .xls. Null when neither.
+ */
+function notXlsx(path: string): string | null {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(512);
+    const n = readSync(fd, head, 0, head.length, 0);
+    if (n >= 8 && head.subarray(0, 8).equals(Buffer.from('d0cf11e0a1b11ae1', 'hex'))) {
+      return 'an Excel 97-2003 workbook (.xls, OLE2), not .xlsx: open it in Excel and save it as "Excel Workbook (.xlsx)", or ask the partner for .xlsx or CSV';
+    }
+    const text = head.subarray(0, n).toString('latin1').replace(/^\xef\xbb\xbf/, '').trimStart().toLowerCase();
+    if (/^<(!doctype html|html|table|\?xml)/.test(text) && !text.startsWith('pk')) {
+      return 'an HTML or XML page (as web portals export tables under an .xls name), not an Excel workbook: open it in Excel and save it as "Excel Workbook (.xlsx)" or CSV';
+    }
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 const csvQuote = (s: string): string => `"${s.replaceAll('"', '""')}"`;
 
 /** Reads the profile's sheet into the batch's staging file (CSV: batch position, line number, then the cells). */
@@ -246,6 +269,7 @@ export async function readXlsx(path: string, profile: PartnerProfile, shown: str
   let dateCols = names ? dateColumns(profile, names) : new Map<number, DatePart>();
   let idCols = names ? idColumns(profile, names) : new Set<number>();
   let found = false;
+  const sheets: string[] = [];
   let headerText: string | null = null;
   try {
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
@@ -253,6 +277,7 @@ export async function readXlsx(path: string, profile: PartnerProfile, shown: str
     for await (const sheet of reader) {
       index++;
       const ws = sheet as unknown as AsyncIterable<ExcelJS.Row> & { name: string };
+      sheets.push(ws.name);
       if (found || (typeof want === 'number' ? index !== want : ws.name !== want)) {
         for await (const _row of ws) void _row; // drain: the reader is sequential
         continue;
@@ -310,9 +335,9 @@ export async function readXlsx(path: string, profile: PartnerProfile, shown: str
     }
   } catch (e) {
     if (e instanceof FileError) throw e;
-    throw new FileError(`${shown}: not a readable XLSX workbook (${e instanceof Error ? e.message : String(e)}), expected an Excel .xlsx file as the profile declares`);
+    throw new FileError(`${shown}: ${notXlsx(path) ?? `not a readable XLSX workbook (${e instanceof Error ? e.message : String(e)})`}, expected an Excel .xlsx file as the profile declares`);
   }
-  if (!found) throw new FileError(`${shown}: no sheet ${JSON.stringify(want)} in the workbook (format.sheet)`);
+  if (!found) throw new FileError(`${shown}: no sheet ${JSON.stringify(want)} in the workbook (format.sheet); its sheets are ${sheets.map((n, i) => `${i + 1} ${JSON.stringify(n)}`).join(', ') || 'none'}`);
   if (phase === 'preamble' && until) throw new FileError(`${shown}: no row matches the preamble end /${until.source}/ (preamble.until)`);
   if (!names) throw new FileError(`${shown}: no header row found, expected a row naming the columns`);
   return result;

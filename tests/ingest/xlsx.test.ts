@@ -304,3 +304,22 @@ describe('xlsx ids stored as numbers', () => {
     expect(r.rejects[0]!.message).toMatch(/VCB_EVN_20260301\.xlsx, line 2, field txn_ref \(column Số tham chiếu\): a number a spreadsheet rewrote in scientific notation, its digits lost/);
   });
 });
+
+describe('files named as workbooks that are not XLSX', () => {
+  it('says what an .xls (OLE2) or an HTML page named .xls is, and lists the sheets when format.sheet names none of them', async () => {
+    const s = new Scratch();
+    s.profile({ ...SINGLE, file_patterns: ['*.xls', '*.xlsx'], format: { type: 'xlsx', sheet: 'GD' } });
+    s.file('A_old.xls', Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), Buffer.alloc(504)]));
+    s.file('B_web.xls', '\ufeff<html><body><table><tr><td>Số tham chiếu</td></tr></table></body></html>');
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Tổng hợp').addRow(['x']);
+    wb.addWorksheet('Chi tiết').addRow(['Thời gian']);
+    await wb.xlsx.writeFile(s.file('C_sheets.xlsx', ''));
+    const r = await ingest(s);
+    expect(r.summary.files.map((f) => [f.status, f.message])).toEqual([
+      ['failed', expect.stringMatching(/A_old\.xls: an Excel 97-2003 workbook \(\.xls, OLE2\), not \.xlsx: open it in Excel and save it as "Excel Workbook \(\.xlsx\)"/)],
+      ['failed', expect.stringMatching(/B_web\.xls: an HTML or XML page \(as web portals export tables under an \.xls name\), not an Excel workbook/)],
+      ['failed', expect.stringMatching(/C_sheets\.xlsx: no sheet "GD" in the workbook \(format\.sheet\); its sheets are 1 "Tổng hợp", 2 "Chi tiết"/)],
+    ]);
+  });
+});
