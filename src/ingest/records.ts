@@ -403,12 +403,19 @@ class Splitter {
       const aligned = this.alignBytes(buf, start, end, line);
       if (!aligned) return;
       if (aligned.length > this.result.maxRecordBytes) this.result.maxRecordBytes = aligned.length;
-      this.out?.put(`${this.prefix}${line}${this.sep}`, aligned, 0, aligned.length);
+      this.out?.put(`${this.prefix}${line}${this.sep}`, strayCrs(aligned, 0, aligned.length), 0, aligned.length);
       this.result.staged++;
       return;
     }
     if (bytes > this.result.maxRecordBytes) this.result.maxRecordBytes = bytes;
-    this.out?.put(`${this.prefix}${line}${this.sep}`, buf, start, end);
+    const cleaned = strayCrs(buf, start, end);
+    if (cleaned !== buf) {
+      // DuckDB's strict reader refuses a CR that ends no line, in place as in a staging copy.
+      this.result.direct.possible = false;
+      this.out?.put(`${this.prefix}${line}${this.sep}`, cleaned, 0, cleaned.length);
+    } else {
+      this.out?.put(`${this.prefix}${line}${this.sep}`, buf, start, end);
+    }
     this.result.staged++;
   }
 
@@ -460,6 +467,20 @@ class Splitter {
     const text = buf.toString('utf8', start, end).normalize('NFC');
     setTrailer(this.result, { line, text, fields: splitFields(this.profile, text) }, this.shown);
   }
+}
+
+/**
+ * A record holding a CR that ends no line (a memo's line break written by a Mac tool, inside a CRLF or
+ * LF file): a copy with each such CR a space, which DuckDB's strict reader would otherwise refuse,
+ * failing the whole file (it cannot be told to take a lone CR as data). `buf` itself when there is none.
+ */
+function strayCrs(buf: Buffer, start: number, end: number): Buffer {
+  const view = buf.subarray(start, end);
+  let i = view.indexOf(CR);
+  if (i < 0) return buf;
+  const copy = Buffer.from(view);
+  for (; i >= 0; i = copy.indexOf(CR, i + 1)) copy[i] = 0x20;
+  return copy;
 }
 
 /** Keeps the one trailer of a file; a second is a file-level error (which total would be right?). */

@@ -182,6 +182,28 @@ describe('bad input', () => {
     });
   }
 
+  for (const directMb of ['100000', '0']) {
+    it(`reads a CR that ends no line (a memo's Mac line break, CR CR LF line ends) as a space instead of failing the file (direct from ${directMb} MB)`, async () => {
+      const s = new Scratch();
+      s.profile(BASE_PROFILE);
+      s.file('T_1.csv', `${HEADER}\r\nA1,01/03/2026 08:00:00,PE0100123456,Tiền\rđiện,1.250.000\r\nA2,01/03/2026 09:00:00,PD0100000001,"QR\rT03",500.000\r\n`);
+      // A CRLF file sent through a text-mode transfer that added a CR to each line end.
+      s.file('T_2.csv', `${HEADER}\r\r\nB1,02/03/2026 10:00:00,PE0100123456,X,100.000\r\r\nB2,02/03/2026 11:00:00,PE0100123456,Y,abc\r\r\n`);
+      const db = await ingestScratch(s, 'RECON_INGEST_DIRECT_MB', directMb);
+      expect(await db.all('SELECT file_name, status, records_read, records_loaded, records_rejected FROM source_files ORDER BY file_name')).toEqual([
+        { file_name: 'T_1.csv', status: 'loaded', records_read: 2n, records_loaded: 2n, records_rejected: 0n },
+        { file_name: 'T_2.csv', status: 'loaded', records_read: 2n, records_loaded: 1n, records_rejected: 1n },
+      ]);
+      expect(await db.all('SELECT txn_ref, line_no, memo, amount_vnd FROM payments ORDER BY txn_ref')).toEqual([
+        { txn_ref: 'A1', line_no: 2n, memo: 'Tiền điện', amount_vnd: 1250000n },
+        { txn_ref: 'A2', line_no: 3n, memo: 'QR T03', amount_vnd: 500000n },
+        { txn_ref: 'B1', line_no: 2n, memo: 'X', amount_vnd: 100000n },
+      ]);
+      expect(await db.all('SELECT line_no, field, value FROM rejects')).toEqual([{ line_no: 3n, field: 'amount', value: 'abc' }]);
+      db.close();
+    });
+  }
+
   it('refuses binary garbage', async () => {
     const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256));
     const r = await ingestOne(garbage);
