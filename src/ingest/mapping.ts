@@ -80,17 +80,24 @@ export function normaliseName(s: string): string {
 
 /** Resolves profile column names to SQL expressions; a name missing from the file is a FileError. */
 export function columnResolver(cols: ColumnSet, shown: string) {
-  const index = new Map<string, number>();
+  const index = new Map<string, number[]>();
   cols.names.forEach((n, i) => {
     const k = normaliseName(n);
-    if (!index.has(k)) index.set(k, i);
+    index.set(k, [...(index.get(k) ?? []), i]);
   });
   return (name: string, key: string): string => {
-    const i = index.get(normaliseName(name));
-    if (i === undefined) {
+    const at = index.get(normaliseName(name));
+    if (at === undefined) {
       throw new FileError(`${shown}: column ${JSON.stringify(name)} named by ${key} is not in the file; its columns are ${cols.names.map((n) => JSON.stringify(n)).join(', ')}`);
     }
-    return cols.expr(i);
+    // Two columns of one name (a gateway's amount and its fee, the payer's and the payee's code):
+    // taking either would be a guess, and the wrong one loads wrong values without a single reject.
+    if (at.length > 1) {
+      throw new FileError(
+        `${shown}: column ${JSON.stringify(name)} named by ${key} is in the header ${at.length} times (columns ${at.map((i) => i + 1).join(', ')}), so which one is meant is unclear; name the columns in the profile instead (header {"type":"none","columns":[…]} with the header line counted in preamble.lines)`,
+      );
+    }
+    return cols.expr(at[0]!);
   };
 }
 

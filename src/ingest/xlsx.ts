@@ -180,7 +180,7 @@ function dateCellText(raw: ExcelJS.CellValue, part: DatePart, date1904: boolean,
 }
 
 
-/** Column index → its date part, for the columns of paid_at and settled_on (first column of a repeated name, as mapping.ts). */
+/** Column index → its date part, for the columns of paid_at and settled_on (a repeated name: its first column; mapping.ts then fails the file). */
 function dateColumns(profile: PartnerProfile, names: string[]): Map<number, DatePart> {
   const index = new Map<string, number>();
   names.forEach((n, i) => {

@@ -169,3 +169,24 @@ describe('no-break spaces around values', () => {
     });
   }
 });
+
+describe('a column name the header repeats', () => {
+  it('fails the file naming both positions instead of reading the first (a fee) as the amount; the columns can be named in the profile', async () => {
+    const s = new Scratch();
+    const profile = { ...BASE_PROFILE, file_patterns: ['GW_*.csv'], fields: { ...BASE_PROFILE.fields, memo: undefined } };
+    s.profile(profile);
+    s.file('GW_1.csv', 'ref,time,customer,amount,fee_label,amount\nG1,01/03/2026 08:15:00,PE0100123456,3.300,phí,1.250.000\n');
+    const db = await ingestScratch(s, 'RECON_INGEST_DIRECT_MB', undefined);
+    expect(await db.all('SELECT status, status_reason FROM source_files')).toEqual([
+      { status: 'failed', status_reason: expect.stringMatching(/GW_1\.csv: column "amount" named by fields\.amount\.column is in the header 2 times \(columns 4, 6\)/) },
+    ]);
+    expect(await db.all('SELECT count(*) AS n FROM payments')).toEqual([{ n: 0n }]);
+    db.close();
+    const named = new Scratch();
+    named.profile({ ...profile, preamble: { lines: 1 }, header: { type: 'none', columns: ['ref', 'time', 'customer', 'fee', 'fee_label', 'amount'] } });
+    named.file('GW_1.csv', 'ref,time,customer,amount,fee_label,amount\nG1,01/03/2026 08:15:00,PE0100123456,3.300,phí,1.250.000\n');
+    const db2 = await ingestScratch(named, 'RECON_INGEST_DIRECT_MB', undefined);
+    expect(await db2.all('SELECT txn_ref, amount_vnd FROM payments')).toEqual([{ txn_ref: 'G1', amount_vnd: 1250000n }]);
+    db2.close();
+  });
+});
