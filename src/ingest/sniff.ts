@@ -36,13 +36,18 @@ const DATE_FORMATS: string[] = [
   ...DATE_PARTS.flatMap((d) => [`${d} HH:mm:ss`, `${d} HH:mm`, d]),
   'YYYYMMDDHHmmss',
   'ISO',
+  // 13 digits in 2015–2040 as milliseconds: an API export's timestamps. (10-digit seconds are not
+  // guessed: a column of 10-digit ids or amounts would fit them too.)
+  'UNIX_MS',
 ];
+const UNIX_MS_RANGE = [Date.UTC(2015, 0, 1), Date.UTC(2040, 0, 1)] as const;
 const DATE_REGEX = new Map(DATE_FORMATS.map((f) => [f, new RegExp(datePattern(f).regex)]));
 const TOKEN_RANGE: Record<string, [number, number]> = { YYYY: [1900, 2100], MM: [1, 12], DD: [1, 31], HH: [0, 23], mm: [0, 59], ss: [0, 59] };
 
 /** Whether `value` has exactly the shape of `format` and plausible field values (an 8-digit amount is not a YYYYMMDD date). */
 export function fitsDate(value: string, format: string): boolean {
   if (!(DATE_REGEX.get(format) ?? new RegExp(datePattern(format).regex)).test(value)) return false;
+  if (format === 'UNIX_MS') return Number(value) >= UNIX_MS_RANGE[0] && Number(value) < UNIX_MS_RANGE[1];
   if (format === 'ISO') return TOKEN_RANGE.YYYY![0] <= Number(value.slice(0, 4)) && Number(value.slice(5, 7)) >= 1 && Number(value.slice(5, 7)) <= 12;
   // The shapes sniff tries have fixed-width tokens only, so a token's position in the format is its position in the value.
   return dateTokens(format).every((t) => {
@@ -117,7 +122,7 @@ function describeColumns(names: string[], data: string[][]): Column[] {
   });
 }
 
-const hasTime = (format: string): boolean => format === 'ISO' || format.includes('HH');
+const hasTime = (format: string): boolean => format === 'ISO' || format === 'UNIX_MS' || format.includes('HH');
 const TXN_REF_NAME = /(^|\s)(mã|số) ?(gd|giao dịch|bút toán|tham chiếu|biên nhận|chứng từ|ref)|txn|trans.*(id|ref|no)|reference|receipt|^ref/i;
 const AMOUNT_NAME = /số tiền|tiền|amount|amt|credit|^có$/i;
 

@@ -101,6 +101,16 @@ describe('sniff: dates and headers', () => {
     expect(payments.map((p) => [p.txn_ref, p.line_no])).toEqual([['G1', 3n], ['G2', 4n]]);
   });
 
+  it('takes 13-digit Unix milliseconds of 2015–2040 as paid_at (UNIX_MS), not as an amount, and the draft loads the file', async () => {
+    const s = new Scratch();
+    const draft = await sniffAndCheck(s, 'ZLP_EVN_20260301.csv', 'app_trans_id,server_time,amount,bill_code\n260301_1,1772299800000,1250000,PE0100123456\n260301_2,1772385299999,500000,PD0100000001\n');
+    expect(draft.fields.paid_at).toEqual({ column: 'server_time', format: 'UNIX_MS' });
+    expect(draft.fields.amount).toMatchObject({ column: 'amount' });
+    expect(fitsDate('1234567890123', 'UNIX_MS')).toBe(false); // 2009
+    const { payments } = await ingestDraft(s);
+    expect(payments.map((p) => [p.txn_ref, p.paid_at.toISOString()])).toEqual([['260301_1', '2026-02-28T17:30:00.000Z'], ['260301_2', '2026-03-01T17:14:59.999Z']]);
+  });
+
   it('recognises Oracle\'s DD-MON-YY dates with a real month abbreviation', () => {
     expect(fitsDate('05-MAR-26 09:05:09', 'DD-MMM-YY HH:mm:ss')).toBe(true);
     expect(fitsDate('05-mar-2026', 'DD-MMM-YYYY')).toBe(true);
