@@ -366,7 +366,9 @@ class Splitter {
       return;
     }
     const h = this.headerBytes;
-    if (h !== null && end - start === h.length && buf.compare(h, 0, h.length, start, end) === 0) {
+    // Also after a UTF-8 byte-order mark: two exports joined into one file (`copy /b a.csv+b.csv`) carry the second's mark.
+    const bom = end - start === (h?.length ?? 0) + 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf ? 3 : 0;
+    if (h !== null && end - start - bom === h.length && buf.compare(h, 0, h.length, start + bom, end) === 0) {
       this.result.direct.nonDetail.push(line);
       return;
     }

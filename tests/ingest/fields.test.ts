@@ -83,7 +83,7 @@ describe('header names', () => {
 describe('page breaks', () => {
   const PROFILE = { ...BASE_PROFILE, trailer: { match: '^Tổng cộng', count: { field: 2 }, amount: { field: 5 } } };
   for (const directMb of ['100000', '0']) {
-    it(`reads a line repeating the header (a printed export's page break) as the header, not a record (${directMb === '0' ? 'direct path' : 'staging copy'})`, async () => {
+    it(`reads a line repeating the header (a printed export's page break, a joined file's second header after its BOM) as the header, not a record (${directMb === '0' ? 'direct path' : 'staging copy'})`, async () => {
       const s = new Scratch();
       s.profile(PROFILE);
       s.file('T_1.csv', [
@@ -91,7 +91,8 @@ describe('page breaks', () => {
         'A1,01/03/2026 08:00:00,PE0100123456,QR,1.250.000',
         HEADER,
         'A2,01/03/2026 09:00:00,PD0100000001,QR,500.000',
-        HEADER,
+        // Two exports joined into one file: the second's header keeps its byte-order mark.
+        `\ufeff${HEADER}`,
         'ref,time,customer,memo,amount,',
         'Tổng cộng,3,,,1.750.000',
       ].join('\n'));
