@@ -157,12 +157,22 @@ function unwrap(v: ExcelJS.CellValue): ExcelJS.CellValue {
   return v;
 }
 
-/** A cell as text outside date fields (dates, if any, in `dates`' format). */
-function cellText(raw: ExcelJS.CellValue, dates: DatePart, date1904: boolean, decimal: string): string {
+/**
+ * A negative number written as the profile's amounts write one: `(1250000)` or `1250000-` when
+ * `negative` says so (a sheet shows a negative stored number in its own number format, but the
+ * amount pattern accepts only the profile's notation, so `-1250000` was a bad_amount there).
+ */
+function signed(text: string, negative: AmountFormat['negative']): string {
+  if (!text.startsWith('-') || negative === 'minus') return text;
+  return negative === 'parentheses' ? `(${text.slice(1)})` : `${text.slice(1)}-`;
+}
+
+/** A cell as text outside date fields (dates, if any, in `dates`' format; negative numbers in `negative`'s notation). */
+function cellText(raw: ExcelJS.CellValue, dates: DatePart, date1904: boolean, decimal: string, negative: AmountFormat['negative'] = 'minus'): string {
   const v = unwrap(raw);
   if (v === null || v === undefined) return '';
   if (v instanceof Date) return dates.text(v, date1904, decimal);
-  if (typeof v === 'number') return numberText(v, decimal);
+  if (typeof v === 'number') return signed(numberText(v, decimal), negative);
   if (typeof v === 'string') return v;
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
   if (typeof v === 'object') {
@@ -265,6 +275,7 @@ export async function readXlsx(path: string, profile: PartnerProfile, shown: str
   // Dates outside date fields (preamble, trailer, other columns) in paid_at's whole format (ISO when that is Unix time).
   const plainDates = dateParts(isEpochFormat(profile.fields.paid_at.format) ? 'ISO' : profile.fields.paid_at.format, 1)[0]!;
   const decimal = decimalSeparator(profile.fields.amount.format);
+  const negative = profile.fields.amount.format.negative;
   let names: string[] | null = profile.header.type === 'none' ? profile.header.columns : null;
   let dateCols = names ? dateColumns(profile, names) : new Map<number, DatePart>();
   let idCols = names ? idColumns(profile, names) : new Set<number>();
@@ -288,7 +299,7 @@ export async function readXlsx(path: string, profile: PartnerProfile, shown: str
       for await (const row of ws) {
         // row.values is sparse (an empty cell is a hole); Array.from visits holes, map would skip them.
         const values = (row.values as ExcelJS.CellValue[]).slice(1);
-        const cells = Array.from(values, (v) => cellText(v, plainDates, date1904, decimal).normalize('NFC'));
+        const cells = Array.from(values, (v) => cellText(v, plainDates, date1904, decimal, negative).normalize('NFC'));
         const text = cells.join(',');
         const line = row.number;
         result.lines = line;

@@ -323,3 +323,21 @@ describe('files named as workbooks that are not XLSX', () => {
     ]);
   });
 });
+
+describe('xlsx negative numbers', () => {
+  it.each([['parentheses'], ['trailing_minus']])('reads a negative number cell as a negative amount when the profile writes negatives with %s', async (negative) => {
+    const s = new Scratch();
+    const fields = SINGLE.fields as Record<string, unknown>;
+    s.profile({ ...SINGLE, fields: { ...fields, settled_on: undefined, amount: { column: 'Số tiền', format: { grouping: '.', allow_negative: true, negative } } } });
+    await workbook(s, 'VCB_EVN_20260301.xlsx', [
+      ['Thời gian', 'Số tham chiếu', 'Mã KH', 'Số tiền'],
+      ['01/03/2026 08:15:00', 'A1', 'PE0100123456', 1250000],
+      // Shown as (1.250.000) by the cell's number format; stored as -1250000.
+      ['01/03/2026 09:15:00', 'A2', 'PE0100123456', { value: -1250000, numFmt: '#,##0;(#,##0)' }],
+      ['01/03/2026 10:15:00', 'A3', 'PE0100123456', negative === 'parentheses' ? '(500.000)' : '500.000-'],
+    ]);
+    const r = await ingest(s);
+    expect(r.rejects).toEqual([]);
+    expect(r.payments.map((p) => [p.txn_ref, p.amount_vnd])).toEqual([['A1', 1250000n], ['A2', 1250000n], ['A3', 500000n]]);
+  });
+});
