@@ -8,6 +8,8 @@ SELECT getvariable('ingest').file_ids[seq], line_no, NULL, NULL, 'column_count',
        getvariable('ingest').files[seq] || ', line ' || line_no || ': '
          || CASE WHEN expected IS NOT NULL
                  THEN 'found ' || (found - /*{prefix_columns}*/) || ' columns, expected ' || (expected - /*{prefix_columns}*/) || ' (' || getvariable('ingest').columns || ')'
+                 WHEN error_message ILIKE '%unterminated quote%' OR error_message ILIKE '%unquoted%'
+                   THEN 'a quoted field holds a quote that is not doubled (' || error_message || '), expected a quote inside a quoted field written twice ("") or the field unquoted; the record could not be split into fields'
                  ELSE error_message END,
        raw
 FROM (

@@ -204,6 +204,19 @@ describe('bad input', () => {
     });
   }
 
+  for (const directMb of ['100000', '0']) {
+    it(`says a record whose quoted memo holds an undoubled quote needs it doubled, and loads the rest (direct from ${directMb} MB)`, async () => {
+      const s = new Scratch();
+      s.profile(BASE_PROFILE);
+      s.file('T_1.csv', `${HEADER}\nA1,01/03/2026 08:00:00,PE0100123456,"Nguyen "Van" A",1.250.000\n${GOOD[1]}\nA3,01/03/2026 10:00:00,PE0100123456,"tiền ""điện""",7.000\n`);
+      const db = await ingestScratch(s, 'RECON_INGEST_DIRECT_MB', directMb);
+      expect(await db.all('SELECT txn_ref, memo FROM payments ORDER BY line_no')).toEqual([{ txn_ref: 'A2', memo: 'QR' }, { txn_ref: 'A3', memo: 'tiền "điện"' }]);
+      const rejects = await db.all<{ line_no: bigint; reason: string; message: string }>('SELECT line_no, reason, message FROM rejects');
+      expect(rejects).toEqual([{ line_no: 2n, reason: 'column_count', message: expect.stringMatching(/T_1\.csv, line 2: a quoted field holds a quote that is not doubled \(.*\), expected a quote inside a quoted field written twice \(""\)/) }]);
+      db.close();
+    });
+  }
+
   it('refuses binary garbage', async () => {
     const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256));
     const r = await ingestOne(garbage);
