@@ -15,8 +15,9 @@ CREATE OR REPLACE TEMP MACRO ingest_amount_value(s) AS
 -- An amount field written as a lone dash (hyphen, en or em dash) is zero, never anything else:
 -- Excel's Accounting format shows 0 as "-" and CSVs saved from it write that, as do statements for the
 -- unused side of a credit/debit pair (formats.ts ZERO_DASHES). Zero then counts as that side empty.
+-- amount_zero is zero as the format writes it (00 and one more digit with implied_decimals 2).
 CREATE OR REPLACE TEMP MACRO ingest_dash(s) AS
-  CASE WHEN s IN ('-', chr(8211), chr(8212)) THEN '0' ELSE s END;
+  CASE WHEN s IN ('-', chr(8211), chr(8212)) THEN getvariable('ingest').amount_zero ELSE s END;
 
 -- The largest amount one record may carry: 10^15 đồng, twice what EVN bills in a whole year
 -- (~5 × 10^14). A larger figure is a broken row, rejected as bad_amount; the cap also keeps the

@@ -25,8 +25,10 @@ const SPACE = `[${AMOUNT_SPACES}]`;
  */
 export function amountPattern(f: AmountFormat): string {
   const group = f.grouping === ' ' ? SPACE : escapeRe(f.grouping);
-  const int = f.grouping ? `[0-9]{1,3}(?:${group}[0-9]{3})+|[0-9]+` : '[0-9]+';
-  const frac = f.decimal ? `(?:${escapeRe(f.decimal)}([0-9]+))?` : '()';
+  const implied = f.implied_decimals ?? 0;
+  // Implied decimals: the last digits are the fraction (no separator; grouping "" and decimal null).
+  const int = implied > 0 ? '[0-9]+' : f.grouping ? `[0-9]{1,3}(?:${group}[0-9]{3})+|[0-9]+` : '[0-9]+';
+  const frac = implied > 0 ? `([0-9]{${implied}})` : f.decimal ? `(?:${escapeRe(f.decimal)}([0-9]+))?` : '()';
   const [lead, trail] = f.negative === 'parentheses' ? ['\\(?', '\\)?'] : f.negative === 'trailing_minus' ? ['\\+?', '-?'] : ['[-+]?', ''];
   const number = `(${lead})(${int})${frac}(${trail})`;
   return f.currency ? `(?i)^(?:${CURRENCY}${SPACE}?)?${number}(?:${SPACE}?${CURRENCY})?$` : `^${number}$`;
@@ -47,6 +49,9 @@ export function describeAmountFormat(f: AmountFormat): string {
   if (f.negative === 'parentheses') parts.push('negatives in parentheses');
   if (f.negative === 'trailing_minus') parts.push('negatives with a trailing minus');
   if (f.currency) parts.push('optionally VND/đ before or after');
+  if ((f.implied_decimals ?? 0) > 0) {
+    return `a whole amount in đồng whose last ${f.implied_decimals} digits are a zero fraction, like 1234567${'0'.repeat(f.implied_decimals)} for 1.234.567 đồng (implied_decimals ${f.implied_decimals}${parts.length > 2 ? `, ${parts.slice(2).join(', ')}` : ''})`;
+  }
   return `a whole amount in đồng like ${example}${dec} (${parts.join(', ')})`;
 }
 

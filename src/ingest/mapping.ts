@@ -169,6 +169,7 @@ export function typingVariables(profile: PartnerProfile): Record<string, IngestV
     txn_sep: f.txn_ref.separator,
     amount_re: amountPattern(amount.format),
     amount_grouping: amount.format.grouping,
+    amount_zero: '0'.repeat(amount.format.implied_decimals + 1),
     amount_expected: describeAmountFormat(amount.format),
     negative_ok: amount.format.allow_negative,
     debit_kind: 'debit_kind' in amount ? amount.debit_kind : 'refund',

@@ -39,9 +39,15 @@ export const amountFormatSchema = z
     negative: z.enum(['minus', 'parentheses', 'trailing_minus']).default('minus'),
     /** Whether amounts may carry a currency marker before or after the number (VND, VNĐ, đồng, đ, ₫; any case). */
     currency: z.boolean().default(false),
+    /**
+     * Digits of a fraction written without a separator (COBOL PIC 9(13)V99, ISO 8583 amounts):
+     * `000000125000000` with 2 is 1.250.000,00 đồng. The fraction must be zero, as VND has no minor unit.
+     */
+    implied_decimals: z.number().int().min(0).max(4).default(0),
   })
   .strict()
-  .refine((f) => f.grouping === '' || f.grouping !== f.decimal, 'grouping and decimal separators must differ');
+  .refine((f) => f.grouping === '' || f.grouping !== f.decimal, 'grouping and decimal separators must differ')
+  .refine((f) => f.implied_decimals === 0 || (f.grouping === '' && f.decimal === null), 'implied_decimals is for digits written without separators: it needs grouping "" and decimal null');
 export type AmountFormat = z.infer<typeof amountFormatSchema>;
 /** An amount format as a profile file writes it (keys with defaults may be left out). */
 export type AmountFormatInput = z.input<typeof amountFormatSchema>;
@@ -90,13 +96,13 @@ const dateField = z
   .refine((d) => !isEpochFormat(d.format) || d.column.length === 1, { path: ['column'], message: 'Unix time (UNIX, UNIX_MS) is one column: it holds the date and the time' });
 
 const amountField = z.union([
-  z.object({ column: z.string().min(1), format: amountFormatSchema.default({ grouping: '', decimal: null, allow_negative: false, negative: 'minus', currency: false }) }).strict(),
+  z.object({ column: z.string().min(1), format: amountFormatSchema.default({ grouping: '', decimal: null, allow_negative: false, negative: 'minus', currency: false, implied_decimals: 0 }) }).strict(),
   z
     .object({
       /** Separate columns: a credit (money in) is a payment, a debit (money out) a refund or reversal. */
       credit_column: z.string().min(1),
       debit_column: z.string().min(1),
-      format: amountFormatSchema.default({ grouping: '', decimal: null, allow_negative: false, negative: 'minus', currency: false }),
+      format: amountFormatSchema.default({ grouping: '', decimal: null, allow_negative: false, negative: 'minus', currency: false, implied_decimals: 0 }),
       debit_kind: z.enum(['reversal', 'refund']).default('refund'),
     })
     .strict(),

@@ -74,6 +74,35 @@ describe('encodings and layouts', () => {
     db.close();
   });
 
+  it('reads amounts with implied decimals (000000125000000 with implied_decimals 2 is 1.250.000 đồng) in records and the trailer; a non-zero fraction is a bad_amount', async () => {
+    const s = new Scratch();
+    s.profile({
+      ...BASE_PROFILE,
+      file_patterns: ['NPX*.dat'],
+      format: { type: 'fixed_width', record_length: 56, columns: [
+        { name: 'type', start: 1, width: 2 }, { name: 'ref', start: 3, width: 12 }, { name: 'ts', start: 15, width: 14 },
+        { name: 'cust', start: 29, width: 13 }, { name: 'amount', start: 42, width: 15 },
+      ] },
+      header: { type: 'none', columns: ['type', 'ref', 'ts', 'cust', 'amount'] },
+      record_types: { detail: ['02'], header: ['01'], trailer: ['09'] },
+      trailer: { count: { regex: '^09(\\d{8})' }, amount: { regex: '^09\\d{8}(\\d{17})' } },
+      fields: { txn_ref: { column: 'ref' }, paid_at: { column: 'ts', format: 'YYYYMMDDHHmmss' }, amount: { column: 'amount', format: { implied_decimals: 2 } }, customer_code: { column: 'cust' } },
+    });
+    const d = (ref: string, cust: string, amount: string) => `02${ref.padStart(12, '0')}20260301081500${cust.padEnd(13)}${amount.padStart(15, '0')}`;
+    s.file('NPX1.dat', ['01NAPAS'.padEnd(56), d('1', 'PE0100123456', '125000000'), d('2', 'PD0100000001', '50000050'), d('3', 'PD0100000002', '30000000'), `09${'3'.padStart(8, '0')}${'155000000'.padStart(17, '0')}`, ''].join('\r\n'));
+    const { db, summary } = await run(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 3, records_loaded: 2, records_rejected: 1 });
+    expect(await db.all('SELECT txn_ref, amount_vnd FROM payments ORDER BY line_no')).toEqual([
+      { txn_ref: '000000000001', amount_vnd: 1250000n },
+      { txn_ref: '000000000003', amount_vnd: 300000n },
+    ]);
+    const rejects = await db.all<{ line_no: bigint; reason: string; message: string }>('SELECT line_no, reason, message FROM rejects');
+    expect(rejects).toEqual([{ line_no: 3n, reason: 'bad_amount', message: expect.stringMatching(/got "000000050000050", expected a whole amount in đồng whose last 2 digits are a zero fraction, like 123456700 for 1\.234\.567 đồng \(implied_decimals 2\)/) }]);
+    expect(await db.one('SELECT control_amount, rejected_amount FROM source_files')).toEqual({ control_amount: 1550000n, rejected_amount: 0n });
+    db.close();
+    expect(amountFormatSchema.safeParse({ grouping: '.', implied_decimals: 2 }).success).toBe(false);
+  });
+
   it('cuts Windows-1258 fixed-width columns at the characters as written (tones are combining marks), then normalises each field', async () => {
     const s = new Scratch();
     s.profile({
@@ -366,7 +395,7 @@ describe('amount notations', () => {
     expect(await db.one('SELECT status, control_amount, rejected_amount FROM source_files')).toEqual({ status: 'loaded', control_amount: 1650000n, rejected_amount: 0n });
     db.close();
     // A trailer's total of the unused side, written as a dash, is read by parseAmount.
-    expect(parseAmount(' — ', { grouping: '.', decimal: null, allow_negative: true, negative: 'minus', currency: false })).toBe(0n);
+    expect(parseAmount(' — ', amountFormatSchema.parse({ grouping: '.', allow_negative: true }))).toBe(0n);
   });
 });
 
