@@ -146,6 +146,7 @@ class Splitter {
   private readonly classify: ReturnType<typeof recordClassifier>;
   /** Fixed width: the characters (bytes, with width_unit "bytes") a whole record has (0: not declared). */
   private readonly recordLength: number;
+  private readonly fixedWidth: boolean;
   /** Fixed width in bytes: the byte offsets where a column starts or ends, ascending (null: widths count characters). */
   private readonly byteCuts: number[] | null;
 
@@ -184,6 +185,7 @@ class Splitter {
       this.sep = FIXED_SEPARATOR;
       this.firstFieldEnd = null;
     }
+    this.fixedWidth = f.type === 'fixed_width';
     this.recordLength = f.type === 'fixed_width' ? (f.record_length ?? 0) : 0;
     this.byteCuts = f.type === 'fixed_width' && f.width_unit === 'bytes' ? [...new Set(f.columns.flatMap((c) => [c.start - 1, c.start - 1 + c.width]))].sort((a, b) => a - b) : null;
     const pre = profile.preamble;
@@ -384,6 +386,24 @@ class Splitter {
       return;
     }
     const bytes = end - start;
+    if (this.fixedWidth) {
+      // A tab in a fixed-width line: an editor or transfer replaced runs of spaces with tabs, so
+      // every column after it sits at an unknown position (an amount cut from the wrong place reads
+      // as another number, without a reject).
+      const tab = buf.subarray(start, end).indexOf(0x09);
+      if (tab >= 0) {
+        this.result.direct.possible = false;
+        this.result.rejects.push({
+          line,
+          field: null,
+          value: null,
+          reason: 'column_count',
+          message: `${this.shown}, line ${line}: a tab at character ${utf8Chars(buf, start, start + tab) + 1} of a fixed-width record, where the columns after it cannot be placed, expected spaces (were runs of spaces turned into tabs?)`,
+          raw: truncate(buf.toString('utf8', start, end), 2000),
+        });
+        return;
+      }
+    }
     if (this.recordLength > 0 && bytes < 4 * this.recordLength) {
       const chars = this.byteCuts ? bytes : utf8Chars(buf, start, end);
       if (chars < this.recordLength) {

@@ -103,6 +103,30 @@ describe('encodings and layouts', () => {
     expect(amountFormatSchema.safeParse({ grouping: '.', implied_decimals: 2 }).success).toBe(false);
   });
 
+  it('rejects a fixed-width line holding a tab (spaces turned into tabs) instead of cutting its columns from shifted places', async () => {
+    const s = new Scratch();
+    s.profile({
+      ...BASE_PROFILE,
+      file_patterns: ['AGT*.txt'],
+      format: { type: 'fixed_width', columns: [
+        { name: 'ref', start: 1, width: 6 }, { name: 'date', start: 7, width: 8 }, { name: 'name', start: 15, width: 10 },
+        { name: 'amount', start: 25, width: 10 }, { name: 'branch', start: 35, width: 4 },
+      ] },
+      header: { type: 'none', columns: ['ref', 'date', 'name', 'amount', 'branch'] },
+      fields: { txn_ref: { column: 'ref' }, paid_at: { column: 'date', format: 'YYYYMMDD' }, amount: { column: 'amount' }, memo: { column: 'name' } },
+    });
+    // Line 2's eight spaces after the name (four padding it, four before the amount) became one tab:
+    // read by position its amount would be "000012", the tail of the amount and the branch.
+    s.file('AGT1.txt', [`A0000120260301${'TRAN B'.padEnd(10)}${'1250000'.padStart(10)}0011`, 'A0000220260301LE VAN\t2500000012', ''].join('\n'));
+    const { db, summary } = await run(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 2, records_loaded: 1, records_rejected: 1 });
+    expect(await db.all('SELECT txn_ref, amount_vnd FROM payments')).toEqual([{ txn_ref: 'A00001', amount_vnd: 1250000n }]);
+    expect(await db.all('SELECT line_no, reason, message FROM rejects')).toEqual([
+      { line_no: 2n, reason: 'column_count', message: expect.stringMatching(/AGT1\.txt, line 2: a tab at character 21 of a fixed-width record, where the columns after it cannot be placed/) },
+    ]);
+    db.close();
+  });
+
   it('cuts Windows-1258 fixed-width columns at the characters as written (tones are combining marks), then normalises each field', async () => {
     const s = new Scratch();
     s.profile({
