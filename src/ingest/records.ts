@@ -334,6 +334,13 @@ class Splitter {
       throw new FileError(`${this.shown}: no line matches the preamble end /${this.preambleUntil.source}/ (preamble.until), so the header or first record was not found`);
     }
     this.result.lines = this.line;
+    // Every record as long in bytes but not in characters: fields padded to sizes in bytes, while the
+    // profile counts characters; each accented line's later columns would be cut from shifted places.
+    if (this.fixedWidth && !this.byteCuts && this.fixedBytes > 0 && this.fewestChars < this.mostChars) {
+      throw new FileError(
+        `${this.shown}: every fixed-width record has ${this.fixedBytes} bytes but they have ${this.fewestChars} to ${this.mostChars} characters: the fields are padded to sizes in bytes, so columns counted in characters would be cut from shifted places; set format.width_unit to "bytes" (and the positions in bytes)`,
+      );
+    }
     const d = this.result.direct;
     if ((this.sawCrLf && this.sawLf) || d.dataFrom === 0 || d.nonDetail.length > MAX_EXCEPTION_LINES) d.possible = false;
     return this.result;
@@ -429,6 +436,7 @@ class Splitter {
       this.result.staged++;
       return;
     }
+    if (this.fixedWidth) this.padding(bytes, utf8Chars(buf, start, end));
     if (bytes > this.result.maxRecordBytes) this.result.maxRecordBytes = bytes;
     const cleaned = strayCrs(buf, start, end);
     if (cleaned !== buf) {
@@ -439,6 +447,17 @@ class Splitter {
       this.out?.put(`${this.prefix}${line}${this.sep}`, buf, start, end);
     }
     this.result.staged++;
+  }
+
+  /** Fixed width counted in characters: the one byte length of every detail record so far (-1: they differ), and their fewest and most characters. */
+  private fixedBytes = 0;
+  private fewestChars = Infinity;
+  private mostChars = 0;
+
+  private padding(bytes: number, chars: number): void {
+    this.fixedBytes = this.fixedBytes === 0 ? bytes : this.fixedBytes === bytes ? bytes : -1;
+    this.fewestChars = Math.min(this.fewestChars, chars);
+    this.mostChars = Math.max(this.mostChars, chars);
   }
 
   /**

@@ -211,6 +211,14 @@ describe('encodings and layouts', () => {
     const msgs = await counted.db.all<{ line_no: bigint; message: string }>('SELECT line_no, message FROM rejects ORDER BY line_no');
     expect(msgs[0]).toEqual({ line_no: 3n, message: expect.stringMatching(/the record has 57 characters, expected 63 \(format\.record_length\).*it has 63 bytes: if the partner pads fields to a size in bytes, set format\.width_unit to "bytes"/) });
     counted.db.close();
+    // Without record_length: every line has 63 bytes but not 63 characters, so the file fails, naming width_unit
+    // (read by characters, line 3's amount was 500000001002 đồng).
+    const u = new Scratch();
+    u.profile(layout({}));
+    u.file('CORE1.dat', bytes.subarray(0, bytes.indexOf('DCT0003')));
+    const unsized = await run(u);
+    expect(unsized.summary.files[0]).toMatchObject({ status: 'failed', message: expect.stringMatching(/CORE1\.dat: every fixed-width record has 63 bytes but they have 57 to 63 characters: the fields are padded to sizes in bytes.*set format\.width_unit to "bytes"/) });
+    unsized.db.close();
     expect(profileSchema.safeParse({ ...layout({ width_unit: 'bytes' }), encoding: 'windows-1258' }).error?.issues[0]?.message).toMatch(/widths in bytes are for UTF-8 files/);
   });
 
