@@ -77,8 +77,11 @@ async function* chunks(path: string, encoding: Encoding): AsyncIterable<Buffer> 
   yield* createReadStream(path, { end: size - 1, highWaterMark: Math.max(65_536, Math.min(CHUNK_BYTES, size + 1)) }) as AsyncIterable<Buffer>;
 }
 
-/** C0/C1 control characters other than tab, CR, LF, and the replacement character: signs of binary data. */
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]/;
+/**
+ * C0/C1 control characters other than tab, CR, LF and form feed (a printed report's page break,
+ * which the splitter drops), and the replacement character: signs of binary data.
+ */
+const CONTROL = /[\u0000-\u0008\u000b\u000e-\u001f\u007f-\u009f\ufffd]/;
 
 function lineAt(buf: Buffer, end: number, linesBefore: number): number {
   let n = linesBefore + 1;

@@ -11,6 +11,8 @@ import type { StageWriter } from './stage-writer.ts';
 
 const NL = 0x0a;
 const CR = 0x0d;
+/** Form feed: the page break of a printed report (line-printer exports start each page with it). */
+const FORM_FEED = 0x0c;
 /** Separator between the line number and a fixed-width record in the staging file (never in text: controls are refused). */
 export const FIXED_SEPARATOR = '\x1f';
 
@@ -353,12 +355,18 @@ class Splitter {
   }
 
   private endOfPreamble(buf: Buffer, start: number, end: number): boolean {
-    if (this.preambleUntil) return this.preambleUntil.test(buf.toString('utf8', start, end).normalize('NFC'));
+    if (this.preambleUntil) return this.preambleUntil.test(buf.toString('utf8', start, end).normalize('NFC').replace(/^\f+/, ''));
     return this.line >= this.preambleLines;
   }
 
   private record(buf: Buffer, start: number, end: number): void {
     const line = this.recLine;
+    if (buf[start] === FORM_FEED) {
+      // A printed report's page break (form feed) before the line: not part of it. The reader of the
+      // original file would see it, so the file is staged.
+      while (start < end && buf[start] === FORM_FEED) start++;
+      this.result.direct.possible = false;
+    }
     if (isBlank(buf, start, end)) {
       if (this.phase === 'records') {
         this.result.direct.nonDetail.push(line);

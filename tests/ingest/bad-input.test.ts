@@ -217,6 +217,23 @@ describe('bad input', () => {
     });
   }
 
+  it.each([
+    ['utf-8', '100000'],
+    ['utf-8', '0'],
+    ['windows-1258', '100000'],
+  ])('drops the form feeds of a printed report\'s page breaks (%s, direct from %s MB)', async (encoding, directMb) => {
+    const s = new Scratch();
+    s.profile(withProfile({ encoding, preamble: { until: '^ref,' }, skip: ['^Trang \\d+'], trailer: { match: '^Tổng', count: { field: 2 }, amount: { field: 5 } } }));
+    const text = `\fSAO KÊ\r\n${HEADER}\r\n${GOOD[0]}\r\nTrang 1\r\n\f${HEADER}\r\n${GOOD[1]}\r\nTổng cộng,2,,,1.750.000\r\n\f`;
+    s.file('T_1.csv', encoding === 'utf-8' ? Buffer.from(text) : encodeWindows1258(text));
+    const db = await ingestScratch(s, 'RECON_INGEST_DIRECT_MB', directMb);
+    expect(await db.all('SELECT status, status_reason, records_read, records_loaded, control_count FROM source_files')).toEqual([
+      { status: 'loaded', status_reason: null, records_read: 2n, records_loaded: 2n, control_count: 2n },
+    ]);
+    expect(await db.all('SELECT txn_ref, line_no FROM payments ORDER BY line_no')).toEqual([{ txn_ref: 'A1', line_no: 3n }, { txn_ref: 'A2', line_no: 6n }]);
+    db.close();
+  });
+
   it('refuses binary garbage', async () => {
     const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256));
     const r = await ingestOne(garbage);
