@@ -88,7 +88,10 @@ export function columnResolver(cols: ColumnSet, shown: string) {
   return (name: string, key: string): string => {
     const at = index.get(normaliseName(name));
     if (at === undefined) {
-      throw new FileError(`${shown}: column ${JSON.stringify(name)} named by ${key} is not in the file; its columns are ${cols.names.map((n) => JSON.stringify(n)).join(', ')}`);
+      // A header read as one column that holds another delimiter: the profile's delimiter is not the file's.
+      const other = cols.names.length === 1 ? [',', ';', '\t', '|'].find((d) => cols.names[0]!.split(d).length > 2) : undefined;
+      const hint = other ? `; the header holds ${JSON.stringify(other)} between names: is format.delimiter ${JSON.stringify(other)}?` : '';
+      throw new FileError(`${shown}: column ${JSON.stringify(name)} named by ${key} is not in the file; its columns are ${cols.names.map((n) => JSON.stringify(n)).join(', ')}${hint}`);
     }
     // Two columns of one name (a gateway's amount and its fee, the payer's and the payee's code):
     // taking either would be a guess, and the wrong one loads wrong values without a single reject.

@@ -234,6 +234,13 @@ describe('bad input', () => {
     db.close();
   });
 
+  it('asks whether the delimiter is another one when the header reads as one column holding it', async () => {
+    const r = await ingestOne([HEADER.replaceAll(',', ';'), ...GOOD.map((l) => l.replaceAll(',', ';'))]);
+    expect(r.file.status).toBe('failed');
+    expect(r.file.message).toMatch(/T_1\.csv: column "ref" named by fields\.txn_ref\.column is not in the file; its columns are "ref;time;customer;memo;amount"; the header holds ";" between names: is format\.delimiter ";"\?/);
+    expect(r.payments.map((p) => p.txn_ref)).toEqual(['B1']);
+  });
+
   it('refuses binary garbage', async () => {
     const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256));
     const r = await ingestOne(garbage);
