@@ -46,25 +46,34 @@ const CR = 0x0d;
 
 /**
  * Whether the file's lines end with CR alone, as classic Mac OS (and Excel for Mac's "CSV (Macintosh)")
- * writes them: its first 64 KB hold a CR and no LF. Such a file is read with every CR as a line end.
+ * writes them: it holds a CR and no LF in its first 16 MB (read until the first LF, so a huge first
+ * record whose memo holds a CR does not make a CRLF file look like one). Such a file is read with
+ * every CR as a line end.
  */
 export function crLineEnds(path: string, encoding: Encoding): boolean {
   const fd = openSync(path, 'r');
   try {
     const head = Buffer.alloc(65_536);
-    const n = readSync(fd, head, 0, head.length, 0);
-    if (encoding === 'utf-16le' || encoding === 'utf-16be') {
-      const at = encoding === 'utf-16le' ? 0 : 1; // the byte that carries an ASCII character
-      let cr = false;
-      for (let i = 0; i + 1 < n; i += 2) {
-        if (head[i + 1 - at] !== 0) continue;
-        if (head[i + at] === NL) return false;
-        if (head[i + at] === CR) cr = true;
+    const utf16 = encoding === 'utf-16le' || encoding === 'utf-16be';
+    const at = encoding === 'utf-16be' ? 1 : 0; // the byte of a UTF-16 code unit that carries an ASCII character
+    let cr = false;
+    for (let pos = 0; pos < 16 * 1024 * 1024; pos += head.length) {
+      const n = readSync(fd, head, 0, head.length, pos);
+      if (n === 0) break;
+      if (utf16) {
+        for (let i = 0; i + 1 < n; i += 2) {
+          if (head[i + 1 - at] !== 0) continue;
+          if (head[i + at] === NL) return false;
+          if (head[i + at] === CR) cr = true;
+        }
+      } else {
+        const bytes = head.subarray(0, n);
+        if (bytes.includes(NL)) return false;
+        if (bytes.includes(CR)) cr = true;
       }
-      return cr;
+      if (n < head.length) break;
     }
-    const bytes = head.subarray(0, n);
-    return bytes.includes(CR) && !bytes.includes(NL);
+    return cr;
   } finally {
     closeSync(fd);
   }

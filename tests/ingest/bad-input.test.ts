@@ -241,6 +241,18 @@ describe('bad input', () => {
     expect(r.payments.map((p) => p.txn_ref)).toEqual(['B1']);
   });
 
+  it('reads a LF file whose first record is longer than 64 KB and holds a CR as a LF file, not as CR-only', async () => {
+    const memo = `${'X'.repeat(100)}\r${'Y'.repeat(70_000)}`;
+    // No header line: the first line is the record, its CR before any LF.
+    const s = new Scratch();
+    s.profile(withProfile({ header: { type: 'none', columns: HEADER.split(',') } }));
+    s.file('T_1.csv', `A9,01/03/2026 08:00:00,PE0100123456,"${memo}",7.000\n${GOOD.join('\n')}\n`);
+    const db = await ingestScratch(s, 'RECON_INGEST_DIRECT_MB', undefined);
+    expect(await db.one('SELECT status, records_read, records_loaded FROM source_files')).toEqual({ status: 'loaded', records_read: 3n, records_loaded: 3n });
+    expect(await db.all('SELECT txn_ref, line_no FROM payments ORDER BY line_no')).toEqual([{ txn_ref: 'A9', line_no: 1n }, { txn_ref: 'A1', line_no: 2n }, { txn_ref: 'A2', line_no: 3n }]);
+    db.close();
+  });
+
   it('refuses binary garbage', async () => {
     const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256));
     const r = await ingestOne(garbage);
