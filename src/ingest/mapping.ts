@@ -70,12 +70,14 @@ export function fixedColumns(profile: PartnerProfile): ColumnSet {
 }
 
 /**
- * A column name as profiles and headers are compared: NFC, lower case, every run of white space
+ * A column name as profiles and headers are compared: NFC, lower case, no BOM or zero-width space, every run of white space
  * (a line break of a wrapped header cell, a no-break space, doubled spaces) one space, trimmed:
  * a header written `Số tiền⏎(VND)` or `Mã␣KH` with a no-break space is the column "Số tiền (VND)" / "Mã KH".
  */
 export function normaliseName(s: string): string {
-  return s.normalize('NFC').replace(/\s+/gu, ' ').trim().toLowerCase();
+  // Byte-order marks and zero-width spaces are invisible: a header assembled from a preamble and a
+  // CSV that kept its BOM (`…\n\uFEFFMã GD,…`) names the column "Mã GD" all the same.
+  return s.normalize('NFC').replace(/[\uFEFF\u200B]/gu, '').replace(/\s+/gu, ' ').trim().toLowerCase();
 }
 
 /** Resolves profile column names to SQL expressions; a name missing from the file is a FileError. */

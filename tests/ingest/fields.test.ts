@@ -78,6 +78,16 @@ describe('header names', () => {
     ]);
     db.close();
   });
+
+  it('finds a column whose header cell carries a byte-order mark or a zero-width space (a preamble joined to a CSV that kept its BOM)', async () => {
+    const s = new Scratch();
+    s.profile({ ...BASE_PROFILE, preamble: { lines: 1 } });
+    s.file('T_1.csv', `NGÂN HÀNG X\n\ufeffref,time,customer,memo\u200b,amount\nA1,01/03/2026 08:00:00,PE0100123456,QR,1.250.000\n`);
+    const db = await ingestScratch(s, 'RECON_INGEST_DIRECT_MB', undefined);
+    expect(await db.all('SELECT status, status_reason FROM source_files')).toEqual([{ status: 'loaded', status_reason: null }]);
+    expect(await db.all('SELECT txn_ref, memo, amount_vnd FROM payments')).toEqual([{ txn_ref: 'A1', memo: 'QR', amount_vnd: 1250000n }]);
+    db.close();
+  });
 });
 
 describe('page breaks', () => {
