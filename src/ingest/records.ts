@@ -317,16 +317,11 @@ class Splitter {
         }
         this.line += 1;
         if (this.inQuote) {
-          this.result.direct.possible = false;
-          const raw = buf.toString('utf8', 0, end);
-          this.result.rejects.push({
-            line: this.recLine,
-            field: null,
-            value: null,
-            reason: 'column_count',
-            message: `${this.shown}, line ${this.recLine}: a quoted field opened here is never closed before the end of the file (the file is truncated?), expected a closing ${this.profile.format.type === 'delimited' ? this.profile.format.quote : '"'}`,
-            raw: truncate(raw, 2000),
-          });
+          this.lineReject(
+            this.recLine,
+            `a quoted field opened here is never closed before the end of the file (the file is truncated?), expected a closing ${this.profile.format.type === 'delimited' ? this.profile.format.quote : '"'}`,
+            buf.toString('utf8', 0, end),
+          );
         } else {
           this.record(buf, 0, end);
         }
@@ -407,32 +402,24 @@ class Splitter {
       // as another number, without a reject).
       const tab = buf.subarray(start, end).indexOf(0x09);
       if (tab >= 0) {
-        this.result.direct.possible = false;
-        this.result.rejects.push({
+        this.lineReject(
           line,
-          field: null,
-          value: null,
-          reason: 'column_count',
-          message: `${this.shown}, line ${line}: a tab at character ${utf8Chars(buf, start, start + tab) + 1} of a fixed-width record, where the columns after it cannot be placed, expected spaces (were runs of spaces turned into tabs?)`,
-          raw: truncate(buf.toString('utf8', start, end), 2000),
-        });
+          `a tab at character ${utf8Chars(buf, start, start + tab) + 1} of a fixed-width record, where the columns after it cannot be placed, expected spaces (were runs of spaces turned into tabs?)`,
+          buf.toString('utf8', start, end),
+        );
         return;
       }
     }
     if (this.recordLength > 0 && bytes < 4 * this.recordLength) {
       const chars = this.byteCuts ? bytes : utf8Chars(buf, start, end);
       if (chars < this.recordLength) {
-        this.result.direct.possible = false;
         // A line padded to the length in bytes while the profile counts characters: say what to set.
         const hint = !this.byteCuts && bytes === this.recordLength ? `; it has ${bytes} bytes: if the partner pads fields to a size in bytes, set format.width_unit to "bytes"` : '';
-        this.result.rejects.push({
+        this.lineReject(
           line,
-          field: null,
-          value: null,
-          reason: 'column_count',
-          message: `${this.shown}, line ${line}: the record has ${chars} ${this.byteCuts ? 'bytes' : 'characters'}, expected ${this.recordLength} (format.record_length): the line is cut short, so its last columns would be read wrong${hint}`,
-          raw: truncate(buf.toString('utf8', start, end), 2000),
-        });
+          `the record has ${chars} ${this.byteCuts ? 'bytes' : 'characters'}, expected ${this.recordLength} (format.record_length): the line is cut short, so its last columns would be read wrong${hint}`,
+          buf.toString('utf8', start, end),
+        );
         return;
       }
     }
@@ -469,6 +456,15 @@ class Splitter {
   }
 
   /**
+   * A record whose columns cannot be placed (a column_count reject, its text kept) that DuckDB's
+   * reader would not refuse by itself: the file is staged, not read in place, so the reject stands.
+   */
+  private lineReject(line: number, problem: string, raw: string): void {
+    this.result.direct.possible = false;
+    this.result.rejects.push({ line, field: null, value: null, reason: 'column_count', message: `${this.shown}, line ${line}: ${problem}`, raw: truncate(raw, 2000) });
+  }
+
+  /**
    * A fixed-width record laid out in bytes, rewritten so its columns stand at the same positions in
    * characters (which the typing SQL cuts by): each piece between two column boundaries is padded
    * with spaces to as many characters as it has bytes. Fields are trimmed of spaces, so their values
@@ -481,15 +477,11 @@ class Splitter {
     let prev = 0;
     for (const cut of [...this.byteCuts!.filter((c) => c > 0 && c < len), len]) {
       if (cut < len && (buf[start + cut]! & 0xc0) === 0x80) {
-        this.result.direct.possible = false;
-        this.result.rejects.push({
+        this.lineReject(
           line,
-          field: null,
-          value: null,
-          reason: 'column_count',
-          message: `${this.shown}, line ${line}: byte ${cut + 1}, where a column starts or ends (format.columns, width_unit "bytes"), is inside a character, expected a line padded to the column widths in bytes`,
-          raw: truncate(buf.toString('utf8', start, end), 2000),
-        });
+          `byte ${cut + 1}, where a column starts or ends (format.columns, width_unit "bytes"), is inside a character, expected a line padded to the column widths in bytes`,
+          buf.toString('utf8', start, end),
+        );
         return null;
       }
       const text = buf.toString('utf8', start + prev, start + cut);
