@@ -12,7 +12,7 @@ import type { AreaKpis, ReportKpis } from './kpis.ts';
 
 export interface Chart {
   /** File name stem: chart-<id>.svg. */
-  id: string;
+  id: (typeof CHART_IDS)[number];
   title: string;
   svg: string;
   /** The vega mark class every rendered copy of this chart must contain (checked by the browser test). */
@@ -26,6 +26,9 @@ const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu
 const BLUE = '#0b5cab';
 const ORANGE = '#e8710a';
 const WIDTH = 380;
+
+/** Every chart a report can draw, in dashboard order (file chart-<id>.svg). */
+export const CHART_IDS = ['collection-by-pc', 'units-best', 'units-worst', 'channel-share', 'cashless-trend', 'exceptions-age'] as const;
 
 /** Renders every chart of the report whose data is not empty, in dashboard order. */
 export async function renderCharts(k: ReportKpis, tr: Translator): Promise<Chart[]> {

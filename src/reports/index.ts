@@ -1,10 +1,10 @@
 // The reports stage: computes kpis.json for a period and writes it with dashboard.html and one SVG
 // per chart. Called by the monthly close (pipelines/monthly-close.ts) and by `recon report`.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Database } from '../db/database.ts';
 import { UsageError } from '../errors.ts';
-import { renderCharts, type Chart } from './charts.ts';
+import { CHART_IDS, renderCharts, type Chart } from './charts.ts';
 import { renderDashboard } from './dashboard.ts';
 import type { Lang } from './format.ts';
 import { translator } from './i18n.ts';
@@ -68,6 +68,12 @@ export async function writeReport(db: Database, opts: ReportOptions): Promise<Re
     writeFileSync(path, c.svg);
     return { id: c.id, path, mark: c.mark };
   });
+  // A chart without data is not drawn: its file from an earlier report into this folder (the same
+  // period at another as-of date, or before the exceptions were dismissed) would otherwise stay
+  // beside this kpis.json, showing figures it no longer holds.
+  for (const id of CHART_IDS) {
+    if (!charts.some((c) => c.id === id)) rmSync(join(outDir, `chart-${id}.svg`), { force: true });
+  }
   const dashboardPath = join(outDir, 'dashboard.html');
   writeFileSync(dashboardPath, renderDashboard(kpis, charts, tr));
   const twinPaths: string[] = [];

@@ -1,5 +1,5 @@
 // Words the dashboard shows managers: codes are translated, in Vietnamese by default.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +34,26 @@ describe('dashboard text', () => {
       expect(readFileSync(report.charts[0]!.path, 'utf8')).toMatch(/^<svg role="img" aria-label="Tỷ lệ thu theo tổng công ty điện lực"/);
       const html = readFileSync(report.dashboardPath, 'utf8');
       expect(html).not.toMatch(/X-axis titled|for a (linear|band) scale/);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('report folder', () => {
+  it('leaves no chart of an earlier report that this one no longer draws', async () => {
+    const db = await fixtureDb();
+    const dir = mkdtempSync(join(tmpdir(), 'recon-dashboard-stale-'));
+    try {
+      const first = await writeReport(db, { period: '2026-01', outDir: dir });
+      expect(first.charts.map((c) => c.id)).toContain('exceptions-age');
+      // An auditor closes every exception; the report of the same period is written again.
+      await db.run("UPDATE exceptions SET status = 'dismissed'");
+      const again = await writeReport(db, { period: '2026-01', outDir: dir });
+      expect(again.charts.map((c) => c.id)).not.toContain('exceptions-age');
+      // Before, chart-exceptions-age.svg of the first report stayed beside the new kpis.json.
+      expect(existsSync(join(dir, 'chart-exceptions-age.svg'))).toBe(false);
+      expect(readdirSync(dir).filter((f) => f.startsWith('chart-')).sort()).toEqual(again.charts.map((c) => `chart-${c.id}.svg`).sort());
     } finally {
       db.close();
     }
