@@ -204,6 +204,19 @@ describe('explain', () => {
     expect(claims).toEqual([expect.objectContaining({ partner_id: 'MOMO', txn_ref: 'R2', amount_vnd: 300n, named_by: 'duplicate_payment', exception_reason: 'duplicate_payment' })]);
   });
 
+  it('shows calendar dates (issue, due, settlement) as dates, not as UTC midnight instants', async () => {
+    const db = await fresh({
+      customers: [B],
+      invoices: [{ no: 'B1', customer: B, amount: 300, period: '2026-01', number: '3', issued_on: '2026-01-31' }],
+      payments: [{ txn: 'R1', amount: 300, code: B, partner: 'VCB', at: '2026-02-01T06:30:00' }],
+    });
+    await db.run("UPDATE payments SET settled_on = DATE '2026-02-02'");
+    await match(db);
+    // Before, --json wrote "2026-01-31T00:00:00.000Z": read in a zone west of UTC, 30/01.
+    expect((await explainInvoice(db, 'B1'))?.invoice).toMatchObject({ issued_on: '2026-01-31', due_on: '2026-02-15' });
+    expect((await explainPayment(db, { partnerId: 'VCB', txnRef: 'R1' }))?.records[0]?.payment).toMatchObject({ paid_at_local: '2026-02-01 06:30:00', settled_on: '2026-02-02' });
+  });
+
   it('says a decision was ignored when its invoice is no longer loaded', async () => {
     const db = await fresh({
       customers: [B],

@@ -1,6 +1,6 @@
 -- The records of one payment identity (partner + transaction id; a reversal may reuse the id),
 -- with what the cascade decided about each and the file and line it came from.
-SELECT p.payment_id, p.partner_id, p.txn_ref, p.kind, strftime(p.paid_at AT TIME ZONE 'Asia/Ho_Chi_Minh', '%Y-%m-%d %H:%M:%S') AS paid_at_local, p.settled_on, p.customer_code, p.invoice_ref,
+SELECT p.payment_id, p.partner_id, p.txn_ref, p.kind, strftime(p.paid_at AT TIME ZONE 'Asia/Ho_Chi_Minh', '%Y-%m-%d %H:%M:%S') AS paid_at_local, strftime(p.settled_on, '%Y-%m-%d') AS settled_on, p.customer_code, p.invoice_ref,
        p.memo, p.amount_vnd, p.reverses_txn_ref, p.instrument, p.agent_id, p.line_no,
        sf.path AS file_path, sf.file_name,
        pm.route, pm.refunded_vnd, pm.effective_vnd, pm.void_reason, pm.original_payment_id,
