@@ -17,10 +17,9 @@ export class Run {
   readonly inputs: InputFile[] = [];
   readonly stages: StageTiming[] = [];
   readonly counts: Record<string, number> = {};
-  private readonly startedAt = new Date();
-
   private constructor(
     private readonly db: Database,
+    private readonly startedAt: Date,
     readonly runId: string,
     readonly command: string,
     readonly params: Record<string, unknown>,
@@ -28,8 +27,11 @@ export class Run {
   ) {}
 
   static async start(db: Database, command: string, params: Record<string, unknown>, outDir = join(PROJECT_ROOT, 'out')): Promise<Run> {
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..+/, '');
-    const run = new Run(db, `${stamp}-${randomUUID().slice(0, 8)}`, command, params, outDir);
+    const startedAt = new Date();
+    // The id starts with the run's start on the Vietnam wall clock (UTC+7, no DST), as `recon runs`
+    // shows it: a close run at 01:30 on the 1st in Hà Nội is not stamped with the day before.
+    const stamp = new Date(startedAt.getTime() + 7 * 3600_000).toISOString().replace(/[-:]/g, '').replace(/\..+/, '');
+    const run = new Run(db, startedAt, `${stamp}-${randomUUID().slice(0, 8)}`, command, params, outDir);
     await db.run(
       `INSERT INTO runs (run_id, command, params, status, version, started_at) VALUES ($1, $2, $3, 'running', $4, $5::TIMESTAMPTZ)`,
       [run.runId, command, JSON.stringify(params), VERSION, run.startedAt.toISOString()],

@@ -2,9 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Database, listMigrations, quoteLiteral, splitStatements } from '../../src/db/database.ts';
 import { DatabaseLockedError, UsageError } from '../../src/errors.ts';
+import { Run } from '../../src/runs/ledger.ts';
 
 const RECON = join(import.meta.dirname, '..', '..', 'bin', 'recon.mjs');
 const open: Database[] = [];
@@ -103,6 +104,25 @@ describe('RECON_CHECK_PLANS', () => {
       expect(await db.all('SELECT count(*) AS n FROM t /* nested-loop join allowed: test */ JOIN u ON t.id & u.id <> 0')).toHaveLength(1);
     } finally {
       db.close();
+    }
+  });
+});
+
+describe('runs ledger', () => {
+  it('stamps a run id with the Vietnam wall clock, as `recon runs` shows its start', async () => {
+    const db = await Database.open({ path: ':memory:' });
+    open.push(db);
+    // 18:30 UTC on 30 November is 01:30 on 1 December in Hà Nội: a close run then belongs to December.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-30T18:30:00Z'));
+    try {
+      const run = await Run.start(db, 'test', {}, mkdtempSync(join(tmpdir(), 'recon-runs-')));
+      // Before, the stamp was UTC with no zone marker: 20261130T183000, the day before.
+      expect(run.runId).toMatch(/^20261201T013000-[0-9a-f]{8}$/);
+      const row = await db.one<{ local: string }>("SELECT strftime(started_at AT TIME ZONE 'Asia/Ho_Chi_Minh', '%Y%m%dT%H%M%S') AS local FROM runs WHERE run_id = $1", [run.runId]);
+      expect(run.runId.startsWith(row!.local)).toBe(true);
+    } finally {
+      vi.useRealTimers();
     }
   });
 });
