@@ -14,7 +14,7 @@ interface ReportCommandOptions extends GlobalOptions {
 
 export function register(program: Command): void {
   withDbOptions(program.command('report'))
-    .description('write the KPIs (kpis.json), the dashboard (dashboard.html, self-contained, offline) and one SVG per chart for a billing period')
+    .description('write the KPIs (kpis.json), the dashboard (dashboard.html, self-contained, offline, in --lang; its twin in the other language beside it) and one SVG per chart for a billing period')
     .requiredOption('--period <YYYY-MM>', 'billing period')
     .option('--as-of <YYYY-MM-DD>', 'count payments made up to the end of this day, Vietnam time (default: last day of the month after the period)')
     .option('--lang <vi|en>', 'dashboard language', 'vi')
@@ -22,8 +22,12 @@ export function register(program: Command): void {
     .action(async (opts: ReportCommandOptions) => {
       if (!(LANGS as readonly string[]).includes(opts.lang)) throw new UsageError(`--lang ${JSON.stringify(opts.lang)}: expected vi or en`);
       const outDir = opts.out ?? join('out', opts.period);
+      // The twin in the other language is written too, as by the monthly close: a twin left from an
+      // earlier report into the same folder would show other figures beside the new ones.
+      const lang = opts.lang as Lang;
+      const twins = LANGS.filter((l) => l !== lang);
       const result = await withDb(opts, (db) =>
-        import('../reports/index.ts').then(({ writeReport }) => writeReport(db, { period: opts.period, lang: opts.lang as Lang, outDir, ...(opts.asOf ? { asOf: opts.asOf } : {}) })),
+        import('../reports/index.ts').then(({ writeReport }) => writeReport(db, { period: opts.period, lang, twins, outDir, ...(opts.asOf ? { asOf: opts.asOf } : {}) })),
       );
       const { kpis, ...paths } = result;
       printResult(opts.json, { ...paths, headline: kpis.headline }, () =>
@@ -31,6 +35,7 @@ export function register(program: Command): void {
           `report ${kpis.period} as of ${kpis.as_of}`,
           `  kpis:      ${result.kpisPath}`,
           `  dashboard: ${result.dashboardPath}`,
+          ...result.twinPaths.map((p) => `  twin:      ${p}`),
           `  charts:    ${result.charts.length} SVG files`,
         ].join('\n'),
       );

@@ -213,3 +213,24 @@ describe('the largest exceptions on the dashboard', () => {
     }
   }, 120_000);
 });
+
+describe('recon report into a folder a report was written to', () => {
+  it('writes the twin dashboard in the other language too, so no twin of earlier figures stays beside the new ones', async () => {
+    const copy = await copySampleClose();
+    const out = join(copy.dir, 'report');
+    const report = (asOf: string, lang: string) =>
+      spawnSync(process.execPath, [RECON, 'report', '--period', '2026-03', '--as-of', asOf, '--lang', lang, '--db', copy.dbPath, '--out', out], { encoding: 'utf8' });
+    const first = report('2026-04-10', 'vi');
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain(`twin:      ${join(out, 'dashboard.en.html')}`);
+    expect(readFileSync(join(out, 'dashboard.en.html'), 'utf8')).toContain('2026-04-10');
+    const second = report('2026-04-20', 'vi');
+    expect(second.status, second.stderr).toBe(0);
+    const twin = readFileSync(join(out, 'dashboard.en.html'), 'utf8');
+    expect(twin).toContain('2026-04-20');
+    expect(twin).not.toContain('2026-04-10');
+    const english = report('2026-04-25', 'en');
+    expect(english.status, english.stderr).toBe(0);
+    expect(readFileSync(join(out, 'dashboard.vi.html'), 'utf8')).toContain('25/04/2026');
+  }, 120_000);
+});
