@@ -6,7 +6,7 @@ import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { Database } from '../db/database.ts';
 import { FileError } from './file-error.ts';
 import { amountPattern, datePattern, describeAmountFormat, describeDateFormat } from './formats.ts';
-import type { PartnerProfile } from './profile.ts';
+import { txnRefEscape, type PartnerProfile } from './profile.ts';
 
 /** The file's columns: names in order (from the header line or the profile). */
 export interface ColumnSet {
@@ -113,11 +113,14 @@ export function columnResolver(cols: ColumnSet, shown: string) {
 export function rawProjection(profile: PartnerProfile, cols: ColumnSet, shown: string): string {
   const col = columnResolver(cols, shown);
   const f = profile.fields;
-  const joined = (names: string[], key: string, sepVar: string): string => {
+  const joined = (names: string[], key: string): string => {
     if (names.length === 1) return col(names[0]!, key);
     const parts = names.map((n) => col(n, key));
-    // Any missing part leaves the whole value missing: a half transaction id would be wrong.
-    return `CASE WHEN ${parts.map((p) => `${p} IS NULL`).join(' OR ')} THEN NULL ELSE concat_ws(getvariable('ingest').${sepVar}, ${parts.join(', ')}) END`;
+    // Any missing part leaves the whole value missing: a half transaction id would be wrong. Each
+    // part's separator characters and backslashes are escaped (profile.ts txnRefEscape), so
+    // "A-1" + "2" (A\-1-2) and "A" + "1-2" (A-1\-2) stay two ids.
+    const escaped = parts.map((p) => `regexp_replace(${p}, getvariable('ingest').txn_escape, '\\\\\\0', 'g')`);
+    return `CASE WHEN ${parts.map((p) => `${p} IS NULL`).join(' OR ')} THEN NULL ELSE concat_ws(getvariable('ingest').txn_sep, ${escaped.join(', ')}) END`;
   };
   // A date from several columns (date, time) keeps the parts present: a missing time then reads as
   // a bad_date showing the date that was there, against the full format, not as a missing field.
@@ -131,7 +134,7 @@ export function rawProjection(profile: PartnerProfile, cols: ColumnSet, shown: s
   return [
     `seq`,
     `line_no`,
-    `${joined(f.txn_ref.column, 'fields.txn_ref.column', 'txn_sep')} AS txn_ref`,
+    `${joined(f.txn_ref.column, 'fields.txn_ref.column')} AS txn_ref`,
     `${joinedDate(f.paid_at.column, 'fields.paid_at.column')} AS paid_at`,
     `${f.settled_on ? joinedDate(f.settled_on.column, 'fields.settled_on.column') : 'CAST(NULL AS VARCHAR)'} AS settled_on`,
     `${'column' in amount ? col(amount.column, 'fields.amount.column') : 'CAST(NULL AS VARCHAR)'} AS amount`,
@@ -141,7 +144,7 @@ export function rawProjection(profile: PartnerProfile, cols: ColumnSet, shown: s
     `${opt(f.invoice_ref, 'fields.invoice_ref.column')} AS invoice_ref`,
     `${f.memo ? `nullif(concat_ws(' ', ${f.memo.column.map((c) => col(c, 'fields.memo.column')).join(', ')}), '')` : 'CAST(NULL AS VARCHAR)'} AS memo`,
     `${opt(f.kind, 'fields.kind.column')} AS kind_code`,
-    `${f.reverses_txn_ref ? joined(f.reverses_txn_ref.column, 'fields.reverses_txn_ref.column', 'txn_sep') : 'CAST(NULL AS VARCHAR)'} AS reverses_txn_ref`,
+    `${f.reverses_txn_ref ? joined(f.reverses_txn_ref.column, 'fields.reverses_txn_ref.column') : 'CAST(NULL AS VARCHAR)'} AS reverses_txn_ref`,
     `${opt(f.instrument, 'fields.instrument.column')} AS instrument_code`,
     `${opt(f.agent_id, 'fields.agent_id.column')} AS agent_id`,
     `${opt(f.status, 'fields.status.column')} AS status`,
@@ -172,6 +175,7 @@ export function typingVariables(profile: PartnerProfile): Record<string, IngestV
   const label = (key: string, names: string[]) => `${key} (column ${names.join(' + ')})`;
   return {
     txn_sep: f.txn_ref.separator,
+    txn_escape: txnRefEscape(f.txn_ref.separator),
     amount_re: amountPattern(amount.format),
     amount_grouping: amount.format.grouping,
     amount_zero: '0'.repeat(amount.format.implied_decimals + 1),

@@ -211,7 +211,11 @@ export const profileSchema = z
     skip: z.array(regex).default([]),
     fields: z
       .object({
-        txn_ref: z.object({ column: columns, separator: z.string().default('') }).strict(),
+        /**
+         * Several columns are joined with `separator`, each part's characters of the separator and
+         * backslashes escaped with a backslash (txnRefEscape), so different parts never give one id.
+         */
+        txn_ref: z.object({ column: columns, separator: z.string().default('').refine((s) => !s.includes('\\'), 'a backslash cannot be (part of) the separator: it escapes the separator inside a value') }).strict(),
         paid_at: dateField,
         settled_on: dateField.optional(),
         amount: amountField,
@@ -229,7 +233,13 @@ export const profileSchema = z
         status: z.object({ column: z.string().min(1), paid: z.array(z.string().trim().min(1)).min(1) }).strict().optional(),
         agent_id: z.object({ column: z.string().min(1) }).strict().optional(),
       })
-      .strict(),
+      .strict()
+      // With nothing between the parts, "A1" + "23" and "A12" + "3" would both be "A123": the
+      // second payment dropped as a duplicate of the first.
+      .refine((f) => f.txn_ref.separator !== '' || (f.txn_ref.column.length === 1 && (f.reverses_txn_ref?.column.length ?? 1) === 1), {
+        path: ['txn_ref', 'separator'],
+        message: 'an id joined from several columns needs a separator (such as "-"): without one, "A1" + "23" and "A12" + "3" would be the same id',
+      }),
   })
   .strict()
   .refine((p) => p.format.type !== 'fixed_width' || p.format.width_unit !== 'bytes' || p.encoding === 'utf-8' || p.encoding === 'utf-8-bom', {
@@ -240,4 +250,16 @@ export const profileSchema = z
   .refine((p) => p.trailer?.counts !== 'paid' || p.fields.status !== undefined, { path: ['trailer', 'counts'], message: 'trailer.counts "paid" needs fields.status, which says which records are completed payments' });
 
 export type PartnerProfile = z.infer<typeof profileSchema>;
+
+/**
+ * The regex (a character class) of what is escaped, with a backslash, in each part of an id joined
+ * from several columns: the separator's characters and the backslash. Joined so, an id reads back
+ * as its parts (an unescaped separator character stands only in a separator), so two records with
+ * different parts never share an id; parts holding none of them (agent TGDD00009, receipt
+ * 00000002) are joined as written: `TGDD00009-00000002`.
+ */
+export function txnRefEscape(separator: string): string {
+  return `[${[...new Set(['\\', ...separator])].map((c) => c.replace(/[\\\]^[-]/, '\\$&')).join('')}]`;
+}
+
 export type FileFormat = PartnerProfile['format'];
