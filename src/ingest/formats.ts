@@ -62,17 +62,39 @@ export function describeAmountFormat(f: AmountFormat): string {
  */
 export const ZERO_DASHES = ['-', '\u2013', '\u2014'];
 
-/** Parses one amount with the profile's format (signed), or returns null when it does not fit. */
-export function parseAmount(text: string, f: AmountFormat): bigint | null {
+/** An amount as written in format `f`: its signed whole đồng and the digits of its fraction (null: it does not fit). */
+function amountParts(text: string, f: AmountFormat): { value: bigint; fraction: string } | null {
+  if (ZERO_DASHES.includes(text.trim())) return { value: 0n, fraction: '' };
   const re = amountPattern(f);
-  if (ZERO_DASHES.includes(text.trim())) return 0n;
   const m = (re.startsWith('(?i)') ? new RegExp(re.slice(4), 'iu') : new RegExp(re, 'u')).exec(text.trim());
   if (!m) return null;
-  if (m[3] && /[1-9]/.test(m[3])) return null;
   const sign = amountSign(m[1]!, m[4]!);
   if (sign === null) return null;
   const v = BigInt(m[2]!.replace(/[^0-9]/g, ''));
-  return sign < 0 ? -v : v;
+  return { value: sign < 0 ? -v : v, fraction: m[3] ?? '' };
+}
+
+/** Parses one amount with the profile's format (signed), or returns null when it does not fit or has a non-zero fraction. */
+export function parseAmount(text: string, f: AmountFormat): bigint | null {
+  const p = amountParts(text, f);
+  return p === null || /[1-9]/.test(p.fraction) ? null : p.value;
+}
+
+/**
+ * A control total (trailer) with the profile's format: its whole đồng, or the fraction it carries
+ * when that is not zero (VND has no minor unit), or null when it does not fit. Report generators
+ * print a total with two decimals (`1.234.500,00`, `1234500.00`) although the records are written
+ * whole, so where the format has no decimal separator, a fraction of one or two digits after the
+ * separator that is not the grouping (either of `.` and `,` with grouping "" or " ") is read too.
+ */
+export function parseControlAmount(text: string, f: AmountFormat): { value: bigint } | { fraction: string } | null {
+  const written = f.decimal === null && f.implied_decimals === 0 ? (['.', ','] as const).filter((d) => d !== f.grouping).map((d) => ({ ...f, decimal: d })) : [];
+  for (const [g, most] of [[f, Infinity] as const, ...written.map((w) => [w, 2] as const)]) {
+    const p = amountParts(text, g);
+    if (p === null || p.fraction.length > most) continue;
+    return /[1-9]/.test(p.fraction) ? { fraction: `${g.decimal ?? ''}${p.fraction}` } : { value: p.value };
+  }
+  return null;
 }
 
 export interface DatePattern {

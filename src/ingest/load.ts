@@ -15,7 +15,7 @@ import type { Database } from '../db/database.ts';
 import { fingerprint, type InputFile, type Run } from '../runs/ledger.ts';
 import { crLineEnds, decodeFile, dosEofBytes } from './decode.ts';
 import { FileError } from './file-error.ts';
-import { describeAmountFormat, parseAmount } from './formats.ts';
+import { describeAmountFormat, parseControlAmount } from './formats.ts';
 import { fixedColumns, rawProjection, setIngestVariable, stagedColumns, typingVariables, withFields, type ColumnSet } from './mapping.ts';
 import type { PartnerProfile } from './profile.ts';
 import { splitRecords, stageSeparator, type RecordLayout, type SplitResult, type Trailer } from './records.ts';
@@ -222,9 +222,13 @@ function controlValues(profile: PartnerProfile, trailer: Trailer, shown: string)
   const fmt = t.amount_format ?? profile.fields.amount.format;
   const money = (spec: { field: number } | { regex: string }, what: string): bigint => {
     const text = pick(spec, what);
-    const v = parseAmount(text, fmt);
-    if (v === null) throw new FileError(`${shown}, line ${trailer.line}, field trailer.${what}: got ${JSON.stringify(text)}, expected ${describeAmountFormat(fmt)}`);
-    return v;
+    const v = parseControlAmount(text, fmt);
+    const at = `${shown}, line ${trailer.line}, field trailer.${what}: got ${JSON.stringify(text)}`;
+    if (v === null) throw new FileError(`${at}, expected ${describeAmountFormat(fmt)}`);
+    if ('fraction' in v) {
+      throw new FileError(`${at}, a total with a fraction of a đồng (${v.fraction}), which no whole amounts sum to (VND has no minor unit): expected a whole total, as ${describeAmountFormat(fmt)}, or a zero fraction; ask the partner for a corrected file`);
+    }
+    return v.value;
   };
   let amount: bigint | null = null;
   if (t.amount) amount = money(t.amount, 'amount');

@@ -4,7 +4,7 @@ import iconv from 'iconv-lite';
 import ExcelJS from 'exceljs';
 import { importBilling, ingestFiles, loadProfiles, releaseFile } from '../../src/ingest/index.ts';
 import { BASE_PROFILE, HEADER, Scratch, encodeWindows1258, ingestScratch, openTestDb, withProfile } from './helpers.ts';
-import { formatDateParts, parseAmount } from '../../src/ingest/formats.ts';
+import { formatDateParts, parseAmount, parseControlAmount } from '../../src/ingest/formats.ts';
 import { amountFormatSchema, profileSchema } from '../../src/ingest/profile.ts';
 
 async function run(s: Scratch) {
@@ -299,6 +299,37 @@ describe('control totals, duplicates and idempotency', () => {
     expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 3, records_loaded: 2, records_rejected: 1 });
     expect(await db.one('SELECT rejected_amount FROM source_files')).toEqual({ rejected_amount: 4000n });
     db.close();
+  });
+
+  it('reads a total printed with a zero fraction (1.234.500,00; 1234500.00) under the records\' whole format, and fails one with a fraction of a đồng, saying so', async () => {
+    const s = new Scratch();
+    const plain = withProfile({ ...WITH_TRAILER, id: 'bank-p', file_patterns: ['P_*.csv'], fields: { ...BASE_PROFILE.fields, amount: { column: 'amount', format: { grouping: '' } } } });
+    const decimal = withProfile({ ...WITH_TRAILER, id: 'bank-d', file_patterns: ['D_*.csv'], fields: { ...BASE_PROFILE.fields, amount: { column: 'amount', format: { grouping: '.', decimal: ',' } } } });
+    s.profile(WITH_TRAILER);
+    s.profile(plain);
+    s.profile(decimal);
+    s.file('T_1.csv', [HEADER, ...body, trailer(2, '"3.000,00"'), ''].join('\n'));
+    s.file('T_2.csv', [HEADER, 'B1,01/03/2026 08:00:00,PE0100123456,QR,1.000', trailer(1, '"1.000,50"'), ''].join('\n'));
+    s.file('P_1.csv', [HEADER, 'C1,01/03/2026 08:00:00,PE0100123456,QR,1000', trailer(1, '1000.00'), ''].join('\n'));
+    s.file('P_2.csv', [HEADER, 'C2,01/03/2026 08:00:00,PE0100123456,QR,1000', trailer(1, '"1000,0"'), ''].join('\n'));
+    s.file('D_1.csv', [HEADER, 'D1,01/03/2026 08:00:00,PE0100123456,QR,"1.000,00"', trailer(1, '"1.000,05"'), ''].join('\n'));
+    const { db, summary } = await run(s);
+    const status = Object.fromEntries(summary.files.map((f) => [f.path.replace(/.*\//, ''), [f.status, f.message ?? '']]));
+    expect(status['T_1.csv']![0]).toBe('loaded');
+    expect(status['P_1.csv']![0]).toBe('loaded');
+    expect(status['P_2.csv']![0]).toBe('loaded');
+    for (const [name, fraction] of [['T_2.csv', ',50'], ['D_1.csv', ',05']] as const) {
+      expect(status[name]![0]).toBe('failed');
+      expect(status[name]![1]).toContain(`line 3, field trailer.amount: got "1.000${fraction}", a total with a fraction of a đồng (${fraction}), which no whole amounts sum to (VND has no minor unit)`);
+    }
+    expect(await db.all("SELECT file_name, control_amount FROM source_files WHERE status = 'loaded' ORDER BY file_name")).toEqual([
+      { file_name: 'P_1.csv', control_amount: 1000n }, { file_name: 'P_2.csv', control_amount: 1000n }, { file_name: 'T_1.csv', control_amount: 3000n },
+    ]);
+    db.close();
+    // Three digits after the separator under grouping "" could be a thousands group: not read as a fraction.
+    const none = amountFormatSchema.parse({ grouping: '' });
+    expect([parseControlAmount('1234.500', none), parseControlAmount('1234,00', none), parseControlAmount('(5,00)', amountFormatSchema.parse({ grouping: '.', negative: 'parentheses' }))])
+      .toEqual([null, { value: 1234n }, { value: -5n }]);
   });
 
   it('counts repeated identities as duplicates and skips a file already loaded, naming the earlier load', async () => {
