@@ -99,7 +99,11 @@ SELECT
     CASE reason WHEN 'not_paid' THEN 'not a completed payment' WHEN 'missing_field' THEN 'missing' WHEN 'bad_amount' THEN 'not a valid amount'
                 WHEN 'bad_ref' THEN 'a number a spreadsheet rewrote in scientific notation, its digits lost'
                 WHEN 'negative_amount' THEN 'negative amount, which this partner''s profile does not allow'
-                WHEN 'bad_date' THEN 'not a valid date' ELSE 'unknown code' END,
+                -- Only the format's date part (05/10/2026 where DD/MM/YYYY HH:mm:ss is expected): say the time is missing.
+                WHEN 'bad_date' THEN CASE WHEN (field = 'paid_at' AND regexp_full_match(paid_at, getvariable('ingest').paid_date_only))
+                                            OR (field = 'settled_on' AND regexp_full_match(settled_on, getvariable('ingest').settled_date_only))
+                                          THEN 'a date without the time its format has (not read as midnight)' ELSE 'not a valid date' END
+                ELSE 'unknown code' END,
     CASE field WHEN 'txn_ref' THEN txn_ref WHEN 'paid_at' THEN paid_at WHEN 'settled_on' THEN settled_on
                WHEN 'amount' THEN coalesce(amount, concat_ws(' / ', credit, debit)) WHEN 'kind' THEN kind_code
                WHEN 'instrument' THEN instrument_code WHEN 'status' THEN status WHEN 'reverses_txn_ref' THEN reverses_txn_ref END,

@@ -204,6 +204,21 @@ export function dateFormatProblem(format: string): string | null {
   return null;
 }
 
+/**
+ * The date part of a date-time format (`DD/MM/YYYY` of `DD/MM/YYYY HH:mm:ss`, `YYYYMMDD` of
+ * `YYYYMMDDHHmmss`): from its first date token to its last, when no time token stands between;
+ * null for a format without a time (or ISO and Unix time). A value of just that shape is a date
+ * whose time is missing, which the reject says.
+ */
+export function dateOnlyFormat(format: string): string | null {
+  if (format === 'ISO' || isEpochFormat(format)) return null;
+  const tokens = dateTokens(format);
+  const dates = tokens.filter((t) => t.date);
+  if (dates.length === tokens.length || dates.length === 0) return null;
+  const [from, to] = [dates[0]!.start, dates[dates.length - 1]!.end];
+  return tokens.some((t) => !t.date && t.start > from && t.end < to) ? null : format.slice(from, to);
+}
+
 /** Writes `p` in a profile date format, or in a part of one (an XLSX cell holding a real date becomes the text the profile reads). */
 export function formatDateParts(p: DateParts, format: string): string {
   if (format === 'ISO') return `${p.year}-${pad2(p.month)}-${pad2(p.day)}T${pad2(p.hour)}:${pad2(p.minute)}:${pad2(p.second)}`;

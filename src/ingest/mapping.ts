@@ -5,7 +5,7 @@
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { Database } from '../db/database.ts';
 import { FileError } from './file-error.ts';
-import { amountPattern, datePattern, describeAmountFormat, describeDateFormat } from './formats.ts';
+import { amountPattern, dateOnlyFormat, datePattern, describeAmountFormat, describeDateFormat } from './formats.ts';
 import { txnRefEscape, type PartnerProfile } from './profile.ts';
 
 /** The file's columns: names in order (from the header line or the profile). */
@@ -166,6 +166,12 @@ export function blankTest(guard: string, cols: ColumnSet): string {
   return `CASE WHEN ${guard} IS NOT NULL THEN false ELSE coalesce(${all.join(', ')}) IS NULL END`;
 }
 
+/** The regex of a date-time format's date part alone, or one matching nothing. */
+function dateOnlyPattern(format: string): string {
+  const part = dateOnlyFormat(format);
+  return part === null ? '^$' : datePattern(part).regex;
+}
+
 /** Session variables for the typing pass of a profile's files. */
 export function typingVariables(profile: PartnerProfile): Record<string, IngestValue> {
   const f = profile.fields;
@@ -192,6 +198,9 @@ export function typingVariables(profile: PartnerProfile): Record<string, IngestV
     settled_iso: settled?.iso ?? false,
     settled_tz: f.settled_on?.timezone ?? 'Asia/Ho_Chi_Minh',
     settled_expected: f.settled_on ? `a date like ${describeDateFormat(f.settled_on.format)}` : '',
+    // A value of only the format's date part: a date whose time is missing (not read as midnight).
+    paid_date_only: dateOnlyPattern(f.paid_at.format),
+    settled_date_only: f.settled_on ? dateOnlyPattern(f.settled_on.format) : '^$',
     kind_default: f.kind?.default ?? 'payment',
     instrument_default: f.instrument?.default ?? profile.default_instrument,
     label_txn_ref: label('txn_ref', f.txn_ref.column),

@@ -4,7 +4,7 @@ import iconv from 'iconv-lite';
 import ExcelJS from 'exceljs';
 import { importBilling, ingestFiles, loadProfiles, releaseFile } from '../../src/ingest/index.ts';
 import { BASE_PROFILE, HEADER, Scratch, encodeWindows1258, ingestScratch, openTestDb, withProfile } from './helpers.ts';
-import { formatDateParts, parseAmount, parseControlAmount } from '../../src/ingest/formats.ts';
+import { dateOnlyFormat, formatDateParts, parseAmount, parseControlAmount } from '../../src/ingest/formats.ts';
 import { amountFormatSchema, profileSchema } from '../../src/ingest/profile.ts';
 
 async function run(s: Scratch) {
@@ -638,7 +638,32 @@ describe('a date from two columns', () => {
     expect(await db.all('SELECT txn_ref FROM payments')).toEqual([{ txn_ref: 'A1' }]);
     db.close();
     expect(rejects.map((r) => [r.line_no, r.reason, r.value])).toEqual([[3n, 'bad_date', '01/03/2026'], [4n, 'missing_field', null]]);
-    expect(rejects[0]!.message).toContain('field paid_at (column day + time): not a valid date: got "01/03/2026", expected a date/time like DD/MM/YYYY HH:mm:ss');
+    expect(rejects[0]!.message).toContain('field paid_at (column day + time): a date without the time its format has (not read as midnight): got "01/03/2026", expected a date/time like DD/MM/YYYY HH:mm:ss');
+  });
+});
+
+describe('a date without its time where the format has one', () => {
+  it('rejects it as bad_date saying the time is missing and what was expected, not guessing midnight', async () => {
+    const s = new Scratch();
+    s.profile(withProfile({ fields: { ...BASE_PROFILE.fields, paid_at: { column: 'time', format: 'YYYYMMDDHHmmss' }, settled_on: { column: 'settled', format: 'DD/MM/YYYY HH:mm' } } }));
+    s.file('T_1.csv', [
+      'ref,time,customer,memo,amount,settled',
+      'A1,20261005083000,PE0100123456,QR,1.000,06/10/2026 02:00',
+      'A2,20261005,PE0100123456,QR,2.000,06/10/2026 02:00',
+      'A3,20261005083000,PE0100123456,QR,3.000,06/10/2026',
+      'A4,2026100508,PE0100123456,QR,4.000,06/10/2026 02:00',
+      '',
+    ].join('\n'));
+    const { db } = await run(s);
+    const rejects = await db.all<{ line_no: bigint; reason: string; value: string | null; message: string }>('SELECT line_no, reason, value, message FROM rejects ORDER BY line_no');
+    expect(await db.all('SELECT txn_ref FROM payments')).toEqual([{ txn_ref: 'A1' }]);
+    db.close();
+    expect(rejects.map((r) => [r.line_no, r.reason, r.value])).toEqual([[3n, 'bad_date', '20261005'], [4n, 'bad_date', '06/10/2026'], [5n, 'bad_date', '2026100508']]);
+    expect(rejects[0]!.message).toContain('line 3, field paid_at (column time): a date without the time its format has (not read as midnight): got "20261005", expected a date/time like YYYYMMDDHHmmss');
+    expect(rejects[1]!.message).toContain('line 4, field settled_on (column settled): a date without the time its format has (not read as midnight): got "06/10/2026", expected a date like DD/MM/YYYY HH:mm');
+    expect(rejects[2]!.message).toContain('line 5, field paid_at (column time): not a valid date: got "2026100508"');
+    expect([dateOnlyFormat('DD/MM/YYYY HH:mm:ss'), dateOnlyFormat('HH:mm DD/MM/YYYY'), dateOnlyFormat('DD/MM/YYYY'), dateOnlyFormat('ISO'), dateOnlyFormat('UNIX')])
+      .toEqual(['DD/MM/YYYY', 'DD/MM/YYYY', null, null, null]);
   });
 });
 
