@@ -58,6 +58,12 @@ CREATE OR REPLACE TEMP MACRO ingest_message(file, line_no, field_label, problem,
 CREATE OR REPLACE TEMP MACRO ingest_trim(s) AS
   CASE WHEN s LIKE ' %' OR s LIKE '% ' OR contains(s, chr(160)) THEN trim(s, ' ' || chr(160)) ELSE s END;
 
+-- A fixed-width field without its padding: spaces, no-break spaces and NUL bytes (mainframe exports
+-- pad fields with low-values, x'00', instead of spaces) at either end, in any mix; a NUL inside the
+-- value stays, so a broken amount or date is rejected showing it (\u0000), never read as a space.
+CREATE OR REPLACE TEMP MACRO ingest_trim_padding(s) AS
+  CASE WHEN contains(s, chr(0)) THEN trim(s, ' ' || chr(0) || chr(160)) ELSE ingest_trim(s) END;
+
 -- Whether an id is a number in a spreadsheet's scientific notation (1.23457E+15, or 1,23457E+15 with a
 -- decimal comma): what Excel writes for a long all-digit id once a file is opened and saved again.
 -- The LIKE keeps the regex off nearly every value.

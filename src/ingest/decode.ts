@@ -91,6 +91,8 @@ async function* chunks(path: string, encoding: Encoding): AsyncIterable<Buffer> 
  * which the splitter drops), and the replacement character: signs of binary data.
  */
 const CONTROL = /[\u0000-\u0008\u000b\u000e-\u001f\u007f-\u009f\ufffd]/;
+/** The same, NUL excepted: the padding of a fixed-width file's fields. */
+const CONTROL_BUT_NUL = /[\u0001-\u0008\u000b\u000e-\u001f\u007f-\u009f\ufffd]/;
 
 function lineAt(buf: Buffer, end: number, linesBefore: number): number {
   let n = linesBefore + 1;
@@ -123,13 +125,16 @@ function describeBom(head: Buffer): string | undefined {
 
 /**
  * Streams `path` as UTF-8 chunks (no BOM). Throws FileError naming the file, line and what was
- * expected when the bytes are not text in `encoding`. `nfc` false keeps a legacy file's characters
- * as written (a fixed-width file's positions count them; its fields are normalised once cut).
+ * expected when the bytes are not text in `encoding`. A fixed-width file keeps a legacy file's
+ * characters as written (its positions count them; its fields are normalised once cut), and may
+ * hold NUL bytes: mainframe exports pad fields with them (low-values) instead of spaces, and the
+ * fields are trimmed of them (src/ingest/mapping.ts fixedColumns). Elsewhere a NUL means binary
+ * data or UTF-16, and the file fails.
  */
-export async function* decodeFile(path: string, encoding: Encoding, shownName: string, nfc = true): AsyncGenerator<Buffer> {
+export async function* decodeFile(path: string, encoding: Encoding, shownName: string, fixedWidth = false): AsyncGenerator<Buffer> {
   const cr = crLineEnds(path, encoding);
-  if (encoding === 'utf-8' || encoding === 'utf-8-bom') yield* decodeUtf8(path, shownName, cr);
-  else yield* decodeLegacy(path, encoding, shownName, nfc, cr);
+  if (encoding === 'utf-8' || encoding === 'utf-8-bom') yield* decodeUtf8(path, shownName, cr, fixedWidth);
+  else yield* decodeLegacy(path, encoding, shownName, !fixedWidth, cr, fixedWidth);
 }
 
 /** A CR-only file's bytes with each CR a LF (0x0D never occurs inside a UTF-8 or Windows-1258 multibyte character). */
@@ -140,7 +145,7 @@ function crToLf(buf: Buffer): Buffer {
   return out;
 }
 
-async function* decodeUtf8(path: string, shown: string, cr: boolean): AsyncGenerator<Buffer> {
+async function* decodeUtf8(path: string, shown: string, cr: boolean, nulPadding: boolean): AsyncGenerator<Buffer> {
   let first = true;
   let carry: Buffer | undefined;
   let lines = 0;
@@ -151,18 +156,21 @@ async function* decodeUtf8(path: string, shown: string, cr: boolean): AsyncGener
       const bom = describeBom(chunk);
       if (bom === 'UTF-8') chunk = chunk.subarray(3);
       else if (bom) throw new FileError(`${shown}: starts with a ${bom} byte-order mark, but its profile says the encoding is UTF-8; fix "encoding" in the profile`);
+      // NUL padding comes in runs; UTF-16 text without a byte-order mark has a zero in every other byte.
+      const utf16 = nulPadding ? utf16Order(chunk, true) : null;
+      if (utf16) throw new FileError(`${shown}: has a zero byte in every other position, so it is ${utf16} text, not the UTF-8 its profile declares; fix "encoding" in the profile`);
     }
     const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
     // Validate up to the last line break so a character split across chunks is not a false alarm.
     const cut = buf.lastIndexOf(NL) + 1;
     const whole = buf.subarray(0, cut);
-    checkUtf8(whole, shown, lines);
+    checkUtf8(whole, shown, lines, nulPadding);
     lines += countLines(whole);
     carry = buf.subarray(cut);
     if (cut > 0) yield whole;
   }
   if (carry && carry.length > 0) {
-    checkUtf8(carry, shown, lines);
+    checkUtf8(carry, shown, lines, nulPadding);
     yield carry;
   }
 }
@@ -173,8 +181,8 @@ function countLines(buf: Buffer): number {
   return n;
 }
 
-function checkUtf8(buf: Buffer, shown: string, linesBefore: number): void {
-  const nul = buf.indexOf(0);
+function checkUtf8(buf: Buffer, shown: string, linesBefore: number, nulPadding: boolean): void {
+  const nul = nulPadding ? -1 : buf.indexOf(0);
   if (nul >= 0) {
     throw new FileError(`${shown}, line ${lineAt(buf, nul, linesBefore)}: contains NUL bytes, so it is binary data or UTF-16, not the UTF-8 text its profile declares`);
   }
@@ -186,13 +194,14 @@ function checkUtf8(buf: Buffer, shown: string, linesBefore: number): void {
   }
 }
 
-async function* decodeLegacy(path: string, encoding: Exclude<Encoding, 'utf-8' | 'utf-8-bom'>, shown: string, nfc: boolean, cr: boolean): AsyncGenerator<Buffer> {
+async function* decodeLegacy(path: string, encoding: Exclude<Encoding, 'utf-8' | 'utf-8-bom'>, shown: string, nfc: boolean, cr: boolean, nulPadding: boolean): AsyncGenerator<Buffer> {
+  const control = nulPadding ? CONTROL_BUT_NUL : CONTROL;
   const decoder = new TextDecoder(encoding, { fatal: encoding !== 'windows-1258' });
   let first = true;
   let pending = '';
   let lines = 0;
   const flush = function* (text: string): Generator<Buffer> {
-    const bad = CONTROL.exec(text);
+    const bad = control.exec(text);
     if (bad) {
       const line = lines + 1 + (text.slice(0, bad.index).match(/\n/g)?.length ?? 0);
       throw new FileError(
@@ -233,6 +242,27 @@ async function* decodeLegacy(path: string, encoding: Exclude<Encoding, 'utf-8' |
   if (tail) yield* flush(tail);
 }
 
+/**
+ * Which UTF-16 the start of a file without a byte-order mark looks like, or null: ASCII-heavy
+ * UTF-16 text has a zero byte in every other position (the high bytes: odd positions in UTF-16LE).
+ * `strict`: the other positions nearly free of zeros too, as the runs of NUL padding of a
+ * fixed-width file put zeros in both alike.
+ */
+function utf16Order(head: Buffer, strict: boolean): 'UTF-16LE' | 'UTF-16BE' | null {
+  const sample = head.subarray(0, Math.min(head.length, 4096) & ~1);
+  let zerosLow = 0;
+  let zerosHigh = 0;
+  for (let i = 0; i < sample.length; i += 2) {
+    if (sample[i] === 0) zerosLow++;
+    if (sample[i + 1] === 0) zerosHigh++;
+  }
+  const pairs = sample.length / 2;
+  const fewer = (few: number, many: number) => (strict ? few * 8 < many : few < many);
+  if (zerosHigh > pairs / 4 && fewer(zerosLow, zerosHigh)) return 'UTF-16LE';
+  if (zerosLow > pairs / 4 && fewer(zerosHigh, zerosLow)) return 'UTF-16BE';
+  return null;
+}
+
 /** Checks the byte-order mark / byte pattern of a UTF-16 or Windows-1258 file; returns the bytes to decode. */
 function checkLegacyStart(head: Buffer, encoding: Exclude<Encoding, 'utf-8' | 'utf-8-bom'>, shown: string): Buffer {
   const bom = describeBom(head);
@@ -243,16 +273,6 @@ function checkLegacyStart(head: Buffer, encoding: Exclude<Encoding, 'utf-8' | 'u
   const want = encoding === 'utf-16le' ? 'UTF-16LE' : 'UTF-16BE';
   if (bom === want) return head; // TextDecoder drops the BOM itself
   if (bom) throw new FileError(`${shown}: starts with a ${bom} byte-order mark, but its profile says ${encoding}; fix "encoding" in the profile`);
-  // Without a BOM, ASCII-heavy UTF-16 text has a zero byte in every other position.
-  const sample = head.subarray(0, Math.min(head.length, 4096) & ~1);
-  let zerosLow = 0;
-  let zerosHigh = 0;
-  for (let i = 0; i < sample.length; i += 2) {
-    if (sample[i] === 0) zerosLow++;
-    if (sample[i + 1] === 0) zerosHigh++;
-  }
-  const pairs = sample.length / 2;
-  const ok = encoding === 'utf-16le' ? zerosHigh > pairs / 4 && zerosLow < zerosHigh : zerosLow > pairs / 4 && zerosHigh < zerosLow;
-  if (!ok) throw new FileError(`${shown}: does not look like ${encoding.toUpperCase()} text (no byte-order mark, no zero bytes where ${want} puts them), expected ${encoding} as the profile declares`);
+  if (utf16Order(head, false) !== want) throw new FileError(`${shown}: does not look like ${encoding.toUpperCase()} text (no byte-order mark, no zero bytes where ${want} puts them), expected ${encoding} as the profile declares`);
   return head;
 }

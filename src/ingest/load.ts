@@ -287,7 +287,7 @@ async function stageFile(fp: InputFile, profile: PartnerProfile, out: StageWrite
       split = scan;
       direct = true;
     } else {
-      split = await splitRecords(decodeFile(fp.path, profile.encoding, shown, f.type !== 'fixed_width'), profile, shown, out, seq);
+      split = await splitRecords(decodeFile(fp.path, profile.encoding, shown, f.type === 'fixed_width'), profile, shown, out, seq);
     }
     if (f.type === 'fixed_width') {
       columns = fixedColumns(profile);

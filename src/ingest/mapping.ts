@@ -55,7 +55,7 @@ export function stagedColumns(names: string[]): ColumnSet {
  * Columns of a fixed-width staging table (line_no, raw), cut by position. Positions count the
  * characters as the file writes them: a legacy-encoded file is staged without NFC (Windows-1258
  * writes tones as combining marks, each a character of its own), so each field is normalised
- * after it is cut.
+ * after it is cut. Fields are trimmed of NUL padding too (sql/ingest/macros.sql ingest_trim_padding).
  */
 export function fixedColumns(profile: PartnerProfile): ColumnSet {
   if (profile.format.type !== 'fixed_width') throw new Error('fixedColumns needs a fixed_width profile');
@@ -64,7 +64,7 @@ export function fixedColumns(profile: PartnerProfile): ColumnSet {
   const cut = (i: number) => `substring(raw, ${Math.trunc(cols[i]!.start)}, ${Math.trunc(cols[i]!.width)})`;
   return columnSet(
     cols.map((c) => c.name),
-    cols.map((_, i) => `nullif(ingest_trim(${legacy ? `ingest_nfc(${cut(i)})` : cut(i)}), '')`),
+    cols.map((_, i) => `nullif(ingest_trim_padding(${legacy ? `ingest_nfc(${cut(i)})` : cut(i)}), '')`),
     ['raw'],
   );
 }

@@ -77,7 +77,16 @@ export function splitFields(profile: RecordLayout, text: string): string[] {
     const parsed = Papa.parse<string[]>(text, { delimiter, quoteChar: quote || '\u0000', escapeChar: escape ?? quote ?? '"', newline: '\n' });
     return (parsed.data[0] ?? []).map((f) => f.trim());
   }
-  return text.trim().split(/\s+/);
+  return withoutNul(text).trim().split(/\s+/);
+}
+
+/**
+ * Fixed-width text with each NUL byte a space: mainframe exports pad fields with NULs (low-values)
+ * instead of spaces, and a record type, a trailer's words or a regex over a record read past them
+ * as past spaces. (Only fixed-width files reach the splitter holding NULs; see decode.ts.)
+ */
+function withoutNul(text: string): string {
+  return text.includes('\0') ? text.replaceAll('\0', ' ') : text;
 }
 
 export type RecordClass = { kind: 'detail' | 'header' | 'trailer' | 'skip' } | { kind: 'unknown'; code: string; expected: string };
@@ -386,7 +395,7 @@ class Splitter {
     }
     const cls = this.classify(
       () => this.recordType(buf, start, end),
-      () => buf.toString('utf8', start, end).normalize('NFC'),
+      () => this.text(buf, start, end),
     );
     if (cls.kind !== 'detail') this.result.direct.nonDetail.push(line);
     if (cls.kind === 'header' || cls.kind === 'skip') return;
@@ -500,12 +509,18 @@ class Splitter {
     // Fixed width: the record type is the first column.
     const f = this.profile.format;
     const col = f.type === 'fixed_width' ? f.columns[0]! : { start: 1, width: 1 };
-    if (this.byteCuts) return buf.toString('utf8', Math.min(end, start + col.start - 1), Math.min(end, start + col.start - 1 + col.width)).trim();
-    return buf.toString('utf8', start, end).slice(col.start - 1, col.start - 1 + col.width).trim();
+    if (this.byteCuts) return withoutNul(buf.toString('utf8', Math.min(end, start + col.start - 1), Math.min(end, start + col.start - 1 + col.width))).trim();
+    return withoutNul(buf.toString('utf8', start, end).slice(col.start - 1, col.start - 1 + col.width)).trim();
+  }
+
+  /** A record's text as the trailer and skip regexes see it: NFC, a fixed-width record's NUL padding as spaces. */
+  private text(buf: Buffer, start: number, end: number): string {
+    const text = buf.toString('utf8', start, end).normalize('NFC');
+    return this.fixedWidth ? withoutNul(text) : text;
   }
 
   private setTrailer(buf: Buffer, start: number, end: number, line: number): void {
-    const text = buf.toString('utf8', start, end).normalize('NFC');
+    const text = this.text(buf, start, end);
     setTrailer(this.result, { line, text, fields: splitFields(this.profile, text) }, this.shown);
   }
 }
@@ -547,7 +562,7 @@ function utf8Chars(buf: Buffer, start: number, end: number): number {
 function isBlank(buf: Buffer, start: number, end: number): boolean {
   for (let i = start; i < end; i++) {
     const b = buf[i]!;
-    if (b !== 0x20 && b !== 0x09 && b !== CR) return false;
+    if (b !== 0x20 && b !== 0x09 && b !== CR && b !== 0) return false; // NUL: a fixed-width file's padding
   }
   return true;
 }

@@ -312,7 +312,8 @@ interface FixedLayout {
  * before NFC. Null when fewer than two long lines, or no boundary at all.
  */
 function fixedLayout(raw: string): FixedLayout | null {
-  const all = raw.split('\n').map((l) => l.replace(/\r$/, ''));
+  // NUL padding (mainframe low-values) stands where spaces would: ingest trims fields of both.
+  const all = raw.split('\n').map((l) => l.replace(/\r$/, '').replaceAll('\0', ' '));
   const lines = all.map((text, index) => ({ text, index })).filter((l) => l.text.trim() !== '');
   const max = Math.max(0, ...lines.map((l) => l.text.length));
   const long = lines.filter((l) => l.text.length >= max * 0.85);

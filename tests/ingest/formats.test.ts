@@ -19,6 +19,26 @@ const WITH_TRAILER = withProfile({
   trailer: { match: '^Tổng cộng', count: { regex: '(\\d+) giao dịch' }, amount: { field: 5 } },
 });
 
+/** A fixed-width agent file: H/D/T records, agent id + receipt number, the trailer's count and sum in one word. */
+const AGENT_FIXED = {
+  ...BASE_PROFILE,
+  file_patterns: ['AG*.txt'],
+  format: { type: 'fixed_width', columns: [
+    { name: 'type', start: 1, width: 1 }, { name: 'agent', start: 2, width: 4 }, { name: 'receipt', start: 6, width: 6 },
+    { name: 'date', start: 12, width: 8 }, { name: 'customer', start: 20, width: 13 }, { name: 'amount', start: 33, width: 10 },
+  ] },
+  header: { type: 'none', columns: ['type', 'agent', 'receipt', 'date', 'customer', 'amount'] },
+  record_types: { detail: ['D'], header: ['H'], trailer: ['T'] },
+  trailer: { count: { regex: '^T(\\d{6})' }, amount: { regex: '^T\\d{6}(\\d+)' } },
+  fields: {
+    txn_ref: { column: ['agent', 'receipt'], separator: '-' },
+    paid_at: { column: 'date', format: 'YYYYMMDD' },
+    amount: { column: 'amount' },
+    customer_code: { column: 'customer' },
+    agent_id: { column: 'agent' },
+  },
+};
+
 describe('encodings and layouts', () => {
   it.each([
     ['utf-8', Buffer.from(TEXT)],
@@ -43,26 +63,10 @@ describe('encodings and layouts', () => {
 
   it('loads fixed-width H/D/T records with a composite transaction id', async () => {
     const s = new Scratch();
-    s.profile({
-      ...BASE_PROFILE,
-      file_patterns: ['AG*.txt'],
-      format: { type: 'fixed_width', columns: [
-        { name: 'type', start: 1, width: 1 }, { name: 'agent', start: 2, width: 4 }, { name: 'receipt', start: 6, width: 6 },
-        { name: 'date', start: 12, width: 8 }, { name: 'customer', start: 20, width: 13 }, { name: 'amount', start: 33, width: 10 },
-      ] },
-      header: { type: 'none', columns: ['type', 'agent', 'receipt', 'date', 'customer', 'amount'] },
-      record_types: { detail: ['D'], header: ['H'], trailer: ['T'] },
-      trailer: { count: { regex: '^T(\\d{6})' }, amount: { regex: '^T\\d{6}(\\d+)' } },
-      fields: {
-        txn_ref: { column: ['agent', 'receipt'], separator: '-' },
-        paid_at: { column: 'date', format: 'YYYYMMDD' },
-        amount: { column: 'amount' },
-        customer_code: { column: 'customer' },
-        agent_id: { column: 'agent' },
-      },
-    });
+    s.profile(AGENT_FIXED);
     s.file('AG0001.txt', ['H20260301', 'DA001000001' + '20260301PE0100123456' + '    250000', 'X junk', 'DA001000002' + '20260302PD0100000001' + '    100000', 'T000003350000', ''].join('\r\n'));
     const { db, summary } = await run(s);
+    console.log(summary.files[0]);
     expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 3, records_loaded: 2, records_rejected: 1 });
     expect(await db.all('SELECT txn_ref, agent_id, line_no, amount_vnd FROM payments ORDER BY line_no')).toEqual([
       { txn_ref: 'A001-000001', agent_id: 'A001', line_no: 2n, amount_vnd: 250000n },
@@ -71,6 +75,46 @@ describe('encodings and layouts', () => {
     expect(await db.all('SELECT line_no, reason, value FROM rejects')).toEqual([{ line_no: 3n, reason: 'unknown_code', value: 'X' }]);
     const f = await db.one('SELECT rejected_amount FROM source_files');
     expect(f).toEqual({ rejected_amount: 0n });
+    db.close();
+  });
+
+  it.each(['utf-8', 'windows-1258'] as const)('reads %s fixed-width fields padded with NUL bytes (mainframe low-values) as padded with spaces; a NUL inside a value is kept and rejected', async (encoding) => {
+    const s = new Scratch();
+    s.profile({ ...AGENT_FIXED, encoding, trailer: { count: { field: 2 }, amount: { field: 3 } } });
+    const text = [
+      'H20260301' + '\u0000'.repeat(10),
+      'DA1\u0000\u0000000001' + '20260301' + 'PE0100123456\u0000' + '250000\u0000\u0000\u0000\u0000',
+      '\u0000'.repeat(42),
+      'DA1\u0000\u0000000002' + '20260302' + 'PD0100000001 ' + '\u0000\u0000\u0000\u0000100000',
+      'DA1\u0000\u0000000003' + '20260302' + 'PD0100000001 ' + '     12\u000034',
+      'T\u0000000003\u0000\u0000362034\u0000\u0000',
+      '',
+    ].join('\n');
+    s.file('AG0001.txt', encoding === 'utf-8' ? Buffer.from(text) : encodeWindows1258(text));
+    const { db, summary } = await run(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 3, records_loaded: 2, records_rejected: 1 });
+    expect(await db.all('SELECT txn_ref, agent_id, customer_code, line_no, amount_vnd FROM payments ORDER BY line_no')).toEqual([
+      { txn_ref: 'A1-000001', agent_id: 'A1', customer_code: 'PE0100123456', line_no: 2n, amount_vnd: 250000n },
+      { txn_ref: 'A1-000002', agent_id: 'A1', customer_code: 'PD0100000001', line_no: 4n, amount_vnd: 100000n },
+    ]);
+    const rejects = await db.all<{ line_no: bigint; reason: string; value: string; message: string }>('SELECT line_no, reason, value, message FROM rejects');
+    expect(rejects.map((r) => [r.line_no, r.reason, r.value])).toEqual([[5n, 'bad_amount', '12\u000034']]);
+    expect(rejects[0]!.message).toContain('line 5, field amount (column amount): not a valid amount: got "12\\u000034"');
+    expect(await db.one('SELECT control_count, control_amount, rejected_amount FROM source_files')).toEqual({ control_count: 3n, control_amount: 362034n, rejected_amount: 12034n });
+    db.close();
+  });
+
+  it('still refuses NUL bytes outside fixed-width files, and UTF-16 text under a fixed-width UTF-8 profile, naming the line or the encoding', async () => {
+    const s = new Scratch();
+    s.profile({ ...AGENT_FIXED, id: 'agent-f' });
+    s.profile(BASE_PROFILE);
+    s.file('AG0001.txt', Buffer.from(['DA001000001' + '20260301PE0100123456' + '    250000', ''].join('\n'), 'utf16le'));
+    s.file('T_1.csv', `${HEADER}\nA1,01/03/2026 08:00:00,PE0100123456,QR,1.000\nA2\u0000\u0000,01/03/2026 08:00:00,PE0100123456,QR,1.000\n`);
+    s.file('T_2.csv', `${HEADER}\nB1,02/03/2026 10:00:00,PE0100123456,QR,100000\n`);
+    const { db, summary } = await run(s);
+    expect(summary.files.map((f) => [f.path.replace(/.*\//, ''), f.status])).toEqual([['AG0001.txt', 'failed'], ['T_1.csv', 'failed'], ['T_2.csv', 'loaded']]);
+    expect(summary.files[0]!.message).toContain('AG0001.txt: has a zero byte in every other position, so it is UTF-16LE text, not the UTF-8 its profile declares');
+    expect(summary.files[1]!.message).toContain('T_1.csv, line 3: contains NUL bytes');
     db.close();
   });
 
@@ -91,6 +135,7 @@ describe('encodings and layouts', () => {
     const d = (ref: string, cust: string, amount: string) => `02${ref.padStart(12, '0')}20260301081500${cust.padEnd(13)}${amount.padStart(15, '0')}`;
     s.file('NPX1.dat', ['01NAPAS'.padEnd(56), d('1', 'PE0100123456', '125000000'), d('2', 'PD0100000001', '50000050'), d('3', 'PD0100000002', '30000000'), `09${'3'.padStart(8, '0')}${'155000000'.padStart(17, '0')}`, ''].join('\r\n'));
     const { db, summary } = await run(s);
+    console.log(summary.files[0]);
     expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 3, records_loaded: 2, records_rejected: 1 });
     expect(await db.all('SELECT txn_ref, amount_vnd FROM payments ORDER BY line_no')).toEqual([
       { txn_ref: '000000000001', amount_vnd: 1250000n },
@@ -155,6 +200,7 @@ describe('encodings and layouts', () => {
     expect(bytes.subarray(0, bytes.indexOf(0x0d)).length).toBe(58);
     s.file('IVB_1.dat', bytes);
     const { db, summary } = await run(s);
+    console.log(summary.files[0]);
     expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 3, records_loaded: 2, records_rejected: 1 });
     expect(await db.all('SELECT txn_ref, customer_code, memo, amount_vnd FROM payments ORDER BY line_no')).toEqual([
       { txn_ref: 'IW00001', customer_code: 'PK01KS0000012', memo: 'Văn Hùng'.normalize('NFC'), amount_vnd: 132500n },
@@ -195,6 +241,7 @@ describe('encodings and layouts', () => {
     s.profile(layout({ width_unit: 'bytes', record_length: 63 }));
     s.file('CORE1.dat', bytes);
     const { db, summary } = await run(s);
+    console.log(summary.files[0]);
     expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 3, records_loaded: 2, records_rejected: 1 });
     expect(await db.all('SELECT txn_ref, memo, amount_vnd FROM payments ORDER BY line_no')).toEqual([
       { txn_ref: 'CT0001', memo: 'NGUYEN VAN A', amount_vnd: 1250000n },
@@ -296,6 +343,7 @@ describe('control totals, duplicates and idempotency', () => {
     s.profile(WITH_TRAILER);
     s.file('T_1.csv', [HEADER, ...body, 'A3,31/02/2026 08:00:00,PE0100123456,QR,4.000', trailer(3, '7.000'), ''].join('\n'));
     const { db, summary } = await run(s);
+    console.log(summary.files[0]);
     expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 3, records_loaded: 2, records_rejected: 1 });
     expect(await db.one('SELECT rejected_amount FROM source_files')).toEqual({ rejected_amount: 4000n });
     db.close();

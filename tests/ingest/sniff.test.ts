@@ -215,16 +215,20 @@ describe('sniff: xlsx', () => {
 
 describe('sniff: fixed width', () => {
   // IVB's layout: type(1) ref(10) ts(14) name(20) customer(13) amount(12) memo(20), H and T lines.
-  const D = (ref: string, ts: string, name: string, cust: string, amount: string, memo: string) =>
-    `D${ref.padEnd(10)}${ts}${name.padEnd(20)}${cust.padEnd(13)}${amount.padStart(12, '0')}${memo.padEnd(20)}`;
-  const LINES = [
-    'HIVB-EVN   20260331',
-    D('IV0001', '20260327140509', 'Tran Van An', 'PB01AD0000020', '119571', 'TT tien dien'),
-    D('IV0002', '20260327150000', 'Nguyen Van Hung', 'PK01KS0000012', '132500', 'Thanh toan'),
-    D('IV0003', '20260327160000', 'Dang Thi O', 'PQ02YE0000011', '328019', 'Tien dien'),
-    D('IV0004', '20260327170000', 'Le Thi Binh', 'PE0200000018', '969037', 'TT'),
-    'T 000004 000001549127',
-  ];
+  // `pad`: what fills the fields, spaces or NUL bytes (mainframe low-values).
+  const lines = (pad: string) => {
+    const D = (ref: string, ts: string, name: string, cust: string, amount: string, memo: string) =>
+      `D${ref.padEnd(10, pad)}${ts}${name.padEnd(20, pad)}${cust.padEnd(13, pad)}${amount.padStart(12, '0')}${memo.padEnd(20, pad)}`;
+    return [
+      'HIVB-EVN   20260331',
+      D('IV0001', '20260327140509', 'Tran Van An', 'PB01AD0000020', '119571', 'TT tien dien'),
+      D('IV0002', '20260327150000', 'Nguyen Van Hung', 'PK01KS0000012', '132500', 'Thanh toan'),
+      D('IV0003', '20260327160000', 'Dang Thi O', 'PQ02YE0000011', '328019', 'Tien dien'),
+      D('IV0004', '20260327170000', 'Le Thi Binh', 'PE0200000018', '969037', 'TT'),
+      'T 000004 000001549127',
+    ];
+  };
+  const LINES = lines(' ');
 
   it('proposes column positions, record types and fields instead of one delimited column', async () => {
     const s = new Scratch();
@@ -249,6 +253,17 @@ describe('sniff: fixed width', () => {
       amount: { column: 'col6', format: { grouping: '', decimal: null } },
     });
     expect(JSON.stringify(draft._notes)).toContain('CHECK THESE POSITIONS');
+    const { summary, payments } = await ingestDraft(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 4, records_loaded: 4, records_rejected: 0 });
+    expect(payments.map((p) => [p.txn_ref, p.amount_vnd])).toEqual([['IV0001', 119571n], ['IV0002', 132500n], ['IV0003', 328019n], ['IV0004', 969037n]]);
+  });
+
+  it('reads NUL padding (mainframe low-values) as it reads spaces: the same columns, and the draft loads the file', async () => {
+    const s = new Scratch();
+    const nul = lines('\u0000');
+    const spaced = await sniffAndCheck(new Scratch(), 'IVB_EVN_20260331.dat', `${LINES.join('\r\n')}\r\n`);
+    const draft = await sniffAndCheck(s, 'IVB_EVN_20260331.dat', `${nul.join('\r\n')}\r\n`);
+    expect(draft.format).toEqual(spaced.format);
     const { summary, payments } = await ingestDraft(s);
     expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 4, records_loaded: 4, records_rejected: 0 });
     expect(payments.map((p) => [p.txn_ref, p.amount_vnd])).toEqual([['IV0001', 119571n], ['IV0002', 132500n], ['IV0003', 328019n], ['IV0004', 969037n]]);
