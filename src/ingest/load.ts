@@ -22,6 +22,7 @@ import { splitRecords, stageSeparator, type RecordLayout, type SplitResult, type
 import { ingestSqlRow, ingestSqlRows, runIngestSql } from './sql.ts';
 import { directSource, stagedNames, stageSource, type StageSource } from './stage.ts';
 import { StageWriter } from './stage-writer.ts';
+import { readJson } from './json.ts';
 import { readXlsx } from './xlsx.ts';
 
 export type FileStatus = 'loaded' | 'quarantined' | 'released' | 'skipped_duplicate' | 'failed';
@@ -277,8 +278,8 @@ async function stageFile(fp: InputFile, profile: PartnerProfile, out: StageWrite
   let columns: ColumnSet;
   let rawText: string;
   let direct = false;
-  if (f.type === 'xlsx') {
-    split = await readXlsx(fp.path, profile, shown, out, seq);
+  if (f.type === 'xlsx' || f.type === 'json') {
+    split = f.type === 'xlsx' ? await readXlsx(fp.path, profile, shown, out, seq) : await readJson(fp.path, profile, shown, out, seq);
     columns = stagedColumns(split.header ?? (profile.header.type === 'none' ? profile.header.columns : []));
     rawText = joinedText(columns.names.length, "','", "'\"'");
   } else {
@@ -575,7 +576,7 @@ async function typeMembers(db: Database, profile: PartnerProfile, members: Membe
   const direct = members[0]!.direct ? members[0]!.split.direct : null;
   let read: StageSource;
   if (f.type === 'fixed_width') read = stageSource(stagePath, { delimiter: sep, quote: '', escape: '', columns: 1, maxRecordBytes });
-  else if (f.type === 'xlsx') read = stageSource(stagePath, { delimiter: ',', quote: '"', escape: '"', columns: layout.columns.names.length, maxRecordBytes });
+  else if (f.type === 'xlsx' || f.type === 'json') read = stageSource(stagePath, { delimiter: ',', quote: '"', escape: '"', columns: layout.columns.names.length, maxRecordBytes });
   else {
     const dialect = { delimiter: f.delimiter, quote: f.quote, escape: f.escape ?? f.quote, columns: layout.columns.names.length, maxRecordBytes };
     read = direct ? directSource(members[0]!.fp.path, dialect, direct.dataFrom) : stageSource(stagePath, dialect);

@@ -154,6 +154,17 @@ const formatSchema = z.discriminatedUnion('type', [
       sheet: z.union([z.string().min(1), z.number().int().min(1)]).default(1),
     })
     .strict(),
+  z
+    .object({
+      type: z.literal('json'),
+      /**
+       * How the records stand: `array`, one JSON array of record objects (`[{…},{…}]`, as a
+       * gateway's API export writes it), or `lines`, one object per line (NDJSON / JSON Lines).
+       * Fields name a record's keys; a nested key by its dotted path (`payer.customer_code`).
+       */
+      records: z.enum(['array', 'lines']),
+    })
+    .strict(),
 ]);
 
 export const profileSchema = z
@@ -245,6 +256,11 @@ export const profileSchema = z
   .refine((p) => p.format.type !== 'fixed_width' || p.format.width_unit !== 'bytes' || p.encoding === 'utf-8' || p.encoding === 'utf-8-bom', {
     path: ['format', 'width_unit'],
     message: 'widths in bytes are for UTF-8 files; in windows-1258 every character as written is one byte, so "characters" already counts bytes, and UTF-16 has no byte widths',
+  })
+  // A JSON record names its values by key: no header line, preamble, record types or total rows to read.
+  .refine((p) => p.format.type !== 'json' || (p.header.type === 'names' && !p.preamble && !p.record_types && !p.trailer && p.skip.length === 0), {
+    path: ['format', 'type'],
+    message: 'a JSON file\'s records name their values by key: use header {"type":"names"} and no preamble, record_types, trailer or skip',
   })
   .refine((p) => p.trailer?.in !== 'preamble' || p.preamble !== undefined, { path: ['trailer', 'in'], message: 'trailer.in "preamble" needs a preamble (lines or until)' })
   .refine((p) => p.trailer?.counts !== 'paid' || p.fields.status !== undefined, { path: ['trailer', 'counts'], message: 'trailer.counts "paid" needs fields.status, which says which records are completed payments' });

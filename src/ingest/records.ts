@@ -131,7 +131,7 @@ export function unknownTypeReject(shown: string, line: number, code: string, exp
 
 /** Separator between the staging prefix (batch position, line number) and the record text. */
 export function stageSeparator(profile: RecordLayout): string {
-  return profile.format.type === 'delimited' ? profile.format.delimiter : profile.format.type === 'xlsx' ? ',' : FIXED_SEPARATOR;
+  return profile.format.type === 'delimited' ? profile.format.delimiter : profile.format.type === 'fixed_width' ? FIXED_SEPARATOR : ',';
 }
 
 /**

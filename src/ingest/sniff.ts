@@ -7,6 +7,7 @@ import type ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { UsageError } from '../errors.ts';
 import { MONTH_ABBREVIATIONS, dateFormatProblem, datePattern, dateTokens } from './formats.ts';
+import { sampleJsonRecords } from './json.ts';
 import type { Encoding } from './profile.ts';
 import { cellTextIn as cellText, readXlsxHead, type SheetRow } from './xlsx.ts';
 
@@ -82,6 +83,8 @@ function guessAmount(values: string[]): { grouping: string; decimal: string | nu
   if (v.some((s) => /\d,\d{3}(,\d{3})*\.\d+$/.test(s))) return { grouping: ',', decimal: '.' };
   if (v.some((s) => /^\d{1,3}(\.\d{3})+$/.test(s))) return { grouping: '.', decimal: null };
   if (v.some((s) => /^\d{1,3}(,\d{3})+$/.test(s))) return { grouping: ',', decimal: null };
+  // Plain digits with a fraction (1250000.00), as JSON exports and APIs write amounts.
+  if (v.every((s) => /^-?\d+(\.\d+)?$/.test(s)) && v.some((s) => s.includes('.'))) return { grouping: '', decimal: '.' };
   if (v.every((s) => /^-?\d+$/.test(s))) return { grouping: '', decimal: null };
   return null;
 }
@@ -411,6 +414,8 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
   const sepLine = /^"?sep=([,;\t|])"?[,;\t|]*\r?\n/i.exec(raw);
   if (sepLine) raw = raw.slice(sepLine[0].length);
   const text = raw.normalize('NFC');
+  const json = sniffJson(path, text, encoding);
+  if (json) return json;
   // papaparse's guess, unless another delimiter gives more lines of one field count (papaparse
   // gives up on a file whose preamble and trailer lines outnumber its records).
   let best = { delimiter: Papa.parse<string[]>(text, { delimitersToGuess: [',', ';', '\t', '|'], skipEmptyLines: false }).meta.delimiter, score: -1, rows: [] as string[][] };
@@ -487,6 +492,32 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
       columns: columns.map(columnNote),
       ...(notes.length > 0 ? { fields: notes } : {}),
       todo: TODO_NOTE,
+    },
+  };
+}
+
+/** A draft for a JSON export (an array of record objects, or one per line), fields by key path; null when the text is not that. */
+function sniffJson(path: string, text: string, encoding: Encoding): Record<string, unknown> | null {
+  const first = text.trimStart()[0];
+  if (first !== '[' && first !== '{') return null;
+  const records = first === '[' ? 'array' : 'lines';
+  const sample = sampleJsonRecords(text, records);
+  if (!sample) return null;
+  const names = [...new Set(sample.flatMap((r) => [...r.keys()]))];
+  const data = sample.map((r) => names.map((n) => r.get(n) ?? ''));
+  const columns = describeColumns(names, data);
+  const { fields, notes } = draftFields(columns, data.length);
+  return {
+    ...draftBase(path),
+    encoding,
+    format: { type: 'json', records },
+    header: { type: 'names' },
+    fields,
+    _notes: {
+      guessed_from: `${sample.length} JSON records (${records === 'array' ? 'one array of objects' : 'one object per line'}); columns are key paths, nested keys joined with "."`,
+      columns: columns.map(columnNote),
+      ...(notes.length > 0 ? { fields: notes } : {}),
+      todo: TODO_NOTE.replace(', add a trailer if the file states totals', ''),
     },
   };
 }

@@ -256,7 +256,8 @@ function notXlsx(path: string): string | null {
   }
 }
 
-const csvQuote = (s: string): string => `"${s.replaceAll('"', '""')}"`;
+/** A field of a staged CSV row (XLSX and JSON records), quoted. */
+export const csvQuote = (s: string): string => `"${s.replaceAll('"', '""')}"`;
 
 /** Reads the profile's sheet into the batch's staging file (CSV: batch position, line number, then the cells). */
 export async function readXlsx(path: string, profile: PartnerProfile, shown: string, out: StageWriter, seq: number): Promise<SplitResult> {

@@ -1,5 +1,6 @@
 // Reads a record of a source file for explain: the raw row as the partner wrote it, from its first
-// physical line through the lines a quoted field carries it over (a memo with a line break), at
+// physical line through the lines a quoted field carries it over (a memo with a line break) or a
+// JSON object spans (a pretty-printed array of records), at
 // most MAX_LINES (lines end with LF, or with CR alone when the first chunk has no LF: a classic Mac
 // file, as ingest reads it). Decoding follows the byte-order mark (UTF-16LE or UTF-8), else UTF-8 when it
 // decodes cleanly, else Windows-1258 (the legacy Vietnamese code page). Lines before the record
@@ -57,6 +58,7 @@ export async function readSourceLine(path: string, line: number): Promise<string
 function complete(record: string[]): boolean {
   if (record.length >= MAX_LINES) return true;
   const text = record.join('\n');
+  if (/^\s*\{\s*("|$)/.test(record[0]!)) return closedJson(text);
   let inQuote = false;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
@@ -67,6 +69,25 @@ function complete(record: string[]): boolean {
     } else if (ch === '"' && (i === 0 || ',;\t|'.includes(text[i - 1]!))) inQuote = true;
   }
   return !inQuote;
+}
+
+/**
+ * Whether a JSON object's text (a record of a JSON file, starting with `{"` or a line holding `{`
+ * alone, as a pretty-printed array writes its objects) closes every brace and bracket it opens.
+ */
+function closedJson(text: string): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === '{' || ch === '[') depth++;
+    else if ((ch === '}' || ch === ']') && --depth === 0) return true;
+  }
+  return false;
 }
 
 function decode(bytes: Buffer, utf16: boolean, firstLine: boolean): string {

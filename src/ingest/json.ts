@@ -1,0 +1,339 @@
+// JSON settlement exports of payment gateways: one JSON array of record objects, or one object per
+// line (NDJSON / JSON Lines). Streamed and split into records here, each object's values at the
+// profile's key paths staged as a CSV row (as XLSX rows are), so typing, rejects and accounting are
+// the same SQL as for every other file. Numbers are kept as the partner wrote them, never through a
+// JavaScript number: a 19-digit transaction id or an amount keeps every digit.
+import type { PartnerProfile } from './profile.ts';
+import { decodeFile } from './decode.ts';
+import { FileError } from './file-error.ts';
+import type { EarlyReject, SplitResult } from './records.ts';
+import type { StageWriter } from './stage-writer.ts';
+import { csvQuote } from './xlsx.ts';
+import { truncate } from '../errors.ts';
+
+/** A JSON number as written (`1234500`, `1.5e3`). */
+class JsonNumber {
+  constructor(readonly text: string) {}
+}
+type Json = null | boolean | string | JsonNumber | Json[] | { [key: string]: Json };
+
+class JsonSyntaxError extends Error {}
+
+/** Whether a value is a JSON object (a record, or a nested group of its keys). */
+function isObject(v: Json | undefined): v is { [key: string]: Json } {
+  return v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v) && !(v instanceof JsonNumber);
+}
+
+/** What a JSON value is, for messages. */
+function kindOf(v: Json): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'array' : v instanceof JsonNumber ? 'number' : typeof v === 'object' ? 'object' : typeof v;
+}
+
+const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?/y;
+const STRING = /"((?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*)"/y;
+const SPACE = /[ \t\r\n]*/y;
+
+/** Parses one JSON value (RFC 8259); numbers stay text, a key repeated in an object is an error. */
+export function parseJson(text: string): Json {
+  let pos = 0;
+  const skip = () => {
+    SPACE.lastIndex = pos;
+    SPACE.exec(text);
+    pos = SPACE.lastIndex;
+  };
+  const fail = (what: string): never => {
+    throw new JsonSyntaxError(`${what} at character ${pos + 1}${pos < text.length ? ` (${JSON.stringify(text.slice(pos, pos + 12))})` : ' (the end)'}`);
+  };
+  const string = (): string => {
+    STRING.lastIndex = pos;
+    const m = STRING.exec(text);
+    if (!m) return fail('an unterminated or malformed string');
+    pos = STRING.lastIndex;
+    return (JSON.parse(m[0]) as string).normalize('NFC');
+  };
+  const value = (): Json => {
+    skip();
+    const c = text[pos];
+    if (c === '{') {
+      pos++;
+      const obj: { [key: string]: Json } = Object.create(null) as { [key: string]: Json };
+      skip();
+      if (text[pos] === '}') return pos++, obj;
+      for (;;) {
+        skip();
+        if (text[pos] !== '"') fail('expected a key in quotes');
+        const key = string();
+        if (Object.hasOwn(obj, key)) fail(`the key ${JSON.stringify(key)} a second time in one object`);
+        skip();
+        if (text[pos] !== ':') fail('expected ":"');
+        pos++;
+        obj[key] = value();
+        skip();
+        if (text[pos] !== ',' && text[pos] !== '}') fail('expected "," or "}"');
+        if (text[pos++] === '}') return obj;
+      }
+    }
+    if (c === '[') {
+      pos++;
+      const arr: Json[] = [];
+      skip();
+      if (text[pos] === ']') return pos++, arr;
+      for (;;) {
+        arr.push(value());
+        skip();
+        if (text[pos] !== ',' && text[pos] !== ']') fail('expected "," or "]"');
+        if (text[pos++] === ']') return arr;
+      }
+    }
+    if (c === '"') return string();
+    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
+      if (text.startsWith(word, pos)) return (pos += word.length), v;
+    }
+    NUMBER.lastIndex = pos;
+    const m = NUMBER.exec(text);
+    if (!m) return fail('expected a value');
+    pos = NUMBER.lastIndex;
+    return new JsonNumber(m[0]);
+  };
+  const v = value();
+  skip();
+  if (pos < text.length) fail('text after the value');
+  return v;
+}
+
+/** A value as a field's text: strings as they are, numbers as written, null as empty, objects and arrays as JSON. */
+function fieldText(v: Json | undefined): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string') return v;
+  if (v instanceof JsonNumber) return v.text;
+  if (typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return `[${v.map(jsonText).join(',')}]`;
+  return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${jsonText(x)}`).join(',')}}`;
+}
+
+function jsonText(v: Json): string {
+  return typeof v === 'string' ? JSON.stringify(v) : v === null ? 'null' : fieldText(v);
+}
+
+/** The value at a dotted key path (`payer.customer_code`) of a record object, or undefined. */
+function at(record: { [key: string]: Json }, path: string): Json | undefined {
+  let v: Json | undefined = record;
+  for (const key of path.normalize('NFC').split('.')) {
+    if (!isObject(v)) return undefined;
+    v = Object.hasOwn(v, key) ? v[key] : undefined;
+  }
+  return v;
+}
+
+/**
+ * The records of the start of a JSON file (for `recon partners sniff`), each as its leaf key paths
+ * (`payer.customer_code`) and their values as ingest reads them; records that do not parse, and a
+ * last one the sample cuts, are left out. Null when the text is not JSON records.
+ */
+export function sampleJsonRecords(text: string, records: 'array' | 'lines'): Array<Map<string, string>> | null {
+  const out: Array<Map<string, string>> = [];
+  const take = (t: string) => {
+    try {
+      const v = parseJson(t);
+      if (isObject(v)) out.push(leaves(v, '', new Map()));
+    } catch (e) {
+      if (!(e instanceof JsonSyntaxError)) throw e;
+    }
+  };
+  const splitter = records === 'lines' ? new LineRecords(take) : new ArrayRecords(take, '');
+  try {
+    splitter.push(text);
+  } catch (e) {
+    if (e instanceof FileError) return null;
+    throw e;
+  }
+  return out.length > 0 ? out : null;
+}
+
+function leaves(obj: { [key: string]: Json }, prefix: string, into: Map<string, string>): Map<string, string> {
+  for (const [k, v] of Object.entries(obj)) {
+    if (isObject(v)) leaves(v, `${prefix}${k}.`, into);
+    else into.set(`${prefix}${k}`, fieldText(v));
+  }
+  return into;
+}
+
+/** Every column (key path) the profile's fields name, in order, once each. */
+export function profileColumns(profile: PartnerProfile): string[] {
+  const names = Object.values(profile.fields).flatMap((spec) =>
+    ['column', 'credit_column', 'debit_column'].flatMap((k) => {
+      const v = (spec as Record<string, unknown>)[k];
+      return typeof v === 'string' ? [v] : Array.isArray(v) ? (v as string[]) : [];
+    }),
+  );
+  return [...new Set(names)];
+}
+
+/**
+ * Reads a JSON file of the profile into the batch's staging file (CSV: batch position, line
+ * number, then the values at the profile's key paths). A record's line is the physical line where
+ * its object starts. A record that is not a valid JSON object is a column_count reject (its text
+ * kept); a file whose array itself is broken (no `[`, text after `]`, an unclosed string or
+ * bracket) fails, naming the line.
+ */
+export async function readJson(path: string, profile: PartnerProfile, shown: string, out: StageWriter, seq: number): Promise<SplitResult> {
+  if (profile.format.type !== 'json') throw new Error('readJson needs a json profile');
+  const names = profileColumns(profile);
+  const seen = new Set<string>(); // the key paths some record holds
+  const result: SplitResult = {
+    header: names, headerLine: null, trailer: null, staged: 0, rejects: [], maxRecordBytes: 0, lines: 0,
+    direct: { possible: false, dataFrom: 0, empty: [], nonDetail: [] },
+  };
+  const record = (text: string, line: number): void => {
+    let v: Json;
+    try {
+      v = parseJson(text);
+    } catch (e) {
+      if (!(e instanceof JsonSyntaxError)) throw e;
+      return reject(result, shown, line, `not valid JSON: ${e.message}, expected a JSON object`, text);
+    }
+    if (!isObject(v)) return reject(result, shown, line, `a JSON ${kindOf(v)}, expected a JSON object (one record)`, text);
+    const obj = v;
+    const values = names.map((n) => at(obj, n));
+    values.forEach((x, i) => x !== undefined && seen.add(names[i]!));
+    const texts = values.map(fieldText);
+    if (texts.every((t) => t.trim() === '') && Object.keys(obj).length > 0) {
+      // Not an empty object (a blank record) but one holding none of the keys read: never silently dropped.
+      return reject(result, shown, line, `none of the keys the profile reads (${names.join(', ')}) has a value in this record, expected a payment record; its keys are ${Object.keys(obj).map((k) => JSON.stringify(k)).join(', ')}`, text);
+    }
+    const staged = `${seq},${line},${texts.map(csvQuote).join(',')}`;
+    result.maxRecordBytes = Math.max(result.maxRecordBytes, Buffer.byteLength(staged));
+    out.putText(staged);
+    result.staged++;
+  };
+  const splitter = profile.format.records === 'lines' ? new LineRecords(record) : new ArrayRecords(record, shown);
+  for await (const chunk of decodeFile(path, profile.encoding, shown)) splitter.push(chunk.toString('utf8'));
+  result.lines = splitter.end();
+  // A key path of a required field that no record holds: the profile's name is not the partner's
+  // (a renamed or misspelt key), as a column missing from a header; every record would be rejected.
+  const missing = requiredColumns(profile).find((n) => !seen.has(n));
+  if (result.staged > 0 && missing !== undefined) {
+    throw new FileError(`${shown}: no record has the key ${JSON.stringify(missing)} that the profile's fields name (a nested key by its dotted path); is it spelt as the partner writes it?`);
+  }
+  return result;
+}
+
+/** The key paths of txn_ref, paid_at and amount (one of credit and debit is enough). */
+function requiredColumns(profile: PartnerProfile): string[] {
+  const f = profile.fields;
+  return [...f.txn_ref.column, ...f.paid_at.column, ...('column' in f.amount ? [f.amount.column] : [])];
+}
+
+function reject(result: SplitResult, shown: string, line: number, problem: string, raw: string): void {
+  const r: EarlyReject = { line, field: null, value: null, reason: 'column_count', message: `${shown}, line ${line}: ${problem}`, raw: truncate(raw, 2000) };
+  result.rejects.push(r);
+}
+
+/** NDJSON / JSON Lines: every non-blank line is one record. */
+class LineRecords {
+  private line = 0;
+  private carry = '';
+  constructor(private readonly record: (text: string, line: number) => void) {}
+
+  push(text: string): void {
+    const lines = (this.carry + text).split('\n');
+    this.carry = lines.pop()!;
+    for (const l of lines) this.take(l);
+  }
+
+  private take(l: string): void {
+    this.line++;
+    if (l.trim() !== '') this.record(l.replace(/\r$/, ''), this.line);
+  }
+
+  end(): number {
+    if (this.carry !== '') this.take(this.carry);
+    return this.line;
+  }
+}
+
+/**
+ * One JSON array of records, split into its elements by tracking strings and brackets (so a broken
+ * element stays one reject and the next is read); each element is then parsed on its own.
+ */
+class ArrayRecords {
+  private line = 1;
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  /** Before `[`, inside it between elements, or after `]`. */
+  private phase: 'before' | 'between' | 'element' | 'after' = 'before';
+  private element = '';
+  private elementLine = 0;
+  private endsInNewline = false;
+  constructor(
+    private readonly record: (text: string, line: number) => void,
+    private readonly shown: string,
+  ) {}
+
+  push(text: string): void {
+    if (text.length > 0) this.endsInNewline = text.endsWith('\n');
+    let from = 0; // start of the part of `text` belonging to the current element
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i]!;
+      if (this.phase === 'element') {
+        if (this.inString) {
+          if (this.escaped) this.escaped = false;
+          else if (c === '\\') this.escaped = true;
+          else if (c === '"') this.inString = false;
+        } else if (c === '"') this.inString = true;
+        else if (c === '{' || c === '[') this.depth++;
+        else if (c === '}' || c === ']') {
+          if (this.depth === 0) {
+            // The array's own `]` ends an element that is not an object or array (a number, a string).
+            this.finish(text.slice(from, i));
+            this.phase = 'after';
+          } else if (--this.depth === 0) {
+            this.finish(text.slice(from, i + 1));
+            this.phase = 'between';
+          }
+        } else if (c === ',' && this.depth === 0) {
+          this.finish(text.slice(from, i));
+          this.phase = 'between';
+        }
+      } else if (c === '\n') {
+        // counted below
+      } else if (c === ' ' || c === '\t' || c === '\r' || (c === '\ufeff' && this.phase === 'before')) {
+        // white space between tokens
+      } else if (this.phase === 'before') {
+        if (c !== '[') this.fail(`expected a JSON array of records ("[" first; format.records "lines" reads one object per line), got ${JSON.stringify(c)}`);
+        this.phase = 'between';
+      } else if (this.phase === 'between') {
+        if (c === ']') this.phase = 'after';
+        else if (c !== ',') {
+          this.phase = 'element';
+          this.element = '';
+          this.elementLine = this.line;
+          from = i;
+          i--; // read this character as the element's first
+          continue;
+        }
+      } else {
+        this.fail(`text after the array's closing "]", expected the end of the file`);
+      }
+      if (c === '\n') this.line++;
+    }
+    if (this.phase === 'element') this.element += text.slice(from);
+  }
+
+  private finish(tail: string): void {
+    const text = (this.element + tail).trim();
+    this.element = '';
+    if (text !== '') this.record(text, this.elementLine);
+  }
+
+  private fail(problem: string): never {
+    throw new FileError(`${this.shown}, line ${this.line}: ${problem}`);
+  }
+
+  end(): number {
+    if (this.phase === 'before') this.fail('no JSON array found (the file is empty?), expected "[" and records');
+    if (this.phase !== 'after') this.fail(`the JSON array ${this.inString ? 'has a string that is never closed' : 'is never closed'} (the file is truncated?), expected "]" at the end`);
+    return this.line - (this.endsInNewline ? 1 : 0); // physical lines: a final line break starts none
+  }
+}

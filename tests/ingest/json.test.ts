@@ -1,0 +1,153 @@
+// JSON settlement exports (format.type "json"): an array of record objects or one object per line,
+// fields by key path, numbers kept as written, broken records rejected with their line.
+import { describe, expect, it } from 'vitest';
+import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
+import { parseJson } from '../../src/ingest/json.ts';
+import { profileSchema } from '../../src/ingest/profile.ts';
+import { parseProfileFile } from '../../src/ingest/profiles.ts';
+import { sniffFile } from '../../src/ingest/sniff.ts';
+import { readSourceLine } from '../../src/match/source-line.ts';
+import { BASE_PROFILE, Scratch, openTestDb, withProfile } from './helpers.ts';
+
+const JSON_PROFILE = withProfile({
+  id: 'gw-json',
+  file_patterns: ['GW_*.json', 'GW_*.ndjson'],
+  format: { type: 'json', records: 'array' },
+  fields: {
+    txn_ref: { column: 'txn.id' },
+    paid_at: { column: 'paid_time', format: 'ISO' },
+    amount: { column: 'amount', format: { grouping: '', decimal: '.' } },
+    customer_code: { column: 'bill.customer_code' },
+    memo: { column: 'description' },
+    status: { column: 'status', paid: ['SUCCESS'] },
+  },
+});
+
+async function ingest(files: Record<string, string>, profile: Record<string, unknown> = JSON_PROFILE) {
+  const s = new Scratch();
+  s.profile(profile);
+  for (const [name, text] of Object.entries(files)) s.file(name, text);
+  const { db, run } = await openTestDb();
+  const summary = await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
+  const payments = await db.all<Record<string, unknown>>('SELECT txn_ref, line_no, amount_vnd, customer_code, memo FROM payments ORDER BY payment_id');
+  const rejects = await db.all<{ line_no: bigint; reason: string; field: string | null; value: string | null; message: string; raw: string }>(
+    'SELECT line_no, reason, field, value, message, raw FROM rejects ORDER BY file_id, line_no',
+  );
+  const sources = await db.all<Record<string, unknown>>('SELECT file_name, status, records_read, records_loaded, records_rejected, records_duplicate FROM source_files ORDER BY file_id');
+  db.close();
+  return { summary, payments, rejects, sources };
+}
+
+const ARRAY = `[
+  {
+    "txn": { "id": "9704361234567890123" },
+    "paid_time": "2026-03-01T08:15:00+07:00",
+    "amount": 1250000,
+    "bill": { "customer_code": "PE0100123456" },
+    "description": "Thanh toán tiền điện, \\"T03\\"\\nPE0100123456",
+    "status": "SUCCESS"
+  },
+  {"txn": {"id": 9704361234567890124}, "paid_time": "2026-03-01T09:00:00+07:00", "amount": 500000.00, "bill": {"customer_code": "PD0100000001"}, "description": null, "status": "SUCCESS"},
+  {"txn": {"id": "X3"}, "paid_time": "2026-03-01T09:05:00+07:00", "amount": "12a", "bill": {}, "status": "SUCCESS"},
+  {"txn": {"id": "X4"}, "paid_time": "2026-03-01T09:06:00+07:00", "amount": 1000, "status": "FAILED"},
+  {"txn": {"id": "X5"}, "amount": 1000,, "status": "SUCCESS"},
+  "not a record",
+  {"txn": {"id": "X7", "id": "X8"}, "paid_time": "2026-03-01T09:07:00+07:00", "amount": 7000, "status": "SUCCESS"},
+  {"txn": {"id": "9704361234567890123"}, "paid_time": "2026-03-01T08:15:00+07:00", "amount": 1250000, "status": "SUCCESS"},
+  {"txn": {"id": "X9"}, "paid_time": "2026-03-01T09:09:00+07:00", "amount": 500000.5, "status": "SUCCESS"}
+]
+`;
+
+describe('JSON settlement files', () => {
+  it('reads an array of objects by key path, keeps numbers as written, and rejects broken records at their line', async () => {
+    const r = await ingest({ 'GW_20260301.json': ARRAY });
+    expect(r.sources).toEqual([{ file_name: 'GW_20260301.json', status: 'loaded', records_read: 9n, records_loaded: 2n, records_rejected: 6n, records_duplicate: 1n }]);
+    expect(r.payments).toEqual([
+      { txn_ref: '9704361234567890123', line_no: 2n, amount_vnd: 1250000n, customer_code: 'PE0100123456', memo: 'Thanh toán tiền điện, "T03"\nPE0100123456' },
+      { txn_ref: '9704361234567890124', line_no: 10n, amount_vnd: 500000n, customer_code: 'PD0100000001', memo: null },
+    ]);
+    expect(r.rejects.map((x) => [x.line_no, x.reason, x.field, x.value])).toEqual([
+      [11n, 'bad_amount', 'amount', '12a'],
+      [12n, 'not_paid', 'status', 'FAILED'],
+      [13n, 'column_count', null, null],
+      [14n, 'column_count', null, null],
+      [15n, 'column_count', null, null],
+      [17n, 'bad_amount', 'amount', '500000.5'],
+    ]);
+    expect(r.rejects[2]!.message).toMatch(/GW_20260301\.json, line 13: not valid JSON: expected a key in quotes at character 38 .*expected a JSON object/);
+    expect(r.rejects[2]!.raw).toBe('{"txn": {"id": "X5"}, "amount": 1000,, "status": "SUCCESS"}');
+    expect(r.rejects[3]!.message).toContain('line 14: a JSON string, expected a JSON object (one record)');
+    expect(r.rejects[4]!.message).toContain('the key "id" a second time in one object');
+    // explain shows a record from the file: the whole object, over the lines it spans.
+    const s = new Scratch();
+    const path = s.file('GW_x.json', ARRAY);
+    expect(await readSourceLine(path, 2)).toBe(ARRAY.split('\n').slice(1, 9).join('\n'));
+    expect(await readSourceLine(path, 10)).toBe(ARRAY.split('\n')[9]);
+  });
+
+  it('reads one object per line (NDJSON), a broken line a reject and the next line read', async () => {
+    const profile = withProfile({ ...JSON_PROFILE, format: { type: 'json', records: 'lines' } });
+    const lines = [
+      '{"txn":{"id":"N1"},"paid_time":"2026-03-01T08:00:00+07:00","amount":1000,"bill":{"customer_code":"PE0100123456"},"status":"SUCCESS"}',
+      '',
+      '{"txn":{"id":"N2"},"paid_time":"2026-03-01T08:00:00+07:00","amount":2000,"status":"SUCC',
+      '{"txn":{"id":"N3"},"paid_time":"2026-03-01","amount":3000,"status":"SUCCESS"}',
+      '{"txn":{"id":"N4"},"paid_time":"01/03/2026","amount":4000,"status":"SUCCESS"}',
+      '{"txn":{"id":null},"paid_time":"2026-03-01T08:00:00+07:00","amount":5000,"status":"SUCCESS"}',
+      '{}',
+      '{"error":"timeout","code":504}',
+    ];
+    const r = await ingest({ 'GW_20260301.ndjson': `${lines.join('\r\n')}\r\n` }, profile);
+    expect(r.sources).toEqual([{ file_name: 'GW_20260301.ndjson', status: 'loaded', records_read: 6n, records_loaded: 2n, records_rejected: 4n, records_duplicate: 0n }]);
+    expect(r.payments.map((p) => [p.txn_ref, p.line_no])).toEqual([['N1', 1n], ['N3', 4n]]);
+    expect(r.rejects.map((x) => [x.line_no, x.reason, x.field])).toEqual([[3n, 'column_count', null], [5n, 'bad_date', 'paid_at'], [6n, 'missing_field', 'txn_ref'], [8n, 'column_count', null]]);
+    expect(r.rejects[0]!.message).toContain('line 3: not valid JSON: an unterminated or malformed string');
+    expect(r.rejects[3]!.message).toContain('line 8: none of the keys the profile reads (txn.id, paid_time, amount, bill.customer_code, description, status) has a value in this record, expected a payment record; its keys are "error", "code"');
+  });
+
+  it('fails a file whose array is broken or truncated, naming the line, and loads the next file', async () => {
+    const good = ARRAY.split('\n').slice(0, 10).join('\n').replace(/,$/, '\n]\n');
+    const renamed = ARRAY.replaceAll('"txn"', '"transaction"');
+    const r = await ingest({ 'GW_1.json': ARRAY.slice(0, ARRAY.length - 3), 'GW_2.json': `{"a": 1}\n`, 'GW_3.json': `${ARRAY}x\n`, 'GW_4.json': good, 'GW_5.json': renamed });
+    expect(r.summary.files.map((f) => [f.path.replace(/.*\//, ''), f.status])).toEqual([['GW_1.json', 'failed'], ['GW_2.json', 'failed'], ['GW_3.json', 'failed'], ['GW_4.json', 'loaded'], ['GW_5.json', 'failed']]);
+    expect(r.summary.files[4]!.message).toContain('GW_5.json: no record has the key "txn.id" that the profile\'s fields name');
+    expect(r.summary.files[0]!.message).toContain('GW_1.json, line 17: the JSON array is never closed (the file is truncated?)');
+    expect(r.summary.files[1]!.message).toContain('GW_2.json, line 1: expected a JSON array of records');
+    expect(r.summary.files[2]!.message).toContain('GW_3.json, line 19: text after the array\'s closing "]"');
+    expect(r.payments.map((p) => p.txn_ref)).toEqual(['9704361234567890123', '9704361234567890124']);
+    expect(r.rejects).toEqual([]); // a failed file's staged records are cut back out
+  });
+
+  it('refuses a JSON profile with a header of named columns by position, a preamble or a trailer', () => {
+    expect(profileSchema.safeParse(JSON_PROFILE).success).toBe(true);
+    for (const extra of [{ header: { type: 'none', columns: ['a'] } }, { preamble: { lines: 1 } }, { trailer: { match: '^x', count: { field: 1 } } }, { format: { type: 'json' } }]) {
+      expect(profileSchema.safeParse({ ...JSON_PROFILE, ...extra }).success).toBe(false);
+    }
+  });
+
+  it.each(['array', 'lines'] as const)('drafts a profile for a JSON file (%s) with `recon partners sniff`, fields by key path, which loads it', async (records) => {
+    const rows = [
+      { txn: { id: '9704361234567890123' }, paid_time: '2026-03-01T08:15:00+07:00', amount: '1250000.00', bill: { customer_code: 'PE0100123456' } },
+      { txn: { id: '9704361234567890124' }, paid_time: '2026-03-01T09:15:00+07:00', amount: '500000.00', bill: { customer_code: 'PD0100000001' } },
+    ].map((r) => JSON.stringify(r).replace(/"amount":"([0-9.]+)"/, '"amount":$1'));
+    const s = new Scratch();
+    const path = s.file('GWX_20260301.json', records === 'array' ? `[\n  ${rows.join(',\n  ')}\n]\n` : `${rows.join('\n')}\n`);
+    const { _notes, ...draft } = (await sniffFile(path)) as Record<string, unknown> & { fields: Record<string, unknown> };
+    expect(_notes).toBeDefined();
+    expect(draft.format).toEqual({ type: 'json', records });
+    expect(draft.fields).toEqual({ txn_ref: { column: 'txn.id' }, paid_at: { column: 'paid_time', format: 'ISO' }, amount: { column: 'amount', format: { grouping: '', decimal: '.' } } });
+    expect(parseProfileFile(s.profile(draft)).problems).toEqual([]);
+    const { db, run } = await openTestDb();
+    await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
+    expect(await db.all('SELECT txn_ref, line_no, amount_vnd FROM payments ORDER BY line_no')).toEqual([
+      { txn_ref: '9704361234567890123', line_no: records === 'array' ? 2n : 1n, amount_vnd: 1250000n },
+      { txn_ref: '9704361234567890124', line_no: records === 'array' ? 3n : 2n, amount_vnd: 500000n },
+    ]);
+    db.close();
+  });
+
+  it('parses JSON as RFC 8259 does, numbers kept as text', () => {
+    expect(parseJson(' {"a": [1, -2.50e3, true, null, "\\u00e9"]} ')).toEqual({ a: [{ text: '1' }, { text: '-2.50e3' }, true, null, 'é'] });
+    for (const bad of ['{"a":1,}', '[1 2]', '{"a" 1}', '01', '"a\tb"', '{"a":1}x', "{'a':1}"]) expect(() => parseJson(bad)).toThrow();
+  });
+});
