@@ -104,7 +104,9 @@ export function parseJson(text: string): Json {
 /** A value as a field's text: strings as they are, numbers as written, null as empty, objects and arrays as JSON. */
 function fieldText(v: Json | undefined): string {
   if (v === undefined || v === null) return '';
-  if (typeof v === 'string') return v;
+  // Line ends inside a value as XLSX cells give them (XML reads CR LF and CR as LF): DuckDB's strict
+  // reader of the staging file refuses a CR that ends no line, and ran two records into one reject.
+  if (typeof v === 'string') return v.includes('\r') ? v.replace(/\r\n?/g, '\n') : v;
   if (v instanceof JsonNumber) return v.text;
   if (typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) return `[${v.map(jsonText).join(',')}]`;

@@ -88,7 +88,7 @@ describe('JSON settlement files', () => {
   it('reads one object per line (NDJSON), a broken line a reject and the next line read', async () => {
     const profile = withProfile({ ...JSON_PROFILE, format: { type: 'json', records: 'lines' } });
     const lines = [
-      '{"txn":{"id":"N1"},"paid_time":"2026-03-01T08:00:00+07:00","amount":1000,"bill":{"customer_code":"PE0100123456"},"status":"SUCCESS"}',
+      '{"txn":{"id":"N1"},"paid_time":"2026-03-01T08:00:00+07:00","amount":1000,"bill":{"customer_code":"PE0100123456"},"description":"a\\r\\nb\\rc","status":"SUCCESS"}',
       '',
       '{"txn":{"id":"N2"},"paid_time":"2026-03-01T08:00:00+07:00","amount":2000,"status":"SUCC',
       '{"txn":{"id":"N3"},"paid_time":"2026-03-01","amount":3000,"status":"SUCCESS"}',
@@ -99,7 +99,8 @@ describe('JSON settlement files', () => {
     ];
     const r = await ingest({ 'GW_20260301.ndjson': `${lines.join('\r\n')}\r\n` }, profile);
     expect(r.sources).toEqual([{ file_name: 'GW_20260301.ndjson', status: 'loaded', records_read: 6n, records_loaded: 2n, records_rejected: 4n, records_duplicate: 0n }]);
-    expect(r.payments.map((p) => [p.txn_ref, p.line_no])).toEqual([['N1', 1n], ['N3', 4n]]);
+    // Line ends inside a value are LF, as XLSX cells give them (a CR used to run two records into one reject).
+    expect(r.payments.map((p) => [p.txn_ref, p.line_no, p.memo])).toEqual([['N1', 1n, 'a\nb\nc'], ['N3', 4n, null]]);
     expect(r.rejects.map((x) => [x.line_no, x.reason, x.field])).toEqual([[3n, 'column_count', null], [5n, 'bad_date', 'paid_at'], [6n, 'missing_field', 'txn_ref'], [8n, 'column_count', null]]);
     expect(r.rejects[0]!.message).toContain('line 3: not valid JSON: an unterminated or malformed string');
     expect(r.rejects[3]!.message).toContain('line 8: none of the keys the profile reads (txn.id, paid_time, amount, bill.customer_code, description, status) has a value in this record, expected a payment record; its keys are "error", "code"');
