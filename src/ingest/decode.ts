@@ -161,8 +161,10 @@ async function* decodeUtf8(path: string, shown: string, cr: boolean, nulPadding:
       if (utf16) throw new FileError(`${shown}: has a zero byte in every other position, so it is ${utf16} text, not the UTF-8 its profile declares; fix "encoding" in the profile`);
     }
     const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
-    // Validate up to the last line break so a character split across chunks is not a false alarm.
-    const cut = buf.lastIndexOf(NL) + 1;
+    // Validate up to the last line break so a character split across chunks is not a false alarm;
+    // a line longer than the chunk (a minified JSON array on one line) is cut before its last ASCII
+    // byte instead, so it is not gathered whole in memory (nor copied again with every chunk).
+    const cut = buf.lastIndexOf(NL) + 1 || lastAsciiIndex(buf);
     const whole = buf.subarray(0, cut);
     checkUtf8(whole, shown, lines, nulPadding);
     lines += countLines(whole);
@@ -173,6 +175,18 @@ async function* decodeUtf8(path: string, shown: string, cr: boolean, nulPadding:
     checkUtf8(carry, shown, lines, nulPadding);
     yield carry;
   }
+}
+
+/**
+ * Where to cut text holding no line break so the part before is whole characters that compose
+ * with nothing after: before its last ASCII character (byte < 0x80 of UTF-8, a unit < U+0080 of a
+ * string); 0 (no cut) when there is none.
+ */
+function lastAsciiIndex(text: Buffer | string): number {
+  for (let i = text.length - 1; i > 0; i--) {
+    if ((typeof text === 'string' ? text.charCodeAt(i) : text[i]!) < 0x80) return i;
+  }
+  return 0;
 }
 
 function countLines(buf: Buffer): number {
@@ -228,8 +242,9 @@ async function* decodeLegacy(path: string, encoding: Exclude<Encoding, 'utf-8' |
       throw new FileError(`${shown}: not valid ${encoding.toUpperCase()} text (unpaired surrogate or odd byte count), expected ${encoding} as the profile declares`);
     }
     text = pending + (cr ? text.replaceAll('\r', '\n') : text);
-    // Normalise only whole lines: a combining mark may start the next chunk.
-    const cut = text.lastIndexOf('\n') + 1;
+    // Normalise only whole lines: a combining mark may start the next chunk. A line longer than the
+    // chunk is cut before its last ASCII character, which no mark before it combines with.
+    const cut = text.lastIndexOf('\n') + 1 || lastAsciiIndex(text);
     pending = text.slice(cut);
     if (cut > 0) yield* flush(text.slice(0, cut));
   }

@@ -2,6 +2,7 @@
 // fields by key path, numbers kept as written, broken records rejected with their line.
 import { describe, expect, it } from 'vitest';
 import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
+import { decodeFile } from '../../src/ingest/decode.ts';
 import { parseJson } from '../../src/ingest/json.ts';
 import { profileSchema } from '../../src/ingest/profile.ts';
 import { parseProfileFile } from '../../src/ingest/profiles.ts';
@@ -151,4 +152,40 @@ describe('JSON settlement files', () => {
     expect(parseJson(' {"a": [1, -2.50e3, true, null, "\\u00e9"]} ')).toEqual({ a: [{ text: '1' }, { text: '-2.50e3' }, true, null, 'é'] });
     for (const bad of ['{"a":1,}', '[1 2]', '{"a" 1}', '01', '"a\tb"', '{"a":1}x', "{'a':1}"]) expect(() => parseJson(bad)).toThrow();
   });
+});
+
+describe('a minified JSON array on one line', () => {
+  it('is streamed in pieces, not gathered whole, and every record loads with line 1', async () => {
+    // 30,000 records ≈ 5 MB on one physical line: more than one 4 MiB read, with accented memos
+    // (multi-byte characters) wherever the pieces are cut.
+    const n = 30_000;
+    const records = Array.from({ length: n }, (_, i) =>
+      JSON.stringify({ txn: { id: `T${i}` }, paid_time: '2026-03-01T08:15:00+07:00', amount: 10_000 + i, bill: { customer_code: 'PE0100123456' }, description: `Thanh toán tiền điện kỳ 03 số ${i}`, status: 'SUCCESS' }),
+    );
+    const text = `[${records.join(',')}]`;
+    expect(Buffer.byteLength(text)).toBeGreaterThan(4.5 * 2 ** 20);
+    const s = new Scratch();
+    const path = s.file('GW_one_line.json', text);
+    const pieces: Buffer[] = [];
+    for await (const piece of decodeFile(path, 'utf-8', 'GW_one_line.json')) pieces.push(piece);
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(Buffer.concat(pieces).toString('utf8')).toBe(text);
+    const { payments, rejects, sources } = await ingest({ 'GW_one_line.json': text });
+    expect(rejects).toEqual([]);
+    expect(sources).toEqual([expect.objectContaining({ records_read: BigInt(n), records_loaded: BigInt(n) })]);
+    expect(payments).toHaveLength(n);
+    expect(payments[n - 1]).toMatchObject({ txn_ref: `T${n - 1}`, line_no: 1n, amount_vnd: BigInt(10_000 + n - 1), memo: `Thanh toán tiền điện kỳ 03 số ${n - 1}` });
+  }, 60_000);
+
+  it('is cut between whole characters in UTF-16 and Windows-1258 too, composed as one text', async () => {
+    // Decomposed Vietnamese (base letter + combining mark) across 5 MB of one line: every cut must
+    // fall where NFC composes nothing across it.
+    const line = 'Nguye\u0302\u0303n Thi\u0323 Hu\u031Bo\u031Bng tra\u0309 tie\u0302\u0300n ddie\u0323\u0302n; '.repeat(90_000);
+    const s = new Scratch();
+    const path = s.file('one_line_utf16.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(line, 'utf16le')]));
+    const pieces: Buffer[] = [];
+    for await (const piece of decodeFile(path, 'utf-16le', 'one_line_utf16.txt')) pieces.push(piece);
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(Buffer.concat(pieces).toString('utf8')).toBe(line.normalize('NFC'));
+  }, 60_000);
 });
