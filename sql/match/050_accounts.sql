@@ -6,9 +6,10 @@
 --                 invoice a decision names (rule 2), else of the invoice its reference names (rule 3,
 --                 the reference wins over a disagreeing code), else its known customer code (4–8);
 --   unidentified  none of these: rules 9 and 11 decide its exception.
--- Within an account, payments take turns by paid time, then partner id, then transaction id, so the
--- earlier payment takes a residual whichever rule found it. payment_id never breaks a tie: it
--- depends on the order in which files were loaded.
+-- Within an account, payments take turns by paid time, then partner id, then transaction id (an
+-- all-digit id by its value, txn_number in sql/common/identifiers.sql), so the earlier payment takes
+-- a residual whichever rule found it. payment_id never breaks a tie: it depends on the order in
+-- which files were loaded.
 
 -- Simple payments: a payment record whose code field names a known customer, with nothing else to
 -- route on: not reversed or refunded (rule 1), no routing decision (rule 2), no invoice reference
@@ -100,7 +101,7 @@ CREATE OR REPLACE TEMP TABLE m_turns AS
 SELECT account, count(*) AS turns FROM m_pay GROUP BY account HAVING count(*) > 1;
 
 CREATE OR REPLACE TEMP TABLE m_seq AS
-SELECT m.payment_id, row_number() OVER (PARTITION BY m.account ORDER BY p.paid_at, p.partner_id, p.txn_ref) AS seq
+SELECT m.payment_id, row_number() OVER (PARTITION BY m.account ORDER BY p.paid_at, p.partner_id, txn_number(p.txn_ref), p.txn_ref) AS seq
 FROM m_pay m JOIN payments p USING (payment_id)
 WHERE m.account IN (SELECT account FROM m_turns);
 

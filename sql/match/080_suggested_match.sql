@@ -58,8 +58,12 @@ WITH cand AS (
   FROM (SELECT DISTINCT payment_id, invoice_no, paid_at, partner_id, txn_ref FROM cand) c
   JOIN m_allocations a ON a.invoice_no = c.invoice_no
   JOIN payments pm ON pm.payment_id = a.payment_id
+  -- Earlier in the time order (050): paid time, partner id, transaction id (txn_number, then text).
+  -- Written out, not as a row comparison: that becomes an inequality join condition (a nested loop).
   WHERE pm.paid_at < c.paid_at
-     OR (pm.paid_at = c.paid_at AND (pm.partner_id < c.partner_id OR (pm.partner_id = c.partner_id AND pm.txn_ref < c.txn_ref)))
+     OR (pm.paid_at = c.paid_at AND (pm.partner_id < c.partner_id OR (pm.partner_id = c.partner_id
+         AND (txn_number(pm.txn_ref) < txn_number(c.txn_ref)
+              OR (txn_number(pm.txn_ref) = txn_number(c.txn_ref) AND pm.txn_ref < c.txn_ref)))))
   GROUP BY ALL
 ), open AS (
   SELECT c.*, c.amount_vnd - coalesce(k.taken_vnd, 0) AS residual

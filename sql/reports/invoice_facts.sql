@@ -3,7 +3,8 @@
 -- (group_mask, see partner_keys.sql), the partner that paid all of it (sole_partner_key, NULL
 -- when none or several did; see breakdown_partner.sql) and the group it is attributed to
 -- (attributed_bit): the group whose payments allocated the most to it; on a tie, the tied group
--- whose first payment to it came first (paid time, then partner id, then transaction id).
+-- whose first payment to it came first (paid time, then partner id, then transaction id: an
+-- all-digit id by its value, txn_number in sql/common/identifiers.sql).
 -- Most invoices are paid through one group only (a mask of a single bit), which is then the
 -- attributed one; only invoices paid through several groups are summed per group, so the ordering
 -- key is read and built for few rows rather than for every allocation.
@@ -21,7 +22,7 @@ WITH per_invoice AS (
 ),
 by_group AS (
   SELECT a.invoice_no, a.group_bit, sum(a.amount_vnd) AS amount_vnd,
-         min({'paid_at': p.paid_at, 'partner_id': p.partner_id, 'txn_ref': p.txn_ref}) AS first_payment
+         min({'paid_at': p.paid_at, 'partner_id': p.partner_id, 'txn_number': txn_number(p.txn_ref), 'txn_ref': p.txn_ref}) AS first_payment
   FROM report_alloc a
   JOIN payments p ON p.payment_id = a.payment_id
   WHERE a.invoice_no IN (SELECT invoice_no FROM per_invoice WHERE group_mask & (group_mask - 1) <> 0)

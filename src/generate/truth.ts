@@ -46,7 +46,25 @@ export interface Outcome {
 export function earlier(a: TruthRecord, b: TruthRecord): number {
   if (a.paid !== b.paid) return a.paid - b.paid;
   if (a.partnerId !== b.partnerId) return a.partnerId < b.partnerId ? -1 : 1;
-  return a.txn < b.txn ? -1 : a.txn > b.txn ? 1 : 0;
+  return compareTxn(a.txn, b.txn);
+}
+
+/** Larger than any number of 38 digits: the key of an id that is not all digits. */
+const NOT_A_NUMBER = 2n ** 127n - 1n;
+
+/**
+ * Transaction ids in the matcher's order (txn_number in sql/common/identifiers.sql): an id made only
+ * of digits (up to 38 significant) by its value, before any other id; then as text.
+ */
+export function compareTxn(a: string, b: string): number {
+  const na = txnNumber(a);
+  const nb = txnNumber(b);
+  if (na !== nb) return na < nb ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function txnNumber(t: string): bigint {
+  return /^[0-9]+$/.test(t) && t.replace(/^0+/, '').length <= 38 ? BigInt(t) : NOT_A_NUMBER;
 }
 
 /**

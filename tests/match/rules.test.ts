@@ -1,7 +1,8 @@
 // One case per rule and per exception reason: a tiny world, the match, the exact outcome.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
-import { allocations, exceptions, load, match, openDb, type World } from './fixture.ts';
+import { compareTxn } from '../../src/generate/truth.ts';
+import { allocations, exceptions, load, match, openDb, type PaymentSpec, type World } from './fixture.ts';
 
 const A = 'PA03HL0012345';
 const B = 'PE0100123456';
@@ -321,17 +322,48 @@ describe('time rule', () => {
     expect(got).toEqual({ alloc: ['ZZZ:EARLY NEW 200 amount_equals_invoice'], exc: ['AAA:LATE duplicate_payment 200 → NEW'] });
   });
 
-  it('ties on paid time go to the smaller partner id, then transaction id', async () => {
-    const got = await outcome({
-      invoices: [{ no: 'NEW', customer: A, amount: 200 }],
-      payments: [
+  const ties: Array<[string, PaymentSpec[], string, string[]]> = [
+    [
+      'ties on paid time go to the smaller partner id, then transaction id',
+      [
         { txn: 'X2', amount: 200, code: A, partner: 'BBB' },
         { txn: 'X9', amount: 200, code: A, partner: 'AAA' },
         { txn: 'X1', amount: 200, code: A, partner: 'BBB' },
       ],
+      'AAA:X9',
+      ['BBB:X1', 'BBB:X2'],
+    ],
+    [
+      'an all-digit transaction id breaks a tie by its value: 9 before 10, leading zeros ignored',
+      [
+        { txn: '10', amount: 200, code: A, partner: 'MOMO' },
+        { txn: '9', amount: 200, code: A, partner: 'MOMO' },
+        { txn: '0011', amount: 200, code: A, partner: 'MOMO' },
+      ],
+      'MOMO:9',
+      ['MOMO:0011', 'MOMO:10'],
+    ],
+  ];
+  it.each(ties)('%s', async (_name, payments, winner, duplicates) => {
+    const got = await outcome({ invoices: [{ no: 'NEW', customer: A, amount: 200 }], payments });
+    expect(got.alloc).toEqual([`${winner} NEW 200 amount_equals_invoice`]);
+    expect(got.exc).toEqual(duplicates.map((t) => `${t} duplicate_payment 200 → NEW`));
+  });
+
+  it('rule 9 takes the residual at the payment\'s time in the same order: payment 9 comes before payment 10', async () => {
+    const got = await outcome({
+      invoices: [{ no: 'NEW', customer: A, amount: 200 }],
+      payments: [
+        { txn: '10', amount: 80, code: A, partner: 'MOMO' },
+        { txn: '9', amount: 200, code: 'PA03HL0012354', partner: 'MOMO' },
+      ],
     });
-    expect(got.alloc).toEqual(['AAA:X9 NEW 200 amount_equals_invoice']);
-    expect(got.exc).toEqual(['BBB:X1 duplicate_payment 200 → NEW', 'BBB:X2 duplicate_payment 200 → NEW']);
+    expect(got.exc).toEqual(['MOMO:9 suggested_match 200 → NEW']);
+  });
+
+  it('the order is the same in the generator\'s truth', () => {
+    const ids = ['10', 'X1', '9', '009', '', 'X10', '0010', '1'];
+    expect([...ids].sort(compareTxn)).toEqual(['1', '009', '9', '0010', '10', '', 'X1', 'X10']);
   });
 
   it('a second partial payment finishes the invoice the first one started', async () => {

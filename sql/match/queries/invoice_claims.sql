@@ -10,4 +10,4 @@ FROM payment_match pm
 LEFT JOIN exceptions e USING (payment_id)
 WHERE (pm.ref_invoice_no = $invoice OR pm.decision_invoice_no = $invoice OR e.suggested_invoice_no = $invoice)
   AND pm.payment_id NOT IN (SELECT payment_id FROM allocations WHERE invoice_no = $invoice)
-ORDER BY pm.paid_at, pm.partner_id, pm.txn_ref
+ORDER BY pm.paid_at, pm.partner_id, txn_number(pm.txn_ref), pm.txn_ref
