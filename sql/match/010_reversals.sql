@@ -3,11 +3,14 @@
 -- A reversed payment, or one refunded in full, is void: it allocates nothing and its invoice stays
 -- open for other payments. A partial refund lowers the amount the payment can allocate.
 -- A record whose original is not loaded is an orphan_reversal exception.
+-- Refunds that return more than the payment carried (their sum exceeds its amount, or the payment
+-- was also reversed, so nothing was left to refund) are a refund_exceeds_payment exception on the
+-- refund records that go beyond it; the payment is void, as any payment refunded in full.
 
 CREATE OR REPLACE TEMP TABLE m_adjust AS
-SELECT a.payment_id AS adjust_id, a.partner_id, a.kind, a.amount_vnd,
+SELECT a.payment_id AS adjust_id, a.partner_id, a.kind, a.amount_vnd, a.paid_at, a.txn_ref,
        coalesce(nullif(trim(a.reverses_txn_ref), ''), a.txn_ref) AS original_ref,
-       o.payment_id AS original_id
+       o.payment_id AS original_id, o.amount_vnd AS original_vnd
 FROM payments a
 LEFT JOIN payments o
   ON o.kind = 'payment'
@@ -28,3 +31,21 @@ SELECT adjust_id, 'orphan_reversal', amount_vnd,
        'this ' || kind || ' names payment ' || original_ref || ' of partner ' || partner_id || ', which is not loaded'
 FROM m_adjust
 WHERE original_id IS NULL;
+
+-- Refunds of one payment in time order (paid time, then transaction id as in the turns, 050): each
+-- refund's exception carries the part of it beyond what the payment had left to give back (its
+-- amount, or nothing once reversed), so the exceptions sum to the excess.
+INSERT INTO m_exceptions (payment_id, reason, amount_vnd, detail)
+SELECT adjust_id, 'refund_exceeds_payment', least(amount_vnd, refunded_to_date - refundable),
+       'this refund of ' || CAST(amount_vnd AS VARCHAR) || ' đ names payment ' || original_ref || ' of partner ' || partner_id
+       || CASE WHEN reversed THEN ', which was reversed: nothing was left to refund'
+               ELSE ', of ' || CAST(original_vnd AS VARCHAR) || ' đ; its refunds reach ' || CAST(refunded_to_date AS VARCHAR)
+                    || ' đ, ' || CAST(refunded_to_date - original_vnd AS VARCHAR) || ' đ more than the payment' END
+FROM (SELECT a.adjust_id, a.partner_id, a.original_ref, a.amount_vnd, a.original_vnd, v.reversed,
+             CASE WHEN v.reversed THEN 0 ELSE a.original_vnd END AS refundable,
+             sum(a.amount_vnd) OVER (PARTITION BY a.original_id ORDER BY a.paid_at, txn_number(a.txn_ref), a.txn_ref
+                                     ROWS UNBOUNDED PRECEDING) AS refunded_to_date
+      FROM m_adjust a
+      JOIN m_void v ON v.payment_id = a.original_id
+      WHERE a.kind = 'refund' AND (v.reversed OR v.refunded_vnd > a.original_vnd))
+WHERE refunded_to_date > refundable;

@@ -105,12 +105,15 @@ export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[]): RuleSt
 
   if (p['kind'] !== 'payment') {
     const orphan = reasons.has('orphan_reversal');
+    const excess = exceptions.find((e) => e['reason'] === 'refund_exceeds_payment');
     steps.push({
       rule: '1 reversals and refunds',
       applied: true,
       why: orphan
         ? `this ${s(p['kind'])} names ${s(p['reverses_txn_ref']) || s(p['txn_ref'])}, which is not loaded: orphan_reversal`
-        : `this ${s(p['kind'])} record adjusts payment ${s(p['reverses_txn_ref']) || s(p['txn_ref'])} of ${s(p['partner_id'])}`,
+        : excess
+          ? `refund_exceeds_payment: ${s(excess['detail'])}; the payment is void`
+          : `this ${s(p['kind'])} record adjusts payment ${s(p['reverses_txn_ref']) || s(p['txn_ref'])} of ${s(p['partner_id'])}`,
     });
     return steps;
   }

@@ -217,6 +217,24 @@ describe('explain', () => {
     expect((await explainPayment(db, { partnerId: 'VCB', txnRef: 'R1' }))?.records[0]?.payment).toMatchObject({ paid_at_local: '2026-02-01 06:30:00', settled_on: '2026-02-02' });
   });
 
+  it('says on a refund record that it returns more than its payment carried', async () => {
+    const db = await fresh({
+      customers: [B],
+      invoices: [{ no: 'B1', customer: B, amount: 300, period: '2026-01', number: '3' }],
+      payments: [
+        { txn: 'R1', amount: 300, code: B, partner: 'VCB' },
+        { txn: 'RF1', amount: 340, kind: 'refund', reverses: 'R1', partner: 'VCB', at: '2026-02-12T10:00:00' },
+      ],
+    });
+    await match(db);
+    const explained = await explainPayment(db, { partnerId: 'VCB', txnRef: 'RF1' });
+    expect(explained?.records[0]?.rules[0]?.why).toBe(
+      'refund_exceeds_payment: this refund of 340 đ names payment R1 of partner VCB, of 300 đ; its refunds reach 340 đ, 40 đ more than the payment; the payment is void',
+    );
+    const payment = await explainPayment(db, { partnerId: 'VCB', txnRef: 'R1' });
+    expect(payment?.records[0]?.rules[0]?.why).toBe('void (refunded by refund RF1): allocates nothing');
+  });
+
   it('says a decision was ignored when its invoice is no longer loaded', async () => {
     const db = await fresh({
       customers: [B],

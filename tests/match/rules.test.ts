@@ -52,6 +52,45 @@ const cases: Array<[string, World, { alloc: string[]; exc: string[] }]> = [
     { alloc: ['VCB:T1 NEW 200 amount_equals_invoice'], exc: [] },
   ],
   [
+    'rule 1: refunds beyond the payment\'s amount void it and the part beyond is refund_exceeds_payment on the refund records that go past it',
+    {
+      invoices: [{ no: 'NEW', customer: A, amount: 200 }],
+      payments: [
+        { txn: 'T1', amount: 200, code: A, at: '2026-02-01T08:00:00' },
+        { txn: 'RF1', amount: 150, kind: 'refund', reverses: 'T1', at: '2026-02-03T08:00:00' },
+        { txn: 'RF2', amount: 100, kind: 'refund', reverses: 'T1', at: '2026-02-04T08:00:00' },
+        { txn: 'T2', amount: 300, code: B, at: '2026-02-01T08:00:00' },
+        { txn: 'T2', amount: 350, kind: 'refund', at: '2026-02-05T08:00:00' },
+      ],
+    },
+    { alloc: [], exc: ['VCB:RF2 refund_exceeds_payment 50', 'VCB:T2 refund_exceeds_payment 50'] },
+  ],
+  [
+    'rule 1: a refund of a reversed payment returns money already returned: refund_exceeds_payment for all of it',
+    {
+      invoices: [{ no: 'NEW', customer: A, amount: 200 }],
+      payments: [
+        { txn: 'T1', amount: 200, code: A, at: '2026-02-01T08:00:00' },
+        { txn: 'R1', amount: 200, kind: 'reversal', reverses: 'T1', at: '2026-02-02T08:00:00' },
+        { txn: 'RF1', amount: 80, kind: 'refund', reverses: 'T1', at: '2026-02-03T08:00:00' },
+      ],
+    },
+    { alloc: [], exc: ['VCB:RF1 refund_exceeds_payment 80'] },
+  ],
+  [
+    'rule 1: a refund of exactly the payment voids it without an exception; a partial refund lowers the amount before matching, so it never exceeds what the payment leaves over (the invoice stays open for the rest)',
+    {
+      invoices: [{ no: 'NEW', customer: A, amount: 200 }, { no: 'HCM', customer: B, amount: 300 }],
+      payments: [
+        { txn: 'T1', amount: 200, code: A, at: '2026-02-01T08:00:00' },
+        { txn: 'RF1', amount: 200, kind: 'refund', reverses: 'T1', at: '2026-02-03T08:00:00' },
+        { txn: 'T2', amount: 300, code: B, at: '2026-02-01T08:00:00' },
+        { txn: 'RF2', amount: 120, kind: 'refund', reverses: 'T2', at: '2026-02-03T08:00:00' },
+      ],
+    },
+    { alloc: ['VCB:T2 HCM 180 oldest_first_partial'], exc: [] },
+  ],
+  [
     'rule 1: a reversal whose original is not loaded is orphan_reversal',
     { payments: [{ txn: 'R9', amount: 70, kind: 'reversal', reverses: 'NOPE' }] },
     { alloc: [], exc: ['VCB:R9 orphan_reversal 70'] },
