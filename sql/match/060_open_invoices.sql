@@ -18,17 +18,6 @@ FROM invoices;
 CREATE OR REPLACE TEMP TABLE m_inv_n AS
 SELECT account, count(*) AS n_inv, sum(amount_vnd) AS total_vnd FROM m_inv GROUP BY account HAVING count(*) > 1;
 
--- Rule 9 also suggests a customer whose open residual in all (arrears + current) equals the amount
--- of a mistyped payment. Like m_state for single invoices, m_typo_total keeps every total such an
--- account can owe, but only those equal to the amount of an unidentified payment claiming a code
--- (a handful): here the totals before any payment, and after each turn (070) the totals it left.
--- A customer with one invoice is found through that invoice; only accounts of several are kept.
-CREATE OR REPLACE TEMP TABLE m_typo_amount AS
-SELECT DISTINCT effective_vnd AS x FROM m_unidentified WHERE claimed_code IS NOT NULL;
-
-CREATE OR REPLACE TEMP TABLE m_typo_total AS
-SELECT account, total_vnd FROM m_inv_n WHERE total_vnd IN (SELECT x FROM m_typo_amount);
-
 CREATE OR REPLACE TEMP TABLE m_contested AS
 SELECT account FROM m_turns
 UNION
@@ -57,10 +46,39 @@ SELECT i.account, i.invoice_no, i.amount_vnd, i.amount_vnd,
 FROM m_inv i JOIN m_inv_n n USING (account)
 WHERE i.account IN (SELECT account FROM m_contested);
 
+-- Rule 9 also suggests a customer whose open residual in all (arrears + current) equals the amount
+-- of a mistyped payment. Like m_state for single invoices, m_typo_total keeps every total such an
+-- account can owe, but only those equal to the amount of a payment rule 9 may look at: an
+-- unidentified payment claiming a code, or a payment whose known customer may have nothing open
+-- when its turn comes (no invoice at all, or a later turn that may find them settled; m_typo_known
+-- below): here the totals before any payment (065, once the uncontested payments without an
+-- invoice are known), and after each turn (070) the totals it left. A customer with one invoice is
+-- found through that invoice; only accounts of several are kept.
+-- Of the contested payments, only those rule 9 can reach are kept: no invoice named, and either no
+-- invoice at all or a later turn, with an amount that is neither one of the customer's invoices nor
+-- all of them (most second payments are a customer paying the same bill twice).
+CREATE OR REPLACE TEMP TABLE m_typo_amount AS
+SELECT DISTINCT x FROM (
+  SELECT effective_vnd AS x FROM m_unidentified WHERE claimed_code IS NOT NULL
+  UNION ALL
+  SELECT p.x
+  FROM m_pay_turn p
+  ANTI JOIN m_open o ON o.account = p.account AND o.amount_vnd = p.x
+  LEFT JOIN m_inv_n n ON n.account = p.account
+  WHERE p.target_invoice_no IS NULL AND (p.seq > 1 OR p.account NOT IN (SELECT account FROM m_open))
+    AND (n.total_vnd IS NULL OR n.total_vnd <> p.x));
+
+CREATE OR REPLACE TEMP TABLE m_typo_total (account VARCHAR, total_vnd BIGINT);
+
+-- Payments of a known customer who had nothing open when their turn came and whose amount is not
+-- that of one of its invoices or of all of them (a customer paying twice): rule 9 looks for a real
+-- code one typo away that owes the amount (080). Filled by 065 and 070; why: 'none' (the customer
+-- has no invoice) or 'settled' (its invoices were settled by earlier payments).
+CREATE OR REPLACE TEMP TABLE m_typo_known (payment_id BIGINT, account VARCHAR, x BIGINT, why VARCHAR);
+
 -- Residuals that partial allocations leave behind (invoice, residual after the allocation): with
 -- the invoice amounts they are every value an invoice can owe at some time, which is how rule 9
 -- finds the invoices a mistyped payment could be meant for without scanning codes.
 CREATE OR REPLACE TEMP TABLE m_state (invoice_no VARCHAR, residual BIGINT);
 
-DROP TABLE m_inv_n;
 DROP TABLE m_seq;

@@ -40,7 +40,19 @@ FROM m_fast_rest WHERE invoice_no IS NULL OR x > residual;
 INSERT INTO m_state
 SELECT invoice_no, residual - alloc FROM m_fast_rest WHERE invoice_no IS NOT NULL AND residual > alloc;
 
+-- Rule 9 on a known customer without any invoice (060: m_typo_known); its amount joins those whose
+-- totals are kept, and the totals before any payment are kept now that every such amount is known.
+INSERT INTO m_typo_known
+SELECT payment_id, account, x, 'none' FROM m_fast_rest WHERE invoice_no IS NULL;
+
+INSERT INTO m_typo_amount
+SELECT DISTINCT x FROM m_fast_rest WHERE invoice_no IS NULL AND x NOT IN (SELECT x FROM m_typo_amount);
+
+INSERT INTO m_typo_total
+SELECT account, total_vnd FROM m_inv_n WHERE total_vnd IN (SELECT x FROM m_typo_amount);
+
 DROP VIEW m_inv;
+DROP TABLE m_inv_n;
 DROP TABLE m_contested;
 DROP TABLE m_fast_rest;
 DROP TABLE m_pay;

@@ -101,6 +101,17 @@ HAVING sum(alloc) < any_value(x);
 INSERT INTO m_state
 SELECT invoice_no, residual - alloc FROM m_view WHERE alloc > 0 AND residual > alloc;
 
+-- Rule 9 on a known customer with nothing open (060: m_typo_known): no invoice at all, or invoices
+-- settled by earlier payments when the amount is neither one of them nor all of them together and
+-- no invoice was named (those are a customer paying twice: duplicate_payment stays).
+INSERT INTO m_typo_known
+SELECT payment_id, any_value(account), any_value(x), CASE any_value(mode) WHEN 'none_open' THEN 'none' ELSE 'settled' END
+FROM m_view
+WHERE mode IN ('duplicate', 'none_open') AND target_invoice_no IS NULL
+GROUP BY payment_id
+HAVING any_value(mode) = 'none_open'
+    OR (count(*) FILTER (WHERE invoice_vnd = x) = 0 AND sum(invoice_vnd) <> any_value(x));
+
 -- The totals this turn left to accounts of several invoices, where a mistyped payment's amount
 -- equals one (060). Stage B allocates min(r, total_b) whatever its mode, so the total left is
 -- greatest(total_b - r, 0) on every row of the payment: read on its first row, no grouping.

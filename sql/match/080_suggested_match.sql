@@ -4,11 +4,21 @@
 -- the open residuals of its invoices summed), is NOT applied: it becomes a suggested_match exception
 -- naming that invoice (for a total, the oldest invoice then open). Confidence 0.9 for a single
 -- candidate customer, 0.5 when several fit equally.
+-- The claimed code may also be a real customer's that had nothing to take when its turn came
+-- (m_typo_known, 065 and 070): no invoice at all (no_open_invoice), or invoices all settled by
+-- earlier payments while the amount is neither one of them nor all of them (a customer paying
+-- twice stays duplicate_payment). A typo that lands on another real code is the likelier story
+-- when a neighbour owes exactly the amount, but the payer did name an existing customer: the
+-- suggestion replaces that exception with half the confidence (0.45, or 0.25 when several fit),
+-- and its detail says what the named customer had.
 
 CREATE OR REPLACE TEMP TABLE m_typo AS
-SELECT r.payment_id, r.claimed_code, r.effective_vnd AS x, p.paid_at, p.partner_id, p.txn_ref
+SELECT r.payment_id, r.claimed_code, r.effective_vnd AS x, p.paid_at, p.partner_id, p.txn_ref, CAST(NULL AS VARCHAR) AS known_why
 FROM m_unidentified r JOIN payments p USING (payment_id)
-WHERE r.claimed_code IS NOT NULL;
+WHERE r.claimed_code IS NOT NULL
+UNION ALL
+SELECT k.payment_id, k.account, k.x, p.paid_at, p.partner_id, p.txn_ref, k.why
+FROM m_typo_known k JOIN payments p USING (payment_id);
 
 -- Candidates are found by the amount, not by the code: an invoice can owe exactly x at the
 -- payment's time only if its amount is x (nothing taken yet) or one of the residuals it was left
@@ -84,10 +94,19 @@ SELECT payment_id, any_value(claimed_code) AS claimed_code,
        count(DISTINCT customer_code) AS candidates
 FROM fit GROUP BY payment_id;
 
+-- A known customer's no_open_invoice or duplicate_payment gives way to the suggestion.
+DELETE FROM m_exceptions
+WHERE payment_id IN (SELECT m.payment_id FROM m_typo_match m JOIN m_typo t USING (payment_id) WHERE t.known_why IS NOT NULL);
+
 INSERT INTO m_exceptions (payment_id, reason, amount_vnd, suggested_invoice_no, confidence, detail)
-SELECT m.payment_id, 'suggested_match', t.x, m.invoice_no, m.confidence,
-       'customer code ' || m.claimed_code || ' does not exist; ' || m.customer_code
-       || ' differs by one character and owes exactly this amount'
+SELECT m.payment_id, 'suggested_match', t.x, m.invoice_no,
+       CASE WHEN t.known_why IS NULL THEN m.confidence ELSE round(m.confidence * 0.5, 4) END,
+       CASE t.known_why
+         WHEN 'none' THEN 'customer ' || m.claimed_code || ' exists but has no invoice; '
+         WHEN 'settled' THEN 'customer ' || m.claimed_code || ' exists but its invoices were settled by earlier payments, none of this amount; '
+         ELSE 'customer code ' || m.claimed_code || ' does not exist; ' END
+       || m.customer_code || ' differs by one character and owes exactly this amount'
        || CASE WHEN m.whole THEN ' in all, oldest open invoice ' ELSE ' on invoice ' END || m.invoice_no
        || CASE WHEN m.candidates > 1 THEN ' (' || CAST(m.candidates AS VARCHAR) || ' customers fit)' ELSE '' END
+       || CASE WHEN t.known_why IS NOT NULL THEN '; a typo onto another real code? not applied' ELSE '' END
 FROM m_typo_match m JOIN m_typo t USING (payment_id);

@@ -217,6 +217,24 @@ describe('explain', () => {
     expect((await explainPayment(db, { partnerId: 'VCB', txnRef: 'R1' }))?.records[0]?.payment).toMatchObject({ paid_at_local: '2026-02-01 06:30:00', settled_on: '2026-02-02' });
   });
 
+  it('says a suggestion for a real code with nothing to pay names what that customer had, with half the confidence', async () => {
+    const db = await fresh({
+      customers: [A, 'PA03HL0012354'],
+      invoices: [{ no: 'A2', customer: A, amount: 200, period: '2026-01', number: '2' }],
+      payments: [{ txn: 'T1', amount: 200, code: 'PA03HL0012354', partner: 'VCB' }],
+    });
+    await match(db);
+    expect(await allocations(db)).toEqual([]);
+    const e = await db.one<{ confidence: number }>(`SELECT confidence FROM exceptions WHERE reason = 'suggested_match'`);
+    expect(e?.confidence).toBe(0.45);
+    const rule9 = (await explainPayment(db, { partnerId: 'VCB', txnRef: 'T1' }))?.records[0]?.rules.find((r) => r.rule === '9 mistyped code');
+    expect(rule9).toEqual({
+      rule: '9 mistyped code',
+      applied: true,
+      why: 'customer PA03HL0012354 exists but has no invoice; PA03HL0012345 differs by one character and owes exactly this amount on invoice A2; a typo onto another real code? not applied',
+    });
+  });
+
   it('says on a refund record that it returns more than its payment carried', async () => {
     const db = await fresh({
       customers: [B],

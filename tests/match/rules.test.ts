@@ -309,6 +309,59 @@ const cases: Array<[string, World, { alloc: string[]; exc: string[] }]> = [
     { alloc: [], exc: ['VCB:T1 suggested_match 100 → OLD'] },
   ],
   [
+    'rule 9 on a real code: a customer with no invoice, or whose invoices were settled and none is of the amount, one typo from a customer owing exactly it → suggested_match (one invoice, or all of them); not applied',
+    {
+      customers: [A, B, 'PA03HL0012354', 'PA03HL0012435', 'PA03HL0021345'],
+      invoices: [
+        ...twoInvoices,
+        { no: 'X2', customer: 'PA03HL0012435', amount: 150 },
+      ],
+      payments: [
+        { txn: 'T1', amount: 200, code: 'PA03HL0012354', at: '2026-02-01T08:00:00' },
+        { txn: 'T2', amount: 150, code: 'PA03HL0012435', at: '2026-02-01T08:00:00' },
+        { txn: 'T3', amount: 200, code: 'PA03HL0012435', at: '2026-02-02T08:00:00' },
+        { txn: 'T4', amount: 300, code: 'PA03HL0021345', at: '2026-02-01T09:00:00' },
+      ],
+    },
+    {
+      alloc: ['VCB:T2 X2 150 amount_equals_invoice'],
+      exc: ['VCB:T1 suggested_match 200 → NEW', 'VCB:T3 suggested_match 200 → NEW', 'VCB:T4 suggested_match 300 → OLD'],
+    },
+  ],
+  [
+    'rule 9 on a real code: a customer paying twice stays duplicate_payment, one without invoices and no neighbour owing the amount stays no_open_invoice, and one with something open is applied by rules 4–7',
+    {
+      // Every payer's code is one typo from a customer owing exactly its amount when it pays: A (NEW,
+      // 200), and PA03HL0012543 (X6, 200) next to PA03HL0012453.
+      customers: [A, B, 'PA03HL0012354', 'PA03HL0012435', 'PA03HL0021345', 'PA03HL0012453', 'PA03HL0012543'],
+      invoices: [
+        ...twoInvoices,
+        { no: 'X2', customer: 'PA03HL0012435', amount: 200 },
+        { no: 'X3', customer: 'PA03HL0021345', amount: 120 },
+        { no: 'X4', customer: 'PA03HL0012453', amount: 50, period: '2025-12' },
+        { no: 'X5', customer: 'PA03HL0012453', amount: 150 },
+        { no: 'X6', customer: 'PA03HL0012543', amount: 200 },
+      ],
+      payments: [
+        { txn: 'T1', amount: 999, code: 'PA03HL0012354' },
+        { txn: 'T2', amount: 200, code: 'PA03HL0012435', at: '2026-02-01T08:00:00' },
+        { txn: 'T3', amount: 200, code: 'PA03HL0012435', at: '2026-02-02T08:00:00' },
+        { txn: 'T4', amount: 200, code: 'PA03HL0021345' },
+        { txn: 'T5', amount: 200, code: 'PA03HL0012453', at: '2026-02-01T08:00:00' },
+        { txn: 'T6', amount: 200, code: 'PA03HL0012453', at: '2026-02-02T08:00:00' },
+      ],
+    },
+    {
+      alloc: ['VCB:T2 X2 200 amount_equals_invoice', 'VCB:T4 X3 120 overpayment', 'VCB:T5 X4 50 amount_equals_open_total', 'VCB:T5 X5 150 amount_equals_open_total'],
+      exc: [
+        'VCB:T1 no_open_invoice 999',
+        'VCB:T3 duplicate_payment 200 → X2',
+        'VCB:T4 overpayment_credit 80',
+        'VCB:T6 duplicate_payment 200',
+      ],
+    },
+  ],
+  [
     'rule 10: paying an invoice already settled by an earlier payment is duplicate_payment',
     {
       invoices: [{ no: 'NEW', customer: A, amount: 200 }],
