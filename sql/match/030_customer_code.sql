@@ -7,7 +7,8 @@
 -- (unknown) 13-character code, never the real PE0100123456 with a digit left over; reading it as the
 -- shorter code would apply money on a guess, which rule 9 reserves for an auditor.
 -- A known code wins over an unknown one; among equals the first in reading order wins, and at the
--- same place the longest. An unknown code is still kept as the claimed code: rule 9 looks for a
+-- same place the longest. Several real customers: the one with an invoice of exactly the amount;
+-- none or several such → ambiguous, no code (ambiguous_customer, 090). An unknown code is still kept as the claimed code: rule 9 looks for a
 -- near real code.
 
 -- The amount rides along for the simple payments of 050, which then need no join to payments.
@@ -68,32 +69,50 @@ WITH run AS (
   WHERE s + len - 1 <= length(run) AND is_code_shape(substr(run, s, len))
     AND NOT regexp_full_match(substr(run, s + len, 1), '[0-9]')
 ), known AS (
-  SELECT tok.*, c.customer_code IS NOT NULL AS known
+  -- Reading order (text position, run, start, longest first) is packed into one HUGEINT: the same
+  -- order as the struct (pos, idx, s, -len), and much cheaper to compare (10 M payments: 4.5 → 3.1 s).
+  SELECT tok.*, c.customer_code IS NOT NULL AS known,
+         (CAST(pos AS HUGEINT) << 96) + (CAST(idx AS HUGEINT) << 64) + (CAST(s AS HUGEINT) << 8) + (15 - len) AS k0
   FROM tok LEFT JOIN customers c ON c.customer_code = tok.code
+), named AS (
+  -- The real customers a text names, each at its first place.
+  SELECT payment_id, code, min(k0) AS first_k FROM known WHERE known GROUP BY payment_id, code
 ), several AS (
   -- A memo naming two or more real customers (someone paying for a relative, a landlord for
   -- tenants): the one with an invoice of exactly the payment's amount is the likelier payee.
-  SELECT payment_id FROM known WHERE known GROUP BY payment_id HAVING count(DISTINCT code) > 1
+  SELECT payment_id FROM named GROUP BY payment_id HAVING count(*) > 1
 ), exact AS (
-  SELECT DISTINCT k.payment_id, k.code
-  FROM known k
+  SELECT DISTINCT n.payment_id, n.code
+  FROM named n
   JOIN several USING (payment_id)
   JOIN m_field f USING (payment_id)
-  JOIN invoices i ON i.customer_code = k.code AND i.amount_vnd = f.amount_vnd
-  WHERE k.known
+  JOIN invoices i ON i.customer_code = n.code AND i.amount_vnd = f.amount_vnd
+), ambiguous AS (
+  -- ... but when none of them has one, or several do, the text does not say whom the payment is
+  -- for: reading order is no evidence, and paying the first named would be a guess (the amount
+  -- may pay both, or another's bill). The payment is an ambiguous_customer exception (090).
+  SELECT n.payment_id, string_agg(n.code, ', ' ORDER BY n.first_k) AS codes, count(e.code) AS n_exact
+  FROM named n JOIN several USING (payment_id) LEFT JOIN exact e USING (payment_id, code)
+  GROUP BY n.payment_id
+  HAVING count(e.code) <> 1
+), picked AS (
+  -- Bit 120 of the key: set for every candidate except the known codes of `exact`, which so come first.
+  SELECT payment_id,
+         coalesce(arg_min(code, k) FILTER (WHERE known), arg_min(code, k)) AS code,
+         coalesce(arg_min(source, k) FILTER (WHERE known), arg_min(source, k)) AS source,
+         bool_or(known) AS known
+  FROM (SELECT known.*, (CASE WHEN e.code IS NULL THEN CAST(1 AS HUGEINT) << 120 ELSE 0 END) + k0 AS k
+        FROM known LEFT JOIN exact e USING (payment_id, code))
+  GROUP BY payment_id
 )
--- Reading order (text position, run, start, longest first) is packed into one HUGEINT: the same
--- order as the struct (pos, idx, s, -len), and much cheaper to compare (10 M payments: 4.5 → 3.1 s).
--- Above it, bit 120: set for every candidate except the known codes of `exact`, which so come first.
-SELECT payment_id,
-       coalesce(arg_min(code, k) FILTER (WHERE known), arg_min(code, k)) AS code,
-       coalesce(arg_min(source, k) FILTER (WHERE known), arg_min(source, k)) AS source,
-       bool_or(known) AS known
-FROM (SELECT known.*,
-             (CASE WHEN e.code IS NULL THEN CAST(1 AS HUGEINT) << 120 ELSE 0 END)
-             + (CAST(pos AS HUGEINT) << 96) + (CAST(idx AS HUGEINT) << 64) + (CAST(s AS HUGEINT) << 8) + (15 - len) AS k
-      FROM known LEFT JOIN exact e USING (payment_id, code))
-GROUP BY payment_id;
+-- An ambiguous payment keeps no code (known stays true: the text named real customers, so it is
+-- not read again with its separators removed); `ambiguous` says what was read, for the exception.
+SELECT p.payment_id, CASE WHEN a.payment_id IS NULL THEN p.code END AS code, p.source, p.known,
+       CASE WHEN a.payment_id IS NOT NULL THEN
+         'the payment names customers ' || a.codes || ' and '
+         || CASE WHEN a.n_exact = 0 THEN 'none of them has' ELSE CAST(a.n_exact AS VARCHAR) || ' of them have' END
+         || ' an invoice of exactly this amount: whom it pays is ambiguous; not applied' END AS ambiguous
+FROM picked p LEFT JOIN ambiguous a USING (payment_id);
 
 CREATE OR REPLACE TEMP TABLE m_memo_code AS SELECT * FROM memo_codes('m_memo_text');
 
@@ -119,15 +138,17 @@ INSERT INTO m_memo_code
 SELECT * FROM m_memo_code_joined
 WHERE known OR payment_id NOT IN (SELECT payment_id FROM m_memo_code);
 
--- What the memo says, for the payments whose code field names no known customer.
+-- What the memo says, for the payments whose code field names no known customer. A memo naming
+-- several real customers ambiguously (above) claims no code, so rule 9 does not look near one.
 CREATE OR REPLACE TEMP TABLE m_code_read AS
 SELECT f.payment_id,
        CASE WHEN NOT coalesce(mc.known, false) AND f.field_code IS NOT NULL THEN f.field_code
             ELSE mc.code END AS claimed_code,
        CASE WHEN NOT coalesce(mc.known, false) AND f.field_code IS NOT NULL THEN 'field'
             ELSE mc.source END AS code_source,
-       coalesce(mc.known, false) AS code_known,
-       CASE WHEN q.payment_id IS NOT NULL THEN CASE WHEN q.crc_ok THEN 'valid' ELSE 'crc_failed' END END AS qr_status
+       coalesce(mc.known, false) AND mc.ambiguous IS NULL AS code_known,
+       CASE WHEN q.payment_id IS NOT NULL THEN CASE WHEN q.crc_ok THEN 'valid' ELSE 'crc_failed' END END AS qr_status,
+       mc.ambiguous
 FROM m_field f
 LEFT JOIN m_memo_code mc USING (payment_id)
 LEFT JOIN m_qr q USING (payment_id)
@@ -148,10 +169,11 @@ UPDATE m_code_read SET code_known = true WHERE claimed_code IN (SELECT customer_
 -- The code every payment record claims: its field's where that names a known customer (most
 -- payments; a view, so they are not copied), else what its memo said.
 CREATE OR REPLACE TEMP VIEW m_code AS
-SELECT payment_id, field_code AS claimed_code, 'field' AS code_source, true AS code_known, CAST(NULL AS VARCHAR) AS qr_status
+SELECT payment_id, field_code AS claimed_code, 'field' AS code_source, true AS code_known, CAST(NULL AS VARCHAR) AS qr_status,
+       CAST(NULL AS VARCHAR) AS ambiguous
 FROM m_field WHERE field_known
 UNION ALL
-SELECT payment_id, claimed_code, code_source, code_known, qr_status FROM m_code_read;
+SELECT payment_id, claimed_code, code_source, code_known, qr_status, ambiguous FROM m_code_read;
 
 -- Working tables no later rule reads are dropped as soon as they are done: outside a transaction
 -- DuckDB frees them at once, which keeps a large month's working set within the memory limit.

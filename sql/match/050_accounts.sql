@@ -35,7 +35,7 @@ WITH base AS (
          adj.original_id,
          d.decision_id, d.action AS decision_action, d.invoice_no AS decision_invoice_no,
          d.invoice_customer_code AS decision_customer_code,
-         c.claimed_code, c.code_source, coalesce(c.code_known, false) AS code_known, c.qr_status,
+         c.claimed_code, c.code_source, coalesce(c.code_known, false) AS code_known, c.qr_status, c.ambiguous,
          r.ref_status, r.invoice_no AS ref_invoice_no, r.customer_code AS ref_customer_code
   FROM payments p
   ANTI JOIN m_simple USING (payment_id)
@@ -68,7 +68,7 @@ SELECT payment_id, refunded_vnd,
        CASE WHEN route IN ('adjustment', 'void') THEN 0 ELSE amount_vnd - refunded_vnd END AS effective_vnd,
        route, void_reason, original_id, decision_id, decision_action, decision_invoice_no,
        claimed_code, code_source, code_known, qr_status, ref_status, ref_invoice_no, ref_customer_code,
-       account, target_invoice_no, target_rule,
+       account, target_invoice_no, target_rule, ambiguous,
        -- How sure a targeted allocation is: a decision is certain; a reference by id nearly so; by
        -- series + number a little less; a reference that disagrees with a known code, less again.
        CASE target_rule
@@ -147,7 +147,7 @@ FROM m_routed WHERE route = 'unmatched';
 -- Rules 9 and 11 (080, 090) read only the unidentified payments; the routing of the others is in
 -- payment_match now.
 CREATE OR REPLACE TEMP TABLE m_unidentified AS
-SELECT payment_id, effective_vnd, claimed_code, code_source, qr_status, ref_status
+SELECT payment_id, effective_vnd, claimed_code, code_source, qr_status, ref_status, ambiguous
 FROM m_routed WHERE route = 'unidentified';
 
 DROP VIEW m_facts;

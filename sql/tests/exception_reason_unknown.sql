@@ -2,5 +2,5 @@
 SELECT payment_id, reason, amount_vnd, detail
 FROM exceptions
 WHERE reason NOT IN ('orphan_reversal', 'refund_exceeds_payment', 'overpayment_credit', 'suggested_match', 'duplicate_payment',
-                     'unknown_customer', 'no_open_invoice', 'auditor_unmatched')
+                     'unknown_customer', 'ambiguous_customer', 'no_open_invoice', 'auditor_unmatched')
    OR status NOT IN ('open', 'dismissed')

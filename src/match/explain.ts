@@ -167,11 +167,13 @@ export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[]): RuleSt
     steps.push({ rule: `${n} ${rule}`, applied: rules.has(rule), why: rules.has(rule) ? text : 'did not apply' });
   }
   const source = s(p['code_source']);
+  const ambiguous = exceptions.find((e) => e['reason'] === 'ambiguous_customer');
   steps.push({
     rule: '8 code in memo',
     applied: (source === 'memo' || source === 'vietqr') && p['code_known'] === true,
-    why:
-      p['qr_status'] === 'crc_failed'
+    why: ambiguous
+      ? `${s(ambiguous['detail'])} (a memo naming several customers is read only when exactly one of them has an invoice of the amount)`
+      : p['qr_status'] === 'crc_failed'
         ? 'the memo is a VietQR payload whose CRC does not validate: not read'
         : source === 'memo' || source === 'vietqr'
           ? `code ${s(p['claimed_code'])} read from the ${source === 'vietqr' ? 'VietQR payload' : 'memo text'}${p['code_known'] ? '' : ' (not a customer)'}`
@@ -184,7 +186,7 @@ export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[]): RuleSt
   steps.push({ rule: '9 mistyped code', applied: !!sug, why: sug ? s(sug['detail']) : 'not considered or no near code owes this amount' });
   const dup = exc('duplicate_payment');
   steps.push({ rule: '10 duplicate payment', applied: !!dup, why: dup ? s(dup['detail']) : 'did not apply' });
-  const last = exc('unknown_customer') ?? exc('no_open_invoice');
+  const last = exc('unknown_customer') ?? exc('ambiguous_customer') ?? exc('no_open_invoice');
   steps.push({ rule: '11 unknown customer / no open invoice', applied: !!last, why: last ? `${s(last['reason'])}: ${s(last['detail'])}` : 'did not apply' });
   const credit = exc('overpayment_credit');
   if (credit) steps.push({ rule: 'credit', applied: true, why: s(credit['detail']) });

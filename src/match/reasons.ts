@@ -8,6 +8,7 @@ export const EXCEPTION_REASONS = {
   suggested_match: 'the customer code does not exist (or names a customer with nothing to pay), but a real code one typo away owes exactly this amount; not applied',
   duplicate_payment: 'the invoice was already settled by an earlier payment and the customer owes nothing else; refund due',
   unknown_customer: 'no existing customer code or invoice reference could be read from the payment',
+  ambiguous_customer: 'the payment names several real customers and the amount singles out none of them; not applied',
   no_open_invoice: 'the customer exists but has no open invoice, and the payment matches no settled one',
   auditor_unmatched: 'an auditor decided the payment must not be matched',
 } as const;

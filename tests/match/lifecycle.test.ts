@@ -235,6 +235,26 @@ describe('explain', () => {
     });
   });
 
+  it('says why a memo naming two customers was not applied to either', async () => {
+    const db = await fresh({
+      customers: [A, B],
+      invoices: [{ no: 'A2', customer: A, amount: 200, period: '2026-01', number: '2' }, { no: 'B1', customer: B, amount: 300, period: '2026-01', number: '3' }],
+      payments: [{ txn: 'T1', amount: 250, code: null, memo: `tien dien ${B} ${A.toLowerCase()}`, partner: 'VCB' }],
+    });
+    await match(db);
+    expect(await allocations(db)).toEqual([]);
+    const rules = (await explainPayment(db, { partnerId: 'VCB', txnRef: 'T1' }))?.records[0]?.rules;
+    const detail = `the payment names customers ${B}, ${A} and none of them has an invoice of exactly this amount: whom it pays is ambiguous; not applied`;
+    expect(rules?.find((r) => r.rule === '8 code in memo')).toEqual({
+      rule: '8 code in memo',
+      applied: false,
+      why: `${detail} (a memo naming several customers is read only when exactly one of them has an invoice of the amount)`,
+    });
+    expect(rules?.find((r) => r.rule === '11 unknown customer / no open invoice')).toEqual({
+      rule: '11 unknown customer / no open invoice', applied: true, why: `ambiguous_customer: ${detail}`,
+    });
+  });
+
   it('says on a refund record that it returns more than its payment carried', async () => {
     const db = await fresh({
       customers: [B],

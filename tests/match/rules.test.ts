@@ -256,6 +256,21 @@ const cases: Array<[string, World, { alloc: string[]; exc: string[] }]> = [
     { alloc: ['VCB:T1 HCM 300 amount_equals_invoice', 'VCB:T2 NEW 200 amount_equals_invoice'], exc: [] },
   ],
   [
+    'rule 8: a memo naming two customers, neither (or both) with an invoice of exactly the amount, is ambiguous_customer, not the first named; a reference still routes it',
+    {
+      invoices: [...twoInvoices, { no: 'HCM', customer: B, amount: 300 }, { no: 'HCM2', customer: B, amount: 200, period: '2026-02' }],
+      payments: [
+        { txn: 'T1', amount: 500, code: null, memo: `TT ${A} va ${B}` },
+        { txn: 'T2', amount: 200, code: null, memo: `TT ${B} va ${A}`, at: '2026-02-11T10:00:00' },
+        { txn: 'T3', amount: 300, code: 'PQ9999ZZ99999', memo: `TT ${A} ${B}`, ref: 'HCM', at: '2026-02-12T10:00:00' },
+      ],
+    },
+    {
+      alloc: ['VCB:T3 HCM 300 invoice_ref'],
+      exc: ['VCB:T1 ambiguous_customer 500', 'VCB:T2 ambiguous_customer 200'],
+    },
+  ],
+  [
     'rule 9: a transposed code owing exactly the amount is suggested_match, not applied',
     { invoices: twoInvoices, payments: [{ txn: 'T1', amount: 200, code: 'PA03HL0012354' }] },
     { alloc: [], exc: ['VCB:T1 suggested_match 200 → NEW'] },
