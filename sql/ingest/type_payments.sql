@@ -16,8 +16,12 @@ WITH ingest_raw AS (
     ingest_amount_value(regexp_extract(ingest_dash(amount), getvariable('ingest').amount_re, ['sign', 'int', 'frac', 'close'])) AS amount_v,
     ingest_amount_value(regexp_extract(ingest_dash(credit), getvariable('ingest').amount_re, ['sign', 'int', 'frac', 'close'])) AS credit_v,
     ingest_amount_value(regexp_extract(ingest_dash(debit), getvariable('ingest').amount_re, ['sign', 'int', 'frac', 'close'])) AS debit_v,
-    ingest_instant(paid_at, getvariable('ingest').paid_fmt, getvariable('ingest').paid_re, getvariable('ingest').paid_iso, getvariable('ingest').paid_tz) AS paid_ts,
-    ingest_instant(settled_on, getvariable('ingest').settled_fmt, getvariable('ingest').settled_re, getvariable('ingest').settled_iso, getvariable('ingest').settled_tz) AS settled_ts,
+    -- A date alone where the format has a time is that day at 00:00 local (mapping.ts dayOnlyPattern);
+    -- coalesce reads the second form only for the values the first did not.
+    coalesce(ingest_instant(paid_at, getvariable('ingest').paid_fmt, getvariable('ingest').paid_re, getvariable('ingest').paid_iso, getvariable('ingest').paid_tz),
+             ingest_instant(paid_at, getvariable('ingest').paid_day_fmt, getvariable('ingest').paid_day_re, false, getvariable('ingest').paid_tz)) AS paid_ts,
+    coalesce(ingest_instant(settled_on, getvariable('ingest').settled_fmt, getvariable('ingest').settled_re, getvariable('ingest').settled_iso, getvariable('ingest').settled_tz),
+             ingest_instant(settled_on, getvariable('ingest').settled_day_fmt, getvariable('ingest').settled_day_re, false, getvariable('ingest').settled_tz)) AS settled_ts,
     map_extract_value(MAP(getvariable('ingest').kind_codes, getvariable('ingest').kind_values), kind_code) AS mapped_kind,
     map_extract_value(MAP(getvariable('ingest').instrument_codes, getvariable('ingest').instrument_values), instrument_code) AS mapped_instrument
   FROM ingest_raw r
@@ -99,10 +103,7 @@ SELECT
     CASE reason WHEN 'not_paid' THEN 'not a completed payment' WHEN 'missing_field' THEN 'missing' WHEN 'bad_amount' THEN 'not a valid amount'
                 WHEN 'bad_ref' THEN 'a number a spreadsheet rewrote in scientific notation, its digits lost'
                 WHEN 'negative_amount' THEN 'negative amount, which this partner''s profile does not allow'
-                -- Only the format's date part (05/10/2026 where DD/MM/YYYY HH:mm:ss is expected): say the time is missing.
-                WHEN 'bad_date' THEN CASE WHEN (field = 'paid_at' AND regexp_full_match(paid_at, getvariable('ingest').paid_date_only))
-                                            OR (field = 'settled_on' AND regexp_full_match(settled_on, getvariable('ingest').settled_date_only))
-                                          THEN 'a date without the time its format has (not read as midnight)' ELSE 'not a valid date' END
+                WHEN 'bad_date' THEN 'not a valid date'
                 ELSE 'unknown code' END,
     CASE field WHEN 'txn_ref' THEN txn_ref WHEN 'paid_at' THEN paid_at WHEN 'settled_on' THEN settled_on
                WHEN 'amount' THEN coalesce(amount, concat_ws(' / ', credit, debit)) WHEN 'kind' THEN kind_code

@@ -166,10 +166,15 @@ export function blankTest(guard: string, cols: ColumnSet): string {
   return `CASE WHEN ${guard} IS NOT NULL THEN false ELSE coalesce(${all.join(', ')}) IS NULL END`;
 }
 
-/** The regex of a date-time format's date part alone, or one matching nothing. */
-function dateOnlyPattern(format: string): string {
+/**
+ * The strptime format and regex of a date-time format's date part alone (`DD/MM/YYYY` of
+ * `DD/MM/YYYY HH:mm:ss`), read as 00:00 local: DOMAIN's "a date without a time means 00:00 local"
+ * (a sheet writes a midnight time as the date alone; a date + time pair may leave the time empty).
+ * A regex matching nothing for a format without such a part (a date, ISO, Unix time).
+ */
+function dayOnlyPattern(format: string): { strptime: string; regex: string } {
   const part = dateOnlyFormat(format);
-  return part === null ? '^$' : datePattern(part).regex;
+  return part === null ? { strptime: '%Y-%m-%d', regex: '^$' } : datePattern(part);
 }
 
 /** Session variables for the typing pass of a profile's files. */
@@ -178,6 +183,8 @@ export function typingVariables(profile: PartnerProfile): Record<string, IngestV
   const amount = f.amount;
   const paid = datePattern(f.paid_at.format);
   const settled = f.settled_on ? datePattern(f.settled_on.format) : null;
+  const paidDay = dayOnlyPattern(f.paid_at.format);
+  const settledDay = f.settled_on ? dayOnlyPattern(f.settled_on.format) : dayOnlyPattern('ISO');
   const label = (key: string, names: string[]) => `${key} (column ${names.join(' + ')})`;
   return {
     txn_sep: f.txn_ref.separator,
@@ -198,9 +205,11 @@ export function typingVariables(profile: PartnerProfile): Record<string, IngestV
     settled_iso: settled?.iso ?? false,
     settled_tz: f.settled_on?.timezone ?? 'Asia/Ho_Chi_Minh',
     settled_expected: f.settled_on ? `a date like ${describeDateFormat(f.settled_on.format)}` : '',
-    // A value of only the format's date part: a date whose time is missing (not read as midnight).
-    paid_date_only: dateOnlyPattern(f.paid_at.format),
-    settled_date_only: f.settled_on ? dateOnlyPattern(f.settled_on.format) : '^$',
+    // A value of only the format's date part: that day at 00:00 local (dayOnlyPattern).
+    paid_day_fmt: paidDay.strptime,
+    paid_day_re: paidDay.regex,
+    settled_day_fmt: settledDay.strptime,
+    settled_day_re: settledDay.regex,
     kind_default: f.kind?.default ?? 'payment',
     instrument_default: f.instrument?.default ?? profile.default_instrument,
     label_txn_ref: label('txn_ref', f.txn_ref.column),

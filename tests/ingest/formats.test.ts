@@ -677,21 +677,24 @@ describe('a transaction id joined from several columns', () => {
 });
 
 describe('a date from two columns', () => {
-  it('rejects a row whose time column is empty as bad_date, showing the date that was there', async () => {
+  it('reads a row whose time column is empty as 00:00 local of its date (DOMAIN: a date without a time), and a row with neither as missing', async () => {
     const s = new Scratch();
     s.profile(withProfile({ fields: { ...BASE_PROFILE.fields, paid_at: { column: ['day', 'time'], format: 'DD/MM/YYYY HH:mm:ss' } } }));
-    s.file('T_1.csv', ['ref,day,time,customer,memo,amount', 'A1,01/03/2026,08:00:00,PE0100123456,QR,1.000', 'A2,01/03/2026,,PE0100123456,QR,2.000', 'A3,,,PE0100123456,QR,3.000', ''].join('\n'));
+    s.file('T_1.csv', ['ref,day,time,customer,memo,amount', 'A1,01/03/2026,08:00:00,PE0100123456,QR,1.000', 'A2,01/03/2026,,PE0100123456,QR,2.000', 'A3,,,PE0100123456,QR,3.000', 'A4,31/02/2026,,PE0100123456,QR,4.000', ''].join('\n'));
     const { db } = await run(s);
     const rejects = await db.all<{ line_no: bigint; reason: string; value: string | null; message: string }>('SELECT line_no, reason, value, message FROM rejects ORDER BY line_no');
-    expect(await db.all('SELECT txn_ref FROM payments')).toEqual([{ txn_ref: 'A1' }]);
+    expect(await db.all("SELECT txn_ref, CAST(timezone('Asia/Ho_Chi_Minh', paid_at) AS VARCHAR) AS local FROM payments ORDER BY txn_ref")).toEqual([
+      { txn_ref: 'A1', local: '2026-03-01 08:00:00' },
+      { txn_ref: 'A2', local: '2026-03-01 00:00:00' },
+    ]);
     db.close();
-    expect(rejects.map((r) => [r.line_no, r.reason, r.value])).toEqual([[3n, 'bad_date', '01/03/2026'], [4n, 'missing_field', null]]);
-    expect(rejects[0]!.message).toContain('field paid_at (column day + time): a date without the time its format has (not read as midnight): got "01/03/2026", expected a date/time like DD/MM/YYYY HH:mm:ss');
+    expect(rejects.map((r) => [r.line_no, r.reason, r.value])).toEqual([[4n, 'missing_field', null], [5n, 'bad_date', '31/02/2026']]);
+    expect(rejects[1]!.message).toContain('field paid_at (column day + time): not a valid date: got "31/02/2026", expected a date/time like DD/MM/YYYY HH:mm:ss');
   });
 });
 
 describe('a date without its time where the format has one', () => {
-  it('rejects it as bad_date saying the time is missing and what was expected, not guessing midnight', async () => {
+  it('is that day at 00:00 local, as a sheet writes a midnight time; a time cut short is still bad_date', async () => {
     const s = new Scratch();
     s.profile(withProfile({ fields: { ...BASE_PROFILE.fields, paid_at: { column: 'time', format: 'YYYYMMDDHHmmss' }, settled_on: { column: 'settled', format: 'DD/MM/YYYY HH:mm' } } }));
     s.file('T_1.csv', [
@@ -700,16 +703,19 @@ describe('a date without its time where the format has one', () => {
       'A2,20261005,PE0100123456,QR,2.000,06/10/2026 02:00',
       'A3,20261005083000,PE0100123456,QR,3.000,06/10/2026',
       'A4,2026100508,PE0100123456,QR,4.000,06/10/2026 02:00',
+      'A5,20261032,PE0100123456,QR,5.000,06/10/2026 02:00',
       '',
     ].join('\n'));
     const { db } = await run(s);
     const rejects = await db.all<{ line_no: bigint; reason: string; value: string | null; message: string }>('SELECT line_no, reason, value, message FROM rejects ORDER BY line_no');
-    expect(await db.all('SELECT txn_ref FROM payments')).toEqual([{ txn_ref: 'A1' }]);
+    expect(await db.all("SELECT txn_ref, CAST(timezone('Asia/Ho_Chi_Minh', paid_at) AS VARCHAR) AS local, CAST(settled_on AS VARCHAR) AS settled FROM payments ORDER BY txn_ref")).toEqual([
+      { txn_ref: 'A1', local: '2026-10-05 08:30:00', settled: '2026-10-06' },
+      { txn_ref: 'A2', local: '2026-10-05 00:00:00', settled: '2026-10-06' },
+      { txn_ref: 'A3', local: '2026-10-05 08:30:00', settled: '2026-10-06' },
+    ]);
     db.close();
-    expect(rejects.map((r) => [r.line_no, r.reason, r.value])).toEqual([[3n, 'bad_date', '20261005'], [4n, 'bad_date', '06/10/2026'], [5n, 'bad_date', '2026100508']]);
-    expect(rejects[0]!.message).toContain('line 3, field paid_at (column time): a date without the time its format has (not read as midnight): got "20261005", expected a date/time like YYYYMMDDHHmmss');
-    expect(rejects[1]!.message).toContain('line 4, field settled_on (column settled): a date without the time its format has (not read as midnight): got "06/10/2026", expected a date like DD/MM/YYYY HH:mm');
-    expect(rejects[2]!.message).toContain('line 5, field paid_at (column time): not a valid date: got "2026100508"');
+    expect(rejects.map((r) => [r.line_no, r.reason, r.value])).toEqual([[5n, 'bad_date', '2026100508'], [6n, 'bad_date', '20261032']]);
+    expect(rejects[0]!.message).toContain('line 5, field paid_at (column time): not a valid date: got "2026100508", expected a date/time like YYYYMMDDHHmmss');
     expect([dateOnlyFormat('DD/MM/YYYY HH:mm:ss'), dateOnlyFormat('HH:mm DD/MM/YYYY'), dateOnlyFormat('DD/MM/YYYY'), dateOnlyFormat('ISO'), dateOnlyFormat('UNIX')])
       .toEqual(['DD/MM/YYYY', 'DD/MM/YYYY', null, null, null]);
   });
