@@ -3,9 +3,9 @@
 -- A reversed payment, or one refunded in full, is void: it allocates nothing and its invoice stays
 -- open for other payments. A partial refund lowers the amount the payment can allocate.
 -- A record whose original is not loaded is an orphan_reversal exception.
--- Refunds that return more than the payment carried (their sum exceeds its amount, or the payment
--- was also reversed, so nothing was left to refund) are a refund_exceeds_payment exception on the
--- refund records that go beyond it; the payment is void, as any payment refunded in full.
+-- Reversals and refunds that together return more than the payment carried (a second reversal
+-- under another id, a reversal or refunds above its amount, a refund on top of a reversal) are a
+-- refund_exceeds_payment exception on the records that go beyond it; the payment is void (once).
 
 CREATE OR REPLACE TEMP TABLE m_adjust AS
 SELECT a.payment_id AS adjust_id, a.partner_id, a.kind, a.amount_vnd, a.paid_at, a.txn_ref,
@@ -21,7 +21,8 @@ WHERE a.kind IN ('reversal', 'refund');
 CREATE OR REPLACE TEMP TABLE m_void AS
 SELECT original_id AS payment_id,
        bool_or(kind = 'reversal') AS reversed,
-       coalesce(sum(amount_vnd) FILTER (WHERE kind = 'refund'), 0) AS refunded_vnd
+       coalesce(sum(amount_vnd) FILTER (WHERE kind = 'refund'), 0) AS refunded_vnd,
+       sum(amount_vnd) AS returned_vnd
 FROM m_adjust
 WHERE original_id IS NOT NULL
 GROUP BY original_id;
@@ -32,20 +33,21 @@ SELECT adjust_id, 'orphan_reversal', amount_vnd,
 FROM m_adjust
 WHERE original_id IS NULL;
 
--- Refunds of one payment in time order (paid time, then transaction id as in the turns, 050): each
--- refund's exception carries the part of it beyond what the payment had left to give back (its
--- amount, or nothing once reversed), so the exceptions sum to the excess.
+-- Reversal and refund records of one payment in time order (paid time, then transaction id as in
+-- the turns, 050, then kind: a reversal and a refund may reuse the payment's id at the same time):
+-- each record returns its amount, and a record's exception carries the part of it beyond what the
+-- payment carried, so the exceptions sum to what was returned beyond it. A reversal voids the
+-- payment whatever its amount, but returns only its own amount: a refund before a reversal of the
+-- rest returns the payment exactly, and a second reversal returns it again.
 INSERT INTO m_exceptions (payment_id, reason, amount_vnd, detail)
-SELECT adjust_id, 'refund_exceeds_payment', least(amount_vnd, refunded_to_date - refundable),
-       'this refund of ' || CAST(amount_vnd AS VARCHAR) || ' đ names payment ' || original_ref || ' of partner ' || partner_id
-       || CASE WHEN reversed THEN ', which was reversed: nothing was left to refund'
-               ELSE ', of ' || CAST(original_vnd AS VARCHAR) || ' đ; its refunds reach ' || CAST(refunded_to_date AS VARCHAR)
-                    || ' đ, ' || CAST(refunded_to_date - original_vnd AS VARCHAR) || ' đ more than the payment' END
-FROM (SELECT a.adjust_id, a.partner_id, a.original_ref, a.amount_vnd, a.original_vnd, v.reversed,
-             CASE WHEN v.reversed THEN 0 ELSE a.original_vnd END AS refundable,
-             sum(a.amount_vnd) OVER (PARTITION BY a.original_id ORDER BY a.paid_at, txn_number(a.txn_ref), a.txn_ref
-                                     ROWS UNBOUNDED PRECEDING) AS refunded_to_date
+SELECT adjust_id, 'refund_exceeds_payment', least(amount_vnd, returned_to_date - original_vnd),
+       'this ' || kind || ' of ' || CAST(amount_vnd AS VARCHAR) || ' đ names payment ' || original_ref || ' of partner ' || partner_id
+       || ', of ' || CAST(original_vnd AS VARCHAR) || ' đ; its ' || CASE WHEN reversed THEN 'reversals and refunds' ELSE 'refunds' END
+       || ' reach ' || CAST(returned_to_date AS VARCHAR) || ' đ, ' || CAST(returned_to_date - original_vnd AS VARCHAR) || ' đ more than the payment'
+FROM (SELECT a.adjust_id, a.kind, a.partner_id, a.original_ref, a.amount_vnd, a.original_vnd, v.reversed,
+             sum(a.amount_vnd) OVER (PARTITION BY a.original_id ORDER BY a.paid_at, txn_number(a.txn_ref), a.txn_ref, a.kind
+                                     ROWS UNBOUNDED PRECEDING) AS returned_to_date
       FROM m_adjust a
       JOIN m_void v ON v.payment_id = a.original_id
-      WHERE a.kind = 'refund' AND (v.reversed OR v.refunded_vnd > a.original_vnd))
-WHERE refunded_to_date > refundable;
+      WHERE v.returned_vnd > a.original_vnd)
+WHERE returned_to_date > original_vnd;

@@ -182,7 +182,7 @@ const GROUPS: Record<Lang, Record<ChannelGroup, string>> = {
 const REASONS: Record<Lang, Record<string, string>> = {
   vi: {
     orphan_reversal: 'Hủy/hoàn không tìm thấy giao dịch gốc',
-    refund_exceeds_payment: 'Hoàn tiền vượt số đã thanh toán',
+    refund_exceeds_payment: 'Hủy/hoàn tiền vượt số đã thanh toán',
     overpayment_credit: 'Trả thừa (ghi có cho kỳ sau)',
     suggested_match: 'Mã khách hàng gõ sai (gợi ý khớp)',
     duplicate_payment: 'Thanh toán trùng (cần hoàn tiền)',
@@ -193,7 +193,7 @@ const REASONS: Record<Lang, Record<string, string>> = {
   },
   en: {
     orphan_reversal: 'Reversal without its original',
-    refund_exceeds_payment: 'Refund exceeds the payment',
+    refund_exceeds_payment: 'Reversal/refund exceeds the payment',
     overpayment_credit: 'Over-payment (credit carried forward)',
     suggested_match: 'Mistyped customer code (suggested match)',
     duplicate_payment: 'Duplicate payment (refund due)',

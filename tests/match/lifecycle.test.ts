@@ -273,6 +273,24 @@ describe('explain', () => {
     expect(payment?.records[0]?.rules[0]?.why).toBe('void (refunded by refund RF1): allocates nothing');
   });
 
+  it('says on a second reversal of a payment that it takes the money back again, and on the payment that it is void once', async () => {
+    const db = await fresh({
+      customers: [B],
+      invoices: [{ no: 'B1', customer: B, amount: 300, period: '2026-01', number: '3' }],
+      payments: [
+        { txn: 'P1', amount: 300, code: B, partner: 'VCB' },
+        { txn: 'RV1', amount: 300, kind: 'reversal', reverses: 'P1', partner: 'VCB', at: '2026-02-11T10:00:00' },
+        { txn: 'RV2', amount: 300, kind: 'reversal', reverses: 'P1', partner: 'VCB', at: '2026-02-12T10:00:00' },
+      ],
+    });
+    await match(db);
+    expect((await explainPayment(db, { partnerId: 'VCB', txnRef: 'RV1' }))?.records[0]?.rules[0]?.why).toBe('this reversal record adjusts payment P1 of VCB');
+    expect((await explainPayment(db, { partnerId: 'VCB', txnRef: 'RV2' }))?.records[0]?.rules[0]?.why).toBe(
+      'refund_exceeds_payment: this reversal of 300 đ names payment P1 of partner VCB, of 300 đ; its reversals and refunds reach 600 đ, 300 đ more than the payment; the payment is void',
+    );
+    expect((await explainPayment(db, { partnerId: 'VCB', txnRef: 'P1' }))?.records[0]?.rules[0]?.why).toBe('void (reversed by reversal RV1, reversal RV2): allocates nothing');
+  });
+
   it('says a decision was ignored when its invoice is no longer loaded', async () => {
     const db = await fresh({
       customers: [B],

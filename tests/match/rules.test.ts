@@ -78,6 +78,45 @@ const cases: Array<[string, World, { alloc: string[]; exc: string[] }]> = [
     { alloc: [], exc: ['VCB:RF1 refund_exceeds_payment 80'] },
   ],
   [
+    'rule 1: a second reversal of a payment under another id takes the money back again: the payment is void once, the later reversal (paid time, then id by value, then kind) is refund_exceeds_payment for all of it',
+    {
+      invoices: [{ no: 'NEW', customer: A, amount: 200 }, { no: 'HCM', customer: B, amount: 300 }],
+      payments: [
+        { txn: 'T1', amount: 200, code: A, at: '2026-02-01T08:00:00' },
+        { txn: 'R1', amount: 200, kind: 'reversal', reverses: 'T1', at: '2026-02-02T08:00:00' },
+        { txn: 'R2', amount: 200, kind: 'reversal', reverses: 'T1', at: '2026-02-03T08:00:00' },
+        { txn: 'T2', amount: 200, code: A, partner: 'MOMO', at: '2026-02-05T08:00:00' },
+        { txn: '7', amount: 300, code: B, at: '2026-02-01T08:00:00' },
+        { txn: '10', amount: 300, kind: 'reversal', reverses: '7', at: '2026-02-02T08:00:00' },
+        { txn: '9', amount: 300, kind: 'reversal', reverses: '7', at: '2026-02-02T08:00:00' },
+        { txn: '7', amount: 300, kind: 'reversal', at: '2026-02-02T08:00:00' },
+        { txn: '7', amount: 300, kind: 'refund', at: '2026-02-02T08:00:00' },
+      ],
+    },
+    {
+      alloc: ['MOMO:T2 NEW 200 amount_equals_invoice'],
+      // same paid time: the refund 7 (refund before reversal) returns the payment, then the reversal 7, 9, 10 go beyond it
+      exc: ['VCB:10 refund_exceeds_payment 300', 'VCB:7 refund_exceeds_payment 300', 'VCB:9 refund_exceeds_payment 300', 'VCB:R2 refund_exceeds_payment 200'],
+    },
+  ],
+  [
+    'rule 1: reversals and refunds return their own amounts: a reversal of more than the payment is refund_exceeds_payment for the part beyond; a partial refund then a reversal of the rest returns the payment exactly (no exception); a refund then a full reversal puts the part beyond on the reversal',
+    {
+      invoices: [{ no: 'NEW', customer: A, amount: 200 }],
+      payments: [
+        { txn: 'T1', amount: 200, code: A, at: '2026-02-01T08:00:00' },
+        { txn: 'R1', amount: 260, kind: 'reversal', reverses: 'T1', at: '2026-02-02T08:00:00' },
+        { txn: 'T2', amount: 200, code: A, at: '2026-02-01T09:00:00' },
+        { txn: 'RF2', amount: 50, kind: 'refund', reverses: 'T2', at: '2026-02-02T08:00:00' },
+        { txn: 'R2', amount: 150, kind: 'reversal', reverses: 'T2', at: '2026-02-03T08:00:00' },
+        { txn: 'T3', amount: 200, code: A, at: '2026-02-01T10:00:00' },
+        { txn: 'RF3', amount: 50, kind: 'refund', reverses: 'T3', at: '2026-02-02T08:00:00' },
+        { txn: 'R3', amount: 200, kind: 'reversal', reverses: 'T3', at: '2026-02-03T08:00:00' },
+      ],
+    },
+    { alloc: [], exc: ['VCB:R1 refund_exceeds_payment 60', 'VCB:R3 refund_exceeds_payment 50'] },
+  ],
+  [
     'rule 1: a refund of exactly the payment voids it without an exception; a partial refund lowers the amount before matching, so it never exceeds what the payment leaves over (the invoice stays open for the rest)',
     {
       invoices: [{ no: 'NEW', customer: A, amount: 200 }, { no: 'HCM', customer: B, amount: 300 }],
