@@ -51,3 +51,22 @@ FROM (SELECT a.adjust_id, a.kind, a.partner_id, a.original_ref, a.amount_vnd, a.
       JOIN m_void v ON v.payment_id = a.original_id
       WHERE v.returned_vnd > a.original_vnd)
 WHERE returned_to_date > original_vnd;
+
+-- A reversal voids its payment whatever its amount (DOMAIN: a reversed payment is void), but one
+-- returning less than the payment carried (with the payment's other reversals and refunds) leaves
+-- money the partner kept settled to the utility with nothing allocated: a partial_reversal
+-- exception for that rest, on the payment's last reversal (time order as above). It is not
+-- allocated as a partial refund would be: a reversal cancels the payment, and an amount that does
+-- not match it is a question for the partner, not a part payment.
+INSERT INTO m_exceptions (payment_id, reason, amount_vnd, detail)
+SELECT adjust_id, 'partial_reversal', original_vnd - returned_vnd,
+       'this reversal of ' || CAST(amount_vnd AS VARCHAR) || ' đ names payment ' || original_ref || ' of partner ' || partner_id
+       || ', of ' || CAST(original_vnd AS VARCHAR) || ' đ; its reversals and refunds return ' || CAST(returned_vnd AS VARCHAR) || ' đ, '
+       || CAST(original_vnd - returned_vnd AS VARCHAR) || ' đ less than the payment, which is void: the rest is not allocated'
+FROM (SELECT a.adjust_id, a.partner_id, a.original_ref, a.amount_vnd, a.original_vnd, v.returned_vnd,
+             row_number() OVER (PARTITION BY a.original_id
+                                ORDER BY a.paid_at DESC, txn_number(a.txn_ref) DESC, a.txn_ref DESC) AS latest
+      FROM m_adjust a
+      JOIN m_void v ON v.payment_id = a.original_id
+      WHERE a.kind = 'reversal' AND v.reversed AND v.returned_vnd < a.original_vnd)
+WHERE latest = 1;

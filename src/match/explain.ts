@@ -106,6 +106,7 @@ export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[]): RuleSt
   if (p['kind'] !== 'payment') {
     const orphan = reasons.has('orphan_reversal');
     const excess = exceptions.find((e) => e['reason'] === 'refund_exceeds_payment');
+    const short = exceptions.find((e) => e['reason'] === 'partial_reversal');
     steps.push({
       rule: '1 reversals and refunds',
       applied: true,
@@ -113,6 +114,8 @@ export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[]): RuleSt
         ? `this ${s(p['kind'])} names ${s(p['reverses_txn_ref']) || s(p['txn_ref'])}, which is not loaded: orphan_reversal`
         : excess
           ? `refund_exceeds_payment: ${s(excess['detail'])}; the payment is void`
+          : short
+            ? `partial_reversal: ${s(short['detail'])}`
           : `this ${s(p['kind'])} record adjusts payment ${s(p['reverses_txn_ref']) || s(p['txn_ref'])} of ${s(p['partner_id'])}`,
     });
     return steps;

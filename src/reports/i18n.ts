@@ -183,6 +183,7 @@ const REASONS: Record<Lang, Record<string, string>> = {
   vi: {
     orphan_reversal: 'Hủy/hoàn không tìm thấy giao dịch gốc',
     refund_exceeds_payment: 'Hủy/hoàn tiền vượt số đã thanh toán',
+    partial_reversal: 'Hủy giao dịch thiếu tiền (phần còn lại chưa phân bổ)',
     overpayment_credit: 'Trả thừa (ghi có cho kỳ sau)',
     suggested_match: 'Mã khách hàng gõ sai (gợi ý khớp)',
     duplicate_payment: 'Thanh toán trùng (cần hoàn tiền)',
@@ -194,6 +195,7 @@ const REASONS: Record<Lang, Record<string, string>> = {
   en: {
     orphan_reversal: 'Reversal without its original',
     refund_exceeds_payment: 'Reversal/refund exceeds the payment',
+    partial_reversal: 'Partial reversal (rest not allocated)',
     overpayment_credit: 'Over-payment (credit carried forward)',
     suggested_match: 'Mistyped customer code (suggested match)',
     duplicate_payment: 'Duplicate payment (refund due)',

@@ -291,6 +291,22 @@ describe('explain', () => {
     expect((await explainPayment(db, { partnerId: 'VCB', txnRef: 'P1' }))?.records[0]?.rules[0]?.why).toBe('void (reversed by reversal RV1, reversal RV2): allocates nothing');
   });
 
+  it('says on a reversal of less than its payment what the partner kept, and on the payment that it is void', async () => {
+    const db = await fresh({
+      customers: [B],
+      invoices: [{ no: 'B1', customer: B, amount: 300, period: '2026-01', number: '3' }],
+      payments: [
+        { txn: 'P1', amount: 300, code: B, partner: 'VCB' },
+        { txn: 'RV1', amount: 250, kind: 'reversal', reverses: 'P1', partner: 'VCB', at: '2026-02-11T10:00:00' },
+      ],
+    });
+    await match(db);
+    expect((await explainPayment(db, { partnerId: 'VCB', txnRef: 'RV1' }))?.records[0]?.rules[0]?.why).toBe(
+      'partial_reversal: this reversal of 250 đ names payment P1 of partner VCB, of 300 đ; its reversals and refunds return 250 đ, 50 đ less than the payment, which is void: the rest is not allocated',
+    );
+    expect((await explainPayment(db, { partnerId: 'VCB', txnRef: 'P1' }))?.records[0]?.rules[0]?.why).toBe('void (reversed by reversal RV1): allocates nothing');
+  });
+
   it('says a decision was ignored when its invoice is no longer loaded', async () => {
     const db = await fresh({
       customers: [B],

@@ -117,6 +117,27 @@ const cases: Array<[string, World, { alloc: string[]; exc: string[] }]> = [
     { alloc: [], exc: ['VCB:R1 refund_exceeds_payment 60', 'VCB:R3 refund_exceeds_payment 50'] },
   ],
   [
+    'rule 1: a reversal returning less than the payment (with its other reversals and refunds) still voids it; the rest the partner kept is partial_reversal on its last reversal, not allocated',
+    {
+      invoices: [{ no: 'NEW', customer: A, amount: 200 }],
+      payments: [
+        { txn: 'T1', amount: 200, code: A, at: '2026-02-01T08:00:00' },
+        { txn: 'R1', amount: 150, kind: 'reversal', reverses: 'T1', at: '2026-02-02T08:00:00' },
+        { txn: 'T2', amount: 200, code: A, at: '2026-02-01T09:00:00' },
+        { txn: 'RF2', amount: 30, kind: 'refund', reverses: 'T2', at: '2026-02-02T08:00:00' },
+        { txn: 'R2', amount: 100, kind: 'reversal', reverses: 'T2', at: '2026-02-03T08:00:00' },
+        { txn: 'T3', amount: 200, code: A, at: '2026-02-01T10:00:00' },
+        { txn: 'R3A', amount: 80, kind: 'reversal', reverses: 'T3', at: '2026-02-02T08:00:00' },
+        { txn: 'R3B', amount: 70, kind: 'reversal', reverses: 'T3', at: '2026-02-03T08:00:00' },
+        { txn: 'T4', amount: 200, code: A, partner: 'MOMO', at: '2026-02-05T08:00:00' },
+      ],
+    },
+    {
+      alloc: ['MOMO:T4 NEW 200 amount_equals_invoice'],
+      exc: ['VCB:R1 partial_reversal 50', 'VCB:R2 partial_reversal 70', 'VCB:R3B partial_reversal 50'],
+    },
+  ],
+  [
     'rule 1: a refund of exactly the payment voids it without an exception; a partial refund lowers the amount before matching, so it never exceeds what the payment leaves over (the invoice stays open for the rest)',
     {
       invoices: [{ no: 'NEW', customer: A, amount: 200 }, { no: 'HCM', customer: B, amount: 300 }],
