@@ -27,11 +27,30 @@ FROM m_adjust
 WHERE original_id IS NOT NULL
 GROUP BY original_id;
 
+-- The detail says what the named id is when it is loaded but is not that partner's payment: a
+-- reversal or refund record of the partner (an adjustment of an adjustment is not followed: what
+-- the named record did stands), or a payment of another partner (the identity is partner +
+-- transaction id + kind, so a record only ever names its own partner's payment). One join of the
+-- few orphans with payments.
 INSERT INTO m_exceptions (payment_id, reason, amount_vnd, detail)
-SELECT adjust_id, 'orphan_reversal', amount_vnd,
-       'this ' || kind || ' names payment ' || original_ref || ' of partner ' || partner_id || ', which is not loaded'
-FROM m_adjust
-WHERE original_id IS NULL;
+WITH orphan AS (
+  SELECT adjust_id, partner_id, kind, amount_vnd, original_ref FROM m_adjust WHERE original_id IS NULL
+), named AS (
+  SELECT o.adjust_id,
+         string_agg(DISTINCT r.kind, ' and ' ORDER BY r.kind) FILTER (WHERE r.partner_id = o.partner_id) AS own_kinds,
+         string_agg(DISTINCT r.partner_id, ', ' ORDER BY r.partner_id) FILTER (WHERE r.partner_id <> o.partner_id AND r.kind = 'payment') AS other_partners
+  FROM orphan o
+  JOIN payments r ON r.txn_ref = o.original_ref AND r.payment_id <> o.adjust_id
+  GROUP BY o.adjust_id
+)
+SELECT o.adjust_id, 'orphan_reversal', o.amount_vnd,
+       'this ' || o.kind || ' names payment ' || o.original_ref || ' of partner ' || o.partner_id || ', which is not loaded'
+       || coalesce('; ' || o.original_ref || ' of ' || o.partner_id || ' is a ' || n.own_kinds
+                   || ' record, not a payment: an adjustment of an adjustment is not followed (that record stands)', '')
+       || coalesce('; a payment ' || o.original_ref || ' of ' || n.other_partners
+                   || ' is loaded, but a ' || o.kind || ' names a payment of its own partner', '')
+FROM orphan o
+LEFT JOIN named n USING (adjust_id);
 
 -- Reversal and refund records of one payment in time order (paid time, then transaction id as in
 -- the turns, 050, then kind: a reversal and a refund may reuse the payment's id at the same time):

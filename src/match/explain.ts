@@ -111,7 +111,7 @@ export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[]): RuleSt
       rule: '1 reversals and refunds',
       applied: true,
       why: orphan
-        ? `this ${s(p['kind'])} names ${s(p['reverses_txn_ref']) || s(p['txn_ref'])}, which is not loaded: orphan_reversal`
+        ? `orphan_reversal: ${s(exceptions.find((e) => e['reason'] === 'orphan_reversal')?.['detail'])}`
         : excess
           ? `refund_exceeds_payment: ${s(excess['detail'])}; the payment is void`
           : short

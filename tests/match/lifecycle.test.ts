@@ -61,6 +61,38 @@ describe('determinism', () => {
     ]);
   });
 
+  it('reversals and refunds of one payment give the same exceptions, details included, in any load order', async () => {
+    const world: World = {
+      customers: [A, B],
+      invoices: month.invoices!,
+      payments: [
+        { txn: '7', amount: 300, code: B, partner: 'VCB', at: '2026-02-03T09:00:00' },
+        { txn: '7', amount: 300, kind: 'reversal', partner: 'VCB', at: '2026-02-04T09:00:00' },
+        { txn: '7', amount: 300, kind: 'refund', partner: 'VCB', at: '2026-02-04T09:00:00' },
+        { txn: '10', amount: 300, kind: 'reversal', reverses: '7', partner: 'VCB', at: '2026-02-04T09:00:00' },
+        { txn: '9', amount: 300, kind: 'reversal', reverses: '7', partner: 'VCB', at: '2026-02-04T09:00:00' },
+        { txn: 'T1', amount: 200, code: A, partner: 'MOMO', at: '2026-02-03T09:00:00' },
+        { txn: 'RV1', amount: 120, kind: 'reversal', reverses: 'T1', partner: 'MOMO', at: '2026-02-05T09:00:00' },
+        { txn: 'RV2', amount: 50, kind: 'reversal', reverses: '7', partner: 'MOMO', at: '2026-02-05T09:00:00' },
+      ],
+    };
+    const detailed = async (db: Database) =>
+      db.all(`SELECT p.partner_id, p.txn_ref, p.kind, e.reason, e.amount_vnd, e.detail FROM exceptions e JOIN payments p USING (payment_id)
+              ORDER BY ALL`);
+    const forward = await fresh(world);
+    const backward = await fresh({ ...world, payments: [...world.payments!].reverse() });
+    await match(forward);
+    await match(backward);
+    expect(await detailed(backward)).toEqual(await detailed(forward));
+    expect((await detailed(forward)).map((e) => `${e['partner_id']}:${e['txn_ref']} ${e['kind']} ${e['reason']} ${e['amount_vnd']}`)).toEqual([
+      'MOMO:RV1 reversal partial_reversal 80',
+      'MOMO:RV2 reversal orphan_reversal 50',
+      'VCB:10 reversal refund_exceeds_payment 300',
+      'VCB:7 reversal refund_exceeds_payment 300',
+      'VCB:9 reversal refund_exceeds_payment 300',
+    ]);
+  });
+
   it('a rerun gives the same business tables', async () => {
     const db = await fresh(month);
     await match(db);
@@ -305,6 +337,29 @@ describe('explain', () => {
       'partial_reversal: this reversal of 250 đ names payment P1 of partner VCB, of 300 đ; its reversals and refunds return 250 đ, 50 đ less than the payment, which is void: the rest is not allocated',
     );
     expect((await explainPayment(db, { partnerId: 'VCB', txnRef: 'P1' }))?.records[0]?.rules[0]?.why).toBe('void (reversed by reversal RV1): allocates nothing');
+  });
+
+  it('says on an orphan reversal what the id it names is when that is loaded but not its partner\'s payment', async () => {
+    const db = await fresh({
+      customers: [B],
+      invoices: [{ no: 'B1', customer: B, amount: 300, period: '2026-01', number: '3' }],
+      payments: [
+        { txn: 'P1', amount: 350, code: B, partner: 'VCB' },
+        { txn: 'RF1', amount: 50, kind: 'refund', reverses: 'P1', partner: 'VCB', at: '2026-02-11T10:00:00' },
+        { txn: 'RV1', amount: 50, kind: 'reversal', reverses: 'RF1', partner: 'VCB', at: '2026-02-12T10:00:00' },
+        { txn: 'M1', amount: 90, code: B, partner: 'MOMO' },
+        { txn: 'RV2', amount: 90, kind: 'reversal', reverses: 'M1', partner: 'VCB', at: '2026-02-12T10:00:00' },
+        { txn: 'RV3', amount: 10, kind: 'reversal', reverses: 'NOPE', partner: 'VCB', at: '2026-02-12T10:00:00' },
+      ],
+    });
+    await match(db);
+    const why = async (txnRef: string) => (await explainPayment(db, { partnerId: 'VCB', txnRef }))?.records[0]?.rules[0]?.why;
+    expect(await why('RV1')).toBe(
+      'orphan_reversal: this reversal names payment RF1 of partner VCB, which is not loaded; RF1 of VCB is a refund record, not a payment: an adjustment of an adjustment is not followed (that record stands)',
+    );
+    expect(await why('RV2')).toBe('orphan_reversal: this reversal names payment M1 of partner VCB, which is not loaded; a payment M1 of MOMO is loaded, but a reversal names a payment of its own partner');
+    expect(await why('RV3')).toBe('orphan_reversal: this reversal names payment NOPE of partner VCB, which is not loaded');
+    expect(await why('P1')).toBe('partially refunded by refund RF1: 50 đ less to allocate');
   });
 
   it('says a decision was ignored when its invoice is no longer loaded', async () => {

@@ -138,6 +138,23 @@ const cases: Array<[string, World, { alloc: string[]; exc: string[] }]> = [
     },
   ],
   [
+    'rule 1: a reversal naming a refund record, or a payment of another partner, is orphan_reversal: it voids nothing (the refund stands, the other partner\'s payment allocates)',
+    {
+      invoices: [{ no: 'NEW', customer: A, amount: 200 }, { no: 'HCM', customer: B, amount: 300 }],
+      payments: [
+        { txn: 'T1', amount: 250, code: A, at: '2026-02-01T08:00:00' },
+        { txn: 'RF1', amount: 50, kind: 'refund', reverses: 'T1', at: '2026-02-02T08:00:00' },
+        { txn: 'R1', amount: 50, kind: 'reversal', reverses: 'RF1', at: '2026-02-03T08:00:00' },
+        { txn: 'M7', amount: 300, code: B, partner: 'MOMO', at: '2026-02-01T08:00:00' },
+        { txn: 'R7', amount: 300, kind: 'reversal', reverses: 'M7', at: '2026-02-03T08:00:00' },
+      ],
+    },
+    {
+      alloc: ['MOMO:M7 HCM 300 amount_equals_invoice', 'VCB:T1 NEW 200 amount_equals_invoice'],
+      exc: ['VCB:R1 orphan_reversal 50', 'VCB:R7 orphan_reversal 300'],
+    },
+  ],
+  [
     'rule 1: a refund of exactly the payment voids it without an exception; a partial refund lowers the amount before matching, so it never exceeds what the payment leaves over (the invoice stays open for the rest)',
     {
       invoices: [{ no: 'NEW', customer: A, amount: 200 }, { no: 'HCM', customer: B, amount: 300 }],
