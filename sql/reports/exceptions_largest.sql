@@ -11,7 +11,7 @@ WITH top AS (
   LEFT JOIN partners pa ON pa.partner_id = p.partner_id
   WHERE e.status = 'open'
     AND p.paid_at < timezone('Asia/Ho_Chi_Minh', ($as_of::DATE + 1)::TIMESTAMP)
-  ORDER BY e.amount_vnd DESC, p.partner_id, p.txn_ref, e.reason
+  ORDER BY e.amount_vnd DESC, p.partner_id, txn_number(p.txn_ref), p.txn_ref, e.reason
   LIMIT $limit
 )
 SELECT t.partner_id, t.partner_name, t.txn_ref, t.reason, t.amount_vnd, t.paid_on, t.age_days,
@@ -19,4 +19,4 @@ SELECT t.partner_id, t.partner_name, t.txn_ref, t.reason, t.amount_vnd, t.paid_o
        t.suggested_invoice_no, t.memo
 FROM top t
 LEFT JOIN payment_match m ON m.payment_id = t.payment_id
-ORDER BY t.amount_vnd DESC, t.partner_id, t.txn_ref, t.reason;
+ORDER BY t.amount_vnd DESC, t.partner_id, txn_number(t.txn_ref), t.txn_ref, t.reason;

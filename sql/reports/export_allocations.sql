@@ -12,4 +12,4 @@ JOIN partners pa ON pa.partner_id = p.partner_id
 LEFT JOIN customers c ON c.customer_code = i.customer_code
 LEFT JOIN source_files f ON f.file_id = p.file_id
 WHERE p.paid_at < timezone('Asia/Ho_Chi_Minh', ($as_of::DATE + 1)::TIMESTAMP)
-ORDER BY p.partner_id, p.txn_ref, a.invoice_no;
+ORDER BY p.partner_id, txn_number(p.txn_ref), p.txn_ref, a.invoice_no;

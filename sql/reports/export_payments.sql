@@ -22,4 +22,4 @@ FROM p
 LEFT JOIN alloc ON alloc.payment_id = p.payment_id
 LEFT JOIN exc ON exc.payment_id = p.payment_id
 LEFT JOIN source_files f ON f.file_id = p.file_id
-ORDER BY p.partner_id, p.txn_ref, p.kind;
+ORDER BY p.partner_id, txn_number(p.txn_ref), p.txn_ref, p.kind;

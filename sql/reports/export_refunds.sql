@@ -13,4 +13,4 @@ LEFT JOIN invoices i ON i.invoice_no = e.suggested_invoice_no
 LEFT JOIN source_files f ON f.file_id = p.file_id
 WHERE e.reason = 'duplicate_payment' AND e.status = 'open'
   AND p.paid_at < timezone('Asia/Ho_Chi_Minh', ($as_of::DATE + 1)::TIMESTAMP)
-ORDER BY p.partner_id, p.txn_ref;
+ORDER BY p.partner_id, txn_number(p.txn_ref), p.txn_ref;

@@ -12,6 +12,7 @@ import { evaluate } from '../../src/match/evaluate.ts';
 import { exceptionQueue } from '../../src/match/exception-queue.ts';
 import { explainInvoice, explainPayment } from '../../src/match/explain.ts';
 import { EXCEPTION_REASONS } from '../../src/match/reasons.ts';
+import { runExport } from '../../src/reports/export.ts';
 import { allocations, exceptions, load, match, openDb, type World } from './fixture.ts';
 
 const A = 'PA03HL0012345';
@@ -468,5 +469,21 @@ describe('evaluation and the exception queue', () => {
     expect(rows.map((r) => `${r.txn_ref} ${r.age_days} ${r.aging}`)).toEqual(['D91 91 >90', 'D31 31 31-90', 'D8 8 8-30', 'D0 0 0-7']);
     const big = await exceptionQueue(db, { asOf: '2026-03-31', minAmount: 30n, olderThan: 40 });
     expect(big.map((r) => r.txn_ref)).toEqual(['D91']);
+  });
+
+  it('lists all-digit transaction ids by value, as the turns order them, in the queue and the exports', async () => {
+    const db = await fresh({
+      customers: [A],
+      payments: ['10', 'X1', '9', '009'].map((txn) => ({ txn, amount: 10, code: 'PZ1', at: '2026-02-10T08:00:00' })),
+    });
+    await match(db);
+    const byValue = ['009', '9', '10', 'X1'];
+    expect((await exceptionQueue(db, { asOf: '2026-02-28' })).map((r) => r.txn_ref)).toEqual(byValue);
+    const dir = mkdtempSync(join(tmpdir(), 'recon-order-'));
+    for (const dataset of ['exceptions', 'payments'] as const) {
+      const out = join(dir, `${dataset}.json`);
+      await runExport(db, { dataset, period: '2026-02', asOf: '2026-02-28', format: 'json', out });
+      expect((JSON.parse(readFileSync(out, 'utf8')) as Array<{ txn_ref: string }>).map((r) => r.txn_ref)).toEqual(byValue);
+    }
   });
 });

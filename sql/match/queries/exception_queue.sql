@@ -20,4 +20,4 @@ WHERE age_days >= 0
   AND (CAST($partner AS VARCHAR) IS NULL OR partner_id = $partner)
   AND (CAST($min_amount AS BIGINT) IS NULL OR amount_vnd >= $min_amount)
   AND (CAST($older_than AS INTEGER) IS NULL OR age_days > $older_than)
-ORDER BY age_days DESC, amount_vnd DESC, partner_id, txn_ref, reason
+ORDER BY age_days DESC, amount_vnd DESC, partner_id, txn_number(txn_ref), txn_ref, reason
