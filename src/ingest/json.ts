@@ -32,10 +32,13 @@ function kindOf(v: Json): string {
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?/y;
 const STRING = /"((?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*)"/y;
 const SPACE = /[ \t\r\n]*/y;
+/** Objects and arrays nested deeper than this are refused: the parser recurses, and a deeper value would overflow the stack. */
+const MAX_DEPTH = 512;
 
 /** Parses one JSON value (RFC 8259); numbers stay text, a key repeated in an object is an error. */
 export function parseJson(text: string): Json {
   let pos = 0;
+  let depth = 0;
   const skip = () => {
     SPACE.lastIndex = pos;
     SPACE.exec(text);
@@ -54,6 +57,14 @@ export function parseJson(text: string): Json {
   const value = (): Json => {
     skip();
     const c = text[pos];
+    if (c !== '{' && c !== '[') return nested(c);
+    if (depth === MAX_DEPTH) fail(`objects and arrays nested more than ${MAX_DEPTH} deep`);
+    depth++;
+    const v = nested(c);
+    depth--;
+    return v;
+  };
+  const nested = (c: string | undefined): Json => {
     if (c === '{') {
       pos++;
       const obj: { [key: string]: Json } = Object.create(null) as { [key: string]: Json };

@@ -148,6 +148,18 @@ describe('JSON settlement files', () => {
     db.close();
   });
 
+  it('rejects a record nested too deep for the parser, and reads the records around it', async () => {
+    // 100,000 nested arrays overflowed the recursive parser's stack: the whole file failed with
+    // "Maximum call stack size exceeded", naming no line, and the good records went with it.
+    const deep = `{"txn":{"id":"D1"},"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const good = ARRAY.split('\n').slice(0, 10).join('\n').replace(/,$/, `,\n${deep}\n]\n`);
+    const r = await ingest({ 'GW_deep.json': good });
+    expect(r.sources).toEqual([{ file_name: 'GW_deep.json', status: 'loaded', records_read: 3n, records_loaded: 2n, records_rejected: 1n, records_duplicate: 0n }]);
+    expect(r.rejects.map((x) => [x.line_no, x.reason])).toEqual([[11n, 'column_count']]);
+    expect(r.rejects[0]!.message).toContain('GW_deep.json, line 11: not valid JSON: objects and arrays nested more than 512 deep at character');
+    expect(() => parseJson(`${'['.repeat(512)}${']'.repeat(512)}`)).not.toThrow();
+  });
+
   it('parses JSON as RFC 8259 does, numbers kept as text', () => {
     expect(parseJson(' {"a": [1, -2.50e3, true, null, "\\u00e9"]} ')).toEqual({ a: [{ text: '1' }, { text: '-2.50e3' }, true, null, 'é'] });
     for (const bad of ['{"a":1,}', '[1 2]', '{"a" 1}', '01', '"a\tb"', '{"a":1}x', "{'a':1}"]) expect(() => parseJson(bad)).toThrow();
