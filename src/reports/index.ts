@@ -6,7 +6,7 @@ import type { Database } from '../db/database.ts';
 import { UsageError } from '../errors.ts';
 import { CHART_IDS, renderCharts, type Chart } from './charts.ts';
 import { renderDashboard } from './dashboard.ts';
-import type { Lang } from './format.ts';
+import { LANGS, type Lang } from './format.ts';
 import { translator } from './i18n.ts';
 import { computeKpis, type ReportKpis } from './kpis.ts';
 import { checkPeriod } from './scope.ts';
@@ -82,6 +82,11 @@ export async function writeReport(db: Database, opts: ReportOptions): Promise<Re
     const path = join(outDir, `dashboard.${lang}.html`);
     writeFileSync(path, renderDashboard(kpis, await renderCharts(kpis, twinTr), twinTr));
     twinPaths.push(path);
+  }
+  // A twin this report does not write (the language of its own dashboard.html, after an earlier
+  // report in the other language; or any, when no twin is asked for) would show earlier figures.
+  for (const lang of LANGS) {
+    if (!(opts.twins ?? []).includes(lang)) rmSync(join(outDir, `dashboard.${lang}.html`), { force: true });
   }
   return { kpisPath, dashboardPath, twinPaths, charts: chartFiles, kpis };
 }

@@ -58,4 +58,24 @@ describe('report folder', () => {
       db.close();
     }
   });
+
+  it('leaves no twin dashboard of an earlier report, when the language of the report changes', async () => {
+    const db = await fixtureDb();
+    const dir = mkdtempSync(join(tmpdir(), 'recon-dashboard-twin-'));
+    try {
+      const vi = await writeReport(db, { period: '2026-01', lang: 'vi', twins: ['en'], outDir: dir });
+      expect(vi.twinPaths).toEqual([join(dir, 'dashboard.en.html')]);
+      // Written again in English: dashboard.html is English now and its twin dashboard.vi.html.
+      // Before, the English twin of the first report stayed beside them with that report's figures.
+      await db.run("UPDATE exceptions SET status = 'dismissed'");
+      const en = await writeReport(db, { period: '2026-01', lang: 'en', twins: ['vi'], outDir: dir });
+      expect(en.twinPaths).toEqual([join(dir, 'dashboard.vi.html')]);
+      expect(readdirSync(dir).filter((f) => f.startsWith('dashboard')).sort()).toEqual(['dashboard.html', 'dashboard.vi.html']);
+      // A report asked for no twin leaves none of an earlier one either.
+      await writeReport(db, { period: '2026-01', lang: 'vi', outDir: dir });
+      expect(readdirSync(dir).filter((f) => f.startsWith('dashboard'))).toEqual(['dashboard.html']);
+    } finally {
+      db.close();
+    }
+  });
 });
