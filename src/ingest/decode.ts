@@ -232,7 +232,10 @@ async function* decodeLegacy(path: string, encoding: Exclude<Encoding, 'utf-8' |
       bytes = checkLegacyStart(bytes, encoding, shown);
     }
     // Vietnamese in Windows-1258 is almost never valid UTF-8; UTF-8 with accents is mislabelled.
-    if (encoding === 'windows-1258' && bytes.some((b) => b >= 0x80) && isUtf8(bytes.subarray(0, bytes.lastIndexOf(NL) + 1 || bytes.length))) {
+    // Judged on whole lines (or, in a line longer than the read, up to its last ASCII byte), and
+    // only when they hold a byte above 0x7F: ASCII lines before a long accented line prove nothing.
+    const whole = bytes.subarray(0, bytes.lastIndexOf(NL) + 1 || lastAsciiIndex(bytes) || bytes.length);
+    if (encoding === 'windows-1258' && whole.some((b) => b >= 0x80) && isUtf8(whole)) {
       throw new FileError(`${shown}: is UTF-8 text, but its profile says windows-1258; fix "encoding" in the profile`);
     }
     let text: string;

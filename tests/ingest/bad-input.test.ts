@@ -58,6 +58,18 @@ describe('bad input', () => {
     expect(r.file.message).toMatch(/is UTF-8 text, but its profile says windows-1258/);
   });
 
+  it('reads a Windows-1258 file whose accented line is longer than a read after ASCII lines, not calling it UTF-8', async () => {
+    // The first 4 MiB read holds the ASCII header line and the start of a 4.4 MB memo line: before,
+    // the header alone was tested for UTF-8 (valid, as ASCII is) and the file failed as UTF-8 text.
+    const memo = 'Nguyễn Thị Hương trả tiền điện; '.repeat(140_000);
+    const bytes = encodeWindows1258(`${HEADER}\n${GOOD[0]}\nA3,01/03/2026 08:00:00,PE0100123456,${memo},5.000\n`);
+    expect(bytes.length).toBeGreaterThan(4 * 2 ** 20);
+    const r = await ingestOne(bytes, withProfile({ encoding: 'windows-1258' }));
+    expect(r.file.message).toMatch(/T_1\.csv: 2 records read, 2 loaded, 0 rejected/);
+    expect(r.file.status).toBe('loaded');
+    expect(r.payments.find((p) => p.txn_ref === 'A3')?.memo).toBe(memo.trim());
+  }, 60_000);
+
   it('rejects a truncated last record (quote never closed) and loads the rest', async () => {
     const r = await ingestOne(Buffer.from(`${HEADER}\n${GOOD.join('\n')}\nA3,01/03/2026 08:00:00,PE0100123456,"THANH TOAN`));
     expect(r.file.status).toBe('loaded');
