@@ -6,7 +6,7 @@ import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { Database } from '../db/database.ts';
 import { FileError } from './file-error.ts';
 import { amountPattern, dateOnlyFormat, datePattern, describeAmountFormat, describeDateFormat } from './formats.ts';
-import { txnRefEscape, type PartnerProfile } from './profile.ts';
+import type { PartnerProfile } from './profile.ts';
 
 /** The file's columns: names in order (from the header line or the profile). */
 export interface ColumnSet {
@@ -116,11 +116,10 @@ export function rawProjection(profile: PartnerProfile, cols: ColumnSet, shown: s
   const joined = (names: string[], key: string): string => {
     if (names.length === 1) return col(names[0]!, key);
     const parts = names.map((n) => col(n, key));
-    // Any missing part leaves the whole value missing: a half transaction id would be wrong. Each
-    // part's separator characters and backslashes are escaped (profile.ts txnRefEscape), so
-    // "A-1" + "2" (A\-1-2) and "A" + "1-2" (A-1\-2) stay two ids.
-    const escaped = parts.map((p) => `regexp_replace(${p}, getvariable('ingest').txn_escape, '\\\\\\0', 'g')`);
-    return `CASE WHEN ${parts.map((p) => `${p} IS NULL`).join(' OR ')} THEN NULL ELSE concat_ws(getvariable('ingest').txn_sep, ${escaped.join(', ')}) END`;
+    // Any missing part leaves the whole value missing: a half transaction id would be wrong. The
+    // parts are joined as written with the profile's separator (never empty for several columns,
+    // profile.ts), so the id reads as the partner writes it (TGDD00009-00000002).
+    return `CASE WHEN ${parts.map((p) => `${p} IS NULL`).join(' OR ')} THEN NULL ELSE concat_ws(getvariable('ingest').txn_sep, ${parts.join(', ')}) END`;
   };
   // A date from several columns (date, time) keeps the parts present: a missing time then reads as
   // a bad_date showing the date that was there, against the full format, not as a missing field.
@@ -188,7 +187,6 @@ export function typingVariables(profile: PartnerProfile): Record<string, IngestV
   const label = (key: string, names: string[]) => `${key} (column ${names.join(' + ')})`;
   return {
     txn_sep: f.txn_ref.separator,
-    txn_escape: txnRefEscape(f.txn_ref.separator),
     amount_re: amountPattern(amount.format),
     amount_grouping: amount.format.grouping,
     amount_zero: '0'.repeat(amount.format.implied_decimals + 1),

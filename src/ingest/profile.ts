@@ -223,10 +223,11 @@ export const profileSchema = z
     fields: z
       .object({
         /**
-         * Several columns are joined with `separator`, each part's characters of the separator and
-         * backslashes escaped with a backslash (txnRefEscape), so different parts never give one id.
+         * Several columns are joined with `separator` as written (agent TGDD00009 + receipt 00000002:
+         * TGDD00009-00000002), the id an auditor finds in the partner's own papers; never empty then
+         * (below). A separator that no part holds keeps different parts from giving one id.
          */
-        txn_ref: z.object({ column: columns, separator: z.string().default('').refine((s) => !s.includes('\\'), 'a backslash cannot be (part of) the separator: it escapes the separator inside a value') }).strict(),
+        txn_ref: z.object({ column: columns, separator: z.string().default('') }).strict(),
         paid_at: dateField,
         settled_on: dateField.optional(),
         amount: amountField,
@@ -267,15 +268,5 @@ export const profileSchema = z
 
 export type PartnerProfile = z.infer<typeof profileSchema>;
 
-/**
- * The regex (a character class) of what is escaped, with a backslash, in each part of an id joined
- * from several columns: the separator's characters and the backslash. Joined so, an id reads back
- * as its parts (an unescaped separator character stands only in a separator), so two records with
- * different parts never share an id; parts holding none of them (agent TGDD00009, receipt
- * 00000002) are joined as written: `TGDD00009-00000002`.
- */
-export function txnRefEscape(separator: string): string {
-  return `[${[...new Set(['\\', ...separator])].map((c) => c.replace(/[\\\]^[-]/, '\\$&')).join('')}]`;
-}
 
 export type FileFormat = PartnerProfile['format'];
