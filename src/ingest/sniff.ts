@@ -148,12 +148,16 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
   const paidCols = paidAt ? (Array.isArray(paidAt.column) ? paidAt.column : [paidAt.column]) : [];
   const settled = paidAt && hasTime(paidAt.format) ? dates.find((c) => !paidCols.includes(c.name) && !hasTime(c.date!)) : undefined;
   if (settled) notes.push(`settled_on is the other date column ${JSON.stringify(settled.name)}: remove it if that is not the value/settlement date`);
-  const amounts = named.filter((c) => c.amount);
+  // A column named as a transaction id is never the amount, though its digits look like one
+  // (`transId` 261005000123 beside an `amount` column whose sample holds a broken value).
+  const refByName = named.find((c) => TXN_REF_NAME.test(c.name) && !AMOUNT_NAME.test(c.name) && !c.date);
+  const amounts = named.filter((c) => c.amount && c !== refByName);
   const amountCol =
     [...amounts].reverse().find((c) => AMOUNT_NAME.test(c.name)) ??
     [...amounts].reverse().find((c) => c.amount!.grouping !== '') ??
     [...amounts].reverse().find((c) => c.amount);
   const refCol =
+    refByName ??
     named.find((c) => TXN_REF_NAME.test(c.name) && c !== amountCol && !c.date) ??
     named.find((c) => !c.date && !c.time && c !== amountCol && c.values.length >= rows * 0.8 && new Set(c.values).size === c.values.length && c.values.some((v) => /\D/.test(v))) ??
     named[0];

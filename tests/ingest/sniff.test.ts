@@ -111,6 +111,14 @@ describe('sniff: dates and headers', () => {
     expect(payments.map((p) => [p.txn_ref, p.paid_at.toISOString()])).toEqual([['260301_1', '2026-02-28T17:30:00.000Z'], ['260301_2', '2026-03-01T17:14:59.999Z']]);
   });
 
+  it('never takes a column named as a transaction id for the amount, though its digits look like one', async () => {
+    const s = new Scratch();
+    // The amount column of this small sample holds a broken value, so it is not amount-shaped.
+    const draft = await sniffAndCheck(s, 'ZLP_EVN_20261005.csv', 'transId,appTime,amount,billCode\n261005000123,1791083400000,1250000,PE0100123456\n261005000124,1791083460000,12a,PD0100000001\n261005000125,1791083520000,350000,PD0100000002\n');
+    expect(draft.fields.txn_ref).toEqual({ column: 'transId' });
+    expect(draft.fields.amount).not.toMatchObject({ column: 'transId' });
+  });
+
   it('recognises Oracle\'s DD-MON-YY dates with a real month abbreviation', () => {
     expect(fitsDate('05-MAR-26 09:05:09', 'DD-MMM-YY HH:mm:ss')).toBe(true);
     expect(fitsDate('05-mar-2026', 'DD-MMM-YYYY')).toBe(true);
