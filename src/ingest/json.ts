@@ -143,7 +143,7 @@ function at(record: { [key: string]: Json }, path: string): Json | undefined {
  * (`payer.customer_code`) and their values as ingest reads them; records that do not parse, and a
  * last one the sample cuts, are left out. Null when the text is not JSON records.
  */
-export function sampleJsonRecords(text: string, records: 'array' | 'lines'): Array<Map<string, string>> | null {
+export function sampleJsonRecords(text: string, records: 'array' | 'lines', path: string[] = []): Array<Map<string, string>> | null {
   const out: Array<Map<string, string>> = [];
   const take = (t: string) => {
     try {
@@ -153,7 +153,7 @@ export function sampleJsonRecords(text: string, records: 'array' | 'lines'): Arr
       if (!(e instanceof JsonSyntaxError)) throw e;
     }
   };
-  const splitter = records === 'lines' ? new LineRecords(take) : new ArrayRecords(take, '');
+  const splitter = records === 'lines' ? new LineRecords(take) : new ArrayRecords(take, '', path);
   try {
     splitter.push(text);
   } catch (e) {
@@ -219,7 +219,7 @@ export async function readJson(path: string, profile: PartnerProfile, shown: str
     out.putText(staged);
     result.staged++;
   };
-  const splitter = profile.format.records === 'lines' ? new LineRecords(record) : new ArrayRecords(record, shown);
+  const splitter = profile.format.records === 'lines' ? new LineRecords(record) : new ArrayRecords(record, shown, profile.format.path?.split('.') ?? []);
   for await (const chunk of decodeFile(path, profile.encoding, shown)) splitter.push(chunk.toString('utf8'));
   result.lines = splitter.end();
   // A key path of a required field that no record holds: the profile's name is not the partner's
@@ -267,25 +267,45 @@ class LineRecords {
 
 /**
  * One JSON array of records, split into its elements by tracking strings and brackets (so a broken
- * element stays one reject and the next is read); each element is then parsed on its own.
+ * element stays one reject and the next is read); each element is then parsed on its own. With a
+ * key path, the array stands inside an envelope object (`{"code":"00","data":[…],"total":2}`):
+ * the text up to the array is gathered and walked (locateArray), the envelope after it skipped.
  */
 class ArrayRecords {
   private line = 1;
   private depth = 0;
   private inString = false;
   private escaped = false;
-  /** Before `[`, inside it between elements, or after `]`. */
-  private phase: 'before' | 'between' | 'element' | 'after' = 'before';
+  /** In the envelope before the array, before `[`, inside it between elements, in the envelope after `]`, or after all. */
+  private phase: 'envelope' | 'before' | 'between' | 'element' | 'tail' | 'after';
   private element = '';
   private elementLine = 0;
   private endsInNewline = false;
+  /** The envelope's text read so far, until the array is found. */
+  private head = '';
   constructor(
     private readonly record: (text: string, line: number) => void,
     private readonly shown: string,
-  ) {}
+    private readonly path: string[] = [],
+  ) {
+    this.phase = path.length > 0 ? 'envelope' : 'before';
+  }
 
   push(text: string): void {
     if (text.length > 0) this.endsInNewline = text.endsWith('\n');
+    if (this.phase === 'envelope') {
+      this.head += text;
+      const found = locateArray(this.head, this.path);
+      if (found === 'more') {
+        if (this.head.length > ENVELOPE_MAX) this.fail(`no array at the key path "${this.path.join('.')}" in the first ${ENVELOPE_MAX / 2 ** 20} MiB, expected format.path to name where the records stand`);
+        return;
+      }
+      this.line += countNewlines(this.head, typeof found === 'number' ? found : found.at);
+      if (typeof found !== 'number') this.fail(found.problem);
+      text = this.head.slice(found);
+      this.head = '';
+      this.phase = 'between';
+    }
     let from = 0; // start of the part of `text` belonging to the current element
     for (let i = 0; i < text.length; i++) {
       const c = text[i]!;
@@ -300,7 +320,7 @@ class ArrayRecords {
           if (this.depth === 0) {
             // The array's own `]` ends an element that is not an object or array (a number, a string).
             this.finish(text.slice(from, i));
-            this.phase = 'after';
+            this.closeArray();
           } else if (--this.depth === 0) {
             this.finish(text.slice(from, i + 1));
             this.phase = 'between';
@@ -309,15 +329,24 @@ class ArrayRecords {
           this.finish(text.slice(from, i));
           this.phase = 'between';
         }
+      } else if (this.phase === 'tail') {
+        // The envelope's keys after the array (a total, a page number): skipped, brackets balanced.
+        if (this.inString) {
+          if (this.escaped) this.escaped = false;
+          else if (c === '\\') this.escaped = true;
+          else if (c === '"') this.inString = false;
+        } else if (c === '"') this.inString = true;
+        else if (c === '{' || c === '[') this.depth++;
+        else if ((c === '}' || c === ']') && --this.depth === 0) this.phase = 'after';
       } else if (c === '\n') {
         // counted below
       } else if (c === ' ' || c === '\t' || c === '\r' || (c === '\ufeff' && this.phase === 'before')) {
         // white space between tokens
       } else if (this.phase === 'before') {
-        if (c !== '[') this.fail(`expected a JSON array of records ("[" first; format.records "lines" reads one object per line), got ${JSON.stringify(c)}`);
+        if (c !== '[') this.fail(`expected a JSON array of records ("[" first; format.records "lines" reads one object per line, format.path an array inside an object), got ${JSON.stringify(c)}`);
         this.phase = 'between';
       } else if (this.phase === 'between') {
-        if (c === ']') this.phase = 'after';
+        if (c === ']') this.closeArray();
         else if (c !== ',') {
           this.phase = 'element';
           this.element = '';
@@ -327,11 +356,17 @@ class ArrayRecords {
           continue;
         }
       } else {
-        this.fail(`text after the array's closing "]", expected the end of the file`);
+        this.fail(`text after the ${this.path.length > 0 ? 'envelope\'s closing "}"' : 'array\'s closing "]"'}, expected the end of the file`);
       }
       if (c === '\n') this.line++;
     }
     if (this.phase === 'element') this.element += text.slice(from);
+  }
+
+  /** After the array's `]`: the end of the file, or the rest of its envelope (one object per key of the path). */
+  private closeArray(): void {
+    this.depth = this.path.length;
+    this.phase = this.depth > 0 ? 'tail' : 'after';
   }
 
   private finish(tail: string): void {
@@ -345,8 +380,156 @@ class ArrayRecords {
   }
 
   end(): number {
+    if (this.phase === 'envelope') {
+      const found = locateArray(this.head, this.path);
+      this.line += countNewlines(this.head, typeof found === 'object' ? found.at : this.head.length);
+      this.fail(typeof found === 'object' ? found.problem : `no array at the key path "${this.path.join('.')}" (the file is empty or truncated?), expected an object holding the records there`);
+    }
+    if (this.phase === 'tail') this.fail('the object around the array of records is never closed (the file is truncated?), expected "}" at the end');
     if (this.phase === 'before') this.fail('no JSON array found (the file is empty?), expected "[" and records');
     if (this.phase !== 'after') this.fail(`the JSON array ${this.inString ? 'has a string that is never closed' : 'is never closed'} (the file is truncated?), expected "]" at the end`);
     return this.line - (this.endsInNewline ? 1 : 0); // physical lines: a final line break starts none
+  }
+}
+
+/** The most envelope text read before the array of records is found. */
+const ENVELOPE_MAX = 16 * 2 ** 20;
+
+function countNewlines(text: string, end: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** A position in JSON text with the moves the envelope readers need; each says false when the text ends first. */
+class JsonScanner {
+  i = 0;
+  constructor(readonly text: string) {}
+
+  get done(): boolean {
+    return this.i >= this.text.length;
+  }
+
+  /** The character here (a method, not a getter: it changes as the scanner moves). */
+  peek(): string | undefined {
+    return this.text[this.i];
+  }
+
+  ws(): void {
+    const t = this.text;
+    while (this.i < t.length && (t[this.i] === ' ' || t[this.i] === '\t' || t[this.i] === '\r' || t[this.i] === '\n' || t[this.i] === '\ufeff')) this.i++;
+  }
+
+  /** Past the string starting here. */
+  skipString(): boolean {
+    const t = this.text;
+    for (this.i++; this.i < t.length; this.i++) {
+      if (t[this.i] === '\\') this.i++;
+      else if (t[this.i] === '"') return this.i++, true;
+    }
+    return false;
+  }
+
+  /** Past the value starting here (strings and brackets tracked). */
+  skipValue(): boolean {
+    const t = this.text;
+    if (t[this.i] === '"') return this.skipString();
+    if (t[this.i] === '{' || t[this.i] === '[') {
+      let depth = 0;
+      while (this.i < t.length) {
+        const c = t[this.i];
+        if (c === '"') {
+          if (!this.skipString()) return false;
+          continue;
+        }
+        if (c === '{' || c === '[') depth++;
+        else if ((c === '}' || c === ']') && --depth === 0) return this.i++, true;
+        this.i++;
+      }
+      return false;
+    }
+    while (this.i < t.length && !',}] \t\r\n'.includes(t[this.i]!)) this.i++; // a number, true, false, null
+    return this.i < t.length;
+  }
+
+  /** The key starting here (NFC), and past its ":"; undefined when the text ends first, null when it is not a key. */
+  key(): string | null | undefined {
+    const start = this.i;
+    if (!this.skipString()) return undefined;
+    let key: string;
+    try {
+      key = (JSON.parse(this.text.slice(start, this.i)) as string).normalize('NFC');
+    } catch {
+      return null;
+    }
+    this.ws();
+    if (this.done) return undefined;
+    if (this.peek() !== ':') return null;
+    this.i++;
+    this.ws();
+    return this.done ? undefined : key;
+  }
+}
+
+/**
+ * Where the records of an envelope start: the index after the `[` of the array at the key path
+ * (`data`, `result.items`) of the object `text` begins with; 'more' when `text` ends before it;
+ * or what is wrong and where. The keys before it may hold any value (skipped, strings and brackets
+ * tracked); a key path is compared NFC, as fields' key paths are.
+ */
+export function locateArray(text: string, path: string[]): number | 'more' | { problem: string; at: number } {
+  const sc = new JsonScanner(text);
+  const bad = (problem: string) => ({ problem, at: sc.i });
+  for (let level = 0; level < path.length; level++) {
+    const where = level === 0 ? 'the top-level object' : `the object at "${path.slice(0, level).join('.')}"`;
+    sc.ws();
+    if (sc.done) return 'more';
+    if (sc.peek() !== '{') return bad(`expected ${level === 0 ? 'an object ("{") first, as format.path says the records stand inside one' : `an object at "${path.slice(0, level).join('.')}"`}, got ${JSON.stringify(sc.peek())}`);
+    sc.i++;
+    for (;;) {
+      sc.ws();
+      if (sc.done) return 'more';
+      if (sc.peek() === '}') return bad(`${where} has no key "${path[level]}", expected the array of records at "${path.join('.')}"`);
+      if (sc.peek() !== '"') return bad(`expected a key in quotes in ${where}, got ${JSON.stringify(sc.peek())}`);
+      const key = sc.key();
+      if (key === undefined) return 'more';
+      if (key === null) return bad(`a malformed key in ${where}`);
+      if (key === path[level]!.normalize('NFC')) break;
+      if (!sc.skipValue()) return 'more';
+      sc.ws();
+      if (sc.done) return 'more';
+      if (sc.peek() === ',') sc.i++;
+      else if (sc.peek() !== '}') return bad(`expected "," or "}" in ${where}, got ${JSON.stringify(sc.peek())}`);
+    }
+  }
+  if (sc.peek() !== '[') return bad(`"${path.join('.')}" holds ${JSON.stringify(text.slice(sc.i, sc.i + 12))}, expected the array of records ("[")`);
+  return sc.i + 1;
+}
+
+/**
+ * For `recon partners sniff`: the key of the top-level object `text` begins with whose value is an
+ * array of objects (an API envelope's `data`), or null.
+ */
+export function envelopeRecordsKey(text: string): string | null {
+  const sc = new JsonScanner(text);
+  sc.ws();
+  if (sc.peek() !== '{') return null;
+  sc.i++;
+  for (;;) {
+    sc.ws();
+    if (sc.peek() !== '"') return null;
+    const key = sc.key();
+    if (key === undefined || key === null) return null;
+    if (sc.peek() === '[') {
+      const at = sc.i;
+      sc.i++;
+      sc.ws();
+      if (sc.peek() === '{') return key;
+      sc.i = at;
+    }
+    if (!sc.skipValue()) return null;
+    sc.ws();
+    if (sc.peek() !== ',') return null;
+    sc.i++;
   }
 }

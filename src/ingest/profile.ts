@@ -163,8 +163,15 @@ const formatSchema = z.discriminatedUnion('type', [
        * Fields name a record's keys; a nested key by its dotted path (`payer.customer_code`).
        */
       records: z.enum(['array', 'lines']),
+      /**
+       * With `array`: where the array stands inside the file's top-level object, by dotted key path
+       * (`data`, `result.transactions`), for an API response that wraps its records in an
+       * envelope (`{"code":"00","data":[{…},{…}],"total":2}`); the envelope's other keys are skipped.
+       */
+      path: z.string().regex(/^[^.]+(\.[^.]+)*$/, 'a dotted key path such as "data" or "result.items"').optional(),
     })
-    .strict(),
+    .strict()
+    .refine((f) => f.path === undefined || f.records === 'array', { path: ['path'], message: 'path names where the array of records stands: only with records "array"' }),
 ]);
 
 export const profileSchema = z

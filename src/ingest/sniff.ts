@@ -7,7 +7,7 @@ import type ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { UsageError } from '../errors.ts';
 import { MONTH_ABBREVIATIONS, dateFormatProblem, datePattern, dateTokens } from './formats.ts';
-import { sampleJsonRecords } from './json.ts';
+import { envelopeRecordsKey, locateArray, sampleJsonRecords } from './json.ts';
 import type { Encoding } from './profile.ts';
 import { cellTextIn as cellText, readXlsxHead, type SheetRow } from './xlsx.ts';
 
@@ -504,8 +504,11 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
 function sniffJson(path: string, text: string, encoding: Encoding): Record<string, unknown> | null {
   const first = text.trimStart()[0];
   if (first !== '[' && first !== '{') return null;
-  const records = first === '[' ? 'array' : 'lines';
-  const sample = sampleJsonRecords(text, records);
+  // An object first is one record per line (NDJSON), or an API envelope holding the array of records.
+  const key = first === '{' ? envelopeRecordsKey(text) : null;
+  const at = key === null ? null : locateArray(text, [key]);
+  const records = first === '[' || typeof at === 'number' ? 'array' : 'lines';
+  const sample = sampleJsonRecords(text, records, typeof at === 'number' ? [key!] : []);
   if (!sample) return null;
   const names = [...new Set(sample.flatMap((r) => [...r.keys()]))];
   const data = sample.map((r) => names.map((n) => r.get(n) ?? ''));
@@ -514,11 +517,11 @@ function sniffJson(path: string, text: string, encoding: Encoding): Record<strin
   return {
     ...draftBase(path),
     encoding,
-    format: { type: 'json', records },
+    format: { type: 'json', records, ...(typeof at === 'number' ? { path: key } : {}) },
     header: { type: 'names' },
     fields,
     _notes: {
-      guessed_from: `${sample.length} JSON records (${records === 'array' ? 'one array of objects' : 'one object per line'}); columns are key paths, nested keys joined with "."`,
+      guessed_from: `${sample.length} JSON records (${typeof at === 'number' ? `the array at key "${key}" of the file's object` : records === 'array' ? 'one array of objects' : 'one object per line'}); columns are key paths, nested keys joined with "."`,
       columns: columns.map(columnNote),
       ...(notes.length > 0 ? { fields: notes } : {}),
       todo: TODO_NOTE.replace(', add a trailer if the file states totals', ''),

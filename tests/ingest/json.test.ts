@@ -201,3 +201,72 @@ describe('a minified JSON array on one line', () => {
     expect(Buffer.concat(pieces).toString('utf8')).toBe(line.normalize('NFC'));
   }, 60_000);
 });
+
+describe('records inside an envelope object (format.path)', () => {
+  const profile = withProfile({ ...JSON_PROFILE, format: { type: 'json', records: 'array', path: 'data' } });
+  const record = (id: string, amount: string) =>
+    `{"txn": {"id": "${id}"}, "paid_time": "2026-03-01T08:15:00+07:00", "amount": ${amount}, "bill": {"customer_code": "PE0100123456"}, "status": "SUCCESS"}`;
+
+  it('finds the array at the key path past other keys of any value, reads its records at their lines, and skips the keys after it', async () => {
+    const text = [
+      '{',
+      '  "code": "00", "message": "a \\"quoted\\" ] } [ {",',
+      '  "meta": {"page": [1, {"of": 2}], "data": "not this one"},',
+      '  "data": [',
+      `    ${record('E1', '1250000')},`,
+      `    ${record('E2', '"12a"')},`,
+      `    ${record('E3', '500000')}`,
+      '  ],',
+      '  "summary": {"count": 3, "note": "}]"}',
+      '}',
+      '',
+    ].join('\n');
+    const r = await ingest({ 'GW_20260301.json': text }, profile);
+    expect(r.sources).toEqual([{ file_name: 'GW_20260301.json', status: 'loaded', records_read: 3n, records_loaded: 2n, records_rejected: 1n, records_duplicate: 0n }]);
+    expect(r.payments.map((p) => [p.txn_ref, p.line_no, p.amount_vnd])).toEqual([['E1', 5n, 1250000n], ['E3', 7n, 500000n]]);
+    expect(r.rejects.map((x) => [x.line_no, x.reason, x.value])).toEqual([[6n, 'bad_amount', '12a']]);
+  });
+
+  it('follows a nested path, on one line too', async () => {
+    const nested = withProfile({ ...JSON_PROFILE, format: { type: 'json', records: 'array', path: 'result.items' } });
+    const r = await ingest({ 'GW_20260301.json': `{"result":{"total":2,"items":[${record('N1', '1000')},${record('N2', '2000')}]},"ok":true}` }, nested);
+    expect(r.payments.map((p) => [p.txn_ref, p.line_no])).toEqual([['N1', 1n], ['N2', 1n]]);
+  });
+
+  it('fails a file whose envelope has no such key, holds no array there, or is cut short, saying what was expected', async () => {
+    const r = await ingest({
+      'GW_1.json': `{"code": "00",\n "items": [${record('X1', '1000')}]}\n`,
+      'GW_2.json': `{"data": {"rows": []}}\n`,
+      'GW_3.json': `[${record('X3', '1000')}]\n`,
+      'GW_4.json': `{"data": [${record('X4', '1000')}]\n`,
+      'GW_5.json': `{"data": [${record('X5', '1000')}]} x\n`,
+    }, profile);
+    expect(r.summary.files.map((f) => f.status)).toEqual(['failed', 'failed', 'failed', 'failed', 'failed']);
+    expect(r.summary.files[0]!.message).toContain('GW_1.json, line 2: the top-level object has no key "data", expected the array of records at "data"');
+    expect(r.summary.files[1]!.message).toContain('GW_2.json, line 1: "data" holds "{\\"rows\\": []}", expected the array of records ("[")');
+    expect(r.summary.files[2]!.message).toContain('GW_3.json, line 1: expected an object ("{") first, as format.path says the records stand inside one, got "["');
+    expect(r.summary.files[3]!.message).toContain('GW_4.json, line 2: the object around the array of records is never closed');
+    expect(r.summary.files[4]!.message).toContain('GW_5.json, line 1: text after the envelope\'s closing "}"');
+    expect(r.payments).toEqual([]);
+  });
+
+  it('is drafted by `recon partners sniff` with its path, and the draft loads the file', async () => {
+    const s = new Scratch();
+    const path = s.file('GWE_20260301.json', `{\n  "code": "00",\n  "meta": {"page": 1},\n  "data": [\n    ${record('S1', '1250000')},\n    ${record('S2', '500000')}\n  ],\n  "total": 2\n}\n`);
+    const { _notes, ...draft } = (await sniffFile(path)) as Record<string, unknown> & { fields: Record<string, unknown> };
+    expect(_notes).toBeDefined();
+    expect(draft.format).toEqual({ type: 'json', records: 'array', path: 'data' });
+    expect(draft.fields).toMatchObject({ txn_ref: { column: 'txn.id' }, amount: { column: 'amount' } });
+    expect(parseProfileFile(s.profile(draft)).problems).toEqual([]);
+    const { db, run } = await openTestDb();
+    await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
+    expect(await db.all('SELECT txn_ref, line_no FROM payments ORDER BY line_no')).toEqual([{ txn_ref: 'S1', line_no: 5n }, { txn_ref: 'S2', line_no: 6n }]);
+    db.close();
+  });
+
+  it('refuses a path with one object per line, or that is not a dotted key path', () => {
+    expect(profileSchema.safeParse(profile).success).toBe(true);
+    expect(profileSchema.safeParse({ ...profile, format: { type: 'json', records: 'lines', path: 'data' } }).success).toBe(false);
+    expect(profileSchema.safeParse({ ...profile, format: { type: 'json', records: 'array', path: 'data..rows' } }).success).toBe(false);
+  });
+});
