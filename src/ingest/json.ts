@@ -222,6 +222,8 @@ export async function readJson(path: string, profile: PartnerProfile, shown: str
   const splitter = profile.format.records === 'lines' ? new LineRecords(record) : new ArrayRecords(record, shown, profile.format.path?.split('.') ?? []);
   for await (const chunk of decodeFile(path, profile.encoding, shown)) splitter.push(chunk.toString('utf8'));
   result.lines = splitter.end();
+  // Totals in the envelope (profile.trailer, regexes only): read as a trailer line's text is.
+  if (profile.trailer && splitter instanceof ArrayRecords) result.trailer = { line: 1, text: splitter.envelope, fields: [] };
   // A key path of a required field that no record holds: the profile's name is not the partner's
   // (a renamed or misspelt key), as a column missing from a header; every record would be rejected.
   const missing = requiredColumns(profile).find((n) => !seen.has(n));
@@ -283,6 +285,8 @@ class ArrayRecords {
   private endsInNewline = false;
   /** The envelope's text read so far, until the array is found. */
   private head = '';
+  /** The envelope's text outside the array (its totals, for the profile's trailer regexes), the array shown as `[…]`. */
+  envelope = '';
   constructor(
     private readonly record: (text: string, line: number) => void,
     private readonly shown: string,
@@ -303,6 +307,7 @@ class ArrayRecords {
       this.line += countNewlines(this.head, typeof found === 'number' ? found : found.at);
       if (typeof found !== 'number') this.fail(found.problem);
       text = this.head.slice(found);
+      this.envelope = capped(`${this.head.slice(0, found)}…`);
       this.head = '';
       this.phase = 'between';
     }
@@ -338,6 +343,7 @@ class ArrayRecords {
         } else if (c === '"') this.inString = true;
         else if (c === '{' || c === '[') this.depth++;
         else if ((c === '}' || c === ']') && --this.depth === 0) this.phase = 'after';
+        if (this.envelope.length < ENVELOPE_TEXT_MAX) this.envelope += c;
       } else if (c === '\n') {
         // counted below
       } else if (c === ' ' || c === '\t' || c === '\r' || (c === '\ufeff' && this.phase === 'before')) {
@@ -365,6 +371,7 @@ class ArrayRecords {
 
   /** After the array's `]`: the end of the file, or the rest of its envelope (one object per key of the path). */
   private closeArray(): void {
+    if (this.path.length > 0) this.envelope += ']';
     this.depth = this.path.length;
     this.phase = this.depth > 0 ? 'tail' : 'after';
   }
@@ -394,6 +401,12 @@ class ArrayRecords {
 
 /** The most envelope text read before the array of records is found. */
 const ENVELOPE_MAX = 16 * 2 ** 20;
+/** The most envelope text kept for the totals' regexes. */
+const ENVELOPE_TEXT_MAX = 2 ** 20;
+
+function capped(text: string): string {
+  return text.length > ENVELOPE_TEXT_MAX ? text.slice(0, ENVELOPE_TEXT_MAX) : text;
+}
 
 function countNewlines(text: string, end: number): number {
   let n = 0;

@@ -266,10 +266,23 @@ export const profileSchema = z
     message: 'widths in bytes are for UTF-8 files; in windows-1258 every character as written is one byte, so "characters" already counts bytes, and UTF-16 has no byte widths',
   })
   // A JSON record names its values by key: no header line, preamble, record types or total rows to read.
-  .refine((p) => p.format.type !== 'json' || (p.header.type === 'names' && !p.preamble && !p.record_types && !p.trailer && p.skip.length === 0), {
+  .refine((p) => p.format.type !== 'json' || (p.header.type === 'names' && !p.preamble && !p.record_types && p.skip.length === 0), {
     path: ['format', 'type'],
-    message: 'a JSON file\'s records name their values by key: use header {"type":"names"} and no preamble, record_types, trailer or skip',
+    message: 'a JSON file\'s records name their values by key: use header {"type":"names"} and no preamble, record_types or skip',
   })
+  // A JSON file's totals stand in its envelope, beside the array of records ({"data":[…],"total":2}):
+  // read by regex over the envelope's text (the array left out), as a trailer's over its line.
+  .refine(
+    (p) =>
+      p.format.type !== 'json' ||
+      !p.trailer ||
+      (p.format.path !== undefined && !p.trailer.match && p.trailer.in === 'records' &&
+        [p.trailer.count, p.trailer.amount, p.trailer.credit, p.trailer.debit].every((c) => c === undefined || 'regex' in c)),
+    {
+      path: ['trailer'],
+      message: 'a JSON file\'s totals are read from the envelope around its records: needs format.path, and count/amount as {"regex":…} over the envelope\'s text (no match, no in, no field numbers)',
+    },
+  )
   .refine((p) => p.trailer?.in !== 'preamble' || p.preamble !== undefined, { path: ['trailer', 'in'], message: 'trailer.in "preamble" needs a preamble (lines or until)' })
   .refine((p) => p.trailer?.counts !== 'paid' || p.fields.status !== undefined, { path: ['trailer', 'counts'], message: 'trailer.counts "paid" needs fields.status, which says which records are completed payments' });
 

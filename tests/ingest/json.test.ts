@@ -264,6 +264,25 @@ describe('records inside an envelope object (format.path)', () => {
     db.close();
   });
 
+  it('checks the totals the envelope states (trailer regexes over its text) and quarantines a file whose count disagrees', async () => {
+    const totals = withProfile({
+      ...JSON_PROFILE,
+      format: { type: 'json', records: 'array', path: 'data' },
+      trailer: { count: { regex: '"totalCount"\\s*:\\s*(\\d+)' }, amount: { regex: '"totalAmount"\\s*:\\s*"?([\\d.]+)' } },
+    });
+    expect(profileSchema.safeParse(totals).success).toBe(true);
+    const file = (count: number, amount: string) =>
+      `{"totalCount": ${count}, "data": [\n${record('T1', '1000000')},\n${record('T2', '750000')}\n], "totalAmount": ${amount}}\n`;
+    const r = await ingest({ 'GW_1.json': file(2, '1750000'), 'GW_2.json': file(3, '1750000'), 'GW_3.json': file(2, '"1750001"') }, totals);
+    expect(r.sources.map((f) => [f.file_name, f.status])).toEqual([['GW_1.json', 'loaded'], ['GW_2.json', 'quarantined'], ['GW_3.json', 'quarantined']]);
+    expect(r.summary.files[1]!.message).toContain('GW_2.json, line 1: trailer states 3 records, the file has 2');
+    expect(r.summary.files[2]!.message).toContain('GW_3.json, line 1: trailer states a total of 1750001 đồng, the records sum to 1750000');
+    expect(r.payments.map((p) => p.txn_ref)).toEqual(['T1', 'T2']);
+    // Totals need the envelope and regexes: no field numbers, no match line.
+    expect(profileSchema.safeParse({ ...totals, format: { type: 'json', records: 'array' } }).success).toBe(false);
+    expect(profileSchema.safeParse({ ...totals, trailer: { count: { field: 1 } } }).success).toBe(false);
+  });
+
   it('refuses a path with one object per line, or that is not a dotted key path', () => {
     expect(profileSchema.safeParse(profile).success).toBe(true);
     expect(profileSchema.safeParse({ ...profile, format: { type: 'json', records: 'lines', path: 'data' } }).success).toBe(false);
