@@ -56,7 +56,7 @@ export async function explainPayment(db: Database, key: PaymentKey): Promise<Pay
     const line = Number(p['line_no']);
     records.push({
       payment: p,
-      source: { file: (p['file_name'] as string | null) ?? null, path, line, raw: path ? ((await readSourceLine(path, line)) ?? null) : null },
+      source: { file: (p['file_name'] as string | null) ?? null, path, line, raw: path ? rawExcerpt((await readSourceLine(path, line)) ?? null, key.txnRef) : null },
       rules: ruleTrace(p, allocations, exceptions),
       allocations,
       exceptions,
@@ -196,4 +196,21 @@ export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[]): RuleSt
   const dismissed = exceptions.find((e) => e['status'] === 'dismissed');
   if (dismissed) steps.push({ rule: '2 auditor decision (dismiss)', applied: true, why: `exception ${s(dismissed['reason'])} dismissed by decision #${s(dismissed['decision_id'])}` });
   return steps;
+}
+
+/** The most of a record's raw text explain shows whole. */
+const RAW_MAX = 4000;
+
+/**
+ * A record's raw text, or of a line too long to show (a minified JSON array on one line, megabytes):
+ * the stretch around the first place the transaction id (or, for a joined one, its first part)
+ * stands, else its start, saying how long the line is.
+ */
+export function rawExcerpt(raw: string | null, txnRef: string): string | null {
+  if (raw === null || raw.length <= RAW_MAX) return raw;
+  const needle = [txnRef, txnRef.split(/[^\p{L}\p{N}]/u)[0] ?? ''].find((n) => n.length >= 3 && raw.includes(n));
+  const at = needle === undefined ? 0 : raw.indexOf(needle);
+  const from = Math.max(0, Math.min(at - RAW_MAX / 4, raw.length - RAW_MAX));
+  const to = Math.min(raw.length, from + RAW_MAX);
+  return `${from > 0 ? '…' : ''}${raw.slice(from, to)}${to < raw.length ? '…' : ''} (${to - from} of the line's ${raw.length} characters${needle === undefined ? '' : ', around the transaction id'})`;
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { rawExcerpt } from '../../src/match/explain.ts';
 import { readSourceLine } from '../../src/match/source-line.ts';
 
 describe('readSourceLine', () => {
@@ -32,5 +33,19 @@ describe('readSourceLine on a file whose lines end with CR alone (classic Mac)',
     writeFileSync(path, 'ref;memo;amount\r0001;tiền điện;1.234.000\r0002;"a\rb";5.000\r');
     expect(await readSourceLine(path, 2)).toBe('0001;tiền điện;1.234.000');
     expect(await readSourceLine(path, 3)).toBe('0002;"a\nb";5.000');
+  });
+});
+
+describe('rawExcerpt: what explain shows of a line too long to print', () => {
+  it('shows a short record whole, and of a megabyte line the stretch around the transaction id, saying so', () => {
+    expect(rawExcerpt('A1,01/03/2026,1.000', 'A1')).toBe('A1,01/03/2026,1.000');
+    expect(rawExcerpt(null, 'A1')).toBeNull();
+    const records = Array.from({ length: 30_000 }, (_, i) => `{"txn":{"id":"T${i}"},"amount":${1000 + i}}`);
+    const line = `[${records.join(',')}]`;
+    const shown = rawExcerpt(line, 'T29990')!;
+    expect(shown).toContain('{"txn":{"id":"T29990"},"amount":30990}');
+    expect(shown.startsWith('…')).toBe(true);
+    expect(shown).toMatch(new RegExp(`\\(4000 of the line's ${line.length} characters, around the transaction id\\)$`));
+    expect(rawExcerpt(line, 'NOT-THERE')).toMatch(/^\[\{"txn":\{"id":"T0"\}.*… \(4000 of the line's \d+ characters\)$/);
   });
 });
