@@ -315,11 +315,7 @@ class ArrayRecords {
     for (let i = 0; i < text.length; i++) {
       const c = text[i]!;
       if (this.phase === 'element') {
-        if (this.inString) {
-          if (this.escaped) this.escaped = false;
-          else if (c === '\\') this.escaped = true;
-          else if (c === '"') this.inString = false;
-        } else if (c === '"') this.inString = true;
+        if (this.inString || c === '"') this.string(c);
         else if (c === '{' || c === '[') this.depth++;
         else if (c === '}' || c === ']') {
           if (this.depth === 0) {
@@ -336,11 +332,7 @@ class ArrayRecords {
         }
       } else if (this.phase === 'tail') {
         // The envelope's keys after the array (a total, a page number): skipped, brackets balanced.
-        if (this.inString) {
-          if (this.escaped) this.escaped = false;
-          else if (c === '\\') this.escaped = true;
-          else if (c === '"') this.inString = false;
-        } else if (c === '"') this.inString = true;
+        if (this.inString || c === '"') this.string(c);
         else if (c === '{' || c === '[') this.depth++;
         else if ((c === '}' || c === ']') && --this.depth === 0) this.phase = 'after';
         if (this.envelope.length < ENVELOPE_TEXT_MAX) this.envelope += c;
@@ -367,6 +359,14 @@ class ArrayRecords {
       if (c === '\n') this.line++;
     }
     if (this.phase === 'element') this.element += text.slice(from);
+  }
+
+  /** One character inside a string, or the quote opening one: escapes and the closing quote tracked. */
+  private string(c: string): void {
+    if (!this.inString) this.inString = true;
+    else if (this.escaped) this.escaped = false;
+    else if (c === '\\') this.escaped = true;
+    else if (c === '"') this.inString = false;
   }
 
   /** After the array's `]`: the end of the file, or the rest of its envelope (one object per key of the path). */
