@@ -1,5 +1,6 @@
 // Data tests: each file in sql/tests/ is a SELECT returning the rows that break an invariant;
-// zero rows is a pass. They run after every match.
+// zero rows is a pass. They run after every match. sql/tests/setup/ computes, once, sums several
+// tests read; its temporary tables are dropped when the tests are done.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database, Row } from '../db/database.ts';
@@ -25,12 +26,18 @@ export function listDataTests(): string[] {
 /** Runs every data test; returns one result per test, failing or not. */
 export async function runDataTests(db: Database): Promise<DataTestResult[]> {
   const results: DataTestResult[] = [];
-  for (const name of listDataTests()) {
-    const query = readSql(`tests/${name}.sql`).trim().replace(/;$/, '');
-    const count = await db.one<{ n: bigint }>(`SELECT count(*) AS n FROM (${query}) t`);
-    const failures = Number(count?.n ?? 0n);
-    const sample = failures > 0 ? await db.all(`SELECT * FROM (${query}) t LIMIT ${SAMPLE_ROWS}`) : [];
-    results.push({ name, failures, sample });
+  await db.runFile('tests/setup/sums.sql');
+  try {
+    for (const name of listDataTests()) {
+      const query = readSql(`tests/${name}.sql`).trim().replace(/;$/, '');
+      const count = await db.one<{ n: bigint }>(`SELECT count(*) AS n FROM (${query}) t`);
+      const failures = Number(count?.n ?? 0n);
+      const sample = failures > 0 ? await db.all(`SELECT * FROM (${query}) t LIMIT ${SAMPLE_ROWS}`) : [];
+      results.push({ name, failures, sample });
+    }
+  } finally {
+    await db.run('DROP TABLE IF EXISTS dt_invoice_alloc');
+    await db.run('DROP TABLE IF EXISTS dt_payment');
   }
   return results;
 }
