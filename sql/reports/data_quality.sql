@@ -1,6 +1,8 @@
--- Data quality of the partner files in the database: files received and what became of them,
--- records read / rejected / duplicate, and control-total mismatches (a stated count different from
--- the records read, or, with no record rejected, a stated sum different from the parsed sum).
+-- Data quality of the partner files of the report's period (period_files, sql/common/period_files.sql:
+-- the files whose records were paid in the period's partner window, README "KPI glossary"): files
+-- received and what became of them, records read / rejected / duplicate, and control-total
+-- mismatches (a stated count different from the records read, or, with no record rejected, a
+-- stated sum different from the parsed sum).
 SELECT count(*)::BIGINT AS files,
        count(*) FILTER (WHERE status IN ('loaded', 'released'))::BIGINT AS files_loaded,
        count(*) FILTER (WHERE status = 'quarantined')::BIGINT AS files_quarantined,
@@ -14,4 +16,5 @@ SELECT count(*)::BIGINT AS files,
                        )::BIGINT AS control_mismatches,
        coalesce(sum(rejected_amount), 0)::BIGINT AS rejected_amount_vnd
 FROM source_files
+SEMI JOIN period_files($period, $as_of) USING (file_id)
 WHERE kind = 'partner';

@@ -75,6 +75,8 @@ export class Database {
       await db.run(`PRAGMA profiling_output = ${quoteLiteral(db.planFile)}`);
     }
     await db.migrate();
+    // A table macro binds the tables it reads when it is created, so it follows the migrations.
+    await db.runFile('common/period_files.sql');
     return db;
   }
 

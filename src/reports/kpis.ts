@@ -133,8 +133,8 @@ export async function computeKpis(db: Database, period: string, asOf: string): P
   const scorecard = (await queryReport(db, 'partner_scorecard', params)).map(numbers).map(scorecardRow);
   const aging = (await queryReport(db, 'exceptions_aging', params)).map(numbers) as unknown as ExceptionAging[];
   const largest = (await queryReport(db, 'exceptions_largest', params)).map(numbers) as unknown as LargestException[];
-  const quality = numbers((await queryReport(db, 'data_quality'))[0] ?? {});
-  const rejects = (await queryReport(db, 'rejects_by_reason')).map(numbers) as unknown as DataQuality['rejects_by_reason'];
+  const quality = numbers((await queryReport(db, 'data_quality', params))[0] ?? {});
+  const rejects = (await queryReport(db, 'rejects_by_reason', params)).map(numbers) as unknown as DataQuality['rejects_by_reason'];
   const headline = headlines.get(period)!;
   return {
     schema_version: REPORT_SCHEMA_VERSION,

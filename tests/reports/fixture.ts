@@ -75,7 +75,8 @@ export async function fixtureDb(path = ':memory:'): Promise<Database> {
       `INSERT INTO source_files (file_id, kind, partner_id, path, file_name, sha256, bytes, records_read, records_loaded,
          records_rejected, records_duplicate, control_count, status, run_id, loaded_at)
        VALUES ($1, 'partner', $2, $3, $3, $4, 100, $5, $6, $7, $8, $9, $10, 'r1', '2026-03-01 00:00:00+07')`,
-      [id, partner, `f${id}.csv`, `sha${id}`, read, loaded, rejected, dup, control, status],
+      // File 4 is a second delivery of file 1's bytes (same sha256), as ingest records it.
+      [id, partner, `f${id}.csv`, `sha${id === 4 ? 1 : id}`, read, loaded, rejected, dup, control, status],
     );
   }
   // One billing export per period (the report's scope lists the periods billed by an export of their own).

@@ -127,10 +127,12 @@ describe('comparisons and breakdowns', () => {
     ]);
   });
 
-  it('reports data quality from the partner files only', () => {
+  it('reports data quality from the partner files of the period only', () => {
+    // Files 1 (vcb), 2 (momo), 3 (agent1) hold January payments; file 4 is a second delivery of
+    // file 1 (same bytes) and goes with it; file 5 (evnhn) holds only E1, paid in March.
     expect(k.data_quality).toMatchObject({
-      files: 5,
-      files_loaded: 3,
+      files: 4,
+      files_loaded: 2,
       files_quarantined: 1,
       files_skipped_duplicate: 1,
       records_rejected: 1,
