@@ -2,21 +2,42 @@
 -- reverses_txn_ref (same partner) or by reusing the original's txn_ref with another kind.
 -- A reversed payment, or one refunded in full, is void: it allocates nothing and its invoice stays
 -- open for other payments. A partial refund lowers the amount the payment can allocate.
--- A record whose original is not loaded is an orphan_reversal exception.
+-- A record whose original is not loaded is an orphan_reversal exception. A reversal of a refund
+-- cancels the refund (below).
 -- Reversals and refunds that together return more than the payment carried (a second reversal
 -- under another id, a reversal or refunds above its amount, a refund on top of a reversal) are a
 -- refund_exceeds_payment exception on the records that go beyond it; the payment is void (once).
 
+-- A reversal of a refund cancels the refund (DOMAIN: a reversed record is void whatever the date
+-- of its reversal): a reversal naming, by reverses_txn_ref or by reusing its id, a refund record of
+-- its own partner when no payment of the partner has that id (a refund that reused its payment's
+-- id is named with the payment, and the reversal then reverses the payment). A cancelled refund
+-- returns nothing, so its payment allocates its full amount again; the reversal that cancels it
+-- returns nothing either (cancels_id says which refund it cancelled) and is no orphan. It cancels
+-- whatever its amount, as a reversal voids a payment whatever its amount. Any other adjustment of
+-- an adjustment (a reversal of a reversal, a refund of a refund) is still not followed.
 CREATE OR REPLACE TEMP TABLE m_adjust AS
-SELECT a.payment_id AS adjust_id, a.partner_id, a.kind, a.amount_vnd, a.paid_at, a.txn_ref,
-       coalesce(nullif(trim(a.reverses_txn_ref), ''), a.txn_ref) AS original_ref,
-       o.payment_id AS original_id, o.amount_vnd AS original_vnd
-FROM payments a
+WITH adj AS (
+  SELECT a.payment_id AS adjust_id, a.partner_id, a.kind, a.amount_vnd, a.paid_at, a.txn_ref,
+         coalesce(nullif(trim(a.reverses_txn_ref), ''), a.txn_ref) AS original_ref
+  FROM payments a
+  WHERE a.kind IN ('reversal', 'refund')
+), cancel AS (
+  SELECT r.adjust_id, f.adjust_id AS refund_id
+  FROM adj r
+  JOIN adj f ON f.partner_id = r.partner_id AND f.txn_ref = r.original_ref AND f.kind = 'refund' AND r.kind = 'reversal'
+  ANTI JOIN (SELECT partner_id, txn_ref FROM payments WHERE kind = 'payment') o
+    ON o.partner_id = r.partner_id AND o.txn_ref = r.original_ref
+)
+SELECT adj.adjust_id, adj.partner_id, adj.kind, adj.amount_vnd, adj.paid_at, adj.txn_ref, adj.original_ref,
+       o.payment_id AS original_id, o.amount_vnd AS original_vnd, c.refund_id AS cancels_id
+FROM adj
 LEFT JOIN payments o
   ON o.kind = 'payment'
- AND o.partner_id = a.partner_id
- AND o.txn_ref = coalesce(nullif(trim(a.reverses_txn_ref), ''), a.txn_ref)
-WHERE a.kind IN ('reversal', 'refund');
+ AND o.partner_id = adj.partner_id
+ AND o.txn_ref = adj.original_ref
+LEFT JOIN cancel c ON c.adjust_id = adj.adjust_id
+ANTI JOIN cancel cc ON cc.refund_id = adj.adjust_id;
 
 CREATE OR REPLACE TEMP TABLE m_void AS
 SELECT original_id AS payment_id,
@@ -34,7 +55,7 @@ GROUP BY original_id;
 -- few orphans with payments.
 INSERT INTO m_exceptions (payment_id, reason, amount_vnd, detail)
 WITH orphan AS (
-  SELECT adjust_id, partner_id, kind, amount_vnd, original_ref FROM m_adjust WHERE original_id IS NULL
+  SELECT adjust_id, partner_id, kind, amount_vnd, original_ref FROM m_adjust WHERE original_id IS NULL AND cancels_id IS NULL
 ), named AS (
   SELECT o.adjust_id,
          string_agg(DISTINCT r.kind, ' and ' ORDER BY r.kind) FILTER (WHERE r.partner_id = o.partner_id) AS own_kinds,

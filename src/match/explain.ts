@@ -116,6 +116,8 @@ export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[]): RuleSt
           ? `refund_exceeds_payment: ${s(excess['detail'])}; the payment is void`
           : short
             ? `partial_reversal: ${s(short['detail'])}`
+          : p['kind'] === 'reversal' && (p['original_payment_id'] === null || p['original_payment_id'] === undefined)
+            ? `this reversal cancels refund ${s(p['reverses_txn_ref']) || s(p['txn_ref'])} of ${s(p['partner_id'])}: that refund returns nothing, and its payment allocates as if it had not been refunded`
           : `this ${s(p['kind'])} record adjusts payment ${s(p['reverses_txn_ref']) || s(p['txn_ref'])} of ${s(p['partner_id'])}`,
     });
     return steps;
@@ -129,7 +131,9 @@ export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[]): RuleSt
         ? `void (${s(p['void_reason'])} by ${adjusted.join(', ')}): allocates nothing`
         : Number(p['refunded_vnd'] ?? 0) > 0
           ? `partially refunded by ${adjusted.join(', ')}: ${s(p['refunded_vnd'])} đ less to allocate`
-          : 'no reversal or refund names this payment',
+          : adjusted.length > 0
+            ? `named by ${adjusted.join(', ')}, cancelled by its reversal: nothing less to allocate`
+            : 'no reversal or refund names this payment',
   });
   if (route === 'void') return steps;
 

@@ -355,12 +355,47 @@ describe('explain', () => {
     });
     await match(db);
     const why = async (txnRef: string) => (await explainPayment(db, { partnerId: 'VCB', txnRef }))?.records[0]?.rules[0]?.why;
+    // RV1 reverses the refund RF1: the refund is cancelled (README rule 1), so it is no orphan.
     expect(await why('RV1')).toBe(
-      'orphan_reversal: this reversal names payment RF1 of partner VCB, which is not loaded; RF1 of VCB is a refund record, not a payment: an adjustment of an adjustment is not followed (that record stands)',
+      'this reversal cancels refund RF1 of VCB: that refund returns nothing, and its payment allocates as if it had not been refunded',
     );
     expect(await why('RV2')).toBe('orphan_reversal: this reversal names payment M1 of partner VCB, which is not loaded; a payment M1 of MOMO is loaded, but a reversal names a payment of its own partner');
     expect(await why('RV3')).toBe('orphan_reversal: this reversal names payment NOPE of partner VCB, which is not loaded');
-    expect(await why('P1')).toBe('partially refunded by refund RF1: 50 đ less to allocate');
+    expect(await why('P1')).toBe('named by refund RF1, cancelled by its reversal: nothing less to allocate');
+  });
+
+  it('follows a reversal of a refund: the refund is cancelled and the payment allocates its full amount', async () => {
+    const db = await fresh({
+      customers: [A, B],
+      invoices: [
+        { no: 'A1', customer: A, amount: 300, period: '2026-01', number: '1' },
+        { no: 'B1', customer: B, amount: 300, period: '2026-01', number: '3' },
+      ],
+      payments: [
+        // Refund under its own id, reversed by a record naming it.
+        { txn: 'P1', amount: 350, code: B, partner: 'VCB' },
+        { txn: 'RF1', amount: 50, kind: 'refund', reverses: 'P1', partner: 'VCB', at: '2026-02-11T10:00:00' },
+        { txn: 'RV1', amount: 50, kind: 'reversal', reverses: 'RF1', partner: 'VCB', at: '2026-02-12T10:00:00' },
+        // Refund under its own id, reversed by a record reusing that id.
+        { txn: 'P2', amount: 320, code: A, partner: 'MOMO' },
+        { txn: 'RF2', amount: 20, kind: 'refund', reverses: 'P2', partner: 'MOMO', at: '2026-02-11T10:00:00' },
+        { txn: 'RF2', amount: 20, kind: 'reversal', partner: 'MOMO', at: '2026-02-12T10:00:00' },
+        // A refund that reused its payment's id: a reversal naming that id reverses the payment.
+        { txn: 'P3', amount: 40, code: A, partner: 'ZALO' },
+        { txn: 'P3', amount: 10, kind: 'refund', partner: 'ZALO', at: '2026-02-11T10:00:00' },
+        { txn: 'RV3', amount: 30, kind: 'reversal', reverses: 'P3', partner: 'ZALO', at: '2026-02-12T10:00:00' },
+      ],
+    });
+    await match(db);
+    expect(await allocations(db)).toMatchObject([
+      { txn: 'MOMO:P2', invoice: 'A1', amount: 300 },
+      { txn: 'VCB:P1', invoice: 'B1', amount: 300 },
+    ]);
+    expect(await exceptions(db)).toMatchObject([
+      { txn: 'MOMO:P2', reason: 'overpayment_credit', amount: 20 },
+      { txn: 'VCB:P1', reason: 'overpayment_credit', amount: 50 },
+    ]);
+    expect((await runDataTests(db)).filter((t) => t.failures > 0)).toEqual([]);
   });
 
   it('says a decision was ignored when its invoice is no longer loaded', async () => {

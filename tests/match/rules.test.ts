@@ -138,7 +138,7 @@ const cases: Array<[string, World, { alloc: string[]; exc: string[] }]> = [
     },
   ],
   [
-    'rule 1: a reversal naming a refund record, or a payment of another partner, is orphan_reversal: it voids nothing (the refund stands, the other partner\'s payment allocates)',
+    'rule 1: a reversal naming a refund record cancels the refund (the payment allocates its full amount); one naming a payment of another partner is orphan_reversal: it voids nothing (the other partner\'s payment allocates)',
     {
       invoices: [{ no: 'NEW', customer: A, amount: 200 }, { no: 'HCM', customer: B, amount: 300 }],
       payments: [
@@ -150,8 +150,8 @@ const cases: Array<[string, World, { alloc: string[]; exc: string[] }]> = [
       ],
     },
     {
-      alloc: ['MOMO:M7 HCM 300 amount_equals_invoice', 'VCB:T1 NEW 200 amount_equals_invoice'],
-      exc: ['VCB:R1 orphan_reversal 50', 'VCB:R7 orphan_reversal 300'],
+      alloc: ['MOMO:M7 HCM 300 amount_equals_invoice', 'VCB:T1 NEW 200 overpayment'],
+      exc: ['VCB:R7 orphan_reversal 300', 'VCB:T1 overpayment_credit 50'],
     },
   ],
   [
