@@ -82,8 +82,13 @@ SELECT
   seq, line_no, blank, txn_ref, ingest_customer_code(customer_code) AS customer_code, invoice_ref, memo, reverses_txn_ref, agent_id,
   paid_ts AS paid_at,
   CAST(settled_ts AT TIME ZONE getvariable('ingest').settled_tz AS DATE) AS settled_on,
-  -- An amount beyond the cap counts in no sum (its record is rejected).
-  CASE WHEN NOT too_large THEN signed_v END AS amount_signed,
+  -- An amount beyond the cap counts in no sum (its record is rejected). Against a trailer's credit
+  -- and debit totals (flow_signs) a record whose kind column (or default) makes it a reversal or
+  -- refund is money out, so its amount written unsigned (a D/C indicator column) counts negative.
+  CASE WHEN NOT too_large THEN
+    CASE WHEN getvariable('ingest').flow_signs AND amount IS NOT NULL AND signed_v > 0
+              AND coalesce(mapped_kind, getvariable('ingest').kind_default) IN ('reversal', 'refund') THEN -signed_v
+         ELSE signed_v END END AS amount_signed,
   abs(signed_v) AS amount_vnd,
   CASE WHEN is_debit THEN getvariable('ingest').debit_kind
        WHEN signed_v < 0 AND coalesce(mapped_kind, getvariable('ingest').kind_default) = 'payment' THEN 'reversal'

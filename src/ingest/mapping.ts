@@ -192,6 +192,8 @@ export function typingVariables(profile: PartnerProfile): Record<string, IngestV
     amount_zero: '0'.repeat(amount.format.implied_decimals + 1),
     amount_expected: describeAmountFormat(amount.format),
     negative_ok: amount.format.allow_negative,
+    // Totals of money in and out: a reversal or refund by its kind counts as money out (type_payments.sql).
+    flow_signs: profile.trailer?.credit !== undefined,
     debit_kind: 'debit_kind' in amount ? amount.debit_kind : 'refund',
     paid_fmt: paid.strptime,
     paid_re: paid.regex,

@@ -751,6 +751,46 @@ describe('a statement stating money in and money out', () => {
     db.close();
   });
 
+  // A core-banking file marks each record C or D in a column of its own and writes every amount
+  // unsigned (MT940's D/C mark, ISO 8583 debit/credit indicator); its trailer states credits and
+  // debits. A D record is money out: it counts as a debit, as a debit column's amount would.
+  const indicator = withProfile({
+    header: { type: 'none', columns: ['ref', 'time', 'customer', 'cd', 'amount'] },
+    trailer: { match: '^T,', count: { field: 2 }, credit: { field: 3 }, debit: { field: 4 } },
+    fields: { ...BASE_PROFILE.fields, memo: undefined, amount: { column: 'amount', format: { grouping: '.' } }, kind: { column: 'cd', map: { C: 'payment', D: 'reversal', F: 'refund' } } },
+  });
+  const cd = ['A1,01/03/2026 08:00:00,PE0100123456,C,5.000', 'A2,01/03/2026 09:00:00,PD0100000001,C,7.000', 'A3,02/03/2026 09:00:00,PE0100123456,D,5.000', 'A4,02/03/2026 10:00:00,PD0100000001,F,2.000'];
+
+  it('counts a record whose kind column says reversal or refund, amount unsigned, as a debit', async () => {
+    const s = new Scratch();
+    s.profile(indicator);
+    s.file('T_1.csv', [...cd, 'T,4,12.000,7.000', ''].join('\n'));
+    const { db, summary } = await run(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_loaded: 4 });
+    expect(await db.one('SELECT control_count, control_amount, amount_read FROM source_files')).toEqual({ control_count: 4n, control_amount: 5000n, amount_read: 5000n });
+    expect(await db.all('SELECT txn_ref, kind, amount_vnd FROM payments ORDER BY line_no')).toEqual([
+      { txn_ref: 'A1', kind: 'payment', amount_vnd: 5000n }, { txn_ref: 'A2', kind: 'payment', amount_vnd: 7000n },
+      { txn_ref: 'A3', kind: 'reversal', amount_vnd: 5000n }, { txn_ref: 'A4', kind: 'refund', amount_vnd: 2000n },
+    ]);
+    db.close();
+  });
+
+  it('still quarantines a C/D file whose debit total disagrees, and keeps a trailer amount signed as written', async () => {
+    const s = new Scratch();
+    s.profile(indicator);
+    s.file('T_1.csv', [...cd, 'T,4,12.000,5.000', ''].join('\n'));
+    const { db, summary } = await run(s);
+    expect(summary.files[0]!.message).toMatch(/trailer states a total of 7000 đồng, the records sum to 5000/);
+    db.close();
+    // A single total (trailer.amount) is the sum of the amounts as written: the gross of such a file.
+    const g = new Scratch();
+    g.profile({ ...indicator, trailer: { match: '^T,', count: { field: 2 }, amount: { field: 3 } } });
+    g.file('T_1.csv', [...cd, 'T,4,19.000', ''].join('\n'));
+    const gross = await run(g);
+    expect(gross.summary.files[0]).toMatchObject({ status: 'loaded', records_loaded: 4 });
+    gross.db.close();
+  });
+
   it('refuses a profile stating both a sum and credit/debit, or one side alone', () => {
     expect(profileSchema.safeParse({ ...profile, trailer: { count: { field: 1 }, amount: { field: 2 }, credit: { field: 3 }, debit: { field: 4 } } }).success).toBe(false);
     expect(profileSchema.safeParse({ ...profile, trailer: { count: { field: 1 }, credit: { field: 3 } } }).success).toBe(false);
