@@ -7,10 +7,10 @@
 -- Grouping " " stands for every space the pattern accepts (formats.ts AMOUNT_SPACES: no-break
 -- U+00A0, thin U+2009, narrow no-break U+202F), all removed by one translate.
 CREATE OR REPLACE TEMP MACRO ingest_amount_value(s) AS
-  CASE WHEN s.int = '' OR regexp_matches(s.frac, '[1-9]') OR (s.sign = '(') <> (s.close = ')') THEN NULL
+  CASE WHEN s.int = '' OR regexp_matches(s.frac, '[1-9]') OR contains(s.sign, '(') <> contains(s.close, ')') THEN NULL
        ELSE try_cast(CASE WHEN getvariable('ingest').amount_grouping = ' ' THEN translate(s.int, ' ' || chr(160) || chr(8201) || chr(8239), '')
                           ELSE replace(s.int, getvariable('ingest').amount_grouping, '') END AS BIGINT)
-            * CASE WHEN s.sign IN ('-', '(') OR s.close = '-' THEN -1 ELSE 1 END END;
+            * CASE WHEN contains(s.sign, '-') OR contains(s.sign, '(') OR contains(s.close, '-') THEN -1 ELSE 1 END END;
 
 -- An amount field written as a lone dash (hyphen, en or em dash) is zero, never anything else:
 -- Excel's Accounting format shows 0 as "-" and CSVs saved from it write that, as do statements for the

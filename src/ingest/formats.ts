@@ -30,14 +30,22 @@ export function amountPattern(f: AmountFormat): string {
   const int = implied > 0 ? '[0-9]+' : f.grouping ? `[0-9]{1,3}(?:${group}[0-9]{3})+|[0-9]+` : '[0-9]+';
   const frac = implied > 0 ? `([0-9]{${implied}})` : f.decimal ? `(?:${escapeRe(f.decimal)}([0-9]+))?` : '()';
   const [lead, trail] = f.negative === 'parentheses' ? ['\\(?', '\\)?'] : f.negative === 'trailing_minus' ? ['\\+?', '-?'] : ['[-+]?', ''];
-  const number = `(${lead})(${int})${frac}(${trail})`;
-  return f.currency ? `(?i)^(?:${CURRENCY}${SPACE}?)?${number}(?:${SPACE}?${CURRENCY})?$` : `^${number}$`;
+  if (!f.currency) return `^(${lead})(${int})${frac}(${trail})$`;
+  // One marker may stand before the number and one after it, each outside or inside the sign or
+  // parenthesis, as Excel's currency formats write them: `(150.000 ₫)`, `-₫150,000`, `VND (150.000)`.
+  // The sign groups then hold the marker too; amountSign and ingest_amount_value look for the sign in them.
+  const before = `${CURRENCY}${SPACE}?`;
+  const after = `${SPACE}?${CURRENCY}`;
+  return `(?i)^((?:${before})?${lead}|${lead}${before})(${int})${frac}(${trail}(?:${after})?|(?:${after})?${trail})$`;
 }
 
-/** Whether the groups of amountPattern's match say negative; null when a parenthesis is unbalanced. */
+/**
+ * Whether the sign groups of amountPattern's match (which may hold a currency marker beside the
+ * sign) say negative; null when a parenthesis is unbalanced.
+ */
 export function amountSign(open: string, close: string): 1 | -1 | null {
-  if ((open === '(') !== (close === ')')) return null;
-  return open === '-' || open === '(' || close === '-' ? -1 : 1;
+  if (open.includes('(') !== close.includes(')')) return null;
+  return open.includes('-') || open.includes('(') || close.includes('-') ? -1 : 1;
 }
 
 /** Describes the expected amount format for messages, e.g. `an amount like 1.234.567 (grouping ".", decimal ",")`. */

@@ -442,6 +442,22 @@ describe('amount notations', () => {
     expect(r.rejected[0]!.message).toContain('negatives in parentheses, optionally VND/đ before or after');
   });
 
+  // Excel's currency formats put the marker inside the sign: "#,##0 ₫;(#,##0 ₫)" writes (150.000 ₫),
+  // en-US "[$₫-vi-VN]" writes -₫150,000 or (₫150,000); a CSV saved from such a sheet keeps that text.
+  it('reads a currency marker on either side of the sign or parenthesis, one before and one after at most', async () => {
+    const r = await load({ grouping: '.', negative: 'parentheses', currency: true, allow_negative: true },
+      ['(150.000 ₫)', '(VND 2.000)', '(3.000đ)', 'VND (4.000)', '(5.000) đ', '(VND 6.000 đ)', '(VND VND 7.000)', '8.000 đ đ', '(đ9.000']);
+    expect(r.loaded).toEqual([['A1', 150000n, 'reversal'], ['A2', 2000n, 'reversal'], ['A3', 3000n, 'reversal'], ['A4', 4000n, 'reversal'], ['A5', 5000n, 'reversal'], ['A6', 6000n, 'reversal']]);
+    expect(r.rejected.map((x) => [x.value, x.reason])).toEqual([['(VND VND 7.000)', 'bad_amount'], ['8.000 đ đ', 'bad_amount'], ['(đ9.000', 'bad_amount']]);
+    const m = await load({ grouping: ',', currency: true, allow_negative: true }, ['-₫150,000', '₫-2,000', '-3,000 VND', '- ₫4,000', '+₫5,000']);
+    expect(m.loaded).toEqual([['A1', 150000n, 'reversal'], ['A2', 2000n, 'reversal'], ['A3', 3000n, 'reversal'], ['A5', 5000n, 'payment']]);
+    expect(m.rejected.map((x) => x.value)).toEqual(['- ₫4,000']);
+    const t = await load({ grouping: '.', negative: 'trailing_minus', currency: true, allow_negative: true }, ['150.000đ-', '2.000 đ-', '3.000- đ']);
+    expect(t.loaded).toEqual([['A1', 150000n, 'reversal'], ['A2', 2000n, 'reversal'], ['A3', 3000n, 'reversal']]);
+    const f = amountFormatSchema.parse({ grouping: '.', negative: 'parentheses', currency: true });
+    expect([parseAmount('(1.234.567 VNĐ)', f), parseAmount('(₫5.000)', f), parseAmount('(₫5.000', f)]).toEqual([-1234567n, -5000n, null]);
+  });
+
   it('reads a trailing minus, and refuses currency markers and parentheses a format does not declare', async () => {
     expect((await load({ grouping: ',', negative: 'trailing_minus', allow_negative: true }, ['1,500-', '2,000'])).loaded)
       .toEqual([['A1', 1500n, 'reversal'], ['A2', 2000n, 'payment']]);
