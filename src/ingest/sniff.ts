@@ -32,9 +32,14 @@ function guessEncoding(head: Buffer): Encoding {
 
 // Date shapes a column may have, in the profile's own token language (formats.ts): each is tested
 // with the same full-match regex ingest uses, plus a check that the day, month and time are real.
-const DATE_PARTS = ['DD/MM/YYYY', 'DD-MM-YYYY', 'DD.MM.YYYY', 'YYYY/MM/DD', 'YYYYMMDD', 'DD-MMM-YYYY', 'DD-MMM-YY'];
+const DATE_PARTS = ['DD/MM/YYYY', 'DD-MM-YYYY', 'DD.MM.YYYY', 'YYYY/MM/DD', 'YYYYMMDD', 'DD-MMM-YYYY', 'DD-MMM-YY', 'DD/MM/YY'];
+// The 12-hour clock (AM/PM, or SA/CH of vi-VN locales) and unpadded days, months and hours, as
+// wallet and cash-chain exports write local times (5/10/2026 8:05:03 SA).
+const CLOCKS = ['HH:mm:ss', 'HH:mm', 'hh:mm:ss A', 'hh:mm A', 'h:mm:ss A', 'h:mm A', 'H:mm:ss', 'H:mm'];
 const DATE_FORMATS: string[] = [
-  ...DATE_PARTS.flatMap((d) => [`${d} HH:mm:ss`, `${d} HH:mm`, d]),
+  ...DATE_PARTS.flatMap((d) => [...CLOCKS.map((c) => `${d} ${c}`), d]),
+  ...CLOCKS.map((c) => `D/M/YYYY ${c}`),
+  'D/M/YYYY',
   'YYYYMMDDHHmmss',
   'ISO',
   // 13 digits in 2015–2040 as milliseconds: an API export's timestamps. (10-digit seconds are not
@@ -43,26 +48,46 @@ const DATE_FORMATS: string[] = [
 ];
 const UNIX_MS_RANGE = [Date.UTC(2015, 0, 1), Date.UTC(2040, 0, 1)] as const;
 const DATE_REGEX = new Map(DATE_FORMATS.map((f) => [f, new RegExp(datePattern(f).regex)]));
-const TOKEN_RANGE: Record<string, [number, number]> = { YYYY: [1900, 2100], MM: [1, 12], DD: [1, 31], HH: [0, 23], mm: [0, 59], ss: [0, 59] };
+const TOKEN_RANGE: Record<string, [number, number]> = {
+  YY: [0, 99], YYYY: [1900, 2100], MM: [1, 12], M: [1, 12], DD: [1, 31], D: [1, 31], HH: [0, 23], H: [0, 23], hh: [1, 12], h: [1, 12], mm: [0, 59], ss: [0, 59],
+};
+
+/** A format's tokens as capture groups in order (its literal text between them escaped), to read each token's value. */
+function tokenRegex(format: string): RegExp {
+  let re = '';
+  let at = 0;
+  for (const t of dateTokens(format)) {
+    re += format.slice(at, t.start).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    re += `(${datePattern(t.token).regex.slice(1, -1)})`;
+    at = t.end;
+  }
+  return new RegExp(`^${re}${format.slice(at).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+}
 
 /** Whether `value` has exactly the shape of `format` and plausible field values (an 8-digit amount is not a YYYYMMDD date). */
 export function fitsDate(value: string, format: string): boolean {
   if (!(DATE_REGEX.get(format) ?? new RegExp(datePattern(format).regex)).test(value)) return false;
   if (format === 'UNIX_MS') return Number(value) >= UNIX_MS_RANGE[0] && Number(value) < UNIX_MS_RANGE[1];
   if (format === 'ISO') return TOKEN_RANGE.YYYY![0] <= Number(value.slice(0, 4)) && Number(value.slice(5, 7)) >= 1 && Number(value.slice(5, 7)) <= 12;
-  // The shapes sniff tries have fixed-width tokens only, so a token's position in the format is its position in the value.
-  return dateTokens(format).every((t) => {
-    if (t.token === 'MMM') return MONTH_ABBREVIATIONS.some((m) => m.toLowerCase() === value.slice(t.start, t.end).toLowerCase());
+  // Each token's value, read by its capture group (unpadded tokens have no fixed position).
+  const parts = tokenRegex(format).exec(value);
+  if (!parts) return false;
+  return dateTokens(format).every((t, k) => {
+    const v = parts[k + 1]!;
+    if (t.token === 'MMM') return MONTH_ABBREVIATIONS.some((m) => m.toLowerCase() === v.toLowerCase());
     const range = TOKEN_RANGE[t.token];
-    const n = Number(value.slice(t.start, t.end));
-    return !range || (n >= range[0] && n <= range[1]);
+    return !range || (Number(v) >= range[0] && Number(v) <= range[1]);
   });
 }
 
-/** The first date format that at least 80 % of the values fit, if any. */
+/**
+ * The first date format every value fits, else the first at least 80 % fit, if any: a column of
+ * 5/10/2026 and 15/10/2026 fits D/M/YYYY wholly, DD/MM/YYYY only in part.
+ */
 function guessDate(values: string[]): string | undefined {
   if (values.length === 0) return undefined;
-  return DATE_FORMATS.find((f) => values.filter((s) => fitsDate(s, f)).length >= values.length * 0.8);
+  const fit = (f: string) => values.filter((s) => fitsDate(s, f)).length;
+  return DATE_FORMATS.find((f) => fit(f) === values.length) ?? DATE_FORMATS.find((f) => fit(f) >= values.length * 0.8);
 }
 
 const TIME_FORMATS: Array<[RegExp, string]> = [
@@ -76,7 +101,35 @@ function guessTime(values: string[]): string | undefined {
   return TIME_FORMATS.find(([re]) => values.filter((s) => re.test(s)).length >= values.length * 0.8)?.[1];
 }
 
-function guessAmount(values: string[]): { grouping: string; decimal: string | null } | null {
+interface AmountGuess {
+  grouping: string;
+  decimal: string | null;
+  /** Set when values carry a currency marker or a negative notation other than a leading minus. */
+  currency?: true;
+  negative?: 'parentheses' | 'trailing_minus';
+  allow_negative?: true;
+}
+
+const CURRENCY_MARK = /VNĐ|VND|đồng|₫|đ/giu;
+
+function guessAmount(values: string[]): AmountGuess | null {
+  // A currency marker (VND 1,250,000; 350.000đ) and a negative in parentheses or with a trailing
+  // minus are read as the amount format's currency and negative options, the number as before.
+  const marked = values.map((s) => s.replace(CURRENCY_MARK, '').trim());
+  const currency = marked.some((s, i) => s !== values[i] && /\d/.test(s));
+  const paren = marked.some((s) => /^\(.*\d.*\)$/.test(s));
+  const trailing = !paren && marked.some((s) => /^[\d.,\s]*\d-$/.test(s));
+  const bare = marked.map((s) => (paren && /^\(.*\)$/.test(s) ? s.slice(1, -1).trim() : trailing ? s.replace(/-$/, '') : s));
+  const format = guessNumber(bare);
+  if (!format) return null;
+  return {
+    ...format,
+    ...(currency ? { currency: true as const } : {}),
+    ...(paren || trailing ? { negative: paren ? ('parentheses' as const) : ('trailing_minus' as const), allow_negative: true as const } : {}),
+  };
+}
+
+function guessNumber(values: string[]): { grouping: string; decimal: string | null } | null {
   const v = values.filter((s) => /^-?[\d.,\s]+$/.test(s) && /\d/.test(s));
   if (v.length === 0 || v.length < values.length * 0.8) return null;
   if (v.some((s) => /\d\.\d{3}(\.\d{3})*,\d+$/.test(s))) return { grouping: '.', decimal: ',' };
@@ -112,7 +165,7 @@ interface Column {
   values: string[];
   date?: string;
   time?: string;
-  amount: { grouping: string; decimal: string | null } | null;
+  amount: AmountGuess | null;
 }
 
 function describeColumns(names: string[], data: string[][]): Column[] {
@@ -127,6 +180,7 @@ function describeColumns(names: string[], data: string[][]): Column[] {
 
 const hasTime = (format: string): boolean => format === 'ISO' || format === 'UNIX_MS' || format.includes('HH');
 const TXN_REF_NAME = /(^|\s)(mã|số) ?(gd|giao dịch|bút toán|tham chiếu|biên nhận|chứng từ|ref)|txn|trans.*(id|ref|no)|reference|receipt|^ref/i;
+const BALANCE_NAME = /số dư|balance/i;
 const AMOUNT_NAME = /số tiền|tiền|amount|amt|credit|^có$/i;
 
 /** The fields a person would otherwise fill in first: txn_ref, paid_at (a date column, or a date + time pair), settled_on, amount. */
@@ -151,7 +205,8 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
   // A column named as a transaction id is never the amount, though its digits look like one
   // (`transId` 261005000123 beside an `amount` column whose sample holds a broken value).
   const refByName = named.find((c) => TXN_REF_NAME.test(c.name) && !AMOUNT_NAME.test(c.name) && !c.date);
-  const amounts = named.filter((c) => c.amount && c !== refByName);
+  // A statement's running balance (Số dư, balance) is never the amount of a record.
+  const amounts = named.filter((c) => c.amount && c !== refByName && !BALANCE_NAME.test(c.name));
   const amountCol =
     [...amounts].reverse().find((c) => AMOUNT_NAME.test(c.name)) ??
     [...amounts].reverse().find((c) => c.amount!.grouping !== '') ??
@@ -166,14 +221,14 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
       txn_ref: { column: refCol?.name ?? 'TODO' },
       paid_at: paidAt ?? { column: 'TODO', format: 'DD/MM/YYYY HH:mm:ss' },
       ...(settled ? { settled_on: { column: settled.name, format: settled.date } } : {}),
-      amount: { column: amountCol?.name ?? 'TODO', format: { grouping: amountCol?.amount?.grouping ?? '', decimal: amountCol?.amount?.decimal ?? null } },
+      amount: { column: amountCol?.name ?? 'TODO', format: amountCol?.amount ?? { grouping: '', decimal: null } },
     },
     notes,
   };
 }
 
 const columnNote = (c: Column): string =>
-  `${c.name || '(unnamed, empty)'}: ${c.date ? `date ${c.date}` : c.time ? `time ${c.time}` : c.amount ? `amount grouping ${JSON.stringify(c.amount.grouping)} decimal ${JSON.stringify(c.amount.decimal)}` : 'text'} (e.g. ${JSON.stringify(c.values[0] ?? '')})`;
+  `${c.name || '(unnamed, empty)'}: ${c.date ? `date ${c.date}` : c.time ? `time ${c.time}` : c.amount ? `amount grouping ${JSON.stringify(c.amount.grouping)} decimal ${JSON.stringify(c.amount.decimal)}${c.amount.currency ? ' with a currency marker' : ''}${c.amount.negative ? `, negatives ${c.amount.negative === 'parentheses' ? 'in parentheses' : 'with a trailing minus'} (allow_negative: a negative amount is a reversal)` : ''}` : 'text'} (e.g. ${JSON.stringify(c.values[0] ?? '')})`;
 
 const TODO_NOTE = 'check every guess, map customer_code / memo / kind / instrument, add a trailer if the file states totals, remove _notes';
 
@@ -474,7 +529,11 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
   const widths = new Map<number, number>();
   for (const r of rows) if (r.length > 1) widths.set(r.length, (widths.get(r.length) ?? 0) + 1);
   const width = [...widths.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 1;
-  const headerIdx = Math.max(0, rows.findIndex((r) => r.length === width));
+  // Title rows a sheet padded with delimiters to the table's width (`SAO KÊ;;;;`) have that width
+  // too, but mostly empty cells: the header is the first row of the width with at least half its cells filled.
+  const filled = (r: string[]) => r.filter((c) => c.trim() !== '').length;
+  const full = rows.findIndex((r) => r.length === width && filled(r) * 2 >= width);
+  const headerIdx = Math.max(0, full >= 0 ? full : rows.findIndex((r) => r.length === width));
   const header = rows[headerIdx] ?? [];
   // A row whose every field is empty (`;;;;;`) is a blank line to ingest, not data.
   const body = rows.slice(headerIdx + 1).filter((r) => r.length === width && r.some((c) => c.trim() !== ''));

@@ -119,6 +119,49 @@ describe('sniff: dates and headers', () => {
     expect(draft.fields.amount).not.toMatchObject({ column: 'transId' });
   });
 
+  // Wallet and cash-chain exports: amounts with a currency marker ("VND 1,250,000", "350.000đ",
+  // negatives "(150.000 đ)" or "1,250,000-"), and vi-VN/en-US times on the 12-hour clock with
+  // unpadded days, months and hours. Before, the marker hid the amount column, so a phone number
+  // column (all digits) was drafted as the amount, and the time was left TODO.
+  it('recognises amounts with a currency marker or negative notation and 12-hour unpadded times, and the draft loads the file', async () => {
+    const s = new Scratch();
+    const draft = await sniffAndCheck(s, 'VTM_EVN_20261005.csv', [
+      'trans_id,trans_time,msisdn,amount,description',
+      'VTM1,5/10/2026 8:05:03 SA,0987654321,"VND 1,250,000",TT',
+      'VTM2,5/10/2026 12:30:00 CH,0912345678,"VND 500,000",TT',
+      'VTM3,15/10/2026 11:59:59 CH,0987654321,"VND 1,250,000-",Huy',
+      '',
+    ].join('\n'));
+    expect(draft.fields.paid_at).toEqual({ column: 'trans_time', format: 'D/M/YYYY h:mm:ss A' });
+    expect(draft.fields.amount).toEqual({ column: 'amount', format: { grouping: ',', decimal: null, currency: true, negative: 'trailing_minus', allow_negative: true } });
+    const { summary, payments } = await ingestDraft(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 3, records_loaded: 3 });
+    expect(payments.map((p) => [p.txn_ref, p.paid_at.toISOString(), p.amount_vnd])).toEqual([
+      ['VTM1', '2026-10-05T01:05:03.000Z', 1250000n], ['VTM2', '2026-10-05T05:30:00.000Z', 500000n], ['VTM3', '2026-10-15T16:59:59.000Z', 1250000n],
+    ]);
+    const cash = await sniffAndCheck(new Scratch(), 'SHOP_EVN_20261005.csv', 'Số phiếu,Thời gian thu,Số tiền\nP1,05/10/2026 08:05 AM,350.000đ\nP2,05/10/2026 08:05 PM,(150.000 đ)\n');
+    expect(cash.fields.paid_at).toEqual({ column: 'Thời gian thu', format: 'DD/MM/YYYY hh:mm A' });
+    expect(cash.fields.amount).toEqual({ column: 'Số tiền', format: { grouping: '.', decimal: null, currency: true, negative: 'parentheses', allow_negative: true } });
+    expect([fitsDate('5/10/2026 13:05:00 CH', 'D/M/YYYY h:mm:ss A'), fitsDate('5/13/2026 1:05:00 CH', 'D/M/YYYY h:mm:ss A'), fitsDate('5/10/2026 1:05:00 CH', 'D/M/YYYY h:mm:ss A')]).toEqual([false, false, true]);
+  });
+
+  // A statement saved from a sheet pads its title rows with delimiters to the table's width.
+  it('takes the header below title rows padded with delimiters to the same width, not the first title', async () => {
+    const s = new Scratch();
+    const draft = await sniffAndCheck(s, 'TCB_EVN_20261005.csv', [
+      'NGÂN HÀNG TMCP KỸ THƯƠNG;;;;', 'SAO KÊ TÀI KHOẢN;;;;', 'Số tài khoản: 190333;;;;', ';;;;',
+      'Ngày giao dịch;Số tham chiếu;Diễn giải;Có (VND);Số dư (VND)', '05/10/26 08:30;T1;TT;1.250.000,00;1.001.250.000,00', '05/10/26 09:00;T2;TT;500.000,00;1.001.750.000,00', '',
+    ].join('\n'));
+    expect(draft.preamble).toEqual({ lines: 4 });
+    expect(draft.header).toEqual({ type: 'names' });
+    expect(draft.fields.txn_ref).toEqual({ column: 'Số tham chiếu' });
+    // Two-digit years, and the running balance is never the amount.
+    expect(draft.fields.paid_at).toEqual({ column: 'Ngày giao dịch', format: 'DD/MM/YY HH:mm' });
+    expect(draft.fields.amount).toMatchObject({ column: 'Có (VND)' });
+    const { summary } = await ingestDraft(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 2, records_loaded: 2 });
+  });
+
   it('recognises Oracle\'s DD-MON-YY dates with a real month abbreviation', () => {
     expect(fitsDate('05-MAR-26 09:05:09', 'DD-MMM-YY HH:mm:ss')).toBe(true);
     expect(fitsDate('05-mar-2026', 'DD-MMM-YYYY')).toBe(true);
