@@ -519,25 +519,46 @@ export function locateArray(text: string, path: string[]): number | 'more' | { p
   return sc.i + 1;
 }
 
+/** How deep `recon partners sniff` looks for an envelope's records (`data.items` is depth 2). */
+const ENVELOPE_SNIFF_DEPTH = 3;
+
 /**
- * For `recon partners sniff`: the key of the top-level object `text` begins with whose value is an
- * array of objects (an API envelope's `data`), or null.
+ * For `recon partners sniff`: the key path of the array of objects inside the object `text` begins
+ * with (an API envelope's `data`, or `data.items` / `result.list` one or two objects down), the
+ * first such array in key order, looking into nested objects up to ENVELOPE_SNIFF_DEPTH keys deep;
+ * null when there is none, or when a second object follows the first one (one record per line:
+ * the arrays are then the records' own, not an envelope's).
  */
-export function envelopeRecordsKey(text: string): string | null {
+export function envelopeRecordsPath(text: string): string[] | null {
   const sc = new JsonScanner(text);
   sc.ws();
   if (sc.peek() !== '{') return null;
-  sc.i++;
+  const probe = new JsonScanner(text);
+  probe.i = sc.i;
+  if (probe.skipValue()) {
+    probe.ws();
+    if (probe.peek() === '{') return null;
+  }
+  return arrayOfObjectsIn(sc, [], ENVELOPE_SNIFF_DEPTH);
+}
+
+/** The key path, below `prefix`, of the first array of objects in the object starting at the scanner. */
+function arrayOfObjectsIn(sc: JsonScanner, prefix: string[], depth: number): string[] | null {
+  sc.i++; // past "{"
   for (;;) {
     sc.ws();
     if (sc.peek() !== '"') return null;
     const key = sc.key();
     if (key === undefined || key === null) return null;
+    const at = sc.i;
     if (sc.peek() === '[') {
-      const at = sc.i;
       sc.i++;
       sc.ws();
-      if (sc.peek() === '{') return key;
+      if (sc.peek() === '{') return [...prefix, key];
+      sc.i = at;
+    } else if (sc.peek() === '{' && depth > 1) {
+      const found = arrayOfObjectsIn(sc, [...prefix, key], depth - 1);
+      if (found) return found;
       sc.i = at;
     }
     if (!sc.skipValue()) return null;

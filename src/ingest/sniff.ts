@@ -7,7 +7,7 @@ import type ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { UsageError } from '../errors.ts';
 import { MONTH_ABBREVIATIONS, dateFormatProblem, datePattern, dateTokens } from './formats.ts';
-import { envelopeRecordsKey, locateArray, sampleJsonRecords } from './json.ts';
+import { envelopeRecordsPath, locateArray, sampleJsonRecords } from './json.ts';
 import type { Encoding } from './profile.ts';
 import { cellTextIn as cellText, readXlsxHead, type SheetRow } from './xlsx.ts';
 
@@ -564,10 +564,11 @@ function sniffJson(path: string, text: string, encoding: Encoding): Record<strin
   const first = text.trimStart()[0];
   if (first !== '[' && first !== '{') return null;
   // An object first is one record per line (NDJSON), or an API envelope holding the array of records.
-  const key = first === '{' ? envelopeRecordsKey(text) : null;
-  const at = key === null ? null : locateArray(text, [key]);
+  const keyPath = first === '{' ? envelopeRecordsPath(text) : null;
+  const at = keyPath === null ? null : locateArray(text, keyPath);
   const records = first === '[' || typeof at === 'number' ? 'array' : 'lines';
-  const sample = sampleJsonRecords(text, records, typeof at === 'number' ? [key!] : []);
+  const sample = sampleJsonRecords(text, records, typeof at === 'number' ? keyPath! : []);
+  const key = keyPath?.join('.');
   if (!sample) return null;
   const names = [...new Set(sample.flatMap((r) => [...r.keys()]))];
   const data = sample.map((r) => names.map((n) => r.get(n) ?? ''));

@@ -264,6 +264,30 @@ describe('records inside an envelope object (format.path)', () => {
     db.close();
   });
 
+  it('is drafted with a nested path (data.items) one object down, and the draft loads the file', async () => {
+    const s = new Scratch();
+    const path = s.file(
+      'GWN_20260301.json',
+      `{"code":"00","message":"OK","data":{"page":{"no":1,"size":50},"totalCount":2,"items":[\n  ${record('N1', '1250000')},\n  ${record('N2', '500000')}\n]}}\n`,
+    );
+    const { _notes, ...draft } = (await sniffFile(path)) as Record<string, unknown> & { fields: Record<string, unknown> };
+    expect(_notes).toBeDefined();
+    expect(draft.format).toEqual({ type: 'json', records: 'array', path: 'data.items' });
+    expect(parseProfileFile(s.profile(draft)).problems).toEqual([]);
+    const { db, run } = await openTestDb();
+    await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
+    expect(await db.all('SELECT txn_ref, line_no FROM payments ORDER BY line_no')).toEqual([{ txn_ref: 'N1', line_no: 2n }, { txn_ref: 'N2', line_no: 3n }]);
+    db.close();
+  });
+
+  it('drafts one record per line, not an envelope, when each line is an object holding its own array of objects', async () => {
+    const s = new Scratch();
+    const line = (id: string) => JSON.stringify({ txn: { id }, paid_time: '2026-03-01T08:15:00+07:00', amount: 100000, bills: [{ no: 'A1', amount: 100000 }] });
+    const path = s.file('GWL_20260301.jsonl', `${line('L1')}\n${line('L2')}\n`);
+    const draft = (await sniffFile(path)) as Record<string, unknown>;
+    expect(draft.format).toEqual({ type: 'json', records: 'lines' });
+  });
+
   it('checks the totals the envelope states (trailer regexes over its text) and quarantines a file whose count disagrees', async () => {
     const totals = withProfile({
       ...JSON_PROFILE,
