@@ -8,42 +8,69 @@
 -- under another id, a reversal or refunds above its amount, a refund on top of a reversal) are a
 -- refund_exceeds_payment exception on the records that go beyond it; the payment is void (once).
 
--- A reversal of a refund cancels the refund (DOMAIN: a reversed record is void whatever the date
--- of its reversal): a reversal naming, by reverses_txn_ref or by reusing its id, a refund record of
--- its own partner when no payment of the partner has that id (a refund that reused its payment's
--- id is named with the payment, and the reversal then reverses the payment). A cancelled refund
--- returns nothing, so its payment allocates its full amount again; the reversal that cancels it
--- returns nothing either (cancels_id says which refund it cancelled) and is no orphan. It cancels
--- whatever its amount, as a reversal voids a payment whatever its amount. Any other adjustment of
--- an adjustment (a reversal of a reversal, a refund of a refund) is still not followed.
-CREATE OR REPLACE TEMP TABLE m_adjust AS
-WITH adj AS (
-  SELECT a.payment_id AS adjust_id, a.partner_id, a.kind, a.amount_vnd, a.paid_at, a.txn_ref,
-         coalesce(nullif(trim(a.reverses_txn_ref), ''), a.txn_ref) AS original_ref
-  FROM payments a
-  WHERE a.kind IN ('reversal', 'refund')
-), cancel AS (
-  SELECT r.adjust_id, f.adjust_id AS refund_id
-  FROM adj r
-  JOIN adj f ON f.partner_id = r.partner_id AND f.txn_ref = r.original_ref AND f.kind = 'refund' AND r.kind = 'reversal'
-  ANTI JOIN (SELECT partner_id, txn_ref FROM payments WHERE kind = 'payment') o
-    ON o.partner_id = r.partner_id AND o.txn_ref = r.original_ref
-)
-SELECT adj.adjust_id, adj.partner_id, adj.kind, adj.amount_vnd, adj.paid_at, adj.txn_ref, adj.original_ref,
-       o.payment_id AS original_id, o.amount_vnd AS original_vnd, c.refund_id AS cancels_id
-FROM adj
+-- Every reversal and refund record with the payment it names (original_id NULL: none loaded).
+-- The scan of payments for the few adjustments and the join on what they name are all one
+-- statement reads of the payments.
+CREATE OR REPLACE TEMP TABLE m_adjust_named AS
+SELECT a.adjust_id, a.partner_id, a.kind, a.amount_vnd, a.paid_at, a.txn_ref, a.original_ref,
+       o.payment_id AS original_id, o.amount_vnd AS original_vnd
+FROM (SELECT payment_id AS adjust_id, partner_id, kind, amount_vnd, paid_at, txn_ref,
+             coalesce(nullif(trim(reverses_txn_ref), ''), txn_ref) AS original_ref
+      FROM payments WHERE kind IN ('reversal', 'refund')) a
 LEFT JOIN payments o
   ON o.kind = 'payment'
- AND o.partner_id = adj.partner_id
- AND o.txn_ref = adj.original_ref
-LEFT JOIN cancel c ON c.adjust_id = adj.adjust_id
-ANTI JOIN cancel cc ON cc.refund_id = adj.adjust_id;
+ AND o.partner_id = a.partner_id
+ AND o.txn_ref = a.original_ref;
+
+-- A reversal of a refund cancels the refund, as a reversal of a payment voids it (DOMAIN: a
+-- reversed record is void whatever the date of its reversal): a reversal naming, by
+-- reverses_txn_ref or by reusing its id, a refund record of its own partner when no payment of the
+-- partner has that id (a refund that reused its payment's id is named with the payment, and the
+-- reversal then reverses the payment). Money is what a reversal of a refund moves back: the refund
+-- returns its amount less what its reversals took back (nothing once they reach its amount), so
+-- its payment allocates that much more again; the reversals return nothing themselves (cancels_id
+-- says which refund they cancel) and are no orphans. Reversals taking back more than the refund
+-- returned are a refund_exceeds_payment exception for the excess (below). Any other adjustment of
+-- an adjustment (a reversal of a reversal, a refund of a refund) is still not followed.
+CREATE OR REPLACE TEMP TABLE m_cancel AS
+SELECT r.adjust_id, r.partner_id, r.amount_vnd, r.paid_at, r.txn_ref,
+       f.adjust_id AS refund_id, f.txn_ref AS refund_ref, f.amount_vnd AS refund_vnd
+FROM m_adjust_named r
+JOIN m_adjust_named f ON f.partner_id = r.partner_id AND f.txn_ref = r.original_ref AND f.kind = 'refund'
+WHERE r.kind = 'reversal' AND r.original_id IS NULL;
+
+-- What each record returns (returns_vnd): its amount, or for a refund its amount less what its
+-- reversals took back; a refund they cancelled in full is left out.
+CREATE OR REPLACE TEMP TABLE m_adjust AS
+WITH cancelled AS (
+  SELECT refund_id, sum(amount_vnd) AS cancelled_vnd FROM m_cancel GROUP BY refund_id
+)
+SELECT a.adjust_id, a.partner_id, a.kind, a.amount_vnd,
+       a.amount_vnd - least(coalesce(cd.cancelled_vnd, 0), a.amount_vnd) AS returns_vnd,
+       a.paid_at, a.txn_ref, a.original_ref, a.original_id, a.original_vnd, c.refund_id AS cancels_id
+FROM m_adjust_named a
+LEFT JOIN (SELECT adjust_id, refund_id FROM m_cancel) c ON c.adjust_id = a.adjust_id
+LEFT JOIN cancelled cd ON cd.refund_id = a.adjust_id
+WHERE coalesce(cd.cancelled_vnd, 0) < a.amount_vnd;
+
+INSERT INTO m_exceptions (payment_id, reason, amount_vnd, detail)
+SELECT adjust_id, 'refund_exceeds_payment', least(amount_vnd, cancelled_to_date - refund_vnd),
+       'this reversal of ' || CAST(amount_vnd AS VARCHAR) || ' đ names refund ' || refund_ref || ' of partner ' || partner_id
+       || ', of ' || CAST(refund_vnd AS VARCHAR) || ' đ; its reversals take back ' || CAST(cancelled_to_date AS VARCHAR) || ' đ, '
+       || CAST(cancelled_to_date - refund_vnd AS VARCHAR) || ' đ more than the refund returned'
+FROM (SELECT c.*, sum(c.amount_vnd) OVER (PARTITION BY c.refund_id ORDER BY c.paid_at, txn_number(c.txn_ref), c.txn_ref
+                                         ROWS UNBOUNDED PRECEDING) AS cancelled_to_date
+      FROM m_cancel c)
+WHERE cancelled_to_date > refund_vnd;
+
+DROP TABLE m_adjust_named;
+DROP TABLE m_cancel;
 
 CREATE OR REPLACE TEMP TABLE m_void AS
 SELECT original_id AS payment_id,
        bool_or(kind = 'reversal') AS reversed,
-       coalesce(sum(amount_vnd) FILTER (WHERE kind = 'refund'), 0) AS refunded_vnd,
-       sum(amount_vnd) AS returned_vnd
+       coalesce(sum(returns_vnd) FILTER (WHERE kind = 'refund'), 0) AS refunded_vnd,
+       sum(returns_vnd) AS returned_vnd
 FROM m_adjust
 WHERE original_id IS NOT NULL
 GROUP BY original_id;
@@ -55,7 +82,7 @@ GROUP BY original_id;
 -- few orphans with payments.
 INSERT INTO m_exceptions (payment_id, reason, amount_vnd, detail)
 WITH orphan AS (
-  SELECT adjust_id, partner_id, kind, amount_vnd, original_ref FROM m_adjust WHERE original_id IS NULL AND cancels_id IS NULL
+  SELECT adjust_id, partner_id, kind, returns_vnd AS amount_vnd, original_ref FROM m_adjust WHERE original_id IS NULL AND cancels_id IS NULL
 ), named AS (
   SELECT o.adjust_id,
          string_agg(DISTINCT r.kind, ' and ' ORDER BY r.kind) FILTER (WHERE r.partner_id = o.partner_id) AS own_kinds,
@@ -75,17 +102,19 @@ LEFT JOIN named n USING (adjust_id);
 
 -- Reversal and refund records of one payment in time order (paid time, then transaction id as in
 -- the turns, 050, then kind: a reversal and a refund may reuse the payment's id at the same time):
--- each record returns its amount, and a record's exception carries the part of it beyond what the
+-- each record returns its amount (a refund less what its reversals took back), and a record's exception carries the part of it beyond what the
 -- payment carried, so the exceptions sum to what was returned beyond it. A reversal voids the
 -- payment whatever its amount, but returns only its own amount: a refund before a reversal of the
 -- rest returns the payment exactly, and a second reversal returns it again.
 INSERT INTO m_exceptions (payment_id, reason, amount_vnd, detail)
-SELECT adjust_id, 'refund_exceeds_payment', least(amount_vnd, returned_to_date - original_vnd),
-       'this ' || kind || ' of ' || CAST(amount_vnd AS VARCHAR) || ' đ names payment ' || original_ref || ' of partner ' || partner_id
+SELECT adjust_id, 'refund_exceeds_payment', least(returns_vnd, returned_to_date - original_vnd),
+       'this ' || kind || ' of ' || CAST(amount_vnd AS VARCHAR) || ' đ'
+       || CASE WHEN returns_vnd <> amount_vnd THEN ' (' || CAST(returns_vnd AS VARCHAR) || ' đ once its reversals are taken back)' ELSE '' END
+       || ' names payment ' || original_ref || ' of partner ' || partner_id
        || ', of ' || CAST(original_vnd AS VARCHAR) || ' đ; its ' || CASE WHEN reversed THEN 'reversals and refunds' ELSE 'refunds' END
        || ' reach ' || CAST(returned_to_date AS VARCHAR) || ' đ, ' || CAST(returned_to_date - original_vnd AS VARCHAR) || ' đ more than the payment'
-FROM (SELECT a.adjust_id, a.kind, a.partner_id, a.original_ref, a.amount_vnd, a.original_vnd, v.reversed,
-             sum(a.amount_vnd) OVER (PARTITION BY a.original_id ORDER BY a.paid_at, txn_number(a.txn_ref), a.txn_ref, a.kind
+FROM (SELECT a.adjust_id, a.kind, a.partner_id, a.original_ref, a.amount_vnd, a.returns_vnd, a.original_vnd, v.reversed,
+             sum(a.returns_vnd) OVER (PARTITION BY a.original_id ORDER BY a.paid_at, txn_number(a.txn_ref), a.txn_ref, a.kind
                                      ROWS UNBOUNDED PRECEDING) AS returned_to_date
       FROM m_adjust a
       JOIN m_void v ON v.payment_id = a.original_id

@@ -117,7 +117,7 @@ export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[]): RuleSt
           : short
             ? `partial_reversal: ${s(short['detail'])}`
           : p['kind'] === 'reversal' && (p['original_payment_id'] === null || p['original_payment_id'] === undefined)
-            ? `this reversal cancels refund ${s(p['reverses_txn_ref']) || s(p['txn_ref'])} of ${s(p['partner_id'])}: that refund returns nothing, and its payment allocates as if it had not been refunded`
+            ? `this reversal takes back ${s(p['amount_vnd'])} đ of refund ${s(p['reverses_txn_ref']) || s(p['txn_ref'])} of ${s(p['partner_id'])}: that refund returns that much less (nothing once its reversals reach its amount), and its payment allocates that much more`
           : `this ${s(p['kind'])} record adjusts payment ${s(p['reverses_txn_ref']) || s(p['txn_ref'])} of ${s(p['partner_id'])}`,
     });
     return steps;

@@ -3,7 +3,7 @@
 
 export const EXCEPTION_REASONS = {
   orphan_reversal: 'a reversal or refund names a payment that is not loaded',
-  refund_exceeds_payment: 'reversals and refunds of a payment return more than it carried (a second reversal, a reversal or refunds above its amount, a refund on top of a reversal); the payment is void once',
+  refund_exceeds_payment: 'reversals and refunds of a payment return more than it carried (a second reversal, a reversal or refunds above its amount, a refund on top of a reversal), the payment being void once; or reversals of a refund take back more than it returned',
   partial_reversal: 'a reversal voids the payment, but it and the payment\'s other reversals and refunds return less than it carried; the rest is not allocated',
   overpayment_credit: 'the payment exceeds what the customer owes (or the invoice it names); the rest is customer credit',
   suggested_match: 'the customer code does not exist (or names a customer with nothing to pay), but a real code one typo away owes exactly this amount; not applied',

@@ -357,7 +357,7 @@ describe('explain', () => {
     const why = async (txnRef: string) => (await explainPayment(db, { partnerId: 'VCB', txnRef }))?.records[0]?.rules[0]?.why;
     // RV1 reverses the refund RF1: the refund is cancelled (README rule 1), so it is no orphan.
     expect(await why('RV1')).toBe(
-      'this reversal cancels refund RF1 of VCB: that refund returns nothing, and its payment allocates as if it had not been refunded',
+      'this reversal takes back 50 đ of refund RF1 of VCB: that refund returns that much less (nothing once its reversals reach its amount), and its payment allocates that much more',
     );
     expect(await why('RV2')).toBe('orphan_reversal: this reversal names payment M1 of partner VCB, which is not loaded; a payment M1 of MOMO is loaded, but a reversal names a payment of its own partner');
     expect(await why('RV3')).toBe('orphan_reversal: this reversal names payment NOPE of partner VCB, which is not loaded');
@@ -395,6 +395,36 @@ describe('explain', () => {
       { txn: 'MOMO:P2', reason: 'overpayment_credit', amount: 20 },
       { txn: 'VCB:P1', reason: 'overpayment_credit', amount: 50 },
     ]);
+    expect((await runDataTests(db)).filter((t) => t.failures > 0)).toEqual([]);
+  });
+
+  it('takes back from a refund what its reversals take back: part of it, all of it once, and an excess as refund_exceeds_payment', async () => {
+    const db = await fresh({
+      customers: [A, B],
+      invoices: [
+        { no: 'A1', customer: A, amount: 300, period: '2026-01', number: '1' },
+        { no: 'B1', customer: B, amount: 300, period: '2026-01', number: '3' },
+      ],
+      payments: [
+        // A refund of 100 with 40 of it reversed: 60 stays refunded, the payment allocates 240.
+        { txn: 'P1', amount: 300, code: A, partner: 'VCB' },
+        { txn: 'RF1', amount: 100, kind: 'refund', reverses: 'P1', partner: 'VCB', at: '2026-02-11T10:00:00' },
+        { txn: 'RV1', amount: 40, kind: 'reversal', reverses: 'RF1', partner: 'VCB', at: '2026-02-12T10:00:00' },
+        // A refund of 50 reversed twice: the first cancels it, the second takes back 50 the refund never returned.
+        { txn: 'P2', amount: 300, code: B, partner: 'MOMO' },
+        { txn: 'RF2', amount: 50, kind: 'refund', reverses: 'P2', partner: 'MOMO', at: '2026-02-11T10:00:00' },
+        { txn: 'RV2', amount: 50, kind: 'reversal', reverses: 'RF2', partner: 'MOMO', at: '2026-02-12T10:00:00' },
+        { txn: 'RV2B', amount: 50, kind: 'reversal', reverses: 'RF2', partner: 'MOMO', at: '2026-02-13T10:00:00' },
+      ],
+    });
+    await match(db);
+    expect(await allocations(db)).toMatchObject([
+      { txn: 'MOMO:P2', invoice: 'B1', amount: 300 },
+      { txn: 'VCB:P1', invoice: 'A1', amount: 240 },
+    ]);
+    expect(await exceptions(db)).toMatchObject([{ txn: 'MOMO:RV2B', reason: 'refund_exceeds_payment', amount: 50 }]);
+    const detail = await db.one<{ detail: string }>(`SELECT detail FROM exceptions WHERE reason = 'refund_exceeds_payment'`);
+    expect(detail?.detail).toBe('this reversal of 50 đ names refund RF2 of partner MOMO, of 50 đ; its reversals take back 100 đ, 50 đ more than the refund returned');
     expect((await runDataTests(db)).filter((t) => t.failures > 0)).toEqual([]);
   });
 
