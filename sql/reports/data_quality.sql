@@ -1,4 +1,5 @@
--- Data quality of the partner files of the report's period (period_files, sql/common/period_files.sql:
+-- Data quality of the partner files of the report's period (report_files, sql/reports/period_files.sql,
+-- after sql/common/period_files.sql:
 -- the files whose records were paid in the period's partner window, README "KPI glossary"): files
 -- received and what became of them, records read / rejected / duplicate, and control-total
 -- mismatches (a stated count different from the records read, or, with no record rejected, a
@@ -16,5 +17,5 @@ SELECT count(*)::BIGINT AS files,
                        )::BIGINT AS control_mismatches,
        coalesce(sum(rejected_amount), 0)::BIGINT AS rejected_amount_vnd
 FROM source_files
-SEMI JOIN period_files($period, $as_of) USING (file_id)
+SEMI JOIN report_files USING (file_id)
 WHERE kind = 'partner';

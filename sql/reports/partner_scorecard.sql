@@ -2,7 +2,7 @@
 -- the billing period's calendar month, up to the as-of date when that comes first
 -- (in_partner_window, sql/common/identifiers.sql).
 -- Settlement lag T+n = settled_on - local paid date, in days. File figures (records read, rejected,
--- duplicate) cover the partner's files of the period (period_files, sql/common/period_files.sql),
+-- duplicate) cover the partner's files of the period (report_files: period_files, sql/common/period_files.sql),
 -- as the data-quality section does.
 -- Unmatched = payments of the window with an exception other than an over-payment credit (the
 -- credit's payment was applied to invoices first).
@@ -33,7 +33,7 @@ files AS (
          sum(records_rejected) AS records_rejected,
          sum(records_duplicate) AS records_duplicate
   FROM source_files
-  SEMI JOIN period_files($period, $as_of) pf ON pf.file_id = source_files.file_id
+  SEMI JOIN report_files pf ON pf.file_id = source_files.file_id
   WHERE kind = 'partner' AND partner_id IS NOT NULL GROUP BY partner_id
 )
 SELECT pa.partner_id, pa.name, pa.channel_group,

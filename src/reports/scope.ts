@@ -26,7 +26,7 @@ export function checkPeriod(period: string, asOf?: string): { period: string; as
 }
 
 /**
- * Builds the temporary tables report_scope, report_partner_key, report_alloc, report_invoice and report_totals for `period` at `asOf`
+ * Builds the temporary tables report_scope, report_partner_key, report_alloc, report_invoice, report_totals and report_files (the partner files of `period`) for `period` at `asOf`
  * and every earlier period in the database at its own default as-of date, capped at `asOf`, so a
  * report never counts a payment made after its as-of date.
  */
@@ -41,6 +41,7 @@ export async function prepareScope(db: Database, period: string, asOf: string): 
   await runReport(db, 'counted_allocations');
   await runReport(db, 'invoice_facts');
   await runReport(db, 'customer_totals');
+  await runReport(db, 'period_files', { period, as_of: asOf });
   return { period, asOf, periods };
 }
 
