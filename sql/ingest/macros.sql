@@ -30,15 +30,15 @@ CREATE OR REPLACE TEMP MACRO ingest_iso_seconds(t) AS
   CASE WHEN regexp_matches(t, '[T ][0-9]{2}:[0-9]{2}[Z+-]') THEN regexp_replace(t, '([T ][0-9]{2}:[0-9]{2})([Z+-])', '\1:00\2') ELSE t END;
 
 -- An instant from text in a local time zone (or ISO 8601 with its own offset, a space before it
--- allowed: DuckDB's cast takes none; or Unix time, fmt 'epoch_s' / 'epoch_ms'); NULL when the
+-- allowed: DuckDB's cast takes none; a lower-case t or z, which RFC 3339 allows, read as T and Z; or Unix time, fmt 'epoch_s' / 'epoch_ms'); NULL when the
 -- text does not have exactly the format's shape or is not a real date (31/02/2026). A 12-hour
 -- clock's Vietnamese SA/CH (its regex allows nothing else made of letters) is read as AM/PM.
 CREATE OR REPLACE TEMP MACRO ingest_instant(txt, fmt, re, iso, tz) AS
   CASE WHEN txt IS NULL OR NOT regexp_full_match(txt, re) THEN NULL
-       WHEN iso AND regexp_matches(txt, '[0-9]:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)? ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$')
-         THEN try_cast(ingest_iso_seconds(CASE WHEN contains(txt, ' +') OR contains(txt, ' -') OR contains(txt, ' Z')
-                                               THEN regexp_replace(txt, ' ([Z+-][0-9:]*)$', '\1') ELSE txt END) AS TIMESTAMPTZ)
-       WHEN iso THEN timezone(tz, try_cast(txt AS TIMESTAMP))
+       WHEN iso AND regexp_matches(txt, '[0-9]:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)? ?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$')
+         THEN try_cast(ingest_iso_seconds(CASE WHEN contains(txt, ' +') OR contains(txt, ' -') OR contains(upper(txt), ' Z')
+                                               THEN regexp_replace(upper(txt), ' ([Z+-][0-9:]*)$', '\1') ELSE upper(txt) END) AS TIMESTAMPTZ)
+       WHEN iso THEN timezone(tz, try_cast(upper(txt) AS TIMESTAMP))
        -- Unix time (formats.ts EPOCH_FORMATS): an instant, the zone plays no part; exact to the microsecond.
        WHEN fmt = 'epoch_s' THEN timezone('UTC', make_timestamp(CAST(try_cast(txt AS DECIMAL(38, 6)) * 1000000 AS BIGINT)))
        WHEN fmt = 'epoch_ms' THEN timezone('UTC', make_timestamp(try_cast(txt AS BIGINT) * 1000))
