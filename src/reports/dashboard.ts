@@ -37,7 +37,7 @@ export function renderDashboard(k: ReportKpis, charts: Chart[], tr: Translator):
 ${headline(k, tr)}
 <section id="areas">
 <h2>${tr.t('byPc')}</h2>
-<div class="grid">${chart('collection-by-pc')}${areaTable(k.by_pc, 'pc', tr)}</div>
+<div class="grid split">${chart('collection-by-pc')}${areaTable(k.by_pc, 'pc', tr)}</div>
 <div class="grid">${chart('units-best')}${chart('units-worst')}</div>
 <p class="note">${tr.t('byUnitNote', { n: formatCount(rankedUnits(k.by_unit).length, lang) })}</p>
 </section>
@@ -164,6 +164,7 @@ h3{font-size:15px;margin:16px 0 8px}
 .delta.up{color:#137333}.delta.down{color:#c5221f}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(540px,1fr));gap:16px;align-items:start}
 .grid>*{min-width:0}
+.grid.split{grid-template-columns:max-content minmax(0,1fr)}
 figure.chart{margin:0}
 figure.chart figcaption{font-weight:600;margin-bottom:4px}
 figure.chart svg{max-width:100%;height:auto}
@@ -183,5 +184,21 @@ td.memo{max-width:260px;overflow-wrap:anywhere;font-size:12px}
 .stat.warn .value{color:#c5221f}
 .note{color:#5b6776;font-size:12.5px}
 footer{max-width:1240px;margin:0 auto;padding:0 24px 24px}
+@media (max-width:1100px){.grid.split{grid-template-columns:minmax(0,1fr)}}
 @media (max-width:800px){.tiles,.stats{grid-template-columns:1fr 1fr}}
+@media print{
+@page{size:A4 landscape;margin:10mm}
+body{background:#fff}
+header,th,.stat.warn{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+main,footer{max-width:none;padding:0}
+section{box-shadow:none;border:1px solid #e3e8ef;margin:8px 0;padding:8px 10px}
+.scroll{overflow:visible}
+.tile .value{font-size:22px}
+table{font-size:9.5px}
+th,td{padding:3px 4px}
+.code,td.memo{font-size:9.5px;overflow-wrap:anywhere}
+td.memo{max-width:none}
+figure.chart,tr,.tile,.stat{break-inside:avoid}
+h2,h3{break-after:avoid}
+}
 `;

@@ -11,6 +11,7 @@ import { PROJECT_ROOT } from '../../src/db/database.ts';
 import type { Lang } from '../../src/reports/format.ts';
 import { writeReport, type ReportResult } from '../../src/reports/index.ts';
 import { ensureChromium, launchOffline } from '../support/chromium.ts';
+import { sampleClose } from '../support/sample-close.ts';
 import { fixtureDb, XSS_MEMO } from './fixture.ts';
 
 const reports = new Map<Lang, ReportResult>();
@@ -92,5 +93,34 @@ describe('dashboard.html content', () => {
     const html = readFileSync(reports.get('vi')!.dashboardPath, 'utf8');
     expect(html).not.toMatch(/<script|<link|url\(|@import/i);
     expect(html.length).toBeLessThan(300_000);
+  });
+});
+
+describe('dashboard.html of the sample close at a laptop width and on paper', () => {
+  // Every column of every table must be on screen at 1366 px and on the printed page: a scroll box
+  // clips on paper (the partner scorecard lost its rates, the largest exceptions their memo), and at
+  // a laptop width it hides columns behind a scroll bar (the English PC table's rate by invoices).
+  // Print is laid out at the printable width of A4 landscape (the page's @page size) and portrait.
+  const layouts = [
+    { media: 'screen', width: 1366, height: 768 },
+    { media: 'print', width: 1047, height: 740 },
+    { media: 'print', width: 718, height: 1047 },
+  ] as const;
+  it.each(['dashboardPath', 'twinDashboardPath'] as const)('%s: no table or section is wider than its box', async (which) => {
+    const close = await sampleClose();
+    for (const { media, width, height } of layouts) {
+      const page = await browser.newPage();
+      await page.setViewportSize({ width, height });
+      await page.emulateMedia({ media });
+      await page.goto(pathToFileURL(close.result[which]).href, { waitUntil: 'load' });
+      const overflowing = await page.evaluate(() =>
+        [...document.querySelectorAll('section, .scroll, .grid > *')]
+          .filter((e) => e.scrollWidth > e.clientWidth + 1)
+          .map((e) => `${e.closest('section')?.id} ${e.className || e.tagName}: ${e.scrollWidth} > ${e.clientWidth}`),
+      );
+      const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      await page.close();
+      expect({ media, width, overflowing, pageWidth }).toEqual({ media, width, overflowing: [], pageWidth: width });
+    }
   });
 });
