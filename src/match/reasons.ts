@@ -10,7 +10,7 @@ export const EXCEPTION_REASONS = {
   duplicate_payment: 'the invoice was already settled by an earlier payment and the customer owes nothing else; refund due',
   unknown_customer: 'no existing customer code or invoice reference could be read from the payment',
   ambiguous_customer: 'the payment names several real customers and the amount singles out none of them; not applied',
-  no_open_invoice: 'the customer exists but has no open invoice, and the payment matches no settled one',
+  no_open_invoice: 'the customer exists but has no invoice loaded (a deposit before its first bill); a customer whose invoices are settled is duplicate_payment',
   auditor_unmatched: 'an auditor decided the payment must not be matched',
 } as const;
 

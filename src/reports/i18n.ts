@@ -189,7 +189,7 @@ const REASONS: Record<Lang, Record<string, string>> = {
     duplicate_payment: 'Thanh toán trùng (cần hoàn tiền)',
     unknown_customer: 'Không tìm thấy khách hàng',
     ambiguous_customer: 'Nội dung nêu nhiều khách hàng (chưa rõ người nộp)',
-    no_open_invoice: 'Không còn hóa đơn nợ',
+    no_open_invoice: 'Khách hàng chưa có hóa đơn',
     auditor_unmatched: 'Kiểm toán viên bỏ khớp',
   },
   en: {
@@ -201,7 +201,7 @@ const REASONS: Record<Lang, Record<string, string>> = {
     duplicate_payment: 'Duplicate payment (refund due)',
     unknown_customer: 'Unknown customer',
     ambiguous_customer: 'Several customers named (ambiguous)',
-    no_open_invoice: 'No open invoice',
+    no_open_invoice: 'Customer has no invoice',
     auditor_unmatched: 'Unmatched by an auditor',
   },
 };

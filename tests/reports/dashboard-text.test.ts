@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { translator } from '../../src/reports/i18n.ts';
 import { writeReport } from '../../src/reports/index.ts';
 import { fixtureDb } from './fixture.ts';
 
@@ -18,6 +19,12 @@ describe('dashboard text', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('names a customer without any invoice apart from one whose invoices are settled (refund due)', () => {
+    // no_open_invoice is rule 10's "the customer has no invoice" (a deposit before the first bill);
+    // "no open invoice left" is duplicate_payment's. Before, both read so in either language.
+    expect(['vi', 'en'].map((lang) => translator(lang as 'vi' | 'en').reason('no_open_invoice'))).toEqual(['Khách hàng chưa có hóa đơn', 'Customer has no invoice']);
   });
 
   it('names each chart for screen readers by its title in the reader\'s language, without vega\'s English descriptions', async () => {
