@@ -42,6 +42,7 @@ export async function explainPayment(db: Database, key: PaymentKey): Promise<Pay
   const rows = await db.all(readSql('match/queries/explain_payment.sql'), ident);
   if (rows.length === 0) return undefined;
   const receivedAgain = await paymentReceivedAgain(db, key);
+  const decisions = await db.all(readSql('match/queries/payment_decisions.sql'), ident);
   const records: PaymentRecordExplanation[] = [];
   const invoices = new Set<string>();
   for (const p of rows) {
@@ -57,12 +58,11 @@ export async function explainPayment(db: Database, key: PaymentKey): Promise<Pay
     records.push({
       payment: p,
       source: { file: (p['file_name'] as string | null) ?? null, path, line, raw: path ? rawExcerpt((await readSourceLine(path, line)) ?? null, key.txnRef) : null },
-      rules: ruleTrace(p, allocations, exceptions),
+      rules: ruleTrace(p, allocations, exceptions, decisions),
       allocations,
       exceptions,
     });
   }
-  const decisions = await db.all(readSql('match/queries/payment_decisions.sql'), ident);
   const histories = [];
   for (const invoice_no of [...invoices].sort()) {
     histories.push({ invoice_no, history: await db.all(readSql('match/queries/invoice_history.sql'), { invoice: invoice_no }) });
@@ -95,8 +95,8 @@ const CUSTOMER_RULES: Array<[number, string, string]> = [
   [7, 'overpayment', 'more than the total open residual: every open invoice, the rest is credit'],
 ];
 
-/** The cascade, rule by rule, for one payment record, from what the match recorded. */
-export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[]): RuleStep[] {
+/** The cascade, rule by rule, for one payment record, from what the match recorded and the decisions on its identity. */
+export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[], decisions: Row[] = []): RuleStep[] {
   const s = (v: unknown) => (v === null || v === undefined ? '' : String(v));
   const route = s(p['route']);
   const rules = new Set(allocations.map((a) => s(a['rule'])));
@@ -138,11 +138,15 @@ export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[]): RuleSt
   if (route === 'void') return steps;
 
   const action = s(p['decision_action']);
+  // Only match/unmatch route a payment; a dismissal alone is a decision too, and says so below.
+  const dismissals = decisions.filter((d) => d['action'] === 'dismiss').map((d) => `#${s(d['decision_id'])}`);
   steps.push({
     rule: '2 auditor decision',
     applied: action !== '' && (action !== 'match' || p['target_rule'] === 'decision'),
     why: !action
-      ? 'no decision'
+      ? dismissals.length === 0
+        ? 'no decision'
+        : `no match or unmatch decision; dismissal ${dismissals.join(', ')} only closes an exception (below)`
       : action === 'match'
         ? p['target_rule'] === 'decision'
           ? `decision #${s(p['decision_id'])}: match to ${s(p['decision_invoice_no'])}`
@@ -199,6 +203,9 @@ export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[]): RuleSt
   if (credit) steps.push({ rule: 'credit', applied: true, why: s(credit['detail']) });
   const dismissed = exceptions.find((e) => e['status'] === 'dismissed');
   if (dismissed) steps.push({ rule: '2 auditor decision (dismiss)', applied: true, why: `exception ${s(dismissed['reason'])} dismissed by decision #${s(dismissed['decision_id'])}` });
+  else if (dismissals.length > 0) {
+    steps.push({ rule: '2 auditor decision (dismiss)', applied: false, why: `dismissal ${dismissals.join(', ')} closes nothing now: no exception is open, or a later match/unmatch reopened the question` });
+  }
   return steps;
 }
 

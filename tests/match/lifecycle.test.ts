@@ -184,6 +184,25 @@ describe('auditor decisions', () => {
     expect((await exceptions(db)).map((e) => `${e.txn} ${e.reason} ${e.status}`)).toContain('VCB:T5 auditor_unmatched open');
   });
 
+  it('explain does not say "no decision" of a payment an auditor dismissed, and says when a dismissal closes nothing', async () => {
+    const db = await fresh({ ...month, payments: [...month.payments!, { txn: 'T6', amount: 300, code: B, partner: 'VCB', at: '2026-02-08T09:00:00' }] });
+    await decide(db, 'dismiss', 'VCB', 'T6'); // duplicate_payment, refunded by hand
+    await decide(db, 'dismiss', 'VCB', 'T4'); // allocated: there is nothing to close
+    await match(db);
+    const rule2 = async (txnRef: string) =>
+      (await explainPayment(db, { partnerId: 'VCB', txnRef }))!.records[0]!.rules.filter((r) => r.rule.startsWith('2 ')).map((r) => `${r.rule} | ${r.applied} | ${r.why}`);
+    const [d6, d4] = (await db.all<{ id: bigint }>("SELECT decision_id AS id FROM decisions ORDER BY decision_id")).map((r) => r.id);
+    expect(await rule2('T6')).toEqual([
+      `2 auditor decision | false | no match or unmatch decision; dismissal #${d6} only closes an exception (below)`,
+      `2 auditor decision (dismiss) | true | exception duplicate_payment dismissed by decision #${d6}`,
+    ]);
+    expect(await rule2('T4')).toEqual([
+      `2 auditor decision | false | no match or unmatch decision; dismissal #${d4} only closes an exception (below)`,
+      `2 auditor decision (dismiss) | false | dismissal #${d4} closes nothing now: no exception is open, or a later match/unmatch reopened the question`,
+    ]);
+    expect(await rule2('T1')).toEqual(['2 auditor decision | false | no decision']);
+  });
+
   it('refuses a decision on a payment or invoice that is not loaded', async () => {
     const db = await fresh(month);
     await expect(decide(db, 'match', 'VCB', 'NOPE', 'A1')).rejects.toThrow(/no payment VCB:NOPE is loaded/);
