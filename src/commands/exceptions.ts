@@ -5,7 +5,8 @@ import { AGING_BUCKETS, exceptionQueue, type QueueRow } from '../match/exception
 import { todayInVietnam } from '../match/index.ts';
 import { EXCEPTION_REASONS, isExceptionReason } from '../match/reasons.ts';
 import { defaultAsOf } from '../reports/kpi-shape.ts';
-import { printResult, textTable, withDb, withDbOptions, type GlobalOptions } from './context.ts';
+import type { Database } from '../db/database.ts';
+import { positiveInt, printResult, textTable, withDb, withDbOptions, type GlobalOptions } from './context.ts';
 import { checkDate, checkPeriod } from './options.ts';
 
 interface ExceptionsOptions extends GlobalOptions {
@@ -29,7 +30,7 @@ export function register(program: Command): void {
     .option('--min-amount <vnd>', 'only exceptions of at least this many đồng')
     .option('--older-than <days>', 'only exceptions older than this many days')
     .option('--status <status>', 'open, dismissed or all', 'open')
-    .option('--limit <n>', 'rows to print in text mode (JSON prints all)', (v) => Number.parseInt(v, 10), 50)
+    .option('--limit <n>', 'rows to print in text mode (JSON prints all)', (v) => positiveInt('--limit', v), 50)
     .action(async (opts: ExceptionsOptions) => {
       checkPeriod(opts.period);
       checkDate(opts.asOf);
@@ -40,18 +41,27 @@ export function register(program: Command): void {
       const minAmount = opts.minAmount === undefined ? undefined : wholeNumber(opts.minAmount, '--min-amount');
       const olderThan = opts.olderThan === undefined ? undefined : Number(wholeNumber(opts.olderThan, '--older-than'));
       const asOf = opts.asOf ?? (opts.period ? defaultAsOf(opts.period) : todayInVietnam());
-      const rows = await withDb(opts, (db) =>
-        exceptionQueue(db, {
+      const rows = await withDb(opts, async (db) => {
+        if (opts.partner !== undefined) await checkPartner(db, opts.partner);
+        return exceptionQueue(db, {
           asOf,
           status: opts.status as 'open' | 'dismissed' | 'all',
           ...(opts.reason ? { reason: opts.reason } : {}),
           ...(opts.partner ? { partner: opts.partner } : {}),
           ...(minAmount !== undefined ? { minAmount } : {}),
           ...(olderThan !== undefined ? { olderThan } : {}),
-        }),
-      );
+        });
+      });
       printResult(opts.json, { as_of: asOf, count: rows.length, buckets: buckets(rows), exceptions: rows }, () => formatQueue(asOf, rows, opts.limit));
     });
+}
+
+/** A mistyped partner id would give an empty queue that reads as "nothing to do": refuse it. */
+async function checkPartner(db: Database, partner: string): Promise<void> {
+  const known = await db.all<{ partner_id: string }>('SELECT partner_id FROM partners WHERE lower(partner_id) = lower($partner) ORDER BY partner_id', { partner });
+  if (known.some((p) => p.partner_id === partner)) return;
+  const hint = known.length > 0 ? `did you mean ${known.map((p) => p.partner_id).join(' or ')}?` : 'see `recon partners list` for the ids';
+  throw new UsageError(`--partner ${JSON.stringify(partner)}: no partner with this id is loaded; ${hint}`);
 }
 
 function wholeNumber(v: string, flag: string): bigint {

@@ -139,6 +139,17 @@ describe('usage errors of the reading commands', () => {
     const runs = spawnSync(process.execPath, [RECON, 'runs', '--limit', '-1', '--db', copy.dbPath], { encoding: 'utf8' });
     expect(runs.status).toBe(2);
     expect(runs.stderr).toMatch(/--limit "-1": expected a whole number of at least 1/);
+    // The queue's filters: a mistyped partner id or limit gave an empty queue, exit 0, before.
+    const queue = (...args: string[]) => spawnSync(process.execPath, [RECON, 'exceptions', '--period', '2026-03', ...args, '--db', copy.dbPath], { encoding: 'utf8' });
+    for (const [args, message] of [
+      [['--limit', 'abc'], /--limit "abc": expected a whole number of at least 1/],
+      [['--partner', 'ACB'], /--partner "ACB": no partner with this id is loaded; did you mean acb\?/],
+      [['--partner', 'vcb'], /--partner "vcb": no partner with this id is loaded; see `recon partners list`/],
+    ] as const) {
+      const r = queue(...args);
+      expect([args, r.status, r.stderr]).toEqual([args, 2, expect.stringMatching(message)]);
+    }
+    expect(queue('--partner', 'acb', '--json').status).toBe(0);
   }, 120_000);
 });
 
