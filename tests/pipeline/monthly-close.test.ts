@@ -175,6 +175,14 @@ describe('recon explain and records received again', () => {
     expect(r.status, r.stderr).toBe(0);
     const e = JSON.parse(r.stdout) as { receivedAgain: Array<{ received_as: string; file_id: number; line_no: number }> };
     expect(e.receivedAgain).toContainEqual(expect.objectContaining({ received_as: 'duplicate record', file_id: Number(dup!.file_id), line_no: Number(dup!.line_no) }));
+    // A payment the partner sent but whose record was rejected (a negative amount): explain finds
+    // the reject by the transaction id in its raw text, and names file, line and why.
+    const rejected = spawnSync(process.execPath, [RECON, 'explain', 'agribank:FT26020800000723', '--db', copy.dbPath], { encoding: 'utf8' });
+    expect(rejected.status).toBe(2);
+    expect(rejected.stderr).toMatch(/\(AGRIBANK_EVN_202602\.csv\) line 300, rejected: \S*AGRIBANK_EVN_202602\.csv, line 300, field amount \(column Số tiền\): negative amount/);
+    // Part of an id is not the id.
+    const part = spawnSync(process.execPath, [RECON, 'explain', 'agribank:FT260208', '--db', copy.dbPath], { encoding: 'utf8' });
+    expect(part.stderr).not.toContain('rejected');
   }, 120_000);
 });
 
