@@ -12,6 +12,9 @@ SELECT count(*)::BIGINT AS files,
        coalesce(sum(records_loaded), 0)::BIGINT AS records_loaded,
        coalesce(sum(records_rejected), 0)::BIGINT AS records_rejected,
        coalesce(sum(records_duplicate), 0)::BIGINT AS records_duplicate,
+       -- Records of quarantined files that neither a reject nor a repeat accounts for: held until
+       -- the file is released (a quarantined file loads nothing).
+       coalesce(sum(records_read - records_loaded - records_rejected - records_duplicate) FILTER (WHERE status = 'quarantined'), 0)::BIGINT AS records_quarantined,
        count(*) FILTER (WHERE control_count IS DISTINCT FROM records_read AND control_count IS NOT NULL
                            OR (records_rejected = 0 AND control_amount IS NOT NULL AND control_amount IS DISTINCT FROM amount_read)
                        )::BIGINT AS control_mismatches,

@@ -136,6 +136,7 @@ ${stat(tr.t('controlMismatches'), formatCount(q.control_mismatches, lang), q.con
 ${stat(tr.t('recordsRead'), formatCount(q.records_read, lang), false)}
 ${stat(tr.t('recordsRejected'), formatCount(q.records_rejected, lang), q.records_rejected > 0)}
 ${stat(tr.t('recordsDuplicate'), formatCount(q.records_duplicate, lang), false)}
+${stat(tr.t('recordsQuarantined'), formatCount(q.records_quarantined, lang), q.records_quarantined > 0)}
 ${stat(tr.t('rejectedAmount'), formatMoney(q.rejected_amount_vnd, lang), q.rejected_amount_vnd > 0)}
 </div>
 <h3>${tr.t('rejectReasons')}</h3>

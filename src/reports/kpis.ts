@@ -89,6 +89,8 @@ export interface DataQuality {
   records_loaded: number;
   records_rejected: number;
   records_duplicate: number;
+  /** Records held in quarantined files, loaded when the file is released. */
+  records_quarantined: number;
   control_mismatches: number;
   rejected_amount_vnd: number;
   rejects_by_reason: Array<{ reason: string; records: number }>;

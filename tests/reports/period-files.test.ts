@@ -61,7 +61,7 @@ describe('the partner files of a period, two months in one database', () => {
     // As before February's files came: files 1–4 (file 5 holds only a March payment).
     expect(jan.data_quality).toMatchObject({
       files: 4, files_loaded: 2, files_quarantined: 1, files_skipped_duplicate: 1,
-      records_read: 19, records_rejected: 1, records_duplicate: 1,
+      records_read: 19, records_rejected: 1, records_duplicate: 1, records_quarantined: 5,
       rejects_by_reason: [{ reason: 'bad_amount', records: 1 }],
     });
     expect(jan.partner_scorecard.find((p) => p.partner_id === 'vcb')).toMatchObject({ files: 2, records_read: 10, records_rejected: 1, records_duplicate: 1 });
@@ -74,6 +74,9 @@ describe('the partner files of a period, two months in one database', () => {
     expect(feb.data_quality).toMatchObject({
       files: 8, files_loaded: 3, files_quarantined: 2, files_skipped_duplicate: 2,
       records_read: 10 + 5 + 4 + 1 + 1, records_loaded: 8 + 0 + 2, records_rejected: 2, records_duplicate: 1 + 1 + 1,
+      // Held in the two quarantined files (the fixture's file 2: 5 records; file 10: 1), so that
+      // read = loaded + rejected + duplicate + held: 21 = 10 + 2 + 3 + 6.
+      records_quarantined: 5 + 1,
       rejects_by_reason: [{ reason: 'bad_amount', records: 1 }, { reason: 'bad_date', records: 1 }],
     });
     expect(feb.partner_scorecard.find((p) => p.partner_id === 'vcb')).toMatchObject({ files: 5, records_read: 15, records_rejected: 2, records_duplicate: 3 });
