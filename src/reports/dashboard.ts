@@ -118,9 +118,9 @@ function exceptions(k: ReportKpis, tr: Translator, chart: SafeHtml | false): Saf
   return html`<section id="exceptions"><h2>${tr.t('exceptions')}</h2>
 ${largest.length === 0 ? html`<p>${tr.t('noExceptions')}</p>` : html`${chart}<p class="note">${tr.t('exceptionsNote', { date: formatDate(k.as_of, lang) })}</p>
 <h3>${tr.t('largestExceptions')}</h3>
-<div class="scroll"><table class="wide"><thead><tr><th>${tr.t('partner')}</th><th>${tr.t('txnRef')}</th><th>${tr.t('reason')}</th><th class="num">${tr.t('amount')}</th><th>${tr.t('paidOn')}</th><th class="num">${tr.t('age')}</th><th>${tr.t('customerCode')}</th><th>${tr.t('suggestedInvoice')}</th><th>${tr.t('memo')}</th></tr></thead><tbody>
+<div class="scroll"><table class="wide"><thead><tr><th>${tr.t('partner')}</th><th>${tr.t('txnRef')}</th><th>${tr.t('reason')}</th><th class="num">${tr.t('amount')}</th><th>${tr.t('paidOn')}</th><th class="num">${tr.t('age')}</th><th>${tr.t('customerCode')}</th><th>${tr.t('relatedInvoice')}</th><th>${tr.t('memo')}</th></tr></thead><tbody>
 ${largest.map((e) => html`<tr><td>${e.partner_name ?? e.partner_id}</td><td class="code">${e.txn_ref}</td><td>${tr.reason(e.reason)}</td><td class="num">${formatMoney(e.amount_vnd, lang)}</td><td class="date">${formatDate(e.paid_on, lang)}</td><td class="num">${formatCount(e.age_days, lang)}</td><td class="code">${e.customer_code}</td><td class="code">${e.suggested_invoice_no}</td><td class="memo">${e.memo}</td></tr>\n`)}
-</tbody></table></div>`}
+</tbody></table></div><p class="note">${tr.t('relatedInvoiceNote')}</p>`}
 </section>`;
 }
 

@@ -21,6 +21,21 @@ describe('dashboard text', () => {
     }
   });
 
+  it('calls the invoice of an exception related, not suggested: a duplicate payment names the invoice already settled', async () => {
+    const db = await fixtureDb();
+    const dir = mkdtempSync(join(tmpdir(), 'recon-dashboard-related-'));
+    try {
+      const vi = readFileSync((await writeReport(db, { period: '2026-01', lang: 'vi', outDir: join(dir, 'vi') })).dashboardPath, 'utf8');
+      const en = readFileSync((await writeReport(db, { period: '2026-01', lang: 'en', outDir: join(dir, 'en') })).dashboardPath, 'utf8');
+      expect(vi).toContain('<th>Hóa đơn liên quan</th>');
+      expect(vi).toContain('với thanh toán trùng, hóa đơn đã được các khoản thanh toán trước tất toán (cần hoàn tiền)');
+      expect(en).toContain('<th>Related invoice</th>');
+      expect(`${vi}${en}`).not.toMatch(/Hóa đơn gợi ý|Suggested invoice/);
+    } finally {
+      db.close();
+    }
+  });
+
   it('names a customer without any invoice apart from one whose invoices are settled (refund due)', () => {
     // no_open_invoice is rule 10's "the customer has no invoice" (a deposit before the first bill);
     // "no open invoice left" is duplicate_payment's. Before, both read so in either language.
