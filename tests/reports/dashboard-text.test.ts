@@ -31,6 +31,8 @@ describe('dashboard text', () => {
       expect(vi).toContain('với thanh toán trùng, hóa đơn đã được các khoản thanh toán trước tất toán (cần hoàn tiền)');
       expect(en).toContain('<th>Related invoice</th>');
       expect(`${vi}${en}`).not.toMatch(/Hóa đơn gợi ý|Suggested invoice/);
+      // The scorecard's note: files of the period (not every file received), and what a blank T+n means.
+      expect(en).toContain('Files: the partner&#39;s files of the period (as in Data quality). T+n: settlement date minus paid date; —: the partner&#39;s files state no settlement date.');
     } finally {
       db.close();
     }
