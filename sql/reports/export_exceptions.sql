@@ -1,5 +1,6 @@
 -- Export: every exception of a payment paid at or before the end of $as_of (open or dismissed,
--- see status), aged from the local paid date, traced to its source file and line.
+-- see status), aged from the local paid date, traced to its source file, line and the file's path
+-- as received (`recon explain` shows the raw row).
 -- invoice_no is the suggested invoice, when matching had one.
 WITH e AS (
   SELECT e.*, $as_of::DATE - (p.paid_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::DATE AS age_days,
@@ -12,6 +13,6 @@ SELECT e.partner_id, e.txn_ref, e.suggested_invoice_no AS invoice_no, e.amount_v
        CAST(e.paid_at AT TIME ZONE 'Asia/Ho_Chi_Minh' AS TIMESTAMP) AS paid_at_local,
        e.age_days::INTEGER AS age_days,
        CASE WHEN e.age_days <= 7 THEN '0-7' WHEN e.age_days <= 30 THEN '8-30' WHEN e.age_days <= 90 THEN '31-90' ELSE '>90' END AS age_bucket,
-       e.memo, f.file_name AS source_file, e.line_no AS source_line
+       e.memo, f.file_name AS source_file, e.line_no AS source_line, f.path AS source_path
 FROM e LEFT JOIN source_files f ON f.file_id = e.file_id
 ORDER BY e.partner_id, txn_number(e.txn_ref), e.txn_ref, e.reason;
