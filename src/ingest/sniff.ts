@@ -183,6 +183,28 @@ const TXN_REF_NAME = /(^|\s)(mã|số) ?(gd|giao dịch|bút toán|tham chiếu|
 const BALANCE_NAME = /số dư|balance/i;
 const AMOUNT_NAME = /số tiền|tiền|amount|amt|credit|^có$/i;
 
+/**
+ * The side of a statement's debit/credit pair a column's name says it is (a unit in brackets
+ * aside): `Nợ`/`Có`, `Ghi nợ`/`Ghi có`, `Số tiền ghi nợ`, `PS Nợ` (phát sinh), `Debit`/`Credit`,
+ * `Debit amount`, `Dr`/`Cr`, `Withdrawal`/`Deposit`; null for anything else, such as the debited
+ * account (`TK ghi nợ`) or an outstanding debt (`Dư nợ`).
+ */
+export function flowSide(name: string): 'debit' | 'credit' | null {
+  const s = name
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/\([^)]*\)|\[[^\]]*\]/g, ' ')
+    .replace(/[:.]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/\s*(vnd|vnđ)$/, '');
+  const m =
+    /^(?:số tiền |số tiền phát sinh |phát sinh |ps |tiền )?(?:ghi )?(nợ|có)$/.exec(s) ??
+    /^(?:amount |số tiền )?(debit|credit|dr|cr|withdrawals?|deposits?)(?: amount)?$/.exec(s);
+  if (!m) return null;
+  return /^(nợ|debit|dr|withdrawal)/.test(m[1]!) ? 'debit' : 'credit';
+}
+
 /** The fields a person would otherwise fill in first: txn_ref, paid_at (a date column, or a date + time pair), settled_on, amount. */
 function draftFields(columns: Column[], rows: number): { fields: Record<string, unknown>; notes: string[] } {
   const notes: string[] = [];
@@ -207,13 +229,28 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
   const refByName = named.find((c) => TXN_REF_NAME.test(c.name) && !AMOUNT_NAME.test(c.name) && !c.date);
   // A statement's running balance (Số dư, balance) is never the amount of a record.
   const amounts = named.filter((c) => c.amount && c !== refByName && !BALANCE_NAME.test(c.name));
+  // A statement's pair of money-out and money-in columns (Nợ/Có, Ghi nợ/Ghi có, Debit/Credit) is
+  // the amount as credit_column and debit_column; a side whose sample is empty still counts.
+  const side = (s: 'debit' | 'credit') => named.find((c) => flowSide(c.name) === s && (c.amount || c.values.length === 0) && c !== refByName);
+  const debitCol = side('debit');
+  const creditCol = side('credit');
+  const pair = debitCol && creditCol && (debitCol.amount || creditCol.amount) ? { debit: debitCol, credit: creditCol } : null;
+  if (pair) {
+    const d = pair.debit.amount;
+    const c = pair.credit.amount;
+    notes.push(
+      `amount is the pair of credit column ${JSON.stringify(pair.credit.name)} (money in: a payment) and debit column ${JSON.stringify(pair.debit.name)} (money out: drafted as debit_kind "refund"; set "reversal" if the partner's debits cancel payments); a row with money in both is a bad_amount`,
+    );
+    if (c && d && JSON.stringify(c) !== JSON.stringify(d))
+      notes.push(`the credit and debit columns look written differently (${JSON.stringify(c)} vs ${JSON.stringify(d)}); one format reads both: check`);
+  }
   const amountCol =
     [...amounts].reverse().find((c) => AMOUNT_NAME.test(c.name)) ??
     [...amounts].reverse().find((c) => c.amount!.grouping !== '') ??
     [...amounts].reverse().find((c) => c.amount);
   const refCol =
     refByName ??
-    named.find((c) => TXN_REF_NAME.test(c.name) && c !== amountCol && !c.date) ??
+    named.find((c) => TXN_REF_NAME.test(c.name) && c !== amountCol && c !== pair?.debit && c !== pair?.credit && !c.date) ??
     named.find((c) => !c.date && !c.time && c !== amountCol && c.values.length >= rows * 0.8 && new Set(c.values).size === c.values.length && c.values.some((v) => /\D/.test(v))) ??
     named[0];
   return {
@@ -221,7 +258,9 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
       txn_ref: { column: refCol?.name ?? 'TODO' },
       paid_at: paidAt ?? { column: 'TODO', format: 'DD/MM/YYYY HH:mm:ss' },
       ...(settled ? { settled_on: { column: settled.name, format: settled.date } } : {}),
-      amount: { column: amountCol?.name ?? 'TODO', format: amountCol?.amount ?? { grouping: '', decimal: null } },
+      amount: pair
+        ? { credit_column: pair.credit.name, debit_column: pair.debit.name, format: pair.credit.amount ?? pair.debit.amount!, debit_kind: 'refund' }
+        : { column: amountCol?.name ?? 'TODO', format: amountCol?.amount ?? { grouping: '', decimal: null } },
     },
     notes,
   };

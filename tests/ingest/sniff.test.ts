@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
 import { parseProfileFile } from '../../src/ingest/profiles.ts';
-import { draftId, draftPattern, fitsDate, formatFromNumFmt, sniffFile } from '../../src/ingest/sniff.ts';
+import { draftId, draftPattern, fitsDate, flowSide, formatFromNumFmt, sniffFile } from '../../src/ingest/sniff.ts';
 import { Scratch, encodeWindows1258, openTestDb } from './helpers.ts';
 
 type Draft = Record<string, unknown> & { id: string; fields: Record<string, any>; format: Record<string, any>; header: Record<string, any> };
@@ -160,6 +160,29 @@ describe('sniff: dates and headers', () => {
     expect(draft.fields.amount).toMatchObject({ column: 'Có (VND)' });
     const { summary } = await ingestDraft(s);
     expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 2, records_loaded: 2 });
+  });
+
+  // Bank statements write money in and out in two columns. Before, the draft took one of them (the
+  // credit, or whichever was written with grouping) as `amount.column`, so every debit row was a
+  // missing amount and every refund a reject.
+  it('proposes a statement\'s Nợ/Có (Ghi nợ/Ghi có, Debit/Credit) pair as credit_column and debit_column, and the draft loads the file', async () => {
+    const s = new Scratch();
+    const draft = await sniffAndCheck(s, 'TCB_EVN_STATEMENT_20261005.csv', [
+      'Ngày giao dịch;Số tham chiếu;Diễn giải;Nợ (VND);Có (VND);Số dư (VND)',
+      '05/10/26 08:30;TCB1;TT TIEN DIEN PE0100123456;0,00;1.250.000,00;1.001.250.000,00',
+      '05/10/26 09:00;TCB2;PD0100000001 thanh toan;;500.000,00;1.001.750.000,00',
+      '05/10/26 09:15;TCB3;Hoàn tiền GD TCB1;1.250.000,00;0,00;1.000.500.000,00',
+      '',
+    ].join('\r\n'));
+    expect(draft.fields.txn_ref).toEqual({ column: 'Số tham chiếu' });
+    expect(draft.fields.amount).toEqual({ credit_column: 'Có (VND)', debit_column: 'Nợ (VND)', format: { grouping: '.', decimal: ',' }, debit_kind: 'refund' });
+    expect(JSON.stringify(draft._notes)).toContain('set \\"reversal\\" if');
+    const { summary, payments } = await ingestDraft(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 3, records_loaded: 3, records_rejected: 0 });
+    expect(payments.map((p) => [p.txn_ref, p.amount_vnd])).toEqual([['TCB1', 1250000n], ['TCB2', 500000n], ['TCB3', 1250000n]]);
+    expect(['Ghi nợ', 'Ghi có', 'Số tiền ghi nợ', 'PS Có', 'Debit', 'Credit amount', 'Nợ', 'TK ghi nợ', 'Dư nợ', 'Số dư', 'Credit card'].map(flowSide)).toEqual([
+      'debit', 'credit', 'debit', 'credit', 'debit', 'credit', 'debit', null, null, null, null,
+    ]);
   });
 
   it('recognises Oracle\'s DD-MON-YY dates with a real month abbreviation', () => {
