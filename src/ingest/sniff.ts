@@ -574,13 +574,30 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
   const full = rows.findIndex((r) => r.length === width && filled(r) * 2 >= width);
   const headerIdx = Math.max(0, full >= 0 ? full : rows.findIndex((r) => r.length === width));
   const header = rows[headerIdx] ?? [];
-  // A row whose every field is empty (`;;;;;`) is a blank line to ingest, not data.
-  const body = rows.slice(headerIdx + 1).filter((r) => r.length === width && r.some((c) => c.trim() !== ''));
   const headerIsNames = isNameRow(header);
+  // A row whose every field is empty (`;;;;;`) is a blank line to ingest, not data; nor is the
+  // header again (a printed report's page break: ingest skips it), a total row (`Tổng cộng`), or a
+  // row filling fewer than half the columns (a page footer `Trang 1/2,,,`, a closing balance):
+  // those are noted, for a trailer or a skip pattern.
+  const headerKey = JSON.stringify(header.map((c) => c.trim()));
+  const totalRows: string[][] = [];
+  const sparseRows: string[][] = [];
+  const body = rows.slice(headerIdx + 1).filter((r) => {
+    if (TOTAL_ROW.test(r[0] ?? '') && r.length > 1) return void totalRows.push(r);
+    if (r.length !== width || !r.some((c) => c.trim() !== '')) return false;
+    if (headerIsNames && JSON.stringify(r.map((c) => c.trim())) === headerKey) return false;
+    if (filled(r) * 2 < width) return void sparseRows.push(r);
+    return true;
+  });
   const data = headerIsNames ? body : [header, ...body];
   const names = headerIsNames ? header.map((h) => h.trim()) : header.map((_, i) => `col${i + 1}`);
   const columns = describeColumns(names, data);
   const { fields, notes } = draftFields(columns, data.length);
+  const rowText = (r: string[]) => JSON.stringify(r.join(delimiter));
+  if (totalRows.length > 0)
+    notes.push(`${totalRows.length} row(s) look like a total row (${rowText(totalRows[0]!)}): add a trailer (match, and count and amount, or a statement's credit and debit) or a skip pattern`);
+  if (sparseRows.length > 0)
+    notes.push(`${sparseRows.length} row(s) below the header fill fewer than half the columns (${sparseRows.slice(0, 2).map(rowText).join(', ')}): a page footer or closing line? add a skip pattern (or a trailer if it states totals)`);
   const preambleLines = rows.slice(0, headerIdx).length;
   return {
     ...draftBase(path),

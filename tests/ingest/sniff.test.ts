@@ -185,6 +185,33 @@ describe('sniff: dates and headers', () => {
     ]);
   });
 
+  // Printed reports and statements carry, below the header, total rows, page footers, a closing
+  // balance and the header again at each page. Before, they were sampled as data: the date column
+  // no longer fitted 80 % of its values and paid_at was left TODO.
+  it('leaves total rows, page footers and a repeated header out of the sample, noting them, and the draft loads the file', async () => {
+    const s = new Scratch();
+    const draft = await sniffAndCheck(s, 'TCB_EVN_STATEMENT_20261005.csv', [
+      'SAO KÊ TÀI KHOẢN;;;;', ';;;;',
+      'Ngày giao dịch;Số tham chiếu;Diễn giải;Có (VND);Số dư (VND)',
+      '05/10/26 08:30;TCB1;TT TIEN DIEN;1.250.000,00;1.001.250.000,00',
+      'Trang 1/2;;;;',
+      'Ngày giao dịch;Số tham chiếu;Diễn giải;Có (VND);Số dư (VND)',
+      '05/10/26 09:00;TCB2;TT;500.000,00;1.001.750.000,00',
+      'Tổng cộng;;;1.750.000,00;',
+      'Số dư cuối kỳ: 1.001.750.000,00;;;;',
+      '',
+    ].join('\n'));
+    expect(draft.fields.paid_at).toEqual({ column: 'Ngày giao dịch', format: 'DD/MM/YY HH:mm' });
+    const notes = JSON.stringify(draft._notes);
+    expect(notes).toContain('1 row(s) look like a total row (\\"Tổng cộng;;;1.750.000,00;\\")');
+    expect(notes).toContain('2 row(s) below the header fill fewer than half the columns (\\"Trang 1/2;;;;\\", \\"Số dư cuối kỳ');
+    // What a person adds for them; the rest is the draft as sniffed.
+    const { _notes, ...profile } = draft;
+    expect(parseProfileFile(s.profile({ ...profile, skip: ['^Trang \\d', '^Tổng cộng', '^Số dư cuối kỳ'] })).problems).toEqual([]);
+    const { summary } = await ingestDraft(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 2, records_loaded: 2, records_rejected: 0 });
+  });
+
   it('recognises Oracle\'s DD-MON-YY dates with a real month abbreviation', () => {
     expect(fitsDate('05-MAR-26 09:05:09', 'DD-MMM-YY HH:mm:ss')).toBe(true);
     expect(fitsDate('05-mar-2026', 'DD-MMM-YYYY')).toBe(true);
