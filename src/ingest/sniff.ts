@@ -163,6 +163,8 @@ interface Column {
   name: string;
   /** Values as ingest will see them (trimmed, non-empty). */
   values: string[];
+  /** Every row's value, empty ones included (row k of the sample is cells[k]). */
+  cells: string[];
   date?: string;
   time?: string;
   amount: AmountGuess | null;
@@ -170,16 +172,26 @@ interface Column {
 
 function describeColumns(names: string[], data: string[][]): Column[] {
   return names.map((name, i) => {
-    const values = data.map((r) => (r[i] ?? '').trim()).filter((s) => s !== '');
+    const cells = data.map((r) => (r[i] ?? '').trim());
+    const values = cells.filter((s) => s !== '');
     const date = guessDate(values);
     const time = date ? undefined : guessTime(values);
     const amount = date || time ? null : guessAmount(values);
-    return { name, values, date, time, amount };
+    return { name, values, cells, date, time, amount };
   });
 }
 
 const hasTime = (format: string): boolean => format === 'ISO' || format === 'UNIX_MS' || format.includes('HH');
-const TXN_REF_NAME = /(^|\s)(mã|số) ?(gd|giao dịch|bút toán|tham chiếu|biên nhận|chứng từ|ref)|txn|trans.*(id|ref|no)|reference|receipt|^ref/i;
+/** A column name without accents, đ as d, in lower case, `_` `-` `.` as spaces: `Số GD`, `So GD` and `SO_GD` alike. */
+const foldName = (name: string): string =>
+  name.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase().replace(/[_\-.]+/g, ' ').replace(/\s+/g, ' ').trim();
+// Names of a transaction id, accents or not: Mã GD, Số giao dịch, Số bút toán, Số tham chiếu, Số
+// biên nhận / biên lai / phiếu / chứng từ (CT), Số trace, TRACE_NO, RRN, STAN, txn…, reference, receipt.
+const TXN_REF_FOLDED = /(^| )(ma|so) ?(gd|giao dich|but toan|tham chieu|bien nhan|bien lai|phieu|chung tu|ct|ref|trace)( |$)|(^| )(trace|rrn|stan)( |$)|txn|trans.*(id|ref|no)|reference|receipt|^ref/;
+const TXN_REF_NAME = { test: (name: string): boolean => TXN_REF_FOLDED.test(foldName(name)) };
+// The store, agent, post office or branch a slip number belongs to (its numbers restart per store).
+const AGENT_NAME = /(^| )(ma |so )?(cua hang|dai ly|diem thu|diem giao dich|buu cuc|buu dien|chi nhanh|quay|agent|store|shop|office|branch|terminal|pos|merchant)( |$)|agent|store|shop/;
+const CUSTOMER_CODE = /^P[A-Z][A-Z0-9]{9,11}$/i;
 const BALANCE_NAME = /số dư|balance/i;
 const AMOUNT_NAME = /số tiền|tiền|amount|amt|credit|^có$/i;
 
@@ -248,6 +260,33 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
     [...amounts].reverse().find((c) => AMOUNT_NAME.test(c.name)) ??
     [...amounts].reverse().find((c) => c.amount!.grouping !== '') ??
     [...amounts].reverse().find((c) => c.amount);
+  // An id is unique per payment; rows repeated whole are one record delivered twice, not two.
+  const distinct = [...new Map(columns[0]?.cells.map((_, k) => [JSON.stringify(columns.map((c) => c.cells[k])), k]) ?? []).values()];
+  const unique = (cs: Column[]) => new Set(distinct.map((k) => JSON.stringify(cs.map((c) => c.cells[k])))).size === distinct.length;
+  const full = (c: Column) => distinct.every((k) => c.cells[k] !== '');
+  // A slip or receipt number that restarts per store or agent: neither column alone is unique in the
+  // sample, together they are. Candidates hold no spaces (not a name or memo) and are no customer
+  // code, date or the amount; the store goes first, as ingest joins the parts in order.
+  const idLike = (c: Column) =>
+    !c.date && !c.time && c !== amountCol && c !== pair?.debit && c !== pair?.credit && !BALANCE_NAME.test(c.name) && full(c) && c.values.every((v) => !/\s/.test(v) && !CUSTOMER_CODE.test(v));
+  let composite: [Column, Column] | null = null;
+  // Only when no id is evident alone: a column named as one and unique, or (none named) any unique one.
+  const alone = refByName ? unique([refByName]) : named.some((c) => idLike(c) && unique([c]));
+  if (distinct.length >= 2 && !alone) {
+    const pool = named.filter((c) => idLike(c) && !unique([c]));
+    const pairs = pool.flatMap((a, i) => pool.slice(i + 1).filter((b) => unique([a, b])).map((b) => [a, b] as [Column, Column]));
+    const score = ([a, b]: [Column, Column]) =>
+      (b === refByName || TXN_REF_NAME.test(b.name) ? 4 : 0) + (AGENT_NAME.test(foldName(a.name)) ? 2 : 0) + (columns.indexOf(b) === columns.indexOf(a) + 1 ? 1 : 0);
+    composite = pairs.filter((p) => !refByName || p.includes(refByName)).sort((p, q) => score(q) - score(p))[0] ?? null;
+  }
+  if (composite) {
+    const [a, b] = composite;
+    notes.push(
+      `txn_ref joins ${JSON.stringify(a.name)} and ${JSON.stringify(b.name)}: neither alone is unique in the sample (a slip or receipt number restarting per store, agent or office?), together they are; check that the partner's id is that pair`,
+    );
+  } else if (refByName && distinct.length >= 2 && !unique([refByName]))
+    notes.push(`txn_ref ${JSON.stringify(refByName.name)} repeats in the sample, and no second column makes it unique: a payment's id must be unique; check, or join the columns that make it so`);
+  const separator = composite ? (['-', '/', '|'].find((sep) => composite!.every((c) => c.values.every((v) => !v.includes(sep)))) ?? '|') : '-';
   const refCol =
     refByName ??
     named.find((c) => TXN_REF_NAME.test(c.name) && c !== amountCol && c !== pair?.debit && c !== pair?.credit && !c.date) ??
@@ -255,12 +294,14 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
     named[0];
   return {
     fields: {
-      txn_ref: { column: refCol?.name ?? 'TODO' },
+      txn_ref: composite ? { column: composite.map((c) => c.name), separator } : { column: refCol?.name ?? 'TODO' },
       paid_at: paidAt ?? { column: 'TODO', format: 'DD/MM/YYYY HH:mm:ss' },
       ...(settled ? { settled_on: { column: settled.name, format: settled.date } } : {}),
       amount: pair
         ? { credit_column: pair.credit.name, debit_column: pair.debit.name, format: pair.credit.amount ?? pair.debit.amount!, debit_kind: 'refund' }
         : { column: amountCol?.name ?? 'TODO', format: amountCol?.amount ?? { grouping: '', decimal: null } },
+      // The store or agent of a composite id is the payment's collecting agent too.
+      ...(composite && AGENT_NAME.test(foldName(composite[0].name)) ? { agent_id: { column: composite[0].name } } : {}),
     },
     notes,
   };

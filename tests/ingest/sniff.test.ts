@@ -212,6 +212,49 @@ describe('sniff: dates and headers', () => {
     expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 2, records_loaded: 2, records_rejected: 0 });
   });
 
+  // Interbank and cash-chain files name their id TRACE_NO, Số trace, Số biên lai, So GD (accents
+  // stripped)…; before, such a column of digits was passed over for the first unique text column
+  // (NAPAS: the customer code).
+  it('recognises TRACE_NO, Số trace, Mã giao dịch, So GD, Số chứng từ, Số biên lai as the transaction id, and the draft loads the file', async () => {
+    for (const name of ['TRACE_NO', 'Số trace', 'Mã giao dịch', 'So GD', 'Số chứng từ', 'Số biên lai', 'SO_CT', 'RRN']) {
+      const draft = await sniffAndCheck(new Scratch(), 'NAPAS_EVN_20261005.txt', `${name}|TXN_TIME|CUSTOMER_CODE|AMOUNT\n000001|2026-10-05 08:30:00.0|PE0100123456|1250000\n000002|2026-10-05 09:15:42.0|PD0100000001|500000\n`);
+      expect(draft.fields.txn_ref, name).toEqual({ column: name });
+    }
+    const s = new Scratch();
+    const draft = await sniffAndCheck(s, 'NAPAS_EVN_20261005.txt', 'TRACE_NO|TXN_TIME|BIN|CUSTOMER_CODE|AMOUNT\n000001|2026-10-05 08:30:00.0|970436|PE0100123456|1250000\n000002|2026-10-05 09:15:42.0|970415|PD0100000001|500000\n');
+    expect(draft.fields).toMatchObject({ txn_ref: { column: 'TRACE_NO' }, amount: { column: 'AMOUNT' } });
+    const { payments } = await ingestDraft(s);
+    expect(payments.map((p) => [p.txn_ref, p.amount_vnd])).toEqual([['000001', 1250000n], ['000002', 500000n]]);
+  });
+
+  // A cash chain numbers its slips per store: neither the store nor the slip number is unique, the
+  // pair is. Before, the draft took the slip number alone (or the store), and the second store's
+  // slip 1 loaded as a duplicate of the first store's.
+  it('proposes a composite id (store + slip number) when neither column alone is unique in the sample, and the draft loads the file', async () => {
+    const s = new Scratch();
+    const draft = await sniffAndCheck(s, 'FPTSHOP_THUHO_20261005.csv', [
+      'Mã cửa hàng,Số phiếu,Thời gian thu,Mã KH,Tên KH,Số tiền',
+      'FS0101,PT0000001,05/10/2026 08:05,PE0100123456,Nguyễn Văn A,350.000',
+      'FS0101,PT0000002,05/10/2026 12:15,PE0200654321,Trần Thị B,1.842.300',
+      'FS0102,PT0000001,05/10/2026 12:45,PE0300111222,Lê C,153.300',
+      'FS0102,PT0000002,05/10/2026 20:05,PE0400999888,Phạm D,2.000.000',
+      'FS0102,PT0000002,05/10/2026 20:05,PE0400999888,Phạm D,2.000.000', // the same record twice: not evidence against the id
+      '',
+    ].join('\n'));
+    expect(draft.fields.txn_ref).toEqual({ column: ['Mã cửa hàng', 'Số phiếu'], separator: '-' });
+    expect(draft.fields.agent_id).toEqual({ column: 'Mã cửa hàng' });
+    expect(JSON.stringify(draft._notes)).toContain('neither alone is unique in the sample');
+    const { summary, payments } = await ingestDraft(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 5, records_loaded: 4, records_duplicate: 1 });
+    expect(payments.map((p) => p.txn_ref)).toEqual(['FS0101-PT0000001', 'FS0101-PT0000002', 'FS0102-PT0000001', 'FS0102-PT0000002']);
+    // An id that is unique alone stays one column; one that repeats with no column to pair is noted.
+    const one = await sniffAndCheck(new Scratch(), 'X_EVN_1.csv', 'Mã cửa hàng,Số phiếu,Thời gian thu,Số tiền\nFS01,PT1,05/10/2026 08:05,350.000\nFS01,PT2,05/10/2026 08:06,350.000\n');
+    expect(one.fields.txn_ref).toEqual({ column: 'Số phiếu' });
+    const rep = await sniffAndCheck(new Scratch(), 'X_EVN_1.csv', 'Số phiếu,Thời gian thu,Tên KH,Số tiền\nPT1,05/10/2026 08:05,Lê C,350.000\nPT1,05/10/2026 08:06,Lê D,350.000\n');
+    expect(rep.fields.txn_ref).toEqual({ column: 'Số phiếu' });
+    expect(JSON.stringify(rep._notes)).toContain('repeats in the sample');
+  });
+
   it('recognises Oracle\'s DD-MON-YY dates with a real month abbreviation', () => {
     expect(fitsDate('05-MAR-26 09:05:09', 'DD-MMM-YY HH:mm:ss')).toBe(true);
     expect(fitsDate('05-mar-2026', 'DD-MMM-YYYY')).toBe(true);
