@@ -609,6 +609,28 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
   const widths = new Map<number, number>();
   for (const r of rows) if (r.length > 1) widths.set(r.length, (widths.get(r.length) ?? 0) + 1);
   const width = [...widths.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 1;
+  const typed = delimitedRecordTypes(rows, width, delimiter);
+  if (typed) {
+    // Every line says its type in its first field: the detail lines are the data, the header and
+    // trailer lines are read by record type (no preamble), whatever their number of fields.
+    const names = Array.from({ length: width }, (_, i) => (i === 0 ? 'record_type' : `col${i + 1}`));
+    const columns = describeColumns(names, typed.data);
+    const { fields, notes } = draftFields(columns.filter((c) => c.name !== 'record_type'), typed.data.length);
+    return {
+      ...draftBase(path),
+      encoding,
+      format: { type: 'delimited', delimiter, quote: '"' },
+      header: { type: 'none', columns: names },
+      record_types: typed.recordTypes,
+      fields,
+      _notes: {
+        guessed_from: `${guessedFrom}; the first field of every line is its record type`,
+        columns: columns.map(columnNote),
+        fields: [...notes, ...typed.notes],
+        todo: TODO_NOTE,
+      },
+    };
+  }
   // Title rows a sheet padded with delimiters to the table's width (`SAO KÊ;;;;`) have that width
   // too, but mostly empty cells: the header is the first row of the width with at least half its cells filled.
   const filled = (r: string[]) => r.filter((c) => c.trim() !== '').length;
@@ -654,6 +676,38 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
       todo: TODO_NOTE,
     },
   };
+}
+
+/**
+ * Record types of a delimited file (`H|…`, `D|…`, `T|…`): every non-blank line's first field is a
+ * code of one or two capital letters (or, with a header and a trailer code, one or two digits);
+ * the most frequent one, on at least two lines of the table's width, is the detail code, the others
+ * stand above the first detail line (header codes) or below the last (trailer codes), a code of
+ * either kind also between them (a batch header or subtotal). Null when the lines do not look so.
+ */
+function delimitedRecordTypes(rows: string[][], width: number, delimiter: string): { recordTypes: { detail: string[]; header: string[]; trailer: string[] }; data: string[][]; notes: string[] } | null {
+  const lines = rows.map((r, index) => ({ r, index, code: (r[0] ?? '').trim() })).filter((l) => l.r.some((c) => c.trim() !== ''));
+  if (lines.length < 3 || width < 3) return null;
+  const letters = lines.every((l) => /^[A-Z]{1,2}$/.test(l.code));
+  if (!letters && !lines.every((l) => /^\d{1,2}$/.test(l.code))) return null;
+  const counts = new Map<string, number>();
+  for (const l of lines) counts.set(l.code, (counts.get(l.code) ?? 0) + 1);
+  const detail = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+  const details = lines.filter((l) => l.code === detail);
+  const others = lines.filter((l) => l.code !== detail);
+  if (details.length < 2 || others.length === 0 || details.some((l) => l.r.length !== width)) return null;
+  const first = details[0]!.index;
+  const last = details.at(-1)!.index;
+  const uniq = (ls: typeof lines) => [...new Set(ls.map((l) => l.code))];
+  const header = uniq(others.filter((l) => l.index < first));
+  const trailer = uniq(others.filter((l) => l.index > last));
+  if (others.some((l) => l.index > first && l.index < last && !header.includes(l.code) && !trailer.includes(l.code))) return null;
+  if (!letters && (header.length === 0 || trailer.length === 0)) return null;
+  const notes: string[] = [];
+  const t = others.filter((l) => l.index > last).at(-1);
+  if (t)
+    notes.push(`lines starting with ${trailer.join(', ')} look like a trailer (${JSON.stringify(t.r.join(delimiter))}): add trailer.count / trailer.amount ({"field": N}, the N-th field of the trailer line)`);
+  return { recordTypes: { detail: [detail], header, trailer }, data: details.map((l) => l.r), notes };
 }
 
 /** A draft for a JSON export (an array of record objects, or one per line), fields by key path; null when the text is not that. */

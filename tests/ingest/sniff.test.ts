@@ -445,6 +445,32 @@ describe('sniff: fixed width', () => {
     expect(draft).toMatchObject({ format: { type: 'delimited', delimiter: ';' }, preamble: { lines: 4 }, header: { type: 'names' } });
   });
 
+  // A post office's collection file: H/D/T lines, pipe-delimited, the header and trailer of other
+  // widths. Before, the H line was drafted as preamble and the T line sampled as data.
+  it('proposes record_types for H/D/T first fields of a delimited file, and the draft loads the file', async () => {
+    const s = new Scratch();
+    const text = [
+      'H|VNPOST|20261005|EVNHCMC|Bưu điện Thành phố Hồ Chí Minh',
+      'D|BC700000|000123|05/10/2026 07:45:00|PE0100123456|Nguyễn Văn Ánh|350.000|TT TIỀN ĐIỆN',
+      'D|BC700000|000124|05/10/2026 08:01:30|PE0200654321|Trần Thị Thuỷ|1.842.300|Thu hộ',
+      'D|BC710000|000001|05/10/2026 08:30:00|PE0300111222|Lê Hữu Nghĩa|153.300|',
+      'T|3|2.345.600',
+      '',
+    ].join('\r\n');
+    const draft = await sniffAndCheck(s, 'VNPOST_THUHO_20261005.dat', encodeWindows1258(text));
+    expect(draft.preamble).toBeUndefined();
+    expect(draft.record_types).toEqual({ detail: ['D'], header: ['H'], trailer: ['T'] });
+    expect(draft.header).toEqual({ type: 'none', columns: ['record_type', 'col2', 'col3', 'col4', 'col5', 'col6', 'col7', 'col8'] });
+    expect(draft.fields).toMatchObject({ paid_at: { column: 'col4', format: 'DD/MM/YYYY HH:mm:ss' }, amount: { column: 'col7', format: { grouping: '.', decimal: null } } });
+    expect(JSON.stringify(draft._notes)).toContain('lines starting with T look like a trailer (\\"T|3|2.345.600\\")');
+    const { summary, payments } = await ingestDraft(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 3, records_loaded: 3, records_rejected: 0 });
+    expect(payments.map((p) => p.amount_vnd)).toEqual([350000n, 1842300n, 153300n]);
+    // A first column of one letter that is data (a C/D flag), with no header or trailer line, is no record type.
+    const flags = await sniffAndCheck(new Scratch(), 'X_EVN_1.csv', 'C|T1|05/10/2026 07:45:00|350.000\nC|T2|05/10/2026 07:46:00|350.000\nD|T3|05/10/2026 07:47:00|350.000\nC|T4|05/10/2026 07:48:00|350.000\n');
+    expect(flags.record_types).toBeUndefined();
+  });
+
   it('says so in the draft when no layout can be inferred', async () => {
     const s = new Scratch();
     const path = s.file('ODD_EVN_1.txt', 'a short line\nand a much much longer line of free text here\nmid-sized line\n');
