@@ -457,20 +457,41 @@ function fixedLayout(raw: string): FixedLayout | null {
   // NUL padding (mainframe low-values) stands where spaces would: ingest trims fields of both.
   const all = raw.split('\n').map((l) => l.replace(/\r$/, '').replaceAll('\0', ' '));
   const lines = all.map((text, index) => ({ text, index })).filter((l) => l.text.trim() !== '');
-  const max = Math.max(0, ...lines.map((l) => l.text.length));
-  const long = lines.filter((l) => l.text.length >= max * 0.85);
+  const uniq = (ls: typeof lines) => [...new Set(ls.map((l) => l.text[0]!))];
+  const nearlyEqual = (ls: typeof lines) => {
+    const top = Math.max(0, ...ls.map((l) => l.text.length));
+    return ls.filter((l) => l.text.length >= top * 0.85);
+  };
+  // Record types: the lines of the most frequent first letter (D…) are the details, of nearly equal
+  // length; every other line starts with another letter and stands above the first detail or below
+  // the last (H…, T…), whatever its length (a header padded longer than the details, a short trailer).
+  const firsts = new Map<string, number>();
+  for (const l of lines) firsts.set(l.text[0]!, (firsts.get(l.text[0]!) ?? 0) + 1);
+  const type = [...firsts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+  const typed = lines.filter((l) => l.text[0] === type);
+  const others = lines.filter((l) => l.text[0] !== type);
+  const [firstTyped, lastTyped] = [typed[0]?.index ?? 0, typed.at(-1)?.index ?? 0];
+  const above = uniq(others.filter((l) => l.index < firstTyped));
+  const below = uniq(others.filter((l) => l.index > lastTyped));
+  const isTyped =
+    isLetter(type) &&
+    typed.length >= 2 &&
+    typed.length >= lines.length * 0.5 &&
+    others.length > 0 &&
+    nearlyEqual(typed).length === typed.length &&
+    others.every((l) => isLetter(l.text[0]) && (l.index < firstTyped || l.index > lastTyped || above.includes(l.text[0]!) || below.includes(l.text[0]!)));
+  const long = isTyped ? typed : nearlyEqual(lines);
+  const max = Math.max(0, ...long.map((l) => l.text.length));
   if (long.length < 2 || long.length < lines.length * 0.5) return null;
   const short = lines.filter((l) => !long.includes(l));
   const notes: string[] = [];
-  // Record types: every long line starts with the same letter, every other line with another one (H…, T…).
-  const type = long[0]!.text[0]!;
   let recordTypes: FixedLayout['recordTypes'] = null;
-  if (isLetter(type) && short.length > 0 && long.every((l) => l.text[0] === type) && short.every((l) => isLetter(l.text[0]) && l.text[0] !== type)) {
-    const firstLong = long[0]!.index;
-    const uniq = (ls: typeof lines) => [...new Set(ls.map((l) => l.text[0]!))];
-    recordTypes = { detail: [type], header: uniq(short.filter((l) => l.index < firstLong)), trailer: uniq(short.filter((l) => l.index > firstLong)) };
+  if (isTyped) {
+    recordTypes = { detail: [type], header: above, trailer: below };
+    const longer = others.filter((l) => l.text.length > max);
+    if (longer.length > 0) notes.push(`the ${uniq(longer).join(', ')} line(s) are longer than the detail lines (${longer[0]!.text.length} characters, the details ${max}): the layout is inferred from the detail lines only`);
     if (recordTypes.trailer.length > 0)
-      notes.push(`lines starting with ${recordTypes.trailer.join(', ')} look like a trailer (${JSON.stringify(short.at(-1)!.text.trim())}): add trailer.count / trailer.amount ({"field": N} counts whitespace-separated words)`);
+      notes.push(`lines starting with ${recordTypes.trailer.join(', ')} look like a trailer (${JSON.stringify(others.at(-1)!.text.trim())}): add trailer.count / trailer.amount ({"field": N} counts whitespace-separated words; a trailer of figures run together needs {"regex": …})`);
   }
   const preambleLines = recordTypes ? 0 : long[0]!.index;
   const shortBelow = recordTypes ? [] : short.filter((l) => l.index > long[0]!.index);
@@ -494,6 +515,21 @@ function fixedLayout(raw: string): FixedLayout | null {
       }
     }
   }
+  // A timestamp (or date) of this century run together with the digits before it, at one position
+  // in every line (a core-banking record's id, date and time written without a gap): it starts a
+  // column, and the digits after it start another.
+  const sorted = [...starts].sort((a, b) => a - b);
+  sorted.forEach((b, k) => {
+    const next = sorted[k + 1] ?? max;
+    for (let p = b + 1; p + 8 <= next && padded.every((l) => isDigit(l[p - 1])); p++) {
+      const hit = ([['YYYYMMDDHHmmss', 14], ['YYYYMMDD', 8]] as const).find(([f, w]) => p + w <= next && padded.every((l) => l.startsWith('20', p) && fitsDate(l.slice(p, p + w), f)));
+      if (hit) {
+        starts.add(p);
+        if (p + hit[1] < next && padded.every((l) => isDigit(l[p + hit[1]]))) starts.add(p + hit[1]);
+        break;
+      }
+    }
+  });
   for (const end of [...starts, max].sort((a, b) => a - b)) {
     let p = end;
     while (p > 0 && padded.every((l) => isDigit(l[p - 1]))) p--;

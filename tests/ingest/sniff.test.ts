@@ -438,6 +438,33 @@ describe('sniff: fixed width', () => {
     expect(payments.map((p) => [p.txn_ref, p.amount_vnd])).toEqual([['IV0001', 119571n], ['IV0002', 132500n], ['IV0003', 328019n], ['IV0004', 969037n]]);
   });
 
+  // A core-banking record: the header line padded longer than the details, a short trailer, and the
+  // id, date and time run together. Before, the lengths disagreed, so no layout was inferred at all.
+  it('infers the layout from the detail lines when header and trailer lines have other lengths, and splits a timestamp run into the digits around it; the draft loads the file', async () => {
+    const s = new Scratch();
+    const det = (ref: string, ts: string, cust: string, cd: string, amt: string, name: string) => `D${ref}${ts}${cust.padEnd(13)}${cd}${amt.padStart(15, '0')}${name.padEnd(30)}`;
+    const text = [
+      `HAGRIBANK20261005${' '.repeat(91)}`,
+      det('2610050000000001', '20261005073000', 'PE0100123456', 'C', '1250000', 'NGUYEN VAN A'),
+      det('2610050000000002', '20261005080101', 'PD0100000001', 'C', '500000', 'TRAN THI B'),
+      det('2610050000000003', '20261005101500', 'PE0100123456', 'D', '1250000', 'NGUYEN VAN A'),
+      det('2610050000000004', '20261005235959', 'PE0300111222', 'C', '2150000', 'LE VAN C'),
+      'T00000004000000000390000000000000000125000000',
+      '',
+    ].join('\r\n');
+    const draft = await sniffAndCheck(s, 'AGRIBANK_EVN_20261005.txt', text);
+    expect(draft.record_types).toEqual({ detail: ['D'], header: ['H'], trailer: ['T'] });
+    expect(draft.format).toMatchObject({ type: 'fixed_width', record_length: 90 });
+    expect((draft.format.columns as Array<{ start: number }>).map((c) => c.start)).toEqual([1, 2, 18, 32, 45, 46, 61]);
+    expect(draft.fields).toMatchObject({ paid_at: { column: 'col3', format: 'YYYYMMDDHHmmss' }, amount: { column: 'col6' } });
+    expect(JSON.stringify(draft._notes)).toContain('the H line(s) are longer than the detail lines (108 characters, the details 90)');
+    const { summary, payments } = await ingestDraft(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 4, records_loaded: 4, records_rejected: 0 });
+    expect(payments.map((p) => [p.paid_at.toISOString(), p.amount_vnd])).toEqual([
+      ['2026-10-05T00:30:00.000Z', 1250000n], ['2026-10-05T01:01:01.000Z', 500000n], ['2026-10-05T03:15:00.000Z', 1250000n], ['2026-10-05T16:59:59.000Z', 2150000n],
+    ]);
+  });
+
   it('keeps a delimited file with a long preamble and a trailer delimited', async () => {
     const s = new Scratch();
     const text = 'NGÂN HÀNG VRB\nChi nhánh Hà Nội\nSAO KÊ; Số TK: 001\nTừ ngày 01/03/2026\nSố bút toán;Ngày giờ GD;Số tiền\nFT1;27-03-2026 14:05:09;1.000\nFT2;27-03-2026 15:05:09;2.000\nTổng cộng: 2 giao dịch\n';
