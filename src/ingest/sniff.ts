@@ -379,14 +379,41 @@ async function sniffXlsx(path: string): Promise<Record<string, unknown>> {
   const widths = new Map<number, number>();
   for (const r of rows) if (rowWidth(r) > 1) widths.set(rowWidth(r), (widths.get(rowWidth(r)) ?? 0) + 1);
   const width = [...widths.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 1;
-  const header = rows.find((r) => rowWidth(r) === width)!;
-  const headerCells = Array.from({ length: width }, (_, i) => plain(header.values[i] ?? null));
+  let header = rows.find((r) => rowWidth(r) === width)!;
+  const cellsOf = (r: SheetRow) => Array.from({ length: width }, (_, i) => plain(r.values[i] ?? null));
+  // A two-row header (a group name merged across its columns above their own names, the others
+  // merged down: `Số tiền (VND)` over `Ghi nợ` and `Ghi có`): two consecutive rows of names only,
+  // the second filling a column the first leaves empty, or fewer than half the columns.
+  const nameCells = (r: SheetRow) => cellsOf(r).filter((c) => c !== '');
+  const onlyNames = (r: SheetRow) => nameCells(r).length > 0 && nameCells(r).every((c) => !/^-?[\d.,/: ]+$/.test(c) && !/\d{3}/.test(c));
+  const twoRow = (top: SheetRow | undefined, sub: SheetRow | undefined): boolean => {
+    if (!top || !sub || sub.number !== top.number + 1 || !onlyNames(top) || !onlyNames(sub) || nameCells(top).length * 2 < width) return false;
+    const [t, b] = [cellsOf(top), cellsOf(sub)];
+    return b.some((c, i) => c !== '' && t[i] === '') || nameCells(sub).length * 2 < width;
+  };
+  let subHeader: SheetRow | null = null;
+  const before = rows[rows.indexOf(header) - 1];
+  if (twoRow(before, header)) [header, subHeader] = [before!, header];
+  else if (twoRow(header, rows[rows.indexOf(header) + 1])) subHeader = rows[rows.indexOf(header) + 1]!;
+  let headerCells = cellsOf(header);
+  const notes: string[] = [];
+  if (subHeader) {
+    // Each column is named by its own cell of the second row, else by the first row's; an empty
+    // first-row cell belongs to the group merged from its left. A name the second row gives twice
+    // (`Ngày` under two dates) is prefixed with its group's.
+    const top = headerCells.map((c, i) => c || headerCells.slice(0, i).reverse().find((x) => x !== '') || '');
+    const sub = cellsOf(subHeader);
+    headerCells = sub.map((c, i) => (c === '' ? top[i]! : sub.filter((x) => x === c).length > 1 ? `${top[i]} ${c}`.trim() : c));
+    notes.push(
+      `rows ${header.number} and ${subHeader.number} are a two-row header (merged cells): the columns are named from both (a second-row name, else the first row's), so header is "none" and both rows are in the preamble; check the names`,
+    );
+  }
   const headerIsNames = isNameRow(headerCells);
-  const after = rows.filter((r) => r.number > header.number);
+  const lastHeader = subHeader ?? header;
+  const after = rows.filter((r) => r.number > lastHeader.number);
   const totals = after.filter((r) => TOTAL_ROW.test(plain(r.values[0] ?? null)));
   const body = [...(headerIsNames ? [] : [header]), ...after.filter((r) => !totals.includes(r))];
   const names = headerIsNames ? headerCells : headerCells.map((_, i) => `col${i + 1}`);
-  const notes: string[] = [];
   // Per column, the date format its date cells will be written in: the shape of its dates stored
   // as text if any (those cannot change), else the cell's Excel format, else a default.
   const data: string[][] = body.map(() => []);
@@ -417,12 +444,12 @@ async function sniffXlsx(path: string): Promise<Record<string, unknown>> {
   const drafted = draftFields(columns, data.length);
   if (totals.length > 0)
     notes.push(`row(s) ${totals.map((r) => r.number).join(', ')} look like a total row (${JSON.stringify(totals[0]!.values.map((v) => plain(v ?? null)).join(','))}): add a trailer (match, count, amount) or a skip pattern`);
-  const preambleRows = header.number - 1;
+  const preambleRows = subHeader ? subHeader.number : header.number - 1;
   return {
     ...draftBase(path),
     format: { type: 'xlsx', sheet: 1 },
     ...(preambleRows > 0 ? { preamble: { lines: preambleRows } } : {}),
-    header: headerIsNames ? { type: 'names' } : { type: 'none', columns: names },
+    header: headerIsNames && !subHeader ? { type: 'names' } : { type: 'none', columns: names },
     fields: drafted.fields,
     _notes: {
       guessed_from: `XLSX workbook (zip content), first sheet ${JSON.stringify(head.sheet)} (format.sheet 1; put its name instead if the partner's workbooks have several sheets), ${head.rows.length} rows`,

@@ -348,6 +348,40 @@ describe('sniff: xlsx', () => {
     expect(notes).toContain('Giờ GD: 2 cell(s) hold an Excel time of day');
   });
 
+  // A statement's two-row header: `Ngày giao dịch` merged over `Ngày` and `Giờ`, `Số tiền (VND)` over
+  // `Ghi nợ` and `Ghi có`, the other headings merged down. Before, the second row was sampled as data
+  // and the columns drafted as col1…col8 (the id was STT, the amount the credit column alone).
+  it('combines a two-row header of merged cells into column names, and the draft loads the workbook', async () => {
+    const s = new Scratch();
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Sao ke');
+    ws.addRow(['SAO KÊ TÀI KHOẢN THU HỘ TIỀN ĐIỆN']);
+    ws.mergeCells('A1:H1');
+    ws.addRow([]);
+    ws.addRow(['STT', 'Ngày giao dịch', null, 'Số bút toán', 'Mã khách hàng', 'Nội dung', 'Số tiền (VND)', null]);
+    ws.addRow([null, 'Ngày', 'Giờ', null, null, null, 'Ghi nợ', 'Ghi có']);
+    for (const m of ['A3:A4', 'B3:C3', 'D3:D4', 'E3:E4', 'F3:F4', 'G3:H3']) ws.mergeCells(m);
+    const day = new Date(Date.UTC(2026, 9, 5));
+    ws.addRow([1, day, '08:30:15', 'FT001', 'PE0100123456', 'TT TIEN DIEN', null, 1250000]);
+    ws.addRow([2, day, '09:12:00', 'FT002', 'PE0200654321', 'TT', null, 842300]);
+    ws.addRow([3, day, '14:45:59', 'FT003', 'PE0100123456', 'HOAN TRA GD FT001', 1250000, null]);
+    for (const r of [5, 6, 7]) ws.getRow(r).getCell(2).numFmt = 'dd/mm/yyyy';
+    const draft = await sniffAndCheck(s, 'BIDV_SAOKE_EVN_20261005.xlsx', Buffer.from(await wb.xlsx.writeBuffer()));
+    expect(draft.preamble).toEqual({ lines: 4 });
+    expect(draft.header).toEqual({ type: 'none', columns: ['STT', 'Ngày', 'Giờ', 'Số bút toán', 'Mã khách hàng', 'Nội dung', 'Ghi nợ', 'Ghi có'] });
+    expect(draft.fields).toEqual({
+      txn_ref: { column: 'Số bút toán' },
+      paid_at: { column: ['Ngày', 'Giờ'], format: 'DD/MM/YYYY HH:mm:ss' },
+      amount: { credit_column: 'Ghi có', debit_column: 'Ghi nợ', format: { grouping: '', decimal: null }, debit_kind: 'refund' },
+    });
+    expect(JSON.stringify(draft._notes)).toContain('rows 3 and 4 are a two-row header (merged cells)');
+    const { summary, payments } = await ingestDraft(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 3, records_loaded: 3, records_rejected: 0 });
+    expect(payments.map((p) => [p.txn_ref, p.paid_at.toISOString(), p.amount_vnd])).toEqual([
+      ['FT001', '2026-10-05T01:30:15.000Z', 1250000n], ['FT002', '2026-10-05T02:12:00.000Z', 842300n], ['FT003', '2026-10-05T07:45:59.000Z', 1250000n],
+    ]);
+  });
+
   it('turns Excel date formats into the profile tokens', () => {
     expect(formatFromNumFmt('dd/mm/yyyy hh:mm:ss')).toBe('DD/MM/YYYY HH:mm:ss');
     expect(formatFromNumFmt('yyyy-mm-dd h:mm')).toBe('YYYY-MM-DD HH:mm');
