@@ -287,10 +287,16 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
   } else if (refByName && distinct.length >= 2 && !unique([refByName]))
     notes.push(`txn_ref ${JSON.stringify(refByName.name)} repeats in the sample, and no second column makes it unique: a payment's id must be unique; check, or join the columns that make it so`);
   const separator = composite ? (['-', '/', '|'].find((sep) => composite!.every((c) => c.values.every((v) => !v.includes(sep)))) ?? '|') : '-';
+  const anyId = (c: Column) =>
+    !c.date && !c.time && c !== amountCol && c !== pair?.debit && c !== pair?.credit && c.values.length >= rows * 0.8 && new Set(c.values).size === c.values.length && c.values.every((v) => !/\s/.test(v) && !CUSTOMER_CODE.test(v));
   const refCol =
     refByName ??
     named.find((c) => TXN_REF_NAME.test(c.name) && c !== amountCol && c !== pair?.debit && c !== pair?.credit && !c.date) ??
-    named.find((c) => !c.date && !c.time && c !== amountCol && c.values.length >= rows * 0.8 && new Set(c.values).size === c.values.length && c.values.some((v) => /\D/.test(v))) ??
+    // Else a column unique in the sample that holds no spaces (a name or memo) and no customer codes
+    // (a customer pays every month): with a letter in it, else digits that cannot be an amount,
+    // zero-padded or longer than 15 (a receipt 000123, a core-banking reference of 16 digits).
+    named.find((c) => anyId(c) && c.values.some((v) => /\D/.test(v))) ??
+    named.find((c) => anyId(c) && c.values.every((v) => /^\d+$/.test(v)) && c.values.some((v) => /^0\d/.test(v) || v.length > 15)) ??
     named[0];
   return {
     fields: {

@@ -255,6 +255,19 @@ describe('sniff: dates and headers', () => {
     expect(JSON.stringify(rep._notes)).toContain('repeats in the sample');
   });
 
+  // A file without names: the id is found by its values. Before, the first unique column with a
+  // letter in it was taken, the customer code (a customer pays every month) or a holder's name.
+  it('never drafts a customer code or a name as the id of a file without names; a zero-padded or 16-digit number can be', async () => {
+    const rows = ['BC700000|000123|05/10/2026 07:45:00|PE0100123456|Nguyễn Văn Ánh|350.000', 'BC700000|000124|05/10/2026 08:01:30|PE0200654321|Trần Thị Thuỷ|1.842.300', 'BC700000|000125|05/10/2026 08:30:00|PE0300111222|Lê Hữu Nghĩa|153.300'];
+    const s = new Scratch();
+    const draft = await sniffAndCheck(s, 'VNPOST_THUHO_20261005.dat', `${rows.join('\n')}\n`);
+    expect(draft.fields.txn_ref).toEqual({ column: 'col2' });
+    const { payments } = await ingestDraft(s);
+    expect(payments.map((p) => p.txn_ref)).toEqual(['000123', '000124', '000125']);
+    const long = await sniffAndCheck(new Scratch(), 'CORE_EVN_1.csv', '2610050000000001;PE0100123456;NGUYEN VAN A;20261005073000;1250000\n2610050000000002;PD0100000001;TRAN THI B;20261005080101;500000\n');
+    expect(long.fields.txn_ref).toEqual({ column: 'col1' });
+  });
+
   it('recognises Oracle\'s DD-MON-YY dates with a real month abbreviation', () => {
     expect(fitsDate('05-MAR-26 09:05:09', 'DD-MMM-YY HH:mm:ss')).toBe(true);
     expect(fitsDate('05-mar-2026', 'DD-MMM-YYYY')).toBe(true);
