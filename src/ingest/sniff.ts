@@ -670,6 +670,7 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
         check_positions: `column starts inferred from ${layout.data.length} lines of nearly equal length, where every line changes from space to non-space or from digit to letter, or a zero-padded number begins: CHECK THESE POSITIONS against the partner's layout (a text column that is full in every sample line, or two numbers side by side, hides a boundary); rename the columns`,
         columns: layout.columns.map((c, k) => `${c.start}-${c.start + c.width - 1}: ${columnNote(columns[k]!)}`),
         ...(drafted.notes.length + layout.notes.length > 0 ? { fields: [...drafted.notes, ...layout.notes] } : {}),
+        ...(digitsOnlyAmount(drafted.fields) ? { amount_decimals: IMPLIED_DECIMALS_NOTE } : {}),
         todo: TODO_NOTE,
       },
     };
@@ -777,6 +778,19 @@ function delimitedRecordTypes(rows: string[][], width: number, delimiter: string
   if (t)
     notes.push(`lines starting with ${trailer.join(', ')} look like a trailer (${JSON.stringify(t.r.join(delimiter))}): add trailer.count / trailer.amount ({"field": N}, the N-th field of the trailer line)`);
   return { recordTypes: { detail: [detail], header, trailer }, data: details.map((l) => l.r), notes };
+}
+
+/**
+ * Fixed-width money written as digits only: a mainframe layout may imply decimals (COBOL
+ * PIC 9(13)V99), which nothing in the digits shows; loaded with the wrong setting every amount is
+ * 100 times off, so the draft says to check.
+ */
+const IMPLIED_DECIMALS_NOTE =
+  'the amount is digits only: check in the partner\'s layout whether its last digits are a fraction written without a separator (COBOL PIC 9(n)V99: 000000125000000 is 1.250.000,00 đ) and then set amount.format.implied_decimals (2); compare the first records and the trailer total with the partner\'s statement, since read without it every amount is 100 times too large';
+
+function digitsOnlyAmount(fields: Record<string, unknown>): boolean {
+  const amount = fields['amount'] as { format?: { grouping?: string; decimal?: string | null } } | undefined;
+  return amount?.format?.grouping === '' && (amount.format.decimal ?? null) === null;
 }
 
 /** A draft for a JSON export (an array of record objects, or one per line), fields by key path; null when the text is not that. */

@@ -443,6 +443,8 @@ describe('sniff: fixed width', () => {
       paid_at: { column: 'col3', format: 'YYYYMMDDHHmmss' },
       amount: { column: 'col6', format: { grouping: '', decimal: null } },
     });
+    // Digits-only money may imply decimals the digits cannot show: the draft says to check.
+    expect(JSON.stringify(draft._notes)).toContain('set amount.format.implied_decimals (2)');
     expect(JSON.stringify(draft._notes)).toContain('CHECK THESE POSITIONS');
     const { summary, payments } = await ingestDraft(s);
     expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 4, records_loaded: 4, records_rejected: 0 });
