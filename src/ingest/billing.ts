@@ -99,7 +99,7 @@ async function importBillingFile(db: Database, run: Run, path: string, kind: 'cu
         await runIngestSql(db, 'ingest/csv_rejects.sql', {}, { prefix_columns: scan ? '0' : '2' });
         await runIngestSql(db, 'ingest/clear_csv_errors.sql');
       }
-      if (c.rejected > 0n) await runIngestSql(db, 'ingest/typed_rejects.sql');
+      if (c.rejected > 0n) await runIngestSql(db, 'ingest/typed_rejects.sql', {}, { txn_ref: 'NULL' });
       const rejected = Number(c.rejected) + Number(c.csv);
       const read = Number(c.typed) + Number(c.csv);
       const loaded = Number(c.firsts);

@@ -656,7 +656,7 @@ async function writeMembers(db: Database, run: Run, profile: PartnerProfile, bat
     await runIngestSql(db, 'ingest/csv_rejects.sql', {}, { prefix_columns: direct ? '0' : '2' });
     await runIngestSql(db, 'ingest/clear_csv_errors.sql');
   }
-  if (facts.some((x) => x.typedRejects > 0)) await runIngestSql(db, 'ingest/typed_rejects.sql');
+  if (facts.some((x) => x.typedRejects > 0)) await runIngestSql(db, 'ingest/typed_rejects.sql', {}, { txn_ref: "CASE WHEN field IS DISTINCT FROM 'txn_ref' THEN txn_ref END" });
 
   const params = { partner_id: profile.id, id_floor: floor };
   const validLoading = facts.reduce((a, x) => a + (x.status === 'loaded' ? x.valid : 0), 0);

@@ -83,7 +83,7 @@ export async function fixtureDb(path = ':memory:'): Promise<Database> {
   await db.run(`INSERT INTO source_files (file_id, kind, path, file_name, sha256, bytes, status, run_id, loaded_at, period)
                 VALUES (90, 'invoices', 'inv.csv', 'inv.csv', 'shainv', 1, 'loaded', 'r1', '2026-03-01 00:00:00+07', '2026-01'),
                        (91, 'invoices', 'inv-12.csv', 'inv-12.csv', 'shainv12', 1, 'loaded', 'r1', '2026-01-01 00:00:00+07', '2025-12')`);
-  await db.run(`INSERT INTO rejects VALUES (1, 7, 'amount', '12,3a4', 'bad_amount', 'bad amount', 'raw')`);
+  await db.run(`INSERT INTO rejects (file_id, line_no, field, value, reason, message, raw) VALUES (1, 7, 'amount', '12,3a4', 'bad_amount', 'bad amount', 'raw')`);
   for (const [code, pc] of [
     ['PD01000000001', 'EVNHANOI'],
     ['PD01000000002', 'EVNHANOI'],

@@ -47,7 +47,7 @@ beforeAll(async () => {
     );
   }
   await db.run(`INSERT INTO duplicate_records VALUES (6, 4, 'vcb', 'T20', 'payment', 6, 2), (7, 2, 'vcb', 'T21', 'payment', 6, 3)`);
-  await db.run(`INSERT INTO rejects VALUES (6, 5, 'paid_at', '31/02/2026', 'bad_date', 'no such date', 'raw6')`);
+  await db.run(`INSERT INTO rejects (file_id, line_no, field, value, reason, message, raw) VALUES (6, 5, 'paid_at', '31/02/2026', 'bad_date', 'no such date', 'raw6')`);
   await db.run(
     `INSERT INTO quarantined_payments VALUES (10, 2, 'agent1', 'A9', 'payment', '2026-02-05T09:00:00+07:00'::TIMESTAMPTZ, NULL, 'PD01000000002', NULL, NULL, 5000, NULL, 'cash', NULL)`,
   );
