@@ -383,13 +383,18 @@ describe('explain', () => {
     expect(await why('P1')).toBe('named by refund RF1, cancelled by its reversal: nothing less to allocate');
   });
 
+  // Two customers owing 300 each: the payments of the reversal-of-refund cases below.
+  const owing300 = {
+    customers: [A, B],
+    invoices: [
+      { no: 'A1', customer: A, amount: 300, period: '2026-01', number: '1' },
+      { no: 'B1', customer: B, amount: 300, period: '2026-01', number: '3' },
+    ],
+  };
+
   it('follows a reversal of a refund: the refund is cancelled and the payment allocates its full amount', async () => {
     const db = await fresh({
-      customers: [A, B],
-      invoices: [
-        { no: 'A1', customer: A, amount: 300, period: '2026-01', number: '1' },
-        { no: 'B1', customer: B, amount: 300, period: '2026-01', number: '3' },
-      ],
+      ...owing300,
       payments: [
         // Refund under its own id, reversed by a record naming it.
         { txn: 'P1', amount: 350, code: B, partner: 'VCB' },
@@ -419,11 +424,7 @@ describe('explain', () => {
 
   it('takes back from a refund what its reversals take back: part of it, all of it once, and an excess as refund_exceeds_payment', async () => {
     const db = await fresh({
-      customers: [A, B],
-      invoices: [
-        { no: 'A1', customer: A, amount: 300, period: '2026-01', number: '1' },
-        { no: 'B1', customer: B, amount: 300, period: '2026-01', number: '3' },
-      ],
+      ...owing300,
       payments: [
         // A refund of 100 with 40 of it reversed: 60 stays refunded, the payment allocates 240.
         { txn: 'P1', amount: 300, code: A, partner: 'VCB' },
