@@ -211,10 +211,14 @@ describe('auditor decisions', () => {
 });
 
 describe('explain', () => {
+  // Customer B owing one invoice of 300: the world of most cases below, each adding its payments.
+  const owesB300 = { customers: [B], invoices: [{ no: 'B1', customer: B, amount: 300, period: '2026-01', number: '3' }] };
+  /** What rule 1 says of a VCB record. */
+  const ruleOneWhy = async (db: Database, txnRef: string) => (await explainPayment(db, { partnerId: 'VCB', txnRef }))?.records[0]?.rules[0]?.why;
+
   it('says why a reference that names no invoice did not apply, though the code field then matched', async () => {
     const db = await fresh({
-      customers: [B],
-      invoices: [{ no: 'B1', customer: B, amount: 300, period: '2026-01', number: '3' }],
+      ...owesB300,
       payments: [
         { txn: 'R1', amount: 300, code: B, ref: 'NOSUCH', partner: 'VCB' },
         { txn: 'R2', amount: 300, code: B, partner: 'MOMO', at: '2026-02-11T10:00:00' },
@@ -244,8 +248,7 @@ describe('explain', () => {
 
   it('lists on an invoice the payment whose duplicate it is, named by its exception, with the amount it carried', async () => {
     const db = await fresh({
-      customers: [B],
-      invoices: [{ no: 'B1', customer: B, amount: 300, period: '2026-01', number: '3' }],
+      ...owesB300,
       payments: [
         { txn: 'R1', amount: 300, code: B, partner: 'VCB' },
         { txn: 'R2', amount: 300, code: B, partner: 'MOMO', at: '2026-02-12T10:00:00' },
@@ -309,8 +312,7 @@ describe('explain', () => {
 
   it('says on a refund record that it returns more than its payment carried', async () => {
     const db = await fresh({
-      customers: [B],
-      invoices: [{ no: 'B1', customer: B, amount: 300, period: '2026-01', number: '3' }],
+      ...owesB300,
       payments: [
         { txn: 'R1', amount: 300, code: B, partner: 'VCB' },
         { txn: 'RF1', amount: 340, kind: 'refund', reverses: 'R1', partner: 'VCB', at: '2026-02-12T10:00:00' },
@@ -327,8 +329,7 @@ describe('explain', () => {
 
   it('says on a second reversal of a payment that it takes the money back again, and on the payment that it is void once', async () => {
     const db = await fresh({
-      customers: [B],
-      invoices: [{ no: 'B1', customer: B, amount: 300, period: '2026-01', number: '3' }],
+      ...owesB300,
       payments: [
         { txn: 'P1', amount: 300, code: B, partner: 'VCB' },
         { txn: 'RV1', amount: 300, kind: 'reversal', reverses: 'P1', partner: 'VCB', at: '2026-02-11T10:00:00' },
@@ -336,33 +337,31 @@ describe('explain', () => {
       ],
     });
     await match(db);
-    expect((await explainPayment(db, { partnerId: 'VCB', txnRef: 'RV1' }))?.records[0]?.rules[0]?.why).toBe('this reversal record adjusts payment P1 of VCB');
-    expect((await explainPayment(db, { partnerId: 'VCB', txnRef: 'RV2' }))?.records[0]?.rules[0]?.why).toBe(
+    expect((await ruleOneWhy(db, 'RV1'))).toBe('this reversal record adjusts payment P1 of VCB');
+    expect((await ruleOneWhy(db, 'RV2'))).toBe(
       'refund_exceeds_payment: this reversal of 300 đ names payment P1 of partner VCB, of 300 đ; its reversals and refunds reach 600 đ, 300 đ more than the payment; the payment is void',
     );
-    expect((await explainPayment(db, { partnerId: 'VCB', txnRef: 'P1' }))?.records[0]?.rules[0]?.why).toBe('void (reversed by reversal RV1, reversal RV2): allocates nothing');
+    expect((await ruleOneWhy(db, 'P1'))).toBe('void (reversed by reversal RV1, reversal RV2): allocates nothing');
   });
 
   it('says on a reversal of less than its payment what the partner kept, and on the payment that it is void', async () => {
     const db = await fresh({
-      customers: [B],
-      invoices: [{ no: 'B1', customer: B, amount: 300, period: '2026-01', number: '3' }],
+      ...owesB300,
       payments: [
         { txn: 'P1', amount: 300, code: B, partner: 'VCB' },
         { txn: 'RV1', amount: 250, kind: 'reversal', reverses: 'P1', partner: 'VCB', at: '2026-02-11T10:00:00' },
       ],
     });
     await match(db);
-    expect((await explainPayment(db, { partnerId: 'VCB', txnRef: 'RV1' }))?.records[0]?.rules[0]?.why).toBe(
+    expect((await ruleOneWhy(db, 'RV1'))).toBe(
       'partial_reversal: this reversal of 250 đ names payment P1 of partner VCB, of 300 đ; its reversals and refunds return 250 đ, 50 đ less than the payment, which is void: the rest is not allocated',
     );
-    expect((await explainPayment(db, { partnerId: 'VCB', txnRef: 'P1' }))?.records[0]?.rules[0]?.why).toBe('void (reversed by reversal RV1): allocates nothing');
+    expect((await ruleOneWhy(db, 'P1'))).toBe('void (reversed by reversal RV1): allocates nothing');
   });
 
   it('says on an orphan reversal what the id it names is when that is loaded but not its partner\'s payment', async () => {
     const db = await fresh({
-      customers: [B],
-      invoices: [{ no: 'B1', customer: B, amount: 300, period: '2026-01', number: '3' }],
+      ...owesB300,
       payments: [
         { txn: 'P1', amount: 350, code: B, partner: 'VCB' },
         { txn: 'RF1', amount: 50, kind: 'refund', reverses: 'P1', partner: 'VCB', at: '2026-02-11T10:00:00' },
@@ -373,7 +372,7 @@ describe('explain', () => {
       ],
     });
     await match(db);
-    const why = async (txnRef: string) => (await explainPayment(db, { partnerId: 'VCB', txnRef }))?.records[0]?.rules[0]?.why;
+    const why = (txnRef: string) => ruleOneWhy(db, txnRef);
     // RV1 reverses the refund RF1: the refund is cancelled (README rule 1), so it is no orphan.
     expect(await why('RV1')).toBe(
       'this reversal takes back 50 đ of refund RF1 of VCB: that refund returns that much less (nothing once its reversals reach its amount), and its payment allocates that much more',
@@ -450,8 +449,7 @@ describe('explain', () => {
 
   it('says a decision was ignored when its invoice is no longer loaded', async () => {
     const db = await fresh({
-      customers: [B],
-      invoices: [{ no: 'B1', customer: B, amount: 300, period: '2026-01', number: '3' }],
+      ...owesB300,
       payments: [{ txn: 'R1', amount: 300, code: B, partner: 'VCB' }],
     });
     await recordDecision(db, { action: 'match', payment: { partnerId: 'VCB', txnRef: 'R1' }, invoiceNo: 'B1', by: 'auditor', reason: 'checked', runId: 'test' });
