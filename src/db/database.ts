@@ -1,6 +1,6 @@
 // The one place that opens DuckDB: connection, settings, migrations, transactions, SQL files,
 // and the single helper that quotes the few values DuckDB cannot bind (COPY paths, SET values).
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
@@ -171,6 +171,7 @@ function trace(sql: string, t0: number, cpu: NodeJS.CpuUsage): void {
   if (ms < TRACE_MIN_MS) return;
   const cpuMs = (cpu.user + cpu.system) / 1000;
   process.stderr.write(`[sql ${ms.toFixed(0).padStart(6)} ms, cpu ${cpuMs.toFixed(0).padStart(6)} ms] ${head(sql)}\n`);
+  if (process.env.RECON_TRACE_SQL_FILE) appendFileSync(process.env.RECON_TRACE_SQL_FILE, `-- [${ms.toFixed(0)} ms, cpu ${cpuMs.toFixed(0)} ms]\n${sql};\n\n`);
 }
 
 /**
