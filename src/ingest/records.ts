@@ -163,6 +163,8 @@ class Splitter {
 
   private phase: 'preamble' | 'header' | 'records';
   private carry: Buffer | null = null;
+  /** Chunks read after `carry` that hold no line break: joined once a line ends, so a long record is copied once, not once per chunk. */
+  private pending: Buffer[] = [];
   private scanned = 0; // bytes of `carry` already scanned for line breaks and quotes
   private inQuote = false;
   private closedAt = -2; // where the last quoted field closed, in the current buffer (-2: none to reopen)
@@ -209,7 +211,12 @@ class Splitter {
   }
 
   push(chunk: Buffer): void {
-    const buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+    if (chunk.indexOf(NL) < 0) {
+      this.pending.push(chunk);
+      return;
+    }
+    const buf = this.carry || this.pending.length > 0 ? Buffer.concat([...(this.carry ? [this.carry] : []), ...this.pending, chunk]) : chunk;
+    this.pending = [];
     let pos = this.scanned;
     let recStart = 0;
     let nextQuote = -1;
@@ -307,6 +314,8 @@ class Splitter {
   }
 
   end(): SplitResult {
+    if (this.pending.length > 0) this.carry = Buffer.concat([...(this.carry ? [this.carry] : []), ...this.pending]);
+    this.pending = [];
     const buf = this.carry;
     if (buf && buf.length > 0) {
       if (this.phase === 'preamble') {
