@@ -4,16 +4,16 @@ CREATE OR REPLACE TEMP TABLE /*{typed_table}*/ AS
 WITH billing_raw AS (
   SELECT /*{raw_projection}*/ FROM /*{source}*/
 ), j AS (
-  SELECT r.*, upper(customer_code) AS code,
+  SELECT r.*, upper(customer_code) AS code, pc_of(customer_code) AS pc_code,
     CASE
       WHEN customer_code IS NULL OR NOT regexp_full_match(upper(customer_code), '[A-Z]{2}[A-Z0-9]{9,11}')
-           OR pc_of(customer_code) IS NULL THEN 'customer_code'
+           OR pc_code IS NULL THEN 'customer_code'
       WHEN segment IS NOT NULL AND segment NOT IN ('residential', 'business', 'industrial', 'administrative') THEN 'segment'
     END AS field
   FROM billing_raw r
   WHERE /*{keep}*/
 )
-SELECT seq, line_no, blank, code AS customer_code, name, segment, pc_of(code) AS pc, unit_of(code) AS unit, field,
+SELECT seq, line_no, blank, code AS customer_code, name, segment, pc_code AS pc, unit_of(code) AS unit, field,
   CASE WHEN field IS NULL THEN NULL WHEN customer_code IS NULL THEN 'missing_field' ELSE 'unknown_code' END AS reason,
   CASE field WHEN 'customer_code' THEN customer_code WHEN 'segment' THEN segment END AS value,
   CASE WHEN field IS NULL THEN NULL ELSE ingest_message(getvariable('ingest').files[seq], line_no, field,
