@@ -19,7 +19,7 @@ const DESCRIBED: Record<Dataset, string> = {
   arrears: 'open invoices of the period and earlier, by unit and days overdue',
   credits: 'customer credit balances (over-payments) to carry to the next bill',
   refunds: 'duplicate payments due back to the payer',
-  rejects: 'records that could not be loaded, of every file (files carry no period): file, line, reason, field, value, message, text',
+  rejects: "records that could not be loaded, of the period's files (README 'Files of a period'; billing: the period's invoice export and every customer list): file, line, reason, field, value, message, text",
 };
 
 export function register(program: Command): void {

@@ -11,13 +11,34 @@ import { profileSchema, type PartnerProfile } from './profile.ts';
 
 export const DEFAULT_PROFILE_DIR = join(PROJECT_ROOT, 'pipelines', 'partners');
 
+function issuePath(path: readonly PropertyKey[]): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+}
+
+/** One issue's message; a misspelt key is named (zod's message names it unless it lists several). */
+function issueText(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') {
+    const named = issue.keys.every((k) => issue.message.includes(JSON.stringify(k)));
+    return named ? issue.message : `${issue.message} (${issue.keys.map((k) => JSON.stringify(k)).join(', ')})`;
+  }
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    // A key that takes one of several forms (a column or several, lines or a pattern, …): say what
+    // each form found wrong, so a misspelt key inside it is named, not just "Invalid input".
+    const forms = issue.errors.map((branch, i) => {
+      const parts = branch.map((sub) => {
+        const at = issuePath(sub.path);
+        return `${at ? `${at}: ` : ''}${issueText(sub)}`;
+      });
+      return `(${i + 1}) ${parts.join('; ')}`;
+    });
+    return `${issue.message}: it fits none of its ${issue.errors.length} forms: ${forms.join(' ')}`;
+  }
+  return issue.message;
+}
+
 /** Flattens zod issues to `file: path.to.key: message` lines. */
 function describeIssues(file: string, issues: z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => {
-    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
-    const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.map((k) => JSON.stringify(k)).join(', ')})` : '';
-    return `${file}: ${path || '(root)'}: ${issue.message}${keys}`;
-  });
+  return issues.map((issue) => `${file}: ${issuePath(issue.path) || '(root)'}: ${issueText(issue)}`);
 }
 
 /** Parses one profile file; returns the profile or the list of problems, each naming file and JSON path. */
