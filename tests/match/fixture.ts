@@ -27,9 +27,17 @@ export interface PaymentSpec {
   ref?: string | null;
   memo?: string | null;
   reverses?: string | null;
+  instrument?: string; // default 'transfer'
+}
+
+export interface PartnerSpec {
+  id: string;
+  group: 'bank' | 'intermediary' | 'retail_agent' | 'evn_counter';
 }
 
 export interface World {
+  /** Needed only by the KPI reports, which read a payment's channel group from its partner. */
+  partners?: PartnerSpec[];
   customers?: string[];
   invoices?: InvoiceSpec[];
   payments?: PaymentSpec[];
@@ -42,6 +50,9 @@ export async function openDb(): Promise<Database> {
 }
 
 export async function load(db: Database, world: World): Promise<void> {
+  for (const p of world.partners ?? []) {
+    await db.run(`INSERT INTO partners VALUES ($1, $1, $2, NULL, 'transfer', 'h')`, [p.id, p.group]);
+  }
   for (const code of world.customers ?? []) {
     await db.run(`INSERT INTO customers (customer_code, pc, unit, segment, file_id) VALUES ($1, $2, $3, 'residential', 1)`, [
       code,
@@ -60,7 +71,7 @@ export async function load(db: Database, world: World): Promise<void> {
     await db.run(
       `INSERT INTO payments (payment_id, file_id, line_no, partner_id, txn_ref, kind, paid_at, customer_code, invoice_ref,
                              memo, amount_vnd, reverses_txn_ref, instrument)
-       VALUES (nextval('payment_ids'), 3, $1, $2, $3, $4, CAST($5 AS TIMESTAMP) AT TIME ZONE 'Asia/Ho_Chi_Minh', $6, $7, $8, $9, $10, 'transfer')`,
+       VALUES (nextval('payment_ids'), 3, $1, $2, $3, $4, CAST($5 AS TIMESTAMP) AT TIME ZONE 'Asia/Ho_Chi_Minh', $6, $7, $8, $9, $10, $11)`,
       [
         n + 2,
         p.partner ?? 'VCB',
@@ -72,6 +83,7 @@ export async function load(db: Database, world: World): Promise<void> {
         p.memo ?? null,
         BigInt(p.amount),
         p.reverses ?? null,
+        p.instrument ?? 'transfer',
       ],
     );
   }
@@ -114,4 +126,33 @@ export async function exceptions(db: Database): Promise<ExceptionRow[]> {
       ORDER BY txn, reason`,
   );
   return rows.map((r) => ({ ...r, amount: Number(r.amount) }));
+}
+
+export interface VietQrOptions {
+  /** Sub-field of tag 62 (additional data) that carries `value`: 01 bill number, 05 reference, 06 customer label, 08 purpose. */
+  sub?: '01' | '05' | '06' | '08';
+  /** Tag 54, the amount the payee's app filled in (as text). */
+  amount?: string;
+  /** The consumer id (account) of tag 38/01/01. */
+  account?: string;
+}
+
+/** A VietQR payload (EMVCo TLV) carrying `value` in tag 62 (sub-field 08 unless told), with its CRC. */
+export function vietqr(value: string, { sub = '08', amount = '200', account = '113366668888' }: VietQrOptions = {}): string {
+  const tlv = (tag: string, v: string) => `${tag}${String(v.length).padStart(2, '0')}${v}`;
+  const body =
+    tlv('00', '01') + tlv('01', '12') +
+    tlv('38', tlv('00', 'A000000727') + tlv('01', tlv('00', '970415') + tlv('01', account)) + tlv('02', 'QRIBFTTA')) +
+    tlv('53', '704') + tlv('54', amount) + tlv('58', 'VN') + tlv('62', tlv(sub, value)) + '6304';
+  return body + crc16(body);
+}
+
+/** CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF) of ASCII text, as 4 upper-case hex digits. */
+export function crc16(s: string): string {
+  let crc = 0xffff;
+  for (const ch of Buffer.from(s, 'ascii')) {
+    crc ^= ch << 8;
+    for (let k = 0; k < 8; k++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+  }
+  return crc.toString(16).toUpperCase().padStart(4, '0');
 }

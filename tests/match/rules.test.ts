@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
 import { compareTxn } from '../../src/generate/truth.ts';
-import { allocations, exceptions, load, match, openDb, type PaymentSpec, type World } from './fixture.ts';
+import { allocations, exceptions, load, match, openDb, vietqr, type PaymentSpec, type World } from './fixture.ts';
 
 const A = 'PA03HL0012345';
 const B = 'PE0100123456';
@@ -565,22 +565,3 @@ describe('time rule', () => {
     ]);
   });
 });
-
-/** A VietQR payload (EMVCo TLV) carrying `purpose` in tag 62/08, with its CRC. */
-function vietqr(purpose: string): string {
-  const tlv = (tag: string, v: string) => `${tag}${String(v.length).padStart(2, '0')}${v}`;
-  const body =
-    tlv('00', '01') + tlv('01', '12') +
-    tlv('38', tlv('00', 'A000000727') + tlv('01', tlv('00', '970415') + tlv('01', '113366668888')) + tlv('02', 'QRIBFTTA')) +
-    tlv('53', '704') + tlv('54', '200') + tlv('58', 'VN') + tlv('62', tlv('08', purpose)) + '6304';
-  return body + crc16(body);
-}
-
-function crc16(s: string): string {
-  let crc = 0xffff;
-  for (const ch of Buffer.from(s, 'ascii')) {
-    crc ^= ch << 8;
-    for (let k = 0; k < 8; k++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
-  }
-  return crc.toString(16).toUpperCase().padStart(4, '0');
-}
