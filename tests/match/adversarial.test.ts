@@ -189,6 +189,8 @@ describe('invoice references', () => {
 });
 
 describe('VietQR payloads', () => {
+  /** With this account, the payload of customer PE0100000004 (62/01) has the CRC 6304. */
+  const ACCOUNT_CRC_6304 = '000000002914';
   const customers = ['PE0100000001', 'PE0100000002', 'PE0100000003', 'PE0100000004'];
   const invoices = customers.map((c, n) => ({ no: `I${n + 1}`, customer: c, amount: 101 + n }));
   const cases: Case[] = [
@@ -225,6 +227,30 @@ describe('VietQR payloads', () => {
         ],
       },
       { alloc: ['VCB:T2 I2 102 amount_equals_invoice'], exc: ['VCB:T1 unknown_customer 101'] },
+    ],
+    [
+      'a payload inside a longer memo ends at the CRC that validates: "6304" in the account or in a phone number after it is no end',
+      {
+        customers,
+        invoices,
+        payments: [
+          { txn: 'T1', amount: 101, memo: `QR ${vietqr(customers[0]!, { sub: '01' })} LH 0963041234` },
+          { txn: 'T2', amount: 102, memo: `CK ${vietqr(customers[1]!, { sub: '01', account: '11363041234' })} ok` },
+          // The text after the payload is still read as a memo.
+          { txn: 'T3', amount: 103, memo: `${vietqr('ung ho')} 6304ABCD ${customers[2]!}` },
+          // A CRC that is itself 6304 (the 0-padded account makes it so).
+          { txn: 'T4', amount: 104, memo: `${vietqr(customers[3]!, { sub: '01', account: ACCOUNT_CRC_6304 })} ok` },
+        ],
+      },
+      {
+        alloc: [
+          'VCB:T1 I1 101 amount_equals_invoice',
+          'VCB:T2 I2 102 amount_equals_invoice',
+          'VCB:T3 I3 103 amount_equals_invoice',
+          'VCB:T4 I4 104 amount_equals_invoice',
+        ],
+        exc: [],
+      },
     ],
   ];
   it.each(cases)('%s', async (_name, world, expected) => {
