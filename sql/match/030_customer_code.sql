@@ -60,14 +60,21 @@ CREATE OR REPLACE TEMP TABLE m_qr_valid AS SELECT payment_id, payload FROM m_qr 
 CREATE OR REPLACE TEMP TABLE m_qr_62 AS
 SELECT payment_id, val AS payload FROM tlv_fields('m_qr_valid') WHERE tag = '62';
 
--- Texts to search, in reading order: plain memos, and the sub-fields of a valid payload's tag 62.
+-- Texts to search, in reading order: plain memos, the sub-fields of a valid payload's tag 62, and
+-- last the invoice reference field (a partner's reference column may hold the customer code, or a
+-- code beside the invoice: "PE0100123456 T01"; source 'reference'). 040 reads invoice references
+-- in the memo texts of this table.
 CREATE OR REPLACE TEMP TABLE m_memo_text AS
 SELECT payment_id, 'memo' AS source, 0 AS pos, text
 FROM (SELECT m.payment_id, CASE WHEN m.is_qr THEN trim(replace(m.memo, q.qr, ' ')) ELSE m.memo END AS text
       FROM m_memo m LEFT JOIN m_qr q USING (payment_id))
 WHERE text <> ''
 UNION ALL
-SELECT payment_id, 'vietqr', pos, val FROM tlv_fields('m_qr_62');
+SELECT payment_id, 'vietqr', pos, val FROM tlv_fields('m_qr_62')
+UNION ALL
+SELECT p.payment_id, 'reference', 1000, trim(p.invoice_ref)
+FROM payments p SEMI JOIN m_field f ON f.payment_id = p.payment_id AND NOT f.field_known
+WHERE nullif(trim(p.invoice_ref), '') IS NOT NULL;
 
 -- Runs of 11+ letters and digits (upper-cased), then every code-shaped substring of a run by start
 -- and length; only texts holding a code shape somewhere are expanded. A table macro over a table of
@@ -199,7 +206,6 @@ DROP TABLE m_memo;
 DROP TABLE m_qr;
 DROP TABLE m_qr_valid;
 DROP TABLE m_qr_62;
-DROP TABLE m_memo_text;
 DROP TABLE m_memo_code;
 DROP TABLE m_memo_text_joined;
 DROP TABLE m_memo_code_joined;

@@ -5,43 +5,109 @@
 -- payer's corporation only its invoices are candidates (an invoice of another corporation with
 -- that key is not the payer's); without one, every corporation's. One candidate is taken; several
 -- → ambiguous, none → not found, and the payment goes to the code rules.
+-- A reference field holding more than the reference ("HD 1K26TAA-12345", "Số HĐ: 260100001234")
+-- is searched like text when it is neither an id nor a series + number as a whole: its words of 6+
+-- characters holding a digit are compared with the ids, and a series + number standing anywhere in
+-- it is read. A payment without a reference field that names no known customer, neither in the
+-- code field nor in the memo (030: no code, an unknown one, or several customers), has its memo
+-- searched the same way, the VietQR sub-fields too (a bill number in 62/01): an id there must be
+-- 10+ characters (a shorter number in a memo is too often an amount, a month or a phone
+-- extension), and only a reference naming one invoice counts (status memo_invoice_no /
+-- memo_series_number; several → memo_ambiguous; none → no status, the memo simply named no
+-- invoice). A payment naming a customer is routed by its code and its memo is not read for a
+-- reference: that is most payments, and every memo word would be looked up among the invoices.
 
+-- The texts a reference is read from: the reference field of every payment record, and the memo
+-- texts (030) of those without one that name no known customer, in the code field or the memo.
+-- loose: the text is read word by word too (below): every memo text, and a field that is not a
+-- series + number as a whole and holds something to split at (an id alone, most fields, is not).
 CREATE OR REPLACE TEMP TABLE m_ref_in AS
-SELECT payment_id, ref_norm,
-       CASE WHEN parts.series <> '' THEN parts.series END AS ref_series,
-       CASE WHEN parts.series <> '' THEN TRY_CAST(parts.number AS BIGINT) END AS ref_number,
-       payer_pc
-FROM (SELECT p.payment_id, norm_ref(p.invoice_ref) AS ref_norm, ref_einvoice_parts(p.invoice_ref) AS parts,
-             pc_of(c.claimed_code) AS payer_pc
-      FROM payments p
-      JOIN m_code c USING (payment_id)
-      WHERE p.kind = 'payment' AND nullif(trim(p.invoice_ref), '') IS NOT NULL);
+SELECT *, ref_source = 'memo' OR (parts.series = '' AND regexp_matches(text, '[^0-9A-Za-z]')) AS loose
+FROM (SELECT payment_id, 'field' AS ref_source, invoice_ref AS text, norm_ref(invoice_ref) AS ref_norm,
+             ref_einvoice_parts(invoice_ref) AS parts
+      FROM payments
+      WHERE kind = 'payment' AND nullif(trim(invoice_ref), '') IS NOT NULL);
+
+INSERT INTO m_ref_in
+SELECT t.payment_id, 'memo', t.text, NULL, NULL, true
+FROM m_memo_text t
+SEMI JOIN (SELECT payment_id FROM m_code_read WHERE NOT code_known) u USING (payment_id)
+ANTI JOIN m_ref_in r USING (payment_id)
+WHERE t.source <> 'reference';
+
+DROP TABLE m_memo_text;
+
+-- What each text may name: whole (the field as written, spaces removed: an id, or a series +
+-- number) or, for the loose texts, their words and the series + number standing in them. Words are
+-- runs of letters and digits, also joined by - / _ . ("HD-2026-001").
+CREATE OR REPLACE TEMP TABLE m_ref_key AS
+SELECT payment_id, ref_source, false AS loose, ref_norm AS word,
+       CASE WHEN parts.series <> '' THEN parts.series END AS series,
+       CASE WHEN parts.series <> '' THEN TRY_CAST(parts.number AS BIGINT) END AS number
+FROM m_ref_in WHERE ref_source = 'field'
+UNION ALL
+SELECT payment_id, ref_source, true, word, NULL, NULL
+FROM (SELECT payment_id, ref_source,
+             unnest(list_distinct(list_concat(regexp_extract_all(upper(text), '[0-9A-Z]+'),
+                                              regexp_extract_all(upper(text), '[0-9A-Z]+(?:[-/_.][0-9A-Z]+)+')))) AS word
+      FROM m_ref_in WHERE loose)
+WHERE length(word) >= CASE ref_source WHEN 'field' THEN 6 ELSE 10 END AND regexp_matches(word, '[0-9]')
+UNION ALL
+SELECT payment_id, ref_source, true, NULL, parts.series, TRY_CAST(parts.number AS BIGINT)
+FROM (SELECT payment_id, ref_source,
+             ref_einvoice_parts(unnest(regexp_extract_all(upper(text),
+               '(?:^|[^0-9A-Z])([0-9]?[CK][0-9]{2}[TDLMNBGH][A-Z]{2}[\s\-_/.:#]*[0-9]+)', 1))) AS parts
+      FROM m_ref_in WHERE loose)
+WHERE parts.series <> '';
+
+DROP TABLE m_ref_in;
 
 CREATE OR REPLACE TEMP TABLE m_ref AS
-WITH by_id AS (
-  SELECT r.payment_id, i.invoice_no, i.customer_code
-  FROM m_ref_in r JOIN invoices i ON replace(upper(i.invoice_no), ' ', '') = r.ref_norm
+WITH keyed AS (
+  SELECT k.*, pc_of(c.claimed_code) AS payer_pc FROM m_ref_key k JOIN m_code c USING (payment_id)
+), by_id AS (
+  SELECT r.payment_id, r.loose, i.invoice_no, i.customer_code
+  FROM keyed r JOIN invoices i ON replace(upper(i.invoice_no), ' ', '') = r.word
+), id_pick AS (
+  -- The field as a whole first; else its (or the memo's) words: one invoice, or several (ambiguous).
+  SELECT payment_id,
+         count(DISTINCT invoice_no) AS n,
+         CASE WHEN count(DISTINCT invoice_no) = 1 THEN any_value(invoice_no) END AS invoice_no,
+         CASE WHEN count(DISTINCT invoice_no) = 1 THEN any_value(customer_code) END AS customer_code
+  FROM (SELECT *, min(loose::INTEGER) OVER (PARTITION BY payment_id) AS best FROM by_id)
+  WHERE loose::INTEGER = best
+  GROUP BY payment_id
 ), by_key AS (
   SELECT r.payment_id, i.invoice_no, i.customer_code
-  FROM m_ref_in r
-  JOIN invoices i ON einvoice_series(i.series) = r.ref_series AND einvoice_number(i.number) = r.ref_number
-  WHERE r.ref_series IS NOT NULL AND r.payment_id NOT IN (SELECT payment_id FROM by_id)
+  FROM keyed r
+  JOIN invoices i ON einvoice_series(i.series) = r.series AND einvoice_number(i.number) = r.number
+  WHERE r.series IS NOT NULL AND r.payment_id NOT IN (SELECT payment_id FROM id_pick)
     AND (r.payer_pc IS NULL OR pc_of(i.customer_code) = r.payer_pc)
 ), key_pick AS (
   SELECT payment_id,
-         CASE WHEN count(*) = 1 THEN any_value(invoice_no) END AS invoice_no,
-         CASE WHEN count(*) = 1 THEN any_value(customer_code) END AS customer_code
+         count(DISTINCT invoice_no) AS n,
+         CASE WHEN count(DISTINCT invoice_no) = 1 THEN any_value(invoice_no) END AS invoice_no,
+         CASE WHEN count(DISTINCT invoice_no) = 1 THEN any_value(customer_code) END AS customer_code
   FROM by_key GROUP BY payment_id
+), source AS (
+  -- Every field has its whole reading, so every payment with a field is here.
+  SELECT payment_id, any_value(ref_source) AS ref_source FROM m_ref_key GROUP BY payment_id
 )
-SELECT r.payment_id,
-       CASE WHEN b.payment_id IS NOT NULL THEN 'invoice_no'
-            WHEN k.invoice_no IS NOT NULL THEN 'series_number'
-            WHEN k.payment_id IS NOT NULL THEN 'ambiguous'
-            ELSE 'not_found' END AS ref_status,
-       coalesce(b.invoice_no, k.invoice_no) AS invoice_no,
-       coalesce(b.customer_code, k.customer_code) AS customer_code
-FROM m_ref_in r
-LEFT JOIN by_id b USING (payment_id)
-LEFT JOIN key_pick k USING (payment_id);
+SELECT payment_id, ref_status, invoice_no, customer_code
+FROM (
+  SELECT s.payment_id,
+         CASE WHEN s.ref_source = 'memo' THEN 'memo_' ELSE '' END
+         || CASE WHEN b.n = 1 THEN 'invoice_no'
+                 WHEN b.n > 1 THEN 'ambiguous'
+                 WHEN k.n = 1 THEN 'series_number'
+                 WHEN k.n > 1 THEN 'ambiguous'
+                 ELSE 'not_found' END AS ref_status,
+         coalesce(b.invoice_no, k.invoice_no) AS invoice_no,
+         coalesce(b.customer_code, k.customer_code) AS customer_code
+  FROM source s
+  LEFT JOIN id_pick b USING (payment_id)
+  LEFT JOIN key_pick k USING (payment_id))
+-- A memo that named no invoice has no reference at all.
+WHERE ref_status <> 'memo_not_found';
 
-DROP TABLE m_ref_in;
+DROP TABLE m_ref_key;

@@ -70,18 +70,20 @@ SELECT payment_id, refunded_vnd,
        claimed_code, code_source, code_known, qr_status, ref_status, ref_invoice_no, ref_customer_code,
        account, target_invoice_no, target_rule, ambiguous,
        -- How sure a targeted allocation is: a decision is certain; a reference by id nearly so; by
-       -- series + number a little less; a reference that disagrees with a known code, less again.
+       -- series + number a little less; read from the memo, ×0.95 (free text, like a code read
+       -- there); a reference that disagrees with a known code, less again.
        CASE target_rule
          WHEN 'decision' THEN 1.0
          WHEN 'invoice_ref' THEN
-           CASE WHEN ref_status = 'invoice_no' THEN 1.0 ELSE 0.99 END
+           CASE ref_status WHEN 'invoice_no' THEN 1.0 WHEN 'series_number' THEN 0.99
+                           WHEN 'memo_invoice_no' THEN 0.95 ELSE 0.9405 END
            * CASE WHEN code_known AND claimed_code <> ref_customer_code THEN 0.9 ELSE 1.0 END
        END AS target_confidence,
        -- How surely the customer was identified, for the customer-code rules 4–7.
        CASE WHEN coalesce(decision_customer_code, ref_customer_code) IS NOT NULL THEN 0.95
             WHEN code_source = 'field' THEN 1.0
             WHEN code_source = 'vietqr' THEN 0.98
-            WHEN code_source = 'memo' THEN 0.95 END AS code_factor
+            WHEN code_source IN ('memo', 'reference') THEN 0.95 END AS code_factor
 FROM targeted;
 
 -- The payments that compete for an account's invoices, narrow: only what the turns and the

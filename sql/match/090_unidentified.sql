@@ -9,7 +9,8 @@ SELECT p.payment_id, CASE WHEN p.ambiguous IS NOT NULL THEN 'ambiguous_customer'
             WHEN p.qr_status = 'crc_failed' THEN 'the memo is a VietQR payload whose CRC does not validate'
             ELSE 'no customer code in the code field, memo or VietQR payload' END
        || CASE p.ref_status WHEN 'not_found' THEN '; invoice reference not found'
-                            WHEN 'ambiguous' THEN '; invoice reference matches invoices of several power corporations'
+                            WHEN 'ambiguous' THEN '; invoice reference matches several invoices'
+                            WHEN 'memo_ambiguous' THEN '; the memo names several invoices'
                             ELSE '' END
 FROM m_unidentified p
 WHERE p.payment_id NOT IN (SELECT payment_id FROM m_typo_match);

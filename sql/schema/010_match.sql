@@ -17,10 +17,10 @@ CREATE TABLE payment_match (
   decision_action     VARCHAR,
   decision_invoice_no VARCHAR,
   claimed_code        VARCHAR,           -- customer code read from the field, memo or VietQR
-  code_source         VARCHAR,           -- field | memo | vietqr
+  code_source         VARCHAR,           -- field | memo | vietqr | reference
   code_known          BOOLEAN NOT NULL,
   qr_status           VARCHAR,           -- valid | crc_failed, when the memo is a VietQR payload
-  ref_status          VARCHAR,           -- invoice_no | series_number | ambiguous | not_found
+  ref_status          VARCHAR,           -- invoice_no | series_number | ambiguous | not_found | memo_invoice_no | memo_series_number | memo_ambiguous
   ref_invoice_no      VARCHAR,
   ref_customer_code   VARCHAR,           -- owner of the referenced invoice
   account             VARCHAR,           -- customer whose invoices the payment competes for

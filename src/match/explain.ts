@@ -156,6 +156,9 @@ export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[], decisio
   if (route === 'unmatched') return steps;
 
   const refStatus = s(p['ref_status']);
+  // A reference read from the memo (040: no reference field, no known code in the code field).
+  const memoRef = refStatus.startsWith('memo_');
+  const refText = memoRef ? 'the memo' : `reference ${JSON.stringify(s(p['invoice_ref']))}`;
   const disagree = p['code_known'] === true && p['ref_customer_code'] && p['claimed_code'] !== p['ref_customer_code'];
   steps.push({
     rule: '3 invoice reference',
@@ -164,9 +167,9 @@ export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[], decisio
       ? 'no invoice reference'
       : refStatus === 'not_found'
         ? `reference ${JSON.stringify(s(p['invoice_ref']))} matches no invoice (a series + number is looked up among the invoices of the payer's power corporation when its code names one)`
-        : refStatus === 'ambiguous'
-          ? `reference ${JSON.stringify(s(p['invoice_ref']))} matches several invoices (series + number is unique only within a power corporation)`
-          : `reference ${JSON.stringify(s(p['invoice_ref']))} is invoice ${s(p['ref_invoice_no'])} (by ${refStatus.replace('_', ' ')}) of customer ${s(p['ref_customer_code'])}` +
+        : refStatus === 'ambiguous' || refStatus === 'memo_ambiguous'
+          ? `${refText} matches several invoices (series + number is unique only within a power corporation)`
+          : `${refText} ${memoRef ? 'names' : 'is'} invoice ${s(p['ref_invoice_no'])} (by ${refStatus.replace('memo_', '').replace('_', ' ')}) of customer ${s(p['ref_customer_code'])}` +
             (disagree ? `; the customer code says ${s(p['claimed_code'])}: the reference wins` : '') +
             (rules.has('invoice_ref')
               ? ''
@@ -181,13 +184,13 @@ export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[], decisio
   const ambiguous = exceptions.find((e) => e['reason'] === 'ambiguous_customer');
   steps.push({
     rule: '8 code in memo',
-    applied: (source === 'memo' || source === 'vietqr') && p['code_known'] === true,
+    applied: (source === 'memo' || source === 'vietqr' || source === 'reference') && p['code_known'] === true,
     why: ambiguous
       ? `${s(ambiguous['detail'])} (a memo naming several customers is read only when exactly one of them has an invoice of the amount)`
       : p['qr_status'] === 'crc_failed'
         ? 'the memo is a VietQR payload whose CRC does not validate: not read'
-        : source === 'memo' || source === 'vietqr'
-          ? `code ${s(p['claimed_code'])} read from the ${source === 'vietqr' ? 'VietQR payload' : 'memo text'}${p['code_known'] ? '' : ' (not a customer)'}`
+        : source === 'memo' || source === 'vietqr' || source === 'reference'
+          ? `code ${s(p['claimed_code'])} read from the ${source === 'vietqr' ? 'VietQR payload' : source === 'reference' ? 'invoice reference field' : 'memo text'}${p['code_known'] ? '' : ' (not a customer)'}`
           : source === 'field'
             ? `code ${s(p['claimed_code'])} from the customer code field${p['code_known'] ? '' : ' (not a customer)'}`
             : 'no customer code found',

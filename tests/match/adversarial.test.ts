@@ -6,6 +6,7 @@
 // same result.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
+import { explainPayment } from '../../src/match/explain.ts';
 import { computeKpis } from '../../src/reports/kpis.ts';
 import { checkPeriod } from '../../src/reports/scope.ts';
 import { allocations, exceptions, load, match, openDb, vietqr, type World } from './fixture.ts';
@@ -51,6 +52,10 @@ async function outcomeEitherOrder(world: World, asOf?: string) {
   const forward = await outcome(world, asOf);
   expect(await outcome(reversed(world), asOf)).toEqual(forward);
   return forward;
+}
+
+async function confidence(db: Database, txn: string): Promise<number[]> {
+  return (await allocations(db)).filter((a) => a.txn === txn).map((a) => a.confidence);
 }
 
 type Case = [name: string, world: World, expected: { alloc: string[]; exc: string[] }];
@@ -178,13 +183,80 @@ describe('invoice references', () => {
       },
     ],
     [
-      'the memo of a payment whose code field names a customer is not read for a reference: the oldest of equal invoices is paid',
-      { ...shared, payments: [{ txn: 'T1', amount: 100, code: K12, memo: 'HD 1K27TAA 12345' }] },
-      { alloc: ['VCB:T1 261200012345 100 amount_equals_invoice'], exc: [] },
+      'a reference field holding words around the reference, or the customer code, is read like text',
+      {
+        ...shared,
+        payments: [
+          { txn: 'T1', amount: 100, ref: 'HD 1K27TAA-12345' },
+          { txn: 'T2', amount: 100, ref: 'Số HĐ: 261200099999' },
+          { txn: 'T3', amount: 100, ref: `${K12} T12` },
+          // A number of 9 digits is no e-invoice number: not found, and nothing else names a customer.
+          { txn: 'T4', amount: 100, ref: '1K26TAA 123456789' },
+        ],
+      },
+      {
+        alloc: [
+          'VCB:T1 270100012345 100 invoice_ref',
+          'VCB:T2 261200099999 100 invoice_ref',
+          'VCB:T3 261200012345 100 amount_equals_invoice',
+        ],
+        exc: ['VCB:T4 unknown_customer 100'],
+      },
+    ],
+    [
+      'an invoice id or series + number in the memo of a payment naming no customer (no code, or an unknown one) is its reference; a short number, or a memo naming two invoices, is not',
+      {
+        ...shared,
+        invoices: [...shared.invoices!, { no: '250000', customer: K13, amount: 100, period: '2027-01', series: '1K27TAA', number: '7' }],
+        payments: [
+          { txn: 'T1', amount: 100, memo: 'Thanh toan hoa don 270100012345 ky 01/2027' },
+          // A mistyped code still names the payer's PC (EVNNPC), which picks the series + number.
+          { txn: 'T2', amount: 100, memo: 'TT HD 1K26TAA 00012345 PA03HL0012354' },
+          { txn: 'T3', amount: 100, memo: 'CK 250000 tien dien' },
+          { txn: 'T4', amount: 100, memo: 'HD 261200012345 va 261200099999' },
+          // The bill number of a VietQR payload (62/01) is read the same way.
+          { txn: 'T5', amount: 100, memo: vietqr('261200012345', { sub: '01' }) },
+        ],
+      },
+      {
+        alloc: [
+          'VCB:T1 270100012345 100 invoice_ref',
+          'VCB:T2 261200099999 100 invoice_ref',
+          'VCB:T5 261200012345 100 invoice_ref',
+        ],
+        exc: ['VCB:T3 unknown_customer 100', 'VCB:T4 unknown_customer 100'],
+      },
+    ],
+    [
+      'the memo of a payment naming a customer (code field or memo) is not read for a reference: the oldest of equal invoices is paid',
+      {
+        ...shared,
+        invoices: [...shared.invoices!, { no: '270100000099', customer: K13, amount: 100, period: '2027-01', series: '1K27TAA', number: '99' }],
+        payments: [
+          { txn: 'T1', amount: 100, code: K12, memo: 'HD 1K27TAA 12345' },
+          { txn: 'T2', amount: 100, memo: `HD 1K27TAA 99 ${K13}` },
+        ],
+      },
+      { alloc: ['VCB:T1 261200012345 100 amount_equals_invoice', 'VCB:T2 261200099999 100 amount_equals_invoice'], exc: [] },
     ],
   ];
   it.each(cases)('%s', async (_name, world, expected) => {
     expect(await outcomeEitherOrder(world)).toEqual(expected);
+  });
+
+  it('a reference read from the memo is a little less sure than one from its field, and explain says where it came from', async () => {
+    const db = await matched({
+      ...shared,
+      payments: [
+        { txn: 'T1', amount: 100, memo: 'TT 270100012345' },
+        { txn: 'T2', amount: 100, memo: 'TT 1K26TAA-12345 PA03HL0012354' },
+        { txn: 'T3', amount: 100, ref: '270100012345' },
+      ],
+    });
+    expect(await confidence(db, 'VCB:T1')).toEqual([0.95]);
+    expect(await confidence(db, 'VCB:T2')).toEqual([0.9405]);
+    const why = (await explainPayment(db, { partnerId: 'VCB', txnRef: 'T1' }))!.records[0]!.rules.find((r) => r.rule.startsWith('3'))!;
+    expect(why).toMatchObject({ applied: true, why: 'the memo names invoice 270100012345 (by invoice no) of customer PE0100123456' });
   });
 });
 
