@@ -143,13 +143,16 @@ CREATE OR REPLACE TEMP TABLE m_memo_code AS SELECT * FROM memo_codes('m_memo_tex
 
 -- A code split by spaces, dots or dashes ("PE0100 123456", "PE0100-123-456"), in the memo or in the
 -- code field, is read once the separators are removed (and a code field that is not a code as a
--- whole, "KH:PE0100123456", is read as text like a memo), but only where the text as written named no
+-- whole, "KH:PE0100123456", is read as text like a memo). The separators are those ingest reads in
+-- a code field: spaces and tabs, the no-break U+00A0, thin U+2009 and narrow no-break U+202F spaces
+-- (RE2's \s is ASCII only; memos copied from a web-banking page carry no-break spaces), . _ / and -.
+-- It is read only where the text as written named no
 -- customer: a code read as written always wins, and a split code counts only if it is a real
 -- customer's (or, when the text held no code shape at all, as the claimed code rule 9 looks near).
 -- Only the few payments still without a known code are read again; the field is read first.
 CREATE OR REPLACE TEMP TABLE m_memo_text_joined AS
-SELECT payment_id, source, pos, regexp_replace(upper(text), '[\s.\-]+', '', 'g') AS text
-FROM (SELECT payment_id, source, pos + 1 AS pos, text FROM m_memo_text WHERE regexp_matches(text, '[\s.\-]')
+SELECT payment_id, source, pos, regexp_replace(upper(text), '[\s\x{00A0}\x{2009}\x{202F}._/\-]+', '', 'g') AS text
+FROM (SELECT payment_id, source, pos + 1 AS pos, text FROM m_memo_text WHERE regexp_matches(text, '[\s\x{00A0}\x{2009}\x{202F}._/\-]')
       UNION ALL
       SELECT payment_id, 'field', 0, field_code FROM m_field WHERE NOT field_known AND field_code IS NOT NULL)
 WHERE payment_id NOT IN (SELECT payment_id FROM m_memo_code WHERE known);

@@ -120,6 +120,36 @@ describe('customer codes', () => {
       },
     ],
     [
+      'a code split by any separator ingest reads in a code field: no-break, thin and narrow no-break spaces (memos copied from a web page), underscore, slash',
+      {
+        customers: ['PE0100000001', 'PE0100000002', 'PE0100000003', 'PE0100000004', 'PE0100000005'],
+        invoices: [
+          { no: 'I1', customer: 'PE0100000001', amount: 101 },
+          { no: 'I2', customer: 'PE0100000002', amount: 102 },
+          { no: 'I3', customer: 'PE0100000003', amount: 103 },
+          { no: 'I4', customer: 'PE0100000004', amount: 104 },
+          { no: 'I5', customer: 'PE0100000005', amount: 105 },
+        ],
+        payments: [
+          { txn: 'T1', amount: 101, code: null, memo: 'TT tien dien PE0100\u00A0000001' },
+          { txn: 'T2', amount: 102, code: null, memo: 'TT tien dien PE\u20090100\u2009000002' },
+          { txn: 'T3', amount: 103, code: null, memo: 'TT tien dien PE0100\u202F000003' },
+          { txn: 'T4', amount: 104, code: null, memo: 'TT tien dien PE0100_000004' },
+          { txn: 'T5', amount: 105, code: 'PE0100/000005', memo: null },
+        ],
+      },
+      {
+        alloc: [
+          'VCB:T1 I1 101 amount_equals_invoice',
+          'VCB:T2 I2 102 amount_equals_invoice',
+          'VCB:T3 I3 103 amount_equals_invoice',
+          'VCB:T4 I4 104 amount_equals_invoice',
+          'VCB:T5 I5 105 amount_equals_invoice',
+        ],
+        exc: [],
+      },
+    ],
+    [
       'two codes in one memo: a real one wins over an unknown one; two real ones (one a prefix of the other) go to the one with an invoice of exactly the amount',
       {
         customers: [K11, K12],
