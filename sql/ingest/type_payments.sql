@@ -16,12 +16,15 @@ WITH ingest_raw AS (
     ingest_amount_value(regexp_extract(ingest_dash(amount), getvariable('ingest').amount_re, ['sign', 'int', 'frac', 'close'])) AS amount_v,
     ingest_amount_value(regexp_extract(ingest_dash(credit), getvariable('ingest').amount_re, ['sign', 'int', 'frac', 'close'])) AS credit_v,
     ingest_amount_value(regexp_extract(ingest_dash(debit), getvariable('ingest').amount_re, ['sign', 'int', 'frac', 'close'])) AS debit_v,
-    -- A date alone where the format has a time is that day at 00:00 local (mapping.ts dayOnlyPattern);
-    -- coalesce reads the second form only for the values the first did not.
+    -- A date alone where the format has a time is that day at 00:00 local (mapping.ts dayOnlyPattern),
+    -- a time without the format's fraction of any length the whole second (wholeSecondsPattern);
+    -- coalesce reads a later form only for the values the earlier ones did not.
     coalesce(ingest_instant(paid_at, getvariable('ingest').paid_fmt, getvariable('ingest').paid_re, getvariable('ingest').paid_iso, getvariable('ingest').paid_tz),
-             ingest_instant(paid_at, getvariable('ingest').paid_day_fmt, getvariable('ingest').paid_day_re, false, getvariable('ingest').paid_tz)) AS paid_ts,
+             ingest_instant(paid_at, getvariable('ingest').paid_day_fmt, getvariable('ingest').paid_day_re, false, getvariable('ingest').paid_tz),
+             ingest_instant(paid_at, getvariable('ingest').paid_whole_fmt, getvariable('ingest').paid_whole_re, false, getvariable('ingest').paid_tz)) AS paid_ts,
     coalesce(ingest_instant(settled_on, getvariable('ingest').settled_fmt, getvariable('ingest').settled_re, getvariable('ingest').settled_iso, getvariable('ingest').settled_tz),
-             ingest_instant(settled_on, getvariable('ingest').settled_day_fmt, getvariable('ingest').settled_day_re, false, getvariable('ingest').settled_tz)) AS settled_ts,
+             ingest_instant(settled_on, getvariable('ingest').settled_day_fmt, getvariable('ingest').settled_day_re, false, getvariable('ingest').settled_tz),
+             ingest_instant(settled_on, getvariable('ingest').settled_whole_fmt, getvariable('ingest').settled_whole_re, false, getvariable('ingest').settled_tz)) AS settled_ts,
     map_extract_value(MAP(getvariable('ingest').kind_codes, getvariable('ingest').kind_values), kind_code) AS mapped_kind,
     map_extract_value(MAP(getvariable('ingest').instrument_codes, getvariable('ingest').instrument_values), instrument_code) AS mapped_instrument
   FROM ingest_raw r

@@ -143,6 +143,9 @@ const TOKENS: ReadonlyArray<readonly [string, string, string, (p: DateParts) => 
   ['ss', '%S', '[0-9]{2}', (p) => pad2(p.second)],
   ['SSSSSS', '%f', '[0-9]{6}', (p) => String(p.millisecond * 1000).padStart(6, '0')],
   ['SSS', '%g', '[0-9]{3}', (p) => String(p.millisecond).padStart(3, '0')],
+  // A fraction of any length, 1 to 9 digits (read to the microsecond), as writers that leave out
+  // trailing zeros put it: Java's Timestamp.toString() (`08:30:00.5`), .NET's `FFF`, SQL Server's datetime2(7).
+  ['S', '%n', '[0-9]{1,9}', (p) => String(p.millisecond).padStart(3, '0').replace(/(?<=.)0+$/, '')],
   // AM/PM, or Vietnamese SA (sáng, morning) / CH (chiều, afternoon) as vi-VN exports write them.
   ['A', '%p', '(?:[AaPp][Mm]|[Ss][Aa]|[Cc][Hh])', (p) => (p.hour < 12 ? 'AM' : 'PM')],
 ];
@@ -202,9 +205,11 @@ export function dateFormatProblem(format: string): string | null {
   if (format === 'ISO' || isEpochFormat(format)) return null;
   for (const { text, start, entry } of scan(format)) {
     if (!entry && !'/-.:, T'.includes(text)) {
-      return `unknown token at ${JSON.stringify(format.slice(start))}: use D DD M MM MMM YY YYYY H HH h hh mm ss SSS SSSSSS A, separators / - . : , space T, or "ISO", "UNIX", "UNIX_MS"`;
+      return `unknown token at ${JSON.stringify(format.slice(start))}: use D DD M MM MMM YY YYYY H HH h hh mm ss SSS SSSSSS S A, separators / - . : , space T, or "ISO", "UNIX", "UNIX_MS"`;
     }
   }
+  const fraction = (format.match(/S+/g) ?? []).find((run) => ![1, 3, 6].includes(run.length));
+  if (fraction) return `a fraction of a second is SSS (3 digits), SSSSSS (6) or S (any number of digits, 1 to 9), not ${fraction}`;
   const used = dateTokens(format).map((t) => t.token);
   const twelve = used.includes('h') || used.includes('hh');
   if (twelve !== used.includes('A')) return 'the 12-hour clock needs both h/hh and A (AM/PM); use H/HH for the 24-hour clock';
@@ -225,6 +230,17 @@ export function dateOnlyFormat(format: string): string | null {
   if (dates.length === tokens.length || dates.length === 0) return null;
   const [from, to] = [dates[0]!.start, dates[dates.length - 1]!.end];
   return tokens.some((t) => !t.date && t.start > from && t.end < to) ? null : format.slice(from, to);
+}
+
+/**
+ * The format without its fraction of any length and the separator before it (`DD/MM/YYYY HH:mm:ss`
+ * of `DD/MM/YYYY HH:mm:ss.S`), null when it has none: .NET's `F` specifiers leave out a zero
+ * fraction together with its point (`10:15:00`), so such a value is the whole second.
+ */
+export function wholeSecondsFormat(format: string): string | null {
+  if (format === 'ISO' || isEpochFormat(format)) return null;
+  const t = dateTokens(format).find((d) => d.token === 'S');
+  return t && t.start > 0 && '.,'.includes(format[t.start - 1]!) ? format.slice(0, t.start - 1) + format.slice(t.end) : null;
 }
 
 /** Writes `p` in a profile date format, or in a part of one (an XLSX cell holding a real date becomes the text the profile reads). */

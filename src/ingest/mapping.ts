@@ -5,7 +5,7 @@
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { Database } from '../db/database.ts';
 import { FileError } from './file-error.ts';
-import { amountPattern, dateOnlyFormat, datePattern, describeAmountFormat, describeDateFormat } from './formats.ts';
+import { amountPattern, dateOnlyFormat, datePattern, describeAmountFormat, describeDateFormat, wholeSecondsFormat } from './formats.ts';
 import type { PartnerProfile } from './profile.ts';
 
 /** The file's columns: names in order (from the header line or the profile). */
@@ -176,6 +176,12 @@ function dayOnlyPattern(format: string): { strptime: string; regex: string } {
   return part === null ? { strptime: '%Y-%m-%d', regex: '^$' } : datePattern(part);
 }
 
+/** The format without its fraction of any length (`S`), for values that leave a zero fraction out; a regex matching nothing without one. */
+function wholeSecondsPattern(format: string): { strptime: string; regex: string } {
+  const whole = wholeSecondsFormat(format);
+  return whole === null ? { strptime: '%Y-%m-%d', regex: '^$' } : datePattern(whole);
+}
+
 /** Session variables for the typing pass of a profile's files. */
 export function typingVariables(profile: PartnerProfile): Record<string, IngestValue> {
   const f = profile.fields;
@@ -184,6 +190,8 @@ export function typingVariables(profile: PartnerProfile): Record<string, IngestV
   const settled = f.settled_on ? datePattern(f.settled_on.format) : null;
   const paidDay = dayOnlyPattern(f.paid_at.format);
   const settledDay = f.settled_on ? dayOnlyPattern(f.settled_on.format) : dayOnlyPattern('ISO');
+  const paidWhole = wholeSecondsPattern(f.paid_at.format);
+  const settledWhole = wholeSecondsPattern(f.settled_on?.format ?? 'ISO');
   const label = (key: string, names: string[]) => `${key} (column ${names.join(' + ')})`;
   return {
     txn_sep: f.txn_ref.separator,
@@ -210,6 +218,11 @@ export function typingVariables(profile: PartnerProfile): Record<string, IngestV
     paid_day_re: paidDay.regex,
     settled_day_fmt: settledDay.strptime,
     settled_day_re: settledDay.regex,
+    // A value without the format's fraction of any length (`.S`): the whole second (wholeSecondsPattern).
+    paid_whole_fmt: paidWhole.strptime,
+    paid_whole_re: paidWhole.regex,
+    settled_whole_fmt: settledWhole.strptime,
+    settled_whole_re: settledWhole.regex,
     kind_default: f.kind?.default ?? 'payment',
     instrument_default: f.instrument?.default ?? profile.default_instrument,
     label_txn_ref: label('txn_ref', f.txn_ref.column),

@@ -621,6 +621,33 @@ describe('date notations', () => {
     expect(JSON.stringify(two.error?.issues)).toMatch(/Unix time \(UNIX, UNIX_MS\) is one column/);
   });
 
+  it('reads a fraction of any length (S), a value without it as the whole second, and refuses fraction tokens of other widths', async () => {
+    const s = new Scratch();
+    s.profile(withProfile({ fields: { ...BASE_PROFILE.fields, paid_at: { column: 'time', format: 'DD/MM/YYYY HH:mm:ss.S' } } }));
+    const written = ['27/10/2026 10:15:00.5', '27/10/2026 10:15:00.25', '27/10/2026 10:15:00.1234567', '27/10/2026 10:15:00.999999999',
+      '27/10/2026 10:15:00', '27/10/2026', '27/10/2026 10:15:00.', '27/10/2026 10:15:00.1234567890', '27/10/2026 10:15'];
+    s.file('T_1.csv', `${HEADER}\n${written.map((w, i) => `A${i},${w},PE0100123456,QR,1.000`).join('\n')}\n`);
+    const { db } = await run(s);
+    const rows = await db.all<{ txn_ref: string; paid_at: Date }>('SELECT txn_ref, paid_at FROM payments ORDER BY line_no');
+    expect(rows.map((r) => [r.txn_ref, r.paid_at.toISOString()])).toEqual([
+      ['A0', '2026-10-27T03:15:00.500Z'], ['A1', '2026-10-27T03:15:00.250Z'], ['A2', '2026-10-27T03:15:00.123Z'], ['A3', '2026-10-27T03:15:00.999Z'],
+      ['A4', '2026-10-27T03:15:00.000Z'], // .NET's FFF leaves out a zero fraction with its point
+      ['A5', '2026-10-26T17:00:00.000Z'], // a date alone: 00:00 local
+    ]);
+    const micros = await db.all<{ us: bigint }>("SELECT epoch_us(paid_at) % 1000000 AS us FROM payments WHERE txn_ref IN ('A2', 'A3') ORDER BY txn_ref");
+    expect(micros.map((r) => r.us)).toEqual([123456n, 999999n]); // read to the microsecond, never rounded up into the next second
+    const rejects = await db.all<{ reason: string; message: string }>('SELECT reason, message FROM rejects ORDER BY line_no');
+    expect(rejects.map((r) => r.reason)).toEqual(['bad_date', 'bad_date', 'bad_date']);
+    expect(rejects[0]!.message).toMatch(/line 8, field paid_at \(column time\): .*"27\/10\/2026 10:15:00\.".*DD\/MM\/YYYY HH:mm:ss\.S/);
+    db.close();
+    for (const format of ['HH:mm:ss.SS DD/MM/YYYY', 'DD/MM/YYYY HH:mm:ss.SSSSSSS']) {
+      const bad = profileSchema.safeParse(withProfile({ fields: { ...BASE_PROFILE.fields, paid_at: { column: 'time', format } } }));
+      expect(JSON.stringify(bad.error?.issues)).toMatch(/SSS \(3 digits\), SSSSSS \(6\) or S \(any number of digits, 1 to 9\)/);
+    }
+    expect(formatDateParts({ year: 2026, month: 3, day: 5, hour: 21, minute: 5, second: 9, millisecond: 250 }, 'HH:mm:ss.S')).toBe('21:05:09.25');
+    expect(formatDateParts({ year: 2026, month: 3, day: 5, hour: 21, minute: 5, second: 9, millisecond: 0 }, 'HH:mm:ss.S')).toBe('21:05:09.0');
+  });
+
   it('writes every token back as it reads it (XLSX cells holding real dates)', () => {
     const p = { year: 2026, month: 3, day: 5, hour: 21, minute: 5, second: 9, millisecond: 250 };
     expect(formatDateParts(p, 'D/M/YY h:mm:ss A')).toBe('5/3/26 9:05:09 PM');
