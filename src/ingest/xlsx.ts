@@ -14,6 +14,7 @@
 // value (serial < 1) never becomes a date of 1899: it is written as its time, which a format wanting
 // a date then rejects.
 import { closeSync, openSync, readSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { FileError } from './file-error.ts';
 import { dateTokens, formatDateParts, isEpochFormat } from './formats.ts';
@@ -21,6 +22,7 @@ import { normaliseName } from './mapping.ts';
 import type { AmountFormat, PartnerProfile } from './profile.ts';
 import { recordClassifier, setTrailer, unknownTypeReject, type SplitResult } from './records.ts';
 import type { StageWriter } from './stage-writer.ts';
+import { entryStream, sameSheetName, workbookSheets, type SheetEntry, type WorkbookSheets } from './xlsx-sheets.ts';
 
 const DAY = 86_400;
 
@@ -260,6 +262,63 @@ function notXlsx(path: string): string | null {
 export const csvQuote = (s: string): string => `"${s.replaceAll('"', '""')}"`;
 
 /** Reads the profile's sheet into the batch's staging file (CSV: batch position, line number, then the cells). */
+/** A sheet exceljs's streaming reader emits, with the zip entry of its cells (openReader). */
+type EmittedSheet = AsyncIterable<ExcelJS.Row> & { name: string; file?: string };
+
+/** The parts of exceljs's streaming reader that openReader drives (exceljs 4.4's WorkbookReader). */
+interface ReaderParts {
+  parse: () => AsyncGenerator<{ eventType: string; value: unknown }>;
+  _parseRels: (entry: Readable) => Promise<void>;
+  _parseWorkbook: (entry: Readable) => Promise<void>;
+  _parseSharedStrings: (entry: Readable) => AsyncGenerator<{ eventType: string; value: unknown }>;
+  _parseStyles: (entry: Readable) => Promise<void>;
+  _parseWorksheet: (iterator: AsyncIterable<unknown>, sheetNo: string) => Iterable<{ eventType: string; value: { file?: string } }>;
+}
+
+/**
+ * exceljs's streaming reader over the sheets `pick` chooses, each tagged with its zip entry
+ * (`file`). With the workbook's parts located (workbookSheets), the reader's own parsers are fed
+ * the relationships, workbook, shared strings and styles first, then the chosen sheets in tab
+ * order, each streamed from its place in the file (see xlsx-sheets.ts for why exceljs's own zip
+ * pass is not used); without them (not a zip this reads), exceljs reads the file itself, and fails
+ * saying what it is not.
+ */
+function openReader(path: string, book: WorkbookSheets | null, pick: (s: SheetEntry) => boolean): ExcelJS.stream.xlsx.WorkbookReader {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+  if (!book) return reader;
+  const r = reader as unknown as ReaderParts;
+  const part = (name: string): Readable | null => {
+    const e = book.entries.get(name);
+    return e ? entryStream(path, e) : null;
+  };
+  r.parse = async function* () {
+    const rels = part('xl/_rels/workbook.xml.rels');
+    if (rels) await r._parseRels(rels);
+    const wb = part('xl/workbook.xml');
+    if (wb) await r._parseWorkbook(wb);
+    const strings = part('xl/sharedStrings.xml');
+    if (strings) yield* r._parseSharedStrings(strings);
+    const styles = part('xl/styles.xml');
+    if (styles) await r._parseStyles(styles);
+    for (const sheet of book.sheets) {
+      const cells = pick(sheet) ? part(sheet.file) : null;
+      if (!cells) continue;
+      for (const event of r._parseWorksheet(cells, /(\d+)\.xml$/.exec(sheet.file)?.[1] ?? String(sheet.position))) {
+        event.value.file = sheet.file;
+        yield event;
+      }
+    }
+  };
+  return reader;
+}
+
+/** The name and tab position of an emitted sheet: from the workbook part, else as exceljs gives them (its name, the emission order). */
+function identify(book: WorkbookSheets | null, ws: EmittedSheet, emitted: number): { name: string; position: number | null } {
+  if (!book) return { name: ws.name, position: emitted };
+  const entry = book.sheets.find((s) => s.file === ws.file);
+  return entry ? { name: entry.name, position: entry.position } : { name: ws.name, position: null };
+}
+
 export async function readXlsx(path: string, profile: PartnerProfile, shown: string, out: StageWriter, seq: number): Promise<SplitResult> {
   if (profile.format.type !== 'xlsx') throw new Error('readXlsx needs an xlsx profile');
   const want = profile.format.sheet;
@@ -281,22 +340,24 @@ export async function readXlsx(path: string, profile: PartnerProfile, shown: str
   let dateCols = names ? dateColumns(profile, names) : new Map<number, DatePart>();
   let idCols = names ? idColumns(profile, names) : new Set<number>();
   let found = false;
-  const sheets: string[] = [];
+  const book = workbookSheets(path);
+  const emittedNames: string[] = [];
   let headerText: string | null = null;
   try {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+    // Only the wanted sheet is parsed (by tab position, hidden sheets counting, or by name as Excel compares names: any case).
+    const reader = openReader(path, book, (sheet) => (typeof want === 'number' ? sheet.position === want : sameSheetName(sheet.name, want)));
     let index = 0;
     for await (const sheet of reader) {
-      index++;
-      const ws = sheet as unknown as AsyncIterable<ExcelJS.Row> & { name: string };
-      sheets.push(ws.name);
-      if (found || (typeof want === 'number' ? index !== want : ws.name !== want)) {
+      const ws = sheet as unknown as EmittedSheet;
+      const { name, position } = identify(book, ws, ++index);
+      emittedNames.push(name);
+      if (found || (typeof want === 'number' ? position !== want : !sameSheetName(name, want))) {
         for await (const _row of ws) void _row; // drain: the reader is sequential
         continue;
       }
       found = true;
-      // The workbook's date system (workbook.xml precedes the sheets; exceljs reads it there too).
-      const date1904 = (reader as unknown as { properties?: { model?: { date1904?: boolean } } }).properties?.model?.date1904 === true;
+      // The workbook's date system, from workbook.xml (exceljs has it only when that part precedes the sheet).
+      const date1904 = book?.date1904 ?? (reader as unknown as { properties?: { model?: { date1904?: boolean } } }).properties?.model?.date1904 === true;
       for await (const row of ws) {
         // row.values is sparse (an empty cell is a hole); Array.from visits holes, map would skip them.
         const values = (row.values as ExcelJS.CellValue[]).slice(1);
@@ -349,6 +410,7 @@ export async function readXlsx(path: string, profile: PartnerProfile, shown: str
     if (e instanceof FileError) throw e;
     throw new FileError(`${shown}: ${notXlsx(path) ?? `not a readable XLSX workbook (${e instanceof Error ? e.message : String(e)})`}, expected an Excel .xlsx file as the profile declares`);
   }
+  const sheets = book?.sheets.map((b) => b.name) ?? emittedNames;
   if (!found) throw new FileError(`${shown}: no sheet ${JSON.stringify(want)} in the workbook (format.sheet); its sheets are ${sheets.map((n, i) => `${i + 1} ${JSON.stringify(n)}`).join(', ') || 'none'}`);
   if (phase === 'preamble' && until) throw new FileError(`${shown}: no row matches the preamble end /${until.source}/ (preamble.until)`);
   if (!names) throw new FileError(`${shown}: no header row found, expected a row naming the columns`);
@@ -372,16 +434,23 @@ export interface SheetRow {
  * ingest (for `recon partners sniff`). Null when the workbook has no sheet.
  */
 export async function readXlsxHead(path: string, maxRows: number): Promise<{ sheet: string; rows: SheetRow[] } | null> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+  const book = workbookSheets(path);
+  const reader = openReader(path, book, (sheet) => sheet.position === 1);
+  let index = 0;
   for await (const sheet of reader) {
-    const ws = sheet as unknown as AsyncIterable<ExcelJS.Row> & { name: string };
+    const ws = sheet as unknown as EmittedSheet;
+    const { name, position } = identify(book, ws, ++index);
+    if (position !== 1) {
+      for await (const _row of ws) void _row; // drain (exceljs's own reader, which emits every sheet)
+      continue;
+    }
     const rows: SheetRow[] = [];
     for await (const row of ws) {
       const values = Array.from((row.values as ExcelJS.CellValue[]).slice(1), (v) => v ?? null);
       rows.push({ number: row.number, values, numFmts: values.map((_, i) => row.getCell(i + 1).numFmt) });
       if (rows.length >= maxRows) break;
     }
-    return { sheet: ws.name, rows };
+    return { sheet: name, rows };
   }
   return null;
 }

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
 import { Scratch, openTestDb, withProfile } from './helpers.ts';
+import { absoluteTargets, moveTabLast, rewriteXlsx } from '../support/xlsx-zip.ts';
+import { readXlsxHead } from '../../src/ingest/xlsx.ts';
 
 const COLUMNS = ['Ngày GD', 'Giờ GD', 'Số tham chiếu', 'Mã KH', 'Số tiền', 'Diễn giải'];
 
@@ -321,6 +323,41 @@ describe('files named as workbooks that are not XLSX', () => {
       ['failed', expect.stringMatching(/B_web\.xls: an HTML or XML page \(as web portals export tables under an \.xls name\), not an Excel workbook/)],
       ['failed', expect.stringMatching(/C_sheets\.xlsx: no sheet "GD" in the workbook \(format\.sheet\); its sheets are 1 "Tổng hợp", 2 "Chi tiết"/)],
     ]);
+  });
+});
+
+describe('which sheet: tabs as Excel shows them', () => {
+  /** Two sheets: "Chi tiết" (the data, part sheet1.xml) and "Tổng hợp" (a summary, sheet2.xml). */
+  async function twoSheets(): Promise<ArrayBuffer> {
+    const wb = new ExcelJS.Workbook();
+    const data = wb.addWorksheet('Chi tiết');
+    data.addRow(['Số tham chiếu', 'Thời gian', 'Mã KH', 'Số tiền', 'Ngày HT']);
+    data.addRow(['FT1', '27/10/2026 08:00:00', 'PE0100123456', '1.250.000', '20261027']);
+    const sum = wb.addWorksheet('Tổng hợp');
+    sum.addRow(['Số tham chiếu', 'Thời gian', 'Mã KH', 'Số tiền', 'Ngày HT']);
+    sum.addRow(['TONG', '27/10/2026 08:00:00', '', '99', '20261027']);
+    return wb.xlsx.writeBuffer() as Promise<ArrayBuffer>;
+  }
+
+  it('counts format.sheet by tab order, finds a name in any case, and reads workbooks with root-relative targets (openpyxl) and stored entries every time', async () => {
+    const s = new Scratch();
+    const book = await twoSheets();
+    // The data sheet's tab moved after the summary's: its part is still sheet1.xml, first in the zip.
+    const reordered = await rewriteXlsx(book, { edit: (n, t) => (n === 'xl/workbook.xml' ? moveTabLast(t, 'Chi tiết') : undefined), stored: true });
+    s.profile({ ...SINGLE, id: 'by-position', file_patterns: ['POS_*.xlsx'], format: { type: 'xlsx', sheet: 2 } });
+    s.file('POS_1.xlsx', reordered);
+    // openpyxl's targets: exceljs named its sheets Sheet1, Sheet2 and the name was never found.
+    s.profile({ ...SINGLE, id: 'by-name', file_patterns: ['NAME_*.xlsx'], format: { type: 'xlsx', sheet: 'CHI TIẾT' } });
+    s.file('NAME_1.xlsx', await rewriteXlsx(book, { edit: (n, t) => (n === 'xl/_rels/workbook.xml.rels' ? absoluteTargets(t) : undefined) }));
+    s.profile({ ...SINGLE, id: 'missing', file_patterns: ['MISS_*.xlsx'], format: { type: 'xlsx', sheet: 'GD' } });
+    s.file('MISS_1.xlsx', await rewriteXlsx(book, { edit: (n, t) => (n === 'xl/workbook.xml' ? moveTabLast(t, 'Chi tiết') : undefined) }));
+    const r = await ingest(s);
+    expect(r.summary.files.map((f) => [f.partner_id, f.status, f.records_loaded])).toEqual([['missing', 'failed', 0], ['by-name', 'loaded', 1], ['by-position', 'loaded', 1]]);
+    expect(r.summary.files[0]!.message).toMatch(/no sheet "GD" in the workbook \(format\.sheet\); its sheets are 1 "Tổng hợp", 2 "Chi tiết"/);
+    expect(r.payments.map((p) => [p.txn_ref, p.amount_vnd])).toEqual([['FT1', 1250000n], ['FT1', 1250000n]]);
+    // exceljs's own zip pass dropped the later sheet or failed (TypeError) on most reads of such a file.
+    const path = s.file('HEAD_1.xlsx', reordered);
+    for (let i = 0; i < 8; i++) expect((await readXlsxHead(path, 10))?.sheet).toBe('Tổng hợp');
   });
 });
 

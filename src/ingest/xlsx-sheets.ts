@@ -1,0 +1,155 @@
+// A workbook's parts read through the zip's central directory, and its sheets as Excel shows them:
+// names in tab order, each with the zip entry holding its cells (from `xl/workbook.xml` and its
+// relationships). exceljs's streaming reader reads the zip front to back with unzipper's streaming
+// parser, which on Node 18+ drops entries at random (exceljs#3064, unzipper#234): a workbook whose
+// second sheet was skipped failed with "no sheet", one whose workbook.xml came late with a
+// TypeError, both on some runs and not others. It also emits sheets in the order their entries
+// stand in the zip, not the tabs' order, and names them only when the relationship's target is
+// written relative (`worksheets/sheet1.xml`): openpyxl (pandas' `to_excel`) writes it absolute
+// (`/xl/worksheets/sheet1.xml`), so every sheet of such a workbook came out as `Sheet1`, `Sheet2`….
+// xlsx.ts therefore feeds exceljs's parsers these parts in a fixed order itself (openReader).
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { createInflateRaw, inflateRawSync } from 'node:zlib';
+
+export interface SheetEntry {
+  /** 1-based position among the workbook's tabs (hidden sheets included). */
+  position: number;
+  name: string;
+  /** The zip entry of its cells, e.g. `xl/worksheets/sheet2.xml`. */
+  file: string;
+}
+
+export interface WorkbookSheets {
+  sheets: SheetEntry[];
+  date1904: boolean;
+  /** Every entry of the zip, by name. */
+  entries: Map<string, ZipEntry>;
+}
+
+const EOCD = 0x06054b50;
+const CENTRAL = 0x02014b50;
+const LOCAL = 0x04034b50;
+
+/** One stored entry of the zip: how it is compressed, where its data starts and how long it is. */
+export interface ZipEntry {
+  method: number;
+  offset: number;
+  compressed: number;
+}
+
+/** The zip's entries by name, from its central directory; null when the file is no zip this reads (no directory, ZIP64). */
+function zipIndex(path: string): Map<string, ZipEntry> | null {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const read = (pos: number, len: number): Buffer => {
+      const b = Buffer.alloc(len);
+      return b.subarray(0, readSync(fd, b, 0, len, pos));
+    };
+    // End of central directory: 22 bytes plus a comment of up to 65,535.
+    const tailLen = Math.min(size, 22 + 65_535);
+    const tail = read(size - tailLen, tailLen);
+    let e = -1;
+    for (let i = tail.length - 22; i >= 0 && e < 0; i--) if (tail.readUInt32LE(i) === EOCD) e = i;
+    if (e < 0) return null;
+    const count = tail.readUInt16LE(e + 10);
+    const cdSize = tail.readUInt32LE(e + 12);
+    const cdOffset = tail.readUInt32LE(e + 16);
+    if (count === 0xffff || cdOffset === 0xffffffff || cdSize === 0xffffffff) return null; // ZIP64: no workbook a partner sends
+    const cd = read(cdOffset, cdSize);
+    const out = new Map<string, ZipEntry>();
+    for (let p = 0, k = 0; k < count && p + 46 <= cd.length && cd.readUInt32LE(p) === CENTRAL; k++) {
+      const method = cd.readUInt16LE(p + 10);
+      const compressed = cd.readUInt32LE(p + 20);
+      const nameLen = cd.readUInt16LE(p + 28);
+      const extraLen = cd.readUInt16LE(p + 30);
+      const commentLen = cd.readUInt16LE(p + 32);
+      const local = cd.readUInt32LE(p + 42);
+      const name = cd.subarray(p + 46, p + 46 + nameLen).toString('utf8');
+      p += 46 + nameLen + extraLen + commentLen;
+      if (method !== 0 && method !== 8) continue; // stored or deflated: what every XLSX writer uses
+      // The data follows the local header, whose name and extra field may differ in length from the directory's.
+      const head = read(local, 30);
+      if (head.length < 30 || head.readUInt32LE(0) !== LOCAL) return null;
+      out.set(name, { method, offset: local + 30 + head.readUInt16LE(26) + head.readUInt16LE(28), compressed });
+    }
+    return out;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** An entry's bytes, whole (the workbook part and its relationships: a few kilobytes). */
+function entryBytes(path: string, e: ZipEntry): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const b = Buffer.alloc(e.compressed);
+    const data = b.subarray(0, readSync(fd, b, 0, e.compressed, e.offset));
+    return e.method === 8 ? inflateRawSync(data) : data;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** An entry's bytes as a stream (a sheet or the shared strings: any size, never held whole). */
+export function entryStream(path: string, e: ZipEntry): Readable {
+  const raw = createReadStream(path, { start: e.offset, end: e.offset + e.compressed - 1 });
+  if (e.method === 0) return raw;
+  const inflate = createInflateRaw();
+  raw.on('error', (err) => inflate.destroy(err));
+  return raw.pipe(inflate);
+}
+
+const decodeXml = (s: string): string =>
+  s.replace(/&(amp|lt|gt|quot|apos|#x[0-9a-fA-F]+|#[0-9]+);/g, (_m, e: string) =>
+    e === 'amp' ? '&' : e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'quot' ? '"' : e === 'apos' ? "'" : String.fromCodePoint(e.startsWith('#x') ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)));
+
+/** The attributes of one XML start tag, by local name (`r:id` as `id`, namespace prefixes dropped). */
+function attributes(tag: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of tag.matchAll(/([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) out.set(m[1]!.replace(/^.*:/, ''), decodeXml(m[2] ?? m[3] ?? ''));
+  return out;
+}
+
+/**
+ * The workbook's sheets in tab order with their zip entries, and its date system; null when the
+ * workbook part cannot be read this way (the caller then keeps exceljs's own names and order).
+ */
+export function workbookSheets(path: string): WorkbookSheets | null {
+  let index: Map<string, ZipEntry> | null;
+  let wb: string | undefined;
+  let rels: string | undefined;
+  try {
+    index = zipIndex(path);
+    const wbEntry = index?.get('xl/workbook.xml');
+    const relsEntry = index?.get('xl/_rels/workbook.xml.rels');
+    if (!index || !wbEntry || !relsEntry) return null;
+    wb = entryBytes(path, wbEntry).toString('utf8');
+    rels = entryBytes(path, relsEntry).toString('utf8');
+  } catch {
+    return null; // not a zip this reads: exceljs's own reader then says what is wrong
+  }
+  const targets = new Map<string, string>();
+  for (const m of rels.matchAll(/<(?:\w+:)?Relationship\b[^>]*>/g)) {
+    const a = attributes(m[0]);
+    const target = a.get('Target');
+    // A target is relative to xl/ unless it starts with "/" (the package root), as openpyxl writes it.
+    if (a.has('Id') && target !== undefined) targets.set(a.get('Id')!, target.startsWith('/') ? target.slice(1) : `xl/${target.replace(/^\.\//, '')}`);
+  }
+  const sheets: SheetEntry[] = [];
+  for (const m of wb.matchAll(/<(?:\w+:)?sheet\b[^>]*>/g)) {
+    const a = attributes(m[0]);
+    const file = targets.get(a.get('id') ?? '');
+    if (a.has('name') && file !== undefined) sheets.push({ position: sheets.length + 1, name: a.get('name')!, file });
+  }
+  const pr = /<(?:\w+:)?workbookPr\b[^>]*>/.exec(wb);
+  const d1904 = pr ? attributes(pr[0]).get('date1904') : undefined;
+  return { sheets, date1904: d1904 === '1' || d1904 === 'true', entries: index };
+}
+
+/**
+ * Whether a sheet name the profile gives names this sheet: Excel's own rule (names are unique in
+ * any case), NFC, spaces around ignored.
+ */
+export const sameSheetName = (a: string, b: string): boolean => a.normalize('NFC').trim().toLowerCase() === b.normalize('NFC').trim().toLowerCase();
