@@ -207,7 +207,8 @@ interface Control {
 function controlValues(profile: PartnerProfile, trailer: Trailer, shown: string): Control {
   const t = profile.trailer!;
   const pick = (spec: { field: number } | { regex: string }, what: string): string => {
-    const v = 'field' in spec ? trailer.fields[spec.field - 1] : new RegExp(spec.regex).exec(trailer.text)?.[1];
+    // A summary block of several lines (setTrailer): ^ and $ stand at each of its lines.
+    const v = 'field' in spec ? trailer.fields[spec.field - 1] : new RegExp(spec.regex, (trailer.lines ?? 1) > 1 ? 'm' : '').exec(trailer.text)?.[1];
     if (v === undefined || v.trim() === '') {
       throw new FileError(`${shown}, line ${trailer.line}: trailer ${what} not found (${'field' in spec ? `field ${spec.field}` : `regex /${spec.regex}/`}), got ${JSON.stringify(trailer.text.slice(0, 120))}`);
     }

@@ -35,6 +35,8 @@ export interface Trailer {
   line: number;
   text: string;
   fields: string[];
+  /** Lines of a summary block read as one trailer (setTrailer); 1 when absent. */
+  lines?: number;
 }
 
 export interface SplitResult {
@@ -50,6 +52,8 @@ export interface SplitResult {
   lines: number;
   /** What reading the original file directly (no staging copy) needs; see README, "speed design". */
   direct: DirectFacts;
+  /** Records (staged or rejected) seen when the trailer was read: a later trailer line with none between joins it (setTrailer). */
+  trailerAfter?: number;
 }
 
 /**
@@ -548,12 +552,25 @@ function strayCrs(buf: Buffer, start: number, end: number): Buffer {
   return copy;
 }
 
-/** Keeps the one trailer of a file; a second is a file-level error (which total would be right?). */
+/**
+ * Keeps the one trailer of a file. Lines the trailer's `match` finds with no record between them
+ * (blank and skipped lines may stand there) are one trailer, a summary block stating the count on
+ * one line and the sum on the next (`Tổng số giao dịch:,3` / `Tổng số tiền:,2.592.300`): their text
+ * joined by line ends, their fields one after another. A trailer after further records is a
+ * file-level error (two files joined into one? which total would be right?).
+ */
 export function setTrailer(result: SplitResult, trailer: Trailer, shown: string): void {
-  if (result.trailer) {
-    throw new FileError(`${shown}, line ${trailer.line}: a second trailer/total row (the first is on line ${result.trailer.line}); expected exactly one`);
+  const seen = result.staged + result.rejects.length;
+  const first = result.trailer;
+  if (first && result.trailerAfter === seen) {
+    result.trailer = { line: first.line, text: `${first.text}\n${trailer.text}`, fields: [...first.fields, ...trailer.fields], lines: (first.lines ?? 1) + 1 };
+    return;
+  }
+  if (first) {
+    throw new FileError(`${shown}, line ${trailer.line}: a second trailer/total row after further records (the first is on line ${first.line}); expected exactly one`);
   }
   result.trailer = trailer;
+  result.trailerAfter = seen;
 }
 
 function indexOrEnd(buf: Buffer, byte: number, from: number): number {

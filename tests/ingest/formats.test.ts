@@ -917,6 +917,32 @@ describe('transaction status', () => {
   });
 });
 
+describe('a summary block: count and sum on lines of their own', () => {
+  // Sacombank-like: after a blank line, "Tổng số giao dịch" and "Tổng số tiền" each on a line, then signatures.
+  const SUMMARY = withProfile({
+    trailer: { match: '^Tổng số (giao dịch|tiền):', count: { regex: '^Tổng số giao dịch:,([\\d.]+)$' }, amount: { regex: '^Tổng số tiền:,([\\d.]+)$' } },
+    skip: ['^Người lập'],
+  });
+  const rows = [`${HEADER}`, 'A1,01/03/2026 08:00:00,PE0100123456,TT,1.250.000', 'A2,01/03/2026 09:00:00,PD0100000001,TT,500.000'];
+  for (const directMb of [undefined, '0']) {
+    it(`reads the lines the trailer's match finds with no record between as one trailer (${directMb === '0' ? 'direct path' : 'staging copy'})`, async () => {
+      const s = new Scratch();
+      s.profile(SUMMARY);
+      s.file('T_1.csv', [...rows, '', 'Tổng số giao dịch:,2', '', 'Tổng số tiền:,1.750.000', 'Người lập,,,Kiểm soát,', ''].join('\n'));
+      s.file('T_2.csv', [...rows.map((r) => r.replace(/^A/, 'B')), '', 'Tổng số giao dịch:,2', 'Tổng số tiền:,1.750.001', ''].join('\n'));
+      // A total, more records, a total again: two files joined into one, or a total mid-file; which total is right?
+      s.file('T_3.csv', [...rows.map((r) => r.replace(/^A/, 'C')), 'Tổng số giao dịch:,2', 'C3,01/03/2026 10:00:00,PD0100000001,TT,500.000', 'Tổng số tiền:,2.250.000', ''].join('\n'));
+      const db = await ingestScratch(s, 'RECON_INGEST_DIRECT_MB', directMb);
+      expect(await db.all('SELECT file_name, status, status_reason, records_read, records_loaded, control_count, control_amount FROM source_files ORDER BY file_id')).toEqual([
+        { file_name: 'T_1.csv', status: 'loaded', status_reason: null, records_read: 2n, records_loaded: 2n, control_count: 2n, control_amount: 1750000n },
+        { file_name: 'T_2.csv', status: 'quarantined', status_reason: `${s.files}/T_2.csv, line 5: trailer states a total of 1750001 đồng, the records sum to 1750000`, records_read: 2n, records_loaded: 0n, control_count: 2n, control_amount: 1750001n },
+        { file_name: 'T_3.csv', status: 'failed', status_reason: `${s.files}/T_3.csv, line 6: a second trailer/total row after further records (the first is on line 4); expected exactly one`, records_read: 0n, records_loaded: 0n, control_count: null, control_amount: null },
+      ]);
+      db.close();
+    });
+  }
+});
+
 describe('control totals stated in the preamble', () => {
   const PREAMBLE_TOTALS = withProfile({
     preamble: { until: '^ref,' },
