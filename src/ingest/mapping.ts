@@ -80,6 +80,9 @@ export function normaliseName(s: string): string {
   return s.normalize('NFC').replace(/[\uFEFF\u200B]/gu, '').replace(/\s+/gu, ' ').trim().toLowerCase();
 }
 
+/** A column name without its Vietnamese accents (tone marks, ă â ê ô ơ ư, đ), compared as normaliseName compares. */
+const withoutAccents = (s: string): string => normaliseName(s).normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd');
+
 /** Resolves profile column names to SQL expressions; a name missing from the file is a FileError. */
 export function columnResolver(cols: ColumnSet, shown: string) {
   const index = new Map<string, number[]>();
@@ -92,7 +95,11 @@ export function columnResolver(cols: ColumnSet, shown: string) {
     if (at === undefined) {
       // A header read as one column that holds another delimiter: the profile's delimiter is not the file's.
       const other = cols.names.length === 1 ? [',', ';', '\t', '|'].find((d) => cols.names[0]!.split(d).length > 2) : undefined;
-      const hint = other ? `; the header holds ${JSON.stringify(other)} between names: is format.delimiter ${JSON.stringify(other)}?` : '';
+      let hint = other ? `; the header holds ${JSON.stringify(other)} between names: is format.delimiter ${JSON.stringify(other)}?` : '';
+      // The same name but for its accents (a header written without them, `So tien`, or a profile typed
+      // without them): named, never matched by itself, as `Nợ`/`No` or `Có`/`Co` could be two columns.
+      const bare = cols.names.filter((n) => withoutAccents(n) === withoutAccents(name));
+      if (!hint && bare.length > 0) hint = `; ${bare.map((n) => JSON.stringify(n)).join(', ')} differs from it only in accents: write the name as the file does`;
       throw new FileError(`${shown}: column ${JSON.stringify(name)} named by ${key} is not in the file; its columns are ${cols.names.map((n) => JSON.stringify(n)).join(', ')}${hint}`);
     }
     // Two columns of one name (a gateway's amount and its fee, the payer's and the payee's code):

@@ -253,6 +253,13 @@ describe('bad input', () => {
     expect(r.payments.map((p) => p.txn_ref)).toEqual(['B1']);
   });
 
+  it('names a header column that differs from the profile\'s only in accents, and never reads it by itself', async () => {
+    const profile = withProfile({ fields: { ...BASE_PROFILE.fields, amount: { column: 'Số tiền', format: { grouping: '.', decimal: null } } } });
+    const r = await ingestOne(['ref,time,customer,memo,SO TIEN', ...GOOD], profile);
+    expect(r.file.status).toBe('failed');
+    expect(r.file.message).toMatch(/column "Số tiền" named by fields\.amount\.column is not in the file; its columns are .*"SO TIEN" differs from it only in accents: write the name as the file does;/);
+  });
+
   it('reads a LF file whose first record is longer than 64 KB and holds a CR as a LF file, not as CR-only', async () => {
     const memo = `${'X'.repeat(100)}\r${'Y'.repeat(70_000)}`;
     // No header line: the first line is the record, its CR before any LF.
