@@ -6,10 +6,10 @@ import { basename } from 'node:path';
 import type ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { UsageError } from '../errors.ts';
-import { MONTH_ABBREVIATIONS, dateFormatProblem, datePattern, dateTokens } from './formats.ts';
+import { AMOUNT_SPACES, MONTH_ABBREVIATIONS, dateFormatProblem, datePattern, dateTokens, wholeSecondsFormat } from './formats.ts';
 import { envelopeRecordsPath, locateArray, sampleJsonRecords } from './json.ts';
 import type { Encoding } from './profile.ts';
-import { cellTextIn as cellText, readXlsxHead, type SheetRow } from './xlsx.ts';
+import { cellTextIn as cellText, readXlsxHeads, type SheetRow } from './xlsx.ts';
 
 const SAMPLE_BYTES = 256 * 1024;
 
@@ -34,13 +34,20 @@ function guessEncoding(head: Buffer): Encoding {
 // with the same full-match regex ingest uses, plus a check that the day, month and time are real.
 const DATE_PARTS = ['DD/MM/YYYY', 'DD-MM-YYYY', 'DD.MM.YYYY', 'YYYY/MM/DD', 'YYYYMMDD', 'DD-MMM-YYYY', 'DD-MMM-YY', 'DD/MM/YY'];
 // The 12-hour clock (AM/PM, or SA/CH of vi-VN locales) and unpadded days, months and hours, as
-// wallet and cash-chain exports write local times (5/10/2026 8:05:03 SA).
-const CLOCKS = ['HH:mm:ss', 'HH:mm', 'hh:mm:ss A', 'hh:mm A', 'h:mm:ss A', 'h:mm A', 'H:mm:ss', 'H:mm'];
+// wallet and cash-chain exports write local times (5/10/2026 8:05:03 SA); a fraction of any length
+// (08:30:00.5, .NET's and Java's), which a whole second may leave out (fitsDate).
+const CLOCKS = ['HH:mm:ss', 'HH:mm:ss.S', 'HH:mm', 'hh:mm:ss A', 'hh:mm A', 'h:mm:ss A', 'h:mm A', 'H:mm:ss', 'H:mm'];
+// Month first, as foreign gateways and US-locale exports write dates (10/27/2026 1:15:30 PM): after
+// every day-first shape, so it is drafted only when a value cannot be day first (a "month" over 12).
+const MONTH_FIRST = ['MM/DD/YYYY', 'M/D/YYYY'];
 const DATE_FORMATS: string[] = [
   ...DATE_PARTS.flatMap((d) => [...CLOCKS.map((c) => `${d} ${c}`), d]),
   ...CLOCKS.map((c) => `D/M/YYYY ${c}`),
   'D/M/YYYY',
+  ...MONTH_FIRST.flatMap((d) => [...CLOCKS.map((c) => `${d} ${c}`), d]),
   'YYYYMMDDHHmmss',
+  // ISO 8601's basic format (no separators but the T), as some wallets and APIs write local times.
+  'YYYYMMDDTHHmmss',
   'ISO',
   // 13 digits in 2015–2040 as milliseconds: an API export's timestamps. (10-digit seconds are not
   // guessed: a column of 10-digit ids or amounts would fit them too.)
@@ -66,7 +73,11 @@ function tokenRegex(format: string): RegExp {
 
 /** Whether `value` has exactly the shape of `format` and plausible field values (an 8-digit amount is not a YYYYMMDD date). */
 export function fitsDate(value: string, format: string): boolean {
-  if (!(DATE_REGEX.get(format) ?? new RegExp(datePattern(format).regex)).test(value)) return false;
+  if (!(DATE_REGEX.get(format) ?? new RegExp(datePattern(format).regex)).test(value)) {
+    // A time whose fraction of any length is left out (.NET's F) reads as the whole second under `…ss.S`.
+    const whole = wholeSecondsFormat(format);
+    return whole !== null && fitsDate(value, whole);
+  }
   if (format === 'UNIX_MS') return Number(value) >= UNIX_MS_RANGE[0] && Number(value) < UNIX_MS_RANGE[1];
   if (format === 'ISO') return TOKEN_RANGE.YYYY![0] <= Number(value.slice(0, 4)) && Number(value.slice(5, 7)) >= 1 && Number(value.slice(5, 7)) <= 12;
   // Each token's value, read by its capture group (unpadded tokens have no fixed position).
@@ -136,6 +147,12 @@ function guessNumber(values: string[]): { grouping: string; decimal: string | nu
   if (v.some((s) => /\d,\d{3}(,\d{3})*\.\d+$/.test(s))) return { grouping: ',', decimal: '.' };
   if (v.some((s) => /^\d{1,3}(\.\d{3})+$/.test(s))) return { grouping: '.', decimal: null };
   if (v.some((s) => /^\d{1,3}(,\d{3})+$/.test(s))) return { grouping: ',', decimal: null };
+  // Grouped with spaces, no-break (U+00A0) or thin spaces, as French-style locales and spreadsheets
+  // write them (1 250 000, 1 234 567,00): grouping " ", which reads any of them.
+  const space = `[${AMOUNT_SPACES}]`;
+  if (v.some((s) => new RegExp(`^\\d{1,3}(${space}\\d{3})+,\\d+$`).test(s))) return { grouping: ' ', decimal: ',' };
+  if (v.some((s) => new RegExp(`^\\d{1,3}(${space}\\d{3})+\\.\\d+$`).test(s))) return { grouping: ' ', decimal: '.' };
+  if (v.some((s) => new RegExp(`^\\d{1,3}(${space}\\d{3})+$`).test(s))) return { grouping: ' ', decimal: null };
   // Plain digits with a fraction (1250000.00), as JSON exports and APIs write amounts.
   if (v.every((s) => /^-?\d+(\.\d+)?$/.test(s)) && v.some((s) => s.includes('.'))) return { grouping: '', decimal: '.' };
   if (v.every((s) => /^-?\d+$/.test(s))) return { grouping: '', decimal: null };
@@ -370,15 +387,22 @@ const rowWidth = (r: SheetRow): number => {
 };
 const TOTAL_ROW = /^\s*(tổng|total|cộng)/i;
 
-/** Draft for an XLSX workbook: its first sheet's first rows, as ingest's reader will render them. */
+/**
+ * Draft for an XLSX workbook: the first rows of the sheet holding the table, as ingest's reader will
+ * render them. With several sheets (a summary first, the transactions on the next), that is the one
+ * with the most non-empty rows in the sample, the first tab on a tie; format.sheet then names it.
+ */
 async function sniffXlsx(path: string): Promise<Record<string, unknown>> {
-  let head: Awaited<ReturnType<typeof readXlsxHead>>;
+  let heads: Awaited<ReturnType<typeof readXlsxHeads>>;
   try {
-    head = await readXlsxHead(path, XLSX_ROWS);
+    heads = await readXlsxHeads(path, XLSX_ROWS);
   } catch (e) {
     throw new UsageError(`${path}: a zip archive but not a readable XLSX workbook (${e instanceof Error ? e.message : String(e)})`);
   }
-  if (!head || head.rows.every((r) => rowWidth(r) === 0)) throw new UsageError(`${path}: the workbook's first sheet is empty; nothing to sniff`);
+  const filledRows = (h: (typeof heads)[number]) => h.rows.filter((r) => rowWidth(r) > 0).length;
+  const head = heads.reduce<(typeof heads)[number] | null>((best, h) => (best === null || filledRows(h) > filledRows(best) ? h : best), null);
+  if (!head || filledRows(head) === 0) throw new UsageError(`${path}: the workbook's sheets are empty; nothing to sniff`);
+  const several = heads.length > 1;
   const rows = head.rows.filter((r) => rowWidth(r) > 0);
   const plain = (v: ExcelJS.CellValue): string => cellText(v, 'DD/MM/YYYY HH:mm:ss', null).normalize('NFC').trim();
   // The header is the first row with the modal number of cells; the rows above are the preamble.
@@ -453,12 +477,14 @@ async function sniffXlsx(path: string): Promise<Record<string, unknown>> {
   const preambleRows = subHeader ? subHeader.number : header.number - 1;
   return {
     ...draftBase(path),
-    format: { type: 'xlsx', sheet: 1 },
+    format: { type: 'xlsx', sheet: several ? head.sheet : 1 },
     ...(preambleRows > 0 ? { preamble: { lines: preambleRows } } : {}),
     header: headerIsNames && !subHeader ? { type: 'names' } : { type: 'none', columns: names },
     fields: drafted.fields,
     _notes: {
-      guessed_from: `XLSX workbook (zip content), first sheet ${JSON.stringify(head.sheet)} (format.sheet 1; put its name instead if the partner's workbooks have several sheets), ${head.rows.length} rows`,
+      guessed_from: several
+        ? `XLSX workbook (zip content) of ${heads.length} sheets (${heads.map((h) => `${h.position} ${JSON.stringify(h.sheet)}: ${filledRows(h)}${h.rows.length >= XLSX_ROWS ? '+' : ''} rows`).join(', ')}): drafted from ${JSON.stringify(head.sheet)}, the one with the most rows, named in format.sheet; check it is the transactions' sheet`
+        : `XLSX workbook (zip content), first sheet ${JSON.stringify(head.sheet)} (format.sheet 1; put its name instead if the partner's workbooks have several sheets), ${head.rows.length} rows`,
       columns: columns.map(columnNote),
       ...(drafted.notes.length + notes.length > 0 ? { fields: [...drafted.notes, ...notes] } : {}),
       todo: TODO_NOTE,
@@ -521,6 +547,9 @@ function fixedLayout(raw: string): FixedLayout | null {
   let recordTypes: FixedLayout['recordTypes'] = null;
   if (isTyped) {
     recordTypes = { detail: [type], header: above, trailer: below };
+    const prefix = typed[0]!.text.slice(0, 3);
+    if (/^\p{L}{3}$/u.test(prefix) && typed.every((l) => l.text.startsWith(prefix)))
+      notes.push(`every detail line starts with "${prefix}": if that begins an id (a bank's reference prefix) rather than a record type "${type}", remove record_types and the record_type column`);
     const longer = others.filter((l) => l.text.length > max);
     if (longer.length > 0) notes.push(`the ${uniq(longer).join(', ')} line(s) are longer than the detail lines (${longer[0]!.text.length} characters, the details ${max}): the layout is inferred from the detail lines only`);
     if (recordTypes.trailer.length > 0)
@@ -538,6 +567,9 @@ function fixedLayout(raw: string): FixedLayout | null {
   if (recordTypes) starts.add(1);
   for (let p = 1; p < max; p++) {
     if (padded.every((l) => (l[p - 1] === ' ' && l[p] !== ' ') || (isDigit(l[p - 1]) && isLetter(l[p])))) starts.add(p);
+    // After a gap blank in every line, where the first line goes on: a right-aligned number
+    // (`   1,250,000` beside `     500,000`) starts at its widest value's first digit.
+    else if (p >= 2 && padded.every((l) => l[p - 1] === ' ' && l[p - 2] === ' ') && padded.some((l) => l[p] !== ' ')) starts.add(p);
   }
   // A timestamp (or date) followed by more digits in every line: the digits after it are another column.
   for (const b of [...starts]) {
@@ -627,7 +659,11 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
   // papaparse's guess, unless another delimiter gives more lines of one field count (papaparse
   // gives up on a file whose preamble and trailer lines outnumber its records).
   let best = { delimiter: Papa.parse<string[]>(text, { delimitersToGuess: [',', ';', '\t', '|'], skipEmptyLines: false }).meta.delimiter, score: -1, rows: [] as string[][] };
+  // A comma that only ever groups digits (`1,250,000` in a fixed-width line) is no delimiter.
+  const commas = text.split(',').length - 1;
+  const groupingOnly = commas > 0 && (text.match(/(?<=\d),(?=\d{3}(?!\d))/g) ?? []).length === commas;
   for (const d of sepLine ? [sepLine[1]!] : [best.delimiter, ',', ';', '\t', '|']) {
+    if (d === ',' && groupingOnly && !sepLine) continue;
     const rows = Papa.parse<string[]>(text, { delimiter: d, skipEmptyLines: false }).data;
     const counts = new Map<number, number>();
     for (const r of rows) if (r.length > 1) counts.set(r.length, (counts.get(r.length) ?? 0) + 1);
@@ -831,5 +867,8 @@ function isNameRow(cells: string[]): boolean {
   let end = cells.length;
   while (end > 0 && cells[end - 1]!.trim() === '') end--;
   if (end === 0) return false;
-  return cells.slice(0, end).every((h) => h.trim() !== '' && !/^-?[\d.,/: ]+$/.test(h.trim()));
+  // An unnamed column in between (Excel writes a header cell left empty as nothing) is allowed when
+  // most columns are named; a number or a date is never a name.
+  const named = cells.slice(0, end).filter((h) => h.trim() !== '');
+  return named.length * 4 >= end * 3 && named.every((h) => !/^-?[\d.,/: ]+$/.test(h.trim()));
 }

@@ -307,6 +307,7 @@ function openReader(path: string, book: WorkbookSheets | null, pick: (s: SheetEn
         event.value.file = sheet.file;
         yield event;
       }
+      cells.destroy(); // the reader may have stopped early (sniff reads a sheet's first rows)
     }
   };
   return reader;
@@ -430,27 +431,25 @@ export interface SheetRow {
 }
 
 /**
- * The first sheet's name and first `maxRows` non-empty rows, read with the same streaming reader as
- * ingest (for `recon partners sniff`). Null when the workbook has no sheet.
+ * Every sheet's name, tab position and first `maxRows` rows, in tab order, read with the same
+ * streaming reader as ingest (for `recon partners sniff`, which drafts from the sheet holding the table).
  */
-export async function readXlsxHead(path: string, maxRows: number): Promise<{ sheet: string; rows: SheetRow[] } | null> {
+export async function readXlsxHeads(path: string, maxRows: number): Promise<Array<{ sheet: string; position: number; rows: SheetRow[] }>> {
   const book = workbookSheets(path);
-  const reader = openReader(path, book, (sheet) => sheet.position === 1);
+  const reader = openReader(path, book, () => true);
+  const out: Array<{ sheet: string; position: number; rows: SheetRow[] }> = [];
   let index = 0;
   for await (const sheet of reader) {
     const ws = sheet as unknown as EmittedSheet;
     const { name, position } = identify(book, ws, ++index);
-    if (position !== 1) {
-      for await (const _row of ws) void _row; // drain (exceljs's own reader, which emits every sheet)
-      continue;
-    }
     const rows: SheetRow[] = [];
     for await (const row of ws) {
+      if (rows.length >= maxRows) continue; // exceljs's own reader (no workbook part found) must be drained
       const values = Array.from((row.values as ExcelJS.CellValue[]).slice(1), (v) => v ?? null);
       rows.push({ number: row.number, values, numFmts: values.map((_, i) => row.getCell(i + 1).numFmt) });
-      if (rows.length >= maxRows) break;
+      if (rows.length >= maxRows && book) break; // openReader closes the rest of the sheet's part
     }
-    return { sheet: name, rows };
+    out.push({ sheet: name, position: position ?? index, rows });
   }
-  return null;
+  return out;
 }

@@ -145,6 +145,36 @@ describe('sniff: dates and headers', () => {
     expect([fitsDate('5/10/2026 13:05:00 CH', 'D/M/YYYY h:mm:ss A'), fitsDate('5/13/2026 1:05:00 CH', 'D/M/YYYY h:mm:ss A'), fitsDate('5/10/2026 1:05:00 CH', 'D/M/YYYY h:mm:ss A')]).toEqual([false, false, true]);
   });
 
+  // A foreign gateway writes month first; wallets and .NET services write ISO's basic form, fractions
+  // of any length and amounts grouped with no-break spaces; Excel leaves a header cell without a name.
+  it('recognises month-first dates, ISO basic times, fractions of any length and space-grouped amounts, and the drafts load their files', async () => {
+    const s = new Scratch();
+    const gw = await sniffAndCheck(s, 'GW_SETTLE_20261027.csv', [
+      'Transaction ID,Transaction Date,Amount',
+      'TX1,10/27/2026 01:15:30 AM,"1,250,000.00"',
+      'TX2,10/27/2026 4:59:59 PM,"500,000.00"',
+      '',
+    ].join('\n'));
+    expect(gw.fields.paid_at).toEqual({ column: 'Transaction Date', format: 'MM/DD/YYYY h:mm:ss A' });
+    // Day first wins when every value could be either (05/10/2026 is 5 October in Vietnam).
+    const vn = await sniffAndCheck(new Scratch(), 'VN_EVN_20261005.csv', 'Mã GD,Thời gian,Số tiền\nG1,05/10/2026 08:00:00,1.000\nG2,06/10/2026 09:00:00,2.000\n');
+    expect(vn.fields.paid_at).toEqual({ column: 'Thời gian', format: 'DD/MM/YYYY HH:mm:ss' });
+    const momo = await sniffAndCheck(s, 'MOMO_EVN_20261027.csv', 'Mã giao dịch;Thời gian;Trống;Số tiền;\nM1;20261027T081500;;1\u00a0250\u00a0000;\nM2;20261027T000000;;500\u00a0000;\n');
+    expect(momo.header).toEqual({ type: 'names' });
+    expect(momo.fields.paid_at).toEqual({ column: 'Thời gian', format: 'YYYYMMDDTHHmmss' });
+    expect(momo.fields.amount).toEqual({ column: 'Số tiền', format: { grouping: ' ', decimal: null } });
+    const net = await sniffAndCheck(s, 'VNPAY_EVN_20261027.csv', 'Mã GD,Ngày GD,,Số tiền\nV1,27/10/2026 10:15:00.5,x,1000\nV2,27/10/2026 10:15:00.1234567,,2000\nV3,27/10/2026 10:15:02,,3000\n');
+    expect(net.header).toEqual({ type: 'names' }); // before, the unnamed third column made it data (col1…col4)
+    expect(net.fields.paid_at).toEqual({ column: 'Ngày GD', format: 'DD/MM/YYYY HH:mm:ss.S' });
+    const { summary, payments } = await ingestDraft(s);
+    expect(summary.files.map((f) => [f.status, f.records_loaded])).toEqual([['loaded', 2], ['loaded', 2], ['loaded', 3]]);
+    expect(payments.map((p) => [p.txn_ref, p.paid_at.toISOString(), p.amount_vnd])).toEqual([
+      ['TX1', '2026-10-26T18:15:30.000Z', 1250000n], ['M1', '2026-10-27T01:15:00.000Z', 1250000n], ['V1', '2026-10-27T03:15:00.500Z', 1000n],
+      ['TX2', '2026-10-27T09:59:59.000Z', 500000n], ['M2', '2026-10-26T17:00:00.000Z', 500000n], ['V2', '2026-10-27T03:15:00.123Z', 2000n],
+      ['V3', '2026-10-27T03:15:02.000Z', 3000n],
+    ]);
+  });
+
   // A statement saved from a sheet pads its title rows with delimiters to the table's width.
   it('takes the header below title rows padded with delimiters to the same width, not the first title', async () => {
     const s = new Scratch();
@@ -336,6 +366,27 @@ describe('sniff: xlsx', () => {
     const renamed = s.file('woori.dat', '');
     copyFileSync(path, renamed);
     expect(await sniffFile(renamed)).toMatchObject({ format: { type: 'xlsx' } });
+  });
+
+  it('drafts from the sheet holding the table when a summary sheet comes first, naming it in format.sheet, and the draft loads the workbook', async () => {
+    const s = new Scratch();
+    const wb = new ExcelJS.Workbook();
+    const sum = wb.addWorksheet('Tổng hợp');
+    sum.addRow(['Tổng số giao dịch', 3]);
+    sum.addRow(['Tổng số tiền', 2592300]);
+    const ws = wb.addWorksheet('Chi tiết');
+    ws.addRow(['Số bút toán', 'Thời gian', 'Mã KH', 'Số tiền']);
+    ws.addRow(['FT1', '27/10/2026 08:15:00', 'PE0100123456', 1250000]);
+    ws.addRow(['FT2', '27/10/2026 09:15:00', 'PD0100000001', 500000]);
+    ws.addRow(['FT3', '27/10/2026 10:15:00', 'PE0200654321', 842300]);
+    await wb.xlsx.writeFile(s.file('SHB_EVN_20261027.xlsx', ''));
+    const { _notes, ...profile } = (await sniffFile(`${s.files}/SHB_EVN_20261027.xlsx`)) as Draft;
+    expect(profile.format).toEqual({ type: 'xlsx', sheet: 'Chi tiết' }); // before: sheet 1, the summary, and its two rows drafted as the table
+    expect(JSON.stringify(_notes)).toContain('of 2 sheets (1 \\"Tổng hợp\\": 2 rows, 2 \\"Chi tiết\\": 4 rows)');
+    expect(profile.fields.txn_ref).toEqual({ column: 'Số bút toán' });
+    s.profile(profile);
+    const { payments } = await ingestDraft(s);
+    expect(payments.map((p) => [p.txn_ref, p.amount_vnd])).toEqual([['FT1', 1250000n], ['FT2', 500000n], ['FT3', 842300n]]);
   });
 
   it('notes serial-number dates and time-of-day cells instead of guessing them', async () => {
@@ -545,6 +596,17 @@ describe('sniff: fixed width', () => {
     // A first column of one letter that is data (a C/D flag), with no header or trailer line, is no record type.
     const flags = await sniffAndCheck(new Scratch(), 'X_EVN_1.csv', 'C|T1|05/10/2026 07:45:00|350.000\nC|T2|05/10/2026 07:46:00|350.000\nD|T3|05/10/2026 07:47:00|350.000\nC|T4|05/10/2026 07:48:00|350.000\n');
     expect(flags.record_types).toBeUndefined();
+  });
+
+  it('reads a fixed-width file whose amounts are grouped with commas as fixed width, a right-aligned amount a column of its own', async () => {
+    const pad = (v: string, n: number) => v.padEnd(n);
+    const line = (ref: string, name: string, amount: string) => `${pad(ref, 10)}${pad(name, 22)}${amount.padStart(12)}`;
+    const s = new Scratch();
+    const draft = await sniffAndCheck(s, 'FW_EVN_20261027.txt', `${[line('0000000001', 'Nguyễn Thị Hương', '1,250,000'), line('0000000002', 'Trần Văn Đức', '500,000'), line('0000000003', 'Lê Hoàng Yến', '12,842,300')].join('\n')}\n`);
+    expect(draft.format).toEqual({ type: 'fixed_width', columns: [{ name: 'col1', start: 1, width: 10 }, { name: 'col2', start: 11, width: 24 }, { name: 'col3', start: 35, width: 10 }], record_length: 44 });
+    expect(draft.fields.amount).toEqual({ column: 'col3', format: { grouping: ',', decimal: null } });
+    // Before, the commas split each line into "fields" and the draft was a delimited file of col1…col3.
+    expect(draft.fields.txn_ref).toEqual({ column: 'col1' });
   });
 
   it('says so in the draft when no layout can be inferred', async () => {

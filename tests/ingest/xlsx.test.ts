@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
 import { Scratch, openTestDb, withProfile } from './helpers.ts';
 import { absoluteTargets, moveTabLast, rewriteXlsx } from '../support/xlsx-zip.ts';
-import { readXlsxHead } from '../../src/ingest/xlsx.ts';
+import { readXlsxHeads } from '../../src/ingest/xlsx.ts';
 
 const COLUMNS = ['Ngày GD', 'Giờ GD', 'Số tham chiếu', 'Mã KH', 'Số tiền', 'Diễn giải'];
 
@@ -357,7 +357,7 @@ describe('which sheet: tabs as Excel shows them', () => {
     expect(r.payments.map((p) => [p.txn_ref, p.amount_vnd])).toEqual([['FT1', 1250000n], ['FT1', 1250000n]]);
     // exceljs's own zip pass dropped the later sheet or failed (TypeError) on most reads of such a file.
     const path = s.file('HEAD_1.xlsx', reordered);
-    for (let i = 0; i < 8; i++) expect((await readXlsxHead(path, 10))?.sheet).toBe('Tổng hợp');
+    for (let i = 0; i < 8; i++) expect((await readXlsxHeads(path, 10)).map((h) => [h.position, h.sheet, h.rows.length])).toEqual([[1, 'Tổng hợp', 2], [2, 'Chi tiết', 2]]);
   });
 });
 
