@@ -118,7 +118,12 @@ export function columnResolver(cols: ColumnSet, shown: string) {
  * sql/ingest/type_payments.sql expects (all VARCHAR, NULL when empty).
  */
 export function rawProjection(profile: PartnerProfile, cols: ColumnSet, shown: string): string {
-  const col = columnResolver(cols, shown);
+  const resolve = columnResolver(cols, shown);
+  // A field holding one of the profile's null_values (a database export's NULL) is empty, as if nothing were written.
+  const col = (name: string, key: string): string => {
+    const e = resolve(name, key);
+    return profile.null_values.length === 0 ? e : `CASE WHEN list_contains(getvariable('ingest').null_values, ${e}) THEN NULL ELSE ${e} END`;
+  };
   const f = profile.fields;
   const joined = (names: string[], key: string): string => {
     if (names.length === 1) return col(names[0]!, key);
@@ -230,6 +235,7 @@ export function typingVariables(profile: PartnerProfile): Record<string, IngestV
     paid_whole_re: paidWhole.regex,
     settled_whole_fmt: settledWhole.strptime,
     settled_whole_re: settledWhole.regex,
+    null_values: profile.null_values,
     kind_default: f.kind?.default ?? 'payment',
     instrument_default: f.instrument?.default ?? profile.default_instrument,
     label_txn_ref: label('txn_ref', f.txn_ref.column),

@@ -227,6 +227,12 @@ export const profileSchema = z
       .optional(),
     /** Regexes on raw record text for lines that are neither payments nor rejects (separator lines, sub-totals). */
     skip: z.array(regex).default([]),
+    /**
+     * Field values that mean "no value", as database exports write a SQL NULL (`NULL` from SQL Server
+     * Management Studio, `null` from a Java program's String.valueOf): such a field is read as empty.
+     * Compared exactly (any case differs) after the spaces around the field are removed.
+     */
+    null_values: z.array(z.string().min(1)).default([]),
     fields: z
       .object({
         /**

@@ -386,6 +386,8 @@ const rowWidth = (r: SheetRow): number => {
   return n;
 };
 const TOTAL_ROW = /^\s*(tổng|total|cộng)/i;
+/** How database exports write a SQL NULL into a text file. */
+const NULL_WORDS = ['NULL', 'null', '(null)'];
 
 /**
  * Draft for an XLSX workbook: the first rows of the sheet holding the table, as ingest's reader will
@@ -768,12 +770,16 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
   if (sparseRows.length > 0)
     notes.push(`${sparseRows.length} row(s) below the header fill fewer than half the columns (${sparseRows.slice(0, 2).map(rowText).join(', ')}): a page footer or closing line? add a skip pattern (or a trailer if it states totals)`);
   const preambleLines = rows.slice(0, headerIdx).length;
+  // A database export's NULL written out (SSMS's NULL, Java's null): read as empty (null_values).
+  const nullValues = [...new Set(data.flat().map((c) => c.trim()).filter((c) => NULL_WORDS.includes(c)))];
+  if (nullValues.length > 0) notes.push(`fields hold ${nullValues.map((v) => JSON.stringify(v)).join(', ')}, a database export's empty value: drafted as null_values, so they read as empty; remove any that is a real value here`);
   return {
     ...draftBase(path),
     encoding,
     format: { type: 'delimited', delimiter, quote: '"' },
     ...(preambleLines > 0 ? { preamble: { lines: preambleLines } } : {}),
     header: headerIsNames ? { type: 'names' } : { type: 'none', columns: names },
+    ...(nullValues.length > 0 ? { null_values: nullValues } : {}),
     fields,
     _notes: {
       guessed_from: guessedFrom,

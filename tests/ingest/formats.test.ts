@@ -308,6 +308,31 @@ describe('xlsx with empty cells', () => {
   });
 });
 
+describe('a database export writing NULL', () => {
+  it('reads a field holding one of null_values as empty: a missing id or amount is missing_field, never an id "NULL" shared by payments', async () => {
+    const s = new Scratch();
+    s.profile(withProfile({ null_values: ['NULL'], fields: { ...BASE_PROFILE.fields, agent_id: { column: 'agent' } } }));
+    s.file('T_1.csv', [`${HEADER},agent`,
+      'A1,01/03/2026 08:00:00,PE0100123456,NULL,1.000,NULL',
+      'A2,01/03/2026 08:01:00, NULL ,null,2.000,AG1',
+      'NULL,01/03/2026 08:02:00,PE0100123456,x,3.000,AG1',
+      'NULL,01/03/2026 08:03:00,PE0100123456,y,4.000,AG1',
+      'A5,01/03/2026 08:04:00,PE0100123456,z,NULL,AG1', ''].join('\n'));
+    const { db } = await run(s);
+    expect(await db.all('SELECT txn_ref, customer_code, memo, agent_id FROM payments ORDER BY line_no')).toEqual([
+      { txn_ref: 'A1', customer_code: 'PE0100123456', memo: null, agent_id: null },
+      { txn_ref: 'A2', customer_code: null, memo: 'null', agent_id: 'AG1' }, // compared exactly: "null" is not "NULL"
+    ]);
+    expect(await db.all('SELECT line_no, reason, field FROM rejects ORDER BY line_no')).toEqual([
+      { line_no: 4n, reason: 'missing_field', field: 'txn_ref' },
+      { line_no: 5n, reason: 'missing_field', field: 'txn_ref' },
+      { line_no: 6n, reason: 'missing_field', field: 'amount' },
+    ]);
+    expect(await db.all('SELECT records_read, records_loaded, records_rejected, records_duplicate FROM source_files')).toEqual([{ records_read: 5n, records_loaded: 2n, records_rejected: 3n, records_duplicate: 0n }]);
+    db.close();
+  });
+});
+
 describe('control totals, duplicates and idempotency', () => {
   const trailer = (count: number, sum: string) => `Tổng cộng: ${count} giao dịch,,,,${sum}`;
   const body = ['A1,01/03/2026 08:00:00,PE0100123456,QR,1.000', 'A2,01/03/2026 08:00:00,PE0100123456,QR,2.000'];

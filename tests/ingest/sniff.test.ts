@@ -175,6 +175,15 @@ describe('sniff: dates and headers', () => {
     ]);
   });
 
+  it('drafts null_values for a database export that writes NULL, and the draft loads the file', async () => {
+    const s = new Scratch();
+    const draft = await sniffAndCheck(s, 'ECPAY_EVN_20261027.csv', 'TransId,TransTime,Amount,Note\nEC1,2026-10-27 08:30:00.1234567,1250000.0000,NULL\nEC2,2026-10-27 09:00:00.0000000,500000.0000,Thu ho\n');
+    expect(draft.null_values).toEqual(['NULL']);
+    expect(JSON.stringify(draft._notes)).toContain('a database export\'s empty value');
+    const { payments } = await ingestDraft(s);
+    expect(payments.map((p) => [p.txn_ref, p.amount_vnd])).toEqual([['EC1', 1250000n], ['EC2', 500000n]]);
+  });
+
   // A statement saved from a sheet pads its title rows with delimiters to the table's width.
   it('takes the header below title rows padded with delimiters to the same width, not the first title', async () => {
     const s = new Scratch();

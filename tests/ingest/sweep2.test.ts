@@ -30,6 +30,9 @@ describe('a second sweep of partner file shapes', () => {
     );
     const pick = (id: string) => rows.filter((r) => r.partner_id === id).map((r) => [r.txn_ref, r.kind, r.amount_vnd, r.paid_at.toISOString()]);
     expect(pick('ecpay-sqlserver')[2]).toEqual(['EC000003', 'payment', 842300n, '2026-10-27T16:59:59.999Z']); // 23:59:59.9999999 local, never the next day
+    expect(await db.all("SELECT txn_ref, memo, agent_id FROM payments WHERE partner_id = 'ecpay-sqlserver' ORDER BY line_no")).toEqual([
+      { txn_ref: 'EC000001', memo: null, agent_id: 'AG001' }, { txn_ref: 'EC000002', memo: 'Thu ho tien dien', agent_id: 'AG002' }, { txn_ref: 'EC000003', memo: null, agent_id: null },
+    ]); // null_values: SSMS's NULL is no memo
     expect(pick('gateway-card')).toEqual([
       ['TX-0000001', 'payment', 1250000n, '2026-10-27T01:15:30.000Z'], // 10/27/2026 01:15:30 AM UTC
       ['TX-0000002', 'payment', 500000n, '2026-10-27T12:05:00.000Z'],
