@@ -3,11 +3,12 @@
 
 -- Signed whole đồng from a regexp_extract struct (sign, int, frac, close) of the profile's amount
 -- pattern (src/ingest/formats.ts); NULL when the text did not match, has a non-zero fraction (VND
--- has no minor unit) or an unbalanced parenthesis. Negative: a leading -, (…) or a trailing -.
+-- has no minor unit), an unbalanced parenthesis or a sign on both sides (+1.000-). Negative: a leading -, (…) or a trailing -.
 -- Grouping " " stands for every space the pattern accepts (formats.ts AMOUNT_SPACES: no-break
 -- U+00A0, thin U+2009, narrow no-break U+202F), all removed by one translate.
 CREATE OR REPLACE TEMP MACRO ingest_amount_value(s) AS
-  CASE WHEN s.int = '' OR regexp_matches(s.frac, '[1-9]') OR contains(s.sign, '(') <> contains(s.close, ')') THEN NULL
+  CASE WHEN s.int = '' OR regexp_matches(s.frac, '[1-9]') OR contains(s.sign, '(') <> contains(s.close, ')')
+         OR (contains(s.sign, '+') AND (contains(s.close, '+') OR contains(s.close, '-'))) THEN NULL
        ELSE try_cast(CASE WHEN getvariable('ingest').amount_grouping = ' ' THEN translate(s.int, ' ' || chr(160) || chr(8201) || chr(8239), '')
                           ELSE replace(s.int, getvariable('ingest').amount_grouping, '') END AS BIGINT)
             * CASE WHEN contains(s.sign, '-') OR contains(s.sign, '(') OR contains(s.close, '-') THEN -1 ELSE 1 END END;

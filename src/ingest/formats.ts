@@ -29,7 +29,9 @@ export function amountPattern(f: AmountFormat): string {
   // Implied decimals: the last digits are the fraction (no separator; grouping "" and decimal null).
   const int = implied > 0 ? '[0-9]+' : f.grouping ? `[0-9]{1,3}(?:${group}[0-9]{3})+|[0-9]+` : '[0-9]+';
   const frac = implied > 0 ? `([0-9]{${implied}})` : f.decimal ? `(?:${escapeRe(f.decimal)}([0-9]+))?` : '()';
-  const [lead, trail] = f.negative === 'parentheses' ? ['\\(?', '\\)?'] : f.negative === 'trailing_minus' ? ['\\+?', '-?'] : ['[-+]?', ''];
+  // trailing_minus: the sign after the number, `1.000-`, also `+` there (COBOL's SIGN TRAILING SEPARATE
+  // writes every amount so: 0000001250000+); a leading + is allowed, two signs are not (amountSign).
+  const [lead, trail] = f.negative === 'parentheses' ? ['\\(?', '\\)?'] : f.negative === 'trailing_minus' ? ['\\+?', '[-+]?'] : ['[-+]?', ''];
   if (!f.currency) return `^(${lead})(${int})${frac}(${trail})$`;
   // One marker may stand before the number and one after it, each outside or inside the sign or
   // parenthesis, as Excel's currency formats write them: `(150.000 ₫)`, `-₫150,000`, `VND (150.000)`.
@@ -41,10 +43,11 @@ export function amountPattern(f: AmountFormat): string {
 
 /**
  * Whether the sign groups of amountPattern's match (which may hold a currency marker beside the
- * sign) say negative; null when a parenthesis is unbalanced.
+ * sign) say negative; null when a parenthesis is unbalanced or a sign stands on both sides (`+1.000-`).
  */
 export function amountSign(open: string, close: string): 1 | -1 | null {
   if (open.includes('(') !== close.includes(')')) return null;
+  if (open.includes('+') && (close.includes('+') || close.includes('-'))) return null;
   return open.includes('-') || open.includes('(') || close.includes('-') ? -1 : 1;
 }
 
@@ -55,7 +58,7 @@ export function describeAmountFormat(f: AmountFormat): string {
   const dec = f.decimal ? `${f.decimal}00` : '';
   const parts = [`grouping ${g ? JSON.stringify(g) : 'none'}`, f.decimal ? `decimal ${JSON.stringify(f.decimal)}, fraction zero (VND has no minor unit)` : 'no decimals'];
   if (f.negative === 'parentheses') parts.push('negatives in parentheses');
-  if (f.negative === 'trailing_minus') parts.push('negatives with a trailing minus');
+  if (f.negative === 'trailing_minus') parts.push('negatives with a trailing minus, a trailing + allowed');
   if (f.currency) parts.push('optionally VND/đ before or after');
   if ((f.implied_decimals ?? 0) > 0) {
     return `a whole amount in đồng whose last ${f.implied_decimals} digits are a zero fraction, like 1234567${'0'.repeat(f.implied_decimals)} for 1.234.567 đồng (implied_decimals ${f.implied_decimals}${parts.length > 2 ? `, ${parts.slice(2).join(', ')}` : ''})`;

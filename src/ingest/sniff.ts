@@ -129,8 +129,9 @@ function guessAmount(values: string[]): AmountGuess | null {
   const marked = values.map((s) => s.replace(CURRENCY_MARK, '').trim());
   const currency = marked.some((s, i) => s !== values[i] && /\d/.test(s));
   const paren = marked.some((s) => /^\(.*\d.*\)$/.test(s));
-  const trailing = !paren && marked.some((s) => /^[\d.,\s]*\d-$/.test(s));
-  const bare = marked.map((s) => (paren && /^\(.*\)$/.test(s) ? s.slice(1, -1).trim() : trailing ? s.replace(/-$/, '') : s));
+  // A sign after the number: 1.000- (also + there, as COBOL's SIGN TRAILING SEPARATE writes every amount).
+  const trailing = !paren && marked.some((s) => /^[\d.,\s]*\d[-+]$/.test(s));
+  const bare = marked.map((s) => (paren && /^\(.*\)$/.test(s) ? s.slice(1, -1).trim() : trailing ? s.replace(/[-+]$/, '') : s));
   const format = guessNumber(bare);
   if (!format) return null;
   return {

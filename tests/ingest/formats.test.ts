@@ -489,6 +489,16 @@ describe('amount notations', () => {
     expect((await load({ grouping: '.' }, ['1.000 VND', '(2.000)'])).rejected.map((x) => x.reason)).toEqual(['bad_amount', 'bad_amount']);
   });
 
+  // COBOL's PIC S9(13) SIGN TRAILING SEPARATE writes every amount with its sign after it: + or -.
+  it('reads a trailing + as well as a trailing minus, and refuses a sign on both sides, in records and trailers', async () => {
+    const r = await load({ grouping: '', negative: 'trailing_minus', allow_negative: true }, ['0000001250000+', '0000000500000-', '+700', '+800-', '+900+', '1000+-']);
+    expect(r.loaded).toEqual([['A1', 1250000n, 'payment'], ['A2', 500000n, 'reversal'], ['A3', 700n, 'payment']]);
+    expect(r.rejected.map((x) => [x.value, x.reason])).toEqual([['+800-', 'bad_amount'], ['+900+', 'bad_amount'], ['1000+-', 'bad_amount']]);
+    expect(r.rejected[0]!.message).toContain('negatives with a trailing minus, a trailing + allowed');
+    const f = amountFormatSchema.parse({ grouping: '', negative: 'trailing_minus' });
+    expect([parseAmount('0000001250000+', f), parseAmount('+5-', f)]).toEqual([1250000n, null]);
+  });
+
   it('parses trailer amounts with the same rules', () => {
     const f = amountFormatSchema.parse({ grouping: '.', negative: 'parentheses', currency: true });
     expect([parseAmount('(1.234.567) VNĐ', f), parseAmount('đ 5.000', f), parseAmount('(5.000', f), parseAmount('5.000)', f)]).toEqual([-1234567n, 5000n, null, null]);
