@@ -46,6 +46,15 @@ CREATE OR REPLACE TEMP MACRO ingest_instant(txt, fmt, re, iso, tz) AS
        WHEN contains(fmt, '%p') THEN timezone(tz, try_strptime(replace(replace(upper(txt), 'SA', 'AM'), 'CH', 'PM'), fmt))
        ELSE timezone(tz, try_strptime(txt, fmt)) END;
 
+-- A date written as a number of five digits (a fraction allowed) is an Excel serial date: a CSV saved
+-- from a sheet whose date column had no date format (General) writes 46322.34375 for 27/10/2026
+-- 08:15. Never read as a date (a guess); the reject says what it would be and to ask for the export.
+CREATE OR REPLACE TEMP MACRO ingest_serial_hint(v) AS
+  CASE WHEN regexp_full_match(v, '[2-6][0-9]{4}([.,][0-9]+)?')
+       THEN '; ' || v || ' looks like an Excel serial date (' || strftime(TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(CAST(replace(v, ',', '.') AS DOUBLE) * 86400) AS BIGINT) * 1000000), '%d/%m/%Y %H:%M:%S')
+            || '): the file was saved from a sheet whose date column is not formatted as a date; ask for the file as the partner''s system exports it'
+       ELSE '' END;
+
 -- One sentence naming file, line, field, the value seen and what was expected.
 CREATE OR REPLACE TEMP MACRO ingest_message(file, line_no, field_label, problem, value, expected) AS
   file || ', line ' || line_no || ', field ' || field_label || ': ' || problem

@@ -124,8 +124,8 @@ SELECT
                                                         WHEN coalesce(signed_v, 1) = 0 THEN 'a non-zero amount'
                                                         WHEN too_large THEN 'an amount of at most 1.000.000.000.000.000 đồng'
                                                         ELSE getvariable('ingest').amount_expected END END
-               WHEN 'paid_at' THEN getvariable('ingest').paid_expected
-               WHEN 'settled_on' THEN getvariable('ingest').settled_expected
+               WHEN 'paid_at' THEN getvariable('ingest').paid_expected || ingest_serial_hint(paid_at)
+               WHEN 'settled_on' THEN getvariable('ingest').settled_expected || ingest_serial_hint(settled_on)
                WHEN 'kind' THEN 'a code listed in fields.kind.map'
                WHEN 'instrument' THEN 'a code listed in fields.instrument.map'
                WHEN 'status' THEN getvariable('ingest').status_expected

@@ -683,6 +683,19 @@ describe('date notations', () => {
     expect(formatDateParts({ year: 2026, month: 3, day: 5, hour: 21, minute: 5, second: 9, millisecond: 0 }, 'HH:mm:ss.S')).toBe('21:05:09.0');
   });
 
+  it('says a date written as an Excel serial number is one, and what it would be, but never reads it as a date', async () => {
+    const s = new Scratch();
+    s.profile(withProfile({ fields: { ...BASE_PROFILE.fields, paid_at: { column: 'time', format: 'DD/MM/YYYY HH:mm:ss' } } }));
+    s.file('T_1.csv', `${HEADER}\nA1,46322.34375,PE0100123456,QR,1.000\nA2,46322,PE0100123456,QR,1.000\nA3,4632,PE0100123456,QR,1.000\n`);
+    const { db } = await run(s);
+    const rejects = await db.all<{ reason: string; message: string }>('SELECT reason, message FROM rejects ORDER BY line_no');
+    db.close();
+    expect(rejects.map((r) => r.reason)).toEqual(['bad_date', 'bad_date', 'bad_date']);
+    expect(rejects[0]!.message).toMatch(/got "46322\.34375", expected a date\/time like DD\/MM\/YYYY HH:mm:ss; 46322\.34375 looks like an Excel serial date \(27\/10\/2026 08:15:00\): the file was saved from a sheet whose date column is not formatted as a date/);
+    expect(rejects[1]!.message).toContain('(27/10/2026 00:00:00)');
+    expect(rejects[2]!.message).toMatch(/expected a date\/time like DD\/MM\/YYYY HH:mm:ss$/);
+  });
+
   it('writes every token back as it reads it (XLSX cells holding real dates)', () => {
     const p = { year: 2026, month: 3, day: 5, hour: 21, minute: 5, second: 9, millisecond: 250 };
     expect(formatDateParts(p, 'D/M/YY h:mm:ss A')).toBe('5/3/26 9:05:09 PM');
