@@ -9,7 +9,7 @@ import { UsageError } from '../errors.ts';
 import { AMOUNT_SPACES, MONTH_ABBREVIATIONS, dateFormatProblem, datePattern, dateTokens, wholeSecondsFormat } from './formats.ts';
 import { envelopeRecordsPath, locateArray, sampleJsonRecords } from './json.ts';
 import type { Encoding } from './profile.ts';
-import { cellTextIn as cellText, readXlsxHeads, type SheetRow } from './xlsx.ts';
+import { cellTextIn as cellText, notXlsx, readXlsxHeads, type SheetRow } from './xlsx.ts';
 
 const SAMPLE_BYTES = 256 * 1024;
 
@@ -349,6 +349,7 @@ function draftBase(path: string): Record<string, unknown> {
 
 /** An XLSX workbook is a zip archive: recognised by content, whatever the file is called. */
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+const OLE2_MAGIC = Buffer.from('d0cf11e0a1b11ae1', 'hex');
 const XLSX_ROWS = 200;
 
 /** Excel's number format of a date cell (`dd/mm/yyyy hh:mm:ss`) in the profile's tokens, or null when it has no such equivalent. */
@@ -646,7 +647,12 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
     throw new UsageError(`${path}: cannot read the file`);
   }
   if (head.length === 0) throw new UsageError(`${path}: the file is empty; nothing to sniff`);
-  if (head.subarray(0, 4).equals(ZIP_MAGIC)) return sniffXlsx(path);
+  // A workbook ingest cannot read (password-protected, .xls, .ods, a zip of other files): say what it is.
+  if (head.subarray(0, 4).equals(ZIP_MAGIC) || head.subarray(0, 8).equals(OLE2_MAGIC)) {
+    const other = notXlsx(path);
+    if (other) throw new UsageError(`${path}: ${other}; nothing to sniff`);
+    return sniffXlsx(path);
+  }
   const encoding = guessEncoding(head);
   const decoderName = encoding === 'utf-8-bom' ? 'utf-8' : encoding;
   let raw = new TextDecoder(decoderName).decode(head);

@@ -80,6 +80,16 @@ function zipIndex(path: string): Map<string, ZipEntry> | null {
   }
 }
 
+/** The names of a zip's entries, or null when the file is no zip this reads. */
+export function zipEntryNames(path: string): string[] | null {
+  try {
+    const index = zipIndex(path);
+    return index ? [...index.keys()] : null;
+  } catch {
+    return null;
+  }
+}
+
 /** An entry's bytes, whole (the workbook part and its relationships: a few kilobytes). */
 function entryBytes(path: string, e: ZipEntry): Buffer {
   const fd = openSync(path, 'r');

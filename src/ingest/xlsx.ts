@@ -22,7 +22,7 @@ import { normaliseName } from './mapping.ts';
 import type { AmountFormat, PartnerProfile } from './profile.ts';
 import { recordClassifier, setTrailer, unknownTypeReject, type SplitResult } from './records.ts';
 import type { StageWriter } from './stage-writer.ts';
-import { entryStream, sameSheetName, workbookSheets, type SheetEntry, type WorkbookSheets } from './xlsx-sheets.ts';
+import { entryStream, sameSheetName, workbookSheets, zipEntryNames, type SheetEntry, type WorkbookSheets } from './xlsx-sheets.ts';
 
 const DAY = 86_400;
 
@@ -237,16 +237,43 @@ function idCellText(raw: ExcelJS.CellValue): string | null {
 }
 
 /**
- * What a file given as XLSX is instead, when its first bytes say so: an Excel 97–2003 workbook
- * (OLE2), or an HTML page that a web portal names .xls. Null when neither.
+ * Whether an OLE2 compound file is an encrypted OOXML workbook (a password to open: Excel stores
+ * the encrypted .xlsx as an `EncryptedPackage` stream beside `EncryptionInfo`), from the first
+ * sectors of its directory.
  */
-function notXlsx(path: string): string | null {
+function encryptedOoxml(fd: number, head: Buffer): boolean {
+  const sectorSize = 2 ** head.readUInt16LE(0x1e);
+  const dirSector = head.readUInt32LE(0x30);
+  if (sectorSize < 512 || sectorSize > 4096 || dirSector >= 0xfffffffa) return false;
+  const dir = Buffer.alloc(sectorSize * 4);
+  const n = readSync(fd, dir, 0, dir.length, (dirSector + 1) * sectorSize);
+  return dir.subarray(0, n).includes(Buffer.from('EncryptedPackage', 'utf16le'));
+}
+
+/**
+ * What a file given as XLSX is instead, when its bytes say so: a password-protected workbook, an
+ * Excel 97–2003 workbook (OLE2), an HTML page that a web portal names .xls, an OpenDocument
+ * spreadsheet, or a zip archive of other files. Null when none of these.
+ */
+export function notXlsx(path: string): string | null {
   const fd = openSync(path, 'r');
   try {
     const head = Buffer.alloc(512);
     const n = readSync(fd, head, 0, head.length, 0);
     if (n >= 8 && head.subarray(0, 8).equals(Buffer.from('d0cf11e0a1b11ae1', 'hex'))) {
+      if (n === 512 && encryptedOoxml(fd, head)) {
+        return 'a password-protected (encrypted) Excel workbook, which cannot be read without its password: ask the partner for the file without a password, or open it with the password and save a copy without one (recon keeps no passwords)';
+      }
       return 'an Excel 97-2003 workbook (.xls, OLE2), not .xlsx: open it in Excel and save it as "Excel Workbook (.xlsx)", or ask the partner for .xlsx or CSV';
+    }
+    if (n >= 4 && head.subarray(0, 4).equals(Buffer.from('504b0304', 'hex'))) {
+      const names = zipEntryNames(path);
+      if (names === null || names.includes('xl/workbook.xml')) return null;
+      if (names.includes('mimetype') && names.includes('content.xml')) {
+        return 'an OpenDocument spreadsheet (.ods, as LibreOffice saves it), not .xlsx: open it and save it as "Excel 2007-365 (.xlsx)", or ask the partner for .xlsx or CSV';
+      }
+      const files = names.filter((e) => !e.endsWith('/'));
+      return `a zip archive of ${files.length} file(s) (${files.slice(0, 3).map((e) => JSON.stringify(e)).join(', ')}${files.length > 3 ? ', …' : ''}), not an Excel workbook: unzip it and ingest the files inside`;
     }
     const text = head.subarray(0, n).toString('latin1').replace(/^\xef\xbb\xbf/, '').trimStart().toLowerCase();
     if (/^<(!doctype html|html|table|\?xml)/.test(text) && !text.startsWith('pk')) {
@@ -261,7 +288,6 @@ function notXlsx(path: string): string | null {
 /** A field of a staged CSV row (XLSX and JSON records), quoted. */
 export const csvQuote = (s: string): string => `"${s.replaceAll('"', '""')}"`;
 
-/** Reads the profile's sheet into the batch's staging file (CSV: batch position, line number, then the cells). */
 /** A sheet exceljs's streaming reader emits, with the zip entry of its cells (openReader). */
 type EmittedSheet = AsyncIterable<ExcelJS.Row> & { name: string; file?: string };
 
@@ -320,6 +346,7 @@ function identify(book: WorkbookSheets | null, ws: EmittedSheet, emitted: number
   return entry ? { name: entry.name, position: entry.position } : { name: ws.name, position: null };
 }
 
+/** Reads the profile's sheet into the batch's staging file (CSV: batch position, line number, then the cells). */
 export async function readXlsx(path: string, profile: PartnerProfile, shown: string, out: StageWriter, seq: number): Promise<SplitResult> {
   if (profile.format.type !== 'xlsx') throw new Error('readXlsx needs an xlsx profile');
   const want = profile.format.sheet;
@@ -342,6 +369,9 @@ export async function readXlsx(path: string, profile: PartnerProfile, shown: str
   let idCols = names ? idColumns(profile, names) : new Set<number>();
   let found = false;
   const book = workbookSheets(path);
+  // No workbook part found: say what the file is, when it is something known, before exceljs tries.
+  const other = book ? null : notXlsx(path);
+  if (other) throw new FileError(`${shown}: ${other}, expected an Excel .xlsx file as the profile declares`);
   const emittedNames: string[] = [];
   let headerText: string | null = null;
   try {

@@ -7,6 +7,7 @@ import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
 import { parseProfileFile } from '../../src/ingest/profiles.ts';
 import { draftId, draftPattern, fitsDate, flowSide, formatFromNumFmt, sniffFile } from '../../src/ingest/sniff.ts';
 import { Scratch, encodeWindows1258, openTestDb } from './helpers.ts';
+import { encryptedWorkbookStub, zipOf } from '../support/xlsx-zip.ts';
 
 type Draft = Record<string, unknown> & { id: string; fields: Record<string, any>; format: Record<string, any>; header: Record<string, any> };
 
@@ -396,6 +397,17 @@ describe('sniff: xlsx', () => {
     s.profile(profile);
     const { payments } = await ingestDraft(s);
     expect(payments.map((p) => [p.txn_ref, p.amount_vnd])).toEqual([['FT1', 1250000n], ['FT2', 500000n], ['FT3', 842300n]]);
+  });
+
+  it('says what a file is instead of drafting from it: a password-protected workbook, an .xls, an .ods, a zip of other files', async () => {
+    const s = new Scratch();
+    const cases: Array<[string, Buffer, RegExp]> = [
+      ['LOCKED.xlsx', encryptedWorkbookStub(), /a password-protected \(encrypted\) Excel workbook/],
+      ['OLD.xls', Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), Buffer.alloc(504)]), /an Excel 97-2003 workbook \(\.xls, OLE2\)/],
+      ['CALC.ods', await zipOf({ mimetype: 'application/vnd.oasis.opendocument.spreadsheet', 'content.xml': '<x/>' }), /an OpenDocument spreadsheet/],
+      ['BATCH.zip', await zipOf({ 'A.csv': 'x\n' }), /a zip archive of 1 file\(s\) \("A\.csv"\)/],
+    ];
+    for (const [name, bytes, message] of cases) await expect(sniffFile(s.file(name, bytes))).rejects.toThrow(message); // before: a text draft of binary, or "sheets are empty"
   });
 
   it('notes serial-number dates and time-of-day cells instead of guessing them', async () => {

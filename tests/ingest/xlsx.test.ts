@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
 import { Scratch, openTestDb, withProfile } from './helpers.ts';
-import { absoluteTargets, moveTabLast, rewriteXlsx } from '../support/xlsx-zip.ts';
+import { absoluteTargets, encryptedWorkbookStub, moveTabLast, rewriteXlsx, zipOf } from '../support/xlsx-zip.ts';
 import { readXlsxHeads } from '../../src/ingest/xlsx.ts';
 
 const COLUMNS = ['Ngày GD', 'Giờ GD', 'Số tham chiếu', 'Mã KH', 'Số tiền', 'Diễn giải'];
@@ -308,7 +308,7 @@ describe('xlsx ids stored as numbers', () => {
 });
 
 describe('files named as workbooks that are not XLSX', () => {
-  it('says what an .xls (OLE2) or an HTML page named .xls is, and lists the sheets when format.sheet names none of them', async () => {
+  it('says what an .xls (OLE2), a password-protected workbook, an HTML page named .xls, an .ods or a zip of other files is, and lists the sheets when format.sheet names none of them', async () => {
     const s = new Scratch();
     s.profile({ ...SINGLE, file_patterns: ['*.xls', '*.xlsx'], format: { type: 'xlsx', sheet: 'GD' } });
     s.file('A_old.xls', Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), Buffer.alloc(504)]));
@@ -317,11 +317,18 @@ describe('files named as workbooks that are not XLSX', () => {
     wb.addWorksheet('Tổng hợp').addRow(['x']);
     wb.addWorksheet('Chi tiết').addRow(['Thời gian']);
     await wb.xlsx.writeFile(s.file('C_sheets.xlsx', ''));
+    // Before, a password-protected workbook was called an .xls, and an .ods or a zip of CSVs "a workbook with no sheets".
+    s.file('D_locked.xlsx', encryptedWorkbookStub());
+    s.file('E_calc.xlsx', await zipOf({ mimetype: 'application/vnd.oasis.opendocument.spreadsheet', 'content.xml': '<office:document-content/>' }));
+    s.file('F_zipped.xlsx', await zipOf({ 'VCB_EVN_20261027.csv': 'ref,time,amount\n', 'VCB_EVN_20261028.csv': 'ref,time,amount\n' }));
     const r = await ingest(s);
     expect(r.summary.files.map((f) => [f.status, f.message])).toEqual([
       ['failed', expect.stringMatching(/A_old\.xls: an Excel 97-2003 workbook \(\.xls, OLE2\), not \.xlsx: open it in Excel and save it as "Excel Workbook \(\.xlsx\)"/)],
       ['failed', expect.stringMatching(/B_web\.xls: an HTML or XML page \(as web portals export tables under an \.xls name\), not an Excel workbook/)],
       ['failed', expect.stringMatching(/C_sheets\.xlsx: no sheet "GD" in the workbook \(format\.sheet\); its sheets are 1 "Tổng hợp", 2 "Chi tiết"/)],
+      ['failed', expect.stringMatching(/D_locked\.xlsx: a password-protected \(encrypted\) Excel workbook, which cannot be read without its password: ask the partner for the file without a password/)],
+      ['failed', expect.stringMatching(/E_calc\.xlsx: an OpenDocument spreadsheet \(\.ods, as LibreOffice saves it\), not \.xlsx/)],
+      ['failed', expect.stringMatching(/F_zipped\.xlsx: a zip archive of 2 file\(s\) \("VCB_EVN_20261027\.csv", "VCB_EVN_20261028\.csv"\), not an Excel workbook: unzip it and ingest the files inside/)],
     ]);
   });
 });
