@@ -274,14 +274,17 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
     if (c && d && JSON.stringify(c) !== JSON.stringify(d))
       notes.push(`the credit and debit columns look written differently (${JSON.stringify(c)} vs ${JSON.stringify(d)}); one format reads both: check`);
   }
-  const amountCol =
-    [...amounts].reverse().find((c) => AMOUNT_NAME.test(c.name)) ??
-    [...amounts].reverse().find((c) => c.amount!.grouping !== '') ??
-    [...amounts].reverse().find((c) => c.amount);
   // An id is unique per payment; rows repeated whole are one record delivered twice, not two.
   const distinct = [...new Map(columns[0]?.cells.map((_, k) => [JSON.stringify(columns.map((c) => c.cells[k])), k]) ?? []).values()];
   const unique = (cs: Column[]) => new Set(distinct.map((k) => JSON.stringify(cs.map((c) => c.cells[k])))).size === distinct.length;
   const full = (c: Column) => distinct.every((k) => c.cells[k] !== '');
+  // Unnamed, an amount is in every record: a column of digits filled in only some rows (the
+  // original's reference of a reversal) is not it, though it comes last.
+  const amountCol =
+    [...amounts].reverse().find((c) => AMOUNT_NAME.test(c.name)) ??
+    [...amounts].reverse().find((c) => c.amount!.grouping !== '') ??
+    [...amounts].reverse().find((c) => c.amount && full(c)) ??
+    [...amounts].reverse().find((c) => c.amount);
   // A slip or receipt number that restarts per store or agent: neither column alone is unique in the
   // sample, together they are. Candidates hold no spaces (not a name or memo) and are no customer
   // code, date or the amount; the store goes first, as ingest joins the parts in order.

@@ -1,6 +1,7 @@
 // `recon partners sniff`: the draft profile for a new partner's file must validate (apart from
 // fields left "TODO") and, for the shapes sniff recognises, load the file it was drafted from.
 import { copyFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
@@ -628,6 +629,12 @@ describe('sniff: fixed width', () => {
     expect(draft.fields.amount).toEqual({ column: 'col3', format: { grouping: ',', decimal: null } });
     // Before, the commas split each line into "fields" and the draft was a delimited file of col1…col3.
     expect(draft.fields.txn_ref).toEqual({ column: 'col1' });
+  });
+
+  it('never drafts a column filled in only some records as the amount (a reversal\'s original reference), and splits it from the name before it', async () => {
+    const draft = (await sniffFile(fileURLToPath(new URL('./fixtures/sweep/files/AGRIBANK_EVN_20261005.txt', import.meta.url)))) as Draft;
+    expect(draft.format.columns.slice(-3)).toEqual([{ name: 'col6', start: 46, width: 15 }, { name: 'col7', start: 61, width: 30 }, { name: 'col8', start: 91, width: 16 }]);
+    expect(draft.fields.amount).toEqual({ column: 'col6', format: { grouping: '', decimal: null } });
   });
 
   it('says so in the draft when no layout can be inferred', async () => {
