@@ -555,7 +555,8 @@ function fixedLayout(raw: string): FixedLayout | null {
   if (isTyped) {
     recordTypes = { detail: [type], header: above, trailer: below };
     const prefix = typed[0]!.text.slice(0, 3);
-    if (/^\p{L}{3}$/u.test(prefix) && typed.every((l) => l.text.startsWith(prefix)))
+    // A detail code other than the usual D, with the same letters after it on every line (`LPB…`).
+    if (type !== 'D' && /^\p{L}{3}$/u.test(prefix) && typed.every((l) => l.text.startsWith(prefix)))
       notes.push(`every detail line starts with "${prefix}": if that begins an id (a bank's reference prefix) rather than a record type "${type}", remove record_types and the record_type column`);
     const longer = others.filter((l) => l.text.length > max);
     if (longer.length > 0) notes.push(`the ${uniq(longer).join(', ')} line(s) are longer than the detail lines (${longer[0]!.text.length} characters, the details ${max}): the layout is inferred from the detail lines only`);

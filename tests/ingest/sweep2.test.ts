@@ -21,6 +21,7 @@ describe('a second sweep of partner file shapes', () => {
       ['payoo-psql', 'loaded', 3, 3, 0, 0], // psql aligned output: padded cells, dashed rule, "(3 rows)", +07 / +00
       ['sacombank-summary', 'loaded', 3, 3, 0, 0], // summary block: count and sum on lines of their own, signatures
       ['shb-xlsx', 'loaded', 3, 3, 0, 0], // XLSX: inline strings, root-relative parts (openpyxl), second sheet by name
+      ['vietinbank-core', 'loaded', 3, 3, 0, 0], // COBOL: implied decimals with the sign after them (000000125000000+), H/D/T
       ['vietqr-ndjson', 'loaded', 3, 3, 0, 0], // NDJSON from .NET: BOM, CRLF, DateTimeOffset with 7-digit fractions
       ['viettelpost-csv', 'loaded', 4, 3, 1, 0], // header in other case/spaces, blank and repeated names, DD-MMM-YYYY, 31-Sep
       ['vnpay-fraction', 'loaded', 5, 5, 0, 0], // fractions of any length (.5, .25, .1234567) and none
@@ -54,6 +55,7 @@ describe('a second sweep of partner file shapes', () => {
     expect(pick('vnpay-fraction').map((r) => r[3])).toEqual([
       '2026-10-27T03:15:00.500Z', '2026-10-27T03:15:00.250Z', '2026-10-27T03:15:00.125Z', '2026-10-27T03:15:01.123Z', '2026-10-27T03:15:02.000Z',
     ]);
+    expect(pick('vietinbank-core').map((r) => [r[1], r[2]])).toEqual([['payment', 1250000n], ['payment', 500000n], ['reversal', 1250000n]]);
     expect(rows.find((r) => r.txn_ref === 'LPB000000001')!.memo).toBe('Nguyễn Thị Hương');
     expect(rows.find((r) => r.txn_ref === 'MM27100002')!.memo).toBe('Tiền điện; tháng 10');
     expect(await db.all('SELECT partner_id, control_count, control_amount, rejected_amount FROM source_files WHERE control_count IS NOT NULL ORDER BY file_id')).toEqual([
@@ -61,6 +63,7 @@ describe('a second sweep of partner file shapes', () => {
       { partner_id: 'momo-csv', control_count: 4n, control_amount: 3092300n, rejected_amount: 500000n }, // the empty amount's share of the stated sum
       { partner_id: 'payoo-psql', control_count: 3n, control_amount: null, rejected_amount: null },
       { partner_id: 'sacombank-summary', control_count: 3n, control_amount: 2592300n, rejected_amount: null },
+      { partner_id: 'vietinbank-core', control_count: 3n, control_amount: 500000n, rejected_amount: null }, // signed: 1.250.000 + 500.000 − 1.250.000
     ]);
     const rejects = await db.all<{ reason: string; message: string }>('SELECT reason, message FROM rejects ORDER BY file_id, line_no');
     expect(rejects.map((r) => [r.reason, r.message.slice(r.message.indexOf('/files/') + 7)])).toEqual([
