@@ -15,6 +15,15 @@ const K11 = 'PE010012345'; // 11 characters: unit PE0100 + 5 digits
 const K12 = 'PE0100123456'; // 12: + 6 digits; K11 is a prefix of it
 const K13 = 'PA03HL0012345'; // 13: EVNNPC, a unit with letters
 
+/** Customers PE0100000001 … PE010000000n, the k-th owing invoice Ik of 100 + k đồng. */
+function owingEach(n: number): Pick<World, 'customers' | 'invoices'> {
+  const code = (k: number) => `PE01000000${String(k).padStart(2, '0')}`;
+  return {
+    customers: Array.from({ length: n }, (_, i) => code(i + 1)),
+    invoices: Array.from({ length: n }, (_, i) => ({ no: `I${i + 1}`, customer: code(i + 1), amount: 101 + i })),
+  };
+}
+
 const open: Database[] = [];
 afterEach(() => {
   for (const db of open.splice(0)) db.close();
@@ -86,15 +95,7 @@ describe('customer codes', () => {
     [
       'a code glued to words or punctuation, in lower case, or split by spaces, dots or dashes in a memo is read (a split one only when joined it is a real customer)',
       {
-        customers: ['PE0100000001', 'PE0100000002', 'PE0100000003', 'PE0100000004', 'PE0100000005', 'PE0100000006'],
-        invoices: [
-          { no: 'I1', customer: 'PE0100000001', amount: 101 },
-          { no: 'I2', customer: 'PE0100000002', amount: 102 },
-          { no: 'I3', customer: 'PE0100000003', amount: 103 },
-          { no: 'I4', customer: 'PE0100000004', amount: 104 },
-          { no: 'I5', customer: 'PE0100000005', amount: 105 },
-          { no: 'I6', customer: 'PE0100000006', amount: 106 },
-        ],
+        ...owingEach(6),
         payments: [
           { txn: 'T1', amount: 101, code: null, memo: 'KH:PE0100000001.T10' },
           { txn: 'T2', amount: 102, code: null, memo: 'TTPE0100000002' },
@@ -122,14 +123,7 @@ describe('customer codes', () => {
     [
       'a code split by any separator ingest reads in a code field: no-break, thin and narrow no-break spaces (memos copied from a web page), underscore, slash',
       {
-        customers: ['PE0100000001', 'PE0100000002', 'PE0100000003', 'PE0100000004', 'PE0100000005'],
-        invoices: [
-          { no: 'I1', customer: 'PE0100000001', amount: 101 },
-          { no: 'I2', customer: 'PE0100000002', amount: 102 },
-          { no: 'I3', customer: 'PE0100000003', amount: 103 },
-          { no: 'I4', customer: 'PE0100000004', amount: 104 },
-          { no: 'I5', customer: 'PE0100000005', amount: 105 },
-        ],
+        ...owingEach(5),
         payments: [
           { txn: 'T1', amount: 101, code: null, memo: 'TT tien dien PE0100\u00A0000001' },
           { txn: 'T2', amount: 102, code: null, memo: 'TT tien dien PE\u20090100\u2009000002' },
