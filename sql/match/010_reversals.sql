@@ -63,7 +63,9 @@ FROM (SELECT c.*, sum(c.amount_vnd) OVER (PARTITION BY c.refund_id ORDER BY c.pa
       FROM m_cancel c)
 WHERE cancelled_to_date > refund_vnd;
 
-DROP TABLE m_adjust_named;
+-- m_adjust_named stays for 050: every adjustment's link to the payment it names, a refund its
+-- reversals cancelled in full included (left out of m_adjust, it moves no money, but explain still
+-- shows whose refund it was).
 DROP TABLE m_cancel;
 
 CREATE OR REPLACE TEMP TABLE m_void AS

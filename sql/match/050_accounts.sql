@@ -40,7 +40,7 @@ WITH base AS (
   FROM payments p
   ANTI JOIN m_simple USING (payment_id)
   LEFT JOIN m_void v USING (payment_id)
-  LEFT JOIN m_adjust adj ON adj.adjust_id = p.payment_id
+  LEFT JOIN m_adjust_named adj ON adj.adjust_id = p.payment_id
   LEFT JOIN m_code c USING (payment_id)
   LEFT JOIN m_ref r USING (payment_id)
   -- Decisions apply to payment records (kind 'payment'); equalities between both sides only, since
@@ -160,5 +160,6 @@ DROP TABLE m_code_read;
 DROP TABLE m_field;
 DROP TABLE m_void;
 DROP TABLE m_adjust;
+DROP TABLE m_adjust_named;
 DROP TABLE m_ref;
 DROP TABLE m_decision;

@@ -418,6 +418,20 @@ describe('explain', () => {
       { txn: 'MOMO:P2', reason: 'overpayment_credit', amount: 20 },
       { txn: 'VCB:P1', reason: 'overpayment_credit', amount: 50 },
     ]);
+    // A refund cancelled in full still names its payment (explain shows whose refund it was); a
+    // reversal of a refund names no payment.
+    expect(await db.all(
+      `SELECT p.partner_id || ':' || p.txn_ref || ' ' || p.kind AS record, o.txn_ref AS original
+       FROM payment_match m JOIN payments p USING (payment_id) LEFT JOIN payments o ON o.payment_id = m.original_payment_id
+       WHERE p.kind <> 'payment' ORDER BY record`,
+    )).toEqual([
+      { record: 'MOMO:RF2 refund', original: 'P2' },
+      { record: 'MOMO:RF2 reversal', original: null },
+      { record: 'VCB:RF1 refund', original: 'P1' },
+      { record: 'VCB:RV1 reversal', original: null },
+      { record: 'ZALO:P3 refund', original: 'P3' },
+      { record: 'ZALO:RV3 reversal', original: 'P3' },
+    ]);
     expect((await runDataTests(db)).filter((t) => t.failures > 0)).toEqual([]);
   });
 
