@@ -168,7 +168,7 @@ export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[], decisio
       : refStatus === 'not_found'
         ? `reference ${JSON.stringify(s(p['invoice_ref']))} matches no invoice (a series + number is looked up among the invoices of the payer's power corporation when its code names one)`
         : refStatus === 'ambiguous' || refStatus === 'memo_ambiguous'
-          ? `${refText} matches several invoices (series + number is unique only within a power corporation)`
+          ? `${refText} matches several invoices (it names more than one invoice, or a series + number that several power corporations billed): none is taken`
           : `${refText} ${memoRef ? 'names' : 'is'} invoice ${s(p['ref_invoice_no'])} (by ${refStatus.replace('memo_', '').replace('_', ' ')}) of customer ${s(p['ref_customer_code'])}` +
             (disagree ? `; the customer code says ${s(p['claimed_code'])}: the reference wins` : '') +
             (rules.has('invoice_ref')

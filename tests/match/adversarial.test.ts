@@ -282,6 +282,21 @@ describe('invoice references', () => {
     const why = (await explainPayment(db, { partnerId: 'VCB', txnRef: 'T1' }))!.records[0]!.rules.find((r) => r.rule.startsWith('3'))!;
     expect(why).toMatchObject({ applied: true, why: 'the memo names invoice 270100012345 (by invoice no) of customer PE0100123456' });
   });
+
+  it('explain does not blame series + number for a memo or reference naming two invoice ids', async () => {
+    const db = await matched({
+      ...shared,
+      payments: [
+        { txn: 'T1', amount: 200, memo: 'HD 261200012345 va 270100012345' },
+        { txn: 'T2', amount: 200, ref: 'HD 261200012345, 270100012345' },
+      ],
+    });
+    for (const txnRef of ['T1', 'T2']) {
+      const why = (await explainPayment(db, { partnerId: 'VCB', txnRef }))!.records[0]!.rules.find((r) => r.rule.startsWith('3'))!.why;
+      expect(why).toMatch(/matches several invoices/);
+      expect(why).not.toMatch(/series \+ number is unique only within a power corporation/);
+    }
+  });
 });
 
 describe('VietQR payloads', () => {
