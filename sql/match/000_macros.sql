@@ -1,8 +1,9 @@
 -- Shared definitions of the rule files: how references and codes are normalised, and the
 -- CRC that validates a VietQR payload. Temporary: they live for the match session only.
 
--- A reference as partners write it: any letter case, spaces anywhere.
-CREATE OR REPLACE TEMP MACRO norm_ref(s) AS upper(regexp_replace(trim(s), '\s+', '', 'g'));
+-- A reference as partners write it: any letter case, spaces anywhere, the no-break U+00A0, thin
+-- U+2009 and narrow no-break U+202F spaces of a web page too (RE2's \s is ASCII only).
+CREATE OR REPLACE TEMP MACRO norm_ref(s) AS upper(regexp_replace(trim(s), '[\s\x{00A0}\x{2009}\x{202F}]+', '', 'g'));
 
 -- E-invoice key, series + number: the 6-character series symbol (C/K, 2-digit year, type letter,
 -- 2 letters) and the number as an integer (leading zeros do not count). The leading form digit is

@@ -56,7 +56,7 @@ UNION ALL
 SELECT payment_id, ref_source, true, NULL, parts.series, TRY_CAST(parts.number AS BIGINT)
 FROM (SELECT payment_id, ref_source,
              ref_einvoice_parts(unnest(regexp_extract_all(upper(text),
-               '(?:^|[^0-9A-Z])([0-9]?[CK][0-9]{2}[TDLMNBGH][A-Z]{2}[\s\-_/.:#]*[0-9]+)', 1))) AS parts
+               '(?:^|[^0-9A-Z])([0-9]?[CK][0-9]{2}[TDLMNBGH][A-Z]{2}[\s\x{00A0}\x{2009}\x{202F}\-_/.:#]*[0-9]+)', 1))) AS parts
       FROM m_ref_in WHERE loose)
 WHERE parts.series <> '';
 

@@ -283,6 +283,22 @@ describe('invoice references', () => {
     expect(why).toMatchObject({ applied: true, why: 'the memo names invoice 270100012345 (by invoice no) of customer PE0100123456' });
   });
 
+  it('reads a reference written with a no-break or thin space (copied from a web page), in the field or in the memo', async () => {
+    const world: World = {
+      ...shared,
+      payments: [
+        { txn: 'T1', amount: 100, ref: '1K27TAA\u00a000012345' },
+        { txn: 'T2', amount: 100, ref: '2612\u202f0001\u20092345' },
+        { txn: 'T3', amount: 100, memo: 'Thanh toan HD 1K26TAA\u00a000012345 PA03HL0012354' },
+      ],
+    };
+    expect((await outcome(world)).alloc).toEqual([
+      'VCB:T1 270100012345 100 invoice_ref',
+      'VCB:T2 261200012345 100 invoice_ref',
+      'VCB:T3 261200099999 100 invoice_ref',
+    ]);
+  });
+
   it('explain does not blame series + number for a memo or reference naming two invoice ids', async () => {
     const db = await matched({
       ...shared,
