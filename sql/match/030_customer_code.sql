@@ -36,7 +36,10 @@ FROM (SELECT payment_id, memo,
 -- Where the payload ends: "6304" may also stand inside the payload (an account number) or in the
 -- text after it (a phone number 0963041234), so every "6304" + 4 hex digits of the widest span is a
 -- possible end, and the first whose CRC validates is the payload's (a wrong end validates with odds of
--- 1 in 65,536). None validating: the widest span, crc_failed (not read). Most payloads hold one
+-- 1 in 65,536). Where it starts, likewise: "000201" may stand in the text before the payload (a
+-- bank's transaction number, "MBVCB.26300002011.000201…"), so every "000201" of the span is a
+-- possible start, the first end that validates from one of them wins, then the first such start.
+-- None validating: the widest span, crc_failed (not read). Most payloads hold one "000201" and one
 -- "6304" and so one candidate, checked once as before. The CRC's hex digits are compared in any
 -- case: they are not part of what the CRC covers, so their case changes nothing the check protects.
 CREATE OR REPLACE TEMP TABLE m_qr AS
@@ -45,15 +48,21 @@ WITH found AS (
   SELECT payment_id, qr, k, CAST(list_sum(list_transform(parts[1:k], x -> length(x))) + 4 * (k - 1) + 1 AS BIGINT) AS start
   FROM (SELECT payment_id, qr, parts, unnest(range(1, len(parts))) AS k
         FROM (SELECT payment_id, qr, string_split(qr, '6304') AS parts FROM m_memo WHERE is_qr))
+), opened AS (
+  -- at: where the j-th "000201" starts (the span itself starts with the first).
+  SELECT payment_id, j, CAST(list_sum(list_transform(parts[1:j], x -> length(x))) + 6 * (j - 1) + 1 AS BIGINT) AS at
+  FROM (SELECT payment_id, parts, unnest(range(1, len(parts))) AS j
+        FROM (SELECT payment_id, string_split(qr, '000201') AS parts FROM m_memo WHERE is_qr))
 ), cand AS (
-  SELECT payment_id, qr, k, left(qr, start + 7) AS span
-  FROM found WHERE regexp_full_match(substr(qr, start + 4, 4), '[0-9A-Fa-f]{4}')
+  SELECT f.payment_id, f.qr, f.k, o.j, substr(f.qr, o.at, f.start + 8 - o.at) AS span
+  FROM found f JOIN opened o ON o.payment_id = f.payment_id AND o.at + 6 <= f.start
+  WHERE regexp_full_match(substr(f.qr, f.start + 4, 4), '[0-9A-Fa-f]{4}')
 ), checked AS (
   SELECT c.*, upper(right(span, 4)) = upper(printf('%04X', crc16_ccitt_false(left(span, length(span) - 4), t.tbl))) AS crc_ok
   FROM cand c, m_crc16 t
 )
 SELECT payment_id, qr, left(qr, length(qr) - 8) AS payload, crc_ok
-FROM (SELECT payment_id, coalesce(min_by(span, k) FILTER (WHERE crc_ok), any_value(qr)) AS qr, bool_or(crc_ok) AS crc_ok
+FROM (SELECT payment_id, coalesce(arg_min(span, (k, j)) FILTER (WHERE crc_ok), any_value(qr)) AS qr, bool_or(crc_ok) AS crc_ok
       FROM checked GROUP BY payment_id);
 
 CREATE OR REPLACE TEMP TABLE m_qr_valid AS SELECT payment_id, payload FROM m_qr WHERE crc_ok;

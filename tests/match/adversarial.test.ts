@@ -379,6 +379,18 @@ describe('VietQR payloads', () => {
         exc: [],
       },
     ],
+    [
+      'a payload inside a longer memo starts at the "000201" whose span validates: "000201" in a number before it is no start',
+      {
+        customers,
+        invoices,
+        payments: [
+          { txn: 'T1', amount: 101, memo: `MBVCB.26300002011.${vietqr(customers[0]!, { sub: '01' })}` },
+          { txn: 'T2', amount: 102, memo: `GD 1000201 ${vietqr(customers[1]!, { sub: '08' })} LH 0963041234` },
+        ],
+      },
+      { alloc: ['VCB:T1 I1 101 amount_equals_invoice', 'VCB:T2 I2 102 amount_equals_invoice'], exc: [] },
+    ],
   ];
   it.each(cases)('%s', async (_name, world, expected) => {
     expect(await outcome(world)).toEqual(expected);
