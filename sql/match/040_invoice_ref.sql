@@ -70,7 +70,7 @@ WITH keyed AS (
   FROM keyed r JOIN invoices i ON replace(upper(i.invoice_no), ' ', '') = r.word
 ), id_pick AS (
   -- The field as a whole first; else its (or the memo's) words: one invoice, or several (ambiguous).
-  SELECT payment_id,
+  SELECT payment_id, NOT bool_or(loose) AS whole,
          count(DISTINCT invoice_no) AS n,
          CASE WHEN count(DISTINCT invoice_no) = 1 THEN any_value(invoice_no) END AS invoice_no,
          CASE WHEN count(DISTINCT invoice_no) = 1 THEN any_value(customer_code) END AS customer_code
@@ -81,8 +81,14 @@ WITH keyed AS (
   SELECT r.payment_id, i.invoice_no, i.customer_code
   FROM keyed r
   JOIN invoices i ON einvoice_series(i.series) = r.series AND einvoice_number(i.number) = r.number
-  WHERE r.series IS NOT NULL AND r.payment_id NOT IN (SELECT payment_id FROM id_pick)
+  WHERE r.series IS NOT NULL AND r.payment_id NOT IN (SELECT payment_id FROM id_pick WHERE whole)
     AND (r.payer_pc IS NULL OR pc_of(i.customer_code) = r.payer_pc)
+), conflict AS (
+  -- A word of a text that is an invoice's id, beside a series + number naming other invoices only
+  -- ("Ky 202612 HD 1K26TAA-12345", where 202612 is a short id of a stranger's invoice): the text
+  -- names two invoices, ambiguous; neither outranks the other. Agreeing, they name that invoice.
+  SELECT k.payment_id FROM by_key k JOIN id_pick b USING (payment_id)
+  WHERE b.n = 1 GROUP BY k.payment_id HAVING NOT bool_or(k.invoice_no = b.invoice_no)
 ), key_pick AS (
   SELECT payment_id,
          count(DISTINCT invoice_no) AS n,
@@ -97,16 +103,18 @@ SELECT payment_id, ref_status, invoice_no, customer_code
 FROM (
   SELECT s.payment_id,
          CASE WHEN s.ref_source = 'memo' THEN 'memo_' ELSE '' END
-         || CASE WHEN b.n = 1 THEN 'invoice_no'
+         || CASE WHEN c.payment_id IS NOT NULL THEN 'ambiguous'
+                 WHEN b.n = 1 THEN 'invoice_no'
                  WHEN b.n > 1 THEN 'ambiguous'
                  WHEN k.n = 1 THEN 'series_number'
                  WHEN k.n > 1 THEN 'ambiguous'
                  ELSE 'not_found' END AS ref_status,
-         coalesce(b.invoice_no, k.invoice_no) AS invoice_no,
-         coalesce(b.customer_code, k.customer_code) AS customer_code
+         CASE WHEN c.payment_id IS NULL THEN coalesce(b.invoice_no, k.invoice_no) END AS invoice_no,
+         CASE WHEN c.payment_id IS NULL THEN coalesce(b.customer_code, k.customer_code) END AS customer_code
   FROM source s
   LEFT JOIN id_pick b USING (payment_id)
-  LEFT JOIN key_pick k USING (payment_id))
+  LEFT JOIN key_pick k USING (payment_id)
+  LEFT JOIN conflict c USING (payment_id))
 -- A memo that named no invoice has no reference at all.
 WHERE ref_status <> 'memo_not_found';
 

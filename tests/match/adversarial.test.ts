@@ -299,6 +299,26 @@ describe('invoice references', () => {
     ]);
   });
 
+  it('a word of a reference field that is another invoice\'s id does not outrank the series + number the field names: both, disagreeing, are ambiguous', async () => {
+    const world: World = {
+      customers: [K12, K13],
+      invoices: [
+        { no: '261200012345', customer: K12, amount: 100, period: '2026-12', series: '1K26TAA', number: '00012345' },
+        // A billing system whose ids are short numbers: a period written in the field is one of them.
+        { no: '202612', customer: K13, amount: 100, period: '2026-12', series: '1K26TAB', number: '7' },
+      ],
+      payments: [
+        { txn: 'T1', amount: 100, code: K12, ref: 'Ky 202612 HD 1K26TAA-12345' },
+        // The id and the series + number name the same invoice: that invoice.
+        { txn: 'T2', amount: 100, ref: 'HD 1K26TAB-7 (202612)' },
+      ],
+    };
+    expect(await outcomeEitherOrder(world)).toEqual({
+      alloc: ['VCB:T1 261200012345 100 amount_equals_invoice', 'VCB:T2 202612 100 invoice_ref'],
+      exc: [],
+    });
+  });
+
   it('explain does not blame series + number for a memo or reference naming two invoice ids', async () => {
     const db = await matched({
       ...shared,
