@@ -64,16 +64,18 @@ DROP TABLE m_ref_in;
 
 CREATE OR REPLACE TEMP TABLE m_ref AS
 WITH keyed AS (
-  SELECT k.*, pc_of(c.claimed_code) AS payer_pc FROM m_ref_key k JOIN m_code c USING (payment_id)
+  SELECT k.*, pc_of(c.claimed_code) AS payer_pc, CASE WHEN c.code_known THEN c.claimed_code END AS known_code
+  FROM m_ref_key k JOIN m_code c USING (payment_id)
 ), by_id AS (
-  SELECT r.payment_id, r.loose, i.invoice_no, i.customer_code
+  SELECT r.payment_id, r.loose, i.invoice_no, i.customer_code, r.known_code
   FROM keyed r JOIN invoices i ON replace(upper(i.invoice_no), ' ', '') = r.word
 ), id_pick AS (
   -- The field as a whole first; else its (or the memo's) words: one invoice, or several (ambiguous).
   SELECT payment_id, NOT bool_or(loose) AS whole,
          count(DISTINCT invoice_no) AS n,
          CASE WHEN count(DISTINCT invoice_no) = 1 THEN any_value(invoice_no) END AS invoice_no,
-         CASE WHEN count(DISTINCT invoice_no) = 1 THEN any_value(customer_code) END AS customer_code
+         CASE WHEN count(DISTINCT invoice_no) = 1 THEN any_value(customer_code) END AS customer_code,
+         any_value(known_code) AS known_code
   FROM (SELECT *, min(loose::INTEGER) OVER (PARTITION BY payment_id) AS best FROM by_id)
   WHERE loose::INTEGER = best
   GROUP BY payment_id
@@ -104,13 +106,19 @@ FROM (
   SELECT s.payment_id,
          CASE WHEN s.ref_source = 'memo' THEN 'memo_' ELSE '' END
          || CASE WHEN c.payment_id IS NOT NULL THEN 'ambiguous'
+                 -- A word inside a text ("Ky 202612") that is the id of another customer's invoice
+                 -- does not outweigh a known customer code: a reference field as a whole does
+                 -- (rule 3), a word among others is no such statement. The code decides.
+                 WHEN b.n = 1 AND NOT b.whole AND b.customer_code <> b.known_code THEN 'word_other_customer'
                  WHEN b.n = 1 THEN 'invoice_no'
                  WHEN b.n > 1 THEN 'ambiguous'
                  WHEN k.n = 1 THEN 'series_number'
                  WHEN k.n > 1 THEN 'ambiguous'
                  ELSE 'not_found' END AS ref_status,
-         CASE WHEN c.payment_id IS NULL THEN coalesce(b.invoice_no, k.invoice_no) END AS invoice_no,
-         CASE WHEN c.payment_id IS NULL THEN coalesce(b.customer_code, k.customer_code) END AS customer_code
+         CASE WHEN c.payment_id IS NULL AND NOT coalesce(NOT b.whole AND b.customer_code <> b.known_code, false)
+              THEN coalesce(b.invoice_no, k.invoice_no) END AS invoice_no,
+         CASE WHEN c.payment_id IS NULL AND NOT coalesce(NOT b.whole AND b.customer_code <> b.known_code, false)
+              THEN coalesce(b.customer_code, k.customer_code) END AS customer_code
   FROM source s
   LEFT JOIN id_pick b USING (payment_id)
   LEFT JOIN key_pick k USING (payment_id)

@@ -319,6 +319,29 @@ describe('invoice references', () => {
     });
   });
 
+  it('a word of a reference text that is another customer\'s invoice id does not outweigh a known customer code; a whole-field reference still does', async () => {
+    const world: World = {
+      customers: [K12, K13],
+      invoices: [
+        { no: '261200012345', customer: K12, amount: 100, period: '2026-12' },
+        // A billing system whose ids are short numbers: the period written in the field is one of them.
+        { no: '202612', customer: K13, amount: 100, period: '2026-12' },
+      ],
+      payments: [
+        { txn: 'T1', amount: 100, code: K12, ref: 'Ky 202612' },
+        // The field as a whole is the id: the reference wins over the code (rule 3).
+        { txn: 'T2', amount: 100, code: K12, ref: '202612' },
+      ],
+    };
+    expect(await outcomeEitherOrder(world)).toEqual({
+      alloc: ['VCB:T1 261200012345 100 amount_equals_invoice', 'VCB:T2 202612 100 invoice_ref'],
+      exc: [],
+    });
+    const db = await matched(world);
+    const rule3 = (await explainPayment(db, { partnerId: 'VCB', txnRef: 'T1' }))!.records[0]!.rules.find((r) => r.rule.startsWith('3'))!;
+    expect(rule3.why).toBe(`reference "Ky 202612": a word in it is the id of an invoice of another customer than the customer code ${K12} names; a word among others does not outweigh the code, which decides`);
+  });
+
   it('explain does not blame series + number for a memo or reference naming two invoice ids', async () => {
     const db = await matched({
       ...shared,
