@@ -210,6 +210,9 @@ const TXN_REF_NAME = { test: (name: string): boolean => TXN_REF_FOLDED.test(fold
 // The store, agent, post office or branch a slip number belongs to (its numbers restart per store).
 const AGENT_NAME = /(^| )(ma |so )?(cua hang|dai ly|diem thu|diem giao dich|buu cuc|buu dien|chi nhanh|quay|agent|store|shop|office|branch|terminal|pos|merchant)( |$)|agent|store|shop/;
 const CUSTOMER_CODE = /^P[A-Z][A-Z0-9]{9,11}$/i;
+// A free-text column a partner writes the transfer's content in: Nội dung (chuyển khoản), Diễn
+// giải, Ghi chú, Mô tả, memo, description, narrative, remark, note, content, details.
+const MEMO_NAME = /(^| )(noi dung|dien giai|ghi chu|mo ta|memo|description|desc|narrative|remarks?|notes?|content|details?|purpose|addinfo|add info)( |$)/;
 const BALANCE_NAME = /số dư|balance/i;
 const AMOUNT_NAME = /số tiền|tiền|amount|amt|credit|^có$/i;
 
@@ -319,6 +322,14 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
     named.find((c) => anyId(c) && c.values.some((v) => /\D/.test(v))) ??
     named.find((c) => anyId(c) && c.values.every((v) => /^\d+$/.test(v)) && c.values.some((v) => /^0\d/.test(v) || v.length > 15)) ??
     named[0];
+  // The customer code: a column whose sampled values are (nearly) all code-shaped (a payment of
+  // an unknown or mistyped code still counts); the memo: a free-text column named as one. Neither
+  // is a column already drafted above.
+  const taken = new Set<Column | undefined>([refCol, amountCol, pair?.debit, pair?.credit, ...(composite ?? [])]);
+  const codeCol = named.find((c) => !taken.has(c) && c.values.length > 0 && c.values.filter((v) => CUSTOMER_CODE.test(v)).length >= Math.max(1, c.values.length * 0.8));
+  if (codeCol) notes.push(`customer_code is column ${JSON.stringify(codeCol.name)}: its values have the shape of customer codes (2 letters of a power corporation, 9-11 letters and digits)`);
+  const memoCol = named.find((c) => c !== codeCol && !taken.has(c) && !c.date && !c.time && !c.amount && MEMO_NAME.test(foldName(c.name)));
+  if (memoCol) notes.push(`memo is column ${JSON.stringify(memoCol.name)} (named as a transfer's content): matching reads customer codes and invoice references in it`);
   return {
     fields: {
       txn_ref: composite ? { column: composite.map((c) => c.name), separator } : { column: refCol?.name ?? 'TODO' },
@@ -327,6 +338,8 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
       amount: pair
         ? { credit_column: pair.credit.name, debit_column: pair.debit.name, format: pair.credit.amount ?? pair.debit.amount!, debit_kind: 'refund' }
         : { column: amountCol?.name ?? 'TODO', format: amountCol?.amount ?? { grouping: '', decimal: null } },
+      ...(codeCol ? { customer_code: { column: codeCol.name } } : {}),
+      ...(memoCol ? { memo: { column: memoCol.name } } : {}),
       // The store or agent of a composite id is the payment's collecting agent too.
       ...(composite && AGENT_NAME.test(foldName(composite[0].name)) ? { agent_id: { column: composite[0].name } } : {}),
     },
@@ -337,7 +350,7 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
 const columnNote = (c: Column): string =>
   `${c.name || '(unnamed, empty)'}: ${c.date ? `date ${c.date}` : c.time ? `time ${c.time}` : c.amount ? `amount grouping ${JSON.stringify(c.amount.grouping)} decimal ${JSON.stringify(c.amount.decimal)}${c.amount.currency ? ' with a currency marker' : ''}${c.amount.negative ? `, negatives ${c.amount.negative === 'parentheses' ? 'in parentheses' : 'with a trailing minus'} (allow_negative: a negative amount is a reversal)` : ''}` : 'text'} (e.g. ${JSON.stringify(c.values[0] ?? '')})`;
 
-const TODO_NOTE = 'check every guess, map customer_code / memo / kind / instrument, add a trailer if the file states totals, remove _notes';
+const TODO_NOTE = 'check every guess, map customer_code / memo (where not drafted) / invoice_ref / kind / instrument, add a trailer if the file states totals, remove _notes';
 
 /** The parts every draft shares. */
 function draftBase(path: string): Record<string, unknown> {

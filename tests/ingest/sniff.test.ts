@@ -360,6 +360,8 @@ describe('sniff: xlsx', () => {
       txn_ref: { column: 'Số GD' },
       paid_at: { column: 'Thời gian GD', format: 'DD/MM/YYYY HH:mm:ss' },
       amount: { column: 'Số tiền (VND)', format: { grouping: '', decimal: null } },
+      customer_code: { column: 'Mã khách hàng' },
+      memo: { column: 'Nội dung' },
     });
     expect(JSON.stringify(draft._notes)).toContain('row(s) 8 look like a total row');
     // What a person adds for the total row; the rest is the draft as sniffed.
@@ -459,6 +461,8 @@ describe('sniff: xlsx', () => {
       txn_ref: { column: 'Số bút toán' },
       paid_at: { column: ['Ngày', 'Giờ'], format: 'DD/MM/YYYY HH:mm:ss' },
       amount: { credit_column: 'Ghi có', debit_column: 'Ghi nợ', format: { grouping: '', decimal: null }, debit_kind: 'refund' },
+      customer_code: { column: 'Mã khách hàng' },
+      memo: { column: 'Nội dung' },
     });
     expect(JSON.stringify(draft._notes)).toContain('rows 3 and 4 are a two-row header (merged cells)');
     const { summary, payments } = await ingestDraft(s);
@@ -515,6 +519,7 @@ describe('sniff: fixed width', () => {
       txn_ref: { column: 'col2' },
       paid_at: { column: 'col3', format: 'YYYYMMDDHHmmss' },
       amount: { column: 'col6', format: { grouping: '', decimal: null } },
+      customer_code: { column: 'col5' },
     });
     // Digits-only money may imply decimals the digits cannot show: the draft says to check.
     expect(JSON.stringify(draft._notes)).toContain('set amount.format.implied_decimals (2)');
