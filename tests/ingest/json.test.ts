@@ -137,13 +137,16 @@ describe('JSON settlement files', () => {
     const { _notes, ...draft } = (await sniffFile(path)) as Record<string, unknown> & { fields: Record<string, unknown> };
     expect(_notes).toBeDefined();
     expect(draft.format).toEqual({ type: 'json', records });
-    expect(draft.fields).toEqual({ txn_ref: { column: 'txn.id' }, paid_at: { column: 'paid_time', format: 'ISO' }, amount: { column: 'amount', format: { grouping: '', decimal: '.' } } });
+    expect(draft.fields).toEqual({
+      txn_ref: { column: 'txn.id' }, paid_at: { column: 'paid_time', format: 'ISO' }, amount: { column: 'amount', format: { grouping: '', decimal: '.' } },
+      customer_code: { column: 'bill.customer_code' },
+    });
     expect(parseProfileFile(s.profile(draft)).problems).toEqual([]);
     const { db, run } = await openTestDb();
     await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
-    expect(await db.all('SELECT txn_ref, line_no, amount_vnd FROM payments ORDER BY line_no')).toEqual([
-      { txn_ref: '9704361234567890123', line_no: records === 'array' ? 2n : 1n, amount_vnd: 1250000n },
-      { txn_ref: '9704361234567890124', line_no: records === 'array' ? 3n : 2n, amount_vnd: 500000n },
+    expect(await db.all('SELECT txn_ref, line_no, amount_vnd, customer_code FROM payments ORDER BY line_no')).toEqual([
+      { txn_ref: '9704361234567890123', line_no: records === 'array' ? 2n : 1n, amount_vnd: 1250000n, customer_code: 'PE0100123456' },
+      { txn_ref: '9704361234567890124', line_no: records === 'array' ? 3n : 2n, amount_vnd: 500000n, customer_code: 'PD0100000001' },
     ]);
     db.close();
   });
