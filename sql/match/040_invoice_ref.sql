@@ -75,6 +75,7 @@ WITH keyed AS (
          count(DISTINCT invoice_no) AS n,
          CASE WHEN count(DISTINCT invoice_no) = 1 THEN any_value(invoice_no) END AS invoice_no,
          CASE WHEN count(DISTINCT invoice_no) = 1 THEN any_value(customer_code) END AS customer_code,
+         CASE WHEN count(DISTINCT customer_code) = 1 THEN any_value(customer_code) END AS one_customer,
          any_value(known_code) AS known_code
   FROM (SELECT *, min(loose::INTEGER) OVER (PARTITION BY payment_id) AS best FROM by_id)
   WHERE loose::INTEGER = best
@@ -95,15 +96,26 @@ WITH keyed AS (
   SELECT payment_id,
          count(DISTINCT invoice_no) AS n,
          CASE WHEN count(DISTINCT invoice_no) = 1 THEN any_value(invoice_no) END AS invoice_no,
-         CASE WHEN count(DISTINCT invoice_no) = 1 THEN any_value(customer_code) END AS customer_code
+         CASE WHEN count(DISTINCT invoice_no) = 1 THEN any_value(customer_code) END AS customer_code,
+         CASE WHEN count(DISTINCT customer_code) = 1 THEN any_value(customer_code) END AS one_customer
   FROM by_key GROUP BY payment_id
 ), source AS (
   -- Every field has its whole reading, so every payment with a field is here.
-  SELECT payment_id, any_value(ref_source) AS ref_source FROM m_ref_key GROUP BY payment_id
+  SELECT payment_id, any_value(ref_source) AS ref_source, any_value(known_code) AS known_code FROM keyed GROUP BY payment_id
 )
-SELECT payment_id, ref_status, invoice_no, customer_code
+SELECT payment_id, ref_status, invoice_no, coalesce(customer_code, several_of) AS customer_code
 FROM (
   SELECT s.payment_id,
+         -- Several invoices named, all of one customer (arrears and the current bill: "HD 2612…01
+         -- 2701…02"), and no known code naming another: the payment is that customer's, no one
+         -- invoice its target; the customer rules (4-7) then share it among the customer's open
+         -- invoices, oldest first. Before, such a payment was unknown_customer.
+         CASE WHEN c.payment_id IS NULL AND coalesce(b.n, 0) <> 1 AND coalesce(k.n, 0) <> 1
+                   AND coalesce(b.n, 0) + coalesce(k.n, 0) > 1
+                   AND coalesce(b.one_customer, k.one_customer) IS NOT NULL
+                   AND (b.one_customer IS NULL OR k.one_customer IS NULL OR b.one_customer = k.one_customer)
+                   AND coalesce(coalesce(b.one_customer, k.one_customer) = s.known_code, true)
+              THEN coalesce(b.one_customer, k.one_customer) END AS several_of,
          CASE WHEN s.ref_source = 'memo' THEN 'memo_' ELSE '' END
          || CASE WHEN c.payment_id IS NOT NULL THEN 'ambiguous'
                  -- A word inside a text ("Ky 202612") that is the id of another customer's invoice
@@ -111,8 +123,10 @@ FROM (
                  -- (rule 3), a word among others is no such statement. The code decides.
                  WHEN b.n = 1 AND NOT b.whole AND b.customer_code <> b.known_code THEN 'word_other_customer'
                  WHEN b.n = 1 THEN 'invoice_no'
+                 WHEN b.n > 1 AND several_of IS NOT NULL THEN 'several_invoices'
                  WHEN b.n > 1 THEN 'ambiguous'
                  WHEN k.n = 1 THEN 'series_number'
+                 WHEN k.n > 1 AND several_of IS NOT NULL THEN 'several_invoices'
                  WHEN k.n > 1 THEN 'ambiguous'
                  ELSE 'not_found' END AS ref_status,
          CASE WHEN c.payment_id IS NULL AND NOT coalesce(NOT b.whole AND b.customer_code <> b.known_code, false)

@@ -61,7 +61,7 @@ WITH base AS (
               WHEN decision_customer_code IS NOT NULL THEN decision_invoice_no ELSE ref_invoice_no END AS target_invoice_no,
          CASE WHEN route <> 'allocate' THEN NULL
               WHEN decision_customer_code IS NOT NULL THEN 'decision'
-              WHEN ref_customer_code IS NOT NULL THEN 'invoice_ref' END AS target_rule
+              WHEN ref_invoice_no IS NOT NULL THEN 'invoice_ref' END AS target_rule
   FROM routed
 )
 SELECT payment_id, refunded_vnd,

@@ -342,12 +342,34 @@ describe('invoice references', () => {
     expect(rule3.why).toBe(`reference "Ky 202612": a word in it is the id of an invoice of another customer than the customer code ${K12} names; a word among others does not outweigh the code, which decides`);
   });
 
+  it('a memo or reference naming several invoices of one customer (arrears and the current bill) pays that customer by the customer rules; of two customers, none', async () => {
+    const world: World = {
+      ...shared,
+      payments: [
+        { txn: 'T1', amount: 200, memo: 'HD 261200012345 va 270100012345' },
+        { txn: 'T2', amount: 150, ref: 'HD 261200012345 + 270100012345' },
+        // Two customers' invoices: no one customer, unknown_customer as before.
+        { txn: 'T3', amount: 200, memo: 'HD 261200012345 va 261200099999' },
+      ],
+    };
+    expect(await outcomeEitherOrder(world)).toEqual({
+      alloc: [
+        'VCB:T1 261200012345 100 amount_equals_open_total',
+        'VCB:T1 270100012345 100 amount_equals_open_total',
+      ],
+      exc: ['VCB:T2 duplicate_payment 150', 'VCB:T3 unknown_customer 200'],
+    });
+    const db = await matched(world);
+    const why = (txnRef: string) => explainPayment(db, { partnerId: 'VCB', txnRef }).then((e) => e!.records[0]!.rules.find((r) => r.rule.startsWith('3'))!.why);
+    expect(await why('T1')).toBe(`the memo names several invoices, all of customer ${K12}: the payment is that customer's, and the customer rules (4-7) share it among the customer's open invoices, oldest first`);
+  });
+
   it('explain does not blame series + number for a memo or reference naming two invoice ids', async () => {
     const db = await matched({
       ...shared,
       payments: [
-        { txn: 'T1', amount: 200, memo: 'HD 261200012345 va 270100012345' },
-        { txn: 'T2', amount: 200, ref: 'HD 261200012345, 270100012345' },
+        { txn: 'T1', amount: 200, memo: 'HD 261200012345 va 261200099999' },
+        { txn: 'T2', amount: 200, ref: 'HD 261200012345, 261200099999' },
       ],
     });
     for (const txnRef of ['T1', 'T2']) {
