@@ -81,7 +81,7 @@ WITH keyed AS (
   WHERE loose::INTEGER = best
   GROUP BY payment_id
 ), by_key AS (
-  SELECT r.payment_id, i.invoice_no, i.customer_code
+  SELECT r.payment_id, i.invoice_no, i.customer_code, r.known_code
   FROM keyed r
   JOIN invoices i ON einvoice_series(i.series) = r.series AND einvoice_number(i.number) = r.number
   WHERE r.series IS NOT NULL AND r.payment_id NOT IN (SELECT payment_id FROM id_pick WHERE whole)
@@ -97,11 +97,12 @@ WITH keyed AS (
          count(DISTINCT invoice_no) AS n,
          CASE WHEN count(DISTINCT invoice_no) = 1 THEN any_value(invoice_no) END AS invoice_no,
          CASE WHEN count(DISTINCT invoice_no) = 1 THEN any_value(customer_code) END AS customer_code,
-         CASE WHEN count(DISTINCT customer_code) = 1 THEN any_value(customer_code) END AS one_customer
+         CASE WHEN count(DISTINCT customer_code) = 1 THEN any_value(customer_code) END AS one_customer,
+         any_value(known_code) AS known_code
   FROM by_key GROUP BY payment_id
 ), source AS (
   -- Every field has its whole reading, so every payment with a field is here.
-  SELECT payment_id, any_value(ref_source) AS ref_source, any_value(known_code) AS known_code FROM keyed GROUP BY payment_id
+  SELECT payment_id, any_value(ref_source) AS ref_source FROM m_ref_key GROUP BY payment_id
 )
 SELECT payment_id, ref_status, invoice_no, coalesce(customer_code, several_of) AS customer_code
 FROM (
@@ -114,7 +115,7 @@ FROM (
                    AND coalesce(b.n, 0) + coalesce(k.n, 0) > 1
                    AND coalesce(b.one_customer, k.one_customer) IS NOT NULL
                    AND (b.one_customer IS NULL OR k.one_customer IS NULL OR b.one_customer = k.one_customer)
-                   AND coalesce(coalesce(b.one_customer, k.one_customer) = s.known_code, true)
+                   AND coalesce(coalesce(b.one_customer, k.one_customer) = coalesce(b.known_code, k.known_code), true)
               THEN coalesce(b.one_customer, k.one_customer) END AS several_of,
          CASE WHEN s.ref_source = 'memo' THEN 'memo_' ELSE '' END
          || CASE WHEN c.payment_id IS NOT NULL THEN 'ambiguous'
