@@ -24,6 +24,9 @@ function owingEach(n: number): Pick<World, 'customers' | 'invoices'> {
   };
 }
 
+/** The allocations when payment Tk pays owingEach's invoice Ik exactly, for k = 1 … n. */
+const eachPaidOwn = (n: number): string[] => Array.from({ length: n }, (_, i) => `VCB:T${i + 1} I${i + 1} ${101 + i} amount_equals_invoice`);
+
 const open: Database[] = [];
 afterEach(() => {
   for (const db of open.splice(0)) db.close();
@@ -109,14 +112,7 @@ describe('customer codes', () => {
         ],
       },
       {
-        alloc: [
-          'VCB:T1 I1 101 amount_equals_invoice',
-          'VCB:T2 I2 102 amount_equals_invoice',
-          'VCB:T3 I3 103 amount_equals_invoice',
-          'VCB:T4 I4 104 amount_equals_invoice',
-          'VCB:T5 I5 105 amount_equals_invoice',
-          'VCB:T6 I6 106 amount_equals_invoice',
-        ],
+        alloc: eachPaidOwn(6),
         exc: ['VCB:T7 unknown_customer 106'],
       },
     ],
@@ -133,13 +129,7 @@ describe('customer codes', () => {
         ],
       },
       {
-        alloc: [
-          'VCB:T1 I1 101 amount_equals_invoice',
-          'VCB:T2 I2 102 amount_equals_invoice',
-          'VCB:T3 I3 103 amount_equals_invoice',
-          'VCB:T4 I4 104 amount_equals_invoice',
-          'VCB:T5 I5 105 amount_equals_invoice',
-        ],
+        alloc: eachPaidOwn(5),
         exc: [],
       },
     ],
