@@ -173,6 +173,8 @@ class Splitter {
   private inQuote = false;
   private closedAt = -2; // where the last quoted field closed, in the current buffer (-2: none to reopen)
   private line = 0; // physical lines completed
+  /** 1 after Excel's `sep=` line (line 1), which preamble.lines does not count. */
+  private sepLines = 0;
   private recLine = 1;
   private sawCrLf = false;
   private sawLf = false;
@@ -235,6 +237,7 @@ class Splitter {
           this.result.direct.nonDetail.push(1);
         }
         this.line++;
+        this.sepLines = 1;
         pos = nl + 1;
         recStart = pos;
         this.recLine = 2;
@@ -373,7 +376,7 @@ class Splitter {
 
   private endOfPreamble(buf: Buffer, start: number, end: number): boolean {
     if (this.preambleUntil) return this.preambleUntil.test(buf.toString('utf8', start, end).normalize('NFC').replace(/^\f+/, ''));
-    return this.line >= this.preambleLines;
+    return this.line - this.sepLines >= this.preambleLines;
   }
 
   private record(buf: Buffer, start: number, end: number): void {

@@ -181,14 +181,18 @@ describe('bad input', () => {
       s.file('T_1.csv', `sep=;\r\n${HEADER.replaceAll(',', ';')}\r\n${rows.join('\r\n')}\r\n`);
       s.file('N_1.csv', `"sep=;";;;;\n${rows.map((l) => l.replace('A', 'N')).join('\n')}\n`);
       s.file('T_2.csv', `sep=,\n${HEADER.replaceAll(',', ';')}\n${rows[0]}\n`);
+      // preamble.lines does not count the sep line (Excel "CSV UTF-8": BOM, sep=;, then two title rows)
+      s.profile(withProfile({ id: 'bank-p', file_patterns: ['P_*.csv'], encoding: 'utf-8-bom', format: { type: 'delimited', delimiter: ';', quote: '"' }, preamble: { lines: 2 } }));
+      s.file('P_1.csv', `\ufeffsep=;\r\nSAO KÊ;;;;\r\nNgày 05/10/2026;;;;\r\n${HEADER.replaceAll(',', ';')}\r\n${rows.map((l) => l.replace('A', 'P')).join('\r\n')}\r\n`);
       const db = await ingestScratch(s, 'RECON_INGEST_DIRECT_MB', directMb);
       expect(await db.all('SELECT file_name, status, status_reason, records_read, records_loaded FROM source_files ORDER BY file_name')).toEqual([
         { file_name: 'N_1.csv', status: 'loaded', status_reason: null, records_read: 2n, records_loaded: 2n },
+        { file_name: 'P_1.csv', status: 'loaded', status_reason: null, records_read: 2n, records_loaded: 2n },
         { file_name: 'T_1.csv', status: 'loaded', status_reason: null, records_read: 2n, records_loaded: 2n },
         { file_name: 'T_2.csv', status: 'failed', status_reason: expect.stringMatching(/T_2\.csv, line 1: the file says its delimiter is "," \(Excel's "sep=," line\), but its profile says ";"/), records_read: 0n, records_loaded: 0n },
       ]);
       expect(await db.all('SELECT txn_ref, line_no FROM payments ORDER BY txn_ref')).toEqual([
-        { txn_ref: 'A1', line_no: 3n }, { txn_ref: 'A2', line_no: 4n }, { txn_ref: 'N1', line_no: 2n }, { txn_ref: 'N2', line_no: 3n },
+        { txn_ref: 'A1', line_no: 3n }, { txn_ref: 'A2', line_no: 4n }, { txn_ref: 'N1', line_no: 2n }, { txn_ref: 'N2', line_no: 3n }, { txn_ref: 'P1', line_no: 5n }, { txn_ref: 'P2', line_no: 6n },
       ]);
       db.close();
     });
