@@ -9,7 +9,8 @@
 // (`/xl/worksheets/sheet1.xml`), so every sheet of such a workbook came out as `Sheet1`, `Sheet2`….
 // xlsx.ts therefore feeds exceljs's parsers these parts in a fixed order itself (openReader).
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { createInflateRaw, inflateRawSync } from 'node:zlib';
 
 export interface SheetEntry {
@@ -109,6 +110,72 @@ export function entryStream(path: string, e: ZipEntry): Readable {
   const inflate = createInflateRaw();
   raw.on('error', (err) => inflate.destroy(err));
   return raw.pipe(inflate);
+}
+
+/** Column letters of a 1-based column number (1 → A, 27 → AA). */
+function columnLetters(n: number): string {
+  let out = '';
+  for (; n > 0; n = Math.floor((n - 1) / 26)) out = String.fromCharCode(65 + ((n - 1) % 26)) + out;
+  return out;
+}
+
+/** 1-based column number of a cell reference's letters (`AA12` → 27). */
+function columnNumber(ref: string): number {
+  let n = 0;
+  for (const ch of ref.toUpperCase()) {
+    const c = ch.charCodeAt(0);
+    if (c < 65 || c > 90) break;
+    n = n * 26 + (c - 64);
+  }
+  return n;
+}
+
+/** A row or cell start tag of a sheet part (any namespace prefix); `<col`, `<cols`, `<rowBreaks` are not. */
+const ROW_OR_CELL = /<((?:[\w.-]+:)?)(row|c)(?=[\s>/])([^>]*)>/g;
+const R_ATTR = /\sr\s*=\s*["']([^"']*)["']/;
+
+/**
+ * A sheet part with every row and cell carrying its reference (`r`). The standard makes both
+ * optional (a row then follows the previous one, a cell the previous cell of its row), and writers
+ * such as the Open XML SDK, as its samples build sheets, leave them out; exceljs's reader needs
+ * them (it failed such a workbook with "Cannot read properties of undefined (reading 'length')").
+ * Tags that have one pass unchanged and set the position the next missing one follows.
+ */
+export function withCellRefs(part: Readable): Readable {
+  const decoder = new StringDecoder('utf8');
+  let carry = '';
+  let row = 0;
+  let col = 0;
+  const fill = (text: string): string =>
+    text.replace(ROW_OR_CELL, (tag: string, _prefix: string, name: string, attrs: string) => {
+      const r = R_ATTR.exec(attrs)?.[1];
+      const at = tag.endsWith('/>') ? tag.length - 2 : tag.length - 1;
+      if (name === 'row') {
+        col = 0;
+        const n = r === undefined ? NaN : Number.parseInt(r, 10);
+        row = Number.isFinite(n) && n > 0 ? n : row + 1;
+        return r === undefined ? `${tag.slice(0, at)} r="${row}"${tag.slice(at)}` : tag;
+      }
+      const c = r === undefined ? 0 : columnNumber(r);
+      col = c > 0 ? c : col + 1;
+      return r === undefined ? `${tag.slice(0, at)} r="${columnLetters(col)}${row}"${tag.slice(at)}` : tag;
+    });
+  const out = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      const text = carry + decoder.write(chunk);
+      // A tag cut at the chunk's end waits for the rest.
+      const open = text.lastIndexOf('<');
+      const cut = open >= 0 && text.indexOf('>', open) < 0 ? open : text.length;
+      carry = text.slice(cut);
+      done(null, fill(text.slice(0, cut)));
+    },
+    flush(done) {
+      done(null, fill(carry + decoder.end()));
+    },
+  });
+  part.on('error', (err) => out.destroy(err));
+  out.on('close', () => part.destroy());
+  return part.pipe(out);
 }
 
 const decodeXml = (s: string): string =>

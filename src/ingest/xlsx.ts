@@ -22,7 +22,7 @@ import { normaliseName } from './mapping.ts';
 import type { AmountFormat, PartnerProfile } from './profile.ts';
 import { recordClassifier, setTrailer, unknownTypeReject, type SplitResult } from './records.ts';
 import type { StageWriter } from './stage-writer.ts';
-import { entryStream, sameSheetName, workbookSheets, zipEntryNames, type SheetEntry, type WorkbookSheets } from './xlsx-sheets.ts';
+import { entryStream, sameSheetName, withCellRefs, workbookSheets, zipEntryNames, type SheetEntry, type WorkbookSheets } from './xlsx-sheets.ts';
 
 const DAY = 86_400;
 
@@ -327,7 +327,8 @@ function openReader(path: string, book: WorkbookSheets | null, pick: (s: SheetEn
     const styles = part('xl/styles.xml');
     if (styles) await r._parseStyles(styles);
     for (const sheet of book.sheets) {
-      const cells = pick(sheet) ? part(sheet.file) : null;
+      const raw = pick(sheet) ? part(sheet.file) : null;
+      const cells = raw ? withCellRefs(raw) : null;
       if (!cells) continue;
       for (const event of r._parseWorksheet(cells, /(\d+)\.xml$/.exec(sheet.file)?.[1] ?? String(sheet.position))) {
         event.value.file = sheet.file;

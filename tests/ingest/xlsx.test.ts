@@ -385,3 +385,43 @@ describe('xlsx negative numbers', () => {
     expect(r.payments.map((p) => [p.txn_ref, p.amount_vnd])).toEqual([['A1', 1250000n], ['A2', 1250000n], ['A3', 500000n]]);
   });
 });
+
+describe('xlsx rows and cells without references', () => {
+  it('reads a sheet whose rows and cells leave out `r` (Open XML SDK), each following the one before, where exceljs failed the file', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('GD');
+    ws.addRow(['Số tham chiếu', 'Thời gian', 'Mã KH', 'Số tiền', 'Ngày HT']);
+    ws.addRow(['FT1', '27/10/2026 08:00:00', 'PE0100123456', 1250000, '20261027']);
+    ws.addRow(['FT2', '27/10/2026 09:00:00', 'PD0100000001', 500000, '20261027']);
+    ws.getRow(6).values = ['FT3', '27/10/2026 10:00:00', 'PE0200654321', 842300, '20261027'];
+    ws.getRow(7).values = ['FT4', '27/10/2026 11:00:00', null, 'abc', '20261027'];
+    const book = await wb.xlsx.writeBuffer();
+    // Every r left out but row 6's and that of row 7's amount, D7, which follows an empty C7 (exceljs writes no empty cell).
+    const strip = (xml: string): string =>
+      xml.replace(/<row r="(\d+)"/g, (m, n) => (n === '6' ? m : '<row')).replace(/<c r="([A-Z]+)(\d+)"/g, (m, col, n) => (col === 'D' && n === '7' ? m : '<c'));
+    const s = new Scratch();
+    s.profile({ ...SINGLE, id: 'no-refs', file_patterns: ['NOREF_*.xlsx'] });
+    s.file('NOREF_1.xlsx', await rewriteXlsx(book, { edit: (n, t) => (n === 'xl/worksheets/sheet1.xml' ? strip(t) : undefined) }));
+    const r = await ingest(s);
+    expect(r.summary.files.map((f) => [f.status, f.records_read, f.records_loaded, f.records_rejected])).toEqual([['loaded', 4, 3, 1]]);
+    expect(r.payments.map((p) => [p.txn_ref, p.line_no, p.amount_vnd, p.settled_on])).toEqual([
+      ['FT1', 2n, 1250000n, utc(2026, 10, 27)], ['FT2', 3n, 500000n, utc(2026, 10, 27)], ['FT3', 6n, 842300n, utc(2026, 10, 27)],
+    ]);
+    expect(r.rejects.map((j) => [j.line_no, j.field, j.value])).toEqual([[7n, 'amount', 'abc']]);
+  });
+
+  it('fills the references the same whatever the chunks the part arrives in', async () => {
+    const { withCellRefs } = await import('../../src/ingest/xlsx-sheets.ts');
+    const { Readable } = await import('node:stream');
+    const xml = '<sheetData><row><c t="s"><v>0</v></c><c/><c r="E1"><v>2</v></c><c><v>ệ</v></c></row><row r="4" spans="1:2"/><row><x:c t="n"><v>5</v></x:c></row><cols><col min="1"/></cols></sheetData>';
+    const read = async (chunks: Buffer[]) => {
+      let out = '';
+      for await (const part of withCellRefs(Readable.from(chunks))) out += String(part);
+      return out;
+    };
+    const expected = '<sheetData><row r="1"><c t="s" r="A1"><v>0</v></c><c r="B1"/><c r="E1"><v>2</v></c><c r="F1"><v>ệ</v></c></row><row r="4" spans="1:2"/><row r="5"><x:c t="n" r="A5"><v>5</v></x:c></row><cols><col min="1"/></cols></sheetData>';
+    expect(await read([Buffer.from(xml)])).toBe(expected);
+    const bytes = Buffer.from(xml);
+    expect(await read(Array.from(bytes, (_b, i) => bytes.subarray(i, i + 1)))).toBe(expected);
+  });
+});
