@@ -192,6 +192,7 @@ export function profileColumns(profile: PartnerProfile): string[] {
 export async function readJson(path: string, profile: PartnerProfile, shown: string, out: StageWriter, seq: number): Promise<SplitResult> {
   if (profile.format.type !== 'json') throw new Error('readJson needs a json profile');
   const names = profileColumns(profile);
+  const amountAt = amountColumns(profile, names);
   const seen = new Set<string>(); // the key paths some record holds
   const result: SplitResult = {
     header: names, headerLine: null, trailer: null, staged: 0, rejects: [], maxRecordBytes: 0, lines: 0,
@@ -209,7 +210,7 @@ export async function readJson(path: string, profile: PartnerProfile, shown: str
     const obj = v;
     const values = names.map((n) => at(obj, n));
     values.forEach((x, i) => x !== undefined && seen.add(names[i]!));
-    const texts = values.map(fieldText);
+    const texts = values.map((x, i) => (amountAt.has(i) && x instanceof JsonNumber ? wholeNumberText(x.text) : fieldText(x)));
     if (texts.every((t) => t.trim() === '') && Object.keys(obj).length > 0) {
       // Not an empty object (a blank record) but one holding none of the keys read: never silently dropped.
       return reject(result, shown, line, `none of the keys the profile reads (${names.join(', ')}) has a value in this record, expected a payment record; its keys are ${Object.keys(obj).map((k) => JSON.stringify(k)).join(', ')}`, text);
@@ -231,6 +232,32 @@ export async function readJson(path: string, profile: PartnerProfile, shown: str
     throw new FileError(`${shown}: no record has the key ${JSON.stringify(missing)} that the profile's fields name (a nested key by its dotted path); is it spelt as the partner writes it?`);
   }
   return result;
+}
+
+/** Positions in `names` of the amount's key paths (`column`, or `credit_column` and `debit_column`). */
+function amountColumns(profile: PartnerProfile, names: string[]): Set<number> {
+  const a = profile.fields.amount as Record<string, unknown>;
+  const keys = ['column', 'credit_column', 'debit_column'].map((k) => a[k]).filter((v): v is string => typeof v === 'string');
+  return new Set(keys.map((k) => names.indexOf(k)).filter((i) => i >= 0));
+}
+
+/**
+ * An amount written as a JSON number with an exponent, as Java's BigDecimal.toString() writes one
+ * stripped of trailing zeros (Jackson's default: `1.25E+6` for 1250000), in plain digits when it
+ * is a whole number of at most 30 digits: a JSON number is an exact decimal, so this is the value
+ * the partner wrote, digit for digit (no floating point). Anything else (a fraction, `1.5E-1`, or a
+ * huge exponent) stays as written, so its reject shows it so.
+ */
+export function wholeNumberText(text: string): string {
+  const m = /^(-?)([0-9]+)(?:\.([0-9]+))?[eE]([-+]?[0-9]+)$/.exec(text);
+  if (!m) return text;
+  const exp = Number(m[4]);
+  const frac = m[3] ?? '';
+  const digits = m[2]! + frac;
+  const point = m[2]!.length + exp; // digits before the decimal point
+  if (!Number.isSafeInteger(exp) || point > 30 || /[1-9]/.test(digits.slice(Math.max(point, 0)))) return text;
+  const whole = (point <= 0 ? '0' : digits.slice(0, point).padEnd(point, '0')).replace(/^0+(?=[0-9])/, '');
+  return whole === '0' ? '0' : `${m[1]}${whole}`;
 }
 
 /** The key paths of txn_ref, paid_at and amount (one of credit and debit is enough). */

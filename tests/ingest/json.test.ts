@@ -316,3 +316,20 @@ describe('records inside an envelope object (format.path)', () => {
     expect(profileSchema.safeParse({ ...profile, format: { type: 'json', records: 'array', path: 'data..rows' } }).success).toBe(false);
   });
 });
+
+describe('JSON amounts with an exponent', () => {
+  it("reads Java BigDecimal's 1.25E+6 as the exact whole amount it is, rejects a fraction so written as written, and keeps an id in exponent form a bad_ref", async () => {
+    const r = await ingest({
+      'GW_1.json': `[
+{"txn": {"id": "E1"}, "paid_time": "2026-03-01T08:00:00+07:00", "amount": 1.25E+6, "status": "SUCCESS"},
+{"txn": {"id": "E2"}, "paid_time": "2026-03-01T08:01:00+07:00", "amount": 8.423e5, "status": "SUCCESS"},
+{"txn": {"id": "E3"}, "paid_time": "2026-03-01T08:02:00+07:00", "amount": 12500000E-1, "status": "SUCCESS"},
+{"txn": {"id": "E4"}, "paid_time": "2026-03-01T08:03:00+07:00", "amount": 1.5E-1, "status": "SUCCESS"},
+{"txn": {"id": 1.23457E+15}, "paid_time": "2026-03-01T08:04:00+07:00", "amount": 1000, "status": "SUCCESS"}
+]
+`,
+    });
+    expect(r.payments.map((p) => [p.txn_ref, p.amount_vnd])).toEqual([['E1', 1250000n], ['E2', 842300n], ['E3', 1250000n]]);
+    expect(r.rejects.map((j) => [j.line_no, j.reason, j.field, j.value])).toEqual([[5n, 'bad_amount', 'amount', '1.5E-1'], [6n, 'bad_ref', 'txn_ref', '1.23457E+15']]);
+  });
+});
