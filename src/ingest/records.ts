@@ -543,16 +543,23 @@ class Splitter {
 
 /**
  * A record holding a CR that ends no line (a memo's line break written by a Mac tool, inside a CRLF or
- * LF file): a copy with each such CR a space, which DuckDB's strict reader would otherwise refuse,
+ * LF file): a copy with each such CR a space (and each CR LF inside it a LF), which DuckDB's strict reader would otherwise refuse,
  * failing the whole file (it cannot be told to take a lone CR as data). `buf` itself when there is none.
  */
 function strayCrs(buf: Buffer, start: number, end: number): Buffer {
   const view = buf.subarray(start, end);
   let i = view.indexOf(CR);
   if (i < 0) return buf;
+  // A CR LF inside the record (a quoted memo's line break in a CRLF file) is a line break: LF, as
+  // JSON strings and XLSX cells give it (before, "a⏎b" loaded as "a \nb").
   const copy = Buffer.from(view);
-  for (; i >= 0; i = copy.indexOf(CR, i + 1)) copy[i] = 0x20;
-  return copy;
+  let w = 0;
+  for (let r = 0; r < copy.length; r++) {
+    const b = copy[r]!;
+    if (b === CR && r + 1 < copy.length && copy[r + 1] === NL) continue;
+    copy[w++] = b === CR ? 0x20 : b;
+  }
+  return copy.subarray(0, w);
 }
 
 /**

@@ -205,15 +205,20 @@ describe('bad input', () => {
       s.file('T_1.csv', `${HEADER}\r\nA1,01/03/2026 08:00:00,PE0100123456,Tiền\rđiện,1.250.000\r\nA2,01/03/2026 09:00:00,PD0100000001,"QR\rT03",500.000\r\n`);
       // A CRLF file sent through a text-mode transfer that added a CR to each line end.
       s.file('T_2.csv', `${HEADER}\r\r\nB1,02/03/2026 10:00:00,PE0100123456,X,100.000\r\r\nB2,02/03/2026 11:00:00,PE0100123456,Y,abc\r\r\n`);
+      // A quoted memo's CR LF line break (a teller's two-line note in a CRLF file) is a line break, LF, not a space and a LF.
+      s.file('T_3.csv', `${HEADER}\r\nC1,03/03/2026 08:00:00,PE0100123456,"Nộp tại quầy\r\nKH: B",200.000\r\nC2,03/03/2026 09:00:00,PE0100123456,"a\r\r\nb",300.000\r\n`);
       const db = await ingestScratch(s, 'RECON_INGEST_DIRECT_MB', directMb);
       expect(await db.all('SELECT file_name, status, records_read, records_loaded, records_rejected FROM source_files ORDER BY file_name')).toEqual([
         { file_name: 'T_1.csv', status: 'loaded', records_read: 2n, records_loaded: 2n, records_rejected: 0n },
         { file_name: 'T_2.csv', status: 'loaded', records_read: 2n, records_loaded: 1n, records_rejected: 1n },
+        { file_name: 'T_3.csv', status: 'loaded', records_read: 2n, records_loaded: 2n, records_rejected: 0n },
       ]);
       expect(await db.all('SELECT txn_ref, line_no, memo, amount_vnd FROM payments ORDER BY txn_ref')).toEqual([
         { txn_ref: 'A1', line_no: 2n, memo: 'Tiền điện', amount_vnd: 1250000n },
         { txn_ref: 'A2', line_no: 3n, memo: 'QR T03', amount_vnd: 500000n },
         { txn_ref: 'B1', line_no: 2n, memo: 'X', amount_vnd: 100000n },
+        { txn_ref: 'C1', line_no: 2n, memo: 'Nộp tại quầy\nKH: B', amount_vnd: 200000n },
+        { txn_ref: 'C2', line_no: 4n, memo: 'a \nb', amount_vnd: 300000n },
       ]);
       expect(await db.all('SELECT line_no, field, value FROM rejects')).toEqual([{ line_no: 3n, field: 'amount', value: 'abc' }]);
       db.close();
