@@ -289,6 +289,12 @@ export const profileSchema = z
       message: 'a JSON file\'s totals are read from the envelope around its records: needs format.path, and count/amount as {"regex":…} over the envelope\'s text (no match, no in, no field numbers)',
     },
   )
+  // The escape character applies inside quoted fields only (the splitter and DuckDB's reader alike):
+  // without a quote it would be silently ignored, and a MySQL INTO OUTFILE export's `\|` split the field.
+  .refine((p) => p.format.type !== 'delimited' || p.format.quote !== '' || p.format.escape === undefined || p.format.escape === '', {
+    path: ['format', 'escape'],
+    message: 'an escape character works only inside quoted fields, and quote is "" (none): an unquoted file whose fields escape the delimiter (MySQL INTO OUTFILE\'s \\|) cannot be read field by field; ask the partner for quoted fields (FIELDS OPTIONALLY ENCLOSED BY \'"\') and leave escape out',
+  })
   .refine((p) => p.trailer?.in !== 'preamble' || p.preamble !== undefined, { path: ['trailer', 'in'], message: 'trailer.in "preamble" needs a preamble (lines or until)' })
   .refine((p) => p.trailer?.counts !== 'paid' || p.fields.status !== undefined, { path: ['trailer', 'counts'], message: 'trailer.counts "paid" needs fields.status, which says which records are completed payments' });
 

@@ -960,6 +960,13 @@ describe('transaction status', () => {
     expect(JSON.stringify(parsed.error?.issues)).toContain('trailer.counts \\"paid\\" needs fields.status');
   });
 
+  it('refuses an escape character without a quote, where it would be ignored (MySQL INTO OUTFILE\'s \\|), and accepts it with one', () => {
+    const unquoted = profileSchema.safeParse(withProfile({ format: { type: 'delimited', delimiter: '|', quote: '', escape: '\\' } }));
+    expect(unquoted.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['format.escape', expect.stringMatching(/^an escape character works only inside quoted fields, and quote is "" \(none\)/)]]);
+    expect(profileSchema.safeParse(withProfile({ format: { type: 'delimited', delimiter: '|', quote: '"', escape: '\\' } })).success).toBe(true);
+    expect(profileSchema.safeParse(withProfile({ format: { type: 'delimited', delimiter: '|', quote: '' } })).success).toBe(true);
+  });
+
   it('refuses a status without paid values', () => {
     expect(profileSchema.safeParse(withProfile({ fields: { ...BASE_PROFILE.fields, status: { column: 'status', paid: [] } } })).success).toBe(false);
   });
