@@ -76,6 +76,7 @@ WITH keyed AS (
          CASE WHEN count(DISTINCT invoice_no) = 1 THEN any_value(invoice_no) END AS invoice_no,
          CASE WHEN count(DISTINCT invoice_no) = 1 THEN any_value(customer_code) END AS customer_code,
          CASE WHEN count(DISTINCT customer_code) = 1 THEN any_value(customer_code) END AS one_customer,
+         CASE WHEN count(DISTINCT invoice_no) > 1 THEN list(DISTINCT invoice_no) END AS invoices,
          any_value(known_code) AS known_code
   FROM (SELECT *, min(loose::INTEGER) OVER (PARTITION BY payment_id) AS best FROM by_id)
   WHERE loose::INTEGER = best
@@ -98,19 +99,22 @@ WITH keyed AS (
          CASE WHEN count(DISTINCT invoice_no) = 1 THEN any_value(invoice_no) END AS invoice_no,
          CASE WHEN count(DISTINCT invoice_no) = 1 THEN any_value(customer_code) END AS customer_code,
          CASE WHEN count(DISTINCT customer_code) = 1 THEN any_value(customer_code) END AS one_customer,
+         CASE WHEN count(DISTINCT invoice_no) > 1 THEN list(DISTINCT invoice_no) END AS invoices,
          any_value(known_code) AS known_code
   FROM by_key GROUP BY payment_id
 ), source AS (
   -- Every field has its whole reading, so every payment with a field is here.
   SELECT payment_id, any_value(ref_source) AS ref_source FROM m_ref_key GROUP BY payment_id
 )
-SELECT payment_id, ref_status, invoice_no, coalesce(customer_code, several_of) AS customer_code
+SELECT payment_id, ref_status, invoice_no, coalesce(customer_code, several_of) AS customer_code,
+       CASE WHEN several_of IS NOT NULL
+            THEN list_sort(list_distinct(list_concat(coalesce(b_invoices, []), coalesce(k_invoices, [])))) END AS several_invoice_nos
 FROM (
-  SELECT s.payment_id,
+  SELECT s.payment_id, b.invoices AS b_invoices, k.invoices AS k_invoices,
          -- Several invoices named, all of one customer (arrears and the current bill: "HD 2612…01
-         -- 2701…02"), and no known code naming another: the payment is that customer's, no one
-         -- invoice its target; the customer rules (4-7) then share it among the customer's open
-         -- invoices, oldest first. Before, such a payment was unknown_customer.
+         -- 2701…02"), and no known code naming another: the payment is that customer's and those
+         -- invoices are its targets (several_invoice_nos; 070 pays them first, oldest first, and
+         -- what is left goes through rules 4-7 on the customer's other invoices).
          CASE WHEN c.payment_id IS NULL AND coalesce(b.n, 0) <> 1 AND coalesce(k.n, 0) <> 1
                    AND coalesce(b.n, 0) + coalesce(k.n, 0) > 1
                    AND coalesce(b.one_customer, k.one_customer) IS NOT NULL

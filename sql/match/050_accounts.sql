@@ -36,7 +36,8 @@ WITH base AS (
          d.decision_id, d.action AS decision_action, d.invoice_no AS decision_invoice_no,
          d.invoice_customer_code AS decision_customer_code,
          c.claimed_code, c.code_source, coalesce(c.code_known, false) AS code_known, c.qr_status, c.ambiguous,
-         r.ref_status, r.invoice_no AS ref_invoice_no, r.customer_code AS ref_customer_code
+         r.ref_status, r.invoice_no AS ref_invoice_no, r.customer_code AS ref_customer_code,
+         r.several_invoice_nos
   FROM payments p
   ANTI JOIN m_simple USING (payment_id)
   LEFT JOIN m_void v USING (payment_id)
@@ -59,24 +60,27 @@ WITH base AS (
          CASE WHEN route = 'allocate' THEN coalesce(decision_customer_code, ref_customer_code, claimed_code) END AS account,
          CASE WHEN route <> 'allocate' THEN NULL
               WHEN decision_customer_code IS NOT NULL THEN decision_invoice_no ELSE ref_invoice_no END AS target_invoice_no,
+         -- Several invoices of the customer named at once (040): all of them are the targets.
+         CASE WHEN route = 'allocate' AND decision_customer_code IS NULL AND ref_invoice_no IS NULL
+              THEN several_invoice_nos END AS target_several,
          CASE WHEN route <> 'allocate' THEN NULL
               WHEN decision_customer_code IS NOT NULL THEN 'decision'
-              WHEN ref_invoice_no IS NOT NULL THEN 'invoice_ref' END AS target_rule
+              WHEN ref_invoice_no IS NOT NULL OR several_invoice_nos IS NOT NULL THEN 'invoice_ref' END AS target_rule
   FROM routed
 )
 SELECT payment_id, refunded_vnd,
        CASE WHEN route IN ('adjustment', 'void') THEN 0 ELSE amount_vnd - refunded_vnd END AS effective_vnd,
        route, void_reason, original_id, decision_id, decision_action, decision_invoice_no,
        claimed_code, code_source, code_known, qr_status, ref_status, ref_invoice_no, ref_customer_code,
-       account, target_invoice_no, target_rule, ambiguous,
+       account, target_invoice_no, target_several, target_rule, ambiguous,
        -- How sure a targeted allocation is: a decision is certain; a reference by id nearly so; by
        -- series + number a little less; read from the memo, ×0.95 (free text, like a code read
        -- there); a reference that disagrees with a known code, less again.
        CASE target_rule
          WHEN 'decision' THEN 1.0
          WHEN 'invoice_ref' THEN
-           CASE ref_status WHEN 'invoice_no' THEN 1.0 WHEN 'series_number' THEN 0.99
-                           WHEN 'memo_invoice_no' THEN 0.95 ELSE 0.9405 END
+           CASE ref_status WHEN 'invoice_no' THEN 1.0 WHEN 'series_number' THEN 0.99 WHEN 'several_invoices' THEN 0.97
+                           WHEN 'memo_invoice_no' THEN 0.95 WHEN 'memo_several_invoices' THEN 0.9215 ELSE 0.9405 END
            * CASE WHEN code_known AND claimed_code <> ref_customer_code THEN 0.9 ELSE 1.0 END
        END AS target_confidence,
        -- How surely the customer was identified, for the customer-code rules 4–7.
@@ -90,10 +94,10 @@ FROM targeted;
 -- uncontested pass read. What only payments hold (partner, transaction id, paid time) is fetched
 -- from payments where it is needed, for the few, rather than copied for every payment.
 CREATE OR REPLACE TEMP TABLE m_pay AS
-SELECT payment_id, account, effective_vnd AS x, target_invoice_no, target_rule, target_confidence, code_factor
+SELECT payment_id, account, effective_vnd AS x, target_invoice_no, target_several, target_rule, target_confidence, code_factor
 FROM m_routed WHERE route = 'allocate'
 UNION ALL
-SELECT payment_id, account, amount_vnd, NULL, NULL, NULL, 1.0
+SELECT payment_id, account, amount_vnd, NULL, NULL, NULL, NULL, 1.0
 FROM m_simple;
 
 -- Accounts with several payments need further turns; the others are settled in turn 1 or in the

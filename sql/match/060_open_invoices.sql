@@ -26,7 +26,7 @@ WHERE account IN (SELECT account FROM m_inv_n UNION ALL SELECT account FROM m_in
 
 -- The contested payments with their turn (1 for the only payment of an account).
 CREATE OR REPLACE TEMP TABLE m_pay_turn AS
-SELECT p.payment_id, p.account, p.x, p.target_invoice_no, p.target_rule, p.target_confidence, p.code_factor,
+SELECT p.payment_id, p.account, p.x, p.target_invoice_no, p.target_several, p.target_rule, p.target_confidence, p.code_factor,
        CAST(coalesce(s.seq, 1) AS INTEGER) AS seq
 FROM m_pay p
 LEFT JOIN m_seq s USING (payment_id)
@@ -65,7 +65,7 @@ SELECT DISTINCT x FROM (
   FROM m_pay_turn p
   ANTI JOIN m_open o ON o.account = p.account AND o.amount_vnd = p.x
   LEFT JOIN m_inv_n n ON n.account = p.account
-  WHERE p.target_invoice_no IS NULL AND (p.seq > 1 OR p.account NOT IN (SELECT account FROM m_open))
+  WHERE p.target_invoice_no IS NULL AND p.target_several IS NULL AND (p.seq > 1 OR p.account NOT IN (SELECT account FROM m_open))
     AND (n.total_vnd IS NULL OR n.total_vnd <> p.x));
 
 CREATE OR REPLACE TEMP TABLE m_typo_total (account VARCHAR, total_vnd BIGINT);

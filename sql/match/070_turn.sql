@@ -11,40 +11,45 @@
 --      were settled by earlier payments; refund due), or no_open_invoice when it has no invoice.
 
 CREATE OR REPLACE TEMP TABLE m_turn AS
-SELECT payment_id, account, x, target_invoice_no, target_rule, target_confidence, code_factor
+SELECT payment_id, account, x, target_invoice_no, target_several, target_rule, target_confidence, code_factor
 FROM m_pay_turn
 WHERE seq = getvariable('match_turn');
 
 CREATE OR REPLACE TEMP TABLE m_pair AS
-SELECT t.*, o.invoice_no, o.ord, o.amount_vnd AS invoice_vnd, coalesce(o.residual, 0) AS residual, coalesce(o.n_inv, 0) AS n_inv
+SELECT t.*, o.invoice_no, o.ord, o.amount_vnd AS invoice_vnd, coalesce(o.residual, 0) AS residual, coalesce(o.n_inv, 0) AS n_inv,
+       coalesce(o.invoice_no = t.target_invoice_no OR list_contains(t.target_several, o.invoice_no), false) AS is_target
 FROM m_turn t LEFT JOIN m_open o ON o.account = t.account;
 
--- Stage A (rule 3) per payment: the target's residual and what the target takes.
+-- Stage A (rule 3) per payment: what the targets take. One target (a decision, a reference naming
+-- one invoice) takes min(amount, its residual); several (a reference naming several invoices of the
+-- customer, 040) are paid oldest first, the last one reached partially. t_open: the targets' open
+-- residual; t_before: that of the targets older than the row's invoice.
 CREATE OR REPLACE TEMP TABLE m_view AS
 WITH a AS (
   -- Accounts with one invoice (or none): no window needed.
   SELECT *, 0 AS older_open, residual AS total_open,
-         CASE WHEN invoice_no = target_invoice_no THEN residual END AS target_residual,
-         CASE WHEN invoice_no = target_invoice_no THEN ord END AS target_ord
+         CASE WHEN is_target THEN greatest(residual, 0) ELSE 0 END AS t_open, 0 AS t_before
   FROM m_pair WHERE n_inv <= 1
   UNION ALL
   SELECT *,
          coalesce(sum(residual) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0),
          sum(residual) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),
-         max(CASE WHEN invoice_no = target_invoice_no THEN residual END)
+         sum(CASE WHEN is_target THEN greatest(residual, 0) ELSE 0 END)
            OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),
-         max(CASE WHEN invoice_no = target_invoice_no THEN ord END)
-           OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+         coalesce(sum(CASE WHEN is_target THEN greatest(residual, 0) ELSE 0 END)
+           OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
   FROM m_pair WHERE n_inv > 1
   WINDOW w AS (PARTITION BY payment_id ORDER BY ord)
 ), b AS (
   -- Stage B (rules 4–7, 10): the rest r, on the residuals stage A left.
   SELECT *,
          x - t_alloc AS r,
-         residual - CASE WHEN invoice_no = target_invoice_no THEN t_alloc ELSE 0 END AS residual_b,
+         residual - alloc_a AS residual_b,
          total_open - t_alloc AS total_b,
-         older_open - CASE WHEN target_ord < ord THEN t_alloc ELSE 0 END AS older_b
-  FROM (SELECT *, CASE WHEN target_residual > 0 THEN least(x, target_residual) ELSE 0 END AS t_alloc FROM a)
+         older_open - least(t_before, x) AS older_b
+  FROM (SELECT *, least(x, t_open) AS t_alloc,
+               CASE WHEN is_target THEN greatest(least(greatest(residual, 0), x - t_before), 0) ELSE 0 END AS alloc_a
+        FROM a)
 ), e AS (
   SELECT *, CASE WHEN residual_b = r THEN ord END AS exact_ord FROM b WHERE n_inv <= 1
   UNION ALL
@@ -61,7 +66,6 @@ WITH a AS (
   FROM e
 )
 SELECT *,
-       CASE WHEN invoice_no = target_invoice_no THEN t_alloc ELSE 0 END AS alloc_a,
        CASE mode
          WHEN 'exact' THEN CASE WHEN ord = exact_ord THEN r ELSE 0 END
          WHEN 'all' THEN residual_b
@@ -107,7 +111,7 @@ SELECT invoice_no, residual - alloc FROM m_view WHERE alloc > 0 AND residual > a
 INSERT INTO m_typo_known
 SELECT payment_id, any_value(account), any_value(x), CASE any_value(mode) WHEN 'none_open' THEN 'none' ELSE 'settled' END
 FROM m_view
-WHERE mode IN ('duplicate', 'none_open') AND target_invoice_no IS NULL
+WHERE mode IN ('duplicate', 'none_open') AND target_invoice_no IS NULL AND target_several IS NULL
 GROUP BY payment_id
 HAVING any_value(mode) = 'none_open'
     OR (count(*) FILTER (WHERE invoice_vnd = x) = 0 AND sum(invoice_vnd) <> any_value(x));

@@ -332,7 +332,7 @@ describe('invoice references', () => {
     expect(rule3.why).toBe(`reference "Ky 202612": a word in it is the id of an invoice of another customer than the customer code ${K12} names; a word among others does not outweigh the code, which decides`);
   });
 
-  it('a memo or reference naming several invoices of one customer (arrears and the current bill) pays that customer by the customer rules; of two customers, none', async () => {
+  it('a memo or reference naming several invoices of one customer (arrears and the current bill) pays those invoices; of two customers, none', async () => {
     const world: World = {
       ...shared,
       payments: [
@@ -344,14 +344,53 @@ describe('invoice references', () => {
     };
     expect(await outcomeEitherOrder(world)).toEqual({
       alloc: [
-        'VCB:T1 261200012345 100 amount_equals_open_total',
-        'VCB:T1 270100012345 100 amount_equals_open_total',
+        'VCB:T1 261200012345 100 invoice_ref',
+        'VCB:T1 270100012345 100 invoice_ref',
       ],
       exc: ['VCB:T2 duplicate_payment 150', 'VCB:T3 unknown_customer 200'],
     });
     const db = await matched(world);
     const why = (txnRef: string) => explainPayment(db, { partnerId: 'VCB', txnRef }).then((e) => e!.records[0]!.rules.find((r) => r.rule.startsWith('3'))!.why);
-    expect(await why('T1')).toBe(`the memo names several invoices, all of customer ${K12}: the payment is that customer's, and the customer rules (4-7) share it among the customer's open invoices, oldest first`);
+    expect(await why('T1')).toBe(
+      `the memo names several invoices, all of customer ${K12}: the payment is that customer's; the invoices named take it first, oldest first (the allocations by rule invoice_ref below), and what is left goes to the customer's other open invoices by the customer rules (4-7)`,
+    );
+  });
+
+  it('the invoices a reference names are the ones paid, not the customer\'s oldest: oldest first among them, the rest to the others', async () => {
+    // Customer K12 owes A (oldest, 100), B (120) and C (130). Oldest first over the customer would
+    // pay A first; the payer named B and C.
+    const world: World = {
+      customers: [K12],
+      invoices: [
+        { no: '261000000001', customer: K12, amount: 100, period: '2026-10' },
+        { no: '261100000002', customer: K12, amount: 120, period: '2026-11' },
+        { no: '261200000003', customer: K12, amount: 130, period: '2026-12' },
+      ],
+      payments: [{ txn: 'T1', amount: 250, ref: 'HD 261200000003, 261100000002' }],
+    };
+    const exact = await outcomeEitherOrder(world);
+    expect(exact).toEqual({ alloc: ['VCB:T1 261100000002 120 invoice_ref', 'VCB:T1 261200000003 130 invoice_ref'], exc: [] });
+    // Less than the named invoices: the older named one in full, the newer partially; A untouched.
+    expect(await outcomeEitherOrder({ ...world, payments: [{ txn: 'T1', amount: 200, memo: 'TT HD 261100000002 261200000003' }] })).toEqual({
+      alloc: ['VCB:T1 261100000002 120 invoice_ref', 'VCB:T1 261200000003 80 invoice_ref'],
+      exc: [],
+    });
+    // More: the named invoices, then the rest by the customer rules (A equals it: rule 4).
+    expect(await outcomeEitherOrder({ ...world, payments: [{ txn: 'T1', amount: 350, ref: '261100000002 261200000003' }] })).toEqual({
+      alloc: ['VCB:T1 261000000001 100 amount_equals_invoice', 'VCB:T1 261100000002 120 invoice_ref', 'VCB:T1 261200000003 130 invoice_ref'],
+      exc: [],
+    });
+    // An earlier payment took B: the later one naming B and C pays C, and the rest goes to A.
+    expect(await outcomeEitherOrder({
+      ...world,
+      payments: [
+        { txn: 'T0', amount: 120, ref: '261100000002', at: '2026-12-01T08:00:00' },
+        { txn: 'T1', amount: 250, ref: '261100000002 261200000003', at: '2026-12-02T08:00:00' },
+      ],
+    })).toEqual({
+      alloc: ['VCB:T0 261100000002 120 invoice_ref', 'VCB:T1 261000000001 100 overpayment', 'VCB:T1 261200000003 130 invoice_ref'],
+      exc: ['VCB:T1 overpayment_credit 20'],
+    });
   });
 
   it('explain does not blame series + number for a memo or reference naming two invoice ids', async () => {
