@@ -193,3 +193,170 @@ describe('a month closed, then the next billed with arrears carried, then that b
     expect(await headline(db, '2026-11', '2026-12-31')).toMatchObject({ invoices: 3, invoiced_vnd: 690, allocated_vnd: 660, invoices_settled: 2 });
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Worlds matched twice, loaded in opposite orders.
+// ---------------------------------------------------------------------------------------------
+
+type Case = [name: string, world: World, expected: { alloc: string[]; exc: string[] }];
+
+describe('time, adjustments and credit', () => {
+  const cases: Case[] = [
+    [
+      // DOMAIN: the earlier payment (paid time, then partner id, then transaction id) takes a
+      // residual; a reversed payment is void whatever the date of its reversal.
+      'two partners at the same instant: the smaller partner id takes the residual, unless it is reversed, even a month later',
+      {
+        customers: [C1, C2],
+        invoices: [
+          { no: 'I1', customer: C1, amount: 100 },
+          { no: 'I2', customer: C2, amount: 200 },
+        ],
+        payments: [
+          { txn: 'Z1', partner: 'ZALO', amount: 100, code: C1, at: '2026-02-10T10:00:00' },
+          { txn: 'A1', partner: 'ACB', amount: 100, code: C1, at: '2026-02-10T10:00:00' },
+          { txn: 'Z2', partner: 'ZALO', amount: 200, code: C2, at: '2026-02-10T10:00:00' },
+          { txn: 'A2', partner: 'ACB', amount: 200, code: C2, at: '2026-02-10T10:00:00' },
+          // In March's file: A2 is void, so Z2 takes I2 after all.
+          { txn: 'RV2', partner: 'ACB', kind: 'reversal', reverses: 'A2', amount: 200, at: '2026-03-03T08:00:00' },
+        ],
+      },
+      {
+        alloc: ['ACB:A1 I1 100 amount_equals_invoice', 'ZALO:Z2 I2 200 amount_equals_invoice'],
+        exc: ['ZALO:Z1 duplicate_payment 100 → I1'],
+      },
+    ],
+    [
+      // DOMAIN is silent on which invoice a partial refund reopens. The payment keeps what was not
+      // refunded and that amount is matched as any payment is: a refund of exactly the arrears
+      // leaves the current bill paid (rule 4) and the arrears open, as an auditor reading "the
+      // arrears were refunded" expects; any other refund leaves the newest invoice part-open
+      // (oldest first). A refund a month later that makes room lets a later payment of the
+      // customer take what it freed (time order within the account).
+      'a refund of a payment that paid arrears + current: the refunded part reopens the arrears when it is their amount, else the newest invoice',
+      {
+        customers: [C1, C2, C3],
+        invoices: [
+          { no: 'A1', customer: C1, amount: 100, period: '2025-12' },
+          { no: 'B1', customer: C1, amount: 200, period: '2026-01' },
+          { no: 'A2', customer: C2, amount: 100, period: '2025-12' },
+          { no: 'B2', customer: C2, amount: 200, period: '2026-01' },
+          { no: 'A3', customer: C3, amount: 100, period: '2025-12' },
+          { no: 'B3', customer: C3, amount: 200, period: '2026-01' },
+        ],
+        payments: [
+          { txn: 'T1', amount: 300, code: C1, at: '2026-02-10T10:00:00' },
+          { txn: 'RF1', kind: 'refund', reverses: 'T1', amount: 100, at: '2026-02-12T10:00:00' },
+          { txn: 'T2', amount: 300, code: C2, at: '2026-02-10T10:00:00' },
+          { txn: 'RF2', kind: 'refund', reverses: 'T2', amount: 50, at: '2026-02-12T10:00:00' },
+          // C3 pays all, then the arrears again at an agent; the bank refunds the arrears in March.
+          { txn: 'T3', amount: 300, code: C3, at: '2026-02-10T10:00:00' },
+          { txn: 'G3', partner: 'AG', instrument: 'cash', amount: 100, code: C3, at: '2026-02-20T10:00:00' },
+          { txn: 'RF3', kind: 'refund', reverses: 'T3', amount: 100, at: '2026-03-05T10:00:00' },
+        ],
+      },
+      {
+        alloc: [
+          'AG:G3 A3 100 amount_equals_invoice',
+          'VCB:T1 B1 200 amount_equals_invoice',
+          'VCB:T2 A2 100 oldest_first_partial',
+          'VCB:T2 B2 150 oldest_first_partial',
+          'VCB:T3 B3 200 amount_equals_invoice',
+        ],
+        exc: [],
+      },
+    ],
+    [
+      // DOMAIN: "pay more than is owed (credit)", and the earlier payment takes a residual whichever
+      // rule found it. Matching uses every payment and invoice loaded, so once the next bill is
+      // loaded the credit pays it (rule 7 spreads the overpayment over every open invoice): the
+      // customer's own payment of that bill, later, is then a duplicate (refund due), even when it
+      // names the bill.
+      'an overpayment\'s credit pays the next bill once it is loaded; the customer\'s later payment of that bill is the refund question',
+      {
+        customers: [C1, C2],
+        invoices: [
+          { no: 'O1', customer: C1, amount: 100, period: '2026-01' },
+          { no: 'N1', customer: C1, amount: 150, period: '2026-02' },
+          { no: 'O2', customer: C2, amount: 100, period: '2026-01' },
+          { no: 'N2', customer: C2, amount: 150, period: '2026-02' },
+        ],
+        payments: [
+          { txn: 'T1', amount: 300, code: C1, at: '2026-01-20T10:00:00' },
+          { txn: 'T2', amount: 150, code: C1, at: '2026-02-20T10:00:00' },
+          { txn: 'U1', amount: 200, code: C2, at: '2026-01-20T10:00:00' },
+          { txn: 'U2', amount: 150, ref: 'N2', at: '2026-02-20T10:00:00' },
+        ],
+      },
+      {
+        alloc: [
+          'VCB:T1 N1 150 overpayment',
+          'VCB:T1 O1 100 overpayment',
+          'VCB:U1 N2 100 oldest_first_partial',
+          'VCB:U1 O2 100 oldest_first_partial',
+          'VCB:U2 N2 50 invoice_ref',
+        ],
+        exc: ['VCB:T1 overpayment_credit 50', 'VCB:T2 duplicate_payment 150 → N1', 'VCB:U2 overpayment_credit 100'],
+      },
+    ],
+  ];
+  it.each(cases)('%s', async (_name, world, expected) => {
+    expect(await outcomeEitherOrder(world)).toEqual(expected);
+  });
+});
+
+describe('who the payment names', () => {
+  it('a VietQR payload naming one customer and a code field naming another: the code field decides (README reading), the payload only where the field names nobody', async () => {
+    // DOMAIN is silent on a conflict. recon reads the memo only of payments whose code field names
+    // no known customer (README "Readings chosen"): the field is the partner's own record of the
+    // payer. Pinned here so that a change of that reading is deliberate.
+    const got = await outcomeEitherOrder({
+      customers: [C1, C2, C3],
+      invoices: [
+        { no: 'I1', customer: C1, amount: 101 },
+        { no: 'I2', customer: C2, amount: 102 },
+        { no: 'I3', customer: C3, amount: 103 },
+      ],
+      payments: [
+        { txn: 'T1', amount: 101, code: C1, memo: vietqr(C2, { sub: '01' }) },
+        // An unknown code in the field gives way to the payload's real one.
+        { txn: 'T3', amount: 103, code: 'PE0100999999', memo: vietqr(C3, { sub: '05' }) },
+      ],
+    });
+    expect(got).toEqual({ alloc: ['VCB:T1 I1 101 amount_equals_invoice', 'VCB:T3 I3 103 amount_equals_invoice'], exc: [] });
+  });
+
+  it('a mistyped code one character from two real codes that both owe the amount: suggested, never applied, at lower confidence, the same invoice in any load order', async () => {
+    const [N11, N13, N21] = ['PE0100000011', 'PE0100000013', 'PE0100000021'];
+    const world: World = {
+      customers: [N11, N13, N21],
+      invoices: [
+        { no: 'X11', customer: N11, amount: 500, period: '2026-01' },
+        // Older: the suggestion names the oldest invoice that fits, whichever customer holds it.
+        { no: 'X13', customer: N13, amount: 500, period: '2025-12' },
+        { no: 'X21', customer: N21, amount: 700, period: '2026-01' },
+      ],
+      payments: [
+        // PE0100000012: one substitution from N11 and from N13 (and from no one owing 500 else).
+        { txn: 'T1', amount: 500, code: 'PE0100000012', at: '2026-02-01T10:00:00' },
+        // PE0100000103 is a transposition of N13's code ("01" for "10"), and two characters from N11: one fits.
+        { txn: 'T2', amount: 500, code: 'PE0100000103', at: '2026-02-01T10:00:00' },
+        // PE0100000027: one from N21 only, which owes 700, not 500: nothing fits.
+        { txn: 'T4', amount: 500, code: 'PE0100000027', at: '2026-02-01T10:00:00' },
+        // One neighbour fits.
+        { txn: 'T3', amount: 700, code: 'PE0100000022', at: '2026-02-01T10:00:00' },
+      ],
+    };
+    expect(await outcomeEitherOrder(world)).toEqual({
+      alloc: [],
+      exc: ['VCB:T1 suggested_match 500 → X13', 'VCB:T2 suggested_match 500 → X13', 'VCB:T3 suggested_match 700 → X21', 'VCB:T4 unknown_customer 500'],
+    });
+    const db = await fresh(world);
+    await match(db);
+    const sure = await db.all<{ txn_ref: string; confidence: number; detail: string }>(
+      `SELECT p.txn_ref, e.confidence, e.detail FROM exceptions e JOIN payments p USING (payment_id) WHERE e.reason = 'suggested_match' ORDER BY 1`,
+    );
+    expect(sure.map((r) => [r.txn_ref, r.confidence])).toEqual([['T1', 0.5], ['T2', 0.9], ['T3', 0.9]]);
+    expect(sure[0]!.detail).toMatch(/\(2 customers fit\)/);
+  });
+});
