@@ -3,7 +3,7 @@
 // adjustments arriving in a later month, credit carried to the next bill, ties at the same instant,
 // refunds of a payment that paid several invoices, code conflicts, typos with two neighbours, local
 // midnight at the KPI and aging boundaries, and the KPI formulas with every kind of exception present.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { importBilling } from '../../src/ingest/index.ts';
 import { recordDecision } from '../../src/match/decisions.ts';
 import { exceptionQueue } from '../../src/match/exception-queue.ts';
 import { explainPayment } from '../../src/match/explain.ts';
+import { runExport } from '../../src/reports/export.ts';
 import { computeKpis } from '../../src/reports/kpis.ts';
 import { Run } from '../../src/runs/ledger.ts';
 import { allocations, exceptions, load, match, openDb, vietqr, type World } from './fixture.ts';
@@ -358,5 +359,88 @@ describe('who the payment names', () => {
     );
     expect(sure.map((r) => [r.txn_ref, r.confidence])).toEqual([['T1', 0.5], ['T2', 0.9], ['T3', 0.9]]);
     expect(sure[0]!.detail).toMatch(/\(2 customers fit\)/);
+  });
+});
+
+describe('local midnight at the boundaries (Asia/Ho_Chi_Minh, UTC+7)', () => {
+  // Times are local wall clock; each pair straddles a local midnight that is 17:00 UTC the day before,
+  // so a UTC date would put every second one on the wrong side.
+  const world: World = {
+    partners: PARTNERS,
+    customers: [C1, C2],
+    invoices: [
+      { no: 'F1', customer: C1, amount: 1000, period: '2026-02', issued_on: '2026-02-05' },
+      { no: 'F2', customer: C2, amount: 1000, period: '2026-02', issued_on: '2026-02-05' },
+    ],
+    payments: [
+      // Unknown codes: exceptions aged to 2026-03-31 (README: 0–7, 8–30, 31–90, >90 days).
+      ...(
+        [
+          ['E0', '2026-03-31T23:59:59'],
+          ['E7', '2026-03-24T00:00:00'],
+          ['E8', '2026-03-23T23:59:59'],
+          ['E30', '2026-03-01T00:00:00'],
+          ['E31', '2026-02-28T23:59:59'],
+          ['E90', '2025-12-31T00:00:00'],
+          ['E91', '2025-12-30T23:59:59'],
+          ['LATE', '2026-04-01T00:00:00'],
+        ] as const
+      ).map(([txn, at]) => ({ txn, amount: 10, code: 'PZ9', at })),
+      // The partner window of February (its payments paid in February, local time).
+      { txn: 'W1', amount: 100, code: C1, at: '2026-01-31T23:59:59' },
+      { txn: 'W2', amount: 100, code: C1, at: '2026-02-01T00:00:00' },
+      { txn: 'W3', amount: 100, code: C1, at: '2026-02-28T23:59:59' },
+      { txn: 'W4', amount: 100, code: C1, at: '2026-03-01T00:00:00' },
+      // As of 2026-03-31: 23:30 local on the as-of day counts; 06:00 local the day after (23:00 UTC
+      // on the as-of date) does not.
+      { txn: 'K1', partner: 'MOMO', instrument: 'ewallet', amount: 300, code: C2, at: '2026-03-31T23:30:00' },
+      { txn: 'K2', partner: 'MOMO', instrument: 'ewallet', amount: 700, code: C2, at: '2026-04-01T06:00:00' },
+    ],
+  };
+  const expected = [
+    ['E91', 91, '>90'],
+    ['E90', 90, '31-90'],
+    ['E31', 31, '31-90'],
+    ['E30', 30, '8-30'],
+    ['E8', 8, '8-30'],
+    ['E7', 7, '0-7'],
+    ['E0', 0, '0-7'],
+  ];
+
+  it('ages the queue, the report and the export from the local paid date, each bucket closed at its upper bound', async () => {
+    const db = await fresh(world);
+    await match(db, '2026-03-31');
+    const queue = await exceptionQueue(db, { asOf: '2026-03-31' });
+    expect(queue.map((r) => [r.txn_ref, Number(r.age_days), r.aging])).toEqual(expected);
+
+    const k = await computeKpis(db, '2026-02', '2026-03-31');
+    expect(k.exceptions.by_reason_age).toEqual([
+      { reason: 'unknown_customer', age_bucket: '0-7', exceptions: 2, amount_vnd: 20 },
+      { reason: 'unknown_customer', age_bucket: '8-30', exceptions: 2, amount_vnd: 20 },
+      { reason: 'unknown_customer', age_bucket: '31-90', exceptions: 2, amount_vnd: 20 },
+      { reason: 'unknown_customer', age_bucket: '>90', exceptions: 1, amount_vnd: 10 },
+    ]);
+    const ages = new Map(k.exceptions.largest.map((e) => [e.txn_ref, e.age_days]));
+    expect(expected.map(([txn]) => ages.get(txn as string))).toEqual(expected.map(([, age]) => age));
+
+    const out = join(mkdtempSync(join(tmpdir(), 'recon-sweep3-')), 'exceptions.json');
+    await runExport(db, { dataset: 'exceptions', period: '2026-02', asOf: '2026-03-31', format: 'json', out });
+    const exported = JSON.parse(readFileSync(out, 'utf8')) as Array<{ txn_ref: string; age_days: number; age_bucket: string }>;
+    expect(
+      exported
+        .map((r) => [r.txn_ref, r.age_days, r.age_bucket])
+        .sort((a, b) => Number(b[1]) - Number(a[1])),
+    ).toEqual(expected);
+  });
+
+  it('puts a payment in the partner window of its local month and counts allocations up to the end of the local as-of day', async () => {
+    const db = await fresh(world);
+    await match(db, '2026-03-31');
+    const k = await computeKpis(db, '2026-02', '2026-03-31');
+    // February's window: W2, W3 and the February unknown-code payments (E31: 28 Feb 23:59:59).
+    expect(k.partner_scorecard.find((p) => p.partner_id === 'VCB')?.payments).toBe(3);
+    // F1: W1 (paid in January: an advance, counted) … W4 all counted; F2: K1 only.
+    expect(k.headline.counts).toMatchObject({ invoices: 2, invoiced_vnd: 2000, allocated_vnd: 700, invoices_settled: 0 });
+    expect(k.headline.counts.cashless_allocated_vnd).toBe(700);
   });
 });
