@@ -444,3 +444,80 @@ describe('local midnight at the boundaries (Asia/Ho_Chi_Minh, UTC+7)', () => {
     expect(k.headline.counts.cashless_allocated_vnd).toBe(700);
   });
 });
+
+describe('KPI formulas with refunds, reversals, duplicates and credits present (2026-01 as of 2026-02-28)', () => {
+  const jan = (no: string, customer: string, amount: number) => ({ no, customer, amount, period: '2026-01', issued_on: '2026-01-05' });
+  const world: World = {
+    partners: PARTNERS,
+    customers: [C1, C2, C3, C4, C5],
+    invoices: [
+      jan('I1', C1, 100),
+      jan('I2', C2, 200),
+      jan('I3', C3, 300),
+      jan('I4', C4, 400),
+      { no: 'H5', customer: C5, amount: 50, period: '2025-12', issued_on: '2025-12-05' },
+      jan('I5', C5, 500),
+    ],
+    payments: [
+      // Credit: only what pays I1 counts (DOMAIN: allocations), not the 50 over.
+      { txn: 'M1', partner: 'MOMO', instrument: 'ewallet', amount: 150, code: C1, at: '2026-01-08T10:00:00' },
+      // Cash at an agent, then the same bill again by transfer: a duplicate, allocated nothing.
+      { txn: 'G2', partner: 'AG', instrument: 'cash', amount: 200, code: C2, at: '2026-01-10T10:00:00' },
+      { txn: 'V2', partner: 'VCB', amount: 200, code: C2, at: '2026-01-12T10:00:00' },
+      // Partly refunded transfer (200 kept), the rest in cash: I3 settled, C3 not all-cashless.
+      { txn: 'V3', partner: 'VCB', amount: 300, code: C3, at: '2026-01-05T10:00:00' },
+      { txn: 'RF3', partner: 'VCB', kind: 'refund', reverses: 'V3', amount: 100, at: '2026-01-20T10:00:00' },
+      { txn: 'G3', partner: 'AG', instrument: 'cash', amount: 100, code: C3, at: '2026-01-25T10:00:00' },
+      // Reversed after the as-of date: void all the same; the e-wallet payment after it takes I4.
+      { txn: 'V4', partner: 'VCB', amount: 400, code: C4, at: '2026-01-06T10:00:00' },
+      { txn: 'RV4', partner: 'VCB', kind: 'reversal', reverses: 'V4', amount: 400, at: '2026-03-10T10:00:00' },
+      { txn: 'M4', partner: 'MOMO', instrument: 'ewallet', amount: 400, code: C4, at: '2026-01-20T10:00:00' },
+      // Cash at a bank counter: bank channel, not cashless; December's arrears first.
+      { txn: 'V5', partner: 'VCB', instrument: 'cash', amount: 300, code: C5, at: '2026-01-15T10:00:00' },
+    ],
+  };
+
+  it('matches as DOMAIN says', async () => {
+    expect(await outcomeEitherOrder(world, '2026-02-28')).toEqual({
+      alloc: [
+        'AG:G2 I2 200 amount_equals_invoice',
+        'AG:G3 I3 100 amount_equals_invoice',
+        'MOMO:M1 I1 100 overpayment',
+        'MOMO:M4 I4 400 amount_equals_invoice',
+        'VCB:V3 I3 200 oldest_first_partial',
+        'VCB:V5 H5 50 oldest_first_partial',
+        'VCB:V5 I5 250 oldest_first_partial',
+      ],
+      exc: ['MOMO:M1 overpayment_credit 50', 'VCB:V2 duplicate_payment 200 → I2'],
+    });
+  });
+
+  it('counts every KPI by the glossary\'s exact formulas', async () => {
+    const db = await fresh(world);
+    await match(db, '2026-02-28');
+    const k = await computeKpis(db, '2026-01', '2026-02-28');
+    expect(k.headline.counts).toEqual({
+      invoices: 5,
+      invoiced_vnd: 1500,
+      allocated_vnd: 1250, // I1 100, I2 200, I3 200 + 100, I4 400, I5 250 (H5 is December's)
+      invoices_settled: 4, // I1 I2 I3 I4
+      invoices_with_allocation: 5,
+      invoices_by_group: { bank: 2, intermediary: 2, retail_agent: 1, evn_counter: 0 }, // I3 (200 > 100), I5 | I1, I4 | I2
+      allocated_vnd_by_group: { bank: 450, intermediary: 500, retail_agent: 300, evn_counter: 0 },
+      customers_by_group: { bank: 2, intermediary: 2, retail_agent: 2, evn_counter: 0 }, // C3 C5 | C1 C4 | C2 C3
+      cashless_allocated_vnd: 700, // M1 100 + M4 400 + V3 200
+      customers_with_allocation: 5,
+      customers_all_cashless: 2, // C1, C4
+    });
+    expect(k.headline.ratios).toEqual({
+      collection_rate_amount: 0.833333,
+      collection_rate_count: 0.8,
+      channel_share_invoices: { bank: 0.4, intermediary: 0.4, retail_agent: 0.2, evn_counter: 0 },
+      channel_share_amount: { bank: 0.36, intermediary: 0.4, retail_agent: 0.24, evn_counter: 0 },
+      cashless_share_amount: 0.56,
+      cashless_share_customers: 0.4,
+    });
+    // December's arrears count in December.
+    expect((await computeKpis(db, '2025-12', '2026-01-31')).headline.counts).toMatchObject({ invoices: 1, invoiced_vnd: 50, allocated_vnd: 50, invoices_settled: 1, cashless_allocated_vnd: 0 });
+  });
+});
