@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
-import { importBilling } from '../../src/ingest/index.ts';
+import { importBilling, ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
 import { recordDecision } from '../../src/match/decisions.ts';
 import { exceptionQueue } from '../../src/match/exception-queue.ts';
 import { explainPayment } from '../../src/match/explain.ts';
 import { runExport } from '../../src/reports/export.ts';
 import { computeKpis } from '../../src/reports/kpis.ts';
 import { Run } from '../../src/runs/ledger.ts';
+import { BASE_PROFILE, HEADER, Scratch } from '../ingest/helpers.ts';
 import { allocations, exceptions, load, match, openDb, vietqr, type World } from './fixture.ts';
 
 const open: Database[] = [];
@@ -519,5 +520,34 @@ describe('KPI formulas with refunds, reversals, duplicates and credits present (
     });
     // December's arrears count in December.
     expect((await computeKpis(db, '2025-12', '2026-01-31')).headline.counts).toMatchObject({ invoices: 1, invoiced_vnd: 50, allocated_vnd: 50, invoices_settled: 1, cashless_allocated_vnd: 0 });
+  });
+});
+
+describe('amounts of 0 đ and negative amounts, from the file to the match', () => {
+  it('rejects 0 đ; reads a negative amount as a reversal: of the payment whose id it reuses, else an orphan', async () => {
+    const s = new Scratch();
+    s.profile({ ...BASE_PROFILE, fields: { ...BASE_PROFILE.fields, amount: { column: 'amount', format: { grouping: '.', allow_negative: true } } } });
+    s.file('T_1.csv', [
+      HEADER,
+      `A1,01/03/2026 08:00:00,${C1},tt,100`,
+      `Z0,01/03/2026 08:05:00,${C1},zero,0`,
+      `A1,05/03/2026 08:00:00,${C1},huy,-100`,
+      `N1,06/03/2026 08:00:00,${C2},hoan,-200`,
+      `A2,07/03/2026 08:00:00,${C1},tt lai,100`,
+    ].join('\n'));
+    const db = await fresh({
+      customers: [C1, C2],
+      invoices: [
+        { no: 'I1', customer: C1, amount: 100, period: '2026-02' },
+        { no: 'I2', customer: C2, amount: 200, period: '2026-02' },
+      ],
+    });
+    const run = await Run.start(db, 'test', {}, join(tmpdir(), 'recon-test-out'));
+    const summary = await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
+    expect(summary.files.map((f) => [f.records_read, f.records_loaded, f.records_rejected])).toEqual([[5, 4, 1]]);
+    expect(await db.all('SELECT line_no, reason FROM rejects')).toEqual([{ line_no: 3n, reason: 'bad_amount' }]);
+    await match(db, '2026-03-31');
+    // A1 is void (reversed: its reversal reuses its id), so A2 pays I1; N1 names no payment of the partner.
+    expect(await rows(db)).toEqual({ alloc: ['bank-t:A2 I1 100 amount_equals_invoice'], exc: ['bank-t:N1 orphan_reversal 200'] });
   });
 });
