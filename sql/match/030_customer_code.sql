@@ -1,5 +1,6 @@
--- Which customer a payment names (rules 4–8): the customer_code field when it is a known customer;
--- otherwise a code found in the memo (rule 8): a VietQR payload whose CRC validates, read from its
+-- Which customer a payment names (rules 4–8): the customer_code field when it is a known customer
+-- (unless the memo's valid VietQR payload names another real customer: both are then read as a
+-- memo naming two customers, m_qr_conflict below); otherwise a code found in the memo (rule 8): a VietQR payload whose CRC validates, read from its
 -- additional-data fields (tag 62), or free text in any letter case. In free text a code may be glued
 -- to other text (PE0100123456T10, MAKHPE0100123456): every substring of the code shape (11–13
 -- characters) of a run of letters and digits is a candidate, and the real customers among them win.
@@ -19,19 +20,29 @@ SELECT payment_id, code AS field_code,
 FROM (SELECT payment_id, nullif(upper(trim(customer_code)), '') AS code, amount_vnd
       FROM payments WHERE kind = 'payment');
 
--- Memos worth reading: only where the field does not already name a known customer (the memos are
--- fetched for those few, not copied for every payment). Empty memos are kept here and skipped by
+-- Memos worth reading: where the field does not already name a known customer (the memos are
+-- fetched for those few, not copied for every payment), and VietQR payloads (below). Empty memos are kept here and skipped by
 -- the readers below: a filter on the memo in this statement is pushed into the scan of payments,
 -- so it trimmed every payment's memo before the join (10 M payments: 5.2 s against 1.5 s).
 -- A VietQR payload may stand alone or inside other text ("QR 000201…6304ABCD ND tien dien"): it
 -- starts at "000201" (format indicator) and ends at a "6304" + 4 hex digits (the CRC field); the text
 -- around it is read as a plain memo. Here qr is the widest such span; m_qr below picks its end.
+-- Also read, for the payload only: a memo holding a VietQR payload ("000201") of a payment whose
+-- field names a known customer, when the memo does not hold that customer's code (a payload naming
+-- the field's own customer holds it). A valid payload naming another real customer is a conflict
+-- (m_qr_conflict below). The LIKE is a substring test pushed into the scan of payments' memos; the
+-- few memos it keeps are joined to m_field, whose scan the join's dynamic filter prunes.
 CREATE OR REPLACE TEMP TABLE m_memo AS
-SELECT payment_id, memo, qr <> '' AS is_qr, qr
-FROM (SELECT payment_id, memo,
+SELECT payment_id, memo, qr <> '' AS is_qr, qr, known_field
+FROM (SELECT payment_id, memo, known_field,
              CASE WHEN memo LIKE '%000201%' THEN regexp_extract(memo, '000201.*6304[0-9A-Fa-f]{4}') ELSE '' END AS qr
-      FROM (SELECT p.payment_id, trim(p.memo) AS memo
-            FROM payments p SEMI JOIN m_field f ON f.payment_id = p.payment_id AND NOT f.field_known));
+      FROM (SELECT p.payment_id, trim(p.memo) AS memo, false AS known_field
+            FROM payments p SEMI JOIN m_field f ON f.payment_id = p.payment_id AND NOT f.field_known
+            UNION ALL
+            SELECT q.payment_id, trim(q.memo), true
+            FROM (SELECT payment_id, memo FROM payments WHERE kind = 'payment' AND memo LIKE '%000201%') q
+            JOIN m_field f ON f.payment_id = q.payment_id AND f.field_known
+            WHERE NOT contains(upper(q.memo), f.field_code)));
 
 -- Where the payload ends: "6304" may also stand inside the payload (an account number) or in the
 -- text after it (a phone number 0963041234), so every "6304" + 4 hex digits of the widest span is a
@@ -68,22 +79,6 @@ FROM (SELECT payment_id, coalesce(arg_min(span, (k, j)) FILTER (WHERE crc_ok), a
 CREATE OR REPLACE TEMP TABLE m_qr_valid AS SELECT payment_id, payload FROM m_qr WHERE crc_ok;
 CREATE OR REPLACE TEMP TABLE m_qr_62 AS
 SELECT payment_id, val AS payload FROM tlv_fields('m_qr_valid') WHERE tag = '62';
-
--- Texts to search, in reading order: plain memos, the sub-fields of a valid payload's tag 62, and
--- last the invoice reference field (a partner's reference column may hold the customer code, or a
--- code beside the invoice: "PE0100123456 T01"; source 'reference'). 040 reads invoice references
--- in the memo texts of this table.
-CREATE OR REPLACE TEMP TABLE m_memo_text AS
-SELECT payment_id, 'memo' AS source, 0 AS pos, text
-FROM (SELECT m.payment_id, CASE WHEN m.is_qr THEN trim(replace(m.memo, q.qr, ' ')) ELSE m.memo END AS text
-      FROM m_memo m LEFT JOIN m_qr q USING (payment_id))
-WHERE text <> ''
-UNION ALL
-SELECT payment_id, 'vietqr', pos, val FROM tlv_fields('m_qr_62')
-UNION ALL
-SELECT p.payment_id, 'reference', 1000, trim(p.invoice_ref)
-FROM payments p SEMI JOIN m_field f ON f.payment_id = p.payment_id AND NOT f.field_known
-WHERE nullif(trim(p.invoice_ref), '') IS NOT NULL;
 
 -- Runs of 11+ letters and digits (upper-cased), then every code-shaped substring of a run by start
 -- and length; only texts holding a code shape somewhere are expanded. A table macro over a table of
@@ -147,6 +142,50 @@ SELECT p.payment_id, CASE WHEN a.payment_id IS NULL THEN p.code END AS code, p.s
          || CASE WHEN a.n_exact = 0 THEN 'none of them has' ELSE CAST(a.n_exact AS VARCHAR) || ' of them have' END
          || ' an invoice of exactly this amount: whom it pays is ambiguous; not applied' END AS ambiguous
 FROM picked p LEFT JOIN ambiguous a USING (payment_id);
+
+-- A payment whose code field names a known customer while its memo's valid VietQR payload names
+-- another real customer (and not the field's): the partner's field and the payer's own QR code
+-- disagree. DOMAIN says QR payments carry the customer code in the transfer reference, and neither
+-- source outranks the other, so the payment is read as a memo naming both customers (rule 8's
+-- several customers): the one with an invoice of exactly the amount is taken; none or both →
+-- ambiguous_customer, for an auditor (before, the field won and the payload was never read).
+-- Found with the rule 8 reader (memo_codes, below) over the payload's tag-62 sub-fields of those
+-- few payments; they then go through the memo path with the field's code as one more text.
+CREATE OR REPLACE TEMP TABLE m_qr_known_text AS
+SELECT t.payment_id, 'vietqr' AS source, t.pos, t.val AS text
+FROM tlv_fields('m_qr_62') t
+SEMI JOIN (SELECT payment_id FROM m_memo WHERE known_field) k USING (payment_id);
+
+CREATE OR REPLACE TEMP TABLE m_qr_conflict AS
+SELECT c.payment_id
+FROM memo_codes('m_qr_known_text') c
+JOIN m_field f USING (payment_id)
+WHERE c.known AND c.code IS DISTINCT FROM f.field_code;
+
+-- Conflicts take the memo path; the other payments read only for this test leave it.
+UPDATE m_field SET field_known = false WHERE payment_id IN (SELECT payment_id FROM m_qr_conflict);
+DELETE FROM m_memo WHERE known_field AND payment_id NOT IN (SELECT payment_id FROM m_qr_conflict);
+DELETE FROM m_qr WHERE payment_id NOT IN (SELECT payment_id FROM m_memo);
+DELETE FROM m_qr_62 WHERE payment_id NOT IN (SELECT payment_id FROM m_memo);
+
+-- Texts to search, in reading order: plain memos, the sub-fields of a valid payload's tag 62, and
+-- last the invoice reference field (a partner's reference column may hold the customer code, or a
+-- code beside the invoice: "PE0100123456 T01"; source 'reference'). 040 reads invoice references
+-- in the memo texts of this table.
+CREATE OR REPLACE TEMP TABLE m_memo_text AS
+SELECT payment_id, 'memo' AS source, 0 AS pos, text
+FROM (SELECT m.payment_id, CASE WHEN m.is_qr THEN trim(replace(m.memo, q.qr, ' ')) ELSE m.memo END AS text
+      FROM m_memo m LEFT JOIN m_qr q USING (payment_id))
+WHERE text <> ''
+UNION ALL
+SELECT payment_id, 'vietqr', pos, val FROM tlv_fields('m_qr_62')
+UNION ALL
+-- The code field of a QR conflict (above), read beside the payload.
+SELECT payment_id, 'field', 0, field_code FROM m_field SEMI JOIN m_qr_conflict USING (payment_id)
+UNION ALL
+SELECT p.payment_id, 'reference', 1000, trim(p.invoice_ref)
+FROM payments p SEMI JOIN m_field f ON f.payment_id = p.payment_id AND NOT f.field_known
+WHERE nullif(trim(p.invoice_ref), '') IS NOT NULL;
 
 CREATE OR REPLACE TEMP TABLE m_memo_code AS SELECT * FROM memo_codes('m_memo_text');
 
@@ -215,6 +254,8 @@ SELECT payment_id, claimed_code, code_source, code_known, qr_status, ambiguous F
 -- Working tables no later rule reads are dropped as soon as they are done: outside a transaction
 -- DuckDB frees them at once, which keeps a large month's working set within the memory limit.
 DROP TABLE m_memo;
+DROP TABLE m_qr_known_text;
+DROP TABLE m_qr_conflict;
 DROP TABLE m_qr;
 DROP TABLE m_qr_valid;
 DROP TABLE m_qr_62;

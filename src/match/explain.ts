@@ -195,7 +195,9 @@ export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[], decisio
         ? 'the memo is a VietQR payload whose CRC does not validate: not read'
         : source === 'memo' || source === 'vietqr' || source === 'reference'
           ? `code ${s(p['claimed_code'])} read from the ${source === 'vietqr' ? 'VietQR payload' : source === 'reference' ? 'invoice reference field' : 'memo text'}${p['code_known'] ? '' : ' (not a customer)'}`
-          : source === 'field'
+          : source === 'field' && p['code_known'] === true && p['qr_status'] === 'valid'
+            ? `code ${s(p['claimed_code'])} from the customer code field; the memo's VietQR payload names another customer, and only ${s(p['claimed_code'])} has an invoice of exactly this amount`
+            : source === 'field'
             ? `code ${s(p['claimed_code'])} from the customer code field${p['code_known'] ? '' : ' (not a customer)'}`
             : 'no customer code found',
   });

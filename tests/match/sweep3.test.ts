@@ -308,24 +308,49 @@ describe('time, adjustments and credit', () => {
 });
 
 describe('who the payment names', () => {
-  it('a VietQR payload naming one customer and a code field naming another: the code field decides (README reading), the payload only where the field names nobody', async () => {
-    // DOMAIN is silent on a conflict. recon reads the memo only of payments whose code field names
-    // no known customer (README "Readings chosen"): the field is the partner's own record of the
-    // payer. Pinned here so that a change of that reading is deliberate.
+  it('a VietQR payload naming one customer and a code field naming another: read as naming both, the amount decides, else ambiguous', async () => {
+    // DOMAIN: QR payments carry the customer code in the transfer reference; it does not rank the
+    // partner's code field above the payer's own QR code. A finance auditor would not have money
+    // the payload (CRC valid) says is for C2 silently applied to C1: the two codes are read as a
+    // memo naming two customers is (rule 8), the one with an invoice of exactly the amount takes it,
+    // otherwise the payment is ambiguous_customer.
     const got = await outcomeEitherOrder({
-      customers: [C1, C2, C3],
-      invoices: [
-        { no: 'I1', customer: C1, amount: 101 },
-        { no: 'I2', customer: C2, amount: 102 },
-        { no: 'I3', customer: C3, amount: 103 },
-      ],
+      customers: [C1, C2, C3, C4, C5],
+      invoices: [C1, C2, C3, C4, C5].map((c, n) => ({ no: `I${n + 1}`, customer: c, amount: 101 + n })),
       payments: [
         { txn: 'T1', amount: 101, code: C1, memo: vietqr(C2, { sub: '01' }) },
+        { txn: 'T2', amount: 102, code: C3, memo: `CK ${vietqr(C2, { sub: '08' })} tien dien` },
         // An unknown code in the field gives way to the payload's real one.
         { txn: 'T3', amount: 103, code: 'PE0100999999', memo: vietqr(C3, { sub: '05' }) },
+        { txn: 'T4', amount: 150, code: C4, memo: vietqr(C5, { sub: '01' }) },
+        // The payload names the field's own customer: no conflict.
+        { txn: 'T5', amount: 105, code: C5, memo: vietqr(C5, { sub: '01' }) },
       ],
     });
-    expect(got).toEqual({ alloc: ['VCB:T1 I1 101 amount_equals_invoice', 'VCB:T3 I3 103 amount_equals_invoice'], exc: [] });
+    expect(got).toEqual({
+      alloc: [
+        'VCB:T1 I1 101 amount_equals_invoice',
+        'VCB:T2 I2 102 amount_equals_invoice',
+        'VCB:T3 I3 103 amount_equals_invoice',
+        'VCB:T5 I5 105 amount_equals_invoice',
+      ],
+      exc: ['VCB:T4 ambiguous_customer 150'],
+    });
+    const db = await fresh({
+      customers: [C4, C5],
+      invoices: [{ no: 'I4', customer: C4, amount: 104 }, { no: 'I5', customer: C5, amount: 105 }],
+      payments: [{ txn: 'T4', amount: 150, code: C4, memo: vietqr(C5, { sub: '01' }) }],
+    });
+    await match(db);
+    const why = (await explainPayment(db, { partnerId: 'VCB', txnRef: 'T4' }))?.records[0]?.rules.find((r) => r.rule === '8 code in memo')?.why;
+    expect(why).toMatch(new RegExp(`names customers ${C4}, ${C5} and none of them has an invoice of exactly this amount`));
+    // Explain says why the field's customer was taken over the payload's.
+    const one = await fresh({ customers: [C1, C2], invoices: [{ no: 'I1', customer: C1, amount: 101 }, { no: 'I2', customer: C2, amount: 102 }],
+      payments: [{ txn: 'T1', amount: 101, code: C1, memo: vietqr(C2, { sub: '01' }) }] });
+    await match(one);
+    expect((await explainPayment(one, { partnerId: 'VCB', txnRef: 'T1' }))?.records[0]?.rules.find((r) => r.rule === '8 code in memo')?.why).toBe(
+      `code ${C1} from the customer code field; the memo's VietQR payload names another customer, and only ${C1} has an invoice of exactly this amount`,
+    );
   });
 
   it('a mistyped code one character from two real codes that both owe the amount: suggested, never applied, at lower confidence, the same invoice in any load order', async () => {
