@@ -301,6 +301,27 @@ describe('time, adjustments and credit', () => {
         exc: ['VCB:T1 overpayment_credit 50', 'VCB:T2 duplicate_payment 150 → N1', 'VCB:U2 overpayment_credit 100'],
       },
     ],
+    [
+      // The refund DOMAIN says is due, once the partner's file carries it, answers the question:
+      // a duplicate refunded in full is void (no exception left); an overpayment whose credit is
+      // refunded pays exactly what was owed.
+      'a refunded duplicate leaves no exception; a refunded credit leaves an exact payment',
+      {
+        customers: [C1, C2],
+        invoices: [
+          { no: 'I1', customer: C1, amount: 100 },
+          { no: 'I2', customer: C2, amount: 200 },
+        ],
+        payments: [
+          { txn: 'G1', partner: 'AG', instrument: 'cash', amount: 100, code: C1, at: '2026-02-01T10:00:00' },
+          { txn: 'V1', amount: 100, code: C1, at: '2026-02-02T10:00:00' },
+          { txn: 'RF1', kind: 'refund', reverses: 'V1', amount: 100, at: '2026-03-02T10:00:00' },
+          { txn: 'V2', amount: 260, code: C2, at: '2026-02-02T10:00:00' },
+          { txn: 'RF2', kind: 'refund', reverses: 'V2', amount: 60, at: '2026-03-02T10:00:00' },
+        ],
+      },
+      { alloc: ['AG:G1 I1 100 amount_equals_invoice', 'VCB:V2 I2 200 amount_equals_invoice'], exc: [] },
+    ],
   ];
   it.each(cases)('%s', async (_name, world, expected) => {
     expect(await outcomeEitherOrder(world)).toEqual(expected);
