@@ -322,6 +322,28 @@ describe('time, adjustments and credit', () => {
       },
       { alloc: ['AG:G1 I1 100 amount_equals_invoice', 'VCB:V2 I2 200 amount_equals_invoice'], exc: [] },
     ],
+    [
+      // The related invoice of a duplicate_payment (the refunds export's "invoice already settled")
+      // is the newest of the customer's invoices of its amount: the bill a February payment meant is
+      // February's, whatever the invoice ids' text order.
+      'a duplicate names the newest settled invoice of its amount, not the greatest invoice id',
+      {
+        customers: [C1],
+        invoices: [
+          { no: 'B-2601', customer: C1, amount: 100, period: '2026-01' },
+          { no: 'A-2602', customer: C1, amount: 100, period: '2026-02' },
+        ],
+        payments: [
+          { txn: 'V1', amount: 100, code: C1, at: '2026-01-10T10:00:00' },
+          { txn: 'V2', amount: 100, code: C1, at: '2026-01-12T10:00:00' },
+          { txn: 'V3', amount: 100, code: C1, at: '2026-02-12T10:00:00' },
+        ],
+      },
+      {
+        alloc: ['VCB:V1 B-2601 100 amount_equals_invoice', 'VCB:V2 A-2602 100 amount_equals_invoice'],
+        exc: ['VCB:V3 duplicate_payment 100 → A-2602'],
+      },
+    ],
   ];
   it.each(cases)('%s', async (_name, world, expected) => {
     expect(await outcomeEitherOrder(world)).toEqual(expected);
