@@ -586,6 +586,10 @@ describe('KPI formulas with refunds, reversals, duplicates and credits present (
       cashless_share_amount: 0.56,
       cashless_share_customers: 0.4,
     });
+    // The same document whatever order the rows were loaded in (payment_id breaks no tie).
+    const backward = await fresh(reversed(world));
+    await match(backward, '2026-02-28');
+    expect(await computeKpis(backward, '2026-01', '2026-02-28')).toEqual(k);
     // December's arrears count in December.
     expect((await computeKpis(db, '2025-12', '2026-01-31')).headline.counts).toMatchObject({ invoices: 1, invoiced_vnd: 50, allocated_vnd: 50, invoices_settled: 1, cashless_allocated_vnd: 0 });
   });
