@@ -23,7 +23,10 @@ WHERE f.field_known
   AND f.payment_id NOT IN (SELECT payment_id FROM m_void)
   AND f.payment_id NOT IN (SELECT payment_id FROM m_ref)
   AND f.payment_id NOT IN (SELECT p.payment_id
-                           FROM payments p JOIN m_decision d ON d.partner_id = p.partner_id AND d.txn_ref = p.txn_ref
+                           FROM payments p
+                           JOIN (SELECT partner_id, txn_ref FROM m_decision
+                                 UNION SELECT partner_id, txn_ref FROM m_dismissal WHERE closed_vnd > 0) d
+                             ON d.partner_id = p.partner_id AND d.txn_ref = p.txn_ref
                            WHERE p.kind = 'payment');
 
 -- The routing of every other payment record.
@@ -37,7 +40,10 @@ WITH base AS (
          d.invoice_customer_code AS decision_customer_code,
          c.claimed_code, c.code_source, coalesce(c.code_known, false) AS code_known, c.qr_status, c.ambiguous,
          r.ref_status, r.invoice_no AS ref_invoice_no, r.customer_code AS ref_customer_code,
-         r.several_invoice_nos
+         r.several_invoice_nos,
+         -- What dismissals closed (020): kept out of the rules, at most what the payment carries.
+         least(coalesce(z.closed_vnd, 0), greatest(p.amount_vnd - coalesce(v.refunded_vnd, 0), 0)) AS dismissed_vnd,
+         z.closed_reason, z.closed_invoice_no, z.decision_id AS dismissal_id
   FROM payments p
   ANTI JOIN m_simple USING (payment_id)
   LEFT JOIN m_void v USING (payment_id)
@@ -47,11 +53,16 @@ WITH base AS (
   -- Decisions apply to payment records (kind 'payment'); equalities between both sides only, since
   -- a condition on p alone in this ON clause makes DuckDB plan a nested-loop join over every payment.
   LEFT JOIN (SELECT *, 'payment' AS kind FROM m_decision) d ON d.partner_id = p.partner_id AND d.txn_ref = p.txn_ref AND d.kind = p.kind
+  LEFT JOIN (SELECT *, 'payment' AS kind FROM m_dismissal WHERE closed_vnd > 0) z
+    ON z.partner_id = p.partner_id AND z.txn_ref = p.txn_ref AND z.kind = p.kind
 ), routed AS (
   SELECT *,
          CASE WHEN kind <> 'payment' THEN 'adjustment'
               WHEN void_reason IS NOT NULL THEN 'void'
               WHEN decision_action = 'unmatch' THEN 'unmatched'
+              -- Everything it can allocate was dealt with outside recon (a dismissal): nothing left
+              -- for the rules.
+              WHEN dismissed_vnd > 0 AND dismissed_vnd >= amount_vnd - refunded_vnd THEN 'dismissed'
               WHEN decision_customer_code IS NOT NULL OR ref_customer_code IS NOT NULL OR code_known THEN 'allocate'
               ELSE 'unidentified' END AS route
   FROM base
@@ -70,6 +81,8 @@ WITH base AS (
 )
 SELECT payment_id, refunded_vnd,
        CASE WHEN route IN ('adjustment', 'void') THEN 0 ELSE amount_vnd - refunded_vnd END AS effective_vnd,
+       CASE WHEN route IN ('allocate', 'unidentified', 'dismissed') THEN dismissed_vnd ELSE 0 END AS dismissed_vnd,
+       closed_reason, closed_invoice_no, dismissal_id,
        route, void_reason, original_id, decision_id, decision_action, decision_invoice_no,
        claimed_code, code_source, code_known, qr_status, ref_status, ref_invoice_no, ref_customer_code,
        account, target_invoice_no, target_several, target_rule, ambiguous,
@@ -94,7 +107,7 @@ FROM targeted;
 -- uncontested pass read. What only payments hold (partner, transaction id, paid time) is fetched
 -- from payments where it is needed, for the few, rather than copied for every payment.
 CREATE OR REPLACE TEMP TABLE m_pay AS
-SELECT payment_id, account, effective_vnd AS x, target_invoice_no, target_several, target_rule, target_confidence, code_factor
+SELECT payment_id, account, effective_vnd - dismissed_vnd AS x, target_invoice_no, target_several, target_rule, target_confidence, code_factor
 FROM m_routed WHERE route = 'allocate'
 UNION ALL
 SELECT payment_id, account, amount_vnd, NULL, NULL, NULL, NULL, 1.0
@@ -123,7 +136,7 @@ CREATE OR REPLACE TEMP VIEW m_facts AS
 SELECT *,
        coalesce(route = 'allocate' AND seq = 1 AND code_source = 'field' AND code_known AND account = claimed_code
                 AND refunded_vnd = 0 AND code_factor = 1.0
-                AND ref_status IS NULL AND decision_id IS NULL AND qr_status IS NULL, false) AS plain
+                AND ref_status IS NULL AND decision_id IS NULL AND qr_status IS NULL AND dismissed_vnd = 0, false) AS plain
 FROM (SELECT r.*, CASE WHEN r.route = 'allocate' THEN coalesce(s.seq, 1) END AS seq
       FROM m_routed r LEFT JOIN m_seq s USING (payment_id));
 
@@ -150,10 +163,18 @@ INSERT INTO m_exceptions (payment_id, reason, amount_vnd, decision_id, detail)
 SELECT payment_id, 'auditor_unmatched', effective_vnd, decision_id, 'an auditor decided this payment must not be matched'
 FROM m_routed WHERE route = 'unmatched';
 
+-- The money dismissals closed: the exception the auditor dismissed, as it was (reason and amount),
+-- status dismissed. What the payment carries beyond it went through the rules with the others.
+INSERT INTO m_exceptions (payment_id, reason, amount_vnd, suggested_invoice_no, decision_id, status, detail)
+SELECT payment_id, closed_reason, dismissed_vnd, closed_invoice_no, dismissal_id, 'dismissed',
+       CAST(dismissed_vnd AS VARCHAR) || ' đ dealt with outside recon (decision #' || CAST(dismissal_id AS VARCHAR)
+       || '); kept out of matching since'
+FROM m_routed WHERE dismissed_vnd > 0;
+
 -- Rules 9 and 11 (080, 090) read only the unidentified payments; the routing of the others is in
 -- payment_match now.
 CREATE OR REPLACE TEMP TABLE m_unidentified AS
-SELECT payment_id, effective_vnd, claimed_code, code_source, qr_status, ref_status, ambiguous
+SELECT payment_id, effective_vnd - dismissed_vnd AS effective_vnd, claimed_code, code_source, qr_status, ref_status, ambiguous
 FROM m_routed WHERE route = 'unidentified';
 
 DROP VIEW m_facts;

@@ -1,5 +1,6 @@
 -- Every loaded payment is accounted for: a reversal or refund record, voided by one, or its
--- allocations plus at most one exception (open or dismissed) cover exactly what it can allocate.
+-- allocations plus its exceptions (at most one open, at most one dismissed) cover exactly what it
+-- can allocate.
 -- It has exactly one row in payment_match. The check runs on ids and amounts (setup/sums.sql);
 -- the payment's identity is fetched for offenders only.
 SELECT o.payment_id, p.partner_id, p.txn_ref, p.kind, p.amount_vnd, o.route, o.effective_vnd,

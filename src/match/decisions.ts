@@ -31,10 +31,35 @@ export async function recordDecision(db: Database, d: DecisionInput): Promise<bi
   } else if (d.invoiceNo) {
     throw new UsageError(`decide ${d.action} takes no invoice`);
   }
+  // A dismissal records what it closes: the payment's open exception as the auditor sees it now
+  // (migration 015). That amount stays out of every later match (sql/match/020_decisions.sql).
+  const closed = d.action === 'dismiss' ? await openException(db, d.payment) : { reason: null, amount: null, invoiceNo: null };
   const row = await db.one<{ id: bigint }>(
-    `INSERT INTO decisions (decision_id, partner_id, txn_ref, action, invoice_no, decided_by, reason, decided_at, run_id)
-     VALUES (nextval('decision_ids'), $1, $2, $3, $4, $5, $6, now(), $7) RETURNING decision_id AS id`,
-    [partnerId, txnRef, d.action, d.invoiceNo ?? null, d.by.trim(), d.reason.trim(), d.runId],
+    `INSERT INTO decisions (decision_id, partner_id, txn_ref, action, invoice_no, decided_by, reason, decided_at, run_id,
+                            closed_reason, closed_vnd, closed_invoice_no)
+     VALUES (nextval('decision_ids'), $1, $2, $3, $4, $5, $6, now(), $7, $8, $9, $10) RETURNING decision_id AS id`,
+    [partnerId, txnRef, d.action, d.invoiceNo ?? null, d.by.trim(), d.reason.trim(), d.runId, closed.reason, closed.amount, closed.invoiceNo],
   );
   return row!.id;
+}
+
+/**
+ * The open exception a dismissal of this payment closes, from the latest match: its reason and
+ * amount. Amount null when there is none to freeze: no open exception (a dismissal recorded before
+ * a match showed one), an auditor_unmatched one or one on a reversal or refund record (such money is
+ * kept out of the rules already, by the unmatch or because an adjustment allocates nothing); such a
+ * dismissal closes whatever exception the payment has at every match, as dismissals recorded
+ * before migration 015 do.
+ */
+async function openException(db: Database, key: PaymentKey): Promise<{ reason: string | null; amount: bigint | null; invoiceNo: string | null }> {
+  const e = await db.one<{ reason: string; amount_vnd: bigint; kind: string; suggested_invoice_no: string | null }>(
+    `SELECT e.reason, e.amount_vnd, p.kind, e.suggested_invoice_no
+     FROM exceptions e JOIN payments p USING (payment_id)
+     WHERE p.partner_id = $1 AND p.txn_ref = $2 AND e.status = 'open'
+     ORDER BY p.kind = 'payment' DESC, e.amount_vnd DESC LIMIT 1`,
+    [key.partnerId, key.txnRef],
+  );
+  if (!e) return { reason: null, amount: null, invoiceNo: null };
+  if (e.kind !== 'payment' || e.reason === 'auditor_unmatched') return { reason: e.reason, amount: null, invoiceNo: null };
+  return { reason: e.reason, amount: e.amount_vnd, invoiceNo: e.suggested_invoice_no };
 }

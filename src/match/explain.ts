@@ -154,6 +154,18 @@ export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[], decisio
         : `decision #${s(p['decision_id'])}: ${action}`,
   });
   if (route === 'unmatched') return steps;
+  // The money a dismissal closed (migration 015): kept out of the rules at every match since.
+  const recorded = new Set(decisions.filter((d) => d['closed_vnd'] !== null && d['closed_vnd'] !== undefined).map((d) => s(d['decision_id'])));
+  const kept = exceptions.find((e) => e['status'] === 'dismissed' && recorded.has(s(e['decision_id'])));
+  const keptStep = (rest: string): RuleStep => ({
+    rule: '2 auditor decision (dismiss)',
+    applied: true,
+    why: `decision #${s(kept!['decision_id'])} dismissed the ${s(kept!['reason'])} exception of ${s(kept!['amount_vnd'])} đ the payment had then: that money was dealt with outside recon (refunded, posted by hand) and every match since keeps it out of the rules; ${rest}`,
+  });
+  if (route === 'dismissed') {
+    steps.push(keptStep('nothing is left to allocate'));
+    return steps;
+  }
 
   const refStatus = s(p['ref_status']);
   // A reference read from the memo (040: no reference field, no known code in the code field).
@@ -201,7 +213,7 @@ export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[], decisio
             ? `code ${s(p['claimed_code'])} from the customer code field${p['code_known'] ? '' : ' (not a customer)'}`
             : 'no customer code found',
   });
-  const exc = (reason: string) => exceptions.find((e) => e['reason'] === reason);
+  const exc = (reason: string) => exceptions.find((e) => e['reason'] === reason && e !== kept);
   const sug = exc('suggested_match');
   steps.push({ rule: '9 mistyped code', applied: !!sug, why: sug ? s(sug['detail']) : 'not considered or no near code owes this amount' });
   const dup = exc('duplicate_payment');
@@ -210,9 +222,10 @@ export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[], decisio
   steps.push({ rule: '11 unknown customer / no open invoice', applied: !!last, why: last ? `${s(last['reason'])}: ${s(last['detail'])}` : 'did not apply' });
   const credit = exc('overpayment_credit');
   if (credit) steps.push({ rule: 'credit', applied: true, why: s(credit['detail']) });
-  const dismissed = exceptions.find((e) => e['status'] === 'dismissed');
+  const dismissed = exceptions.find((e) => e['status'] === 'dismissed' && e !== kept);
+  if (kept) steps.push(keptStep(`the rest, ${s(p['effective_vnd'] === undefined ? '' : BigInt(String(p['effective_vnd'])) - BigInt(String(kept['amount_vnd'])))} đ, went through the rules above`));
   if (dismissed) steps.push({ rule: '2 auditor decision (dismiss)', applied: true, why: `exception ${s(dismissed['reason'])} dismissed by decision #${s(dismissed['decision_id'])}` });
-  else if (dismissals.length > 0) {
+  else if (dismissals.length > 0 && !kept) {
     steps.push({ rule: '2 auditor decision (dismiss)', applied: false, why: `dismissal ${dismissals.join(', ')} closes nothing now: no exception is open, or a later match/unmatch reopened the question` });
   }
   return steps;

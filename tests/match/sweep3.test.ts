@@ -624,14 +624,13 @@ describe('amounts of 0 đ and negative amounts, from the file to the match', () 
   });
 });
 
-describe('known gap: a dismissal is not a refund', () => {
+describe('a dismissal keeps the money it closed out of later matches', () => {
   // A duplicate_payment an auditor dismissed ("refund done": the money went back outside any
-  // partner file) still competes when the next bill is loaded: matching from scratch lets it, the
-  // earlier payment, take February's bill, and the customer's own February payment becomes the
-  // duplicate; February's KPIs count refunded money as collected. What an auditor expects is
-  // asserted below; it fails today (it.fails). README: "unmatch, then dismiss" is the documented way
-  // to keep a refunded payment out; a fix needs the decision to record what it closed (reason,
-  // amount), which the decisions table does not hold.
+  // partner file) used to compete again when the next bill was loaded: matching from scratch let it,
+  // the earlier payment, take February's bill, and the customer's own February payment became the
+  // duplicate; February's KPIs counted refunded money as collected. A dismissal now records the
+  // exception it closed (reason, amount, related invoice: migration 015), and every match keeps
+  // that money out of the rules.
   it('the documented way, unmatch then dismiss, keeps a refunded duplicate out of the next bill', async () => {
     const db = await fresh({
       customers: [C1],
@@ -656,7 +655,7 @@ describe('known gap: a dismissal is not a refund', () => {
     });
   });
 
-  it.fails('a duplicate dismissed as refunded does not pay the next bill', async () => {
+  it('a duplicate dismissed as refunded does not pay the next bill', async () => {
     const db = await fresh({
       customers: [C1],
       invoices: [{ no: 'O1', customer: C1, amount: 100, period: '2026-01' }],
@@ -676,5 +675,42 @@ describe('known gap: a dismissal is not a refund', () => {
       alloc: ['AG:G1 O1 100 amount_equals_invoice', 'VCB:V2 N1 100 amount_equals_invoice'],
       exc: ['VCB:V1 duplicate_payment 100 → O1 (dismissed)'],
     });
+    const steps = (await explainPayment(db, { partnerId: 'VCB', txnRef: 'V1' }))!.records[0]!.rules.map((r) => `${r.rule} | ${r.why}`);
+    expect(steps.at(-1)).toBe(
+      '2 auditor decision (dismiss) | decision #1 dismissed the duplicate_payment exception of 100 đ the payment had then: that money was dealt with outside recon (refunded, posted by hand) and every match since keeps it out of the rules; nothing is left to allocate',
+    );
+  });
+
+  it('a dismissed credit stays out of the next bill while the allocated part stays; an unknown customer dismissed stays out once billed', async () => {
+    const db = await fresh({
+      customers: [C1],
+      invoices: [{ no: 'O1', customer: C1, amount: 100, period: '2026-01' }],
+      payments: [
+        { txn: 'P1', amount: 130, code: C1, at: '2026-01-10T10:00:00' }, // 30 đ credit, refunded
+        { txn: 'U1', amount: 70, code: C2, at: '2026-01-11T10:00:00' }, // C2 not billed yet: refunded to the payer
+      ],
+    });
+    await match(db);
+    expect(await rows(db)).toEqual({ alloc: ['VCB:P1 O1 100 overpayment'], exc: ['VCB:P1 overpayment_credit 30', 'VCB:U1 unknown_customer 70'] });
+    for (const txnRef of ['P1', 'U1']) {
+      await recordDecision(db, { action: 'dismiss', payment: { partnerId: 'VCB', txnRef }, by: 'auditor', reason: 'refund done', runId: 'test' });
+    }
+    await load(db, {
+      customers: [C2],
+      invoices: [
+        { no: 'N1', customer: C1, amount: 100, period: '2026-02' },
+        { no: 'N2', customer: C2, amount: 70, period: '2026-02' },
+      ],
+      payments: [{ txn: 'V2', amount: 100, code: C1, at: '2026-02-12T10:00:00' }],
+    });
+    await match(db);
+    expect(await rows(db)).toEqual({
+      alloc: ['VCB:P1 O1 100 amount_equals_invoice', 'VCB:V2 N1 100 amount_equals_invoice'],
+      exc: ['VCB:P1 overpayment_credit 30 (dismissed)', 'VCB:U1 unknown_customer 70 (dismissed)'],
+    });
+    // N2 stays open: the refunded 70 đ is not a payment of it.
+    expect(await db.all(`SELECT count(*) AS n FROM allocations WHERE invoice_no = 'N2'`)).toEqual([{ n: 0n }]);
+    const p1 = (await explainPayment(db, { partnerId: 'VCB', txnRef: 'P1' }))!.records[0]!.rules.map((r) => r.why);
+    expect(p1.at(-1)).toMatch(/dismissed the overpayment_credit exception of 30 đ .* the rest, 100 đ, went through the rules above$/);
   });
 });

@@ -21,7 +21,11 @@ CREATE OR REPLACE TEMP TABLE dt_payment AS
 WITH alloc AS (
   SELECT payment_id, sum(amount_vnd) AS allocated_vnd FROM allocations GROUP BY payment_id
 ), exc AS (
-  SELECT payment_id, count(*) AS exceptions, sum(amount_vnd) AS exception_vnd FROM exceptions GROUP BY payment_id
+  -- exceptions: the most of one status (a payment has at most one open exception, and at most one
+  -- dismissed: the money a dismissal kept out of matching, beside an open one for the rest).
+  SELECT payment_id, greatest(count(*) FILTER (WHERE status = 'open'), count(*) FILTER (WHERE status <> 'open')) AS exceptions,
+         sum(amount_vnd) AS exception_vnd
+  FROM exceptions GROUP BY payment_id
 ), pm AS (
   SELECT p.payment_id,
          (f.payment_id IS NOT NULL)::INTEGER + (x.payment_id IS NOT NULL)::INTEGER AS match_rows,
