@@ -19,17 +19,27 @@ export async function readSourceLine(path: string, line: number): Promise<string
   let nl = 0x0a; // 0x0d for a file whose lines end with CR alone (classic Mac), as ingest reads it
   let done = 0; // physical lines completed
   const stream = createReadStream(path);
+  let carry: Buffer | null = null; // UTF-16LE: the odd byte a chunk ended with, completed by the next chunk
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (const read of stream as AsyncIterable<Buffer>) {
+      let chunk: Buffer = carry ? Buffer.concat([carry, read]) : read;
+      carry = null;
       if (first) {
         utf16 = chunk[0] === 0xff && chunk[1] === 0xfe;
         if (chunk.includes(0x0d) && !chunk.includes(0x0a)) nl = 0x0d;
         first = false;
       }
+      if (utf16 && chunk.length % 2 === 1) {
+        carry = chunk.subarray(chunk.length - 1);
+        chunk = chunk.subarray(0, chunk.length - 1);
+      }
       let start = 0;
       for (let i = 0; i < chunk.length; i++) {
         if (chunk[i] !== nl) continue;
-        // In UTF-16LE the newline is 0A 00: the 00 starts the next chunk of bytes and is skipped below.
+        // In UTF-16LE the newline is the code unit 0A 00 at an even offset (chunks hold whole code
+        // units): a character whose code unit merely holds the byte 0A (上 U+4E0A is 0A 4E, the hair
+        // space U+200A is 0A 20) is no line end; the 00 is skipped below.
+        if (utf16 && (i % 2 === 1 || chunk[i + 1] !== 0x00)) continue;
         done++;
         if (done >= line) {
           current.push(chunk.subarray(start, i));
@@ -45,6 +55,7 @@ export async function readSourceLine(path: string, line: number): Promise<string
   } finally {
     stream.destroy();
   }
+  if (carry && done + 1 >= line) current.push(carry);
   const tail = Buffer.concat(current);
   if (done + 1 >= line && tail.length > 0) record.push(decode(tail, utf16, done === 0));
   return record.length > 0 ? record.join('\n') : undefined;

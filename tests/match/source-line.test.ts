@@ -26,6 +26,28 @@ describe('readSourceLine', () => {
   });
 });
 
+describe('readSourceLine on a UTF-16LE file (a spreadsheet\'s "Unicode text")', () => {
+  it('ends lines only at the code unit 0A 00, not at a character holding the byte 0A (上 U+4E0A, the hair space U+200A)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recon-source-line-'));
+    const path = join(dir, 'u16.txt');
+    const lines = ['ref\tmemo\tamount', 'A1\t"Trần Văn 上海\u200Atiền điện\n kỳ 01"\t1.000', 'A2\tok\t2.000', 'A3\tcuối\t3.000'];
+    writeFileSync(path, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(lines.join('\r\n'), 'utf16le')]));
+    expect(await readSourceLine(path, 1)).toBe(lines[0]);
+    expect(await readSourceLine(path, 2)).toBe(lines[1]);
+    expect(await readSourceLine(path, 4)).toBe(lines[2]);
+    expect(await readSourceLine(path, 5)).toBe(lines[3]);
+  });
+
+  it('reads lines past the 64 KiB read size whose every character holds the byte 0A', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recon-source-line-'));
+    const path = join(dir, 'u16-long.txt');
+    // Lines longer than one read of the file, each character 上 (0A 4E).
+    const lines = Array.from({ length: 6 }, (_, i) => `T${i}\t${'上'.repeat(20_001 + i)}\t${i}`);
+    writeFileSync(path, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(lines.join('\r\n'), 'utf16le')]));
+    for (const [i, l] of lines.entries()) expect(await readSourceLine(path, i + 1)).toBe(l);
+  });
+});
+
 describe('readSourceLine on a file whose lines end with CR alone (classic Mac)', () => {
   it('reads the record on its line, as ingest numbers them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'recon-source-line-'));
