@@ -33,7 +33,7 @@ function formatPayment(e: PaymentExplanation): string {
     const p = r.payment;
     out.push(
       `${String(p['kind'])} ${e.key.partnerId}:${e.key.txnRef}  ${String(p['amount_vnd'])} đ  paid ${String(p['paid_at_local'])}  route ${String(p['route'])}`,
-      `  source: ${r.source.file ?? '(unknown file)'} line ${r.source.line}${r.source.path ? ` (${r.source.path})` : ''}`,
+      `  source: ${r.source.file ?? '(unknown file)'} ${r.source.sheet !== undefined ? `sheet ${JSON.stringify(r.source.sheet)} row` : 'line'} ${r.source.line}${r.source.path ? ` (${r.source.path})` : ''}`,
       `  raw:    ${r.source.raw ?? '(file not available)'}`,
       `  fields: code=${String(p['customer_code'] ?? '')} invoice_ref=${String(p['invoice_ref'] ?? '')} memo=${JSON.stringify(p['memo'] ?? '')}`,
       '',

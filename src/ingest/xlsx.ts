@@ -309,7 +309,7 @@ interface ReaderParts {
  * pass is not used); without them (not a zip this reads), exceljs reads the file itself, and fails
  * saying what it is not.
  */
-function openReader(path: string, book: WorkbookSheets | null, pick: (s: SheetEntry) => boolean): ExcelJS.stream.xlsx.WorkbookReader {
+export function openReader(path: string, book: WorkbookSheets | null, pick: (s: SheetEntry) => boolean): ExcelJS.stream.xlsx.WorkbookReader {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
   if (!book) return reader;
   const r = reader as unknown as ReaderParts;

@@ -1,9 +1,11 @@
 // explain: why a payment ended where it did (each rule, applied or not, and why), traced to its
 // file and line; or an invoice's residual history and the payments that named it.
+import { existsSync } from 'node:fs';
 import type { Database, Row } from '../db/database.ts';
 import { readSql } from '../db/database.ts';
 import type { PaymentKey } from './payment-key.ts';
 import { readSourceLine } from './source-line.ts';
+import { isZipFile, readXlsxRow } from './source-xlsx.ts';
 
 export interface RuleStep {
   rule: string;
@@ -13,7 +15,8 @@ export interface RuleStep {
 
 export interface PaymentRecordExplanation {
   payment: Row;
-  source: { file: string | null; path: string | null; line: number; raw: string | null };
+  /** `line` is the physical line, or for an XLSX file the row of `sheet`. */
+  source: { file: string | null; path: string | null; line: number; sheet?: string; raw: string | null };
   rules: RuleStep[];
   allocations: Row[];
   exceptions: Row[];
@@ -57,7 +60,7 @@ export async function explainPayment(db: Database, key: PaymentKey): Promise<Pay
     const line = Number(p['line_no']);
     records.push({
       payment: p,
-      source: { file: (p['file_name'] as string | null) ?? null, path, line, raw: path ? rawExcerpt((await readSourceLine(path, line)) ?? null, key.txnRef) : null },
+      source: { file: (p['file_name'] as string | null) ?? null, path, line, ...(await sourceRecord(path, line, key.txnRef)) },
       rules: ruleTrace(p, allocations, exceptions, decisions),
       allocations,
       exceptions,
@@ -68,6 +71,16 @@ export async function explainPayment(db: Database, key: PaymentKey): Promise<Pay
     histories.push({ invoice_no, history: await db.all(readSql('match/queries/invoice_history.sql'), { invoice: invoice_no }) });
   }
   return { kind: 'payment', key, records, decisions, invoices: histories, receivedAgain };
+}
+
+/** The record's raw text from its file (a text file's lines, an XLSX sheet's row), null when the file is gone. */
+async function sourceRecord(path: string | null, line: number, txnRef: string): Promise<{ sheet?: string; raw: string | null }> {
+  if (!path || !existsSync(path)) return { raw: null };
+  if (isZipFile(path)) {
+    const row = await readXlsxRow(path, line, txnRef);
+    return row ? { sheet: row.sheet, raw: rawExcerpt(row.raw, txnRef) } : { raw: null };
+  }
+  return { raw: rawExcerpt((await readSourceLine(path, line)) ?? null, txnRef) };
 }
 
 /** Duplicate records of a payment identity and its records waiting in quarantined files (file, line, note). */
