@@ -31,6 +31,8 @@ export function register(program: Command): void {
       checkDate(opts.asOf);
       if (opts.lang !== 'vi' && opts.lang !== 'en') throw new UsageError(`--lang ${JSON.stringify(opts.lang)}: expected vi or en`);
       const lang = opts.lang;
+      const { checkOutputFolder } = await import('../reports/index.ts');
+      checkOutputFolder(opts.out);
       const { monthlyClose } = await import('../../pipelines/monthly-close.ts');
       const result = await withRun(opts, `run ${pipeline}`, { ...opts }, (db, run) =>
         monthlyClose(db, run, {

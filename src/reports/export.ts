@@ -2,10 +2,11 @@
 // Arrow IPC or JSON. Each dataset is one query in sql/reports/export_<dataset>.sql (kpis: the
 // computed kpis.json flattened to rows); results are streamed chunk by chunk, Parquet is written
 // by DuckDB's COPY.
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, mkdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { DuckDBValue } from '@duckdb/node-api';
 import { quoteLiteral, type Database } from '../db/database.ts';
+import { UsageError } from '../errors.ts';
 import { CHANNEL_GROUPS } from '../ingest/profile.ts';
 import { openWriter, type Column, type ColumnType } from './export-writers.ts';
 import { ratio } from './kpi-shape.ts';
@@ -33,8 +34,54 @@ export interface ExportResult {
 /** Writes one dataset of a period to a file. */
 export async function runExport(db: Database, opts: ExportOptions): Promise<ExportResult> {
   const { period, asOf } = checkPeriod(opts.period, opts.asOf);
-  const path = resolve(opts.out);
-  mkdirSync(dirname(path), { recursive: true });
+  const path = await exportPath(db, opts.out);
+  // Written beside the target and renamed over it when complete: an existing file is replaced only
+  // by a whole export, and a failed one leaves it as it was.
+  const partial = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
+  try {
+    const rows = await writeExport(db, opts, period, asOf, partial);
+    renameSync(partial, path);
+    return { path, rows };
+  } finally {
+    rmSync(partial, { force: true });
+  }
+}
+
+/**
+ * The one check of an export's --out, whatever the format (Parquet's path goes on into DuckDB's
+ * COPY through quoteLiteral): the absolute path of a file to create or replace, its folder created.
+ * Refused, each with a one-line reason: control characters in the name, a folder, the database
+ * itself (its .wal or spill folder too) and a file the database loaded (a partner file, a billing
+ * export), since replacing those loses data; a folder that is a file.
+ */
+export async function exportPath(db: Database, out: string): Promise<string> {
+  const path = resolve(out);
+  if (/[\u0000-\u001f\u007f]/.test(path)) throw new UsageError(`--out ${JSON.stringify(out)}: a file name with control characters (a line break, a tab) is refused`);
+  const real = (p: string) => (existsSync(p) ? realpathSync(p) : p);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`--out ${path} is a folder; expected a file name, e.g. ${join(path, 'export.csv')}`);
+  if (db.path !== ':memory:') {
+    const dbFile = real(db.path);
+    const target = real(path);
+    if ([dbFile, `${dbFile}.wal`].includes(target) || target.startsWith(`${dbFile}.tmp/`)) {
+      throw new UsageError(`--out ${path} is the database file (or its write-ahead log); choose another file name`);
+    }
+  }
+  const loaded = await db.one<{ file_id: bigint }>('SELECT file_id FROM source_files WHERE path = $1 OR path = $2 LIMIT 1', [path, real(path)]);
+  if (loaded) throw new UsageError(`--out ${path} is a file the database loaded (file ${loaded.file_id}, recon files); choose another file name`);
+  const folder = dirname(path);
+  let up = folder;
+  while (!existsSync(up) && dirname(up) !== up) up = dirname(up);
+  if (!statSync(up).isDirectory()) throw new UsageError(`--out ${path}: ${up} is a file, not a folder`);
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (e) {
+    throw new UsageError(`--out ${path}: cannot create the folder ${folder} (${e instanceof Error ? e.message : String(e)})`);
+  }
+  return path;
+}
+
+/** Writes the dataset to `path` (the partial file runExport renames); the rows written. */
+async function writeExport(db: Database, opts: ExportOptions, period: string, asOf: string, path: string): Promise<number> {
   let sql: string;
   if (opts.dataset === 'kpis') {
     await loadKpiRows(db, await computeKpis(db, period, asOf));
@@ -45,7 +92,7 @@ export async function runExport(db: Database, opts: ExportOptions): Promise<Expo
   const params = usedParams(sql, { period, as_of: asOf });
   if (opts.format === 'parquet') {
     const result = await db.conn.run(`COPY (${sql.trim().replace(/;$/, '')}) TO ${quoteLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`, params);
-    return { path, rows: Number(result.rowsChanged) };
+    return Number(result.rowsChanged);
   }
   const result = await db.conn.stream(sql, params);
   const columns: Column[] = result.columnNames().map((name, i) => ({ name, type: columnType(String(result.columnType(i))) }));
@@ -59,7 +106,7 @@ export async function runExport(db: Database, opts: ExportOptions): Promise<Expo
   } finally {
     await writer.close();
   }
-  return { path, rows };
+  return rows;
 }
 
 function columnType(duck: string): ColumnType {

@@ -1,7 +1,7 @@
 // The reports stage: computes kpis.json for a period and writes it with dashboard.html and one SVG
 // per chart. Called by the monthly close (pipelines/monthly-close.ts) and by `recon report`.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Database } from '../db/database.ts';
 import { UsageError } from '../errors.ts';
 import { CHART_IDS, renderCharts, type Chart } from './charts.ts';
@@ -53,13 +53,26 @@ export async function requireInvoices(db: Database, period: string): Promise<voi
   }
 }
 
+/**
+ * The absolute path of an output folder (the report's, the monthly close's --out), refused with a
+ * one-line reason when it, or a folder above it, is a file (before: EEXIST and a stack trace, and the
+ * monthly close found out only after its billing import, ingest and matching).
+ */
+export function checkOutputFolder(dir: string, flag = '--out'): string {
+  const path = resolve(dir);
+  let up = path;
+  while (!existsSync(up) && dirname(up) !== up) up = dirname(up);
+  if (!statSync(up).isDirectory()) throw new UsageError(`${flag} ${path}: ${up} is a file, not a folder; expected the folder to write the report into`);
+  return path;
+}
+
 export async function writeReport(db: Database, opts: ReportOptions): Promise<ReportResult> {
   const { period, asOf } = checkPeriod(opts.period, opts.asOf);
   await requireInvoices(db, period);
   const tr = translator(opts.lang ?? 'vi');
   const kpis = await computeKpis(db, period, asOf);
   const charts = await renderCharts(kpis, tr);
-  const outDir = resolve(opts.outDir);
+  const outDir = checkOutputFolder(opts.outDir);
   mkdirSync(outDir, { recursive: true });
   const kpisPath = join(outDir, 'kpis.json');
   writeFileSync(kpisPath, `${JSON.stringify(kpis, null, 2)}\n`);

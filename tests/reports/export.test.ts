@@ -1,6 +1,6 @@
 // Exports of the fixture month: every dataset in every format reads back with the same rows, the
 // auditor columns are there under their names, and CSV is safe to open in a spreadsheet.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
@@ -180,5 +180,52 @@ describe('export', () => {
     const rows = await readBack(join(dir, 'kpis.parquet'), 'parquet');
     expect(rows[0]).toMatchObject({ dimension: 'total', invoices: 5, invoiced_vnd: 1_050_000, allocated_vnd: 660_000, collection_rate_amount: 0.628571 });
     expect(rows.filter((r) => r.dimension === 'channel_group').map((r) => r.share_invoices)).toEqual([0.6, 0.2, 0.2, 0]);
+  });
+});
+
+describe('export --out', () => {
+  it('writes to a path with spaces, quotes, an apostrophe and Vietnamese letters in every format, its folders created', async () => {
+    const folder = join(dir, "thư mục 'Q1' \"x\"");
+    for (const format of ['csv', 'json', 'arrow', 'parquet', 'xlsx'] as const) {
+      const out = join(folder, `phân bổ 'tháng' "1".${format}`);
+      const result = await runExport(db, { dataset: 'allocations', period, format, out });
+      expect(result.path).toBe(out);
+      expect(await readBack(out, format)).toHaveLength(result.rows);
+    }
+    expect(readdirSync(folder).filter((f) => f.startsWith('.'))).toEqual([]); // no partial file left
+  });
+
+  it('replaces an existing file only with a whole export; a failed export leaves it as it was', async () => {
+    const out = join(dir, 'existing.json');
+    writeFileSync(out, 'earlier');
+    const result = await runExport(db, { dataset: 'allocations', period, format: 'json', out });
+    expect(await readBack(out, 'json')).toHaveLength(result.rows);
+    writeFileSync(out, 'earlier');
+    await expect(runExport(db, { dataset: 'allocations', period: '2026-13', format: 'json', out })).rejects.toThrow(/--period/);
+    const failing = { dataset: 'nosuch' as never, period, format: 'json' as const, out };
+    await expect(runExport(db, failing)).rejects.toThrow();
+    expect(readFileSync(out, 'utf8')).toBe('earlier');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
+  });
+
+  it('refuses a folder, a name with control characters, a path under a file and a file the database loaded, saying why', async () => {
+    const folder = join(dir, 'a-folder');
+    mkdirSync(folder, { recursive: true });
+    const refused = async (out: string) => runExport(db, { dataset: 'allocations', period, format: 'parquet', out }).then(() => 'written', (e: Error) => `${e.name}: ${e.message}`);
+    expect(await refused(folder)).toMatch(/^UsageError: --out .*a-folder is a folder; expected a file name/);
+    expect(await refused(join(dir, 'a\nb.parquet'))).toMatch(/^UsageError: --out .*control characters/);
+    writeFileSync(join(dir, 'plain.txt'), 'x');
+    expect(await refused(join(dir, 'plain.txt', 'x.parquet'))).toMatch(/^UsageError: --out .*plain\.txt is a file, not a folder/);
+    const source = join(dir, 'loaded.csv');
+    writeFileSync(source, 'ref,time\n');
+    await db.run(`INSERT INTO source_files (file_id, kind, partner_id, path, file_name, sha256, bytes, status, run_id, loaded_at)
+                  VALUES (999001, 'partner', 'vcb', $1, 'loaded.csv', 'sha999001', 9, 'loaded', 'r1', '2026-03-01 00:00:00+07')`, [source]);
+    try {
+      expect(await refused(source)).toMatch(/^UsageError: --out .*loaded\.csv is a file the database loaded \(file 999001,/);
+      expect(readFileSync(source, 'utf8')).toBe('ref,time\n');
+    } finally {
+      await db.run('DELETE FROM source_files WHERE file_id = 999001');
+    }
+    expect(existsSync(join(dir, 'a\nb.parquet'))).toBe(false);
   });
 });

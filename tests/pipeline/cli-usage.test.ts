@@ -1,0 +1,41 @@
+// The CLI's answers to what users get wrong: each a one-line message and exit code 2, never a stack
+// trace, and nothing of theirs overwritten.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { copySampleClose, RECON, SAMPLE } from '../support/sample-close.ts';
+
+const recon = (...args: string[]) => spawnSync(process.execPath, [RECON, ...args], { encoding: 'utf8' });
+
+/** Exit code 2 and exactly one line on stderr matching `message`, no stack trace. */
+function refused(r: ReturnType<typeof recon>, message: RegExp): void {
+  expect([r.status, r.stderr]).toEqual([2, expect.stringMatching(message)]);
+  expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('output paths', () => {
+  it('refuses to export over the database, a loaded partner file or a folder, and leaves them as they were', async () => {
+    const copy = await copySampleClose();
+    const size = statSync(copy.dbPath).size;
+    refused(recon('export', 'allocations', '--period', '2026-03', '--db', copy.dbPath, '--out', copy.dbPath), /--out .* is the database file/);
+    expect(statSync(copy.dbPath).size).toBe(size);
+    expect(recon('runs', '--db', copy.dbPath).status).toBe(0); // still a database
+    const partnerFile = join(SAMPLE, 'partners', 'acb', 'ACB_EVN_202601.csv');
+    const before = readFileSync(partnerFile);
+    refused(recon('export', 'rejects', '--period', '2026-01', '--db', copy.dbPath, '--out', partnerFile), /--out .*ACB_EVN_202601\.csv is a file the database loaded \(file \d+/);
+    expect(readFileSync(partnerFile)).toEqual(before);
+    refused(recon('export', 'allocations', '--period', '2026-03', '--format', 'parquet', '--db', copy.dbPath, '--out', copy.dir), /--out .* is a folder; expected a file name/);
+  }, 120_000);
+
+  it('refuses a report or close folder that is a file before any work', async () => {
+    const copy = await copySampleClose();
+    const file = join(copy.dir, 'not-a-folder');
+    writeFileSync(file, 'x');
+    refused(recon('report', '--period', '2026-03', '--db', copy.dbPath, '--out', file), /--out .*not-a-folder: .* is a file, not a folder/);
+    refused(recon('report', '--period', '2026-03', '--db', copy.dbPath, '--out', join(file, 'sub')), /is a file, not a folder/);
+    refused(recon('run', 'monthly-close', '--data', SAMPLE, '--db', copy.dbPath, '--out', file), /--out .*not-a-folder: .* is a file, not a folder/);
+    expect(existsSync(join(copy.dir, 'runs'))).toBe(false);
+  }, 120_000);
+});
