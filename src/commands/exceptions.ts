@@ -4,6 +4,7 @@ import { UsageError } from '../errors.ts';
 import { AGING_BUCKETS, exceptionQueue, type QueueRow } from '../match/exception-queue.ts';
 import { todayInVietnam } from '../match/index.ts';
 import { EXCEPTION_REASONS, isExceptionReason } from '../match/reasons.ts';
+import { requireInvoices } from '../reports/index.ts';
 import { defaultAsOf } from '../reports/kpi-shape.ts';
 import type { Database } from '../db/database.ts';
 import { positiveInt, printResult, textTable, withDb, withDbOptions, type GlobalOptions } from './context.ts';
@@ -38,11 +39,13 @@ export function register(program: Command): void {
         throw new UsageError(`--reason ${JSON.stringify(opts.reason)}: expected one of ${Object.keys(EXCEPTION_REASONS).join(', ')}`);
       }
       if (!['open', 'dismissed', 'all'].includes(opts.status)) throw new UsageError(`--status ${JSON.stringify(opts.status)}: expected open, dismissed or all`);
-      const minAmount = opts.minAmount === undefined ? undefined : wholeNumber(opts.minAmount, '--min-amount');
-      const olderThan = opts.olderThan === undefined ? undefined : Number(wholeNumber(opts.olderThan, '--older-than'));
+      const minAmount = opts.minAmount === undefined ? undefined : wholeNumber(opts.minAmount, '--min-amount', 'đồng');
+      const olderThan = opts.olderThan === undefined ? undefined : Number(wholeNumber(opts.olderThan, '--older-than', 'days'));
       const asOf = opts.asOf ?? (opts.period ? defaultAsOf(opts.period) : todayInVietnam());
       const rows = await withDb(opts, async (db) => {
         if (opts.partner !== undefined) await checkPartner(db, opts.partner);
+        // A period with no invoices (mistyped) listed every exception as of a far date, exit 0.
+        if (opts.period !== undefined) await requireInvoices(db, opts.period, 'nothing to list');
         return exceptionQueue(db, {
           asOf,
           status: opts.status as 'open' | 'dismissed' | 'all',
@@ -64,9 +67,10 @@ async function checkPartner(db: Database, partner: string): Promise<void> {
   throw new UsageError(`--partner ${JSON.stringify(partner)}: no partner with this id is loaded; ${hint}`);
 }
 
-function wholeNumber(v: string, flag: string): bigint {
-  if (!/^\d+$/.test(v)) throw new UsageError(`${flag} ${JSON.stringify(v)}: expected a whole number`);
-  return BigInt(v);
+/** A count of đồng or days: a whole number, 0 or more (a minus sign, a fraction or a word are refused). */
+function wholeNumber(v: string, flag: string, unit: string): bigint {
+  if (!/^\d+$/.test(v.trim())) throw new UsageError(`${flag} ${JSON.stringify(v)}: expected a whole number of ${unit}, 0 or more`);
+  return BigInt(v.trim());
 }
 
 function buckets(rows: QueueRow[]): Array<{ aging: string; count: number; amount_vnd: bigint }> {

@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { DATASETS, FORMATS, type Dataset, type ExportFormat } from '../reports/export-catalog.ts';
+import type { Database } from '../db/database.ts';
+import { requireInvoices } from '../reports/index.ts';
 import { printResult, withDb, withDbOptions, type GlobalOptions } from './context.ts';
 
 interface ExportCommandOptions extends GlobalOptions {
@@ -22,6 +24,24 @@ const DESCRIBED: Record<Dataset, string> = {
   rejects: "records that could not be loaded, of the period's files (README 'Files of a period'; billing: the period's invoice export and every customer list): file, line, reason, field, value, message, text",
 };
 
+/**
+ * A period the database knows nothing of (a mistyped --period) gave an empty file, or every
+ * exception as of a far date, with exit 0. Refused like `recon report`: the period must have
+ * invoices; `payments` and `rejects`, which are about the partner files, also take a period with
+ * payments paid in its month (partner files loaded before its billing).
+ */
+async function requirePeriodData(db: Database, dataset: Dataset, period: string): Promise<void> {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) return; // runExport says what is wrong with it
+  if (dataset === 'payments' || dataset === 'rejects') {
+    const paid = await db.one<{ n: bigint }>(
+      "SELECT count(*) AS n FROM (SELECT 1 FROM payments WHERE strftime(paid_at AT TIME ZONE 'Asia/Ho_Chi_Minh', '%Y-%m') = $1 LIMIT 1)",
+      [period],
+    );
+    if (paid && paid.n > 0n) return;
+  }
+  await requireInvoices(db, period, dataset === 'payments' || dataset === 'rejects' ? 'and no payment paid in it; nothing to export' : 'nothing to export');
+}
+
 export function register(program: Command): void {
   withDbOptions(program.command('export'))
     .argument('<dataset>', `what to export: ${DATASETS.join(' | ')}`)
@@ -35,9 +55,10 @@ export function register(program: Command): void {
       if (!(DATASETS as readonly string[]).includes(dataset)) throw new UsageError(`unknown dataset ${JSON.stringify(dataset)}; expected one of ${DATASETS.join(', ')}`);
       if (!(FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`--format ${JSON.stringify(opts.format)}: expected one of ${FORMATS.join(', ')}`);
       const { runExport } = await import('../reports/export.ts');
-      const result = await withDb(opts, (db) =>
-        runExport(db, { dataset: dataset as Dataset, period: opts.period, format: opts.format as ExportFormat, out: opts.out, ...(opts.asOf ? { asOf: opts.asOf } : {}) }),
-      );
+      const result = await withDb(opts, async (db) => {
+        await requirePeriodData(db, dataset as Dataset, opts.period);
+        return runExport(db, { dataset: dataset as Dataset, period: opts.period, format: opts.format as ExportFormat, out: opts.out, ...(opts.asOf ? { asOf: opts.asOf } : {}) });
+      });
       printResult(opts.json, result, () => `exported ${result.rows} ${dataset} rows to ${result.path}`);
     });
 }

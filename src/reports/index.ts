@@ -43,13 +43,13 @@ export interface ReportResult {
  * looks like a real one (a mistyped --period, or a billing export not loaded): refused, naming
  * the periods there are.
  */
-export async function requireInvoices(db: Database, period: string): Promise<void> {
+export async function requireInvoices(db: Database, period: string, nothing = 'nothing to report'): Promise<void> {
   const row = await db.one<{ n: bigint; periods: string | null }>(
     `SELECT count(*) FILTER (WHERE period = $1) AS n, string_agg(DISTINCT period, ', ' ORDER BY period) AS periods FROM invoices`,
     [period],
   );
   if (!row || row.n === 0n) {
-    throw new UsageError(`no invoices of period ${period} in the database${row?.periods ? ` (periods with invoices: ${row.periods})` : ' (no billing export loaded)'}; nothing to report`);
+    throw new UsageError(`no invoices of period ${period} in the database${row?.periods ? ` (periods with invoices: ${row.periods})` : ' (no billing export loaded)'}; ${nothing}`);
   }
 }
 

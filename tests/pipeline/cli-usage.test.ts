@@ -1,7 +1,7 @@
 // The CLI's answers to what users get wrong: each a one-line message and exit code 2, never a stack
 // trace, and nothing of theirs overwritten.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { copySampleClose, RECON, SAMPLE } from '../support/sample-close.ts';
@@ -27,7 +27,7 @@ describe('output paths', () => {
     refused(recon('export', 'rejects', '--period', '2026-01', '--db', copy.dbPath, '--out', partnerFile), /--out .*ACB_EVN_202601\.csv is a file the database loaded \(file \d+/);
     expect(readFileSync(partnerFile)).toEqual(before);
     refused(recon('export', 'allocations', '--period', '2026-03', '--format', 'parquet', '--db', copy.dbPath, '--out', copy.dir), /--out .* is a folder; expected a file name/);
-  }, 120_000);
+  }, 300_000);
 
   it('refuses a report or close folder that is a file before any work', async () => {
     const copy = await copySampleClose();
@@ -37,5 +37,36 @@ describe('output paths', () => {
     refused(recon('report', '--period', '2026-03', '--db', copy.dbPath, '--out', join(file, 'sub')), /is a file, not a folder/);
     refused(recon('run', 'monthly-close', '--data', SAMPLE, '--db', copy.dbPath, '--out', file), /--out .*not-a-folder: .* is a file, not a folder/);
     expect(existsSync(join(copy.dir, 'runs'))).toBe(false);
-  }, 120_000);
+  }, 300_000);
+});
+
+describe('periods, numbers and matching with nothing loaded', () => {
+  it('refuses a period with no invoices in the queue and in exports, naming the periods there are', async () => {
+    const copy = await copySampleClose();
+    const out = join(copy.dir, 'x.csv');
+    refused(recon('exceptions', '--period', '2030-01', '--db', copy.dbPath), /no invoices of period 2030-01 in the database \(periods with invoices: .*2026-03\); nothing to list/);
+    for (const dataset of ['allocations', 'rejects']) {
+      refused(recon('export', dataset, '--period', '2030-01', '--db', copy.dbPath, '--out', out), /no invoices of period 2030-01 in the database .*nothing to export/);
+    }
+    expect(existsSync(out)).toBe(false);
+    // Partner files run a few days past the last billed period: their payments and rejects export.
+    expect(recon('export', 'payments', '--period', '2026-05', '--db', copy.dbPath, '--out', out).status).toBe(0);
+    for (const [args, message] of [
+      [['--min-amount', '-5'], /--min-amount "-5": expected a whole number of đồng, 0 or more/],
+      [['--older-than', 'abc'], /--older-than "abc": expected a whole number of days, 0 or more/],
+    ] as const) {
+      refused(recon('exceptions', '--period', '2026-03', ...args, '--db', copy.dbPath), message);
+    }
+  }, 300_000);
+
+  it('refuses to match a database with no payment, or with payments and no billing export', async () => {
+    const copy = await copySampleClose();
+    const db = join(copy.dir, 'fresh.duckdb');
+    const empty = join(copy.dir, 'no-files');
+    mkdirSync(empty);
+    expect(recon('ingest', empty, '--db', db).status).toBe(0);
+    refused(recon('match', '--db', db), /nothing to match: no payment is loaded in .*fresh\.duckdb; load the partner files first/);
+    expect(recon('ingest', join(SAMPLE, 'partners', 'acb'), '--db', db).status).toBe(0);
+    refused(recon('match', '--db', db), /no billing export is loaded in .*fresh\.duckdb, so every payment would be an unknown customer/);
+  }, 300_000);
 });
