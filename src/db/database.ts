@@ -4,7 +4,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSyn
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
-import { DatabaseLockedError, UsageError } from '../errors.ts';
+import { DatabaseLockedError, RunFailedError, UsageError } from '../errors.ts';
 
 import { DEFAULT_MEMORY_LIMIT, PROJECT_ROOT, SQL_DIR } from './paths.ts';
 
@@ -142,13 +142,27 @@ export class Database {
   private async migrate(): Promise<void> {
     await this.run(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`);
-    const applied = new Set((await this.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version));
-    for (const m of listMigrations()) {
+    const rows = await this.all<{ version: number; name: string }>('SELECT version, name FROM schema_migrations ORDER BY version');
+    const applied = new Set(rows.map((r) => r.version));
+    const known = listMigrations();
+    // A database a newer recon migrated has tables and columns this code does not know: reading it
+    // would misreport, writing it could break it for the newer version. Before, it was used as is.
+    const unknown = rows.filter((r) => !known.some((m) => m.version === r.version));
+    if (unknown.length > 0) {
+      throw new UsageError(
+        `database ${this.path} was migrated by a newer recon (migration ${unknown.map((r) => r.name).join(', ')}; this recon knows up to ${known.at(-1)?.name ?? 'none'}); use that version of recon, or another --db`,
+      );
+    }
+    for (const m of known) {
       if (applied.has(m.version)) continue;
-      await this.transaction(async () => {
-        for (const stmt of splitStatements(readFileSync(m.path, 'utf8'))) await this.run(stmt);
-        await this.run('INSERT INTO schema_migrations VALUES ($1, $2, now())', [m.version, m.name]);
-      });
+      try {
+        await this.transaction(async () => {
+          for (const stmt of splitStatements(readFileSync(m.path, 'utf8'))) await this.run(stmt);
+          await this.run('INSERT INTO schema_migrations VALUES ($1, $2, now())', [m.version, m.name]);
+        });
+      } catch (e) {
+        throw new RunFailedError(`database ${this.path}: migration ${m.name} failed and was rolled back, the database is as it was: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+      }
     }
   }
 }

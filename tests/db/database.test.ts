@@ -28,6 +28,17 @@ describe('Database', () => {
     expect(rows.map((r) => r.version)).toEqual(listMigrations().map((m) => m.version));
   });
 
+  it('refuses a database a newer recon migrated, from the CLI in one line with exit 2', async () => {
+    const path = tempDb();
+    const db = await Database.open({ path });
+    await db.run("INSERT INTO schema_migrations VALUES (999, '999_future.sql', now())");
+    db.close();
+    await expect(Database.open({ path })).rejects.toThrow(UsageError);
+    await expect(Database.open({ path })).rejects.toThrow(/was migrated by a newer recon \(migration 999_future\.sql; this recon knows up to \d{3}_\w+\.sql\)/);
+    const r = spawnSync(process.execPath, [RECON, 'runs', '--db', path], { encoding: 'utf8' });
+    expect([r.status, r.stderr.trimEnd().split('\n').length]).toEqual([2, 1]);
+  });
+
   it('sets the memory limit and a spill directory', async () => {
     const path = tempDb();
     const db = await Database.open({ path, memoryLimit: '1GB' });
