@@ -3,7 +3,9 @@
 // payments across the whole window, their truth) is decided and written before the next one, so
 // memory stays bounded at any N; only per-file buffers, per-unit and per-partner counters and the
 // KPI totals live across customers.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { UsageError } from '../errors.ts';
 import { join } from 'node:path';
 import type { Instrument, Kind } from '../ingest/profile.ts';
 import { defaultAsOf, ratiosFrom, KPI_SCHEMA_VERSION, type HeadlineKpis, type KpiCounts } from '../reports/kpi-shape.ts';
@@ -146,6 +148,7 @@ class Generator {
 
   run(): GenerateSummary {
     const o = this.o;
+    checkReplaceable(o.out);
     rmSync(o.out, { recursive: true, force: true });
     mkdirSync(o.out, { recursive: true });
     this.customersSpool = new Spool(join(o.out, 'billing', 'customers.csv'));
@@ -667,5 +670,26 @@ function plainMemo(c: CustomerCtx, rng: Rng, month: string): string {
       return `Thanh toán tiền điện, kỳ ${month}\n${c.name}`;
     default:
       return `Tien dien "T${month.slice(0, 2)}" - ${stripAccents(c.name)}`;
+  }
+}
+
+/** What a generated data folder holds at its top; nothing else is ever deleted by a rerun. */
+const GENERATED_ENTRIES = new Set(['billing', 'partners', 'truth']);
+
+/**
+ * The generator recreates its --out folder. Before, it deleted whatever was there: `--out .` in the
+ * repository, `--out ~`, or a file (`--out README.md`) went with no question asked. Only a folder
+ * that does not exist, is empty, or holds nothing but what the generator writes (billing/,
+ * partners/, truth/) is replaced; anything else is refused, naming what is there.
+ */
+export function checkReplaceable(out: string): void {
+  const path = resolve(out);
+  if (!existsSync(path)) return;
+  if (!lstatSync(path).isDirectory()) throw new UsageError(`--out ${path} is a file; expected a data folder to create (the generator replaces its --out folder)`);
+  const foreign = readdirSync(path).filter((e) => !GENERATED_ENTRIES.has(e));
+  if (foreign.length > 0) {
+    throw new UsageError(
+      `--out ${path} holds ${foreign.slice(0, 3).map((e) => JSON.stringify(e)).join(', ')}${foreign.length > 3 ? ` and ${foreign.length - 3} more` : ''}, which the generator did not write; it replaces its --out folder whole, so give a new or empty folder (or one it generated: billing/, partners/, truth/ only)`,
+    );
   }
 }

@@ -1,7 +1,8 @@
 // The CLI's answers to what users get wrong: each a one-line message and exit code 2, never a stack
 // trace, and nothing of theirs overwritten.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { copySampleClose, RECON, SAMPLE } from '../support/sample-close.ts';
@@ -69,4 +70,24 @@ describe('periods, numbers and matching with nothing loaded', () => {
     expect(recon('ingest', join(SAMPLE, 'partners', 'acb'), '--db', db).status).toBe(0);
     refused(recon('match', '--db', db), /no billing export is loaded in .*fresh\.duckdb, so every payment would be an unknown customer/);
   }, 300_000);
+});
+
+describe('recon generate --out', () => {
+  it('replaces only a folder it generated, never a file or a folder holding anything else', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recon-generate-out-'));
+    const mine = join(dir, 'notes');
+    mkdirSync(mine);
+    writeFileSync(join(mine, 'keep.txt'), 'mine');
+    const args = ['--period', '2026-01', '--customers', '10'];
+    refused(recon('generate', '--out', mine, ...args), /--out .*notes holds "keep\.txt", which the generator did not write/);
+    expect(readFileSync(join(mine, 'keep.txt'), 'utf8')).toBe('mine');
+    const file = join(dir, 'a-file.csv');
+    writeFileSync(file, 'x');
+    refused(recon('generate', '--out', file, ...args), /--out .*a-file\.csv is a file/);
+    expect(readFileSync(file, 'utf8')).toBe('x');
+    const generated = join(dir, 'month');
+    expect(recon('generate', '--out', generated, ...args).status).toBe(0);
+    expect(recon('generate', '--out', generated, ...args).status).toBe(0); // its own folder: regenerated
+    expect(readdirSync(generated).sort()).toEqual(['billing', 'partners', 'truth']);
+  }, 120_000);
 });
