@@ -39,6 +39,13 @@ function exitCodeFor(e: unknown): number {
     process.stderr.write(`recon: run failed: ${message}\n`);
     return 1;
   }
+  // A file-system error on a path (a folder given where a file goes, a missing or unreadable file,
+  // no space left) says so in one line, not as a stack trace; a path the user got wrong is bad usage.
+  const sys = e as NodeJS.ErrnoException;
+  if (e instanceof Error && typeof sys.code === 'string' && typeof sys.syscall === 'string' && typeof sys.path === 'string') {
+    process.stderr.write(`recon: ${message}\n`);
+    return ['ENOENT', 'ENOTDIR', 'EISDIR', 'EEXIST', 'EACCES', 'EPERM', 'EROFS', 'ENAMETOOLONG', 'ELOOP'].includes(sys.code) ? 2 : 1;
+  }
   process.stderr.write(`recon: unexpected error: ${e instanceof Error ? (e.stack ?? message) : message}\n`);
   return 1;
 }

@@ -11,7 +11,7 @@ export function register(program: Command): void {
   program
     .command('bench')
     .description('generate a month (kept under bench/data/), run the monthly close from a fresh database and the bare-DuckDB floor on the same files; results to bench/results/')
-    .option('--customers <n>', 'customers in the generated month (30000000 = a real EVN month)', (v) => Number.parseInt(v, 10), 1_000_000)
+    .option('--customers <n>', 'customers in the generated month (30000000 = a real EVN month)', customersOption, 1_000_000)
     .option('--curve', `measure ${CURVE.map((n) => n.toLocaleString('en')).join(', ')} customers and plot the scale curve`, false)
     .option('--seed <n>', 'generator seed', (v) => Number.parseInt(v, 10), 1)
     .option('--period <YYYY-MM>', 'billing period generated and closed', '2026-10')
@@ -19,7 +19,6 @@ export function register(program: Command): void {
     .option('--no-floor', 'skip the bare-DuckDB floor')
     .option('--keep', 'keep the benchmark database and outputs under bench/data/run-n<N>/', false)
     .action(async (opts: { customers: number; curve: boolean; seed: number; period: string; memoryLimit: string; floor: boolean; keep: boolean }) => {
-      if (!Number.isInteger(opts.customers) || opts.customers < 100) throw new UsageError(`--customers ${opts.customers}: expected a whole number ≥ 100`);
       checkPeriod(opts.period);
       const { runBenchmark } = await import('../../bench/benchmark.ts');
       await runBenchmark(
@@ -27,4 +26,10 @@ export function register(program: Command): void {
         (s) => process.stderr.write(`${s}\n`),
       );
     });
+}
+
+/** --customers: a whole number of at least 100, as typed (before, `abc` was reported as NaN). */
+function customersOption(v: string): number {
+  if (!/^\d+$/.test(v.trim()) || Number(v) < 100) throw new UsageError(`--customers ${JSON.stringify(v)}: expected a whole number ≥ 100`);
+  return Number(v);
 }

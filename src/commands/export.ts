@@ -15,7 +15,7 @@ interface ExportCommandOptions extends GlobalOptions {
 
 const DESCRIBED: Record<Dataset, string> = {
   allocations: 'allocations the KPIs count: partner_id, txn_ref, invoice_no, amount_vnd, rule, source file and line',
-  exceptions: 'exceptions as of the as-of date: partner_id, txn_ref, invoice_no (suggested), amount_vnd, reason, age',
+  exceptions: 'exceptions as of the as-of date: partner_id, txn_ref, invoice_no (related: suggested for suggested_match, already settled for duplicate_payment), amount_vnd, reason, age',
   payments: "payment records paid in the billing period's month (up to the as-of date), with what matching made of them",
   kpis: 'KPI rows: total, channel groups, power corporations, units, partners',
   arrears: 'open invoices of the period and earlier, by unit and days overdue',

@@ -8,7 +8,7 @@ import { checkDate } from './options.ts';
 
 export function register(program: Command): void {
   withDbOptions(program.command('match'))
-    .description('match every loaded payment to invoices or the exception queue (rules in README "match"), then run the data tests')
+    .description('match every loaded payment to invoices or the exception queue (rules in README "Matching"), then run the data tests')
     .option('--as-of <YYYY-MM-DD>', 'age the exception summary to this date (default: today); matching always uses every payment loaded')
     .action(async (opts: GlobalOptions & { asOf?: string }) => {
       checkDate(opts.asOf);

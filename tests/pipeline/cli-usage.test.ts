@@ -91,3 +91,13 @@ describe('recon generate --out', () => {
     expect(readdirSync(generated).sort()).toEqual(['billing', 'partners', 'truth']);
   }, 120_000);
 });
+
+describe('file-system errors on a path', () => {
+  it('are one line with exit 2, not a stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recon-fs-'));
+    const file = join(dir, 'profiles.txt');
+    writeFileSync(file, 'x');
+    refused(recon('partners', 'list', '--profiles', file), /^recon: ENOTDIR: not a directory, scandir '.*profiles\.txt'\n$/);
+    refused(recon('bench', '--customers', 'abc'), /--customers "abc": expected a whole number ≥ 100/);
+  });
+});
