@@ -116,3 +116,8 @@ CREATE OR REPLACE TEMP MACRO ingest_field_text(c, d, q) AS
        WHEN q <> '' AND (contains(c, d) OR contains(c, q) OR contains(c, chr(10)) OR contains(c, chr(13)))
          THEN q || replace(c, q, q || q) || q
        ELSE c END;
+-- A field of an unquoted file with escapes (format.escape with quote "") written as MySQL's INTO
+-- OUTFILE writes it: the escape e before an escape, the delimiter d or a line feed it holds.
+CREATE OR REPLACE TEMP MACRO ingest_field_escaped(c, d, e) AS
+  CASE WHEN c IS NULL THEN ''
+       ELSE replace(replace(replace(c, e, e || e), d, e || d), chr(10), e || chr(10)) END;

@@ -18,7 +18,7 @@ import { FileError } from './file-error.ts';
 import { describeAmountFormat, parseControlAmount } from './formats.ts';
 import { fixedColumns, rawProjection, setIngestVariable, stagedColumns, typingVariables, withFields, type ColumnSet } from './mapping.ts';
 import type { PartnerProfile } from './profile.ts';
-import { splitRecords, stageSeparator, type RecordLayout, type SplitResult, type Trailer } from './records.ts';
+import { readerQuote, splitRecords, stageSeparator, unquotedEscape, type RecordLayout, type SplitResult, type Trailer } from './records.ts';
 import { ingestSqlRow, ingestSqlRows, runIngestSql } from './sql.ts';
 import { directSource, stagedNames, stageSource, type StageSource } from './stage.ts';
 import { StageWriter } from './stage-writer.ts';
@@ -198,6 +198,15 @@ export function joinedText(n: number, delimiterExpr: string, quoteExpr: string):
   return `concat_ws(${delimiterExpr}, ${stagedNames(n).map((c) => `ingest_field_text(${c}, ${delimiterExpr}, ${quoteExpr})`).join(', ')})`;
 }
 
+/**
+ * The text of a staged record of an unquoted file with escapes (format.escape with quote ""), for
+ * rejects: its fields joined with the delimiter, each with the escape before an escape, a delimiter
+ * or a line feed it holds, as MySQL's INTO OUTFILE writes them (a NULL as an empty field).
+ */
+export function escapedText(n: number, delimiterExpr: string, escapeExpr: string): string {
+  return `concat_ws(${delimiterExpr}, ${stagedNames(n).map((c) => `ingest_field_escaped(${c}, ${delimiterExpr}, ${escapeExpr})`).join(', ')})`;
+}
+
 interface Control {
   count: number | null;
   amount: bigint | null;
@@ -300,7 +309,8 @@ async function stageFile(fp: InputFile, profile: PartnerProfile, out: StageWrite
         throw new FileError(split.lines === 0 ? `${shown}: the file is empty (no lines), expected a header line and records` : `${shown}: no header line found after the preamble, expected a line naming the columns`);
       }
       columns = stagedColumns(names);
-      rawText = joinedText(names.length, "getvariable('ingest').delimiter", "getvariable('ingest').quote");
+      // An unquoted file with escapes: a reject's text escaped again, as the partner wrote it.
+      rawText = unquotedEscape(f) !== null ? escapedText(names.length, "getvariable('ingest').delimiter", "getvariable('ingest').escape") : joinedText(names.length, "getvariable('ingest').delimiter", "getvariable('ingest').quote");
     }
   }
   const projection = rawProjection(profile, columns, shown);
@@ -579,7 +589,7 @@ async function typeMembers(db: Database, profile: PartnerProfile, members: Membe
   if (f.type === 'fixed_width') read = stageSource(stagePath, { delimiter: sep, quote: '', escape: '', columns: 1, maxRecordBytes });
   else if (f.type === 'xlsx' || f.type === 'json') read = stageSource(stagePath, { delimiter: ',', quote: '"', escape: '"', columns: layout.columns.names.length, maxRecordBytes });
   else {
-    const dialect = { delimiter: f.delimiter, quote: f.quote, escape: f.escape ?? f.quote, columns: layout.columns.names.length, maxRecordBytes };
+    const dialect = { delimiter: f.delimiter, ...readerQuote(f), columns: layout.columns.names.length, maxRecordBytes };
     read = direct ? directSource(members[0]!.fp.path, dialect, direct.dataFrom) : stageSource(stagePath, dialect);
   }
   const source = withFields(layout.columns, f.type === 'fixed_width' ? `(SELECT seq, line_no, c1 AS raw FROM ${read.sql})` : read.sql);
@@ -594,6 +604,7 @@ async function typeMembers(db: Database, profile: PartnerProfile, members: Membe
     ...typingVariables(profile),
     delimiter: f.type === 'delimited' ? f.delimiter : ',',
     quote: f.type === 'delimited' ? f.quote : '"',
+    escape: f.type === 'delimited' ? (unquotedEscape(f) ?? '') : '',
     stage_sep: sep,
     columns: layout.columns.names.join(', '),
     files: members.map((m) => m.fp.path),

@@ -289,11 +289,13 @@ export const profileSchema = z
       message: 'a JSON file\'s totals are read from the envelope around its records: needs format.path, and count/amount as {"regex":…} over the envelope\'s text (no match, no in, no field numbers)',
     },
   )
-  // The escape character applies inside quoted fields only (the splitter and DuckDB's reader alike):
-  // without a quote it would be silently ignored, and a MySQL INTO OUTFILE export's `\|` split the field.
-  .refine((p) => p.format.type !== 'delimited' || p.format.quote !== '' || p.format.escape === undefined || p.format.escape === '', {
+  // With a quote, the escape character applies inside quoted fields (the splitter and DuckDB's
+  // reader alike). Without one (quote ""), it is MySQL's ESCAPED BY: every field of the unquoted file
+  // escapes the delimiter, itself and a line break with it (records.ts, splitEscaped), so it must be
+  // one ASCII character other than the delimiter and the line ends.
+  .refine((p) => p.format.type !== 'delimited' || p.format.quote !== '' || !p.format.escape || (/^[\x21-\x7e]$/.test(p.format.escape) && p.format.escape !== p.format.delimiter), {
     path: ['format', 'escape'],
-    message: 'an escape character works only inside quoted fields, and quote is "" (none): an unquoted file whose fields escape the delimiter (MySQL INTO OUTFILE\'s \\|) cannot be read field by field; ask the partner for quoted fields (FIELDS OPTIONALLY ENCLOSED BY \'"\') and leave escape out',
+    message: 'with quote "" (unquoted fields), escape is the character a field writes before a delimiter, a line break or itself that it holds, and before N for NULL, as MySQL\'s INTO OUTFILE does (ESCAPED BY \'\\\\\'): one printable ASCII character other than the delimiter',
   })
   .refine((p) => p.trailer?.in !== 'preamble' || p.preamble !== undefined, { path: ['trailer', 'in'], message: 'trailer.in "preamble" needs a preamble (lines or until)' })
   .refine((p) => p.trailer?.counts !== 'paid' || p.fields.status !== undefined, { path: ['trailer', 'counts'], message: 'trailer.counts "paid" needs fields.status, which says which records are completed payments' });

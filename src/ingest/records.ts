@@ -2,7 +2,9 @@
 // It tracks quotes and physical lines so every record knows the line it starts on, peels off
 // preamble, header, trailer, skipped and foreign record-type lines, and writes the detail
 // records untouched, each prefixed with its line number, to a staging file that DuckDB's own
-// CSV reader then parses with the profile's pinned dialect. Field parsing stays in DuckDB.
+// CSV reader then parses with the profile's pinned dialect. Field parsing stays in DuckDB, except
+// for the records of an unquoted file that escape what their fields hold (MySQL's INTO OUTFILE):
+// those are unescaped here (splitEscaped) and staged with their fields enclosed where needed.
 import Papa from 'papaparse';
 import type { PartnerProfile } from './profile.ts';
 import { FileError } from './file-error.ts';
@@ -15,6 +17,73 @@ const CR = 0x0d;
 const FORM_FEED = 0x0c;
 /** Separator between the line number and a fixed-width record in the staging file (never in text: controls are refused). */
 export const FIXED_SEPARATOR = '\x1f';
+/**
+ * The quote of a staging file's records from an unquoted file with escapes (format.escape with
+ * quote ""): a record whose fields held an escaped delimiter or line break is staged with those
+ * fields enclosed in it. A control character, so never in a field's text (the decoder refuses
+ * controls, and splitEscaped reads the escaped ones as spaces): records without escapes are staged
+ * as written and read alike.
+ */
+export const ESCAPED_STAGE_QUOTE = '\x1e';
+
+/**
+ * The escape character of an unquoted file whose fields escape what they hold, as MySQL's
+ * `SELECT … INTO OUTFILE` and `mysqldump --tab` write them (FIELDS ESCAPED BY '\\', no enclosure):
+ * format.escape with quote "". Null for every other layout.
+ */
+export function unquotedEscape(format: RecordLayout['format']): string | null {
+  return format.type === 'delimited' && format.quote === '' && format.escape ? format.escape : null;
+}
+
+/** The quote and escape DuckDB's reader is given for a delimited file's records (staged or read in place). */
+export function readerQuote(format: Extract<RecordLayout['format'], { type: 'delimited' }>): { quote: string; escape: string } {
+  if (unquotedEscape(format)) return { quote: ESCAPED_STAGE_QUOTE, escape: ESCAPED_STAGE_QUOTE };
+  return { quote: format.quote, escape: format.escape ?? format.quote };
+}
+
+/** What an escape character followed by a letter stands for, as MySQL's LOAD DATA reads it (`\0`, `\b`, `\Z`: controls, read as a space, as NUL padding is). */
+const ESCAPED_LETTERS: Record<string, string> = { '0': ' ', b: ' ', Z: ' ', n: '\n', r: '\r', t: '\t' };
+
+/**
+ * The fields of one record of an unquoted file whose fields escape what they hold with `escape`
+ * (MySQL's INTO OUTFILE): the escape before the delimiter, itself, a line feed (a line break inside
+ * the field) or a CR LF stands for that text; before `0`, `b`, `Z` for a space (a NUL, backspace or
+ * Ctrl-Z: BINARY columns pad with NUL), `n`, `r`, `t` for a line feed, CR and tab, as LOAD DATA reads
+ * them; before any other character for that character. A field that is exactly the escape and `N`
+ * is NULL (null). An escape ending the record stays. A CR LF inside a field is a LF and another CR
+ * a space, as in every delimited file.
+ */
+export function splitEscaped(text: string, delimiter: string, escape: string): (string | null)[] {
+  const fields: (string | null)[] = [];
+  let field = '';
+  let fieldStart = 0;
+  let from = 0;
+  let d = text.indexOf(delimiter);
+  let e = text.indexOf(escape);
+  for (;;) {
+    if (d >= 0 && d < from) d = text.indexOf(delimiter, from);
+    if (e >= 0 && e < from) e = text.indexOf(escape, from);
+    if (e >= 0 && (d < 0 || e < d) && e + 1 < text.length) {
+      field += text.slice(from, e);
+      const c = text[e + 1]!;
+      if (c === '\r' && text[e + 2] === '\n') {
+        field += '\n';
+        from = e + 3;
+      } else {
+        field += ESCAPED_LETTERS[c] ?? c;
+        from = e + 2;
+      }
+      continue;
+    }
+    const end = d >= 0 ? d : text.length;
+    field += text.slice(from, end);
+    const isNull = end - fieldStart === 2 && text[fieldStart] === escape && text[fieldStart + 1] === 'N';
+    fields.push(isNull ? null : field.includes('\r') ? field.replaceAll('\r\n', '\n').replaceAll('\r', ' ') : field);
+    if (d < 0) return fields;
+    field = '';
+    from = fieldStart = d + delimiter.length;
+  }
+}
 
 /** The parts of a profile that say how a file is laid out into records (shared with billing files). */
 export type RecordLayout = Pick<PartnerProfile, 'format' | 'preamble' | 'header' | 'record_types' | 'trailer' | 'skip'>;
@@ -76,6 +145,8 @@ const MAX_EXCEPTION_LINES = 100_000;
 
 /** Splits one text record into fields with the profile's dialect (header and trailer lines only). */
 export function splitFields(profile: RecordLayout, text: string): string[] {
+  const escaped = unquotedEscape(profile.format);
+  if (escaped !== null && profile.format.type === 'delimited') return splitEscaped(text, profile.format.delimiter, escaped).map((f) => (f ?? '').trim());
   if (profile.format.type === 'delimited') {
     const { delimiter, quote, escape } = profile.format;
     const parsed = Papa.parse<string[]>(text, { delimiter, quoteChar: quote || '\u0000', escapeChar: escape ?? quote ?? '"', newline: '\n' });
@@ -152,6 +223,14 @@ export async function splitRecords(chunks: AsyncIterable<Buffer>, profile: Recor
 class Splitter {
   private readonly quote: number;
   private readonly escape: number;
+  /** An unquoted file's escape character (unquotedEscape), and its byte; null and -1 otherwise. */
+  private readonly fieldEscape: string | null;
+  private readonly fieldEscapeByte: number;
+  /** The buffer `escapeAt` was found in, and where its next escape byte at or after the last record stands (its length: none). */
+  private escapeBuf: Buffer | null = null;
+  private escapeAt = 0;
+  /** Column names a record of an unquoted file with escapes must have as many fields as (null: not known). */
+  private columnNames: string[] | null;
   private readonly sep: string;
   private readonly firstFieldEnd: Buffer | null;
   private readonly preambleLines: number;
@@ -204,6 +283,9 @@ class Splitter {
       this.sep = FIXED_SEPARATOR;
       this.firstFieldEnd = null;
     }
+    this.fieldEscape = unquotedEscape(f);
+    this.fieldEscapeByte = this.fieldEscape === null ? -1 : this.fieldEscape.charCodeAt(0);
+    this.columnNames = profile.header.type === 'none' ? profile.header.columns : null;
     this.fixedWidth = f.type === 'fixed_width';
     this.recordLength = f.type === 'fixed_width' ? (f.record_length ?? 0) : 0;
     this.byteCuts = f.type === 'fixed_width' && f.width_unit === 'bytes' ? [...new Set(f.columns.flatMap((c) => [c.start - 1, c.start - 1 + c.width]))].sort((a, b) => a - b) : null;
@@ -270,7 +352,7 @@ class Splitter {
       pos = nl + 1;
       if (nl > 0 && buf[nl - 1] === CR) this.sawCrLf = true;
       else this.sawLf = true;
-      if (this.inQuote) {
+      if (this.inQuote || (this.fieldEscapeByte >= 0 && this.escapedLineEnd(buf, recStart, nl))) {
         this.result.direct.possible = false; // a record spanning lines
         continue;
       }
@@ -313,6 +395,31 @@ class Splitter {
     if (m === null || ![...m[2]!].every((c) => c === m[1] || c === d)) return false;
     if (m[1] !== d) throw new FileError(`${this.shown}, line 1: the file says its delimiter is ${JSON.stringify(m[1])} (Excel's ${JSON.stringify(text)} line), but its profile says ${JSON.stringify(d)}; fix format.delimiter in the profile`);
     return true;
+  }
+
+  /**
+   * Whether the line feed at `nl` is escaped (an unquoted file with escapes: a line break inside a
+   * field, so the record goes on): an odd run of escape bytes stands before it, or before the CR
+   * of a CR LF (MySQL's LINES TERMINATED BY '\r\n' escapes the CR). An even run is escaped escapes.
+   */
+  private escapedLineEnd(buf: Buffer, recStart: number, nl: number): boolean {
+    let i = nl - 1;
+    if (i >= recStart && buf[i] === CR) i--;
+    let run = 0;
+    while (i >= recStart && buf[i] === this.fieldEscapeByte) {
+      run++;
+      i--;
+    }
+    return run % 2 === 1;
+  }
+
+  /** Whether the bytes `[start, end)` of `buf` hold the escape byte: one search per buffer while records hold none. */
+  private holdsEscape(buf: Buffer, start: number, end: number): boolean {
+    if (this.escapeBuf !== buf || this.escapeAt < start) {
+      this.escapeBuf = buf;
+      this.escapeAt = indexOrEnd(buf, this.fieldEscapeByte, start);
+    }
+    return this.escapeAt < end;
   }
 
   private afterDelimiter(buf: Buffer, q: number): boolean {
@@ -396,6 +503,7 @@ class Splitter {
     }
     if (this.phase === 'header') {
       this.result.header = splitFields(this.profile, buf.toString('utf8', start, end).normalize('NFC'));
+      this.columnNames = this.result.header;
       this.result.headerLine = line;
       this.headerBytes = Buffer.from(buf.subarray(start, end));
       this.phase = 'records';
@@ -457,6 +565,7 @@ class Splitter {
       return;
     }
     if (this.fixedWidth) this.padding(bytes, utf8Chars(buf, start, end));
+    if (this.fieldEscapeByte >= 0 && this.holdsEscape(buf, start, end)) return this.escapedRecord(buf, start, end, line);
     if (bytes > this.result.maxRecordBytes) this.result.maxRecordBytes = bytes;
     const cleaned = strayCrs(buf, start, end);
     if (cleaned !== buf) {
@@ -466,6 +575,36 @@ class Splitter {
     } else {
       this.out?.put(`${this.prefix}${line}${this.sep}`, buf, start, end);
     }
+    this.result.staged++;
+  }
+
+  /**
+   * A record of an unquoted file that holds escapes: its fields unescaped (splitEscaped) and staged
+   * joined by the delimiter, a field holding the delimiter or a line break enclosed in
+   * ESCAPED_STAGE_QUOTE, a NULL (`\N`) as an empty field. The reader of the original file would
+   * split at the escaped delimiters, so the file is staged. A record with another number of fields
+   * than the columns is a column_count reject here, with its text as written (the reader would
+   * give the staged text).
+   */
+  private escapedRecord(buf: Buffer, start: number, end: number, line: number): void {
+    this.result.direct.possible = false;
+    const f = this.profile.format;
+    if (f.type !== 'delimited') return;
+    const text = buf.toString('utf8', start, end);
+    const fields = splitEscaped(text, f.delimiter, this.fieldEscape!);
+    const names = this.columnNames;
+    if (names !== null && fields.length !== names.length) {
+      this.result.rejects.push({
+        line, field: null, value: null, reason: 'column_count',
+        message: `${this.shown}, line ${line}: found ${fields.length} columns, expected ${names.length} (${names.join(', ')})`,
+        raw: truncate(text, 2000),
+      });
+      return;
+    }
+    const q = ESCAPED_STAGE_QUOTE;
+    const staged = Buffer.from(fields.map((v) => (v === null ? '' : v.includes(f.delimiter) || v.includes('\n') ? q + v + q : v)).join(f.delimiter), 'utf8');
+    if (Math.max(staged.length, end - start) > this.result.maxRecordBytes) this.result.maxRecordBytes = Math.max(staged.length, end - start);
+    this.out?.put(`${this.prefix}${line}${this.sep}`, staged, 0, staged.length);
     this.result.staged++;
   }
 
@@ -517,6 +656,7 @@ class Splitter {
   }
 
   private recordType(buf: Buffer, start: number, end: number): string {
+    if (this.fieldEscape !== null && this.holdsEscape(buf, start, end)) return splitFields(this.profile, buf.toString('utf8', start, end))[0] ?? '';
     if (this.firstFieldEnd) {
       const d = buf.indexOf(this.firstFieldEnd, start);
       const first = buf.toString('utf8', start, d >= 0 && d < end ? d : end).trim();

@@ -960,9 +960,10 @@ describe('transaction status', () => {
     expect(JSON.stringify(parsed.error?.issues)).toContain('trailer.counts \\"paid\\" needs fields.status');
   });
 
-  it('refuses an escape character without a quote, where it would be ignored (MySQL INTO OUTFILE\'s \\|), and accepts it with one', () => {
-    const unquoted = profileSchema.safeParse(withProfile({ format: { type: 'delimited', delimiter: '|', quote: '', escape: '\\' } }));
-    expect(unquoted.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['format.escape', expect.stringMatching(/^an escape character works only inside quoted fields, and quote is "" \(none\)/)]]);
+  it('reads an escape character without a quote as MySQL INTO OUTFILE\'s (tests/ingest/escaped.test.ts), and refuses one that is the delimiter', () => {
+    expect(profileSchema.safeParse(withProfile({ format: { type: 'delimited', delimiter: '|', quote: '', escape: '\\' } })).success).toBe(true);
+    const same = profileSchema.safeParse(withProfile({ format: { type: 'delimited', delimiter: '|', quote: '', escape: '|' } }));
+    expect(same.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['format.escape', expect.stringMatching(/^with quote "" \(unquoted fields\), escape is the character/)]]);
     expect(profileSchema.safeParse(withProfile({ format: { type: 'delimited', delimiter: '|', quote: '"', escape: '\\' } })).success).toBe(true);
     expect(profileSchema.safeParse(withProfile({ format: { type: 'delimited', delimiter: '|', quote: '' } })).success).toBe(true);
   });
