@@ -9,6 +9,7 @@ import { UsageError } from '../errors.ts';
 import { AMOUNT_SPACES, MONTH_ABBREVIATIONS, dateFormatProblem, datePattern, dateTokens, wholeSecondsFormat } from './formats.ts';
 import { envelopeRecordsPath, locateArray, sampleJsonRecords } from './json.ts';
 import type { Encoding } from './profile.ts';
+import { splitEscaped } from './records.ts';
 import { cellTextIn as cellText, notXlsx, readXlsxHeads, type SheetRow } from './xlsx.ts';
 
 const SAMPLE_BYTES = 256 * 1024;
@@ -696,7 +697,12 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
     const score = Math.max(0, ...counts.values());
     if (score > best.score) best = { delimiter: d, score, rows };
   }
-  const { delimiter, rows } = best;
+  const { delimiter } = best;
+  // Unquoted fields that escape the delimiter with a backslash, or write NULL as \N (MySQL's INTO
+  // OUTFILE): read as ingest will, with format.escape and quote "".
+  const escaped = backslashEscaped(text, delimiter);
+  const rows = escaped ? escapedRows(text, delimiter) : best.rows;
+  const escapedNote = `fields are not quoted and write ${escaped === 'delimiter' ? `a ${delimiter === '\t' ? 'tab' : JSON.stringify(delimiter)} inside a field as \\${delimiter === '\t' ? '⇥' : delimiter}` : 'NULL as \\N'}, as MySQL's SELECT … INTO OUTFILE writes them (ESCAPED BY '\\\\', no ENCLOSED BY): drafted as quote "" and escape "\\\\" (a backslash, as JSON writes it), which reads \\${delimiter === '\t' ? '⇥' : delimiter} as the delimiter's character, \\\\ as a backslash, a backslash before a line end as a line break in the field, and \\N as empty`;
   const guessedFrom = `${Math.min(head.length, SAMPLE_BYTES)} bytes, ${rows.length} lines`;
   // No delimiter splits most lines: fixed width (lines of nearly equal length), or say so. (A
   // delimited file with a long preamble or a trailer still has most of its lines split.)
@@ -751,14 +757,14 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
     return {
       ...draftBase(path),
       encoding,
-      format: { type: 'delimited', delimiter, quote: '"' },
+      format: escaped ? { type: 'delimited', delimiter, quote: '', escape: '\\' } : { type: 'delimited', delimiter, quote: '"' },
       header: { type: 'none', columns: names },
       record_types: typed.recordTypes,
       fields,
       _notes: {
         guessed_from: `${guessedFrom}; the first field of every line is its record type`,
         columns: columns.map(columnNote),
-        fields: [...notes, ...typed.notes],
+        fields: [...notes, ...typed.notes, ...(escaped ? [escapedNote] : [])],
         todo: TODO_NOTE,
       },
     };
@@ -789,6 +795,7 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
   const columns = describeColumns(names, data);
   const { fields, notes } = draftFields(columns, data.length);
   const rowText = (r: string[]) => JSON.stringify(r.join(delimiter));
+  if (escaped) notes.push(escapedNote);
   if (totalRows.length > 0)
     notes.push(`${totalRows.length} row(s) look like a total row (${rowText(totalRows[0]!)}): add a trailer (match, and count and amount, or a statement's credit and debit) or a skip pattern`);
   if (sparseRows.length > 0)
@@ -800,7 +807,7 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
   return {
     ...draftBase(path),
     encoding,
-    format: { type: 'delimited', delimiter, quote: '"' },
+    format: escaped ? { type: 'delimited', delimiter, quote: '', escape: '\\' } : { type: 'delimited', delimiter, quote: '"' },
     ...(preambleLines > 0 ? { preamble: { lines: preambleLines } } : {}),
     header: headerIsNames ? { type: 'names' } : { type: 'none', columns: names },
     ...(nullValues.length > 0 ? { null_values: nullValues } : {}),
@@ -812,6 +819,32 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
       todo: TODO_NOTE,
     },
   };
+}
+
+/**
+ * How a sample shows that its fields escape with a backslash and are not quoted, as MySQL's
+ * SELECT … INTO OUTFILE writes them: a backslash before the delimiter, or a field that is \N
+ * (NULL); no field starts with a quote. Null when it does not.
+ */
+function backslashEscaped(text: string, delimiter: string): 'delimiter' | 'null' | null {
+  const d = delimiter.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  if (new RegExp(`(^|${d})"`, 'm').test(text)) return null;
+  if (new RegExp(`(^|[^\\\\])(\\\\\\\\)*\\\\${d}`).test(text)) return 'delimiter';
+  return new RegExp(`(^|${d})\\\\N(${d}|\r?$)`, 'm').test(text) ? 'null' : null;
+}
+
+/** A sample's rows as ingest reads them with escape "\\" and quote "": a line ending in an escaped line feed goes on, fields unescaped, NULL as empty. */
+function escapedRows(text: string, delimiter: string): string[][] {
+  const rows: string[][] = [];
+  let record: string | null = null;
+  for (const line of text.split('\n')) {
+    record = record === null ? line : `${record}\n${line}`;
+    if ((/(\\+)\r?$/.exec(record)?.[1]?.length ?? 0) % 2 === 1) continue;
+    rows.push(splitEscaped(record.replace(/\r$/, ''), delimiter, '\\').map((f) => f ?? ''));
+    record = null;
+  }
+  if (record !== null) rows.push(splitEscaped(record, delimiter, '\\').map((f) => f ?? ''));
+  return rows;
 }
 
 /**

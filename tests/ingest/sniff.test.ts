@@ -186,7 +186,33 @@ describe('sniff: dates and headers', () => {
     expect(payments.map((p) => [p.txn_ref, p.amount_vnd])).toEqual([['EC1', 1250000n], ['EC2', 500000n]]);
   });
 
-  // A statement saved from a sheet pads its title rows with delimiters to the table's width.
+  it('drafts escape "\\" with quote "" for an unquoted MySQL INTO OUTFILE sample holding \\| or \\N, and the draft loads every record', async () => {
+    const s = new Scratch();
+    const draft = await sniffAndCheck(s, 'VIMO_EVN_20261027.txt', [
+      'txn_id|txn_time|customer_code|amount|note',
+      'VIMO0001|2026-10-27 08:15:00|PE0100123456|1250000|TT tien dien \\| ky 10',
+      'VIMO0002|2026-10-27 09:30:00|PD0100000001|500000|\\N',
+      'VIMO0003|2026-10-27 10:45:00|PE0200654321|842300|dong 1\\',
+      'dong 2',
+      'VIMO0004|2026-10-27 11:00:00|PE0300111222|100000|C:\\\\EVN',
+    ].join('\n') + '\n');
+    expect(draft.format).toEqual({ type: 'delimited', delimiter: '|', quote: '', escape: '\\' });
+    expect(draft.null_values).toBeUndefined();
+    expect(draft.fields.memo).toEqual({ column: 'note' });
+    expect(JSON.stringify(draft._notes)).toContain('as MySQL\'s SELECT … INTO OUTFILE writes them');
+    const { summary, payments } = await ingestDraft(s);
+    expect(summary.files.map((f) => [f.status, f.records_read, f.records_loaded])).toEqual([['loaded', 4, 4]]);
+    expect(payments.map((p) => [p.line_no, p.txn_ref])).toEqual([[2n, 'VIMO0001'], [3n, 'VIMO0002'], [4n, 'VIMO0003'], [6n, 'VIMO0004']]);
+  });
+
+  it('drafts a tab-delimited MySQL export whose only escapes are \\N, and keeps quote "\"" for a sample with quoted fields', async () => {
+    const tab = await sniffAndCheck(new Scratch(), 'MYSQL_EVN_20261027.txt', 'id\ttime\tamount\tnote\nA1\t2026-10-27 08:15:00\t1000\t\\N\nA2\t2026-10-27 08:16:00\t2000\tx\n');
+    expect(tab.format).toEqual({ type: 'delimited', delimiter: '\t', quote: '', escape: '\\' });
+    const quoted = await sniffAndCheck(new Scratch(), 'Q_EVN_20261027.csv', 'id,time,amount,note\nA1,2026-10-27 08:15:00,1000,"a, b"\nA2,2026-10-27 08:16:00,2000,\\N\n');
+    expect(quoted.format).toEqual({ type: 'delimited', delimiter: ',', quote: '"' });
+  });
+
+
   it('takes the header below title rows padded with delimiters to the same width, not the first title', async () => {
     const s = new Scratch();
     const draft = await sniffAndCheck(s, 'TCB_EVN_20261005.csv', [
