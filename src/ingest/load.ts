@@ -18,7 +18,7 @@ import { FileError } from './file-error.ts';
 import { describeAmountFormat, parseControlAmount } from './formats.ts';
 import { fixedColumns, rawProjection, setIngestVariable, stagedColumns, typingVariables, withFields, type ColumnSet } from './mapping.ts';
 import type { PartnerProfile } from './profile.ts';
-import { readerQuote, splitRecords, stageSeparator, unquotedEscape, type RecordLayout, type SplitResult, type Trailer } from './records.ts';
+import { readerDialect, splitRecords, stageSeparator, unquotedEscape, type RecordLayout, type SplitResult, type Trailer } from './records.ts';
 import { ingestSqlRow, ingestSqlRows, runIngestSql } from './sql.ts';
 import { directSource, stagedNames, stageSource, type StageSource } from './stage.ts';
 import { StageWriter } from './stage-writer.ts';
@@ -589,7 +589,7 @@ async function typeMembers(db: Database, profile: PartnerProfile, members: Membe
   if (f.type === 'fixed_width') read = stageSource(stagePath, { delimiter: sep, quote: '', escape: '', columns: 1, maxRecordBytes });
   else if (f.type === 'xlsx' || f.type === 'json') read = stageSource(stagePath, { delimiter: ',', quote: '"', escape: '"', columns: layout.columns.names.length, maxRecordBytes });
   else {
-    const dialect = { delimiter: f.delimiter, ...readerQuote(f), columns: layout.columns.names.length, maxRecordBytes };
+    const dialect = { delimiter: f.delimiter, ...readerDialect(f), columns: layout.columns.names.length, maxRecordBytes };
     read = direct ? directSource(members[0]!.fp.path, dialect, direct.dataFrom) : stageSource(stagePath, dialect);
   }
   const source = withFields(layout.columns, f.type === 'fixed_width' ? `(SELECT seq, line_no, c1 AS raw FROM ${read.sql})` : read.sql);

@@ -35,9 +35,15 @@ export function unquotedEscape(format: RecordLayout['format']): string | null {
   return format.type === 'delimited' && format.quote === '' && format.escape ? format.escape : null;
 }
 
-/** The quote and escape DuckDB's reader is given for a delimited file's records (staged or read in place). */
-export function readerQuote(format: Extract<RecordLayout['format'], { type: 'delimited' }>): { quote: string; escape: string } {
-  if (unquotedEscape(format)) return { quote: ESCAPED_STAGE_QUOTE, escape: ESCAPED_STAGE_QUOTE };
+/**
+ * The quote, escape and NULL texts DuckDB's reader is given for a delimited file's records (staged
+ * or read in place). An unquoted file with escapes: a record whose only escapes are NULLs (`\N`, a
+ * whole field) is read as written, its `\N` a NULL; the others are staged unescaped, a field that
+ * holds the text `\N` (written `\\N`) enclosed in ESCAPED_STAGE_QUOTE.
+ */
+export function readerDialect(format: Extract<RecordLayout['format'], { type: 'delimited' }>): { quote: string; escape: string; nulls?: string[] } {
+  const escape = unquotedEscape(format);
+  if (escape !== null) return { quote: ESCAPED_STAGE_QUOTE, escape: ESCAPED_STAGE_QUOTE, nulls: [`${escape}N`] };
   return { quote: format.quote, escape: format.escape ?? format.quote };
 }
 
@@ -422,6 +428,26 @@ class Splitter {
     return this.escapeAt < end;
   }
 
+  /**
+   * Whether every escape byte of the record `[start, end)` (the first found by holdsEscape) begins a
+   * whole field `\N`, a NULL the reader is told to read as one (readerDialect): then nothing is
+   * escaped and the record is read as written, in place or staged, with no work per character. (A
+   * `\N` after an escaped delimiter follows an escape byte that begins none, so that record is
+   * unescaped.)
+   */
+  private onlyNulls(buf: Buffer, start: number, end: number): boolean {
+    const d = this.firstFieldEnd!;
+    const one = d.length === 1 ? d[0]! : -1;
+    let e = this.escapeAt;
+    for (; e < end; e = indexOrEnd(buf, this.fieldEscapeByte, e + 1)) {
+      if (e + 1 >= end || buf[e + 1] !== 0x4e) return false; // N
+      if (e > start && !(one >= 0 ? buf[e - 1] === one : e - start >= d.length && buf.compare(d, 0, d.length, e - d.length, e) === 0)) return false;
+      if (e + 2 < end && !(one >= 0 ? buf[e + 2] === one : end - (e + 2) >= d.length && buf.compare(d, 0, d.length, e + 2, e + 2 + d.length) === 0)) return false;
+    }
+    this.escapeAt = e; // the next record's search starts there
+    return true;
+  }
+
   private afterDelimiter(buf: Buffer, q: number): boolean {
     const d = this.firstFieldEnd;
     return d !== null && q >= d.length && buf.compare(d, 0, d.length, q - d.length, q) === 0;
@@ -565,7 +591,7 @@ class Splitter {
       return;
     }
     if (this.fixedWidth) this.padding(bytes, utf8Chars(buf, start, end));
-    if (this.fieldEscapeByte >= 0 && this.holdsEscape(buf, start, end)) return this.escapedRecord(buf, start, end, line);
+    if (this.fieldEscapeByte >= 0 && this.holdsEscape(buf, start, end) && !this.onlyNulls(buf, start, end)) return this.escapedRecord(buf, start, end, line);
     if (bytes > this.result.maxRecordBytes) this.result.maxRecordBytes = bytes;
     const cleaned = strayCrs(buf, start, end);
     if (cleaned !== buf) {
@@ -581,8 +607,9 @@ class Splitter {
   /**
    * A record of an unquoted file that holds escapes: its fields unescaped (splitEscaped) and staged
    * joined by the delimiter, a field holding the delimiter or a line break enclosed in
-   * ESCAPED_STAGE_QUOTE, a NULL (`\N`) as an empty field. The reader of the original file would
-   * split at the escaped delimiters, so the file is staged. A record with another number of fields
+   * ESCAPED_STAGE_QUOTE (so is a field that is the text `\N`: the reader takes `\N` for NULL), a
+   * NULL as an empty field. The reader of the original file would split at the escaped delimiters,
+   * so the file is staged. A record with another number of fields
    * than the columns is a column_count reject here, with its text as written (the reader would
    * give the staged text).
    */
@@ -602,7 +629,8 @@ class Splitter {
       return;
     }
     const q = ESCAPED_STAGE_QUOTE;
-    const staged = Buffer.from(fields.map((v) => (v === null ? '' : v.includes(f.delimiter) || v.includes('\n') ? q + v + q : v)).join(f.delimiter), 'utf8');
+    const nul = `${this.fieldEscape!}N`;
+    const staged = Buffer.from(fields.map((v) => (v === null ? '' : v.includes(f.delimiter) || v.includes('\n') || v === nul ? q + v + q : v)).join(f.delimiter), 'utf8');
     if (Math.max(staged.length, end - start) > this.result.maxRecordBytes) this.result.maxRecordBytes = Math.max(staged.length, end - start);
     this.out?.put(`${this.prefix}${line}${this.sep}`, staged, 0, staged.length);
     this.result.staged++;

@@ -2,12 +2,17 @@
 // number) with DuckDB's CSV reader and
 // the dialect pinned: no sniffing, every column VARCHAR, refused records kept in
 // ingest_csv_errors. The call is a table expression the typing pass reads from directly.
-import type { DuckDBValue } from '@duckdb/node-api';
+import { listValue, type DuckDBValue } from '@duckdb/node-api';
 
 export interface StageDialect {
   delimiter: string;
   quote: string;
   escape: string;
+  /**
+   * Field texts read as NULL besides the empty field, unquoted only (an unquoted file with escapes:
+   * its `\N`, so a record whose only escapes are NULLs is read as written); none when absent.
+   */
+  nulls?: string[];
   /** Number of data columns after the line number. */
   columns: number;
   maxRecordBytes: number;
@@ -21,11 +26,12 @@ export interface StageSource {
 
 /** read_csv of `path` with the pinned dialect, the given columns, skipping `skip` lines. */
 function readCall(path: string, d: StageDialect, columns: string[], skip: number): StageSource {
+  const nulls = d.nulls && d.nulls.length > 0 ? d.nulls : null;
   return {
     sql: `read_csv($stage_path, delim = $stage_delim, quote = $stage_quote, escape = $stage_escape, header = false, skip = ${Math.trunc(skip)},
        auto_detect = false, columns = {${columns.join(', ')}}, store_rejects = true,
        rejects_table = 'ingest_csv_errors', rejects_scan = 'ingest_csv_scans',
-       max_line_size = $stage_max_line, strict_mode = true, null_padding = false)`,
+       max_line_size = $stage_max_line, strict_mode = true, null_padding = false${nulls ? ', nullstr = $stage_nulls, allow_quoted_nulls = false' : ''})`,
     params: {
       stage_path: path,
       stage_delim: d.delimiter,
@@ -33,6 +39,7 @@ function readCall(path: string, d: StageDialect, columns: string[], skip: number
       stage_escape: d.escape,
       // Room for the prefix; DuckDB's default (2 MB) would refuse a long memo.
       stage_max_line: Math.max(2_097_152, d.maxRecordBytes + 64),
+      ...(nulls ? { stage_nulls: listValue(['', ...nulls]) } : {}),
     },
   };
 }

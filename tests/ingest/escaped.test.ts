@@ -105,22 +105,37 @@ describe('unquoted fields with backslash escapes (MySQL INTO OUTFILE)', () => {
     expect(staged).toEqual(['1|2|1|\x1ex\ny\\\x1e', '1|4|2|\x1ez\\\nw\x1e', '1|6|3|\x1ecrlf\nv\x1e', '1|8|4|end']);
   });
 
-  it('reads a file without any escape in place (direct path), and a file holding one only by staging', async () => {
+  it('reads a file whose only escapes are NULLs (\\N fields) in place (direct path), and a file holding another escape only by staging', async () => {
     const layout = { format: { type: 'delimited', delimiter: '|', quote: '', escape: B }, header: { type: 'names' }, skip: [] } as RecordLayout;
     const scan = (text: string) => splitRecords((async function* () { yield Buffer.from(text); })(), layout, 'T.txt', null, 1);
     expect((await scan('a|b\n1|x\n2|"y"\n')).direct.possible).toBe(true);
-    expect((await scan('a|b\n1|x\n2|y\\|z\n')).direct.possible).toBe(false);
-    expect((await scan('a|b\n1|x\n2|\\N\n')).direct.possible).toBe(false);
-    // Read in place with the same dialect as staged: a quote starting a field is text.
+    expect((await scan('a|b|c\n1|x|\\N\n\\N|\\N|\\N\n2|y|z\n')).direct.possible).toBe(true);
+    const broken = { ...layout, format: { ...layout.format, delimiter: '¦' } } as RecordLayout; // a delimiter of two bytes in UTF-8
+    const scanBroken = (text: string) => splitRecords((async function* () { yield Buffer.from(text); })(), broken, 'T.txt', null, 1);
+    expect((await scanBroken('a¦b\n\\N¦\\N\n')).direct.possible).toBe(true);
+    expect((await scanBroken('a¦b\n\\N¦x\\¦y\n')).direct.possible).toBe(false);
+    for (const escaped of ['2|y\\|z', '2|x\\N', '2|\\\\N', '2|\\Nx', '2|\\N\\|', '2|a\\\nb']) {
+      expect((await scan(`a|b\n1|x\n${escaped}\n3|z\n`)).direct.possible, escaped).toBe(false);
+    }
+    // Read in place with the same dialect as staged: a quote starting a field is text, \N is NULL,
+    // and the text \N (written \\N) stays text.
     const s = new Scratch();
     s.profile(profile);
-    s.file('T_2.txt', [rec('ref', 'time', 'customer', 'amount', 'memo'), rec('N1', time, 'PE0100123456', '1.000', '"gấp"'), rec('N2', time, 'PE0100123457', '2.000', '')].join('\n') + '\n');
+    const header = rec('ref', 'time', 'customer', 'amount', 'memo');
+    s.file('T_2.txt', [header, rec('N1', time, 'PE0100123456', '1.000', '"gấp"'), rec('N2', time, `${B}N`, '2.000', ''), rec('N3', time, 'PE0100123458', '3.000', `${B}N`)].join('\n') + '\n');
+    s.file('T_3.txt', [header, rec('N4', time, 'PE0100123459', '4.000', `${B}${B}N`), rec('N5', time, `${B}N`, '5.000', `${B}N`)].join('\n') + '\n');
     const memos = async (directMb: string | undefined) => {
       const db = await ingestScratch(s, 'RECON_INGEST_DIRECT_MB', directMb);
       dbs.push(db);
-      return db.all('SELECT line_no, txn_ref, memo FROM payments ORDER BY line_no');
+      return db.all('SELECT line_no, txn_ref, customer_code, memo FROM payments ORDER BY txn_ref');
     };
-    const expected = [{ line_no: 2n, txn_ref: 'N1', memo: '"gấp"' }, { line_no: 3n, txn_ref: 'N2', memo: null }];
+    const expected = [
+      { line_no: 2n, txn_ref: 'N1', customer_code: 'PE0100123456', memo: '"gấp"' },
+      { line_no: 3n, txn_ref: 'N2', customer_code: null, memo: null },
+      { line_no: 4n, txn_ref: 'N3', customer_code: 'PE0100123458', memo: null },
+      { line_no: 2n, txn_ref: 'N4', customer_code: 'PE0100123459', memo: '\\N' }, // \\N: the text \N
+      { line_no: 3n, txn_ref: 'N5', customer_code: null, memo: null },
+    ];
     expect(await memos(undefined)).toEqual(expected);
     expect(await memos('0')).toEqual(expected);
   });
