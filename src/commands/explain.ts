@@ -1,4 +1,5 @@
 // `recon explain PARTNER:TXN_REF | INVOICE_NO`: why a payment ended where it did, or an invoice's history.
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { explainInvoice, explainPayment, paymentReceivedAgain, type InvoiceExplanation, type PaymentExplanation } from '../match/explain.ts';
@@ -9,10 +10,12 @@ export function register(program: Command): void {
   withDbOptions(program.command('explain'))
     .description('explain a payment (PARTNER:TXN_REF): source file, line and raw row, each rule, allocations, decisions; or an invoice (INVOICE_NO): its residual history')
     .argument('<what>', 'PARTNER:TXN_REF or INVOICE_NO')
-    .action(async (what: string, opts: GlobalOptions) => {
+    .option('--profiles <dir>', "folder of partner profiles the raw row is read with, as ingest read the file (default: the repository's pipelines/partners)")
+    .action(async (what: string, opts: GlobalOptions & { profiles?: string }) => {
+      if (opts.profiles !== undefined && !existsSync(opts.profiles)) throw new UsageError(`partner profile folder ${opts.profiles} does not exist`);
       const { result, waiting } = await withDb(opts, async (db) => {
         const key = parsePaymentKey(what);
-        const payment = key ? await explainPayment(db, key) : undefined;
+        const payment = key ? await explainPayment(db, key, opts.profiles !== undefined ? { profiles: opts.profiles } : {}) : undefined;
         const found = payment ?? (await explainInvoice(db, what));
         // Not loaded: an auditor must still learn where the record waits (a quarantined file).
         return { result: found, waiting: !found && key ? await paymentReceivedAgain(db, key) : [] };
@@ -35,6 +38,7 @@ function formatPayment(e: PaymentExplanation): string {
       `${String(p['kind'])} ${e.key.partnerId}:${e.key.txnRef}  ${String(p['amount_vnd'])} đ  paid ${String(p['paid_at_local'])}  route ${String(p['route'])}`,
       `  source: ${r.source.file ?? '(unknown file)'} ${r.source.sheet !== undefined ? `sheet ${JSON.stringify(r.source.sheet)} row` : 'line'} ${r.source.line}${r.source.path ? ` (${r.source.path})` : ''}`,
       `  raw:    ${r.source.raw ?? '(file not available)'}`,
+      ...(r.source.note !== undefined ? [`  note:   ${r.source.note}`] : []),
       `  fields: code=${String(p['customer_code'] ?? '')} invoice_ref=${String(p['invoice_ref'] ?? '')} memo=${JSON.stringify(p['memo'] ?? '')}`,
       '',
       textTable(r.rules.map((s) => ({ rule: s.rule, applied: s.applied ? 'yes' : 'no', why: s.why }))),

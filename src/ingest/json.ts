@@ -234,6 +234,38 @@ export async function readJson(path: string, profile: PartnerProfile, shown: str
   return result;
 }
 
+/**
+ * The text of the record (a JSON object) that starts on physical line `line`, as readJson splits the
+ * file with the same profile: explain's raw row. Several records may start on one line (a minified
+ * array on one line): the first of them holding every part of `parts` (the letters-and-digits parts
+ * of the transaction id) whole, else the first. Stops reading once a record starts after `line`
+ * (undefined: none starts there).
+ */
+export async function jsonRecordAtLine(path: string, profile: PartnerProfile, shown: string, line: number, parts: string[] = []): Promise<string | undefined> {
+  if (profile.format.type !== 'json') throw new Error('jsonRecordAtLine needs a json profile');
+  // Each part whole: not inside a longer run of letters and digits (T1 is not in "T10").
+  const wanted = parts.map((p) => new RegExp(`(?<![\\p{L}\\p{N}])${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'u'));
+  let past = false;
+  let first: string | undefined;
+  let holding: string | undefined;
+  const record = (text: string, at: number): void => {
+    if (past || holding !== undefined || at < line) return;
+    if (at > line) {
+      past = true;
+      return;
+    }
+    first ??= text;
+    if (wanted.every((re) => re.test(text))) holding = text;
+  };
+  const splitter = profile.format.records === 'lines' ? new LineRecords(record) : new ArrayRecords(record, shown, profile.format.path?.split('.') ?? []);
+  for await (const chunk of decodeFile(path, profile.encoding, shown)) {
+    splitter.push(chunk.toString('utf8'));
+    if (past || holding !== undefined) return holding ?? first;
+  }
+  splitter.end();
+  return holding ?? first;
+}
+
 /** Positions in `names` of the amount's key paths (`column`, or `credit_column` and `debit_column`). */
 function amountColumns(profile: PartnerProfile, names: string[]): Set<number> {
   const a = profile.fields.amount as Record<string, unknown>;

@@ -226,6 +226,26 @@ export async function splitRecords(chunks: AsyncIterable<Buffer>, profile: Recor
   return splitter.end();
 }
 
+/**
+ * The text of the record that starts on physical line `line` (1-based), as splitRecords splits the
+ * decoded chunks of the file with the same profile: explain's raw row, so the two never disagree on
+ * where a record starts and ends (quote and escape characters, delimiter, an escaped line feed of an
+ * unquoted file, fixed width that never joins lines, preamble and header). The text is the UTF-8 of
+ * the decoded file from the record's first byte to its last line end (a CR before it left out; a
+ * CR LF inside it kept). Stops reading once the record is found, or once a record starts after
+ * `line` (undefined: no record starts there, e.g. a line inside a quoted memo, the preamble or the
+ * header). Records are not classified, typed or staged: only their boundaries are tracked.
+ */
+export async function recordAtLine(chunks: AsyncIterable<Buffer>, profile: RecordLayout, shown: string, line: number): Promise<string | undefined> {
+  const splitter = new Splitter(profile, shown, null, '', line);
+  for await (const chunk of chunks) {
+    splitter.push(chunk);
+    if (splitter.located) return splitter.found;
+  }
+  splitter.end();
+  return splitter.found;
+}
+
 class Splitter {
   private readonly quote: number;
   private readonly escape: number;
@@ -270,12 +290,18 @@ class Splitter {
     direct: { possible: true, dataFrom: 0, empty: [], nonDetail: [] },
   };
 
+  /** recordAtLine: set once a record starting at or after `target` was reached; `found` is the text of the one starting at `target`. */
+  located = false;
+  found: string | undefined;
+
   constructor(
     private readonly profile: RecordLayout,
     private readonly shown: string,
     /** Null: only scan (the direct path's facts), stage nothing. */
     private readonly out: StageWriter | null,
     private readonly prefix: string,
+    /** recordAtLine: the physical line whose record is wanted (0: split the whole file). */
+    private readonly target = 0,
   ) {
     const f = profile.format;
     if (f.type === 'delimited') {
@@ -363,6 +389,7 @@ class Splitter {
         continue;
       }
       this.record(buf, recStart, nl > recStart && buf[nl - 1] === CR ? nl - 1 : nl);
+      if (this.located) return;
       recStart = pos;
       this.recLine = this.line + 1;
     }
@@ -514,6 +541,15 @@ class Splitter {
 
   private record(buf: Buffer, start: number, end: number): void {
     const line = this.recLine;
+    if (this.target > 0) {
+      if (line >= this.target) {
+        this.located = true;
+        if (line === this.target) this.found = buf.toString('utf8', start, end);
+        return;
+      }
+      // Only the header line changes how later records are split (the phase); records before the target are skipped.
+      if (this.phase !== 'header') return;
+    }
     if (buf[start] === FORM_FEED) {
       // A printed report's page break (form feed) before the line: not part of it. The reader of the
       // original file would see it, so the file is staged.

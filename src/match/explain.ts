@@ -4,8 +4,7 @@ import { existsSync } from 'node:fs';
 import type { Database, Row } from '../db/database.ts';
 import { readSql } from '../db/database.ts';
 import type { PaymentKey } from './payment-key.ts';
-import { readSourceLine } from './source-line.ts';
-import { isZipFile, readXlsxRow } from './source-xlsx.ts';
+import { profileForExplain, readSourceRecord, type ProfileForExplain } from './source-record.ts';
 
 export interface RuleStep {
   rule: string;
@@ -15,8 +14,12 @@ export interface RuleStep {
 
 export interface PaymentRecordExplanation {
   payment: Row;
-  /** `line` is the physical line, or for an XLSX file the row of `sheet`. */
-  source: { file: string | null; path: string | null; line: number; sheet?: string; raw: string | null };
+  /**
+   * `line` is the physical line, or for an XLSX file the row of `sheet`. `raw` is the record as
+   * ingest split it with the partner's profile; `note` says when it may not be (the profile is
+   * missing, changed since the file was loaded, or does not read the file).
+   */
+  source: { file: string | null; path: string | null; line: number; sheet?: string; raw: string | null; note?: string };
   rules: RuleStep[];
   allocations: Row[];
   exceptions: Row[];
@@ -39,8 +42,11 @@ export interface InvoiceExplanation {
   claims: Row[];
 }
 
-/** Explains every record of a payment identity; undefined if none is loaded. */
-export async function explainPayment(db: Database, key: PaymentKey): Promise<PaymentExplanation | undefined> {
+/**
+ * Explains every record of a payment identity; undefined if none is loaded. `profiles`: the folder
+ * of partner profiles the raw row is read with (default pipelines/partners, as `recon ingest`).
+ */
+export async function explainPayment(db: Database, key: PaymentKey, opts: { profiles?: string } = {}): Promise<PaymentExplanation | undefined> {
   const ident = { partner: key.partnerId, txn: key.txnRef };
   const rows = await db.all(readSql('match/queries/explain_payment.sql'), ident);
   if (rows.length === 0) return undefined;
@@ -48,6 +54,8 @@ export async function explainPayment(db: Database, key: PaymentKey): Promise<Pay
   const decisions = await db.all(readSql('match/queries/payment_decisions.sql'), ident);
   const records: PaymentRecordExplanation[] = [];
   const invoices = new Set<string>();
+  let profile: ProfileForExplain | undefined; // read once, when a text file needs it
+  const readProfile = async () => (profile ??= await profileForExplain(db, key.partnerId, opts.profiles));
   for (const p of rows) {
     const id = { payment_id: p['payment_id'] as bigint };
     const allocations = await db.all(readSql('match/queries/payment_allocations.sql'), id);
@@ -60,7 +68,7 @@ export async function explainPayment(db: Database, key: PaymentKey): Promise<Pay
     const line = Number(p['line_no']);
     records.push({
       payment: p,
-      source: { file: (p['file_name'] as string | null) ?? null, path, line, ...(await sourceRecord(path, line, key.txnRef)) },
+      source: { file: (p['file_name'] as string | null) ?? null, path, line, ...(await sourceRecord(path, line, key.txnRef, readProfile)) },
       rules: ruleTrace(p, allocations, exceptions, decisions),
       allocations,
       exceptions,
@@ -73,14 +81,11 @@ export async function explainPayment(db: Database, key: PaymentKey): Promise<Pay
   return { kind: 'payment', key, records, decisions, invoices: histories, receivedAgain };
 }
 
-/** The record's raw text from its file (a text file's lines, an XLSX sheet's row), null when the file is gone. */
-async function sourceRecord(path: string | null, line: number, txnRef: string): Promise<{ sheet?: string; raw: string | null }> {
+/** The record's raw text from its file (a text file's record as ingest split it, an XLSX sheet's row), null when the file is gone. */
+async function sourceRecord(path: string | null, line: number, txnRef: string, profile: () => Promise<ProfileForExplain>): Promise<{ sheet?: string; raw: string | null; note?: string }> {
   if (!path || !existsSync(path)) return { raw: null };
-  if (isZipFile(path)) {
-    const row = await readXlsxRow(path, line, txnRef);
-    return row ? { sheet: row.sheet, raw: rawExcerpt(row.raw, txnRef) } : { raw: null };
-  }
-  return { raw: rawExcerpt((await readSourceLine(path, line)) ?? null, txnRef) };
+  const r = await readSourceRecord(path, line, txnRef, profile);
+  return { ...r, raw: rawExcerpt(r.raw, txnRef) };
 }
 
 /** Duplicate records of a payment identity and its records waiting in quarantined files (file, line, note). */

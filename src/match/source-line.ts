@@ -1,4 +1,5 @@
-// Reads a record of a source file for explain: the raw row as the partner wrote it, from its first
+// explain's fallback reading of a record, when the partner's profile is missing or does not read the
+// file (source-record.ts reads it as ingest split it, with the profile): the raw row from its first
 // physical line through the lines a quoted field carries it over (a memo with a line break) or a
 // JSON object spans (a pretty-printed array of records), at
 // most MAX_LINES (lines end with LF, or with CR alone when the first chunk has no LF: a classic Mac
