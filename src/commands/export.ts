@@ -46,7 +46,7 @@ export function register(program: Command): void {
   withDbOptions(program.command('export'))
     .argument('<dataset>', `what to export: ${DATASETS.join(' | ')}`)
     .description('export the rows behind the report (datasets listed below)')
-    .addHelpText('after', `\nDatasets:\n${DATASETS.map((d) => `  ${d.padEnd(12)}${DESCRIBED[d]}`).join('\n')}`)
+    .addHelpText('after', `\nDatasets:\n${DATASETS.map((d) => `  ${d.padEnd(12)}${DESCRIBED[d]}`).join('\n')}\n\nEvery column of each dataset: README, "Reports: dashboard, KPIs and exports".`)
     .requiredOption('--period <YYYY-MM>', 'billing period')
     .option('--as-of <YYYY-MM-DD>', 'as-of date, Vietnam time (default: last day of the month after the period)')
     .option('--format <fmt>', `${FORMATS.join(' | ')} (CSV is UTF-8 with BOM, formula-like cells neutralised)`, 'csv')

@@ -46,6 +46,27 @@ async function readBack(path: string, format: ExportFormat): Promise<Record<stri
 }
 
 describe('export', () => {
+  it("writes exactly the columns README's export table lists for each dataset, in order", async () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('| dataset | rows | columns |'));
+    const listed = new Map<string, string[]>();
+    for (const line of table.split('\n').slice(2)) {
+      if (!line.startsWith('|')) break;
+      const cells = line.split(' | ');
+      const dataset = /^\| `([a-z]+)`$/.exec(cells[0]!)?.[1];
+      const columns = /^`([^`]+)` \|$/.exec(cells[cells.length - 1]!)?.[1];
+      expect(dataset && columns, `README export table row ${JSON.stringify(line)}`).toBeTruthy();
+      listed.set(dataset!, columns!.split(', '));
+    }
+    expect([...listed.keys()]).toEqual([...DATASETS]);
+    for (const dataset of DATASETS) {
+      const out = join(dir, `columns-${dataset}.csv`);
+      await runExport(db, { dataset, period, format: 'csv', out });
+      const header = readFileSync(out, 'utf8').replace(/^\uFEFF/, '').split('\r\n')[0]!.split(',');
+      expect(listed.get(dataset), `README's columns of ${dataset}`).toEqual(header);
+    }
+  });
+
   it.each(DATASETS)('writes %s identically in every format', async (dataset) => {
     const counts = new Map<ExportFormat, number>();
     for (const format of ['json', 'arrow', 'parquet', 'xlsx'] as const) {
