@@ -44,6 +44,17 @@ export async function evaluate(db: Database, dir: string): Promise<Evaluation> {
   for (const f of Object.values(files)) {
     if (!existsSync(f)) throw new UsageError(`${f}: not found; expected the generator's ground truth in DIR/truth/`);
   }
+  // A database never matched has no allocation and no exception: every figure would read as a
+  // failed match (recall 0 %, exit 0) instead of as nothing to compare.
+  const matched = await db.one<{ n: bigint }>('SELECT count(*) AS n FROM (SELECT 1 FROM payment_match_facts LIMIT 1)');
+  if (!matched || matched.n === 0n) {
+    const loaded = await db.one<{ n: bigint }>('SELECT count(*) AS n FROM (SELECT 1 FROM payments LIMIT 1)');
+    throw new UsageError(
+      loaded && loaded.n > 0n
+        ? `nothing to evaluate: ${db.path} was never matched; run recon match (or recon run monthly-close --data DIR) first`
+        : `nothing to evaluate: no payment is loaded in ${db.path} and nothing was matched; run recon run monthly-close --data DIR first`,
+    );
+  }
   const rules = (await db.all(readSql('match/queries/eval_allocations.sql'), { path: files.allocations })).map((r) => ({
     rule: r['rule'] as string,
     db_vnd: Number(r['db_vnd']),

@@ -72,6 +72,19 @@ describe('periods, numbers and matching with nothing loaded', () => {
   }, 300_000);
 });
 
+describe('recon eval on a database never matched', () => {
+  it('refuses instead of reporting recall 0 %', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recon-eval-unmatched-'));
+    const db = join(dir, 'recon.duckdb');
+    const empty = join(dir, 'no-files');
+    mkdirSync(empty);
+    expect(recon('ingest', empty, '--db', db).status).toBe(0);
+    refused(recon('eval', SAMPLE, '--db', db), /^recon: nothing to evaluate: no payment is loaded in .*recon\.duckdb and nothing was matched; run recon run monthly-close/);
+    expect(recon('ingest', join(SAMPLE, 'partners', 'acb'), '--db', db).status).toBe(0);
+    refused(recon('eval', SAMPLE, '--db', db), /^recon: nothing to evaluate: .*recon\.duckdb was never matched; run recon match/);
+  }, 120_000);
+});
+
 describe('recon generate --out', () => {
   it('replaces only a folder it generated, never a file or a folder holding anything else', () => {
     const dir = mkdtempSync(join(tmpdir(), 'recon-generate-out-'));
