@@ -92,10 +92,16 @@ SELECT payment_id,
        CASE any_value(mode) WHEN 'duplicate' THEN 'duplicate_payment' WHEN 'none_open' THEN 'no_open_invoice'
             ELSE 'overpayment_credit' END,
        any_value(x) - sum(alloc),
-       -- The related invoice of a duplicate: the one it named, else the newest of the customer's invoices
-       -- of exactly its amount (the bill a payer paying it again most likely meant; before, the
-       -- greatest invoice_no, which could name last month's bill for this month's payment).
-       CASE any_value(mode) WHEN 'duplicate' THEN coalesce(any_value(target_invoice_no), arg_max(invoice_no, ord) FILTER (WHERE invoice_vnd = x)) END,
+       -- The related invoice of a duplicate: the one it named; of several named (040), the newest
+       -- of them of exactly its amount, else the newest of them (the payer's own words; before,
+       -- none when no invoice of the customer had exactly its amount); else the newest of the
+       -- customer's invoices of exactly its amount (the bill a payer paying it again most likely
+       -- meant; before, the greatest invoice_no, which could name last month's bill for this
+       -- month's payment).
+       CASE any_value(mode) WHEN 'duplicate' THEN coalesce(any_value(target_invoice_no),
+                                                           arg_max(invoice_no, ord) FILTER (WHERE is_target AND invoice_vnd = x),
+                                                           arg_max(invoice_no, ord) FILTER (WHERE is_target),
+                                                           arg_max(invoice_no, ord) FILTER (WHERE invoice_vnd = x)) END,
        CASE any_value(mode)
          WHEN 'duplicate' THEN 'customer ' || any_value(account) || ' has no open invoice left: its invoices were settled by earlier payments; refund due'
          WHEN 'none_open' THEN 'customer ' || any_value(account) || ' has no invoice'

@@ -198,7 +198,12 @@ export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[], decisio
       : refStatus === 'not_found'
         ? `reference ${JSON.stringify(s(p['invoice_ref']))} matches no invoice (a series + number is looked up among the invoices of the payer's power corporation when its code names one)`
         : refStatus === 'several_invoices' || refStatus === 'memo_several_invoices'
-          ? `${refText} names several invoices, all of customer ${s(p['ref_customer_code'])}: the payment is that customer's; the invoices named take it first, oldest first (the allocations by rule invoice_ref below), and what is left goes to the customer's other open invoices by the customer rules (4-7)`
+          ? `${refText} names several invoices, all of customer ${s(p['ref_customer_code'])}: the payment is that customer's; ` +
+            (rules.has('invoice_ref')
+              ? `the invoices named take it first, oldest first (the allocations by rule invoice_ref below), and what is left goes to the customer's other open invoices by the customer rules (4-7)`
+              : p['target_rule'] === 'decision'
+                ? `decision #${s(p['decision_id'])} names invoice ${s(p['decision_invoice_no'])}, and a decision comes first (rule 2)`
+                : 'the invoices named were already settled by earlier payments')
         : refStatus === 'word_other_customer'
           ? `${refText}: a word in it is the id of an invoice of another customer than the customer code ${s(p['claimed_code'])} names; a word among others does not outweigh the code, which decides`
         : refStatus === 'ambiguous' || refStatus === 'memo_ambiguous'

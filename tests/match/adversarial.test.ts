@@ -347,7 +347,8 @@ describe('invoice references', () => {
         'VCB:T1 261200012345 100 invoice_ref',
         'VCB:T1 270100012345 100 invoice_ref',
       ],
-      exc: ['VCB:T2 duplicate_payment 150', 'VCB:T3 unknown_customer 200'],
+      // T2 named both, settled by T1: a duplicate related to the newest it named.
+      exc: ['VCB:T2 duplicate_payment 150 → 270100012345', 'VCB:T3 unknown_customer 200'],
     });
     const db = await matched(world);
     const why = (txnRef: string) => explainPayment(db, { partnerId: 'VCB', txnRef }).then((e) => e!.records[0]!.rules.find((r) => r.rule.startsWith('3'))!.why);
