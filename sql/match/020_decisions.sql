@@ -22,17 +22,29 @@ FROM (
 LEFT JOIN (SELECT 'match' AS action, invoice_no, customer_code FROM invoices) i ON i.action = d.action AND i.invoice_no = d.invoice_no
 WHERE d.rn = 1;
 
--- The dismissals in force: those newer than the payment's latest routing decision. closed_vnd: the
--- money they closed, recorded when each was decided (migration 015), which the rules leave alone
--- (050: what the payment can allocate is lowered by it, and it stays a dismissed exception of the
--- reason recorded); legacy: the latest was recorded without an amount (before 015, or closing an
--- auditor_unmatched), so it closes whatever exception the payment has (095).
+-- The dismissals in force: those newer than the payment's latest routing decision.
+-- m_dismissal_closed: each one that recorded the money it closed (migration 015; closed_refunded_vnd,
+-- 016: what rule 1 had refunded of the payment then), one row per dismissal: 050 keeps that money
+-- out of the rules and writes each back as the dismissed exception it closed, as it was (reason,
+-- amount, related invoice, decision), so two dismissals of one payment (a credit, then the
+-- duplicate the rest became) stay two exceptions with their own reasons.
+-- m_dismissal: per payment identity, the latest dismissal in force and whether it recorded nothing
+-- (legacy: recorded before 015, before a match showed an exception, or closing an
+-- auditor_unmatched one), in which case it closes whatever exception the payment has (095).
+CREATE OR REPLACE TEMP TABLE m_dismissal_closed AS
+SELECT s.partner_id, s.txn_ref, s.decision_id, s.decided_at, s.closed_reason, s.closed_vnd, s.closed_invoice_no,
+       s.closed_refunded_vnd
+FROM decisions s
+LEFT JOIN m_decision d ON d.partner_id = s.partner_id AND d.txn_ref = s.txn_ref
+WHERE s.action = 'dismiss' AND s.closed_vnd > 0
+  AND (d.decision_id IS NULL OR s.decided_at > d.decided_at OR (s.decided_at = d.decided_at AND s.decision_id > d.decision_id));
+
 CREATE OR REPLACE TEMP TABLE m_dismissal AS
 SELECT s.partner_id, s.txn_ref,
        arg_max(s.decision_id, (s.decided_at, s.decision_id)) AS decision_id,
-       coalesce(sum(s.closed_vnd), 0) AS closed_vnd,
-       arg_max(s.closed_reason, (s.decided_at, s.decision_id)) FILTER (WHERE s.closed_vnd > 0) AS closed_reason,
-       arg_max(s.closed_invoice_no, (s.decided_at, s.decision_id)) FILTER (WHERE s.closed_vnd > 0) AS closed_invoice_no,
+       coalesce(sum(s.closed_vnd) FILTER (WHERE s.closed_vnd > 0), 0) AS closed_vnd,
+       -- The least refunded amount any of them saw: refunds reported since then lower what is kept out (050).
+       min(s.closed_refunded_vnd) FILTER (WHERE s.closed_vnd > 0) AS closed_refunded_vnd,
        arg_max(s.closed_vnd IS NULL, (s.decided_at, s.decision_id)) AS legacy
 FROM decisions s
 LEFT JOIN m_decision d ON d.partner_id = s.partner_id AND d.txn_ref = s.txn_ref

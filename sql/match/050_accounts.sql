@@ -41,9 +41,15 @@ WITH base AS (
          c.claimed_code, c.code_source, coalesce(c.code_known, false) AS code_known, c.qr_status, c.ambiguous,
          r.ref_status, r.invoice_no AS ref_invoice_no, r.customer_code AS ref_customer_code,
          r.several_invoice_nos,
-         -- What dismissals closed (020): kept out of the rules, at most what the payment carries.
-         least(coalesce(z.closed_vnd, 0), greatest(p.amount_vnd - coalesce(v.refunded_vnd, 0), 0)) AS dismissed_vnd,
-         z.closed_reason, z.closed_invoice_no, z.decision_id AS dismissal_id
+         -- What dismissals closed (020): kept out of the rules, at most what the payment carries. A
+         -- refund reported after them (more refunded now than when they were recorded, migration
+         -- 016) returned that money: it lowers what is kept out, not what the payment allocates
+         -- (a credit dismissed as refunded, then the partner's refund record of it, leaves the bill
+         -- paid; before, both were taken off and the bill was left short by the credit).
+         least(greatest(coalesce(z.closed_vnd, 0)
+                        - CASE WHEN z.closed_refunded_vnd IS NULL THEN 0
+                               ELSE greatest(coalesce(v.refunded_vnd, 0) - z.closed_refunded_vnd, 0) END, 0),
+               greatest(p.amount_vnd - coalesce(v.refunded_vnd, 0), 0)) AS dismissed_vnd
   FROM payments p
   ANTI JOIN m_simple USING (payment_id)
   LEFT JOIN m_void v USING (payment_id)
@@ -82,7 +88,6 @@ WITH base AS (
 SELECT payment_id, refunded_vnd,
        CASE WHEN route IN ('adjustment', 'void') THEN 0 ELSE amount_vnd - refunded_vnd END AS effective_vnd,
        CASE WHEN route IN ('allocate', 'unidentified', 'dismissed') THEN dismissed_vnd ELSE 0 END AS dismissed_vnd,
-       closed_reason, closed_invoice_no, dismissal_id,
        route, void_reason, original_id, decision_id, decision_action, decision_invoice_no,
        claimed_code, code_source, code_known, qr_status, ref_status, ref_invoice_no, ref_customer_code,
        account, target_invoice_no, target_several, target_rule, ambiguous,
@@ -163,13 +168,25 @@ INSERT INTO m_exceptions (payment_id, reason, amount_vnd, decision_id, detail)
 SELECT payment_id, 'auditor_unmatched', effective_vnd, decision_id, 'an auditor decided this payment must not be matched'
 FROM m_routed WHERE route = 'unmatched';
 
--- The money dismissals closed: the exception the auditor dismissed, as it was (reason and amount),
--- status dismissed. What the payment carries beyond it went through the rules with the others.
+-- The money dismissals closed: each exception an auditor dismissed, as it was (reason, amount,
+-- related invoice, decision), status dismissed. What the payment carries beyond them went through
+-- the rules with the others. When less is kept out than they closed (refunds reported since, or
+-- a payment that carries less now), the earliest dismissals keep their amounts and the latest
+-- give way (a row left with nothing is not written).
 INSERT INTO m_exceptions (payment_id, reason, amount_vnd, suggested_invoice_no, decision_id, status, detail)
-SELECT payment_id, closed_reason, dismissed_vnd, closed_invoice_no, dismissal_id, 'dismissed',
-       CAST(dismissed_vnd AS VARCHAR) || ' đ dealt with outside recon (decision #' || CAST(dismissal_id AS VARCHAR)
+SELECT payment_id, closed_reason, kept_vnd, closed_invoice_no, decision_id, 'dismissed',
+       CAST(kept_vnd AS VARCHAR) || ' đ dealt with outside recon (decision #' || CAST(decision_id AS VARCHAR)
        || '); kept out of matching since'
-FROM m_routed WHERE dismissed_vnd > 0;
+FROM (
+  SELECT r.payment_id, c.closed_reason, c.closed_invoice_no, c.decision_id,
+         least(c.closed_vnd,
+               r.dismissed_vnd - coalesce(sum(c.closed_vnd) OVER (PARTITION BY r.payment_id ORDER BY c.decided_at, c.decision_id
+                                                                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)) AS kept_vnd
+  FROM (SELECT payment_id, dismissed_vnd FROM m_routed WHERE dismissed_vnd > 0) r
+  JOIN payments p USING (payment_id)
+  JOIN m_dismissal_closed c ON c.partner_id = p.partner_id AND c.txn_ref = p.txn_ref
+)
+WHERE kept_vnd > 0;
 
 -- Rules 9 and 11 (080, 090) read only the unidentified payments; the routing of the others is in
 -- payment_match now.
@@ -188,3 +205,4 @@ DROP TABLE m_adjust;
 DROP TABLE m_adjust_named;
 DROP TABLE m_ref;
 DROP TABLE m_decision;
+DROP TABLE m_dismissal_closed;

@@ -15,4 +15,4 @@ SELECT e.partner_id, e.txn_ref, e.suggested_invoice_no AS invoice_no, e.amount_v
        CASE WHEN e.age_days <= 7 THEN '0-7' WHEN e.age_days <= 30 THEN '8-30' WHEN e.age_days <= 90 THEN '31-90' ELSE '>90' END AS age_bucket,
        e.memo, f.file_name AS source_file, e.line_no AS source_line, f.path AS source_path
 FROM e LEFT JOIN source_files f ON f.file_id = e.file_id
-ORDER BY e.partner_id, txn_number(e.txn_ref), e.txn_ref, e.reason;
+ORDER BY e.partner_id, txn_number(e.txn_ref), e.txn_ref, e.reason, e.status, e.decision_id;

@@ -1,5 +1,5 @@
 -- Every loaded payment is accounted for: a reversal or refund record, voided by one, or its
--- allocations plus its exceptions (at most one open, at most one dismissed) cover exactly what it
+-- allocations plus its exceptions (at most one open, and the dismissed ones) cover exactly what it
 -- can allocate.
 -- It has exactly one row in payment_match. The check runs on ids and amounts (setup/sums.sql);
 -- the payment's identity is fetched for offenders only.

@@ -54,7 +54,7 @@ export function register(program: Command): void {
  * loaded), or a dismissal found no exception to close. The decision stays on record either way
  * (decisions are append-only, and a later load may make it apply); the auditor must know.
  */
-async function decisionEffect(db: Database, key: PaymentKey, decisionId: bigint | number, action: DecisionAction): Promise<string | null> {
+export async function decisionEffect(db: Database, key: PaymentKey, decisionId: bigint | number, action: DecisionAction): Promise<string | null> {
   const m = await db.one<{ void_reason: string | null; decision_id: bigint | null; open: bigint; dismissed_by_it: bigint }>(
     `SELECT m.void_reason, m.decision_id,
             (SELECT count(*) FROM exceptions e WHERE e.payment_id = m.payment_id AND e.status = 'open') AS open,

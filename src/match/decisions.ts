@@ -33,15 +33,25 @@ export async function recordDecision(db: Database, d: DecisionInput): Promise<bi
   }
   // A dismissal records what it closes: the payment's open exception as the auditor sees it now
   // (migration 015). That amount stays out of every later match (sql/match/020_decisions.sql).
-  const closed = d.action === 'dismiss' ? await openException(db, d.payment) : { reason: null, amount: null, invoiceNo: null };
+  const closed = d.action === 'dismiss' ? await openException(db, d.payment) : NOTHING_CLOSED;
   const row = await db.one<{ id: bigint }>(
     `INSERT INTO decisions (decision_id, partner_id, txn_ref, action, invoice_no, decided_by, reason, decided_at, run_id,
-                            closed_reason, closed_vnd, closed_invoice_no)
-     VALUES (nextval('decision_ids'), $1, $2, $3, $4, $5, $6, now(), $7, $8, $9, $10) RETURNING decision_id AS id`,
-    [partnerId, txnRef, d.action, d.invoiceNo ?? null, d.by.trim(), d.reason.trim(), d.runId, closed.reason, closed.amount, closed.invoiceNo],
+                            closed_reason, closed_vnd, closed_invoice_no, closed_refunded_vnd)
+     VALUES (nextval('decision_ids'), $1, $2, $3, $4, $5, $6, now(), $7, $8, $9, $10, $11) RETURNING decision_id AS id`,
+    [partnerId, txnRef, d.action, d.invoiceNo ?? null, d.by.trim(), d.reason.trim(), d.runId, closed.reason, closed.amount, closed.invoiceNo, closed.refunded],
   );
   return row!.id;
 }
+
+interface Closed {
+  reason: string | null;
+  amount: bigint | null;
+  invoiceNo: string | null;
+  /** What rule 1 had refunded of the payment at that match (migration 016): a refund reported later lowers the amount kept out. */
+  refunded: bigint | null;
+}
+
+const NOTHING_CLOSED: Closed = { reason: null, amount: null, invoiceNo: null, refunded: null };
 
 /**
  * The open exception a dismissal of this payment closes, from the latest match: its reason and
@@ -51,15 +61,16 @@ export async function recordDecision(db: Database, d: DecisionInput): Promise<bi
  * dismissal closes whatever exception the payment has at every match, as dismissals recorded
  * before migration 015 do.
  */
-async function openException(db: Database, key: PaymentKey): Promise<{ reason: string | null; amount: bigint | null; invoiceNo: string | null }> {
-  const e = await db.one<{ reason: string; amount_vnd: bigint; kind: string; suggested_invoice_no: string | null }>(
-    `SELECT e.reason, e.amount_vnd, p.kind, e.suggested_invoice_no
+async function openException(db: Database, key: PaymentKey): Promise<Closed> {
+  const e = await db.one<{ reason: string; amount_vnd: bigint; kind: string; suggested_invoice_no: string | null; refunded_vnd: bigint | null }>(
+    `SELECT e.reason, e.amount_vnd, p.kind, e.suggested_invoice_no, m.refunded_vnd
      FROM exceptions e JOIN payments p USING (payment_id)
+     LEFT JOIN payment_match m ON m.payment_id = e.payment_id
      WHERE p.partner_id = $1 AND p.txn_ref = $2 AND e.status = 'open'
      ORDER BY p.kind = 'payment' DESC, e.amount_vnd DESC LIMIT 1`,
     [key.partnerId, key.txnRef],
   );
-  if (!e) return { reason: null, amount: null, invoiceNo: null };
-  if (e.kind !== 'payment' || e.reason === 'auditor_unmatched') return { reason: e.reason, amount: null, invoiceNo: null };
-  return { reason: e.reason, amount: e.amount_vnd, invoiceNo: e.suggested_invoice_no };
+  if (!e) return NOTHING_CLOSED;
+  if (e.kind !== 'payment' || e.reason === 'auditor_unmatched') return { ...NOTHING_CLOSED, reason: e.reason };
+  return { reason: e.reason, amount: e.amount_vnd, invoiceNo: e.suggested_invoice_no, refunded: e.refunded_vnd ?? 0n };
 }

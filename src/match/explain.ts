@@ -172,16 +172,21 @@ export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[], decisio
         : `decision #${s(p['decision_id'])}: ${action}`,
   });
   if (route === 'unmatched') return steps;
-  // The money a dismissal closed (migration 015): kept out of the rules at every match since.
+  // The money dismissals closed (migration 015): kept out of the rules at every match since, one
+  // dismissed exception per dismissal that recorded its amount.
   const recorded = new Set(decisions.filter((d) => d['closed_vnd'] !== null && d['closed_vnd'] !== undefined).map((d) => s(d['decision_id'])));
-  const kept = exceptions.find((e) => e['status'] === 'dismissed' && recorded.has(s(e['decision_id'])));
-  const keptStep = (rest: string): RuleStep => ({
-    rule: '2 auditor decision (dismiss)',
-    applied: true,
-    why: `decision #${s(kept!['decision_id'])} dismissed the ${s(kept!['reason'])} exception of ${s(kept!['amount_vnd'])} đ the payment had then: that money was dealt with outside recon (refunded, posted by hand) and every match since keeps it out of the rules; ${rest}`,
-  });
+  const kept = exceptions
+    .filter((e) => e['status'] === 'dismissed' && recorded.has(s(e['decision_id'])))
+    .sort((a, b) => Number(a['decision_id']) - Number(b['decision_id']));
+  const keptVnd = kept.reduce((sum, e) => sum + BigInt(String(e['amount_vnd'])), 0n);
+  const keptSteps = (rest: string): RuleStep[] =>
+    kept.map((e, n) => ({
+      rule: '2 auditor decision (dismiss)',
+      applied: true,
+      why: `decision #${s(e['decision_id'])} dismissed the ${s(e['reason'])} exception of ${s(e['amount_vnd'])} đ the payment had then: that money was dealt with outside recon (refunded, posted by hand) and every match since keeps it out of the rules${n === kept.length - 1 ? `; ${rest}` : ''}`,
+    }));
   if (route === 'dismissed') {
-    steps.push(keptStep('nothing is left to allocate'));
+    steps.push(...keptSteps('nothing is left to allocate'));
     return steps;
   }
 
@@ -236,7 +241,7 @@ export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[], decisio
             ? `code ${s(p['claimed_code'])} from the customer code field${p['code_known'] ? '' : ' (not a customer)'}`
             : 'no customer code found',
   });
-  const exc = (reason: string) => exceptions.find((e) => e['reason'] === reason && e !== kept);
+  const exc = (reason: string) => exceptions.find((e) => e['reason'] === reason && !kept.includes(e));
   const sug = exc('suggested_match');
   steps.push({ rule: '9 mistyped code', applied: !!sug, why: sug ? s(sug['detail']) : 'not considered or no near code owes this amount' });
   const dup = exc('duplicate_payment');
@@ -245,10 +250,13 @@ export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[], decisio
   steps.push({ rule: '11 unknown customer / no open invoice', applied: !!last, why: last ? `${s(last['reason'])}: ${s(last['detail'])}` : 'did not apply' });
   const credit = exc('overpayment_credit');
   if (credit) steps.push({ rule: 'credit', applied: true, why: s(credit['detail']) });
-  const dismissed = exceptions.find((e) => e['status'] === 'dismissed' && e !== kept);
-  if (kept) steps.push(keptStep(`the rest, ${s(p['effective_vnd'] === undefined ? '' : BigInt(String(p['effective_vnd'])) - BigInt(String(kept['amount_vnd'])))} đ, went through the rules above`));
+  const dismissed = exceptions.find((e) => e['status'] === 'dismissed' && !kept.includes(e));
+  if (kept.length > 0) {
+    const effective = p['effective_vnd'];
+    steps.push(...keptSteps(`the rest, ${effective === undefined || effective === null ? '' : BigInt(String(effective)) - keptVnd} đ, went through the rules above`));
+  }
   if (dismissed) steps.push({ rule: '2 auditor decision (dismiss)', applied: true, why: `exception ${s(dismissed['reason'])} dismissed by decision #${s(dismissed['decision_id'])}` });
-  else if (dismissals.length > 0 && !kept) {
+  else if (dismissals.length > 0 && kept.length === 0) {
     steps.push({ rule: '2 auditor decision (dismiss)', applied: false, why: `dismissal ${dismissals.join(', ')} closes nothing now: no exception is open, or a later match/unmatch reopened the question` });
   }
   return steps;

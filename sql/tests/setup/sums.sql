@@ -21,9 +21,11 @@ CREATE OR REPLACE TEMP TABLE dt_payment AS
 WITH alloc AS (
   SELECT payment_id, sum(amount_vnd) AS allocated_vnd FROM allocations GROUP BY payment_id
 ), exc AS (
-  -- exceptions: the most of one status (a payment has at most one open exception, and at most one
-  -- dismissed: the money a dismissal kept out of matching, beside an open one for the rest).
-  SELECT payment_id, greatest(count(*) FILTER (WHERE status = 'open'), count(*) FILTER (WHERE status <> 'open')) AS exceptions,
+  -- exceptions: the open ones (a payment has at most one). Dismissed ones may be several: each
+  -- dismissal that recorded its amount keeps its own (a credit dismissed, then the duplicate the
+  -- rest became), and a dismissal that recorded none closes the open one beside them (095); the
+  -- amounts of all of them, with the allocations, must still make the payment's.
+  SELECT payment_id, count(*) FILTER (WHERE status = 'open') AS exceptions,
          sum(amount_vnd) AS exception_vnd
   FROM exceptions GROUP BY payment_id
 ), pm AS (
