@@ -38,11 +38,22 @@ export function register(program: Command): void {
         });
         if (opts.rematch) await (await import('../match/index.ts')).runMatch(db, run);
         const effect = opts.rematch ? await decisionEffect(db, key, decisionId, action as DecisionAction) : null;
-        return { decision_id: decisionId, action, payment, invoice_no: invoiceNo ?? null, rematched: opts.rematch, no_effect: effect };
+        // What a dismissal recorded as closed (migration 015): the auditor sees what stays out of matching.
+        const closed = await db.one<{ closed_reason: string | null; closed_vnd: bigint | null }>(
+          'SELECT closed_reason, closed_vnd FROM decisions WHERE decision_id = $1',
+          [decisionId],
+        );
+        return {
+          decision_id: decisionId, action, payment, invoice_no: invoiceNo ?? null, rematched: opts.rematch, no_effect: effect,
+          closed_reason: closed?.closed_reason ?? null, closed_vnd: closed?.closed_vnd ?? null,
+        };
       });
       printResult(opts.json, result, () =>
         `decision #${result.decision_id} recorded: ${action} ${payment}${invoiceNo ? ` → ${invoiceNo}` : ''}` +
         (opts.rematch ? '; matching recomputed' : '; run `recon match` to apply it') +
+        (result.closed_vnd !== null && result.closed_vnd > 0n
+          ? `\nit closes the ${result.closed_reason} exception of ${result.closed_vnd} đ: that money was dealt with outside recon and stays out of matching from now on`
+          : '') +
         (result.no_effect ? `\nnote: it has no effect now: ${result.no_effect}` : ''),
       );
     });

@@ -209,6 +209,9 @@ describe('recon decide on a payment it cannot change', () => {
     const c = decide('dismiss', `${withException!.partner_id}:${withException!.txn_ref}`);
     expect(c.status, c.stderr).toBe(0);
     expect(c.stdout).not.toMatch(/no effect/);
+    // It says what it closed, which stays out of matching from now on.
+    expect(c.stdout).toMatch(/\nit closes the unknown_customer exception of \d+ đ: that money was dealt with outside recon and stays out of matching from now on\n/);
+    expect(b.stdout).not.toMatch(/it closes/);
   }, 180_000);
 });
 
