@@ -108,21 +108,28 @@ WITH keyed AS (
 )
 SELECT payment_id, ref_status, invoice_no, coalesce(customer_code, several_of) AS customer_code,
        CASE WHEN several_of IS NOT NULL
-            THEN list_sort(list_distinct(list_concat(coalesce(b_invoices, []), coalesce(k_invoices, [])))) END AS several_invoice_nos
+            THEN list_sort(list_distinct(list_filter(list_concat(coalesce(b_invoices, []), coalesce(k_invoices, []), [b_invoice_no, k_invoice_no]),
+                                                     x -> x IS NOT NULL))) END AS several_invoice_nos
 FROM (
-  SELECT s.payment_id, b.invoices AS b_invoices, k.invoices AS k_invoices,
+  SELECT s.payment_id, b.invoices AS b_invoices, k.invoices AS k_invoices, b.invoice_no AS b_invoice_no, k.invoice_no AS k_invoice_no,
          -- Several invoices named, all of one customer (arrears and the current bill: "HD 2612…01
          -- 2701…02"), and no known code naming another: the payment is that customer's and those
          -- invoices are its targets (several_invoice_nos; 070 pays them first, oldest first, and
          -- what is left goes through rules 4-7 on the customer's other invoices).
-         CASE WHEN c.payment_id IS NULL AND coalesce(b.n, 0) <> 1 AND coalesce(k.n, 0) <> 1
-                   AND coalesce(b.n, 0) + coalesce(k.n, 0) > 1
-                   AND coalesce(b.one_customer, k.one_customer) IS NOT NULL
-                   AND (b.one_customer IS NULL OR k.one_customer IS NULL OR b.one_customer = k.one_customer)
-                   AND coalesce(coalesce(b.one_customer, k.one_customer) = coalesce(b.known_code, k.known_code), true)
+         -- Also an id naming one invoice beside a series + number naming others (conflict), all of
+         -- one customer ("HD 261200012345 va 1K27TAA 12345": arrears by id, the current bill by its
+         -- e-invoice key): both are named, not ambiguous (before, such a payment was ambiguous).
+         CASE WHEN (c.payment_id IS NULL AND coalesce(b.n, 0) <> 1 AND coalesce(k.n, 0) <> 1
+                    AND coalesce(b.n, 0) + coalesce(k.n, 0) > 1
+                    AND coalesce(b.one_customer, k.one_customer) IS NOT NULL
+                    AND (b.one_customer IS NULL OR k.one_customer IS NULL OR b.one_customer = k.one_customer)
+                    AND coalesce(coalesce(b.one_customer, k.one_customer) = coalesce(b.known_code, k.known_code), true))
+                OR (c.payment_id IS NOT NULL AND b.one_customer = k.one_customer
+                    AND coalesce(b.one_customer = coalesce(b.known_code, k.known_code), true))
               THEN coalesce(b.one_customer, k.one_customer) END AS several_of,
          CASE WHEN s.ref_source = 'memo' THEN 'memo_' ELSE '' END
-         || CASE WHEN c.payment_id IS NOT NULL THEN 'ambiguous'
+         || CASE WHEN c.payment_id IS NOT NULL AND several_of IS NOT NULL THEN 'several_invoices'
+                 WHEN c.payment_id IS NOT NULL THEN 'ambiguous'
                  -- A word inside a text ("Ky 202612") that is the id of another customer's invoice
                  -- does not outweigh a known customer code: a reference field as a whole does
                  -- (rule 3), a word among others is no such statement. The code decides.

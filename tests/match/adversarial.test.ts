@@ -394,6 +394,21 @@ describe('invoice references', () => {
     });
   });
 
+  it('an id and a series + number naming two invoices of one customer are both named; of two customers, ambiguous', async () => {
+    // 261200012345 (K12, 2026-12) by its id, 270100012345 (K12, 2027-01) by its e-invoice key.
+    const world: World = {
+      ...shared,
+      payments: [
+        { txn: 'T1', amount: 200, memo: 'TT HD 261200012345 va 1K27TAA 12345' },
+        { txn: 'T2', amount: 200, ref: '261200099999 + 1K27TAA 12345' }, // K13's id beside K12's key
+      ],
+    };
+    expect(await outcomeEitherOrder(world)).toEqual({
+      alloc: ['VCB:T1 261200012345 100 invoice_ref', 'VCB:T1 270100012345 100 invoice_ref'],
+      exc: ['VCB:T2 unknown_customer 200'],
+    });
+  });
+
   it('explain does not blame series + number for a memo or reference naming two invoice ids', async () => {
     const db = await matched({
       ...shared,
