@@ -9,7 +9,7 @@ import type { Database } from '../../src/db/database.ts';
 import { explainPayment } from '../../src/match/explain.ts';
 import { computeKpis } from '../../src/reports/kpis.ts';
 import { checkPeriod } from '../../src/reports/scope.ts';
-import { allocations, exceptions, load, match, openDb, vietqr, type World } from './fixture.ts';
+import { allocations, exceptions, load, match, openDb, reversedWorld, vietqr, type World } from './fixture.ts';
 
 const K11 = 'PE010012345'; // 11 characters: unit PE0100 + 5 digits
 const K12 = 'PE0100123456'; // 12: + 6 digits; K11 is a prefix of it
@@ -47,12 +47,7 @@ async function rows(db: Database) {
   };
 }
 
-const reversed = (w: World): World => ({
-  ...w,
-  customers: [...(w.customers ?? [])].reverse(),
-  invoices: [...(w.invoices ?? [])].reverse(),
-  payments: [...(w.payments ?? [])].reverse(),
-});
+const reversed = reversedWorld;
 
 /** The world's outcome. */
 async function outcome(world: World, asOf?: string) {

@@ -3,6 +3,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { Database } from '../../src/db/database.ts';
 import { runMatch, type MatchSummary } from '../../src/match/index.ts';
 import { Run } from '../../src/runs/ledger.ts';
@@ -156,3 +157,32 @@ export function crc16(s: string): string {
   }
   return crc.toString(16).toUpperCase().padStart(4, '0');
 }
+
+/** The world with its customers, invoices and payments listed in the opposite order (load-order tests). */
+export const reversedWorld = (w: World): World => ({
+  ...w,
+  customers: [...(w.customers ?? [])].reverse(),
+  invoices: [...(w.invoices ?? [])].reverse(),
+  payments: [...(w.payments ?? [])].reverse(),
+});
+
+/**
+ * Loads worlds into fresh in-memory databases, each closed after the test that opened it. Call it
+ * at a test file's top level: it registers the afterEach that closes them.
+ */
+export function freshWorlds(): (world?: World) => Promise<Database> {
+  const open: Database[] = [];
+  afterEach(() => {
+    for (const db of open.splice(0)) db.close();
+  });
+  return async (world = {}) => {
+    const db = await openDb();
+    open.push(db);
+    await load(db, world);
+    return db;
+  };
+}
+
+/** An exception as the tests compare it: payment, reason, amount, related invoice, and its status when not open. */
+export const exceptionText = (e: ExceptionRow): string =>
+  `${e.txn} ${e.reason} ${e.amount}${e.suggested ? ` → ${e.suggested}` : ''}${e.status === 'open' ? '' : ` (${e.status})`}`;

@@ -9,40 +9,25 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decisionEffect } from '../../src/commands/decide.ts';
 import type { Database } from '../../src/db/database.ts';
 import { recordDecision, type DecisionAction } from '../../src/match/decisions.ts';
 import { explainPayment } from '../../src/match/explain.ts';
 import { runExport } from '../../src/reports/export.ts';
 import { computeKpis } from '../../src/reports/kpis.ts';
-import { allocations, exceptions, load, match, openDb, type World } from './fixture.ts';
+import { allocations, exceptions, exceptionText, freshWorlds, load, match, reversedWorld, type World } from './fixture.ts';
 
-const open: Database[] = [];
-afterEach(() => {
-  for (const db of open.splice(0)) db.close();
-});
-
-async function fresh(world: World = {}): Promise<Database> {
-  const db = await openDb();
-  open.push(db);
-  await load(db, world);
-  return db;
-}
+const fresh = freshWorlds();
 
 async function rows(db: Database) {
   return {
     alloc: (await allocations(db)).map((a) => `${a.txn} ${a.invoice} ${a.amount} ${a.rule} ${a.confidence}`),
-    exc: (await exceptions(db)).map((e) => `${e.txn} ${e.reason} ${e.amount}${e.suggested ? ` → ${e.suggested}` : ''}${e.status === 'open' ? '' : ` (${e.status})`}`),
+    exc: (await exceptions(db)).map(exceptionText),
   };
 }
 
-const reversed = (w: World): World => ({
-  ...w,
-  customers: [...(w.customers ?? [])].reverse(),
-  invoices: [...(w.invoices ?? [])].reverse(),
-  payments: [...(w.payments ?? [])].reverse(),
-});
+const reversed = reversedWorld;
 
 /** The world's outcome, checked to be the same when its rows are loaded in the opposite order. */
 async function outcomeEitherOrder(world: World) {

@@ -6,7 +6,7 @@
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
 import { importBilling, ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
 import { recordDecision } from '../../src/match/decisions.ts';
@@ -16,33 +16,18 @@ import { runExport } from '../../src/reports/export.ts';
 import { computeKpis } from '../../src/reports/kpis.ts';
 import { Run } from '../../src/runs/ledger.ts';
 import { BASE_PROFILE, HEADER, Scratch } from '../ingest/helpers.ts';
-import { allocations, exceptions, load, match, openDb, vietqr, type World } from './fixture.ts';
+import { allocations, exceptions, exceptionText, freshWorlds, load, match, reversedWorld, vietqr, type World } from './fixture.ts';
 
-const open: Database[] = [];
-afterEach(() => {
-  for (const db of open.splice(0)) db.close();
-});
-
-async function fresh(world: World = {}): Promise<Database> {
-  const db = await openDb();
-  open.push(db);
-  await load(db, world);
-  return db;
-}
+const fresh = freshWorlds();
 
 async function rows(db: Database) {
   return {
     alloc: (await allocations(db)).map((a) => `${a.txn} ${a.invoice} ${a.amount} ${a.rule}`),
-    exc: (await exceptions(db)).map((e) => `${e.txn} ${e.reason} ${e.amount}${e.suggested ? ` → ${e.suggested}` : ''}${e.status === 'open' ? '' : ` (${e.status})`}`),
+    exc: (await exceptions(db)).map(exceptionText),
   };
 }
 
-const reversed = (w: World): World => ({
-  ...w,
-  customers: [...(w.customers ?? [])].reverse(),
-  invoices: [...(w.invoices ?? [])].reverse(),
-  payments: [...(w.payments ?? [])].reverse(),
-});
+const reversed = reversedWorld;
 
 /** The world's outcome, checked to be the same when its rows are loaded in the opposite order. */
 async function outcomeEitherOrder(world: World, asOf?: string) {
