@@ -69,39 +69,40 @@ WITH keyed AS (
 ), by_id AS (
   SELECT r.payment_id, r.loose, i.invoice_no, i.customer_code, r.known_code
   FROM keyed r JOIN invoices i ON replace(upper(i.invoice_no), ' ', '') = r.word
-), id_pick AS (
-  -- The field as a whole first; else its (or the memo's) words: one invoice, or several (ambiguous).
-  SELECT payment_id, NOT bool_or(loose) AS whole,
+), by_id_best AS (
+  -- The field as a whole first; else its (or the memo's) words.
+  SELECT * FROM (SELECT *, min(loose::INTEGER) OVER (PARTITION BY payment_id) AS best FROM by_id)
+  WHERE loose::INTEGER = best
+), by_key AS (
+  SELECT r.payment_id, i.invoice_no, i.customer_code, r.known_code
+  FROM keyed r
+  JOIN invoices i ON einvoice_series(i.series) = r.series AND einvoice_number(i.number) = r.number
+  WHERE r.series IS NOT NULL AND r.payment_id NOT IN (SELECT payment_id FROM by_id WHERE NOT loose)
+    AND (r.payer_pc IS NULL OR pc_of(i.customer_code) = r.payer_pc)
+), pick AS (
+  -- What the ids (via 'id') and the series + numbers (via 'key') of a payment's text name: one
+  -- invoice, or several (ambiguous, or several invoices of one customer).
+  SELECT via, payment_id, NOT bool_or(loose) AS whole,
          count(DISTINCT invoice_no) AS n,
          CASE WHEN count(DISTINCT invoice_no) = 1 THEN any_value(invoice_no) END AS invoice_no,
          CASE WHEN count(DISTINCT invoice_no) = 1 THEN any_value(customer_code) END AS customer_code,
          CASE WHEN count(DISTINCT customer_code) = 1 THEN any_value(customer_code) END AS one_customer,
          CASE WHEN count(DISTINCT invoice_no) > 1 THEN list(DISTINCT invoice_no) END AS invoices,
          any_value(known_code) AS known_code
-  FROM (SELECT *, min(loose::INTEGER) OVER (PARTITION BY payment_id) AS best FROM by_id)
-  WHERE loose::INTEGER = best
-  GROUP BY payment_id
-), by_key AS (
-  SELECT r.payment_id, i.invoice_no, i.customer_code, r.known_code
-  FROM keyed r
-  JOIN invoices i ON einvoice_series(i.series) = r.series AND einvoice_number(i.number) = r.number
-  WHERE r.series IS NOT NULL AND r.payment_id NOT IN (SELECT payment_id FROM id_pick WHERE whole)
-    AND (r.payer_pc IS NULL OR pc_of(i.customer_code) = r.payer_pc)
+  FROM (SELECT 'id' AS via, payment_id, loose, invoice_no, customer_code, known_code FROM by_id_best
+        UNION ALL
+        SELECT 'key', payment_id, true, invoice_no, customer_code, known_code FROM by_key)
+  GROUP BY via, payment_id
+), id_pick AS (
+  SELECT * FROM pick WHERE via = 'id'
+), key_pick AS (
+  SELECT * FROM pick WHERE via = 'key'
 ), conflict AS (
   -- A word of a text that is an invoice's id, beside a series + number naming other invoices only
   -- ("Ky 202612 HD 1K26TAA-12345", where 202612 is a short id of a stranger's invoice): the text
   -- names two invoices, ambiguous; neither outranks the other. Agreeing, they name that invoice.
   SELECT k.payment_id FROM by_key k JOIN id_pick b USING (payment_id)
   WHERE b.n = 1 GROUP BY k.payment_id HAVING NOT bool_or(k.invoice_no = b.invoice_no)
-), key_pick AS (
-  SELECT payment_id,
-         count(DISTINCT invoice_no) AS n,
-         CASE WHEN count(DISTINCT invoice_no) = 1 THEN any_value(invoice_no) END AS invoice_no,
-         CASE WHEN count(DISTINCT invoice_no) = 1 THEN any_value(customer_code) END AS customer_code,
-         CASE WHEN count(DISTINCT customer_code) = 1 THEN any_value(customer_code) END AS one_customer,
-         CASE WHEN count(DISTINCT invoice_no) > 1 THEN list(DISTINCT invoice_no) END AS invoices,
-         any_value(known_code) AS known_code
-  FROM by_key GROUP BY payment_id
 ), source AS (
   -- Every field has its whole reading, so every payment with a field is here.
   SELECT payment_id, any_value(ref_source) AS ref_source FROM m_ref_key GROUP BY payment_id
