@@ -108,9 +108,12 @@ WITH keyed AS (
   SELECT payment_id, any_value(ref_source) AS ref_source FROM m_ref_key GROUP BY payment_id
 )
 SELECT payment_id, ref_status, invoice_no, coalesce(customer_code, several_of) AS customer_code,
-       CASE WHEN several_of IS NOT NULL
-            THEN list_sort(list_distinct(list_filter(list_concat(coalesce(b_invoices, []), coalesce(k_invoices, []), [b_invoice_no, k_invoice_no]),
-                                                     x -> x IS NOT NULL))) END AS several_invoice_nos
+       CASE WHEN several_of IS NOT NULL THEN named END AS several_invoice_nos,
+       -- Every invoice a text naming more than one names (several invoices, ambiguous): explain lists
+       -- them, so an auditor can decide which one a payment pays.
+       CASE WHEN len(named) > 1 THEN named END AS ref_candidates
+FROM (SELECT *, list_sort(list_distinct(list_filter(list_concat(coalesce(b_invoices, []), coalesce(k_invoices, []), [b_invoice_no, k_invoice_no]),
+                                                    x -> x IS NOT NULL))) AS named
 FROM (
   SELECT s.payment_id, b.invoices AS b_invoices, k.invoices AS k_invoices, b.invoice_no AS b_invoice_no, k.invoice_no AS k_invoice_no,
          -- Several invoices named, all of one customer (arrears and the current bill: "HD 2612…01
@@ -149,7 +152,7 @@ FROM (
   FROM source s
   LEFT JOIN id_pick b USING (payment_id)
   LEFT JOIN key_pick k USING (payment_id)
-  LEFT JOIN conflict c USING (payment_id))
+  LEFT JOIN conflict c USING (payment_id)))
 -- A memo that named no invoice has no reference at all.
 WHERE ref_status <> 'memo_not_found';
 

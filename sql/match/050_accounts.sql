@@ -40,7 +40,7 @@ WITH base AS (
          d.invoice_customer_code AS decision_customer_code,
          c.claimed_code, c.code_source, coalesce(c.code_known, false) AS code_known, c.qr_status, c.ambiguous,
          r.ref_status, r.invoice_no AS ref_invoice_no, r.customer_code AS ref_customer_code,
-         r.several_invoice_nos,
+         r.several_invoice_nos, r.ref_candidates,
          -- What dismissals closed (020): kept out of the rules, at most what the payment carries. A
          -- refund reported after them (more refunded now than when they were recorded, migration
          -- 016) returned that money: it lowers what is kept out, not what the payment allocates
@@ -90,7 +90,7 @@ SELECT payment_id, refunded_vnd,
        CASE WHEN route IN ('allocate', 'unidentified', 'dismissed') THEN dismissed_vnd ELSE 0 END AS dismissed_vnd,
        route, void_reason, original_id, decision_id, decision_action, decision_invoice_no,
        claimed_code, code_source, code_known, qr_status, ref_status, ref_invoice_no, ref_customer_code,
-       account, target_invoice_no, target_several, target_rule, ambiguous,
+       account, target_invoice_no, target_several, target_rule, ambiguous, ref_candidates,
        -- How sure a targeted allocation is: a decision is certain; a reference by id nearly so; by
        -- series + number a little less; read from the memo, ×0.95 (free text, like a code read
        -- there); a reference that disagrees with a known code, less again.
@@ -153,7 +153,7 @@ SELECT payment_id FROM m_simple WHERE payment_id NOT IN (SELECT payment_id FROM 
 INSERT INTO m_match_facts
 SELECT payment_id, refunded_vnd, effective_vnd, route, void_reason, original_id, decision_id, decision_action,
        decision_invoice_no, claimed_code, code_source, code_known, qr_status, ref_status, ref_invoice_no,
-       ref_customer_code, account, target_invoice_no, target_rule, target_confidence, code_factor, seq
+       ref_customer_code, account, target_invoice_no, target_rule, target_confidence, code_factor, seq, ref_candidates
 FROM m_facts WHERE NOT plain;
 
 -- A simple payment after the first turn of its account: what the routing above gives it.

@@ -195,6 +195,8 @@ export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[], decisio
   const memoRef = refStatus.startsWith('memo_');
   const refText = memoRef ? 'the memo' : `reference ${JSON.stringify(s(p['invoice_ref']))}`;
   const disagree = p['code_known'] === true && p['ref_customer_code'] && p['claimed_code'] !== p['ref_customer_code'];
+  // The invoices a reference naming several could mean ("1001 of PE0100123456"), from migration 017.
+  const candidates = Array.isArray(p['ref_candidates']) && p['ref_candidates'].length > 0 ? ` (${(p['ref_candidates'] as unknown[]).map(String).join(', ')})` : '';
   steps.push({
     rule: '3 invoice reference',
     applied: rules.has('invoice_ref'),
@@ -203,7 +205,7 @@ export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[], decisio
       : refStatus === 'not_found'
         ? `reference ${JSON.stringify(s(p['invoice_ref']))} matches no invoice (a series + number is looked up among the invoices of the payer's power corporation when its code names one)`
         : refStatus === 'several_invoices' || refStatus === 'memo_several_invoices'
-          ? `${refText} names several invoices, all of customer ${s(p['ref_customer_code'])}: the payment is that customer's; ` +
+          ? `${refText} names several invoices${candidates}, all of customer ${s(p['ref_customer_code'])}: the payment is that customer's; ` +
             (rules.has('invoice_ref')
               ? `the invoices named take it first, oldest first (the allocations by rule invoice_ref below), and what is left goes to the customer's other open invoices by the customer rules (4-7)`
               : p['target_rule'] === 'decision'
@@ -212,7 +214,7 @@ export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[], decisio
         : refStatus === 'word_other_customer'
           ? `${refText}: a word in it is the id of an invoice of another customer than the customer code ${s(p['claimed_code'])} names; a word among others does not outweigh the code, which decides`
         : refStatus === 'ambiguous' || refStatus === 'memo_ambiguous'
-          ? `${refText} matches several invoices (it names more than one invoice, or a series + number that several power corporations billed): none is taken`
+          ? `${refText} matches several invoices${candidates} (it names more than one invoice, or a series + number that several power corporations billed): none is taken (an auditor can name the one it pays: recon decide match)`
           : `${refText} ${memoRef ? 'names' : 'is'} invoice ${s(p['ref_invoice_no'])} (by ${refStatus.replace('memo_', '').replace('_', ' ')}) of customer ${s(p['ref_customer_code'])}` +
             (disagree ? `; the customer code says ${s(p['claimed_code'])}: the reference wins` : '') +
             (rules.has('invoice_ref')

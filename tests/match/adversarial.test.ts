@@ -348,7 +348,7 @@ describe('invoice references', () => {
     const db = await matched(world);
     const why = (txnRef: string) => explainPayment(db, { partnerId: 'VCB', txnRef }).then((e) => e!.records[0]!.rules.find((r) => r.rule.startsWith('3'))!.why);
     expect(await why('T1')).toBe(
-      `the memo names several invoices, all of customer ${K12}: the payment is that customer's; the invoices named take it first, oldest first (the allocations by rule invoice_ref below), and what is left goes to the customer's other open invoices by the customer rules (4-7)`,
+      `the memo names several invoices (261200012345 of ${K12}, 270100012345 of ${K12}), all of customer ${K12}: the payment is that customer's; the invoices named take it first, oldest first (the allocations by rule invoice_ref below), and what is left goes to the customer's other open invoices by the customer rules (4-7)`,
     );
   });
 
@@ -416,6 +416,8 @@ describe('invoice references', () => {
       const why = (await explainPayment(db, { partnerId: 'VCB', txnRef }))!.records[0]!.rules.find((r) => r.rule.startsWith('3'))!.why;
       expect(why).toMatch(/matches several invoices/);
       expect(why).not.toMatch(/series \+ number is unique only within a power corporation/);
+      // The invoices it could mean, each with its customer, so an auditor can decide (migration 017).
+      expect(why).toContain(`several invoices (261200012345 of ${K12}, 261200099999 of ${K13})`);
     }
   });
 });

@@ -163,7 +163,7 @@ describe('rule 3: a reference naming several invoices of one customer, against t
     const db = await fresh(world);
     await match(db);
     expect((await steps(db, 'T1')).find((s) => s.startsWith('3 '))).toBe(
-      `3 invoice reference | reference "${B} ${C}" names several invoices, all of customer ${K}: the payment is that customer's; the invoices named were already settled by earlier payments`,
+      `3 invoice reference | reference "${B} ${C}" names several invoices (${B} of ${K}, ${C} of ${K}), all of customer ${K}: the payment is that customer's; the invoices named were already settled by earlier payments`,
     );
   });
 
@@ -175,7 +175,7 @@ describe('rule 3: a reference naming several invoices of one customer, against t
     await match(db);
     expect(await rows(db)).toEqual({ alloc: [`VCB:T1 ${D} 250 decision 1`], exc: [] });
     expect((await steps(db, 'T1')).find((s) => s.startsWith('3 '))).toBe(
-      `3 invoice reference | reference "${B} ${C}" names several invoices, all of customer ${K}: the payment is that customer's; decision #1 names invoice ${D}, and a decision comes first (rule 2)`,
+      `3 invoice reference | reference "${B} ${C}" names several invoices (${B} of ${K}, ${C} of ${K}), all of customer ${K}: the payment is that customer's; decision #1 names invoice ${D}, and a decision comes first (rule 2)`,
     );
     // A decision naming one of the named: that one by the decision, the rest by the rules (rule 4 here).
     const db2 = await fresh(world);

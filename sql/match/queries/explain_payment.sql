@@ -8,6 +8,9 @@ SELECT p.payment_id, p.partner_id, p.txn_ref, p.kind, strftime(p.paid_at AT TIME
        pm.claimed_code, pm.code_source, pm.code_known, pm.qr_status,
        pm.ref_status, pm.ref_invoice_no, pm.ref_customer_code,
        pm.account, pm.target_invoice_no, pm.target_rule, pm.seq,
+       -- The invoices a reference naming several could mean, each with its customer.
+       (SELECT list(c.invoice_no || ' of ' || coalesce(i.customer_code, '?') ORDER BY c.invoice_no)
+          FROM (SELECT unnest(pm.ref_candidates) AS invoice_no) c LEFT JOIN invoices i USING (invoice_no)) AS ref_candidates,
        (SELECT list(r.kind || ' ' || r.txn_ref ORDER BY r.paid_at, txn_number(r.txn_ref), r.txn_ref) FROM payments r
          WHERE r.kind <> 'payment' AND r.partner_id = p.partner_id AND p.kind = 'payment'
            AND coalesce(nullif(trim(r.reverses_txn_ref), ''), r.txn_ref) = p.txn_ref) AS adjusted_by
