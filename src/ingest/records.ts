@@ -183,18 +183,22 @@ export function recordClassifier(profile: RecordLayout): (firstField: () => stri
   const testText = trailerMatch !== null || skip.length > 0;
   const expected = types ? [...types.detail, ...types.header, ...types.trailer].map((c) => JSON.stringify(c)).join(', ') : '';
   return (firstField, text) => {
+    let unknown: string | null = null;
     if (types) {
       const code = firstField();
       if (types.header.includes(code)) return { kind: 'header' };
       if (types.trailer.includes(code)) return { kind: 'trailer' };
-      if (!types.detail.includes(code)) return { kind: 'unknown', code, expected };
+      if (!types.detail.includes(code)) unknown = code;
     }
+    // A line of a type the profile does not name may still be one `skip` or `trailer.match` names
+    // (a multi-batch file's batch trailers `BT|…`, skipped, beside its file trailer): before, it was
+    // an unknown_code reject whatever the regexes said.
     if (testText) {
       const t = text();
       if (trailerMatch?.test(t)) return { kind: 'trailer' };
       if (skip.some((re) => re.test(t))) return { kind: 'skip' };
     }
-    return { kind: 'detail' };
+    return unknown === null ? { kind: 'detail' } : { kind: 'unknown', code: unknown, expected };
   };
 }
 

@@ -28,3 +28,50 @@ describe('a trailer written with Excel text formulas', () => {
     db.close();
   });
 });
+
+describe('a file of several batches, each with its own batch trailer', () => {
+  const profile = withProfile({
+    file_patterns: ['N_*.txt'],
+    format: { type: 'delimited', delimiter: '|', quote: '' },
+    header: { type: 'none', columns: ['type', 'ref', 'time', 'customer', 'amount'] },
+    record_types: { detail: ['D'], header: ['FH', 'BH'], trailer: ['FT'] },
+    skip: ['^BT\\|'],
+    trailer: { count: { field: 2 }, amount: { field: 3 } },
+    fields: { txn_ref: { column: 'ref' }, paid_at: { column: 'time', format: 'YYYYMMDDHHmmss' }, amount: { column: 'amount' }, customer_code: { column: 'customer' } },
+  });
+  const text = [
+    'FH|NAPAS|20261027',
+    'BH|001',
+    'D|001000001|20261027081500|PD0100000001|1250000',
+    'D|001000002|20261027093000|PD0100000002|500000',
+    'BT|001|2|1750000',
+    'BH|002',
+    'D|002000001|20261027101500|PE0100123456|842300',
+    'BT|002|1|842300',
+    'X|unknown',
+    'FT|4|2592300',
+    '',
+  ].join('\n');
+  it.each([['staging copy', undefined], ['direct path', '0']])('skips the batch trailers a skip pattern names instead of rejecting their record type (%s)', async (_name, directMb) => {
+    const saved = process.env.RECON_INGEST_DIRECT_MB;
+    if (directMb === undefined) delete process.env.RECON_INGEST_DIRECT_MB;
+    else process.env.RECON_INGEST_DIRECT_MB = directMb;
+    try {
+      const s = new Scratch();
+      s.profile(profile);
+      s.file('N_1.txt', text);
+      const { db, summary } = await ingest(s);
+      // the X line is still an unknown record type: a record, rejected, counted by the trailer
+      expect(summary.files.map((f) => [f.status, f.records_read, f.records_loaded, f.records_rejected])).toEqual([['loaded', 4, 3, 1]]);
+      expect(await db.all('SELECT line_no, txn_ref FROM payments ORDER BY line_no')).toEqual([
+        { line_no: 3n, txn_ref: '001000001' }, { line_no: 4n, txn_ref: '001000002' }, { line_no: 7n, txn_ref: '002000001' },
+      ]);
+      expect(await db.all('SELECT line_no, reason, value FROM rejects')).toEqual([{ line_no: 9n, reason: 'unknown_code', value: 'X' }]);
+      expect(await db.all('SELECT control_count, control_amount, rejected_amount FROM source_files')).toEqual([{ control_count: 4n, control_amount: 2592300n, rejected_amount: 0n }]);
+      db.close();
+    } finally {
+      if (saved === undefined) delete process.env.RECON_INGEST_DIRECT_MB;
+      else process.env.RECON_INGEST_DIRECT_MB = saved;
+    }
+  });
+});
