@@ -6,7 +6,7 @@
 import type { PartnerProfile } from './profile.ts';
 import { decodeFile } from './decode.ts';
 import { FileError } from './file-error.ts';
-import type { EarlyReject, SplitResult } from './records.ts';
+import { setTrailer, type EarlyReject, type SplitResult } from './records.ts';
 import type { StageWriter } from './stage-writer.ts';
 import { csvQuote } from './xlsx.ts';
 import { truncate } from '../errors.ts';
@@ -198,7 +198,11 @@ export async function readJson(path: string, profile: PartnerProfile, shown: str
     header: names, headerLine: null, trailer: null, staged: 0, rejects: [], maxRecordBytes: 0, lines: 0,
     direct: { possible: false, dataFrom: 0, empty: [], nonDetail: [] },
   };
+  // One object per line: a summary line of the partner's totals (`{"type":"TOTAL","count":3,…}`),
+  // which trailer.match finds by its text, is the trailer, read by its regexes, not a record.
+  const trailerLine = profile.format.records === 'lines' && profile.trailer?.match ? new RegExp(profile.trailer.match) : null;
   const record = (text: string, line: number): void => {
+    if (trailerLine?.test(text)) return setTrailer(result, { line, text, fields: [] }, shown);
     let v: Json;
     try {
       v = parseJson(text);

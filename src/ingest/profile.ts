@@ -277,16 +277,18 @@ export const profileSchema = z
     message: 'a JSON file\'s records name their values by key: use header {"type":"names"} and no preamble, record_types or skip',
   })
   // A JSON file's totals stand in its envelope, beside the array of records ({"data":[…],"total":2}):
-  // read by regex over the envelope's text (the array left out), as a trailer's over its line.
+  // read by regex over the envelope's text (the array left out), as a trailer's over its line. In a
+  // file of one object per line, they stand on a summary line of their own, which `match` finds.
   .refine(
     (p) =>
       p.format.type !== 'json' ||
       !p.trailer ||
-      (p.format.path !== undefined && !p.trailer.match && p.trailer.in === 'records' &&
+      (p.trailer.in === 'records' &&
+        (p.format.records === 'lines' ? p.trailer.match !== undefined : p.format.path !== undefined && !p.trailer.match) &&
         [p.trailer.count, p.trailer.amount, p.trailer.credit, p.trailer.debit].every((c) => c === undefined || 'regex' in c)),
     {
       path: ['trailer'],
-      message: 'a JSON file\'s totals are read from the envelope around its records: needs format.path, and count/amount as {"regex":…} over the envelope\'s text (no match, no in, no field numbers)',
+      message: 'a JSON file\'s totals are read by regex (count/amount as {"regex":…}, no field numbers, no in): from the envelope around its records (records "array" with format.path, no match), or from a summary line of a file of one object per line (records "lines", match finding that line)',
     },
   )
   // With a quote, the escape character applies inside quoted fields (the splitter and DuckDB's

@@ -310,6 +310,32 @@ describe('records inside an envelope object (format.path)', () => {
     expect(profileSchema.safeParse({ ...totals, trailer: { count: { field: 1 } } }).success).toBe(false);
   });
 
+  it('checks the totals a file of one object per line states on a summary line (trailer.match finds it), which is no record', async () => {
+    const lines = withProfile({
+      ...JSON_PROFILE,
+      format: { type: 'json', records: 'lines' },
+      trailer: { match: '^\\{"summary"', count: { regex: '"count"\\s*:\\s*(\\d+)' }, amount: { regex: '"amount"\\s*:\\s*(\\d+)' } },
+    });
+    expect(profileSchema.safeParse(lines).success).toBe(true);
+    const body = [record('T1', '1000000'), record('T2', '750000'), record('T3', '99000').replace('SUCCESS', 'FAILED')];
+    const summary = (count: number, amount: number) => `{"summary":{"count":${count},"amount":${amount}}}`;
+    const r = await ingest({
+      'GW_1.ndjson': [...body, summary(3, 1849000), ''].join('\n'), // every listed record, the failed attempt too
+      'GW_2.ndjson': [summary(3, 1849000), ...body.map((b) => b.replace(/"T(\d)"/, '"U$1"')), ''].join('\n'), // the summary first
+      'GW_3.ndjson': [...body.map((b) => b.replace(/"T(\d)"/, '"V$1"')), summary(2, 1750000), ''].join('\n'), // counted the completed ones only
+      'GW_4.ndjson': [...body.map((b) => b.replace(/"T(\d)"/, '"W$1"')), ''].join('\n'), // cut before its summary
+    }, lines);
+    expect(r.sources.map((f) => [f.file_name, f.status, f.records_read, f.records_loaded, f.records_rejected])).toEqual([
+      ['GW_1.ndjson', 'loaded', 3n, 2n, 1n], ['GW_2.ndjson', 'loaded', 3n, 2n, 1n], ['GW_3.ndjson', 'quarantined', 3n, 0n, 1n], ['GW_4.ndjson', 'quarantined', 3n, 0n, 1n],
+    ]);
+    expect(r.summary.files[2]!.message).toContain('GW_3.ndjson, line 4: trailer states 2 records, the file has 3');
+    expect(r.summary.files[3]!.message).toContain('GW_4.ndjson: no trailer/total row found');
+    expect(r.rejects.map((x) => [x.line_no, x.reason])).toEqual([[3n, 'not_paid'], [4n, 'not_paid'], [3n, 'not_paid'], [3n, 'not_paid']]);
+    // The summary line needs match; field numbers stay refused.
+    expect(profileSchema.safeParse({ ...lines, trailer: { count: { regex: '(\\d+)' } } }).success).toBe(false);
+    expect(profileSchema.safeParse({ ...lines, trailer: { match: '^\\{"summary"', count: { field: 1 } } }).success).toBe(false);
+  });
+
   it('refuses a path with one object per line, or that is not a dotted key path', () => {
     expect(profileSchema.safeParse(profile).success).toBe(true);
     expect(profileSchema.safeParse({ ...profile, format: { type: 'json', records: 'lines', path: 'data' } }).success).toBe(false);
