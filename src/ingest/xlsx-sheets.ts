@@ -134,14 +134,100 @@ function columnNumber(ref: string): number {
 const ROW_OR_CELL = /<((?:[\w.-]+:)?)(row|c)(?=[\s>/])([^>]*)>/g;
 const R_ATTR = /\sr\s*=\s*["']([^"']*)["']/;
 
+/** A date cell (`t="d"`) start tag: its namespace prefix, the attributes around `t`. */
+const DATE_CELL_OPEN = /<((?:[\w.-]+:)?)c(?=[\s>/])([^>]*?)\s+t\s*=\s*["']d["']([^>]*)>/g;
+/** A whole date cell: prefix, attributes before and after `t`, its content (value, formula). */
+const DATE_CELL = /<((?:[\w.-]+:)?)c(?=[\s>/])([^>]*?)\s+t\s*=\s*["']d["']([^>/]*)>([\s\S]*?)<\/\1c>/g;
+const HAS_DATE_CELL = /\st\s*=\s*["']d["']/;
+const ISO_VALUE = /^\s*(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?\s*$/;
+const DAY_MS = 86_400_000;
+
+/** Where the ISO 8601 date cells of a sheet are read: the workbook's date system, and the zone of a value stating an offset. */
+export interface DateCells {
+  date1904: boolean;
+  /** The profile's zone (an IANA name or `UTC+07:00`): an instant written with `Z` or an offset becomes its wall clock there. */
+  zone: string;
+}
+
+/** Milliseconds to add to an instant (UTC) for its wall clock in `zone`. */
+function zoneOffsetMs(instant: number, zone: string): number {
+  const fixed = /^UTC([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(zone);
+  if (fixed) return (fixed[1] === '-' ? -1 : 1) * (Number(fixed[2]) * 60 + Number(fixed[3] ?? 0)) * 60_000;
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(new Date(instant));
+  const n = (t: string): number => Number(parts.find((p) => p.type === t)?.value ?? 0);
+  return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second')) - Math.floor(instant / 1000) * 1000;
+}
+
+/**
+ * The Excel serial number (days since the date system's day 0, the fraction the time of day) of a
+ * date cell's ISO 8601 value, or null when it is none. Without an offset the value is a wall clock,
+ * as Excel writes it (Strict Open XML); with `Z` or an offset (SheetJS's `cellDates`, which writes
+ * `Date.toISOString()`) it is an instant, read as its wall clock in the profile's zone.
+ */
+export function isoSerial(value: string, dates: DateCells): number | null {
+  const m = ISO_VALUE.exec(value);
+  if (!m) return null;
+  const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [number, number, number, number, number, number];
+  const ms = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
+  if (mo < 1 || mo > 12 || d < 1 || h > 24 || mi > 59 || s > 59) return null;
+  let wall = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  if (new Date(Date.UTC(y, mo - 1, d)).getUTCDate() !== d || Number.isNaN(wall)) return null; // 2026-02-31
+  const offset = m[8];
+  if (offset !== undefined) {
+    let instant = wall;
+    if (offset !== 'Z') {
+      const o = /^([+-])(\d{2}):?(\d{2})?$/.exec(offset)!;
+      instant -= (o[1] === '-' ? -1 : 1) * (Number(o[2]) * 60 + Number(o[3] ?? 0)) * 60_000;
+    }
+    wall = instant + zoneOffsetMs(instant, dates.zone);
+  }
+  // Days since 1899-12-30 (1900 system, where serials before 1900-03-01 count Excel's 29/02/1900) or 1904-01-01.
+  let serial = wall / DAY_MS + 25_569;
+  if (dates.date1904) serial -= 1_462;
+  else if (serial < 61) serial -= 1;
+  return serial;
+}
+
+/**
+ * The date cells (`t="d"`, an ISO 8601 value) of complete text as number cells holding the
+ * serial, as Excel itself stores dates, so they read as any date cell; one whose value is no date
+ * becomes a text cell (`t="str"`), a reject showing it. exceljs reads a `t="d"` cell as a number:
+ * `2026-10-27T08:15:00` parsed as 2026, a date in July 1905 that loaded without a reject.
+ */
+function serialDates(text: string, dates: DateCells): string {
+  return text.replace(DATE_CELL, (_cell: string, prefix: string, before: string, after: string, content: string) => {
+    let serial: number | null = null;
+    const body = content.replace(new RegExp(`(<${prefix}v>)([^<]*)(</${prefix}v>)`), (_v, open: string, value: string, close: string) => {
+      serial = isoSerial(value, dates);
+      return serial === null ? `${open}${value}${close}` : `${open}${serial}${close}`;
+    });
+    return serial === null ? `<${prefix}c${before} t="str"${after}>${body}</${prefix}c>` : `<${prefix}c${before}${after}>${body}</${prefix}c>`;
+  });
+}
+
+/**
+ * Where to cut text so that no date cell is split: the start of the last date cell whose closing
+ * tag has not arrived (its value is needed whole), else `cut`.
+ */
+function dateCellCut(text: string, cut: number): number {
+  let last: RegExpExecArray | null = null;
+  DATE_CELL_OPEN.lastIndex = 0;
+  for (let m = DATE_CELL_OPEN.exec(text); m !== null && m.index < cut; m = DATE_CELL_OPEN.exec(text)) last = m;
+  if (last === null || last[0].endsWith('/>')) return cut;
+  const close = text.indexOf(`</${last[1]}c>`, last.index + last[0].length);
+  return close >= 0 && close < cut ? cut : last.index;
+}
+
 /**
  * A sheet part with every row and cell carrying its reference (`r`). The standard makes both
  * optional (a row then follows the previous one, a cell the previous cell of its row), and writers
  * such as the Open XML SDK, as its samples build sheets, leave them out; exceljs's reader needs
  * them (it failed such a workbook with "Cannot read properties of undefined (reading 'length')").
- * Tags that have one pass unchanged and set the position the next missing one follows.
+ * Tags that have one pass unchanged and set the position the next missing one follows. Date cells
+ * (`t="d"`, ISO 8601 values: Excel's Strict Open XML, SheetJS with `cellDates`) become number cells
+ * holding their serial (serialDates).
  */
-export function withCellRefs(part: Readable): Readable {
+export function withCellRefs(part: Readable, dates: DateCells = { date1904: false, zone: 'Asia/Ho_Chi_Minh' }): Readable {
   const decoder = new StringDecoder('utf8');
   let carry = '';
   let row = 0;
@@ -160,17 +246,19 @@ export function withCellRefs(part: Readable): Readable {
       col = c > 0 ? c : col + 1;
       return r === undefined ? `${tag.slice(0, at)} r="${columnLetters(col)}${row}"${tag.slice(at)}` : tag;
     });
+  const emit = (text: string): string => (HAS_DATE_CELL.test(text) ? serialDates(fill(text), dates) : fill(text));
   const out = new Transform({
     transform(chunk: Buffer, _enc, done) {
       const text = carry + decoder.write(chunk);
-      // A tag cut at the chunk's end waits for the rest.
+      // A tag cut at the chunk's end waits for the rest, and so does a date cell whose value has not all arrived.
       const open = text.lastIndexOf('<');
-      const cut = open >= 0 && text.indexOf('>', open) < 0 ? open : text.length;
+      let cut = open >= 0 && text.indexOf('>', open) < 0 ? open : text.length;
+      if (HAS_DATE_CELL.test(text)) cut = dateCellCut(text, cut);
       carry = text.slice(cut);
-      done(null, fill(text.slice(0, cut)));
+      done(null, emit(text.slice(0, cut)));
     },
     flush(done) {
-      done(null, fill(carry + decoder.end()));
+      done(null, emit(carry + decoder.end()));
     },
   });
   part.on('error', (err) => out.destroy(err));

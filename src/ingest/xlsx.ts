@@ -309,7 +309,7 @@ interface ReaderParts {
  * pass is not used); without them (not a zip this reads), exceljs reads the file itself, and fails
  * saying what it is not.
  */
-export function openReader(path: string, book: WorkbookSheets | null, pick: (s: SheetEntry) => boolean): ExcelJS.stream.xlsx.WorkbookReader {
+export function openReader(path: string, book: WorkbookSheets | null, pick: (s: SheetEntry) => boolean, zone = 'Asia/Ho_Chi_Minh'): ExcelJS.stream.xlsx.WorkbookReader {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
   if (!book) return reader;
   const r = reader as unknown as ReaderParts;
@@ -328,7 +328,7 @@ export function openReader(path: string, book: WorkbookSheets | null, pick: (s: 
     if (styles) await r._parseStyles(styles);
     for (const sheet of book.sheets) {
       const raw = pick(sheet) ? part(sheet.file) : null;
-      const cells = raw ? withCellRefs(raw) : null;
+      const cells = raw ? withCellRefs(raw, { date1904: book.date1904, zone }) : null;
       if (!cells) continue;
       for (const event of r._parseWorksheet(cells, /(\d+)\.xml$/.exec(sheet.file)?.[1] ?? String(sheet.position))) {
         event.value.file = sheet.file;
@@ -377,7 +377,7 @@ export async function readXlsx(path: string, profile: PartnerProfile, shown: str
   let headerText: string | null = null;
   try {
     // Only the wanted sheet is parsed (by tab position, hidden sheets counting, or by name as Excel compares names: any case).
-    const reader = openReader(path, book, (sheet) => (typeof want === 'number' ? sheet.position === want : sameSheetName(sheet.name, want)));
+    const reader = openReader(path, book, (sheet) => (typeof want === 'number' ? sheet.position === want : sameSheetName(sheet.name, want)), profile.fields.paid_at.timezone);
     let index = 0;
     for await (const sheet of reader) {
       const ws = sheet as unknown as EmittedSheet;

@@ -425,3 +425,57 @@ describe('xlsx rows and cells without references', () => {
     expect(await read(Array.from(bytes, (_b, i) => bytes.subarray(i, i + 1)))).toBe(expected);
   });
 });
+
+describe('xlsx date cells holding ISO 8601 text (t="d": Excel Strict Open XML, SheetJS cellDates)', () => {
+  /** The workbook of `rows` (date cells as exceljs writes them), each date cell then rewritten as t="d" holding `iso`. */
+  async function isoBook(prefix: string, isos: string[], date1904 = false): Promise<Buffer> {
+    const wb = new ExcelJS.Workbook();
+    if (date1904) wb.properties.date1904 = true;
+    const ws = wb.addWorksheet('GD');
+    ws.addRow(['Số tham chiếu', 'Thời gian', 'Mã KH', 'Số tiền', 'Ngày HT']);
+    isos.forEach((_iso, i) => {
+      const row = ws.addRow([`${prefix}${i + 1}`, utc(2000, 1, 1), 'PE0100123456', 100000 * (i + 1), '20261027']);
+      row.getCell(2).numFmt = 'dd/mm/yyyy hh:mm:ss';
+    });
+    return rewriteXlsx(await wb.xlsx.writeBuffer(), {
+      edit: (n, t) => (n === 'xl/worksheets/sheet1.xml' ? t.replace(/<c r="B(\d+)"([^>]*)><v>[^<]*<\/v><\/c>/g, (m, r: string, a: string) => (r === '1' ? m : `<c r="B${r}"${a} t="d"><v>${isos[Number(r) - 2]}</v></c>`)) : undefined),
+    });
+  }
+
+  it('reads the value as the date it states, a wall clock without offset and an instant with one, never as the number its year makes (a date in 1905)', async () => {
+    const s = new Scratch();
+    s.profile({ ...SINGLE, id: 'iso-cells', file_patterns: ['ISO_*.xlsx'] });
+    s.file('ISO_1.xlsx', await isoBook('D', [
+      '2026-10-27T08:15:00', // Excel Strict: wall clock
+      '2026-10-27T02:30:00.000Z', // SheetJS: Date.toISOString() of 09:30 in Hà Nội
+      '2026-10-27T10:45:30+07:00',
+      '2026-10-27', // a date alone: 00:00
+      '2026-02-31T08:00:00', // no such day
+    ]));
+    s.profile({ ...SINGLE, id: 'iso-1904', file_patterns: ['ISO1904_*.xlsx'], fields: { ...SINGLE.fields as object, paid_at: { column: 'Thời gian', format: 'DD/MM/YYYY HH:mm:ss', timezone: 'UTC+07:00' } } });
+    s.file('ISO1904_1.xlsx', await isoBook('E', ['2026-10-27T23:59:59', '2026-10-27T16:59:59Z'], true));
+    const r = await ingest(s);
+    expect(r.summary.files.map((f) => [f.status, f.records_read, f.records_loaded, f.records_rejected])).toEqual([['loaded', 2, 2, 0], ['loaded', 5, 4, 1]]);
+    expect(Object.entries(r.paid).sort()).toEqual([
+      ['D1', '2026-10-27T01:15:00.000Z'], ['D2', '2026-10-27T02:30:00.000Z'], ['D3', '2026-10-27T03:45:30.000Z'], ['D4', '2026-10-26T17:00:00.000Z'],
+      ['E1', '2026-10-27T16:59:59.000Z'], ['E2', '2026-10-27T16:59:59.000Z'], // the 1904 date system; a fixed-offset zone
+    ]);
+    expect(r.rejects.map((j) => [j.line_no, j.field, j.reason, j.value])).toEqual([[6n, 'paid_at', 'bad_date', '2026-02-31T08:00:00']]);
+  });
+
+  it('converts a date cell whatever the chunks its part arrives in', async () => {
+    const { withCellRefs } = await import('../../src/ingest/xlsx-sheets.ts');
+    const { Readable } = await import('node:stream');
+    const xml = '<sheetData><row><c t="s"><v>0</v></c><c s="1" t="d"><v>2026-10-27T08:15:00</v></c><x:c t=\'d\'><x:v>2026-10-27T01:15:00Z</x:v></x:c><c t="d"/><c t="d"><f>A1</f><v>1900-01-01</v></c></row></sheetData>';
+    const read = async (chunks: Buffer[]) => {
+      let out = '';
+      for await (const part of withCellRefs(Readable.from(chunks))) out += String(part);
+      return out;
+    };
+    const serial = (46322 + (8 * 60 + 15) / 1440).toString();
+    const expected = `<sheetData><row r="1"><c t="s" r="A1"><v>0</v></c><c s="1" r="B1"><v>${serial}</v></c><x:c r="C1"><x:v>${serial}</x:v></x:c><c t="d" r="D1"/><c r="E1"><f>A1</f><v>1</v></c></row></sheetData>`;
+    expect(await read([Buffer.from(xml)])).toBe(expected);
+    const bytes = Buffer.from(xml);
+    expect(await read(Array.from(bytes, (_b, i) => bytes.subarray(i, i + 1)))).toBe(expected);
+  });
+});
