@@ -169,7 +169,7 @@ export function isoSerial(value: string, dates: DateCells): number | null {
   if (!m) return null;
   const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [number, number, number, number, number, number];
   const ms = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
-  if (mo < 1 || mo > 12 || d < 1 || h > 24 || mi > 59 || s > 59) return null;
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return null; // 24:00, as text dates, is none
   let wall = Date.UTC(y, mo - 1, d, h, mi, s, ms);
   if (new Date(Date.UTC(y, mo - 1, d)).getUTCDate() !== d || Number.isNaN(wall)) return null; // 2026-02-31
   const offset = m[8];
