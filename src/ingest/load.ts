@@ -568,6 +568,10 @@ interface FileFacts {
   valid: number;
   amountRead: bigint;
   reason: string | null;
+  /** The stated count differs from the records read (the reason says so). */
+  countDiffers: boolean;
+  /** Records the count is checked against: all read, or the completed payments (trailer.counts "paid"). */
+  counted: number;
   rejectedAmount: bigint | null;
   status: FileStatus;
 }
@@ -649,7 +653,8 @@ async function typeMembers(db: Database, profile: PartnerProfile, members: Membe
     else if (m.control.count !== null && m.control.count !== counted) reason = `${shown}, line ${line}: trailer states ${m.control.count} ${what}, the file has ${counted}`;
     else if (m.control.amount !== null && countedRejects === 0 && m.control.amount !== amountCounted) reason = `${shown}, line ${line}: trailer states a total of ${m.control.amount} đồng, the ${what} sum to ${amountCounted}`;
     else if (m.control.amount !== null && countedRejects > 0) rejectedAmount = m.control.amount - amountAccepted;
-    return { m, read: readCount, rejected, typedRejects: n(m, 'rejected_typed'), valid: n(m, 'valid'), amountRead, reason, rejectedAmount, status: reason ? 'quarantined' : 'loaded' };
+    const countDiffers = !m.noTrailer && m.control.count !== null && m.control.count !== counted;
+    return { m, read: readCount, rejected, typedRejects: n(m, 'rejected_typed'), valid: n(m, 'valid'), amountRead, reason, countDiffers, counted, rejectedAmount, status: reason ? 'quarantined' : 'loaded' };
   });
   await setIngestVariable(db, { quarantined: { ints: facts.filter((x) => x.status === 'quarantined').map((x) => x.m.seq) } }, 'ingest_status');
   await runIngestSql(db, 'ingest/repeats.sql');
@@ -699,6 +704,11 @@ async function writeMembers(db: Database, run: Run, profile: PartnerProfile, bat
     const duplicate = (dups.get(m.fileId) ?? 0) + (seen.get(m.seq) ?? 0);
     const loaded = x.status === 'loaded' ? x.valid - duplicate : 0;
     loadedTotal += loaded;
+    // A count that leaves out exactly the duplicate records: the partner counted each transaction
+    // once (a row sent twice, a resend appended), where a trailer counts every record the file lists.
+    if (x.countDiffers && duplicate > 0 && x.counted - duplicate === m.control.count) {
+      x.reason += `, ${duplicate} of them ${duplicate === 1 ? 'a duplicate record' : 'duplicate records'} (an identity listed or loaded before): the trailer seems to count each transaction once, but it counts every record the file lists, duplicates included`;
+    }
     if (x.status === 'quarantined') await db.run(`INSERT INTO file_events VALUES ($1, 'quarantined', NULL, $2, now(), $3)`, [m.fileId, x.reason, run.runId]);
     rows.push([m.fileId, m.fp.path, basename(m.fp.path), m.fp.sha256, m.fp.bytes, x.read, loaded, x.rejected, duplicate, x.amountRead,
       m.control.count, m.control.amount, x.rejectedAmount, x.status, x.reason]);

@@ -75,3 +75,21 @@ describe('a file of several batches, each with its own batch trailer', () => {
     }
   });
 });
+
+describe('a trailer counting a row sent twice once', () => {
+  it('quarantines the file (a trailer counts every record, DOMAIN) and says the difference is its duplicate records', async () => {
+    const s = new Scratch();
+    s.profile(withProfile({ trailer: { match: '^TONG,', count: { field: 2 }, amount: { field: 5 } } }));
+    s.file('T_1.csv', [HEADER, 'A1,27/10/2026 08:15:00,PE0100123456,,1.250.000', 'A2,27/10/2026 09:30:00,PD0100000001,,500.000', 'A2,27/10/2026 09:30:00,PD0100000001,,500.000', 'TONG,2,,,1.750.000', ''].join('\n'));
+    s.file('T_2.csv', [HEADER, 'B1,27/10/2026 08:15:00,PE0100123456,,1.250.000', 'B2,27/10/2026 09:30:00,PD0100000001,,500.000', 'TONG,3,,,1.750.000', ''].join('\n'));
+    const { db, summary } = await ingest(s);
+    expect(summary.files.map((f) => [f.status, f.records_read, f.records_duplicate])).toEqual([['quarantined', 3, 1], ['quarantined', 2, 0]]);
+    const reasons = await db.all<{ status_reason: string }>('SELECT status_reason FROM source_files ORDER BY file_id');
+    expect(reasons.map((r) => r.status_reason.slice(r.status_reason.lastIndexOf('/') + 1))).toEqual([
+      'T_1.csv, line 5: trailer states 2 records, the file has 3, 1 of them a duplicate record (an identity listed or loaded before): the trailer seems to count each transaction once, but it counts every record the file lists, duplicates included',
+      'T_2.csv, line 4: trailer states 3 records, the file has 2', // a count that differs otherwise says nothing more
+    ]);
+    expect(await db.all("SELECT reason FROM file_events WHERE action = 'quarantined' ORDER BY file_id")).toEqual(reasons.map((r) => ({ reason: r.status_reason })));
+    db.close();
+  });
+});
