@@ -7,12 +7,19 @@ INSERT INTO rejects (file_id, line_no, field, value, reason, message, raw)
 SELECT getvariable('ingest').file_ids[seq], line_no, NULL, NULL, 'column_count',
        getvariable('ingest').files[seq] || ', line ' || line_no || ': '
          || CASE WHEN expected IS NOT NULL
-                 THEN 'found ' || (found - /*{prefix_columns}*/) || ' columns, expected ' || (expected - /*{prefix_columns}*/) || ' (' || getvariable('ingest').columns || ')'
+                 -- DuckDB's reader stops at the first column too many, so its count is then the
+                 -- expected one plus one: the record's own fields are counted (quoted fields whole).
+                 THEN 'found ' || CASE WHEN found <= expected THEN CAST(found - /*{prefix_columns}*/ AS VARCHAR)
+                                       WHEN counted > expected - /*{prefix_columns}*/ THEN CAST(counted AS VARCHAR)
+                                       ELSE 'more than ' || (expected - /*{prefix_columns}*/) END
+                   || ' columns, expected ' || (expected - /*{prefix_columns}*/) || ' (' || getvariable('ingest').columns || ')'
                  WHEN error_message ILIKE '%unterminated quote%' OR error_message ILIKE '%unquoted%'
                    THEN 'a quoted field holds a quote that is not doubled (' || error_message || '), expected a quote inside a quoted field written twice ("") or the field unquoted; the record could not be split into fields'
                  ELSE error_message END,
        raw
 FROM (
+  SELECT *, /*{field_count}*/ AS counted
+  FROM (
   SELECT *, substr(rest, strpos(rest, getvariable('ingest').stage_sep) + 1) AS raw
   FROM (
     SELECT CAST(split_part(csv_line, getvariable('ingest').stage_sep, 1) AS BIGINT) AS seq,
@@ -23,6 +30,7 @@ FROM (
            error_message,
            row_number() OVER (PARTITION BY line ORDER BY column_idx) AS nth
     FROM ingest_csv_errors
+  )
   )
 )
 WHERE nth = 1;

@@ -86,6 +86,12 @@ CREATE OR REPLACE TEMP MACRO ingest_sci_number(s) AS
 CREATE OR REPLACE TEMP MACRO ingest_unformula(s) AS
   CASE WHEN s LIKE '="%' AND regexp_full_match(s, '="(?:[^"]|"")*"') THEN replace(s[3:-2], '""', '"') ELSE s END;
 
+-- The fields of a delimited record as written (a quoted field, doubled quotes and delimiters inside
+-- it included, counted as one); for the message of a record with too many (csv_rejects.sql).
+CREATE OR REPLACE TEMP MACRO ingest_field_count(raw, delim, quote) AS
+  (WITH t AS (SELECT CASE WHEN quote = '' THEN raw ELSE regexp_replace(raw, '[' || quote || '][^' || quote || ']*[' || quote || ']', '', 'g') END AS s)
+   SELECT length(s) - length(replace(s, delim, '')) + 1 FROM t);
+
 -- Text in Unicode NFC (names and memos may arrive decomposed). Text made only of characters in
 -- U+0000–U+02FF and U+1E00–U+1EFF (Latin, including Vietnamese's precomposed letters) is already
 -- NFC, and nfc_normalize is by far the costliest step of loading it, so it runs only on other text

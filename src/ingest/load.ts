@@ -677,7 +677,12 @@ async function writeMembers(db: Database, run: Run, profile: PartnerProfile, bat
     }
   }
   if (batch.refused) {
-    await runIngestSql(db, 'ingest/csv_rejects.sql', {}, { prefix_columns: direct ? '0' : '2' });
+    // A record's own fields, counted in its text, where quotes are doubled inside quoted fields (not
+    // where an escape character escapes quotes or, MySQL's, delimiters: the message then says "more than").
+    const f = profile.format;
+    const plain = f.type === 'delimited' && (f.escape === undefined || f.escape === '' || f.escape === f.quote);
+    const fieldCount = plain ? "ingest_field_count(raw, getvariable('ingest').delimiter, getvariable('ingest').quote)" : 'NULL';
+    await runIngestSql(db, 'ingest/csv_rejects.sql', {}, { prefix_columns: direct ? '0' : '2', field_count: fieldCount });
     await runIngestSql(db, 'ingest/clear_csv_errors.sql');
   }
   if (facts.some((x) => x.typedRejects > 0)) await runIngestSql(db, 'ingest/typed_rejects.sql', {}, { txn_ref: "CASE WHEN field IS DISTINCT FROM 'txn_ref' THEN txn_ref END" });
