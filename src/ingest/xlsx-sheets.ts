@@ -133,6 +133,7 @@ function columnNumber(ref: string): number {
 /** A row or cell start tag of a sheet part (any namespace prefix); `<col`, `<cols`, `<rowBreaks` are not. */
 const ROW_OR_CELL = /<((?:[\w.-]+:)?)(row|c)(?=[\s>/])([^>]*)>/g;
 const R_ATTR = /\sr\s*=\s*["']([^"']*)["']/;
+const E_ATTR = /\st\s*=\s*["']e["']/;
 
 /** A date cell (`t="d"`) start tag: its namespace prefix, the attributes around `t`. */
 const DATE_CELL_OPEN = /<((?:[\w.-]+:)?)c(?=[\s>/])([^>]*?)\s+t\s*=\s*["']d["']([^>]*)>/g;
@@ -244,6 +245,9 @@ export function withCellRefs(part: Readable, dates: DateCells = { date1904: fals
       }
       const c = r === undefined ? 0 : columnNumber(r);
       col = c > 0 ? c : col + 1;
+      // An error cell (`t="e"`) as the text Excel shows, `#DIV/0!`: exceljs reads a formula's cached
+      // error as the number NaN, so such a cell showed as its formula, `=1/0`, as if never calculated.
+      if (E_ATTR.test(attrs)) tag = tag.replace(E_ATTR, ' t="str"');
       return r === undefined ? `${tag.slice(0, at)} r="${columnLetters(col)}${row}"${tag.slice(at)}` : tag;
     });
   const emit = (text: string): string => (HAS_DATE_CELL.test(text) ? serialDates(fill(text), dates) : fill(text));

@@ -279,6 +279,28 @@ describe('xlsx total rows and merged cells', () => {
     expect(r2.rejects.map((x) => [x.line_no, x.field, x.reason])).toEqual([[3n, 'paid_at', 'bad_date']]);
     expect(r2.files[0]).toMatchObject({ status: 'loaded', control_count: 2n, control_amount: 3000n });
   });
+
+  it('shows a formula whose cached result is an error as the error Excel shows, not as its text', async () => {
+    const s = new Scratch();
+    s.profile({ ...SPLIT, trailer: TOTAL });
+    await workbook(s, 'SCB_EVN_202603.xlsx', [
+      COLUMNS,
+      [date(utc(2026, 3, 27)), 0.5, 'S1', 'PB01AD0000012', 1000, 'a'],
+      [date(utc(2026, 3, 27)), 0.75, 'S2', 'PE0300000016', { formula: 'E2/0', result: { error: '#DIV/0!' } }, 'b'],
+      ['Tổng cộng', 2, null, null, { formula: 'SUM(E2:E3)', result: { error: '#DIV/0!' } }, null],
+    ]);
+    const r = await ingest(s);
+    expect(r.summary.files[0]!.message).toMatch(/SCB_EVN_202603\.xlsx, line 4, field trailer\.amount: got "#DIV\/0!"/);
+    const s2 = new Scratch();
+    s2.profile(SPLIT);
+    await workbook(s2, 'SCB_EVN_202603.xlsx', [
+      COLUMNS,
+      [date(utc(2026, 3, 27)), 0.5, 'S1', 'PB01AD0000012', 1000, 'a'],
+      [date(utc(2026, 3, 27)), 0.75, 'S2', 'PE0300000016', { formula: 'E2/0', result: { error: '#DIV/0!' } }, 'b'],
+    ]);
+    const r2 = await ingest(s2);
+    expect(r2.rejects.map((x) => [x.line_no, x.field, x.reason, x.value])).toEqual([[3n, 'amount', 'bad_amount', '#DIV/0!']]);
+  });
 });
 
 describe('xlsx ids stored as numbers', () => {
