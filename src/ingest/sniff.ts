@@ -900,9 +900,14 @@ function sniffJson(path: string, text: string, encoding: Encoding): Record<strin
   const keyPath = first === '{' ? envelopeRecordsPath(text) : null;
   const at = keyPath === null ? null : locateArray(text, keyPath);
   const records = first === '[' || typeof at === 'number' ? 'array' : 'lines';
-  const sample = sampleJsonRecords(text, records, typeof at === 'number' ? keyPath! : []);
+  const sampled = sampleJsonRecords(text, records, typeof at === 'number' ? keyPath! : []);
   const key = keyPath?.join('.');
-  if (!sample) return null;
+  if (!sampled) return null;
+  // One object per line: a first or last line sharing no key with the others is a summary of the
+  // file's totals (`{"summary":{"count":3,"amount":2592300}}`), drafted as the trailer, not sampled
+  // as a record (before, its `summary.amount` was drafted as the amount).
+  const summary = records === 'lines' ? summaryLine(sampled) : null;
+  const sample = summary ? sampled.filter((r) => r !== summary.record) : sampled;
   const names = [...new Set(sample.flatMap((r) => [...r.keys()]))];
   const data = sample.map((r) => names.map((n) => r.get(n) ?? ''));
   const columns = describeColumns(names, data);
@@ -912,14 +917,48 @@ function sniffJson(path: string, text: string, encoding: Encoding): Record<strin
     encoding,
     format: { type: 'json', records, ...(typeof at === 'number' ? { path: key } : {}) },
     header: { type: 'names' },
+    ...(summary ? { trailer: summary.trailer } : {}),
     fields,
     _notes: {
       guessed_from: `${sample.length} JSON records (${typeof at === 'number' ? `the array at key "${key}" of the file's object` : records === 'array' ? 'one array of objects' : 'one object per line'}); columns are key paths, nested keys joined with "."`,
       columns: columns.map(columnNote),
       ...(notes.length > 0 ? { fields: notes } : {}),
+      ...(summary ? { trailer: summary.note } : {}),
       todo: TODO_NOTE.replace(', add a trailer if the file states totals', ''),
     },
   };
+}
+
+/**
+ * The summary line of a JSON Lines sample: its first or last object when it shares no key path
+ * with the other objects (two at least), with a trailer drafted for it: `match` on its first key,
+ * `count` / `amount` regexes on leaves named as a count and as a sum when it has them.
+ */
+function summaryLine(sample: Array<Map<string, string>>): { record: Map<string, string>; trailer: Record<string, unknown>; note: string } | null {
+  if (sample.length < 3) return null;
+  for (const record of [sample.at(-1)!, sample[0]!]) {
+    const others = sample.filter((r) => r !== record);
+    if ([...record.keys()].some((k) => others.some((r) => r.has(k)))) continue;
+    const top = [...record.keys()][0]!.split('.')[0]!;
+    // The key (last part of the path) of a whole-number leaf named as `re` says, other than `not`.
+    const leaf = (re: RegExp, not?: string): string | undefined => {
+      for (const [path, v] of record) {
+        const k = path.split('.').at(-1)!;
+        if (k !== not && re.test(k) && /^\d+$/.test(v)) return k;
+      }
+      return undefined;
+    };
+    const count = leaf(/count|records|so_?luong|số lượng|total_?(txn|trans)/i);
+    const amount = leaf(/amount|sum|total|tong|tiền|tien/i, count);
+    const rx = (k: string) => ({ regex: `"${k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"\\s*:\\s*"?(\\d+)` });
+    const trailer = { match: `^\\{\\s*"${top.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`, ...(count ? { count: rx(count) } : {}), ...(amount ? { amount: rx(amount) } : {}) };
+    return {
+      record,
+      trailer,
+      note: `the ${record === sample[0] ? 'first' : 'last'} line, keys ${[...record.keys()].join(', ')}, shares no key with the records: drafted as the trailer (a summary of the file's totals), check its count and amount regexes`,
+    };
+  }
+  return null;
 }
 
 /**

@@ -336,6 +336,22 @@ describe('records inside an envelope object (format.path)', () => {
     expect(profileSchema.safeParse({ ...lines, trailer: { match: '^\\{"summary"', count: { field: 1 } } }).success).toBe(false);
   });
 
+  it('is drafted by `recon partners sniff` with its summary line as the trailer, not sampled as a record, and the draft loads the file', async () => {
+    const s = new Scratch();
+    const path = s.file('GWS_20260301.jsonl', [record('Q1', '1250000'), record('Q2', '500000'), record('Q3', '842300'), '{"summary":{"totalCount":3,"totalAmount":2592300}}', ''].join('\n'));
+    const { _notes, ...draft } = (await sniffFile(path)) as Record<string, unknown> & { fields: Record<string, unknown>; _notes: Record<string, unknown> };
+    expect(_notes.trailer).toMatch(/^the last line, keys summary\.totalCount, summary\.totalAmount, shares no key with the records/);
+    expect(draft.trailer).toEqual({ match: '^\\{\\s*"summary"', count: { regex: '"totalCount"\\s*:\\s*"?(\\d+)' }, amount: { regex: '"totalAmount"\\s*:\\s*"?(\\d+)' } });
+    expect(draft.fields).toMatchObject({ txn_ref: { column: 'txn.id' }, amount: { column: 'amount' } }); // not summary.totalAmount
+    expect(parseProfileFile(s.profile(draft)).problems).toEqual([]);
+    const { db, run } = await openTestDb();
+    await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
+    expect(await db.all('SELECT status, records_read, records_loaded, control_count, control_amount FROM source_files')).toEqual([
+      { status: 'loaded', records_read: 3n, records_loaded: 3n, control_count: 3n, control_amount: 2592300n },
+    ]);
+    db.close();
+  });
+
   it('refuses a path with one object per line, or that is not a dotted key path', () => {
     expect(profileSchema.safeParse(profile).success).toBe(true);
     expect(profileSchema.safeParse({ ...profile, format: { type: 'json', records: 'lines', path: 'data' } }).success).toBe(false);
