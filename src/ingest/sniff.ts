@@ -760,6 +760,7 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
       format: escaped ? { type: 'delimited', delimiter, quote: '', escape: '\\' } : { type: 'delimited', delimiter, quote: '"' },
       header: { type: 'none', columns: names },
       record_types: typed.recordTypes,
+      ...(typed.skip.length > 0 ? { skip: typed.skip } : {}),
       fields,
       _notes: {
         guessed_from: `${guessedFrom}; the first field of every line is its record type`,
@@ -854,7 +855,7 @@ function escapedRows(text: string, delimiter: string): string[][] {
  * stand above the first detail line (header codes) or below the last (trailer codes), a code of
  * either kind also between them (a batch header or subtotal). Null when the lines do not look so.
  */
-function delimitedRecordTypes(rows: string[][], width: number, delimiter: string): { recordTypes: { detail: string[]; header: string[]; trailer: string[] }; data: string[][]; notes: string[] } | null {
+function delimitedRecordTypes(rows: string[][], width: number, delimiter: string): { recordTypes: { detail: string[]; header: string[]; trailer: string[] }; skip: string[]; data: string[][]; notes: string[] } | null {
   const lines = rows.map((r, index) => ({ r, index, code: (r[0] ?? '').trim() })).filter((l) => l.r.some((c) => c.trim() !== ''));
   if (lines.length < 3 || width < 3) return null;
   const letters = lines.every((l) => /^[A-Z]{1,2}$/.test(l.code));
@@ -873,10 +874,17 @@ function delimitedRecordTypes(rows: string[][], width: number, delimiter: string
   if (others.some((l) => l.index > first && l.index < last && !header.includes(l.code) && !trailer.includes(l.code))) return null;
   if (!letters && (header.length === 0 || trailer.length === 0)) return null;
   const notes: string[] = [];
-  const t = others.filter((l) => l.index > last).at(-1);
+  // A trailer code also between detail lines closes each batch of a file of several (`BT|001|2|…`
+  // before the next `BH`, the file's own `FT` last): skipped, as a second trailer fails the file
+  // (before, the draft listed it as a trailer code and failed every such file).
+  const between = trailer.filter((c) => others.some((l) => l.code === c && l.index > first && l.index < last));
+  const fileTrailer = trailer.filter((c) => !between.includes(c));
+  const skip = between.map((c) => `^${c}${delimiter.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+  if (between.length > 0) notes.push(`lines starting with ${between.join(', ')} stand between records too (a batch's own trailer in a file of several batches): drafted as skip, not as a trailer`);
+  const t = others.filter((l) => l.index > last && fileTrailer.includes(l.code)).at(-1);
   if (t)
-    notes.push(`lines starting with ${trailer.join(', ')} look like a trailer (${JSON.stringify(t.r.join(delimiter))}): add trailer.count / trailer.amount ({"field": N}, the N-th field of the trailer line)`);
-  return { recordTypes: { detail: [detail], header, trailer }, data: details.map((l) => l.r), notes };
+    notes.push(`lines starting with ${fileTrailer.join(', ')} look like a trailer (${JSON.stringify(t.r.join(delimiter))}): add trailer.count / trailer.amount ({"field": N}, the N-th field of the trailer line)`);
+  return { recordTypes: { detail: [detail], header, trailer: fileTrailer }, skip, data: details.map((l) => l.r), notes };
 }
 
 /**

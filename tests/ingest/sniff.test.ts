@@ -651,6 +651,34 @@ describe('sniff: fixed width', () => {
     expect(flags.record_types).toBeUndefined();
   });
 
+  // A clearing file of several batches: FH, then per batch BH … BT (the batch's count and sum), FT
+  // last. Before, BT was drafted as a trailer code beside FT, and the draft failed the file at the
+  // second BT ("a second trailer/total row after further records").
+  it('drafts a batch trailer that also stands between records as skip, the last one as the trailer, and the draft loads the file', async () => {
+    const s = new Scratch();
+    const text = [
+      'FH|NAPAS|970436|20261027|2',
+      'BH|001|CN HA NOI|||',
+      'D|001000001|20261027081500|PD0100000001|1250000|TT TIEN DIEN',
+      'D|001000002|20261027093000|PD0100000002|500000|TT TIEN DIEN',
+      'BT|001|2|1750000',
+      'BH|002|CN TP HCM|||',
+      'D|002000001|20261027101500|PE0100123456|842300|TT TIEN DIEN',
+      'BT|002|1|842300',
+      'FT|3|2592300',
+      '',
+    ].join('\n');
+    const draft = await sniffAndCheck(s, 'NAPAS_LO_20261027.txt', text);
+    expect(draft.record_types).toEqual({ detail: ['D'], header: ['FH', 'BH'], trailer: ['FT'] });
+    expect(draft.skip).toEqual(['^BT\\|']);
+    expect(JSON.stringify(draft._notes)).toContain('lines starting with BT stand between records too');
+    const { _notes, ...profile } = draft;
+    s.profile({ ...profile, trailer: { count: { field: 2 }, amount: { field: 3 } } });
+    const { summary, payments } = await ingestDraft(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 3, records_loaded: 3, records_rejected: 0 });
+    expect(payments.map((p) => p.amount_vnd)).toEqual([1250000n, 500000n, 842300n]);
+  });
+
   it('reads a fixed-width file whose amounts are grouped with commas as fixed width, a right-aligned amount a column of its own', async () => {
     const pad = (v: string, n: number) => v.padEnd(n);
     const line = (ref: string, name: string, amount: string) => `${pad(ref, 10)}${pad(name, 22)}${amount.padStart(12)}`;
