@@ -186,3 +186,11 @@ export function freshWorlds(): (world?: World) => Promise<Database> {
 /** An exception as the tests compare it: payment, reason, amount, related invoice, and its status when not open. */
 export const exceptionText = (e: ExceptionRow): string =>
   `${e.txn} ${e.reason} ${e.amount}${e.suggested ? ` → ${e.suggested}` : ''}${e.status === 'open' ? '' : ` (${e.status})`}`;
+
+/** What matching made of a world: `PARTNER:TXN INVOICE AMOUNT RULE` and exceptionText, each sorted. */
+export async function outcomeRows(db: Database): Promise<{ alloc: string[]; exc: string[] }> {
+  return {
+    alloc: (await allocations(db)).map((a) => `${a.txn} ${a.invoice} ${a.amount} ${a.rule}`),
+    exc: (await exceptions(db)).map(exceptionText),
+  };
+}

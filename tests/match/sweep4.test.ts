@@ -1,0 +1,286 @@
+// A fourth adversarial sweep, written from DOMAIN.md over months nobody tuned for: two months closed
+// through the monthly close with the repository's partner profiles (times written in UTC, a
+// date-only counter file, an agent file in minutes; a reversal and a refund in the next month's
+// files; October closed again after November's files), partners writing times in other zones, the
+// DOMAIN VietQR test vector, auditor decisions that time overrules, what the refunds export and
+// explain say about the customer matching chose, a code field billing bills but does not list, and
+// a second, plain reading of the rules and the KPI glossary compared with the SQL on random worlds.
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { monthlyClose } from '../../pipelines/monthly-close.ts';
+import type { Database } from '../../src/db/database.ts';
+import { explainPayment } from '../../src/match/explain.ts';
+import { computeKpis, type ReportKpis } from '../../src/reports/kpis.ts';
+import { Run } from '../../src/runs/ledger.ts';
+import { freshWorlds, match, outcomeRows } from './fixture.ts';
+import { oracleKpis, oracleMatch, randomWorld } from './oracle.ts';
+
+const fresh = freshWorlds();
+const OUT = mkdtempSync(join(tmpdir(), 'recon-sweep4-'));
+const run = (db: Database, command = 'test') => Run.start(db, command, {}, OUT);
+
+/** The rules of one explained payment record, as `rule | why`. */
+async function why(db: Database, partnerId: string, txnRef: string, rule: string): Promise<string | undefined> {
+  const e = await explainPayment(db, { partnerId, txnRef });
+  return e?.records.find((r) => r.payment['kind'] === 'payment')?.rules.find((s) => s.rule === rule)?.why;
+}
+
+// Codes of 12, 13 and 11 characters (DOMAIN: accept 11-13), of three power corporations.
+const C1 = 'PE0100100001';
+const C2 = 'PE0100200002';
+const C3 = 'PA03HL0012345';
+const C4 = 'PD010012345';
+const C5 = 'PE0100500005';
+
+// ---------------------------------------------------------------------------------------------
+// October closed, then November's billing and files, then October closed again: the monthly close
+// (the function `recon run monthly-close` runs) over files laid out as the repository's profiles
+// read them: Techcombank (ISO times, here in UTC), MoMo (ISO with +07:00, refunds in a debit
+// column), the HCMC counter (a date without a time in one file), the agents (minutes, a total row).
+// ---------------------------------------------------------------------------------------------
+
+const INV_HEAD = 'invoice_no,customer_code,period,series,number,issued_on,due_on,amount_vnd';
+const inv = (no: string, customer: string, period: string, amount: number) =>
+  `${no},${customer},${period},1K26TAA,${no.replace(/\D/g, '').padStart(8, '0')},${period}-05,${period}-20,${amount}`;
+const TCB_HEAD = [
+  'Statement of EVN bill collections - Techcombank',
+  'Account 122156838; period 10/2026',
+  '"TransactionID","TransactionTime","ValueDate","CustomerID","BillNo","Amount","Currency","Narrative","TxnType","OrigTransactionID","Channel"',
+];
+const tcb = (id: string, at: string, valueDate: string, customer: string, amount: string, type = 'C', original = '', channel = 'IBFT') =>
+  `"${id}","${at}","${valueDate}","${customer}","","${amount}","VND","Thanh toan tien dien","${type}","${original}","${channel}"`;
+const MOMO_HEAD = 'transaction_id,created_at,settlement_date,bill_code,credit,debit,description,ref_transaction_id';
+const COUNTER_HEAD = ['TỔNG CÔNG TY ĐIỆN LỰC TP HỒ CHÍ MINH - QUẦY THU', 'Bảng kê thu tiền điện tại quầy', 'Số phiếu thu\tNgày thu\tMã khách hàng\tID hóa đơn\tSố tiền\tTên khách hàng'];
+const AGENT_HEAD = ['ĐẠI LÝ THU HỘ CÁ NHÂN', 'BẢNG KÊ THU HỘ TIỀN ĐIỆN', 'Mã đại lý;Số biên nhận;Thời gian thu;Mã KH;Tên KH;Số tiền;Ghi chú'];
+
+function put(root: string, path: string, lines: string[]): void {
+  mkdirSync(dirname(join(root, path)), { recursive: true });
+  writeFileSync(join(root, path), lines.join('\n') + '\n');
+}
+
+describe('October closed, November loaded, October closed again (the monthly close, real profiles)', () => {
+  it('counts what DOMAIN says at every close; the second October close equals November\'s previous period', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'recon-sweep4-data-'));
+    put(data, 'billing/customers.csv', ['customer_code,name,pc,unit,segment', ...[C1, C2, C3, C4, C5].map((c) => `${c},Khach ${c},,,residential`)]);
+    // September is billed by an export of its own: its invoice counts in September (arrears).
+    put(data, 'billing/invoices-2026-09.csv', [INV_HEAD, inv('S1', C1, '2026-09', 100_000)]);
+    put(data, 'billing/invoices-2026-10.csv', [
+      INV_HEAD,
+      inv('O1', C1, '2026-10', 200_000),
+      inv('O2', C2, '2026-10', 300_000),
+      inv('O3', C3, '2026-10', 400_000),
+      inv('O4', C4, '2026-10', 150_000),
+      inv('O5', C5, '2026-10', 250_000),
+    ]);
+    put(data, 'partners/techcombank/TCB_EVN_202610.csv', [
+      ...TCB_HEAD,
+      // 08:00 local on 5 October, written in UTC; by QR: September's arrears + October (rule 5).
+      tcb('1001', '2026-10-05T01:00:00Z', '2026-10-06', C1, '300.000,00', 'C', '', 'QR'),
+      // 17:30 UTC on 31 October is 00:30 local on 1 November: November's partner window, settled T+1.
+      tcb('1003', '2026-10-31T17:30:00Z', '2026-11-02', C3, '400.000,00'),
+      // 17:00 UTC on 30 November is 00:00 local on 1 December: after October's as-of date.
+      tcb('1005', '2026-11-30T17:00:00Z', '2026-12-02', C5, '250.000,00'),
+    ]);
+    // The same instant at two partners for one residual: the smaller partner id (the counter) takes it.
+    put(data, 'partners/momo/MOMO_EVN_20261020.csv', [MOMO_HEAD, `M2,2026-10-20T23:30:00+07:00,2026-10-21,${C2},300000,,Tien dien T10,`]);
+    put(data, 'partners/evn/EVNHCMC_QUAY_EVN_202610.tsv', [...COUNTER_HEAD, `PT000001\t20/10/2026 23:30:00\t${C2}\t\t300 000\tKhach 2`]);
+    // 23:59 on the as-of day, in an agent file written in minutes: counted.
+    put(data, 'partners/agent/DAILY_THUHO_EVN_20261130.csv', [...AGENT_HEAD, `DL00001;00000001;30/11/2026 23:59;${C4};Khach 4;150.000;tt`, 'Tổng cộng;1;;;;150.000;']);
+
+    const db = await fresh();
+    const close = async (period: string) => {
+      const r = await run(db, 'run monthly-close');
+      const result = await monthlyClose(db, r, { data, out: join(OUT, 'out'), lang: 'en', period });
+      return JSON.parse(readFileSync(result.kpisPath, 'utf8')) as ReportKpis;
+    };
+
+    const oct1 = await close('2026-10');
+    expect(oct1.as_of).toBe('2026-11-30');
+    expect(await outcomeRows(db)).toEqual({
+      alloc: [
+        'evn-hcmc-counter:PT000001 O2 300000 amount_equals_invoice',
+        'agent-coop:DL00001-00000001 O4 150000 amount_equals_invoice',
+        'techcombank:1001 O1 200000 amount_equals_open_total',
+        'techcombank:1001 S1 100000 amount_equals_open_total',
+        'techcombank:1003 O3 400000 amount_equals_invoice',
+        'techcombank:1005 O5 250000 amount_equals_invoice',
+      ].sort(),
+      exc: ['momo:M2 duplicate_payment 300000 → O2'],
+    });
+    // Counted: O1 200k (QR), O2 300k (counter cash), O3 400k (transfer, 1 Nov 00:30), O4 150k
+    // (agent cash, 30 Nov 23:59). Not O5 (1 Dec 00:00 local).
+    expect(oct1.headline.counts).toEqual({
+      invoices: 5,
+      invoiced_vnd: 1_300_000,
+      allocated_vnd: 1_050_000,
+      invoices_settled: 4,
+      invoices_with_allocation: 4,
+      invoices_by_group: { bank: 2, intermediary: 0, retail_agent: 1, evn_counter: 1 },
+      allocated_vnd_by_group: { bank: 600_000, intermediary: 0, retail_agent: 150_000, evn_counter: 300_000 },
+      customers_by_group: { bank: 2, intermediary: 0, retail_agent: 1, evn_counter: 1 },
+      cashless_allocated_vnd: 600_000,
+      customers_with_allocation: 4,
+      customers_all_cashless: 2, // C1, C3
+    });
+    // September at its own as-of date (31 October): S1 paid on 5 October.
+    expect(oct1.previous?.counts).toMatchObject({ invoices: 1, allocated_vnd: 100_000, invoices_settled: 1, cashless_allocated_vnd: 100_000 });
+    // October's partner window is local October: Techcombank's 1003 (1 Nov local) is not in it, nor
+    // the agent's only payment (30 Nov); MoMo's duplicate is unmatched.
+    const card = Object.fromEntries(oct1.partner_scorecard.map((p) => [p.partner_id, [p.payments, p.amount_vnd, p.lag_median_days, p.unmatched, p.files]]));
+    expect(card).toEqual({
+      techcombank: [1, 300_000, 1, 0, 1],
+      momo: [1, 300_000, 1, 1, 1],
+      'evn-hcmc-counter': [1, 300_000, null, 0, 1],
+      'agent-coop': [0, 0, null, 0, 0],
+    });
+    expect(oct1.data_quality).toMatchObject({ files: 3, records_read: 5, records_loaded: 5 });
+    expect(oct1.exceptions.by_reason_age).toEqual([{ reason: 'duplicate_payment', age_bucket: '31-90', exceptions: 1, amount_vnd: 300_000 }]);
+    const t1003 = await explainPayment(db, { partnerId: 'techcombank', txnRef: '1003' });
+    expect(t1003?.records[0]?.payment['paid_at_local']).toBe('2026-11-01 00:30:00');
+    expect(t1003?.records[0]?.source.raw).toContain('"2026-10-31T17:30:00Z"');
+
+    // November: its billing, a reversal of October's 1001 and a refund of MoMo's duplicate in
+    // November's files, and the customers' November payments (one of C1's for October's bill).
+    put(data, 'billing/invoices-2026-11.csv', [INV_HEAD, inv('N1', C1, '2026-11', 210_000), inv('N2', C2, '2026-11', 310_000), inv('N3', C3, '2026-11', 410_000), inv('N5', C5, '2026-11', 260_000)]);
+    put(data, 'partners/techcombank/TCB_EVN_202611.csv', [
+      ...TCB_HEAD,
+      tcb('2001', '2026-11-10T10:00:00+07:00', '2026-11-10', '', '300.000,00', 'R', '1001'),
+      tcb('2006', '2026-11-12T10:00:00+07:00', '2026-11-13', C1, '210.000,00'),
+      tcb('2010', '2026-11-20T10:00:00+07:00', '2026-11-23', C1, '150.000,00'),
+    ]);
+    put(data, 'partners/momo/MOMO_EVN_20261105.csv', [MOMO_HEAD, `MR2,2026-11-05T09:00:00+07:00,2026-11-05,${C2},,300000,Hoan tien,M2`]);
+    put(data, 'partners/agent/DAILY_THUHO_EVN_20261115.csv', [...AGENT_HEAD, `DL00001;00000007;15/11/2026 10:00;${C2};Khach 2;310.000;tt`, 'Tổng cộng;1;;;;310.000;']);
+    // A date without a time: 00:00 local on 1 December.
+    put(data, 'partners/evn/EVNHCMC_QUAY_EVN_202612.tsv', [...COUNTER_HEAD, `PT000008\t01/12/2026\t${C3}\t\t410 000\tKhach 3`]);
+
+    const nov = await close('2026-11');
+    expect(await outcomeRows(db)).toEqual({
+      alloc: [
+        'agent-coop:DL00001-00000001 O4 150000 amount_equals_invoice',
+        'agent-coop:DL00001-00000007 N2 310000 amount_equals_invoice',
+        'evn-hcmc-counter:PT000001 O2 300000 amount_equals_invoice',
+        'evn-hcmc-counter:PT000008 N3 410000 amount_equals_invoice',
+        'techcombank:1003 O3 400000 amount_equals_invoice',
+        'techcombank:1005 O5 250000 amount_equals_invoice',
+        // 1001 is void: C1 owes S1 100k, O1 200k, N1 210k; 2006 (210k) takes N1 (rule 4), 2010
+        // (150k) the oldest first: S1, then 50k of O1.
+        'techcombank:2006 N1 210000 amount_equals_invoice',
+        'techcombank:2010 O1 50000 oldest_first_partial',
+        'techcombank:2010 S1 100000 oldest_first_partial',
+      ].sort(),
+      // M2 is refunded in full: void, the duplicate is answered.
+      exc: [],
+    });
+    expect(nov.headline.counts).toEqual({
+      invoices: 4,
+      invoiced_vnd: 1_190_000,
+      allocated_vnd: 930_000, // N1 210k, N2 310k, N3 410k (1 Dec 00:00, before the end of 31 Dec)
+      invoices_settled: 3,
+      invoices_with_allocation: 3,
+      invoices_by_group: { bank: 1, intermediary: 0, retail_agent: 1, evn_counter: 1 },
+      allocated_vnd_by_group: { bank: 210_000, intermediary: 0, retail_agent: 310_000, evn_counter: 410_000 },
+      customers_by_group: { bank: 1, intermediary: 0, retail_agent: 1, evn_counter: 1 },
+      cashless_allocated_vnd: 210_000,
+      customers_with_allocation: 3,
+      customers_all_cashless: 1,
+    });
+    // November's window: 1003 (1 Nov 00:30 local, value date 2 Nov: T+1, not T+2 as its UTC date
+    // would give), 2006 (T+1), 2010 (T+3); the reversal 2001 is no payment; 1005 is December's.
+    const tcbNov = nov.partner_scorecard.find((p) => p.partner_id === 'techcombank');
+    expect(tcbNov).toMatchObject({ payments: 3, amount_vnd: 760_000, lag_median_days: 1, lag_p95_days: 3, files: 2 });
+    expect(nov.partner_scorecard.find((p) => p.partner_id === 'agent-coop')).toMatchObject({ payments: 2, amount_vnd: 460_000, files: 2 });
+
+    // October closed again: the reversal of 1001 (whatever its date) took O1's 200k back; 2010,
+    // paid on 20 November, pays 50k of it; the rest stays as it was, and 1005 (1 Dec) still does
+    // not count. What November's report shows as its previous period is exactly this.
+    const oct2 = await close('2026-10');
+    expect(oct2.headline.counts).toEqual({
+      invoices: 5,
+      invoiced_vnd: 1_300_000,
+      allocated_vnd: 900_000,
+      invoices_settled: 3, // O2, O3, O4
+      invoices_with_allocation: 4,
+      invoices_by_group: { bank: 2, intermediary: 0, retail_agent: 1, evn_counter: 1 },
+      allocated_vnd_by_group: { bank: 450_000, intermediary: 0, retail_agent: 150_000, evn_counter: 300_000 },
+      customers_by_group: { bank: 2, intermediary: 0, retail_agent: 1, evn_counter: 1 },
+      cashless_allocated_vnd: 450_000,
+      customers_with_allocation: 4,
+      customers_all_cashless: 2,
+    });
+    expect(oct2.headline).toEqual(nov.previous);
+    // September as of 31 October: 1001 is void and 2010 (20 Nov) came after its as-of date.
+    expect(oct2.previous?.counts).toMatchObject({ invoices: 1, allocated_vnd: 0, invoices_settled: 0 });
+    // October's files are still the three that hold October payments (the refund of M2 is November's).
+    expect(oct2.data_quality).toMatchObject({ files: 3, records_read: 5 });
+    expect(oct2.exceptions.by_reason_age).toEqual([]);
+    expect(await why(db, 'techcombank', '1001', '1 reversals and refunds')).toBe('void (reversed by reversal 2001): allocates nothing');
+
+    // October as of an explicit 15 November: only what was paid by then (O2, O3); September at
+    // its own as-of date (31 October, before 15 November).
+    const early = await computeKpis(db, '2026-10', '2026-11-15');
+    expect(early.headline.counts).toMatchObject({
+      allocated_vnd: 700_000,
+      invoices_settled: 2,
+      invoices_with_allocation: 2,
+      invoices_by_group: { bank: 1, intermediary: 0, retail_agent: 0, evn_counter: 1 },
+      cashless_allocated_vnd: 400_000,
+      customers_with_allocation: 2,
+      customers_all_cashless: 1,
+    });
+    expect(early.previous?.as_of).toBe('2026-10-31');
+  }, 240_000);
+});
+
+// ---------------------------------------------------------------------------------------------
+// VietQR: the public test vector DOMAIN.md quotes.
+// ---------------------------------------------------------------------------------------------
+
+describe('the VietQR test vector of DOMAIN.md', () => {
+  const VECTOR = '00020101021238570010A00000072701270006970415011300110019324180208QRIBFTTA530370454061200005802VN62170813ung ho lu lut6304C15C';
+  it('validates its CRC: a payload naming no customer is not a CRC failure; the text after it is read; a changed CRC is one', async () => {
+    const db = await fresh({
+      customers: [C1],
+      invoices: [{ no: 'I1', customer: C1, amount: 120_000 }],
+      payments: [
+        { txn: 'T1', amount: 120_000, code: null, memo: VECTOR },
+        { txn: 'T2', amount: 120_000, code: null, memo: `${VECTOR} KH ${C1}` },
+        { txn: 'T3', amount: 120_000, code: null, memo: VECTOR.replace(/C15C$/, 'C15D') },
+      ],
+    });
+    await match(db);
+    expect(await outcomeRows(db)).toEqual({
+      alloc: ['VCB:T2 I1 120000 amount_equals_invoice'],
+      exc: ['VCB:T1 unknown_customer 120000', 'VCB:T3 unknown_customer 120000'],
+    });
+    const detail = await db.all<{ txn_ref: string; qr_status: string; detail: string }>(
+      `SELECT p.txn_ref, m.qr_status, e.detail FROM payments p JOIN payment_match m USING (payment_id) LEFT JOIN exceptions e USING (payment_id) ORDER BY 1`,
+    );
+    expect(detail.map((r) => [r.txn_ref, r.qr_status, r.detail])).toEqual([
+      ['T1', 'valid', 'no customer code in the code field, memo or VietQR payload'],
+      ['T2', 'valid', null],
+      ['T3', 'crc_failed', 'the memo is a VietQR payload whose CRC does not validate'],
+    ]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The rules and the KPI glossary read a second time (tests/match/oracle.ts), on random worlds.
+// ---------------------------------------------------------------------------------------------
+
+describe('a plain reading of rules 1, 3-7, 10 and the KPI glossary agrees with the SQL', () => {
+  it.each([1, 2])('on random world %i: every allocation, exception and headline count at three as-of dates', async (seed) => {
+    const world = randomWorld(seed, 120);
+    const expected = oracleMatch(world);
+    const db = await fresh(world);
+    await match(db, '2026-11-30');
+    const got = await outcomeRows(db);
+    expect({ alloc: got.alloc.map((a) => a.split(' ').slice(0, 3).join(' ')).sort(), exc: [...got.exc].sort() }).toEqual({ alloc: expected.alloc, exc: expected.exc });
+    // The worlds are not trivial: every outcome occurs.
+    expect(new Set(expected.exc.map((e) => e.split(' ')[1]))).toEqual(new Set(['duplicate_payment', 'overpayment_credit', 'no_open_invoice']));
+    for (const [period, asOf] of [['2026-10', '2026-11-30'], ['2026-10', '2026-10-20'], ['2026-11', '2026-12-31']] as const) {
+      expect((await computeKpis(db, period, asOf)).headline.counts, `${period} as of ${asOf}`).toEqual(oracleKpis(world, expected, period, asOf));
+    }
+  });
+});
