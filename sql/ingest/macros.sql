@@ -34,17 +34,24 @@ CREATE OR REPLACE TEMP MACRO ingest_iso_seconds(t) AS
 -- allowed: DuckDB's cast takes none; a lower-case t or z, which RFC 3339 allows, read as T and Z; or Unix time, fmt 'epoch_s' / 'epoch_ms'); NULL when the
 -- text does not have exactly the format's shape or is not a real date (31/02/2026). A 12-hour
 -- clock's Vietnamese SA/CH (its regex allows nothing else made of letters) is read as AM/PM.
-CREATE OR REPLACE TEMP MACRO ingest_instant(txt, fmt, re, iso, tz) AS
+-- A wall-clock TIMESTAMP in a profile's zone as an instant: an IANA zone through ICU; a fixed offset
+-- (fixed: true, off: its minutes east of UTC, fixedOffsetMinutes in src/ingest/profile.ts) by
+-- arithmetic, since DuckDB reads the zone "UTC+05:30" as UTC+05:00 (before, a partner writing India's
+-- time landed 30 minutes late: the wrong side of midnight, of an as-of date, of another payment).
+CREATE OR REPLACE TEMP MACRO ingest_local(ts, tz, fixed, off) AS
+  CASE WHEN fixed THEN timezone('UTC', ts - to_minutes(CAST(off AS BIGINT))) ELSE timezone(tz, ts) END;
+
+CREATE OR REPLACE TEMP MACRO ingest_instant(txt, fmt, re, iso, tz, fixed, off) AS
   CASE WHEN txt IS NULL OR NOT regexp_full_match(txt, re) THEN NULL
        WHEN iso AND regexp_matches(txt, '[0-9]:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)? ?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$')
          THEN try_cast(ingest_iso_seconds(CASE WHEN contains(txt, ' +') OR contains(txt, ' -') OR contains(upper(txt), ' Z')
                                                THEN regexp_replace(upper(txt), ' ([Z+-][0-9:]*)$', '\1') ELSE upper(txt) END) AS TIMESTAMPTZ)
-       WHEN iso THEN timezone(tz, try_cast(upper(txt) AS TIMESTAMP))
+       WHEN iso THEN ingest_local(try_cast(upper(txt) AS TIMESTAMP), tz, fixed, off)
        -- Unix time (formats.ts EPOCH_FORMATS): an instant, the zone plays no part; exact to the microsecond.
        WHEN fmt = 'epoch_s' THEN timezone('UTC', make_timestamp(CAST(try_cast(txt AS DECIMAL(38, 6)) * 1000000 AS BIGINT)))
        WHEN fmt = 'epoch_ms' THEN timezone('UTC', make_timestamp(try_cast(txt AS BIGINT) * 1000))
-       WHEN contains(fmt, '%p') THEN timezone(tz, try_strptime(replace(replace(upper(txt), 'SA', 'AM'), 'CH', 'PM'), fmt))
-       ELSE timezone(tz, try_strptime(txt, fmt)) END;
+       WHEN contains(fmt, '%p') THEN ingest_local(try_strptime(replace(replace(upper(txt), 'SA', 'AM'), 'CH', 'PM'), fmt), tz, fixed, off)
+       ELSE ingest_local(try_strptime(txt, fmt), tz, fixed, off) END;
 
 -- A date written as a number of five digits (a fraction allowed) is an Excel serial date: a CSV saved
 -- from a sheet whose date column had no date format (General) writes 46322.34375 for 27/10/2026

@@ -19,12 +19,12 @@ WITH ingest_raw AS (
     -- A date alone where the format has a time is that day at 00:00 local (mapping.ts dayOnlyPattern),
     -- a time without the format's fraction of any length the whole second (wholeSecondsPattern);
     -- coalesce reads a later form only for the values the earlier ones did not.
-    coalesce(ingest_instant(paid_at, getvariable('ingest').paid_fmt, getvariable('ingest').paid_re, getvariable('ingest').paid_iso, getvariable('ingest').paid_tz),
-             ingest_instant(paid_at, getvariable('ingest').paid_day_fmt, getvariable('ingest').paid_day_re, false, getvariable('ingest').paid_tz),
-             ingest_instant(paid_at, getvariable('ingest').paid_whole_fmt, getvariable('ingest').paid_whole_re, false, getvariable('ingest').paid_tz)) AS paid_ts,
-    coalesce(ingest_instant(settled_on, getvariable('ingest').settled_fmt, getvariable('ingest').settled_re, getvariable('ingest').settled_iso, getvariable('ingest').settled_tz),
-             ingest_instant(settled_on, getvariable('ingest').settled_day_fmt, getvariable('ingest').settled_day_re, false, getvariable('ingest').settled_tz),
-             ingest_instant(settled_on, getvariable('ingest').settled_whole_fmt, getvariable('ingest').settled_whole_re, false, getvariable('ingest').settled_tz)) AS settled_ts,
+    coalesce(ingest_instant(paid_at, getvariable('ingest').paid_fmt, getvariable('ingest').paid_re, getvariable('ingest').paid_iso, getvariable('ingest').paid_tz, getvariable('ingest').paid_fixed, getvariable('ingest').paid_off),
+             ingest_instant(paid_at, getvariable('ingest').paid_day_fmt, getvariable('ingest').paid_day_re, false, getvariable('ingest').paid_tz, getvariable('ingest').paid_fixed, getvariable('ingest').paid_off),
+             ingest_instant(paid_at, getvariable('ingest').paid_whole_fmt, getvariable('ingest').paid_whole_re, false, getvariable('ingest').paid_tz, getvariable('ingest').paid_fixed, getvariable('ingest').paid_off)) AS paid_ts,
+    coalesce(ingest_instant(settled_on, getvariable('ingest').settled_fmt, getvariable('ingest').settled_re, getvariable('ingest').settled_iso, getvariable('ingest').settled_tz, getvariable('ingest').settled_fixed, getvariable('ingest').settled_off),
+             ingest_instant(settled_on, getvariable('ingest').settled_day_fmt, getvariable('ingest').settled_day_re, false, getvariable('ingest').settled_tz, getvariable('ingest').settled_fixed, getvariable('ingest').settled_off),
+             ingest_instant(settled_on, getvariable('ingest').settled_whole_fmt, getvariable('ingest').settled_whole_re, false, getvariable('ingest').settled_tz, getvariable('ingest').settled_fixed, getvariable('ingest').settled_off)) AS settled_ts,
     map_extract_value(MAP(getvariable('ingest').kind_codes, getvariable('ingest').kind_values), kind_code) AS mapped_kind,
     map_extract_value(MAP(getvariable('ingest').instrument_codes, getvariable('ingest').instrument_values), instrument_code) AS mapped_instrument
   FROM ingest_raw r
@@ -84,7 +84,9 @@ WITH ingest_raw AS (
 SELECT
   seq, line_no, blank, txn_ref, ingest_customer_code(customer_code) AS customer_code, invoice_ref, memo, reverses_txn_ref, agent_id,
   paid_ts AS paid_at,
-  CAST(settled_ts AT TIME ZONE getvariable('ingest').settled_tz AS DATE) AS settled_on,
+  CAST(CASE WHEN getvariable('ingest').settled_fixed
+            THEN timezone('UTC', settled_ts) + to_minutes(CAST(getvariable('ingest').settled_off AS BIGINT))
+            ELSE settled_ts AT TIME ZONE getvariable('ingest').settled_tz END AS DATE) AS settled_on,
   -- An amount beyond the cap counts in no sum (its record is rejected). Against a trailer's credit
   -- and debit totals (flow_signs) a record whose kind column (or default) makes it a reversal or
   -- refund is money out, so its amount written unsigned (a D/C indicator column) counts negative.

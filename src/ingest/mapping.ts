@@ -6,7 +6,7 @@ import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { Database } from '../db/database.ts';
 import { FileError } from './file-error.ts';
 import { amountPattern, dateOnlyFormat, datePattern, describeAmountFormat, describeDateFormat, wholeSecondsFormat } from './formats.ts';
-import type { PartnerProfile } from './profile.ts';
+import { fixedOffsetMinutes, type PartnerProfile } from './profile.ts';
 
 /** The file's columns: names in order (from the header line or the profile). */
 export interface ColumnSet {
@@ -219,11 +219,16 @@ export function typingVariables(profile: PartnerProfile): Record<string, IngestV
     paid_re: paid.regex,
     paid_iso: paid.iso,
     paid_tz: f.paid_at.timezone,
+    // A fixed offset (UTC+05:30) is applied by arithmetic (ingest_local in sql/ingest/macros.sql).
+    paid_fixed: fixedOffsetMinutes(f.paid_at.timezone) !== null,
+    paid_off: fixedOffsetMinutes(f.paid_at.timezone) ?? 0,
     paid_expected: `a date/time like ${describeDateFormat(f.paid_at.format)}`,
     settled_fmt: settled?.strptime ?? '%Y-%m-%d',
     settled_re: settled?.regex ?? '^$',
     settled_iso: settled?.iso ?? false,
     settled_tz: f.settled_on?.timezone ?? 'Asia/Ho_Chi_Minh',
+    settled_fixed: fixedOffsetMinutes(f.settled_on?.timezone ?? 'Asia/Ho_Chi_Minh') !== null,
+    settled_off: fixedOffsetMinutes(f.settled_on?.timezone ?? 'Asia/Ho_Chi_Minh') ?? 0,
     settled_expected: f.settled_on ? `a date like ${describeDateFormat(f.settled_on.format)}` : '',
     // A value of only the format's date part: that day at 00:00 local (dayOnlyPattern).
     paid_day_fmt: paidDay.strptime,

@@ -70,13 +70,24 @@ const dateFormat = z
 export function timezoneProblem(zone: string): string | null {
   const hint = 'use an IANA zone such as "Asia/Ho_Chi_Minh" (UTC+7, no DST) or a fixed offset such as "UTC+07:00"';
   if (/^etc\/gmt\+0*[1-9]/i.test(zone)) return `"${zone}" is UTC−${zone.replace(/^etc\/gmt\+0*/i, '')}, not UTC+: the Etc/GMT zones invert the sign; ${hint}`;
-  if (/^UTC[+-](?:0?[0-9]|1[0-4])(?::?[0-5][0-9])?$/.test(zone)) return null;
+  if (fixedOffsetMinutes(zone) !== null) return null;
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
     return null;
   } catch {
     return `unknown time zone "${zone}": ${hint}`;
   }
+}
+
+/**
+ * Minutes east of UTC of a fixed-offset zone (`UTC+07:00`, `UTC-5`, `UTC+0530`), null for an IANA
+ * name. Ingest converts such local times by this arithmetic, not through DuckDB's ICU, which reads
+ * `UTC+05:30` as UTC+05:00 (the minutes dropped: a partner in India landed 30 minutes late).
+ */
+export function fixedOffsetMinutes(zone: string): number | null {
+  const m = /^UTC([+-])(0?[0-9]|1[0-4])(?::?([0-5][0-9]))?$/.exec(zone);
+  if (!m) return null;
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0));
 }
 
 const dateField = z

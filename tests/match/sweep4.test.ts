@@ -11,9 +11,12 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { monthlyClose } from '../../pipelines/monthly-close.ts';
 import type { Database } from '../../src/db/database.ts';
+import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
+import { exceptionQueue } from '../../src/match/exception-queue.ts';
 import { explainPayment } from '../../src/match/explain.ts';
 import { computeKpis, type ReportKpis } from '../../src/reports/kpis.ts';
 import { Run } from '../../src/runs/ledger.ts';
+import { BASE_PROFILE, Scratch } from '../ingest/helpers.ts';
 import { freshWorlds, match, outcomeRows } from './fixture.ts';
 import { oracleKpis, oracleMatch, randomWorld } from './oracle.ts';
 
@@ -231,6 +234,68 @@ describe('October closed, November loaded, October closed again (the monthly clo
     });
     expect(early.previous?.as_of).toBe('2026-10-31');
   }, 240_000);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Partners writing local times of other zones (DOMAIN: local time is Asia/Ho_Chi_Minh): the turn
+// order and the as-of cut-off go by the instant, not by the wall clock as written.
+// ---------------------------------------------------------------------------------------------
+
+describe('partners writing times of other zones', () => {
+  it('orders turns and cuts off the KPIs by the instant; a date alone is 00:00 local and ties by partner id', async () => {
+    const s = new Scratch();
+    const zoned = (id: string, pattern: string, timezone: string | undefined, format = 'DD/MM/YYYY HH:mm:ss') =>
+      s.profile({ ...BASE_PROFILE, id, file_patterns: [pattern], fields: { ...BASE_PROFILE.fields, paid_at: { column: 'time', format, ...(timezone ? { timezone } : {}) } } });
+    zoned('seoul', 'KR_*.csv', 'UTC+09:00');
+    zoned('newyork', 'NY_*.csv', 'America/New_York');
+    zoned('mumbai', 'IN_*.csv', 'UTC+05:30');
+    zoned('local', 'VN_*.csv', undefined);
+    zoned('daily', 'DAY_*.csv', undefined, 'DD/MM/YYYY');
+    const head = 'ref,time,customer,memo,amount';
+    // 08:30 in Seoul is 06:30 in Hà Nội: before the local 07:00 payment, though written later.
+    s.file('KR_1.csv', [head, `K1,01/11/2026 08:30:00,${C1},tt,100`].join('\n'));
+    s.file('VN_1.csv', [head, `L1,01/11/2026 07:00:00,${C1},tt,100`, `L3,05/11/2026 00:00:00,${C3},tt,300`, `L5,04/11/2026 23:50:00,${C5},tt,500`].join('\n'));
+    // 12:30 EST on 30 November is 00:30 on 1 December in Hà Nội: allocated, not counted as of 30
+    // November; 11:59:59 EST is 23:59:59 local on the as-of day: counted.
+    s.file('NY_1.csv', [head, `N2,30/11/2026 12:30:00,${C2},tt,200`, `N4,30/11/2026 11:59:59,${C4},tt,400`].join('\n'));
+    // Three partners at the same instant, 00:00 local on 5 November, written three ways: the
+    // smallest partner id (daily) takes the residual; the others are duplicates. 22:15 at UTC+05:30
+    // is 23:45 local, before the local 23:50 (read as UTC+05:00 before, it was 00:15, after it).
+    s.file('IN_1.csv', [head, `S3,04/11/2026 22:30:00,${C3},tt,300`, `S5,04/11/2026 22:15:00,${C5},tt,500`].join('\n'));
+    s.file('DAY_1.csv', [head, `D3,05/11/2026,${C3},tt,300`].join('\n'));
+    const db = await fresh({
+      customers: [C1, C2, C3, C4, C5],
+      invoices: [
+        { no: 'I1', customer: C1, amount: 100, period: '2026-10' },
+        { no: 'I2', customer: C2, amount: 200, period: '2026-10' },
+        { no: 'I3', customer: C3, amount: 300, period: '2026-10' },
+        { no: 'I4', customer: C4, amount: 400, period: '2026-10' },
+        { no: 'I5', customer: C5, amount: 500, period: '2026-10' },
+      ],
+    });
+    const summary = await ingestFiles(db, await run(db), [s.files], { profiles: loadProfiles(s.profiles) });
+    expect(summary.files.map((f) => [f.records_loaded, f.records_rejected])).toEqual([[1, 0], [2, 0], [1, 0], [2, 0], [3, 0]]);
+    await match(db, '2026-11-30');
+    expect(await outcomeRows(db)).toEqual({
+      alloc: [
+        'daily:D3 I3 300 amount_equals_invoice',
+        'mumbai:S5 I5 500 amount_equals_invoice',
+        'newyork:N2 I2 200 amount_equals_invoice',
+        'newyork:N4 I4 400 amount_equals_invoice',
+        'seoul:K1 I1 100 amount_equals_invoice',
+      ],
+      exc: ['local:L1 duplicate_payment 100 → I1', 'local:L3 duplicate_payment 300 → I3', 'local:L5 duplicate_payment 500 → I5', 'mumbai:S3 duplicate_payment 300 → I3'],
+    });
+    const k = await computeKpis(db, '2026-10', '2026-11-30');
+    expect(k.headline.counts).toMatchObject({ invoices: 5, invoiced_vnd: 1500, allocated_vnd: 1300, invoices_settled: 4, invoices_with_allocation: 4 });
+    // The queue ages from the local paid date: 1, 4 and 5 November to 30 November.
+    expect((await exceptionQueue(db, { asOf: '2026-11-30' })).map((r) => [`${r.partner_id}:${r.txn_ref}`, r.paid_at_local, Number(r.age_days)])).toEqual([
+      ['local:L1', '2026-11-01 07:00:00', 29],
+      ['local:L5', '2026-11-04 23:50:00', 26],
+      ['local:L3', '2026-11-05 00:00:00', 25],
+      ['mumbai:S3', '2026-11-05 00:00:00', 25],
+    ]);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
