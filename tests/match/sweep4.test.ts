@@ -14,10 +14,11 @@ import type { Database } from '../../src/db/database.ts';
 import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
 import { exceptionQueue } from '../../src/match/exception-queue.ts';
 import { explainPayment } from '../../src/match/explain.ts';
+import { runExport } from '../../src/reports/export.ts';
 import { computeKpis, type ReportKpis } from '../../src/reports/kpis.ts';
 import { Run } from '../../src/runs/ledger.ts';
 import { BASE_PROFILE, Scratch } from '../ingest/helpers.ts';
-import { freshWorlds, match, outcomeRows } from './fixture.ts';
+import { freshWorlds, match, outcomeRows, type World } from './fixture.ts';
 import { oracleKpis, oracleMatch, randomWorld } from './oracle.ts';
 
 const fresh = freshWorlds();
@@ -328,6 +329,51 @@ describe('the VietQR test vector of DOMAIN.md', () => {
       ['T3', 'crc_failed', 'the memo is a VietQR payload whose CRC does not validate'],
     ]);
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// What an auditor is told.
+// ---------------------------------------------------------------------------------------------
+
+describe('what decide, explain and the refunds export say', () => {
+  const world: World = {
+    partners: [{ id: 'VCB', group: 'bank' }],
+    customers: [C1, C2],
+    invoices: [
+      { no: 'O1', customer: C1, amount: 100, period: '2026-01' },
+      { no: 'N1', customer: C1, amount: 100, period: '2026-02' },
+      { no: 'I2', customer: C2, amount: 200, period: '2026-01' },
+    ],
+    payments: [
+      { txn: 'T1', amount: 100, code: C1, at: '2026-02-01T10:00:00' },
+      // No code: an auditor matches it to O1, which T1 settled the day before.
+      { txn: 'T2', amount: 100, code: null, memo: 'tien dien', at: '2026-02-02T10:00:00' },
+    ],
+  };
+
+  it('the refunds export names the customer matching identified from a memo when no settled invoice has the duplicate\'s amount (before, none, nor PC or unit)', async () => {
+    const db = await fresh({
+      ...world,
+      invoices: [{ no: 'O1', customer: C1, amount: 100, period: '2026-01' }],
+      payments: [
+        { txn: 'T1', amount: 100, code: C1, at: '2026-01-10T10:00:00' },
+        // C1 again, named in the memo only, 150 đ: no invoice of C1 is of that amount.
+        { txn: 'T2', amount: 150, code: null, memo: `tt tien dien ${C1.toLowerCase()}`, at: '2026-01-12T10:00:00' },
+        // C1 again by its code field, 100 đ: the related invoice is O1.
+        { txn: 'T3', amount: 100, code: C1, at: '2026-01-13T10:00:00' },
+      ],
+    });
+    await match(db, '2026-02-28');
+    expect((await outcomeRows(db)).exc).toEqual(['VCB:T2 duplicate_payment 150', 'VCB:T3 duplicate_payment 100 → O1']);
+    const out = join(OUT, 'refunds.json');
+    await runExport(db, { dataset: 'refunds', period: '2026-01', format: 'json', out });
+    const refunds = JSON.parse(readFileSync(out, 'utf8')) as Array<Record<string, unknown>>;
+    expect(refunds.map((r) => [r['txn_ref'], r['invoice_no'], r['amount_vnd'], r['customer_code'], r['pc'], r['unit']])).toEqual([
+      ['T2', null, 150, C1, 'EVNHCMC', 'PE0100'],
+      ['T3', 'O1', 100, C1, 'EVNHCMC', 'PE0100'],
+    ]);
+  });
+
 });
 
 // ---------------------------------------------------------------------------------------------
