@@ -62,14 +62,16 @@ export function register(program: Command): void {
 /**
  * Why a decision just recorded has no effect after the recompute, or null when it took effect:
  * the payment is void (reversed or refunded), matching did not apply it (e.g. the invoice is not
- * loaded), or a dismissal found no exception to close. The decision stays on record either way
+ * loaded), a match decision's invoice was settled by earlier payments (it took nothing), or a
+ * dismissal found no exception to close. The decision stays on record either way
  * (decisions are append-only, and a later load may make it apply); the auditor must know.
  */
 export async function decisionEffect(db: Database, key: PaymentKey, decisionId: bigint | number, action: DecisionAction): Promise<string | null> {
-  const m = await db.one<{ void_reason: string | null; decision_id: bigint | null; open: bigint; dismissed_by_it: bigint }>(
-    `SELECT m.void_reason, m.decision_id,
+  const m = await db.one<{ void_reason: string | null; decision_id: bigint | null; decision_invoice_no: string | null; target_rule: string | null; open: bigint; dismissed_by_it: bigint; decision_allocated: bigint }>(
+    `SELECT m.void_reason, m.decision_id, m.decision_invoice_no, m.target_rule,
             (SELECT count(*) FROM exceptions e WHERE e.payment_id = m.payment_id AND e.status = 'open') AS open,
-            (SELECT count(*) FROM exceptions e WHERE e.payment_id = m.payment_id AND e.decision_id = $3) AS dismissed_by_it
+            (SELECT count(*) FROM exceptions e WHERE e.payment_id = m.payment_id AND e.decision_id = $3) AS dismissed_by_it,
+            (SELECT count(*) FROM allocations a WHERE a.payment_id = m.payment_id AND a.rule = 'decision') AS decision_allocated
      FROM payment_match m WHERE m.partner_id = $1 AND m.txn_ref = $2 AND m.kind = 'payment'`,
     [key.partnerId, key.txnRef, decisionId],
   );
@@ -77,5 +79,11 @@ export async function decisionEffect(db: Database, key: PaymentKey, decisionId: 
   if (m.void_reason) return `the payment is void (${m.void_reason}), so it allocates nothing and has no exception`;
   if (action === 'dismiss') return m.dismissed_by_it > 0n ? null : 'the payment has no exception to close (a later one will be closed by it)';
   if (m.decision_id === null || Number(m.decision_id) !== Number(decisionId)) return 'matching did not apply it (see `recon explain`)';
+  // A match decision is a target that still respects the time rule: an invoice settled by earlier
+  // payments takes nothing of it, and the payment goes by the customer rules (before, decide said
+  // nothing and the auditor took the payment for matched to the invoice).
+  if (action === 'match' && m.target_rule === 'decision' && m.decision_allocated === 0n) {
+    return `invoice ${m.decision_invoice_no} was already settled by earlier payments when this payment's turn came (an earlier payment takes a residual), so it took nothing of this payment, which went by the customer rules instead (see \`recon explain\`)`;
+  }
   return null;
 }

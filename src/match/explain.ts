@@ -167,7 +167,13 @@ export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[], decisio
         : `no match or unmatch decision; dismissal ${dismissals.join(', ')} only closes an exception (below)`
       : action === 'match'
         ? p['target_rule'] === 'decision'
-          ? `decision #${s(p['decision_id'])}: match to ${s(p['decision_invoice_no'])}`
+          ? `decision #${s(p['decision_id'])}: match to ${s(p['decision_invoice_no'])}` +
+            // A decision is a target like a reference and still respects the time rule: an invoice
+            // earlier payments settled takes nothing of it (before, explain said only "match to X"
+            // while the money went elsewhere).
+            (rules.has('decision')
+              ? ''
+              : `; ${s(p['decision_invoice_no'])} was already settled by earlier payments when this payment's turn came (an earlier payment takes a residual), so it took nothing of this payment, which went by the rules below`)
           : `decision #${s(p['decision_id'])} names invoice ${s(p['decision_invoice_no'])}, which is not loaded: ignored`
         : `decision #${s(p['decision_id'])}: ${action}`,
   });

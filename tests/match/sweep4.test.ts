@@ -10,8 +10,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { monthlyClose } from '../../pipelines/monthly-close.ts';
+import { decisionEffect } from '../../src/commands/decide.ts';
 import type { Database } from '../../src/db/database.ts';
 import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
+import { recordDecision } from '../../src/match/decisions.ts';
 import { exceptionQueue } from '../../src/match/exception-queue.ts';
 import { explainPayment } from '../../src/match/explain.ts';
 import { runExport } from '../../src/reports/export.ts';
@@ -350,6 +352,27 @@ describe('what decide, explain and the refunds export say', () => {
       { txn: 'T2', amount: 100, code: null, memo: 'tien dien', at: '2026-02-02T10:00:00' },
     ],
   };
+
+  it('a match decision to an invoice an earlier payment settled took nothing of it: decide and explain say so (before, "match to O1" and no note)', async () => {
+    const db = await fresh(world);
+    const decisionId = await recordDecision(db, { action: 'match', payment: { partnerId: 'VCB', txnRef: 'T2' }, invoiceNo: 'O1', by: 'Lan', reason: 'phoned', runId: 'test' });
+    await match(db);
+    // Time decides a decision's target too (README): T2 goes to C1's other invoice by rule 4.
+    expect(await outcomeRows(db)).toEqual({ alloc: ['VCB:T1 O1 100 amount_equals_invoice', 'VCB:T2 N1 100 amount_equals_invoice'], exc: [] });
+    expect(await decisionEffect(db, { partnerId: 'VCB', txnRef: 'T2' }, decisionId, 'match')).toBe(
+      "invoice O1 was already settled by earlier payments when this payment's turn came (an earlier payment takes a residual), so it took nothing of this payment, which went by the customer rules instead (see `recon explain`)",
+    );
+    expect(await why(db, 'VCB', 'T2', '2 auditor decision')).toBe(
+      `decision #${decisionId}: match to O1; O1 was already settled by earlier payments when this payment's turn came (an earlier payment takes a residual), so it took nothing of this payment, which went by the rules below`,
+    );
+    // A decision whose invoice still owes something takes it, and nothing more is said.
+    const open = await fresh({ ...world, payments: world.payments!.filter((p) => p.txn === 'T2') });
+    const id2 = await recordDecision(open, { action: 'match', payment: { partnerId: 'VCB', txnRef: 'T2' }, invoiceNo: 'N1', by: 'Lan', reason: 'phoned', runId: 'test' });
+    await match(open);
+    expect(await outcomeRows(open)).toEqual({ alloc: ['VCB:T2 N1 100 decision'], exc: [] });
+    expect(await decisionEffect(open, { partnerId: 'VCB', txnRef: 'T2' }, id2, 'match')).toBeNull();
+    expect(await why(open, 'VCB', 'T2', '2 auditor decision')).toBe(`decision #${id2}: match to N1`);
+  });
 
   it('the refunds export names the customer matching identified from a memo when no settled invoice has the duplicate\'s amount (before, none, nor PC or unit)', async () => {
     const db = await fresh({
