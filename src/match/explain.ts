@@ -242,7 +242,14 @@ export function ruleTrace(p: Row, allocations: Row[], exceptions: Row[], decisio
       : p['qr_status'] === 'crc_failed'
         ? 'the memo is a VietQR payload whose CRC does not validate: not read'
         : source === 'memo' || source === 'vietqr' || source === 'reference'
-          ? `code ${s(p['claimed_code'])} read from the ${source === 'vietqr' ? 'VietQR payload' : source === 'reference' ? 'invoice reference field' : 'memo text'}${p['code_known'] ? '' : ' (not a customer)'}`
+          ? `code ${s(p['claimed_code'])} read from the ${source === 'vietqr' ? 'VietQR payload' : source === 'reference' ? 'invoice reference field' : 'memo text'}${p['code_known'] ? '' : ' (not a customer)'}` +
+            // The code field named someone else: say so, and why it gave way (before, explain was
+            // silent, so money applied against the partner's code field read as unremarkable).
+            (p['field_code'] && p['field_code'] !== p['claimed_code']
+              ? p['field_known'] === true && source === 'vietqr'
+                ? `; the customer code field names customer ${s(p['field_code'])}, the payer's VietQR payload ${s(p['claimed_code'])}, and only ${s(p['claimed_code'])} has an invoice of exactly this amount`
+                : `; the customer code field says ${s(p['field_code'])}${p['field_known'] === true ? '' : ', no customer'}`
+              : '')
           : source === 'field' && p['code_known'] === true && p['qr_status'] === 'valid'
             ? `code ${s(p['claimed_code'])} from the customer code field; the memo's VietQR payload names another customer, and only ${s(p['claimed_code'])} has an invoice of exactly this amount`
             : source === 'field'

@@ -20,7 +20,7 @@ import { runExport } from '../../src/reports/export.ts';
 import { computeKpis, type ReportKpis } from '../../src/reports/kpis.ts';
 import { Run } from '../../src/runs/ledger.ts';
 import { BASE_PROFILE, Scratch } from '../ingest/helpers.ts';
-import { freshWorlds, match, outcomeRows, type World } from './fixture.ts';
+import { freshWorlds, match, outcomeRows, vietqr, type World } from './fixture.ts';
 import { oracleKpis, oracleMatch, randomWorld } from './oracle.ts';
 
 const fresh = freshWorlds();
@@ -397,6 +397,27 @@ describe('what decide, explain and the refunds export say', () => {
     ]);
   });
 
+  it('explain says what the code field named when a VietQR payload or the memo named the customer taken', async () => {
+    const db = await fresh({
+      customers: [C1, C2],
+      invoices: [
+        { no: 'I1', customer: C1, amount: 100 },
+        { no: 'I2', customer: C2, amount: 200 },
+      ],
+      payments: [
+        // The field names C1, the payer's QR code C2, whose invoice is of exactly the amount (rule 8).
+        { txn: 'T1', amount: 200, code: C1, memo: vietqr(C2, { sub: '05' }) },
+        // An unknown code in the field gives way to the memo's real one.
+        { txn: 'T2', amount: 100, code: 'PE0100999999', memo: `tien dien ${C1}`, at: '2026-02-11T10:00:00' },
+      ],
+    });
+    await match(db);
+    expect(await outcomeRows(db)).toEqual({ alloc: ['VCB:T1 I2 200 amount_equals_invoice', 'VCB:T2 I1 100 amount_equals_invoice'], exc: [] });
+    expect(await why(db, 'VCB', 'T1', '8 code in memo')).toBe(
+      `code ${C2} read from the VietQR payload; the customer code field names customer ${C1}, the payer's VietQR payload ${C2}, and only ${C2} has an invoice of exactly this amount`,
+    );
+    expect(await why(db, 'VCB', 'T2', '8 code in memo')).toBe(`code ${C1} read from the memo text; the customer code field says PE0100999999, no customer`);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -11,6 +11,10 @@ SELECT p.payment_id, p.partner_id, p.txn_ref, p.kind, strftime(p.paid_at AT TIME
        -- The invoices a reference naming several could mean, each with its customer.
        (SELECT list(c.invoice_no || ' of ' || coalesce(i.customer_code, '?') ORDER BY c.invoice_no)
           FROM (SELECT unnest(pm.ref_candidates) AS invoice_no) c LEFT JOIN invoices i USING (invoice_no)) AS ref_candidates,
+       -- The code field as matching reads it (trimmed, upper case), and whether it names a customer
+       -- (listed, or owning an invoice): explain says when another code was taken over it.
+       nullif(upper(trim(p.customer_code)), '') AS field_code,
+       nullif(upper(trim(p.customer_code)), '') IN (SELECT customer_code FROM customers UNION ALL SELECT customer_code FROM invoices) AS field_known,
        (SELECT list(r.kind || ' ' || r.txn_ref ORDER BY r.paid_at, txn_number(r.txn_ref), r.txn_ref) FROM payments r
          WHERE r.kind <> 'payment' AND r.partner_id = p.partner_id AND p.kind = 'payment'
            AND coalesce(nullif(trim(r.reverses_txn_ref), ''), r.txn_ref) = p.txn_ref) AS adjusted_by
