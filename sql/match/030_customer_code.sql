@@ -20,6 +20,19 @@ SELECT payment_id, code AS field_code,
 FROM (SELECT payment_id, nullif(upper(trim(customer_code)), '') AS code, amount_vnd
       FROM payments WHERE kind = 'payment');
 
+-- A code field naming a code that owns invoices is a known customer too, though customers.csv does
+-- not list it (a billing export whose customer list misses a code still bills it; m_owner below
+-- does the same for codes read from memos): its memo is not read for another customer. Before, such
+-- a field gave way to any real code its memo named ("tien dien nha ong PE0100123456"), so the
+-- money went to that other household while a listed customer's field would have kept it. Only the
+-- few fields naming no listed customer are looked up: the semi join builds on them and probes
+-- the invoices.
+UPDATE m_field SET field_known = true
+WHERE field_code IN (SELECT i.customer_code
+                     FROM invoices i
+                     SEMI JOIN (SELECT field_code FROM m_field WHERE NOT field_known AND field_code IS NOT NULL) u
+                       ON u.field_code = i.customer_code);
+
 -- Memos worth reading: where the field does not already name a known customer (the memos are
 -- fetched for those few, not copied for every payment), and VietQR payloads (below). Empty memos are kept here and skipped by
 -- the readers below: a filter on the memo in this statement is pushed into the scan of payments,

@@ -421,6 +421,31 @@ describe('what decide, explain and the refunds export say', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// A code field of a customer the billing export bills but its customer list misses.
+// ---------------------------------------------------------------------------------------------
+
+describe('a code field naming a customer that owns invoices but is missing from customers.csv', () => {
+  it('is the payment\'s customer as a listed one is: a memo naming another household does not take the money (before, it did)', async () => {
+    const X = 'PE0100300003'; // billed, not listed
+    const got = await fresh({
+      customers: [C1, C2],
+      invoices: [
+        { no: 'I1', customer: C1, amount: 100 },
+        { no: 'IX', customer: X, amount: 100 },
+      ],
+      payments: [
+        { txn: 'T1', amount: 100, code: X, memo: `tien dien nha ong ${C1}` },
+        // The same shape with a listed customer in the field: the field's customer, as README says.
+        { txn: 'T2', amount: 100, code: C2, memo: `tien dien nha ong ${C1}` },
+      ],
+    });
+    await match(got);
+    expect(await outcomeRows(got)).toEqual({ alloc: ['VCB:T1 IX 100 amount_equals_invoice'], exc: ['VCB:T2 no_open_invoice 100'] });
+    expect(await why(got, 'VCB', 'T1', '8 code in memo')).toBe(`code ${X} from the customer code field`);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
 // The rules and the KPI glossary read a second time (tests/match/oracle.ts), on random worlds.
 // ---------------------------------------------------------------------------------------------
 
