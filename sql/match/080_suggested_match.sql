@@ -85,14 +85,25 @@ WITH cand AS (
   SELECT * EXCLUDE (residual, total)
   FROM (SELECT *, sum(residual) OVER (PARTITION BY payment_id, customer_code) AS total FROM open WHERE whole)
   WHERE total = x AND residual > 0
+), per_customer AS (
+  -- Each customer that fits with its oldest invoice that does: when several fit, the detail names
+  -- them all, so an auditor is not left with the one the age of an invoice picked (before, only
+  -- "2 customers fit", the other unnamed).
+  SELECT payment_id, customer_code, arg_min(invoice_no, (period, issued_on, invoice_no)) AS invoice_no
+  FROM fit GROUP BY payment_id, customer_code
+), named AS (
+  SELECT payment_id, string_agg(customer_code || ' on invoice ' || invoice_no, ', ' ORDER BY customer_code) AS fits
+  FROM per_customer GROUP BY payment_id HAVING count(*) > 1
 )
-SELECT payment_id, any_value(claimed_code) AS claimed_code,
-       arg_min(invoice_no, (period, issued_on, invoice_no, customer_code)) AS invoice_no,
-       arg_min(customer_code, (period, issued_on, invoice_no, customer_code)) AS customer_code,
-       arg_min(whole, (period, issued_on, invoice_no, customer_code, whole)) AS whole,
-       CASE WHEN count(DISTINCT customer_code) = 1 THEN 0.9 ELSE 0.5 END AS confidence,
-       count(DISTINCT customer_code) AS candidates
-FROM fit GROUP BY payment_id;
+SELECT f.payment_id, any_value(f.claimed_code) AS claimed_code,
+       arg_min(f.invoice_no, (f.period, f.issued_on, f.invoice_no, f.customer_code)) AS invoice_no,
+       arg_min(f.customer_code, (f.period, f.issued_on, f.invoice_no, f.customer_code)) AS customer_code,
+       arg_min(f.whole, (f.period, f.issued_on, f.invoice_no, f.customer_code, f.whole)) AS whole,
+       CASE WHEN count(DISTINCT f.customer_code) = 1 THEN 0.9 ELSE 0.5 END AS confidence,
+       count(DISTINCT f.customer_code) AS candidates,
+       any_value(n.fits) AS fits
+FROM fit f LEFT JOIN named n USING (payment_id)
+GROUP BY f.payment_id;
 
 -- A known customer's no_open_invoice or duplicate_payment gives way to the suggestion.
 DELETE FROM m_exceptions
@@ -107,6 +118,6 @@ SELECT m.payment_id, 'suggested_match', t.x, m.invoice_no,
          ELSE 'customer code ' || m.claimed_code || ' does not exist; ' END
        || m.customer_code || ' differs by one character and owes exactly this amount'
        || CASE WHEN m.whole THEN ' in all, oldest open invoice ' ELSE ' on invoice ' END || m.invoice_no
-       || CASE WHEN m.candidates > 1 THEN ' (' || CAST(m.candidates AS VARCHAR) || ' customers fit)' ELSE '' END
+       || CASE WHEN m.candidates > 1 THEN ' (' || CAST(m.candidates AS VARCHAR) || ' customers fit: ' || m.fits || ')' ELSE '' END
        || CASE WHEN t.known_why IS NOT NULL THEN '; a typo onto another real code? not applied' ELSE '' END
 FROM m_typo_match m JOIN m_typo t USING (payment_id);

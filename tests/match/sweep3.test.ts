@@ -412,7 +412,7 @@ describe('who the payment names', () => {
       `SELECT p.txn_ref, e.confidence, e.detail FROM exceptions e JOIN payments p USING (payment_id) WHERE e.reason = 'suggested_match' ORDER BY 1`,
     );
     expect(sure.map((r) => [r.txn_ref, r.confidence])).toEqual([['T1', 0.5], ['T2', 0.9], ['T3', 0.9]]);
-    expect(sure[0]!.detail).toMatch(/\(2 customers fit\)/);
+    expect(sure[0]!.detail).toMatch(/\(2 customers fit: PE0100000011 on invoice X11, PE0100000013 on invoice X13\)/);
   });
 });
 

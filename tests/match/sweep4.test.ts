@@ -397,6 +397,31 @@ describe('what decide, explain and the refunds export say', () => {
     ]);
   });
 
+  it('a mistyped code one edit from two real customers that both owe the amount is suggested at 0.5, never applied, its detail naming both (before, "2 customers fit" only)', async () => {
+    // PE0100000012 is one substitution from PE0100000011 (owing 300 on one invoice) and from
+    // PE0100000017 (owing 300 in all: arrears 100 + current 200). The suggestion is the oldest
+    // invoice that fits, B0; the detail names both customers.
+    const [A, B] = ['PE0100000011', 'PE0100000017'];
+    const db = await fresh({
+      customers: [A, B],
+      invoices: [
+        { no: 'A1', customer: A, amount: 300, period: '2026-01' },
+        { no: 'B0', customer: B, amount: 100, period: '2025-12' },
+        { no: 'B1', customer: B, amount: 200, period: '2026-01' },
+      ],
+      payments: [{ txn: 'T1', amount: 300, code: 'PE0100000012' }],
+    });
+    await match(db);
+    expect(await outcomeRows(db)).toEqual({ alloc: [], exc: ['VCB:T1 suggested_match 300 → B0'] });
+    const [e] = await db.all<{ confidence: number; detail: string }>(`SELECT confidence, detail FROM exceptions`);
+    expect(e).toEqual({
+      confidence: 0.5,
+      detail:
+        'customer code PE0100000012 does not exist; PE0100000017 differs by one character and owes exactly this amount in all, oldest open invoice B0 ' +
+        '(2 customers fit: PE0100000011 on invoice A1, PE0100000017 on invoice B0)',
+    });
+  });
+
   it('explain says what the code field named when a VietQR payload or the memo named the customer taken', async () => {
     const db = await fresh({
       customers: [C1, C2],
