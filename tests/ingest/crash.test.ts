@@ -3,7 +3,7 @@
 // file of the killed batch is wholly absent (one transaction per batch; ids continue from the
 // table, not a sequence). The same with the big file read in place (the direct path, its own batch).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -37,6 +37,28 @@ function fresh(path: string, since: number): boolean {
     return statSync(path).mtimeMs >= since;
   } catch {
     return false; // removed meanwhile
+  }
+}
+
+/**
+ * The files of folder `dir` written since `since`; none when it does not exist or is removed while
+ * read (the child removes its staging folder when a batch is done: between an existsSync and the
+ * readdirSync, that failed a full run with an uncaught ENOENT).
+ */
+function freshNames(dir: string, since: number): string[] {
+  try {
+    return readdirSync(dir).filter((f) => fresh(join(dir, f), since));
+  } catch {
+    return [];
+  }
+}
+
+/** A file's size, 0 once it is removed. */
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
   }
 }
 
@@ -77,8 +99,8 @@ describe('crash safety', () => {
     await new Promise<void>((resolve, reject) => {
       const timer = setInterval(() => {
         // Only files this child wrote: a killed process with the same pid (pids are reused) may have left its own.
-        const names = existsSync(staging) ? readdirSync(staging).filter((f) => fresh(join(staging, f), spawnedAt)) : [];
-        const hit = direct ? names.find((f) => f.startsWith('batch-bank-t-')) : names.find((f) => fresh(join(staging, f), spawnedAt) && statSync(join(staging, f)).size > 1_000_000);
+        const names = freshNames(staging, spawnedAt);
+        const hit = direct ? names.find((f) => f.startsWith('batch-bank-t-')) : names.find((f) => fresh(join(staging, f), spawnedAt) && sizeOf(join(staging, f)) > 1_000_000);
         if (hit) {
           clearInterval(timer);
           child.kill('SIGKILL');
