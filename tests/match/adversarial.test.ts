@@ -6,7 +6,7 @@
 // same result.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
-import { explainPayment } from '../../src/match/explain.ts';
+import { explainInvoice, explainPayment } from '../../src/match/explain.ts';
 import { computeKpis } from '../../src/reports/kpis.ts';
 import { checkPeriod } from '../../src/reports/scope.ts';
 import { allocations, exceptions, load, match, openDb, reversedWorld, vietqr, type World } from './fixture.ts';
@@ -419,6 +419,9 @@ describe('invoice references', () => {
       // The invoices it could mean, each with its customer, so an auditor can decide (migration 017).
       expect(why).toContain(`several invoices (261200012345 of ${K12}, 261200099999 of ${K13})`);
     }
+    // Explaining either invoice lists both payments among those naming it, neither allocated to it.
+    const claims = (await explainInvoice(db, '261200099999'))!.claims.map((c) => `${c['txn_ref']} ${c['named_by']}`);
+    expect(claims).toEqual(['T1 invoice_ref (memo_ambiguous)', 'T2 invoice_ref (ambiguous)']);
   });
 });
 
