@@ -110,8 +110,11 @@ WITH keyed AS (
 SELECT payment_id, ref_status, invoice_no, coalesce(customer_code, several_of) AS customer_code,
        CASE WHEN several_of IS NOT NULL THEN named END AS several_invoice_nos,
        -- Every invoice a text naming more than one names (several invoices, ambiguous): explain lists
-       -- them, so an auditor can decide which one a payment pays.
-       CASE WHEN len(named) > 1 THEN named END AS ref_candidates
+       -- them, so an auditor can decide which one a payment pays. Only for those statuses: an id
+       -- naming one invoice beside a series + number that agrees with it but is billed by another PC
+       -- too resolves to that invoice (invoice_no), and the other PC's invoice is no candidate.
+       CASE WHEN len(named) > 1 AND replace(ref_status, 'memo_', '') IN ('several_invoices', 'ambiguous')
+            THEN named END AS ref_candidates
 FROM (SELECT *, list_sort(list_distinct(list_filter(list_concat(coalesce(b_invoices, []), coalesce(k_invoices, []), [b_invoice_no, k_invoice_no]),
                                                     x -> x IS NOT NULL))) AS named
 FROM (
