@@ -26,12 +26,20 @@ FROM (SELECT payment_id, nullif(upper(trim(customer_code)), '') AS code, amount_
 -- a field gave way to any real code its memo named ("tien dien nha ong PE0100123456"), so the
 -- money went to that other household while a listed customer's field would have kept it. Only the
 -- few fields naming no listed customer are looked up: the semi join builds on them and probes
--- the invoices.
-UPDATE m_field SET field_known = true
-WHERE field_code IN (SELECT i.customer_code
-                     FROM invoices i
-                     SEMI JOIN (SELECT field_code FROM m_field WHERE NOT field_known AND field_code IS NOT NULL) u
-                       ON u.field_code = i.customer_code);
+-- the invoices. Those fields are kept (m_field_billed) so that the rule 8 reader (memo_codes) counts
+-- such a field's code as a real customer's where the field is read as text beside a VietQR payload
+-- naming another customer (m_qr_conflict): the one with an invoice of exactly the amount takes the
+-- payment, as for a listed field (before, the payload's customer took it, known over unknown).
+CREATE OR REPLACE TEMP TABLE m_field_billed AS
+WITH u AS MATERIALIZED (
+  SELECT payment_id, field_code FROM m_field WHERE NOT field_known AND field_code IS NOT NULL
+)
+SELECT u.payment_id, u.field_code AS code
+FROM u
+JOIN (SELECT DISTINCT i.customer_code FROM invoices i SEMI JOIN u ON u.field_code = i.customer_code) b
+  ON b.customer_code = u.field_code;
+
+UPDATE m_field SET field_known = true WHERE payment_id IN (SELECT payment_id FROM m_field_billed);
 
 -- Memos worth reading: where the field does not already name a known customer (the memos are
 -- fetched for those few, not copied for every payment), and VietQR payloads (below). Empty memos are kept here and skipped by
@@ -113,9 +121,12 @@ WITH run AS (
 ), known AS (
   -- Reading order (text position, run, start, longest first) is packed into one HUGEINT: the same
   -- order as the struct (pos, idx, s, -len), and much cheaper to compare (10 M payments: 4.5 → 3.1 s).
-  SELECT tok.*, c.customer_code IS NOT NULL AS known,
+  -- A payment's own code field naming a billed customer customers.csv misses (m_field_billed, the
+  -- few such fields) is a real customer's code too.
+  SELECT tok.*, c.customer_code IS NOT NULL OR b.payment_id IS NOT NULL AS known,
          (CAST(pos AS HUGEINT) << 96) + (CAST(idx AS HUGEINT) << 64) + (CAST(s AS HUGEINT) << 8) + (15 - len) AS k0
   FROM tok LEFT JOIN customers c ON c.customer_code = tok.code
+  LEFT JOIN m_field_billed b ON b.payment_id = tok.payment_id AND b.code = tok.code
 ), named AS (
   -- The real customers a text names, each at its first place.
   SELECT payment_id, code, min(k0) AS first_k FROM known WHERE known GROUP BY payment_id, code
@@ -276,3 +287,4 @@ DROP TABLE m_memo_code;
 DROP TABLE m_memo_text_joined;
 DROP TABLE m_memo_code_joined;
 DROP TABLE m_owner;
+DROP TABLE m_field_billed;
