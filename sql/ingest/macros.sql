@@ -94,9 +94,12 @@ CREATE OR REPLACE TEMP MACRO ingest_unformula(s) AS
   CASE WHEN s LIKE '="%' AND regexp_full_match(s, '="(?:[^"]|"")*"') THEN replace(s[3:-2], '""', '"') ELSE s END;
 
 -- The fields of a delimited record as written (a quoted field, doubled quotes and delimiters inside
--- it included, counted as one); for the message of a record with too many (csv_rejects.sql).
+-- it included, counted as one); for the message of a record with too many (csv_rejects.sql). The
+-- quote is escaped in the pattern: a profile may quote with any character, and one a regular
+-- expression reserves (^, \) made the pattern invalid and failed the whole file.
 CREATE OR REPLACE TEMP MACRO ingest_field_count(raw, delim, quote) AS
-  (WITH t AS (SELECT CASE WHEN quote = '' THEN raw ELSE regexp_replace(raw, '[' || quote || '][^' || quote || ']*[' || quote || ']', '', 'g') END AS s)
+  (WITH t AS (SELECT CASE WHEN quote = '' THEN raw
+                          ELSE regexp_replace(raw, regexp_escape(quote) || '[^' || regexp_escape(quote) || ']*' || regexp_escape(quote), '', 'g') END AS s)
    SELECT length(s) - length(replace(s, delim, '')) + 1 FROM t);
 
 -- Text in Unicode NFC (names and memos may arrive decomposed). Text made only of characters in
