@@ -398,6 +398,15 @@ describe('what decide, explain and the refunds export say', () => {
       ['T2', null, 150, C1, 'EVNHCMC', 'PE0100'],
       ['T3', 'O1', 100, C1, 'EVNHCMC', 'PE0100'],
     ]);
+    // The exceptions export: the code each payment carried, and the customer matching took it for
+    // (T2's from its memo; before, only the empty code field).
+    const excOut = join(OUT, 'exceptions.json');
+    await runExport(db, { dataset: 'exceptions', period: '2026-01', format: 'json', out: excOut });
+    const exc = JSON.parse(readFileSync(excOut, 'utf8')) as Array<Record<string, unknown>>;
+    expect(exc.map((r) => [r['txn_ref'], r['customer_code'], r['identified_customer']])).toEqual([
+      ['T2', null, C1],
+      ['T3', C1, C1],
+    ]);
   });
 
   it('a mistyped code one edit from two real customers that both owe the amount is suggested at 0.5, never applied, its detail naming both (before, "2 customers fit" only)', async () => {

@@ -176,7 +176,7 @@ describe('export', () => {
     expect(text).toContain(`"'${FORMULA_MEMO.replaceAll('"', '""')}"`);
     expect(text).toContain(XSS_MEMO);
     expect(text.split('\r\n')[0]).toBe(
-      '\uFEFFpartner_id,txn_ref,invoice_no,amount_vnd,reason,status,confidence,detail,customer_code,paid_at_local,age_days,age_bucket,memo,source_file,source_line,source_path',
+      '\uFEFFpartner_id,txn_ref,invoice_no,amount_vnd,reason,status,confidence,detail,customer_code,identified_customer,paid_at_local,age_days,age_bucket,memo,source_file,source_line,source_path',
     );
   });
 
