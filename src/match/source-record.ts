@@ -53,13 +53,14 @@ export async function profileForExplain(db: Database, partnerId: string, dir: st
 /**
  * The record starting on physical line `line` of the file at `path` (for an XLSX workbook, row
  * `line` of the sheet holding the transaction id), with a note when it was not read with the
- * partner's profile as ingest read it (`profileOf` is asked only for a text file). raw is null when the file is gone or holds no such record.
+ * partner's profile as ingest read it (for a workbook, `profileOf` gives only the time zone). raw is null when the file is gone or holds no such record.
  */
 export async function readSourceRecord(path: string, line: number, txnRef: string, profileOf: () => Promise<ProfileForExplain>): Promise<{ sheet?: string; raw: string | null; note?: string }> {
   if (!existsSync(path)) return { raw: null };
   const withNote = (r: { sheet?: string; raw: string | null }, note: string | undefined) => (note === undefined ? r : { ...r, note });
   if (isZipFile(path)) {
-    const row = await readXlsxRow(path, line, txnRef);
+    // Cells holding an instant (ISO text with an offset) are shown in the profile's zone, as ingest read them.
+    const row = await readXlsxRow(path, line, txnRef, (await profileOf()).profile?.fields.paid_at.timezone);
     return row ?? { raw: null };
   }
   const source = await profileOf();

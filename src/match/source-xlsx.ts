@@ -2,7 +2,8 @@
 // the row is read from the workbook with ingest's own streaming reader (openReader), never as
 // text: the bytes of a zip are no row. The cells are shown as text, joined with commas as a CSV
 // line (a cell holding a comma, quote or line break quoted), as a rejected row's raw text is;
-// date cells as YYYY-MM-DD HH:mm:ss wall clock, numbers as Excel shows them.
+// date cells as YYYY-MM-DD HH:mm:ss wall clock (a cell stating an instant, ISO text with an offset,
+// in the partner's paid_at time zone, as ingest read it), numbers as Excel shows them.
 import { closeSync, openSync, readSync } from 'node:fs';
 import type ExcelJS from 'exceljs';
 import { workbookSheets } from '../ingest/xlsx-sheets.ts';
@@ -25,15 +26,16 @@ const cell = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replaceAll('"', 
  * Row `row` of the sheet holding the record: of the workbook's sheets in tab order, the first whose
  * row `row` holds every letter-and-digit part of the transaction id (`TGDD00009-00000002`: both
  * parts), else the first sheet that has such a row. Undefined when no sheet has it or the file is
- * not a workbook this reads.
+ * not a workbook this reads. `zone` is the profile's paid_at time zone (ingest's, for cells stating an
+ * instant); the default is Asia/Ho_Chi_Minh, as a profile's.
  */
-export async function readXlsxRow(path: string, row: number, txnRef: string): Promise<{ sheet: string; raw: string } | undefined> {
+export async function readXlsxRow(path: string, row: number, txnRef: string, zone?: string): Promise<{ sheet: string; raw: string } | undefined> {
   const book = workbookSheets(path);
   if (!book) return undefined;
   const parts = txnRef.split(/[^\p{L}\p{N}]+/u).filter((p) => p.length > 0);
   let first: { sheet: string; raw: string } | undefined;
   try {
-    for await (const emitted of openReader(path, book, () => true)) {
+    for await (const emitted of openReader(path, book, () => true, zone)) {
       const ws = emitted as unknown as AsyncIterable<ExcelJS.Row> & { name: string; file?: string };
       const sheet = book.sheets.find((s) => s.file === ws.file)?.name ?? ws.name;
       let cells: string[] | undefined;
