@@ -36,14 +36,26 @@ export function unquotedEscape(format: RecordLayout['format']): string | null {
 }
 
 /**
+ * The escape character of a quoted file whose fields escape with a character other than the quote,
+ * as MySQL's `SELECT … INTO OUTFILE … ENCLOSED BY '"' ESCAPED BY '\\'` writes them (and Python's csv
+ * with an escapechar): format.escape with a quote, not the quote. Null for every other layout.
+ */
+export function quotedEscape(format: RecordLayout['format']): string | null {
+  return format.type === 'delimited' && format.quote !== '' && format.escape && format.escape !== format.quote ? format.escape : null;
+}
+
+/**
  * The quote, escape and NULL texts DuckDB's reader is given for a delimited file's records (staged
  * or read in place). An unquoted file with escapes: a record whose only escapes are NULLs (`\N`, a
  * whole field) is read as written, its `\N` a NULL; the others are staged unescaped, a field that
- * holds the text `\N` (written `\\N`) enclosed in ESCAPED_STAGE_QUOTE.
+ * holds the text `\N` (written `\\N`) enclosed in ESCAPED_STAGE_QUOTE. A quoted file with an
+ * escape other than the quote: a record holding the escape is staged unescaped and quoted again with
+ * doubled quotes, so the reader sees only the quote, doubled (as in every record holding no escape).
  */
 export function readerDialect(format: Extract<RecordLayout['format'], { type: 'delimited' }>): { quote: string; escape: string; nulls?: string[] } {
   const escape = unquotedEscape(format);
   if (escape !== null) return { quote: ESCAPED_STAGE_QUOTE, escape: ESCAPED_STAGE_QUOTE, nulls: [`${escape}N`] };
+  if (quotedEscape(format) !== null) return { quote: format.quote, escape: format.quote };
   return { quote: format.quote, escape: format.escape ?? format.quote };
 }
 
@@ -88,6 +100,60 @@ export function splitEscaped(text: string, delimiter: string, escape: string): (
     if (d < 0) return fields;
     field = '';
     from = fieldStart = d + delimiter.length;
+  }
+}
+
+/**
+ * The fields of one record of a quoted file whose fields escape with `escape` (quotedEscape), read as
+ * MySQL's LOAD DATA reads `ENCLOSED BY '"' ESCAPED BY '\\'`: a field that starts with the quote is
+ * quoted up to the next quote not escaped (a doubled quote inside it is one quote too); in and out of
+ * quotes the escape stands for the next character as in splitEscaped (`\"`, `\\`, `\`⏎ a line
+ * break, `\n` `\t` `\r`, `\0` a space); an unquoted field that is exactly the escape and `N` is NULL
+ * (null; a quoted `"\N"` is the text N). A CR LF inside a field is a LF and another CR a space.
+ */
+export function splitQuotedEscaped(text: string, delimiter: string, quote: string, escape: string): (string | null)[] {
+  const fields: (string | null)[] = [];
+  const n = text.length;
+  let i = 0;
+  for (;;) {
+    const start = i;
+    let field = '';
+    const quoted = text.startsWith(quote, i);
+    const unescape = (): void => {
+      const c = text[i + 1]!;
+      if (c === '\r' && text[i + 2] === '\n') {
+        field += '\n';
+        i += 3;
+      } else {
+        field += ESCAPED_LETTERS[c] ?? c;
+        i += 2;
+      }
+    };
+    if (quoted) {
+      i += quote.length;
+      while (i < n) {
+        const c = text[i]!;
+        if (c === escape && i + 1 < n) unescape();
+        else if (c === quote) {
+          i++;
+          if (text[i] !== quote) break;
+          field += quote;
+          i++;
+        } else {
+          field += c;
+          i++;
+        }
+      }
+    }
+    // An unquoted field, or text after a closing quote up to the delimiter.
+    while (i < n && !text.startsWith(delimiter, i)) {
+      if (text[i] === escape && i + 1 < n) unescape();
+      else field += text[i++]!;
+    }
+    const isNull = !quoted && i - start === 2 && text[start] === escape && text[start + 1] === 'N';
+    fields.push(isNull ? null : field.includes('\r') ? field.replaceAll('\r\n', '\n').replaceAll('\r', ' ') : field);
+    if (i >= n) return fields;
+    i += delimiter.length;
   }
 }
 
@@ -256,6 +322,11 @@ class Splitter {
   /** An unquoted file's escape character (unquotedEscape), and its byte; null and -1 otherwise. */
   private readonly fieldEscape: string | null;
   private readonly fieldEscapeByte: number;
+  /** A quoted file's escape other than the quote (quotedEscape), and its byte; null and -1 otherwise. */
+  private readonly quotedEscape: string | null;
+  private readonly quotedEscapeByte: number;
+  /** The escape byte holdsEscape looks for: fieldEscapeByte or quotedEscapeByte (-1: none). */
+  private readonly anyEscapeByte: number;
   /** The buffer `escapeAt` was found in, and where its next escape byte at or after the last record stands (its length: none). */
   private escapeBuf: Buffer | null = null;
   private escapeAt = 0;
@@ -321,6 +392,9 @@ class Splitter {
     }
     this.fieldEscape = unquotedEscape(f);
     this.fieldEscapeByte = this.fieldEscape === null ? -1 : this.fieldEscape.charCodeAt(0);
+    this.quotedEscape = quotedEscape(f);
+    this.quotedEscapeByte = this.quotedEscape === null ? -1 : this.quotedEscape.charCodeAt(0);
+    this.anyEscapeByte = Math.max(this.fieldEscapeByte, this.quotedEscapeByte);
     this.columnNames = profile.header.type === 'none' ? profile.header.columns : null;
     this.fixedWidth = f.type === 'fixed_width';
     this.recordLength = f.type === 'fixed_width' ? (f.record_length ?? 0) : 0;
@@ -411,7 +485,12 @@ class Splitter {
    */
   private quoteAt(buf: Buffer, q: number, recStart: number): void {
     if (this.inQuote) {
-      if (this.escape !== this.quote && q > 0 && buf[q - 1] === this.escape) return;
+      if (this.escape !== this.quote) {
+        // Escaped when an odd run of escapes stands before it: `\"` is a quote, `\\"` a backslash and the closing quote.
+        let run = 0;
+        for (let i = q - 1; i >= recStart && buf[i] === this.escape; i--) run++;
+        if (run % 2 === 1) return;
+      }
       this.inQuote = false;
       this.closedAt = q;
     } else if (q === recStart || q === this.closedAt + 1 || this.afterDelimiter(buf, q)) {
@@ -454,7 +533,7 @@ class Splitter {
   private holdsEscape(buf: Buffer, start: number, end: number): boolean {
     if (this.escapeBuf !== buf || this.escapeAt < start) {
       this.escapeBuf = buf;
-      this.escapeAt = indexOrEnd(buf, this.fieldEscapeByte, start);
+      this.escapeAt = indexOrEnd(buf, this.anyEscapeByte, start);
     }
     return this.escapeAt < end;
   }
@@ -632,6 +711,7 @@ class Splitter {
     }
     if (this.fixedWidth) this.padding(bytes, utf8Chars(buf, start, end));
     if (this.fieldEscapeByte >= 0 && this.holdsEscape(buf, start, end) && !this.onlyNulls(buf, start, end)) return this.escapedRecord(buf, start, end, line);
+    if (this.quotedEscapeByte >= 0 && this.holdsEscape(buf, start, end)) return this.escapedRecord(buf, start, end, line);
     if (bytes > this.result.maxRecordBytes) this.result.maxRecordBytes = bytes;
     const cleaned = strayCrs(buf, start, end);
     if (cleaned !== buf) {
@@ -651,14 +731,16 @@ class Splitter {
    * NULL as an empty field. The reader of the original file would split at the escaped delimiters,
    * so the file is staged. A record with another number of fields
    * than the columns is a column_count reject here, with its text as written (the reader would
-   * give the staged text).
+   * give the staged text). A record holding the escape of a quoted file (quotedEscape) likewise:
+   * its fields unescaped (splitQuotedEscaped) and staged in the quote, doubled inside, where needed.
    */
   private escapedRecord(buf: Buffer, start: number, end: number, line: number): void {
     this.result.direct.possible = false;
     const f = this.profile.format;
     if (f.type !== 'delimited') return;
     const text = buf.toString('utf8', start, end);
-    const fields = splitEscaped(text, f.delimiter, this.fieldEscape!);
+    const quoted = this.quotedEscape !== null;
+    const fields = quoted ? splitQuotedEscaped(text, f.delimiter, f.quote, this.quotedEscape!) : splitEscaped(text, f.delimiter, this.fieldEscape!);
     const names = this.columnNames;
     if (names !== null && fields.length !== names.length) {
       this.result.rejects.push({
@@ -668,9 +750,14 @@ class Splitter {
       });
       return;
     }
-    const q = ESCAPED_STAGE_QUOTE;
+    const q = quoted ? f.quote : ESCAPED_STAGE_QUOTE;
     const nul = `${this.fieldEscape!}N`;
-    const staged = Buffer.from(fields.map((v) => (v === null ? '' : v.includes(f.delimiter) || v.includes('\n') || v === nul ? q + v + q : v)).join(f.delimiter), 'utf8');
+    const staged = Buffer.from(
+      fields
+        .map((v) => (v === null ? '' : quoted ? (v.includes(f.delimiter) || v.includes('\n') || v.includes(q) ? q + v.replaceAll(q, q + q) + q : v) : v.includes(f.delimiter) || v.includes('\n') || v === nul ? q + v + q : v))
+        .join(f.delimiter),
+      'utf8',
+    );
     if (Math.max(staged.length, end - start) > this.result.maxRecordBytes) this.result.maxRecordBytes = Math.max(staged.length, end - start);
     this.out?.put(`${this.prefix}${line}${this.sep}`, staged, 0, staged.length);
     this.result.staged++;

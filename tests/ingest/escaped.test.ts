@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
 import { profileSchema } from '../../src/ingest/profile.ts';
-import { splitEscaped, splitRecords, type RecordLayout } from '../../src/ingest/records.ts';
+import { splitEscaped, splitQuotedEscaped, splitRecords, type RecordLayout } from '../../src/ingest/records.ts';
 import { ingestScratch, Scratch, withProfile } from './helpers.ts';
 
 const T = '\t';
@@ -144,6 +144,11 @@ describe('unquoted fields with backslash escapes (MySQL INTO OUTFILE)', () => {
     expect(splitEscaped('a\\|b|c\\\\|\\N|x\\N|\\n\\t\\r\\0|end\\', '|', '\\')).toEqual(['a|b', 'c\\', null, 'xN', '\n\t  ', 'end\\']);
     expect(splitEscaped('crlf\\\r\nx|cr\rx||', '|', '\\')).toEqual(['crlf\nx', 'cr x', '', '']);
     expect(splitEscaped('', ',', '\\')).toEqual(['']);
+  });
+
+  it('unescapes the fields of a quoted file with a backslash escape as MySQL LOAD DATA reads ENCLOSED BY \'"\' ESCAPED BY \'\\\\\'', () => {
+    expect(splitQuotedEscaped('"a\\"b",\\N,"\\N","c:\\\\","x, y","l1\\\nl2",7,"q""q",', ',', '"', '\\')).toEqual(['a"b', null, 'N', 'c:\\', 'x, y', 'l1\nl2', '7', 'q"q', '']);
+    expect(splitQuotedEscaped('"\\t\\0\\r\\n",un\\,q,end\\', ',', '"', '\\')).toEqual(['\t \n', 'un,q', 'end\\']);
   });
 
   it('accepts format.escape with quote "" and refuses an escape that is the delimiter or not printable ASCII', () => {
