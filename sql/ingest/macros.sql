@@ -11,7 +11,7 @@ CREATE OR REPLACE TEMP MACRO ingest_amount_value(s) AS
          OR (contains(s.sign, '+') AND (contains(s.close, '+') OR contains(s.close, '-'))) THEN NULL
        ELSE try_cast(CASE WHEN getvariable('ingest').amount_grouping = ' ' THEN translate(s.int, ' ' || chr(160) || chr(8201) || chr(8239), '')
                           ELSE replace(s.int, getvariable('ingest').amount_grouping, '') END AS BIGINT)
-            * CASE WHEN contains(s.sign, '-') OR contains(s.sign, '(') OR contains(s.close, '-') THEN -1 ELSE 1 END END;
+            * CASE WHEN contains(s.sign, '-') OR contains(s.sign, '(') OR contains(s.close, '-') OR contains(lower(s.close), 'dr') THEN -1 ELSE 1 END END;
 
 -- An amount field written as a lone dash (hyphen, en or em dash) is zero, never anything else:
 -- Excel's Accounting format shows 0 as "-" and CSVs saved from it write that, as do statements for the

@@ -31,7 +31,10 @@ export function amountPattern(f: AmountFormat): string {
   const frac = implied > 0 ? `([0-9]{${implied}})` : f.decimal ? `(?:${escapeRe(f.decimal)}([0-9]+))?` : '()';
   // trailing_minus: the sign after the number, `1.000-`, also `+` there (COBOL's SIGN TRAILING SEPARATE
   // writes every amount so: 0000001250000+); a leading + is allowed, two signs are not (amountSign).
-  const [lead, trail] = f.negative === 'parentheses' ? ['\\(?', '\\)?'] : f.negative === 'trailing_minus' ? ['\\+?', '[-+]?'] : ['[-+]?', ''];
+  // cr_dr: a host or English statement's suffix, `1,250,000.00 CR` money in, `1,250,000.00 DR` money out
+  // (any case, a space before it or not); an amount without one is positive, a sign is refused.
+  const [lead, trail] =
+    f.negative === 'parentheses' ? ['\\(?', '\\)?'] : f.negative === 'trailing_minus' ? ['\\+?', '[-+]?'] : f.negative === 'cr_dr' ? ['', `(?:${SPACE}?(?:[Cc][Rr]|[Dd][Rr]))?`] : ['[-+]?', ''];
   if (!f.currency) return `^(${lead})(${int})${frac}(${trail})$`;
   // One marker may stand before the number and one after it, each outside or inside the sign or
   // parenthesis, as Excel's currency formats write them: `(150.000 ₫)`, `-₫150,000`, `VND (150.000)`.
@@ -48,7 +51,7 @@ export function amountPattern(f: AmountFormat): string {
 export function amountSign(open: string, close: string): 1 | -1 | null {
   if (open.includes('(') !== close.includes(')')) return null;
   if (open.includes('+') && (close.includes('+') || close.includes('-'))) return null;
-  return open.includes('-') || open.includes('(') || close.includes('-') ? -1 : 1;
+  return open.includes('-') || open.includes('(') || close.includes('-') || /dr/i.test(close) ? -1 : 1;
 }
 
 /** Describes the expected amount format for messages, e.g. `an amount like 1.234.567 (grouping ".", decimal ",")`. */
@@ -59,6 +62,7 @@ export function describeAmountFormat(f: AmountFormat): string {
   const parts = [`grouping ${g ? JSON.stringify(g) : 'none'}`, f.decimal ? `decimal ${JSON.stringify(f.decimal)}, fraction zero (VND has no minor unit)` : 'no decimals'];
   if (f.negative === 'parentheses') parts.push('negatives in parentheses');
   if (f.negative === 'trailing_minus') parts.push('negatives with a trailing minus, a trailing + allowed');
+  if (f.negative === 'cr_dr') parts.push('a CR (in) or DR (out) suffix');
   if (f.currency) parts.push('optionally VND/đ before or after');
   if ((f.implied_decimals ?? 0) > 0) {
     return `a whole amount in đồng whose last ${f.implied_decimals} digits are a zero fraction, like 1234567${'0'.repeat(f.implied_decimals)} for 1.234.567 đồng (implied_decimals ${f.implied_decimals}${parts.length > 2 ? `, ${parts.slice(2).join(', ')}` : ''})`;

@@ -35,8 +35,8 @@ export const amountFormatSchema = z
     decimal: z.enum(['.', ',']).nullable().default(null),
     /** Whether a negative amount is acceptable (it then reverses the record's direction, see README). */
     allow_negative: z.boolean().default(false),
-    /** How a negative amount is written: `-1.000` (minus, the default), `(1.000)` (parentheses) or `1.000-` (trailing_minus, where a positive one may end in `+`). */
-    negative: z.enum(['minus', 'parentheses', 'trailing_minus']).default('minus'),
+    /** How a negative amount is written: `-1.000` (minus, the default), `(1.000)` (parentheses), `1.000-` (trailing_minus, where a positive one may end in `+`) or `1.000 DR` (cr_dr, a positive one `1.000 CR`). */
+    negative: z.enum(['minus', 'parentheses', 'trailing_minus', 'cr_dr']).default('minus'),
     /** Whether amounts may carry a currency marker before or after the number (VND, VNĐ, đồng, đ, ₫; any case). */
     currency: z.boolean().default(false),
     /**

@@ -166,7 +166,7 @@ function unwrap(v: ExcelJS.CellValue): ExcelJS.CellValue {
  */
 function signed(text: string, negative: AmountFormat['negative']): string {
   if (!text.startsWith('-') || negative === 'minus') return text;
-  return negative === 'parentheses' ? `(${text.slice(1)})` : `${text.slice(1)}-`;
+  return negative === 'parentheses' ? `(${text.slice(1)})` : negative === 'cr_dr' ? `${text.slice(1)} DR` : `${text.slice(1)}-`;
 }
 
 /** A cell as text outside date fields (dates, if any, in `dates`' format; negative numbers in `negative`'s notation). */

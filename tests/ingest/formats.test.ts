@@ -499,6 +499,16 @@ describe('amount notations', () => {
     expect([parseAmount('0000001250000+', f), parseAmount('+5-', f)]).toEqual([1250000n, null]);
   });
 
+  // A host or English-language statement suffixes every amount: 1,250,000.00 CR in, DR out.
+  it('reads a CR/DR suffix (negative "cr_dr") in any case, and refuses a sign beside it, in records and trailers', async () => {
+    const r = await load({ grouping: ',', decimal: '.', negative: 'cr_dr', allow_negative: true }, ['1,250,000.00 CR', '500,000.00 DR', '700cr', '800 Dr', '900', '-1,000.00 DR', '1,000 CD', '(1,000) DR']);
+    expect(r.loaded).toEqual([['A1', 1250000n, 'payment'], ['A2', 500000n, 'reversal'], ['A3', 700n, 'payment'], ['A4', 800n, 'reversal'], ['A5', 900n, 'payment']]);
+    expect(r.rejected.map((x) => [x.value, x.reason])).toEqual([['-1,000.00 DR', 'bad_amount'], ['1,000 CD', 'bad_amount'], ['(1,000) DR', 'bad_amount']]);
+    expect(r.rejected[0]!.message).toContain('a CR (in) or DR (out) suffix');
+    const f = amountFormatSchema.parse({ grouping: '.', negative: 'cr_dr', currency: true });
+    expect([parseAmount('1.250.000 VND DR', f), parseAmount('1.250.000 CR', f), parseAmount('-5.000', f)]).toEqual([-1250000n, 1250000n, null]);
+  });
+
   it('parses trailer amounts with the same rules', () => {
     const f = amountFormatSchema.parse({ grouping: '.', negative: 'parentheses', currency: true });
     expect([parseAmount('(1.234.567) VNĐ', f), parseAmount('đ 5.000', f), parseAmount('(5.000', f), parseAmount('5.000)', f)]).toEqual([-1234567n, 5000n, null, null]);
