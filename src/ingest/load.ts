@@ -714,6 +714,11 @@ async function writeMembers(db: Database, run: Run, profile: PartnerProfile, bat
     if (x.countDiffers && duplicate > 0 && x.counted - duplicate === m.control.count) {
       x.reason += `, ${duplicate} of them ${duplicate === 1 ? 'a duplicate record' : 'duplicate records'} (an identity listed or loaded before): the trailer seems to count each transaction once, but it counts every record the file lists, duplicates included`;
     }
+    // A count that takes in the header and trailer lines too: the partner counted the file's lines.
+    const framing = m.split.framingLines ?? 0;
+    if (x.countDiffers && framing >= 2 && x.counted + framing === m.control.count) {
+      x.reason += `, and ${framing} header and trailer lines besides: the trailer seems to count the file's lines, but it counts its records only`;
+    }
     if (x.status === 'quarantined') await db.run(`INSERT INTO file_events VALUES ($1, 'quarantined', NULL, $2, now(), $3)`, [m.fileId, x.reason, run.runId]);
     rows.push([m.fileId, m.fp.path, basename(m.fp.path), m.fp.sha256, m.fp.bytes, x.read, loaded, x.rejected, duplicate, x.amountRead,
       m.control.count, m.control.amount, x.rejectedAmount, x.status, x.reason]);

@@ -195,6 +195,8 @@ export interface SplitResult {
   direct: DirectFacts;
   /** Records (staged or rejected) seen when the trailer was read: a later trailer line with none between joins it (setTrailer). */
   trailerAfter?: number;
+  /** Lines that frame the records: the header line, header record types (or the header again) and trailer lines (a count that includes them is hinted at). */
+  framingLines?: number;
 }
 
 /**
@@ -650,6 +652,7 @@ class Splitter {
       this.result.header = splitFields(this.profile, buf.toString('utf8', start, end).normalize('NFC'));
       this.columnNames = this.result.header;
       this.result.headerLine = line;
+      this.frame();
       this.headerBytes = Buffer.from(buf.subarray(start, end));
       this.phase = 'records';
       this.result.direct.dataFrom = line + 1;
@@ -667,6 +670,7 @@ class Splitter {
       () => this.text(buf, start, end),
     );
     if (cls.kind !== 'detail') this.result.direct.nonDetail.push(line);
+    if (cls.kind === 'header' || cls.kind === 'trailer') this.frame();
     if (cls.kind === 'header' || cls.kind === 'skip') return;
     if (cls.kind === 'trailer') return this.setTrailer(buf, start, end, line);
     if (cls.kind === 'unknown') {
@@ -761,6 +765,10 @@ class Splitter {
     if (Math.max(staged.length, end - start) > this.result.maxRecordBytes) this.result.maxRecordBytes = Math.max(staged.length, end - start);
     this.out?.put(`${this.prefix}${line}${this.sep}`, staged, 0, staged.length);
     this.result.staged++;
+  }
+
+  private frame(): void {
+    this.result.framingLines = (this.result.framingLines ?? 0) + 1;
   }
 
   /** Fixed width counted in characters: the one byte length of every detail record so far (-1: they differ), and their fewest and most characters. */
