@@ -195,7 +195,7 @@ export interface SplitResult {
   direct: DirectFacts;
   /** Records (staged or rejected) seen when the trailer was read: a later trailer line with none between joins it (setTrailer). */
   trailerAfter?: number;
-  /** Lines that frame the records: the header line, header record types (or the header again) and trailer lines (a count that includes them is hinted at). */
+  /** Lines that frame the records: the header line, header record-type lines and trailer lines (a count that includes them is hinted at). */
   framingLines?: number;
 }
 
