@@ -219,3 +219,163 @@ export function oracleKpis(w: World, m: OracleOutcome, period: string, asOf: str
   }
   return c;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The fifth sweep's worlds (tests/match/sweep5.test.ts): what randomWorld leaves out. Customers
+// of four units in three power corporations (codes of 12 and 13 characters), auditor `match`
+// decisions (to the payment's own invoice or another customer's) and `unmatch` decisions, some
+// overruled by a later one, a decision on a payment later reversed, reversals that reuse the
+// payment's transaction id, two refunds of one payment (together its whole amount or less), and the
+// KPI breakdowns by power corporation, unit and partner.
+// ---------------------------------------------------------------------------------------------
+
+/** An auditor decision, in the order recorded (the latest match/unmatch of a payment is in force). */
+export interface DecisionSpec {
+  partner: string;
+  txn: string;
+  action: 'match' | 'unmatch';
+  invoice?: string;
+}
+
+export interface World5 extends World {
+  decisions: DecisionSpec[];
+}
+
+const UNITS5 = ['PE0100', 'PE0200', 'PD0100', 'PA03HL'];
+/** Customer k of unit k mod 4: a serial of 5 digits (6 for the 13-character PA03HL codes) + a Damm digit, no two a typo apart. */
+const code5 = (k: number): string => {
+  const unit = UNITS5[k % UNITS5.length]!;
+  const s = `${unit}${String(k).padStart(unit === 'PA03HL' ? 6 : 5, '0')}`;
+  return s + String(dammOf(s));
+};
+
+/** A random world of the fifth sweep (seeded; another stream than randomWorld's). */
+export function randomWorld5(seed: number, accounts: number): World5 {
+  const rng = new Rng('sweep5-oracle', seed);
+  const invoices: InvoiceSpec[] = [];
+  const payments: PaymentSpec[] = [];
+  const decisions: DecisionSpec[] = [];
+  const used = new Set<string>();
+  const txnFor = (partner: string): string => {
+    for (;;) {
+      const n = rng.int(1, 4000);
+      const t = rng.chance(0.7) ? String(n) : `T${n}`;
+      if (!used.has(`${partner}:${t}`)) {
+        used.add(`${partner}:${t}`);
+        return t;
+      }
+    }
+  };
+  for (let a = 1; a <= accounts; a++) {
+    for (let k = rng.int(0, 3); k > 0; k--) {
+      const period = rng.pick(PERIODS);
+      invoices.push({ no: `INV${String(invoices.length + 1).padStart(6, '0')}`, customer: code5(a), amount: rng.pick(INVOICE_AMOUNTS), period, issued_on: `${period}-05` });
+    }
+  }
+  for (let a = 1; a <= accounts; a++) {
+    for (let k = rng.int(1, 4); k > 0; k--) {
+      const partner = rng.pick(ORACLE_PARTNERS).id;
+      const txn = txnFor(partner);
+      const p: PaymentSpec = { txn, partner, amount: rng.pick(PAYMENT_AMOUNTS), code: code5(a), at: rng.pick(TIMES), instrument: rng.pick(INSTRUMENTS[partner]!) };
+      if (invoices.length > 0 && rng.chance(0.1)) {
+        const own = invoices.filter((i) => i.customer === p.code);
+        p.ref = (own.length > 0 && rng.chance(0.8) ? rng.pick(own) : rng.pick(invoices)).no;
+      }
+      payments.push(p);
+      const u = rng.next();
+      if (u < 0.05) payments.push({ txn: txnFor(partner), partner, kind: 'reversal', reverses: txn, amount: p.amount, at: rng.pick(TIMES) });
+      // A reversal reusing the payment's own id (identity is partner + id + kind).
+      else if (u < 0.09) payments.push({ txn, partner, kind: 'reversal', amount: p.amount, at: rng.pick(TIMES) });
+      else if (u < 0.15) payments.push({ txn: txnFor(partner), partner, kind: 'refund', reverses: txn, amount: 50, at: rng.pick(TIMES) });
+      // Two refunds: together the whole amount (void) or less.
+      else if (u < 0.2) {
+        const first = rng.pick([50, 100]);
+        const second = rng.chance(0.5) ? p.amount - first : 50;
+        // Refunds beyond the payment (refund_exceeds_payment) are left to the hand-made tests.
+        if (second > 0 && first + second <= p.amount) {
+          payments.push({ txn: txnFor(partner), partner, kind: 'refund', reverses: txn, amount: first, at: rng.pick(TIMES) });
+          payments.push({ txn: txnFor(partner), partner, kind: 'refund', reverses: txn, amount: second, at: rng.pick(TIMES) });
+        }
+      }
+      if (invoices.length > 0 && rng.chance(0.12)) {
+        const own = invoices.filter((i) => i.customer === p.code);
+        const invoice = (own.length > 0 && rng.chance(0.6) ? rng.pick(own) : rng.pick(invoices)).no;
+        decisions.push(rng.chance(0.75) ? { partner, txn, action: 'match', invoice } : { partner, txn, action: 'unmatch' });
+        // Sometimes overruled by a later decision.
+        if (rng.chance(0.25)) decisions.push(rng.chance(0.5) ? { partner, txn, action: 'unmatch' } : { partner, txn, action: 'match', invoice: rng.pick(invoices).no });
+      }
+    }
+  }
+  return { partners: ORACLE_PARTNERS, customers: Array.from({ length: accounts }, (_, i) => code5(i + 1)), invoices, payments, decisions };
+}
+
+/** oracleMatch for a World5: decisions in force route payments (match: the invoice is the target and its owner the account; unmatch: out, auditor_unmatched). */
+export function oracleMatch5(w: World5): OracleOutcome {
+  const inForce = new Map<string, DecisionSpec>();
+  for (const d of w.decisions) inForce.set(`${d.partner}:${d.txn}`, d);
+  const records = w.payments ?? [];
+  // A reversal reusing the payment's id names it as reverses_txn_ref would.
+  const named = records.map((r) => (r.kind === 'reversal' && !r.reverses ? { ...r, reverses: r.txn } : r));
+  const unmatched: string[] = [];
+  const routed = named.flatMap((p) => {
+    if ((p.kind ?? 'payment') !== 'payment') return [p];
+    const d = inForce.get(`${p.partner}:${p.txn}`);
+    if (!d) return [p];
+    const adjustments = named.filter((r) => r.kind !== undefined && r.kind !== 'payment' && r.partner === p.partner && r.reverses === p.txn);
+    const x = p.amount - adjustments.reduce((sum, r) => sum + r.amount, 0);
+    if (d.action === 'unmatch') {
+      if (!adjustments.some((r) => r.kind === 'reversal') && x > 0) unmatched.push(`${p.partner}:${p.txn} auditor_unmatched ${x}`);
+      return [];
+    }
+    return [{ ...p, ref: d.invoice! }];
+  });
+  const out = oracleMatch({ ...w, payments: routed });
+  out.exc = [...out.exc, ...unmatched].sort();
+  return out;
+}
+
+const pcOf = (customer: string): string => ({ PE: 'EVNHCMC', PD: 'EVNHANOI', PA: 'EVNNPC' })[customer.slice(0, 2)]!;
+
+/** The KPI breakdowns of period P as of A: by power corporation, by unit (the customer's code), by partner. */
+export function oracleBreakdowns(w: World, m: OracleOutcome, period: string, asOf: string) {
+  const ofP = (w.invoices ?? []).filter((i) => i.period === period);
+  const counted = m.allocations.filter((a) => a.payment.at!.slice(0, 10) <= asOf && ofP.some((i) => i.no === a.invoice));
+  const area = (key: (customer: string) => string) => {
+    const rows = new Map<string, { invoices: number; invoiced_vnd: number; allocated_vnd: number; invoices_settled: number; cashless_allocated_vnd: number; customers: Map<string, boolean> }>();
+    for (const i of ofP) {
+      const r = rows.get(key(i.customer)) ?? { invoices: 0, invoiced_vnd: 0, allocated_vnd: 0, invoices_settled: 0, cashless_allocated_vnd: 0, customers: new Map() };
+      rows.set(key(i.customer), r);
+      const mine = counted.filter((a) => a.invoice === i.no);
+      const sum = mine.reduce((s, a) => s + a.amount, 0);
+      r.invoices++;
+      r.invoiced_vnd += i.amount;
+      r.allocated_vnd += sum;
+      if (sum >= i.amount) r.invoices_settled++;
+      for (const a of mine) {
+        const cashless = a.payment.instrument !== 'cash';
+        if (cashless) r.cashless_allocated_vnd += a.amount;
+        r.customers.set(i.customer, (r.customers.get(i.customer) ?? true) && cashless);
+      }
+    }
+    return [...rows.entries()]
+      .map(([k, { customers, ...r }]) => ({ key: k, ...r, customers_with_allocation: customers.size, customers_all_cashless: [...customers.values()].filter(Boolean).length }))
+      .sort((a, b) => (a.key < b.key ? -1 : 1));
+  };
+  const partners = new Map<string, { allocated_vnd: number; cashless_allocated_vnd: number; payments: Set<string>; invoices: Set<string>; customers: Set<string> }>();
+  for (const a of counted) {
+    const r = partners.get(a.payment.partner!) ?? { allocated_vnd: 0, cashless_allocated_vnd: 0, payments: new Set(), invoices: new Set(), customers: new Set() };
+    partners.set(a.payment.partner!, r);
+    r.allocated_vnd += a.amount;
+    if (a.payment.instrument !== 'cash') r.cashless_allocated_vnd += a.amount;
+    r.payments.add(a.payment.txn);
+    r.invoices.add(a.invoice);
+    r.customers.add(ofP.find((i) => i.no === a.invoice)!.customer);
+  }
+  return {
+    by_pc: area(pcOf),
+    by_unit: area((c) => c.slice(0, 6)),
+    by_partner: [...partners.entries()]
+      .map(([k, r]) => ({ key: k, allocated_vnd: r.allocated_vnd, cashless_allocated_vnd: r.cashless_allocated_vnd, payments: r.payments.size, invoices: r.invoices.size, customers: r.customers.size }))
+      .sort((a, b) => (a.key < b.key ? -1 : 1)),
+  };
+}
