@@ -6,11 +6,15 @@
 -- account: read from the field, a memo, a VietQR payload or a reference, or the referenced
 -- invoice's customer), empty when none was identified (unknown_customer, ambiguous_customer,
 -- suggested_match). A payment without a row in payment_match_facts is a plain one: its code field
--- named its customer.
+-- named its customer. A payment whose exceptions were all dismissed competes for no account (route
+-- dismissed), so its customer is the one its reference's invoice, else its code (field, memo or
+-- VietQR payload), names.
 WITH e AS (
   SELECT e.*, $as_of::DATE - (p.paid_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::DATE AS age_days,
          p.partner_id, p.txn_ref, p.customer_code, p.paid_at, p.memo, p.line_no, p.file_id,
-         CASE WHEN m.payment_id IS NULL THEN upper(trim(p.customer_code)) ELSE m.account END AS identified_customer
+         CASE WHEN m.payment_id IS NULL THEN upper(trim(p.customer_code))
+              WHEN m.route = 'dismissed' THEN coalesce(m.ref_customer_code, CASE WHEN m.code_known THEN m.claimed_code END)
+              ELSE m.account END AS identified_customer
   FROM exceptions e JOIN payments p ON p.payment_id = e.payment_id
   LEFT JOIN payment_match_facts m ON m.payment_id = e.payment_id
   WHERE p.paid_at < timezone('Asia/Ho_Chi_Minh', ($as_of::DATE + 1)::TIMESTAMP)

@@ -1,11 +1,16 @@
 // A fifth sweep of matching and reports, as a finance analyst, an auditor and a manager use them.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recordDecision } from '../../src/match/decisions.ts';
+import { runExport } from '../../src/reports/export.ts';
 import { computeKpis } from '../../src/reports/kpis.ts';
 import { freshWorlds, match, outcomeRows } from './fixture.ts';
 import { oracleBreakdowns, oracleKpis, oracleMatch5, randomWorld5 } from './oracle.ts';
 
 const fresh = freshWorlds();
+const OUT = mkdtempSync(join(tmpdir(), 'recon-sweep5-'));
 
 // ---------------------------------------------------------------------------------------------
 // The rules and the KPI glossary read a second time (tests/match/oracle.ts) on worlds of what
@@ -42,5 +47,48 @@ describe('a plain reading of the rules, decisions and the KPI breakdowns agrees 
         `by_partner ${period} as of ${asOf}`,
       ).toEqual(o.by_partner);
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The auditor's trail of what was dismissed.
+// ---------------------------------------------------------------------------------------------
+
+describe('a dismissed exception in the exceptions export', () => {
+  it('names the customer matching took the payment for (code field, memo or reference), as an open one does; before, a wholly dismissed payment had none', async () => {
+    const C = 'PE0100100001';
+    const D = 'PD0100200002';
+    const db = await fresh({
+      customers: [C, D],
+      invoices: [{ no: 'I1', customer: C, amount: 100 }, { no: 'I2', customer: D, amount: 70 }],
+      payments: [
+        { txn: 'P1', amount: 100, code: C, at: '2026-01-05T10:00:00' },
+        { txn: 'P2', amount: 100, code: C, at: '2026-01-06T10:00:00' }, // duplicate, code field
+        { txn: 'P3', amount: 100, code: null, memo: `tien dien ${C}`, at: '2026-01-07T10:00:00' }, // duplicate, memo
+        { txn: 'P4', amount: 70, code: 'PE0100999999', at: '2026-01-08T10:00:00' }, // unknown customer
+        { txn: 'P5', amount: 70, code: D, at: '2026-01-04T10:00:00' },
+        { txn: 'P6', amount: 70, code: C, ref: 'I2', at: '2026-01-09T10:00:00' }, // duplicate of D's bill, by reference
+      ],
+    });
+    await match(db);
+    for (const txn of ['P2', 'P3', 'P4', 'P6']) {
+      await recordDecision(db, { action: 'dismiss', payment: { partnerId: 'VCB', txnRef: txn }, by: 'auditor', reason: 'refunded', runId: 'test' });
+    }
+    await match(db);
+    expect((await outcomeRows(db)).exc).toEqual([
+      'VCB:P2 duplicate_payment 100 → I1 (dismissed)',
+      'VCB:P3 duplicate_payment 100 → I1 (dismissed)',
+      'VCB:P4 unknown_customer 70 (dismissed)',
+      'VCB:P6 duplicate_payment 70 → I2 (dismissed)',
+    ]);
+    const out = join(OUT, 'dismissed.json');
+    await runExport(db, { dataset: 'exceptions', period: '2026-01', format: 'json', out });
+    const rows = JSON.parse(readFileSync(out, 'utf8')) as Array<Record<string, unknown>>;
+    expect(rows.map((r) => [r['txn_ref'], r['status'], r['customer_code'], r['identified_customer']])).toEqual([
+      ['P2', 'dismissed', C, C],
+      ['P3', 'dismissed', null, C],
+      ['P4', 'dismissed', 'PE0100999999', null],
+      ['P6', 'dismissed', C, D],
+    ]);
   });
 });
