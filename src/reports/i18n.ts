@@ -105,14 +105,14 @@ const en: Labels = {
   cashlessShareCustomers: 'Cashless share of customers',
   invoiced: 'Amount billed',
   collected: 'Collected',
-  invoicesCount: '{n} invoices',
-  invoicesSettled: '{n} of {total} invoices',
-  customersCount: '{n} of {total} customers',
+  invoicesCount: '{n} {n|invoice|invoices}',
+  invoicesSettled: '{n} of {total} {total|invoice|invoices}',
+  customersCount: '{n} of {total} {total|customer|customers}',
   ofInvoiced: 'of {amount} billed',
   byPc: 'Collection rate by power corporation',
   byUnitBest: 'Top 10 units by collection rate',
   byUnitWorst: 'Bottom 10 units by collection rate',
-  byUnitNote: 'Ranked by collection rate by amount; {n} units in the period.',
+  byUnitNote: 'Ranked by collection rate by amount; {n} {n|unit|units} in the period.',
   pc: 'Power corporation',
   unit: 'Unit',
   unknownArea: '(not in customer data)',
@@ -145,7 +145,7 @@ const en: Labels = {
   unmatchedRate: 'Unmatched rate',
   rejectRate: 'Reject rate',
   duplicateRate: 'Duplicate rate',
-  days: '{n} days',
+  days: '{n} {n|day|days}',
   exceptions: 'Exceptions',
   exceptionsChart: 'Exceptions by reason and age',
   exceptionsNote: 'Age from the payment date to {date}.',
@@ -239,7 +239,7 @@ export const AGE_BUCKETS = ['0-7', '8-30', '31-90', '>90'] as const;
 
 export interface Translator {
   lang: Lang;
-  /** A label with {name} placeholders filled in. */
+  /** A label with {name} placeholders filled in; {name|one|other} is `one` when name is 1, else `other` (English counts). */
   t(key: keyof Labels, vars?: Record<string, string>): string;
   group(g: ChannelGroup): string;
   /** A reason code's name; an unknown code is shown as it is. */
@@ -254,7 +254,10 @@ export function translator(lang: Lang): Translator {
   const labels: Labels = lang === 'vi' ? vi : en;
   return {
     lang,
-    t: (key, vars = {}) => labels[key].replace(/\{(\w+)\}/g, (m, name: string) => vars[name] ?? m),
+    t: (key, vars = {}) =>
+      labels[key]
+        .replace(/\{(\w+)\|([^|}]*)\|([^}]*)\}/g, (m, name: string, one: string, other: string) => (vars[name] === undefined ? m : vars[name] === '1' ? one : other))
+        .replace(/\{(\w+)\}/g, (m, name: string) => vars[name] ?? m),
     group: (g) => GROUPS[lang][g],
     reason: (code) => REASONS[lang][code] ?? code,
     rejectReason: (code) => REJECT_REASONS[lang][code] ?? code,

@@ -103,3 +103,20 @@ describe('report folder', () => {
     }
   });
 });
+
+describe('English counts', () => {
+  it('take the singular for one (a period of one invoice, one unit); before, "1 invoices", "1 units in the period"', () => {
+    const en = translator('en');
+    expect(en.t('invoicesCount', { n: '1' })).toBe('1 invoice');
+    expect(en.t('invoicesCount', { n: '1,234' })).toBe('1,234 invoices');
+    expect(en.t('invoicesSettled', { n: '0', total: '1' })).toBe('0 of 1 invoice');
+    expect(en.t('invoicesSettled', { n: '1', total: '2' })).toBe('1 of 2 invoices');
+    expect(en.t('customersCount', { n: '0', total: '0' })).toBe('0 of 0 customers');
+    expect(en.t('customersCount', { n: '1', total: '1' })).toBe('1 of 1 customer');
+    expect(en.t('byUnitNote', { n: '1' })).toBe('Ranked by collection rate by amount; 1 unit in the period.');
+    expect(en.t('days', { n: '1' })).toBe('1 day');
+    const vi = translator('vi');
+    expect(vi.t('invoicesSettled', { n: '0', total: '1' })).toBe('0 / 1 hóa đơn');
+    expect(vi.t('byUnitNote', { n: '1' })).toBe('Xếp theo tỷ lệ thu theo số tiền; 1 điện lực trong kỳ.');
+  });
+});
