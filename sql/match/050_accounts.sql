@@ -176,7 +176,7 @@ FROM m_routed WHERE route = 'unmatched';
 INSERT INTO m_exceptions (payment_id, reason, amount_vnd, suggested_invoice_no, decision_id, status, detail)
 SELECT payment_id, closed_reason, kept_vnd, closed_invoice_no, decision_id, 'dismissed',
        CAST(kept_vnd AS VARCHAR) || ' đ dealt with outside recon (decision #' || CAST(decision_id AS VARCHAR)
-       || '); kept out of matching since'
+       || '), kept out of matching'
 FROM (
   SELECT r.payment_id, c.closed_reason, c.closed_invoice_no, c.decision_id,
          least(c.closed_vnd,

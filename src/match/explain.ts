@@ -94,7 +94,8 @@ export async function paymentReceivedAgain(db: Database, key: PaymentKey): Promi
 }
 
 /** Explains an invoice; undefined if it is not loaded. */
-export async function explainInvoice(db: Database, invoiceNo: string): Promise<InvoiceExplanation | undefined> {
+export async function explainInvoice(db: Database, typed: string): Promise<InvoiceExplanation | undefined> {
+  const invoiceNo = typed.trim(); // as a payment key is read: spaces pasted around the number are no part of it
   const invoice = await db.one(readSql('match/queries/explain_invoice.sql'), { invoice: invoiceNo });
   if (!invoice) return undefined;
   return {

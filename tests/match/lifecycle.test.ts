@@ -269,6 +269,8 @@ describe('explain', () => {
     await match(db);
     // Before, --json wrote "2026-01-31T00:00:00.000Z": read in a zone west of UTC, 30/01.
     expect((await explainInvoice(db, 'B1'))?.invoice).toMatchObject({ issued_on: '2026-01-31', due_on: '2026-02-15' });
+    // An invoice number pasted with spaces around it, as a payment key may be.
+    expect((await explainInvoice(db, ' B1\t'))?.invoice).toMatchObject({ invoice_no: 'B1' });
     expect((await explainPayment(db, { partnerId: 'VCB', txnRef: 'R1' }))?.records[0]?.payment).toMatchObject({ paid_at_local: '2026-02-01 06:30:00', settled_on: '2026-02-02' });
   });
 

@@ -90,5 +90,7 @@ describe('a dismissed exception in the exceptions export', () => {
       ['P4', 'dismissed', 'PE0100999999', null],
       ['P6', 'dismissed', C, D],
     ]);
+    // The detail says what became of the money, as a whole sentence.
+    expect(rows[0]?.['detail']).toMatch(/^100 đ dealt with outside recon \(decision #\d+\), kept out of matching$/);
   });
 });
