@@ -106,10 +106,11 @@ function scorecard(k: ReportKpis, tr: Translator): SafeHtml {
   const { lang } = tr;
   const days = (n: number | null) => (n === null ? '—' : `T+${n}`);
   return html`<section id="partners"><h2>${tr.t('partners')}</h2>
-<div class="scroll"><table class="wide"><thead><tr><th>${tr.t('partner')}</th><th>${tr.t('channelGroup')}</th><th class="num">${tr.t('payments')}</th><th class="num">${tr.t('amount')}</th><th class="num">${tr.t('allocatedToPeriod')}</th><th class="num">${tr.t('lagMedian')}</th><th class="num">${tr.t('lagP95')}</th><th class="num">${tr.t('unmatchedRate')}</th><th class="num">${tr.t('rejectRate')}</th><th class="num">${tr.t('duplicateRate')}</th></tr></thead><tbody>
+${k.partner_scorecard.length === 0 ? html`<p>${tr.t('none')}</p>
+` : html`<div class="scroll"><table class="wide"><thead><tr><th>${tr.t('partner')}</th><th>${tr.t('channelGroup')}</th><th class="num">${tr.t('payments')}</th><th class="num">${tr.t('amount')}</th><th class="num">${tr.t('allocatedToPeriod')}</th><th class="num">${tr.t('lagMedian')}</th><th class="num">${tr.t('lagP95')}</th><th class="num">${tr.t('unmatchedRate')}</th><th class="num">${tr.t('rejectRate')}</th><th class="num">${tr.t('duplicateRate')}</th></tr></thead><tbody>
 ${k.partner_scorecard.map((p) => html`<tr><td>${p.name} <span class="code">${p.partner_id}</span></td><td>${tr.group(p.channel_group)}</td><td class="num">${formatCount(p.payments, lang)}</td><td class="num">${formatMoney(p.amount_vnd, lang)}</td><td class="num">${formatMoney(p.allocated_to_period_vnd, lang)}</td><td class="num">${days(p.lag_median_days)}</td><td class="num">${days(p.lag_p95_days)}</td><td class="num">${formatPercent(p.unmatched_rate, lang)}</td><td class="num">${formatPercent(p.reject_rate, lang)}</td><td class="num">${formatPercent(p.duplicate_rate, lang)}</td></tr>\n`)}
 </tbody></table></div>
-<p class="note">${tr.t('partnersNote', { month: formatPeriod(k.period, lang), date: formatDate(partnerWindowEnd(k.period, k.as_of), lang) })}</p></section>`;
+`}<p class="note">${tr.t('partnersNote', { month: formatPeriod(k.period, lang), date: formatDate(partnerWindowEnd(k.period, k.as_of), lang) })}</p></section>`;
 }
 
 function exceptions(k: ReportKpis, tr: Translator, chart: SafeHtml | false): SafeHtml {

@@ -120,3 +120,23 @@ describe('English counts', () => {
     expect(vi.t('byUnitNote', { n: '1' })).toBe('Xếp theo tỷ lệ thu theo số tiền; 1 điện lực trong kỳ.');
   });
 });
+
+describe('a month without payments', () => {
+  it('says the partner scorecard has none, instead of a table header over no rows', async () => {
+    const { openDb, load, match } = await import('../match/fixture.ts');
+    const db = await openDb();
+    const dir = mkdtempSync(join(tmpdir(), 'recon-dashboard-empty-'));
+    try {
+      await load(db, { customers: ['PE0100000001'], invoices: [{ no: 'E1', customer: 'PE0100000001', amount: 100, period: '2026-01' }], payments: [] });
+      await match(db);
+      for (const [lang, none] of [['vi', 'Không có'], ['en', 'None']] as const) {
+        const page = readFileSync((await writeReport(db, { period: '2026-01', lang, outDir: join(dir, lang) })).dashboardPath, 'utf8');
+        const partners = page.slice(page.indexOf('<section id="partners">'), page.indexOf('</section>', page.indexOf('<section id="partners">')));
+        expect(partners).toContain(`<p>${none}</p>`);
+        expect(partners).not.toContain('<table');
+      }
+    } finally {
+      db.close();
+    }
+  });
+});
