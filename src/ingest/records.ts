@@ -464,7 +464,7 @@ class Splitter {
       pos = nl + 1;
       if (nl > 0 && buf[nl - 1] === CR) this.sawCrLf = true;
       else this.sawLf = true;
-      if (this.inQuote || (this.fieldEscapeByte >= 0 && this.escapedLineEnd(buf, recStart, nl))) {
+      if (this.inQuote || (this.anyEscapeByte >= 0 && this.escapedLineEnd(buf, recStart, nl))) {
         this.result.direct.possible = false; // a record spanning lines
         continue;
       }
@@ -516,15 +516,15 @@ class Splitter {
   }
 
   /**
-   * Whether the line feed at `nl` is escaped (an unquoted file with escapes: a line break inside a
-   * field, so the record goes on): an odd run of escape bytes stands before it, or before the CR
+   * Whether the line feed at `nl`, outside quotes, is escaped (a file with an escape other than the
+   * quote: a line break inside a field, so the record goes on): an odd run of escape bytes stands before it, or before the CR
    * of a CR LF (MySQL's LINES TERMINATED BY '\r\n' escapes the CR). An even run is escaped escapes.
    */
   private escapedLineEnd(buf: Buffer, recStart: number, nl: number): boolean {
     let i = nl - 1;
     if (i >= recStart && buf[i] === CR) i--;
     let run = 0;
-    while (i >= recStart && buf[i] === this.fieldEscapeByte) {
+    while (i >= recStart && buf[i] === this.anyEscapeByte) {
       run++;
       i--;
     }
@@ -641,6 +641,10 @@ class Splitter {
       while (start < end && buf[start] === FORM_FEED) start++;
       this.result.direct.possible = false;
     }
+    // A line of a quoted file holding its escape (quotedEscape), a record or not: the reader of the
+    // original file, given the quote as its escape, would take `\"` for a closing quote and might read
+    // on past the line end, swallowing the records after it, so the file is staged.
+    if (this.quotedEscapeByte >= 0 && this.holdsEscape(buf, start, end)) this.result.direct.possible = false;
     if (isBlank(buf, start, end)) {
       if (this.phase === 'records') {
         this.result.direct.nonDetail.push(line);
