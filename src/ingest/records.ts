@@ -221,6 +221,11 @@ const MAX_EXCEPTION_LINES = 100_000;
 export function splitFields(profile: RecordLayout, text: string): string[] {
   const escaped = unquotedEscape(profile.format);
   if (escaped !== null && profile.format.type === 'delimited') return splitEscaped(text, profile.format.delimiter, escaped).map((f) => (f ?? '').trim());
+  const quotedEsc = quotedEscape(profile.format);
+  if (quotedEsc !== null && profile.format.type === 'delimited') {
+    // A header or trailer line of a quoted file with an escape: read as its records are (`"TỔNG C:\\",2` is two fields).
+    return splitQuotedEscaped(text, profile.format.delimiter, profile.format.quote, quotedEsc).map((f) => (f ?? '').trim());
+  }
   if (profile.format.type === 'delimited') {
     const { delimiter, quote, escape } = profile.format;
     const parsed = Papa.parse<string[]>(text, { delimiter, quoteChar: quote || '\u0000', escapeChar: escape ?? quote ?? '"', newline: '\n' });

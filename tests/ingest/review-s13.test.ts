@@ -86,4 +86,21 @@ describe('a quoted file with a backslash escape', () => {
       expect(staged, `chunks of ${size}`).toEqual(['1,2,1,"x\ny"', '1,4,2,z\\', '1,5,w\\,"v\\\nu"', '1,7,4,e']);
     }
   });
+
+  it('reads a trailer line as its records are read: a quoted field ending in an escaped backslash closes there', async () => {
+    // "TONG C:\\" is one field, TONG C:\; Papa read on through the next delimiter, so the count was no number.
+    const profile = withProfile({ format: QUOTED, trailer: { match: '^"TONG', count: { field: 2 }, amount: { field: 5 } } });
+    const content = [HEADER, `A1,${t},PE0100123456,x,1.000`, `A2,${t},PE0100123457,"y ${B}"z${B}"",2.000`, `"TONG C:${B}${B}",2,,,3.000`].join('\n') + '\n';
+    const [staged, inPlace] = await bothWays(profile, content);
+    const expected = {
+      files: [{ status: 'loaded', records_read: 2n, records_loaded: 2n, records_rejected: 0n, records_duplicate: 0n }],
+      payments: [
+        { line_no: 2n, txn_ref: 'A1', amount_vnd: 1000n, memo: 'x' },
+        { line_no: 3n, txn_ref: 'A2', amount_vnd: 2000n, memo: 'y "z"' },
+      ],
+      rejects: [],
+    };
+    expect(staged).toEqual(expected);
+    expect(inPlace).toEqual(expected);
+  });
 });
