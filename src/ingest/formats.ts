@@ -32,9 +32,10 @@ export function amountPattern(f: AmountFormat): string {
   // trailing_minus: the sign after the number, `1.000-`, also `+` there (COBOL's SIGN TRAILING SEPARATE
   // writes every amount so: 0000001250000+); a leading + is allowed, two signs are not (amountSign).
   // cr_dr: a host or English statement's suffix, `1,250,000.00 CR` money in, `1,250,000.00 DR` money out
-  // (any case, a space before it or not); an amount without one is positive, a sign is refused.
+  // (any case, spaces before it or not, as padded host reports write it); an amount without one is positive,
+  // a sign is refused.
   const [lead, trail] =
-    f.negative === 'parentheses' ? ['\\(?', '\\)?'] : f.negative === 'trailing_minus' ? ['\\+?', '[-+]?'] : f.negative === 'cr_dr' ? ['', `(?:${SPACE}?(?:[Cc][Rr]|[Dd][Rr]))?`] : ['[-+]?', ''];
+    f.negative === 'parentheses' ? ['\\(?', '\\)?'] : f.negative === 'trailing_minus' ? ['\\+?', '[-+]?'] : f.negative === 'cr_dr' ? ['', `(?:${SPACE}*(?:[Cc][Rr]|[Dd][Rr]))?`] : ['[-+]?', ''];
   if (!f.currency) return `^(${lead})(${int})${frac}(${trail})$`;
   // One marker may stand before the number and one after it, each outside or inside the sign or
   // parenthesis, as Excel's currency formats write them: `(150.000 ₫)`, `-₫150,000`, `VND (150.000)`.

@@ -507,6 +507,8 @@ describe('amount notations', () => {
     expect(r.rejected[0]!.message).toContain('a CR (in) or DR (out) suffix');
     const f = amountFormatSchema.parse({ grouping: '.', negative: 'cr_dr', currency: true });
     expect([parseAmount('1.250.000 VND DR', f), parseAmount('1.250.000 CR', f), parseAmount('-5.000', f)]).toEqual([-1250000n, 1250000n, null]);
+    // A padded host report puts more than one space before the suffix.
+    expect([parseAmount('1.250.000   DR', f), parseAmount('1.250.000\u00a0 CR', f)]).toEqual([-1250000n, 1250000n]);
   });
 
   it('parses trailer amounts with the same rules', () => {
