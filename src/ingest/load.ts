@@ -654,6 +654,15 @@ async function typeMembers(db: Database, profile: PartnerProfile, members: Membe
     else if (m.control.amount !== null && countedRejects === 0 && m.control.amount !== amountCounted) reason = `${shown}, line ${line}: trailer states a total of ${m.control.amount} đồng, the ${what} sum to ${amountCounted}`;
     else if (m.control.amount !== null && countedRejects > 0) rejectedAmount = m.control.amount - amountAccepted;
     const countDiffers = !m.noTrailer && m.control.count !== null && m.control.count !== counted;
+    // A count that takes in the header and trailer lines too (two or more): the partner counted the
+    // file's lines. Records missing would give the same count, so the stated sum decides: when it
+    // is the records' sum (nothing rejected), none is missing; when it is not, the hint is not given.
+    const framing = m.split.framingLines ?? 0;
+    if (reason !== null && countDiffers && framing >= 2 && counted + framing === m.control.count) {
+      const sumAgrees = m.control.amount === null || countedRejects > 0 ? null : m.control.amount === amountCounted;
+      if (sumAgrees === true) reason += `, and ${framing} header and trailer lines besides, and the ${what} sum to the stated total: the trailer counts the file's lines, but it must count its ${what} only`;
+      else if (sumAgrees === null) reason += `, and ${framing} header and trailer lines besides: the trailer may count the file's lines (it must count its ${what} only), or ${framing} ${what} are missing`;
+    }
     return { m, read: readCount, rejected, typedRejects: n(m, 'rejected_typed'), valid: n(m, 'valid'), amountRead, reason, countDiffers, counted, rejectedAmount, status: reason ? 'quarantined' : 'loaded' };
   });
   await setIngestVariable(db, { quarantined: { ints: facts.filter((x) => x.status === 'quarantined').map((x) => x.m.seq) } }, 'ingest_status');
@@ -713,11 +722,6 @@ async function writeMembers(db: Database, run: Run, profile: PartnerProfile, bat
     // once (a row sent twice, a resend appended), where a trailer counts every record the file lists.
     if (x.countDiffers && duplicate > 0 && x.counted - duplicate === m.control.count) {
       x.reason += `, ${duplicate} of them ${duplicate === 1 ? 'a duplicate record' : 'duplicate records'} (an identity listed or loaded before): the trailer seems to count each transaction once, but it counts every record the file lists, duplicates included`;
-    }
-    // A count that takes in the header and trailer lines too: the partner counted the file's lines.
-    const framing = m.split.framingLines ?? 0;
-    if (x.countDiffers && framing >= 2 && x.counted + framing === m.control.count) {
-      x.reason += `, and ${framing} header and trailer lines besides: the trailer seems to count the file's lines, but it counts its records only`;
     }
     if (x.status === 'quarantined') await db.run(`INSERT INTO file_events VALUES ($1, 'quarantined', NULL, $2, now(), $3)`, [m.fileId, x.reason, run.runId]);
     rows.push([m.fileId, m.fp.path, basename(m.fp.path), m.fp.sha256, m.fp.bytes, x.read, loaded, x.rejected, duplicate, x.amountRead,

@@ -104,3 +104,38 @@ describe('a quoted file with a backslash escape', () => {
     expect(inPlace).toEqual(expected);
   });
 });
+
+describe('a trailer count that takes in the header and trailer lines', () => {
+  const profile = (amount: boolean) => withProfile({
+    format: { type: 'delimited', delimiter: '|', quote: '' }, header: { type: 'none', columns: ['type', 'ref', 'time', 'customer', 'amount'] },
+    record_types: { detail: ['D'], header: ['H'], trailer: ['T'] },
+    trailer: amount ? { count: { field: 2 }, amount: { field: 3 } } : { count: { field: 2 } },
+    fields: { txn_ref: { column: 'ref' }, paid_at: { column: 'time', format: 'YYYYMMDDHHmmss' }, amount: { column: 'amount' }, customer_code: { column: 'customer' } },
+  });
+  const reason = async (p: Record<string, unknown>, lines: string[]) => {
+    const s = new Scratch();
+    s.profile(p);
+    s.file('T_1.csv', lines.join('\n') + '\n');
+    const db = await ingestScratch(s, 'RECON_INGEST_DIRECT_MB', undefined);
+    dbs.push(db);
+    const row = (await db.one<{ status: string; status_reason: string }>('SELECT status, status_reason FROM source_files'))!;
+    return { ...row, status_reason: row.status_reason.slice(row.status_reason.indexOf('T_1.csv')) };
+  };
+  const details = ['D|A1|20261027081500|PE0100123456|1000', 'D|A2|20261027091500|PE0100123457|2000', 'D|A3|20261027101500|PE0100123458|3000'];
+
+  it('says so when the stated sum is the records\' sum, so no record is missing', async () => {
+    const r = await reason(profile(true), ['H|X', ...details, 'T|5|6000']);
+    expect(r.status).toBe('quarantined');
+    expect(r.status_reason).toBe("T_1.csv, line 5: trailer states 5 records, the file has 3, and 2 header and trailer lines besides, and the records sum to the stated total: the trailer counts the file's lines, but it must count its records only");
+  });
+
+  it('gives no such hint when the stated sum says records are missing (two records of 4.000 and 5.000 lost in transfer)', async () => {
+    const r = await reason(profile(true), ['H|X', ...details, 'T|5|15000']);
+    expect(r.status_reason).toBe('T_1.csv, line 5: trailer states 5 records, the file has 3');
+  });
+
+  it('names both readings when the trailer states no sum', async () => {
+    const r = await reason(profile(false), ['H|X', ...details, 'T|5']);
+    expect(r.status_reason).toBe("T_1.csv, line 5: trailer states 5 records, the file has 3, and 2 header and trailer lines besides: the trailer may count the file's lines (it must count its records only), or 2 records are missing");
+  });
+});
