@@ -32,29 +32,42 @@ const PERIODS = ['2026-09', '2026-10', '2026-11'];
 const INVOICE_AMOUNTS = [100, 150, 200, 250, 300];
 const PAYMENT_AMOUNTS = [50, 100, 150, 200, 250, 300, 350, 400, 450, 600];
 
-/** A random world of `accounts` customers (seeded: the same seed gives the same world). */
-export function randomWorld(seed: number, accounts: number): World {
-  const rng = new Rng('sweep4-oracle', seed);
-  const invoices: InvoiceSpec[] = [];
-  const payments: PaymentSpec[] = [];
+/**
+ * A partner's transaction ids, unique per partner: all-digit ids (compared by value) and ids with
+ * letters (after them, as text); `zeros` adds all-digit ids with leading zeros.
+ */
+function txnIds(rng: Rng, zeros: boolean): (partner: string) => string {
   const used = new Set<string>();
-  const txnFor = (partner: string): string => {
+  return (partner) => {
     for (;;) {
-      // All-digit ids (compared by value, leading zeros or not) and ids with letters (after them, as text).
       const n = rng.int(1, 4000);
-      const t = rng.chance(0.7) ? String(n) : rng.chance(0.5) ? `00${n}` : `T${n}`;
+      const t = rng.chance(0.7) ? String(n) : zeros && rng.chance(0.5) ? `00${n}` : `T${n}`;
       if (!used.has(`${partner}:${t}`)) {
         used.add(`${partner}:${t}`);
         return t;
       }
     }
   };
+}
+
+/** 0–3 invoices for each of `accounts` customers, of random periods and amounts. */
+function randomInvoices(rng: Rng, accounts: number, codeOf: (k: number) => string): InvoiceSpec[] {
+  const invoices: InvoiceSpec[] = [];
   for (let a = 1; a <= accounts; a++) {
     for (let k = rng.int(0, 3); k > 0; k--) {
       const period = rng.pick(PERIODS);
-      invoices.push({ no: `INV${String(invoices.length + 1).padStart(6, '0')}`, customer: code(a), amount: rng.pick(INVOICE_AMOUNTS), period, issued_on: `${period}-05` });
+      invoices.push({ no: `INV${String(invoices.length + 1).padStart(6, '0')}`, customer: codeOf(a), amount: rng.pick(INVOICE_AMOUNTS), period, issued_on: `${period}-05` });
     }
   }
+  return invoices;
+}
+
+/** A random world of `accounts` customers (seeded: the same seed gives the same world). */
+export function randomWorld(seed: number, accounts: number): World {
+  const rng = new Rng('sweep4-oracle', seed);
+  const payments: PaymentSpec[] = [];
+  const txnFor = txnIds(rng, true);
+  const invoices = randomInvoices(rng, accounts, code);
   for (let a = 1; a <= accounts; a++) {
     for (let k = rng.int(1, 4); k > 0; k--) {
       const partner = rng.pick(ORACLE_PARTNERS).id;
@@ -252,26 +265,10 @@ const code5 = (k: number): string => {
 /** A random world of the fifth sweep (seeded; another stream than randomWorld's). */
 export function randomWorld5(seed: number, accounts: number): World5 {
   const rng = new Rng('sweep5-oracle', seed);
-  const invoices: InvoiceSpec[] = [];
   const payments: PaymentSpec[] = [];
   const decisions: DecisionSpec[] = [];
-  const used = new Set<string>();
-  const txnFor = (partner: string): string => {
-    for (;;) {
-      const n = rng.int(1, 4000);
-      const t = rng.chance(0.7) ? String(n) : `T${n}`;
-      if (!used.has(`${partner}:${t}`)) {
-        used.add(`${partner}:${t}`);
-        return t;
-      }
-    }
-  };
-  for (let a = 1; a <= accounts; a++) {
-    for (let k = rng.int(0, 3); k > 0; k--) {
-      const period = rng.pick(PERIODS);
-      invoices.push({ no: `INV${String(invoices.length + 1).padStart(6, '0')}`, customer: code5(a), amount: rng.pick(INVOICE_AMOUNTS), period, issued_on: `${period}-05` });
-    }
-  }
+  const txnFor = txnIds(rng, false);
+  const invoices = randomInvoices(rng, accounts, code5);
   for (let a = 1; a <= accounts; a++) {
     for (let k = rng.int(1, 4); k > 0; k--) {
       const partner = rng.pick(ORACLE_PARTNERS).id;
