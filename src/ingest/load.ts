@@ -230,11 +230,18 @@ function controlValues(profile: PartnerProfile, trailer: Trailer, shown: string)
     // (ingest_unformula in sql/ingest/macros.sql): before, the file failed ("expected a whole number").
     return 'field' in spec ? unformula(v.trim()) : v.trim();
   };
+  // A field number that found no figure: the trailer's fields as numbered, to pick the right one.
+  const fieldsHint = (spec: { field: number } | { regex: string }, what: string): string => {
+    if (!('field' in spec)) return '';
+    const listed = trailer.fields.map((f, k) => [k + 1, f.trim()] as const).filter(([, f]) => f !== '');
+    const words = profile.format.type === 'fixed_width' ? ' (a fixed-width trailer\'s fields are its words between spaces: figures run together need {"regex":…})' : '';
+    return `; the trailer's fields are ${listed.map(([k, f]) => `${k} ${JSON.stringify(f.slice(0, 40))}`).join(', ')}${listed.length < trailer.fields.length ? ' (empty ones left out)' : ''}: set trailer.${what}.field to the one holding it, or use {"regex":…}${words}`;
+  };
   let count: number | null = null;
   if (t.count) {
     const text = pick(t.count, 'count');
     const digits = text.replace(/[.,\s]/g, '');
-    if (!/^\d+$/.test(digits)) throw new FileError(`${shown}, line ${trailer.line}, field trailer.count: got ${JSON.stringify(text)}, expected a whole number of records`);
+    if (!/^\d+$/.test(digits)) throw new FileError(`${shown}, line ${trailer.line}, field trailer.count: got ${JSON.stringify(text)}, expected a whole number of records${fieldsHint(t.count, 'count')}`);
     count = Number(digits);
   }
   const fmt = t.amount_format ?? profile.fields.amount.format;
@@ -242,7 +249,7 @@ function controlValues(profile: PartnerProfile, trailer: Trailer, shown: string)
     const text = pick(spec, what);
     const v = parseControlAmount(text, fmt);
     const at = `${shown}, line ${trailer.line}, field trailer.${what}: got ${JSON.stringify(text)}`;
-    if (v === null) throw new FileError(`${at}, expected ${describeAmountFormat(fmt)}`);
+    if (v === null) throw new FileError(`${at}, expected ${describeAmountFormat(fmt)}${fieldsHint(spec, what)}`);
     if ('fraction' in v) {
       throw new FileError(`${at}, a total with a fraction of a đồng (${v.fraction}), which no whole amounts sum to (VND has no minor unit): expected a whole total, as ${describeAmountFormat(fmt)}, or a zero fraction; ask the partner for a corrected file`);
     }
@@ -256,6 +263,16 @@ function controlValues(profile: PartnerProfile, trailer: Trailer, shown: string)
     amount = money(t.credit, 'credit') - (debit < 0n ? -debit : debit); // a debit total may be written with its sign
   }
   return { count, amount };
+}
+
+/** Why a declared trailer may be missing: the file cut short, or what the profile looks for not finding it. */
+function noTrailerWhy(profile: PartnerProfile): string {
+  const t = profile.trailer!;
+  if (t.in === 'preamble') return `no line of the preamble matches trailer.match /${t.match}/: check it against the file's totals line`;
+  const codes = profile.record_types?.trailer ?? [];
+  if (!t.match && codes.length > 0) return `no line of record type ${codes.join(', ')} (record_types.trailer): the file may be truncated`;
+  if (t.match) return `no line matches trailer.match /${t.match}/: the file may be truncated, or the regex misses its total row, which is then read as a record (see its reject)`;
+  return 'the file may be truncated';
 }
 
 /** A file staged into the batch. */
@@ -649,7 +666,7 @@ async function typeMembers(db: Database, profile: PartnerProfile, members: Membe
     const line = m.split.trailer?.line;
     let reason: string | null = null;
     let rejectedAmount: bigint | null = null;
-    if (m.noTrailer) reason = `${shown}: no trailer/total row found (the profile expects one); the file may be truncated`;
+    if (m.noTrailer) reason = `${shown}: no trailer/total row found (the profile expects one); ${noTrailerWhy(profile)}`;
     else if (m.control.count !== null && m.control.count !== counted) reason = `${shown}, line ${line}: trailer states ${m.control.count} ${what}, the file has ${counted}`;
     else if (m.control.amount !== null && countedRejects === 0 && m.control.amount !== amountCounted) reason = `${shown}, line ${line}: trailer states a total of ${m.control.amount} đồng, the ${what} sum to ${amountCounted}`;
     else if (m.control.amount !== null && countedRejects > 0) rejectedAmount = m.control.amount - amountAccepted;

@@ -175,7 +175,8 @@ export function draftId(fileName: string): string {
 
 /** File pattern: the date-like digit runs become `*`; digits inside a name (`IVB2`) stay, so `IVB2_*` does not also claim `IVB_*`. */
 export function draftPattern(fileName: string): string {
-  return fileName.replace(/\d{4,}|(?<![A-Za-z0-9])\d+(?![A-Za-z0-9])/g, '*');
+  // A date written with separators (`27.10.2026`, `2026-10-27`) is one `*`.
+  return fileName.replace(/(?<![A-Za-z0-9])\d{1,4}([.-])\d{1,2}\1\d{1,4}(?![A-Za-z0-9])|\d{4,}|(?<![A-Za-z0-9])\d+(?![A-Za-z0-9])/g, '*');
 }
 
 interface Column {
@@ -215,6 +216,12 @@ const CUSTOMER_CODE = /^P[A-Z][A-Z0-9]{9,11}$/i;
 // giải, Ghi chú, Mô tả, memo, description, narrative, remark, note, content, details.
 const MEMO_NAME = /(^| )(noi dung|dien giai|ghi chu|mo ta|memo|description|desc|narrative|remarks?|notes?|content|details?|purpose|addinfo|add info)( |$)/;
 const BALANCE_NAME = /số dư|balance/i;
+// A transaction's outcome (a gateway lists failed attempts too): Trạng thái, Tình trạng, Kết quả, status, state, result.
+const STATUS_NAME = /(^| )(trang thai|tinh trang|ket qua|status|state|result)( |$)/;
+// Leaves of a summary or an API envelope named as a record count, and as a sum.
+const COUNT_KEY = /count|records|so_?luong|số lượng|total_?(txn|trans)/i;
+const SUM_KEY = /amount|sum|total|tong|tiền|tien/i;
+const keyRegex = (k: string) => ({ regex: `"${k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"\\s*:\\s*"?(\\d+)` });
 const AMOUNT_NAME = /số tiền|tiền|amount|amt|credit|^có$/i;
 
 /**
@@ -331,6 +338,11 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
   if (codeCol) notes.push(`customer_code is column ${JSON.stringify(codeCol.name)}: its values have the shape of customer codes (2 letters of a power corporation, 9-11 letters and digits)`);
   const memoCol = named.find((c) => c !== codeCol && !taken.has(c) && !c.date && !c.time && !c.amount && MEMO_NAME.test(foldName(c.name)));
   if (memoCol) notes.push(`memo is column ${JSON.stringify(memoCol.name)} (named as a transfer's content): matching reads customer codes and invoice references in it`);
+  const statusCol = named.find((c) => !taken.has(c) && c.values.length > 0 && !c.date && !c.amount && STATUS_NAME.test(foldName(c.name.split('.').at(-1)!)));
+  if (statusCol) {
+    const seen = [...new Set(statusCol.values)];
+    notes.push(`column ${JSON.stringify(statusCol.name)} looks like each transaction's outcome (${seen.slice(0, 5).map((v) => JSON.stringify(v)).join(', ')}): if the file lists attempts that moved no money, set fields.status {"column":${JSON.stringify(statusCol.name)},"paid":[the completed one(s)]}, so the others are not_paid rejects instead of payments`);
+  }
   return {
     fields: {
       txn_ref: composite ? { column: composite.map((c) => c.name), separator } : { column: refCol?.name ?? 'TODO' },
@@ -351,7 +363,7 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
 const columnNote = (c: Column): string =>
   `${c.name || '(unnamed, empty)'}: ${c.date ? `date ${c.date}` : c.time ? `time ${c.time}` : c.amount ? `amount grouping ${JSON.stringify(c.amount.grouping)} decimal ${JSON.stringify(c.amount.decimal)}${c.amount.currency ? ' with a currency marker' : ''}${c.amount.negative ? `, negatives ${c.amount.negative === 'parentheses' ? 'in parentheses' : 'with a trailing minus'} (allow_negative: a negative amount is a reversal)` : ''}` : 'text'} (e.g. ${JSON.stringify(c.values[0] ?? '')})`;
 
-const TODO_NOTE = 'check every guess, map customer_code / memo (where not drafted) / invoice_ref / kind / instrument, add a trailer if the file states totals, remove _notes';
+const TODO_NOTE = 'set name, channel_group and default_instrument (drafted as bank and transfer whatever the partner), check every guess, map customer_code / memo (where not drafted) / invoice_ref / kind / instrument, add a trailer if the file states totals, remove _notes';
 
 /** The parts every draft shares. */
 function draftBase(path: string): Record<string, unknown> {
@@ -536,7 +548,11 @@ interface FixedLayout {
 function fixedLayout(raw: string): FixedLayout | null {
   // NUL padding (mainframe low-values) stands where spaces would: ingest trims fields of both.
   const all = raw.split('\n').map((l) => l.replace(/\r$/, '').replaceAll('\0', ' '));
-  const lines = all.map((text, index) => ({ text, index })).filter((l) => l.text.trim() !== '');
+  const nonBlank = all.map((text, index) => ({ text, index })).filter((l) => l.text.trim() !== '');
+  // A line holding a tab (runs of spaces an editor turned into one) places no column: ingest rejects
+  // it (column_count), so the layout is inferred without it.
+  const tabbed = nonBlank.filter((l) => l.text.includes('\t'));
+  const lines = nonBlank.filter((l) => !l.text.includes('\t'));
   const uniq = (ls: typeof lines) => [...new Set(ls.map((l) => l.text[0]!))];
   const nearlyEqual = (ls: typeof lines) => {
     const top = Math.max(0, ...ls.map((l) => l.text.length));
@@ -548,7 +564,12 @@ function fixedLayout(raw: string): FixedLayout | null {
   const firsts = new Map<string, number>();
   for (const l of lines) firsts.set(l.text[0]!, (firsts.get(l.text[0]!) ?? 0) + 1);
   const type = [...firsts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
-  const typed = lines.filter((l) => l.text[0] === type);
+  const typedAll = lines.filter((l) => l.text[0] === type);
+  // Detail lines cut short (a truncated record among many) are left out of the layout and noted;
+  // two thirds of them at least must be of nearly equal length.
+  const typedLong = nearlyEqual(typedAll);
+  const cutShort = typedLong.length * 3 >= typedAll.length * 2 ? typedAll.filter((l) => !typedLong.includes(l)) : [];
+  const typed = typedAll.filter((l) => !cutShort.includes(l));
   const others = lines.filter((l) => l.text[0] !== type);
   const [firstTyped, lastTyped] = [typed[0]?.index ?? 0, typed.at(-1)?.index ?? 0];
   const above = uniq(others.filter((l) => l.index < firstTyped));
@@ -556,15 +577,19 @@ function fixedLayout(raw: string): FixedLayout | null {
   const isTyped =
     isLetter(type) &&
     typed.length >= 2 &&
-    typed.length >= lines.length * 0.5 &&
+    typedAll.length >= lines.length * 0.5 &&
     others.length > 0 &&
     nearlyEqual(typed).length === typed.length &&
     others.every((l) => isLetter(l.text[0]) && (l.index < firstTyped || l.index > lastTyped || above.includes(l.text[0]!) || below.includes(l.text[0]!)));
+  const notes: string[] = [];
   const long = isTyped ? typed : nearlyEqual(lines);
+  if (isTyped && cutShort.length > 0)
+    notes.push(`detail line(s) ${cutShort.map((l) => l.index + 1).join(', ')} are shorter than the others (${cutShort[0]!.text.length} characters, the others ${Math.max(...typed.map((l) => l.text.length))}): records cut short? left out of the layout; with format.record_length ingest rejects them`);
+  if (tabbed.length > 0)
+    notes.push(`line(s) ${tabbed.map((l) => l.index + 1).join(', ')} hold a tab (runs of spaces turned into one?): left out of the layout; ingest rejects them (column_count)`);
   const max = Math.max(0, ...long.map((l) => l.text.length));
   if (long.length < 2 || long.length < lines.length * 0.5) return null;
   const short = lines.filter((l) => !long.includes(l));
-  const notes: string[] = [];
   let recordTypes: FixedLayout['recordTypes'] = null;
   if (isTyped) {
     recordTypes = { detail: [type], header: above, trailer: below };
@@ -608,8 +633,13 @@ function fixedLayout(raw: string): FixedLayout | null {
   const sorted = [...starts].sort((a, b) => a - b);
   sorted.forEach((b, k) => {
     const next = sorted[k + 1] ?? max;
-    for (let p = b + 1; p + 8 <= next && padded.every((l) => isDigit(l[p - 1])); p++) {
-      const hit = ([['YYYYMMDDHHmmss', 14], ['YYYYMMDD', 8]] as const).find(([f, w]) => p + w <= next && padded.every((l) => l.startsWith('20', p) && fitsDate(l.slice(p, p + w), f)));
+    for (let p = b + 1; p + 8 <= next; p++) {
+      // After the digits of an id, which may begin with letters (`AGR2610270000001`).
+      if (!padded.every((l) => isDigit(l[p - 1]))) continue;
+      // In every line but a few (a record's impossible date is its own bad_date reject), all digits there.
+      const hit = ([['YYYYMMDDHHmmss', 14], ['YYYYMMDD', 8]] as const).find(
+        ([f, w]) => p + w <= next && padded.every((l) => /^\d+$/.test(l.slice(p, p + w))) && padded.filter((l) => l.startsWith('20', p) && fitsDate(l.slice(p, p + w), f)).length >= padded.length * 0.8,
+      );
       if (hit) {
         starts.add(p);
         if (p + hit[1] < next && padded.every((l) => isDigit(l[p + hit[1]]))) starts.add(p + hit[1]);
@@ -621,7 +651,11 @@ function fixedLayout(raw: string): FixedLayout | null {
     let p = end;
     while (p > 0 && padded.every((l) => isDigit(l[p - 1]))) p--;
     const prev = Math.max(...[...starts].filter((b) => b < end));
-    if (end - p >= 4 && p > prev) starts.add(p);
+    // Letters the same in every line right before the digits are an id's prefix (`AGR2610270000001`),
+    // not a column; a power corporation's two (`PE01000123456`) begin a customer code, split as before.
+    const prefix = padded[0]!.slice(prev, p);
+    const idPrefix = /^\p{L}+$/u.test(prefix) && !/^P[A-Z]$/.test(prefix) && padded.every((l) => l.slice(prev, p) === prefix);
+    if (end - p >= 4 && p > prev && !idPrefix) starts.add(p);
   }
   const bounds = [...starts].sort((a, b) => a - b);
   if (bounds.length < (recordTypes ? 3 : 2)) return null;
@@ -710,7 +744,8 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
   const split = nonBlank.filter((r) => r.length > 1).length;
   const byteLayout = split < nonBlank.length * 0.5 && encoding.startsWith('utf-8') ? byteWidths(head, raw) : null;
   const layout = byteLayout ?? (split < nonBlank.length * 0.5 ? fixedLayout(raw) : null);
-  if (layout || split === 0) {
+  // A delimiter found on one line only (a tab in one line of a fixed-width file) makes no table.
+  if (layout || split === 0 || (split < nonBlank.length * 0.5 && best.score < 2)) {
     if (!layout) {
       return {
         ...draftBase(path),
@@ -914,8 +949,8 @@ function sniffJson(path: string, text: string, encoding: Encoding): Record<strin
   // One object per line: a first or last line sharing no key with the others is a summary of the
   // file's totals (`{"summary":{"count":3,"amount":2592300}}`), drafted as the trailer, not sampled
   // as a record (before, its `summary.amount` was drafted as the amount).
-  const summary = records === 'lines' ? summaryLine(sampled) : null;
-  const sample = summary ? sampled.filter((r) => r !== summary.record) : sampled;
+  const summary = records === 'lines' ? summaryLine(sampled) : typeof at === 'number' ? envelopeTotals(text, keyPath!, at, sampled.length) : null;
+  const sample = summary?.record ? sampled.filter((r) => r !== summary.record) : sampled;
   const names = [...new Set(sample.flatMap((r) => [...r.keys()]))];
   const data = sample.map((r) => names.map((n) => r.get(n) ?? ''));
   const columns = describeColumns(names, data);
@@ -932,7 +967,7 @@ function sniffJson(path: string, text: string, encoding: Encoding): Record<strin
       columns: columns.map(columnNote),
       ...(notes.length > 0 ? { fields: notes } : {}),
       ...(summary ? { trailer: summary.note } : {}),
-      todo: TODO_NOTE.replace(', add a trailer if the file states totals', ''),
+      todo: summary ? TODO_NOTE.replace(', add a trailer if the file states totals', '') : TODO_NOTE,
     },
   };
 }
@@ -956,10 +991,9 @@ function summaryLine(sample: Array<Map<string, string>>): { record: Map<string, 
       }
       return undefined;
     };
-    const count = leaf(/count|records|so_?luong|số lượng|total_?(txn|trans)/i);
-    const amount = leaf(/amount|sum|total|tong|tiền|tien/i, count);
-    const rx = (k: string) => ({ regex: `"${k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"\\s*:\\s*"?(\\d+)` });
-    const trailer = { match: `^\\{\\s*"${top.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`, ...(count ? { count: rx(count) } : {}), ...(amount ? { amount: rx(amount) } : {}) };
+    const count = leaf(COUNT_KEY);
+    const amount = leaf(SUM_KEY, count);
+    const trailer = { match: `^\\{\\s*"${top.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`, ...(count ? { count: keyRegex(count) } : {}), ...(amount ? { amount: keyRegex(amount) } : {}) };
     return {
       record,
       trailer,
@@ -967,6 +1001,39 @@ function summaryLine(sample: Array<Map<string, string>>): { record: Map<string, 
     };
   }
   return null;
+}
+
+/**
+ * Totals an API envelope states beside its array of records (`"totalCount":7,"totalAmount":4042300`):
+ * the leaves outside the array named as a count and as a sum, drafted as trailer regexes. The whole
+ * envelope when the sample holds the file, else the keys written before the array.
+ */
+function envelopeTotals(text: string, path: string[], at: number, records: number): { record?: undefined; trailer: Record<string, unknown>; note: string } | null {
+  const found: Array<[string, string]> = [];
+  try {
+    const env = JSON.parse(text) as Record<string, unknown>;
+    let holder: Record<string, unknown> = env;
+    for (const k of path.slice(0, -1)) holder = holder[k] as Record<string, unknown>;
+    delete holder[path.at(-1)!];
+    const walk = (v: unknown, k: string): void => {
+      if (v !== null && typeof v === 'object' && !Array.isArray(v)) for (const [kk, vv] of Object.entries(v)) walk(vv, kk);
+      else if (k !== '' && (typeof v === 'number' || typeof v === 'string')) found.push([k, String(v)]);
+    };
+    walk(env, '');
+  } catch {
+    for (const m of text.slice(0, at).matchAll(/"([^"\\]+)"\s*:\s*"?(\d+)"?\s*[,}]/g)) found.push([m[1]!, m[2]!]);
+  }
+  const whole = found.filter(([, v]) => /^\d+$/.test(v));
+  let count = whole.find(([k]) => COUNT_KEY.test(k));
+  let amount = whole.find(([k, v]) => k !== count?.[0] && SUM_KEY.test(k) && !(count === undefined && v === String(records)));
+  // `"total":2` beside two records is their count.
+  if (!count) count = whole.find(([k, v]) => SUM_KEY.test(k) && v === String(records) && k !== amount?.[0]);
+  if (!count && !amount) return null;
+  const trailer = { ...(count ? { count: keyRegex(count[0]) } : {}), ...(amount ? { amount: keyRegex(amount[0]) } : {}) };
+  return {
+    trailer,
+    note: `the envelope states ${[count && `"${count[0]}": ${count[1]}`, amount && `"${amount[0]}": ${amount[1]}`].filter(Boolean).join(' and ')} beside the records: drafted as the trailer (count and amount regexes over the envelope without its array), check them`,
+  };
 }
 
 /**
