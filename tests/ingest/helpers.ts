@@ -2,7 +2,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, afterEach } from 'vitest';
 import { Database } from '../../src/db/database.ts';
 import { Run } from '../../src/runs/ledger.ts';
 import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
@@ -79,3 +79,19 @@ export function withProfile(over: Record<string, unknown>): Record<string, unkno
 }
 
 export { encodeWindows1258 } from '../support/windows1258.ts';
+
+/** The ingest settings the sweeps load their files under: as configured, and file by file, read in place where possible. */
+export const SWEEP_MODES = [
+  ['as configured', {}],
+  ['file by file, read in place where possible', { RECON_INGEST_DIRECT_MB: '0', RECON_INGEST_BATCH_MB: '0' }],
+] as const;
+
+/**
+ * Puts RECON_INGEST_DIRECT_MB and RECON_INGEST_BATCH_MB back as they were when the calling test file
+ * loaded, after each of its tests (which may set them: SWEEP_MODES, or a test of its own).
+ */
+export function restoreIngestEnvAfterEach(): void {
+  const keys = ['RECON_INGEST_DIRECT_MB', 'RECON_INGEST_BATCH_MB'] as const;
+  const saved = keys.map((k) => process.env[k]);
+  afterEach(() => keys.forEach((k, i) => (saved[i] === undefined ? delete process.env[k] : (process.env[k] = saved[i]))));
+}

@@ -10,22 +10,17 @@
 // XML with ISO date cells, Oracle SQL Developer's timestamps, lots with their own headers, a resend.
 // Run once as is and once with every file its own batch read in place where it can be.
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
-import { HEADER, Scratch, openTestDb, withProfile } from './helpers.ts';
+import { HEADER, Scratch, openTestDb, withProfile, SWEEP_MODES, restoreIngestEnvAfterEach } from './helpers.ts';
 
 const dir = fileURLToPath(new URL('./fixtures/sweep4/', import.meta.url));
-const ENV = ['RECON_INGEST_DIRECT_MB', 'RECON_INGEST_BATCH_MB'] as const;
-const saved = ENV.map((k) => process.env[k]);
-afterEach(() => ENV.forEach((k, i) => (saved[i] === undefined ? delete process.env[k] : (process.env[k] = saved[i]))));
+restoreIngestEnvAfterEach();
 
 type Row = { partner_id: string; line_no: bigint; txn_ref: string; kind: string; amount_vnd: bigint; paid_at: Date; customer_code: string | null; memo: string | null };
 
 describe('a fourth sweep of partner file shapes', () => {
-  it.each([
-    ['as configured', {}],
-    ['file by file, read in place where possible', { RECON_INGEST_DIRECT_MB: '0', RECON_INGEST_BATCH_MB: '0' }],
-  ] as const)('loads each file as the partner meant it, and a second ingest changes nothing (%s)', async (_name, env: Record<string, string>) => {
+  it.each(SWEEP_MODES)('loads each file as the partner meant it, and a second ingest changes nothing (%s)', async (_name, env: Record<string, string>) => {
     for (const [k, v] of Object.entries(env)) process.env[k] = v;
     const { db, run } = await openTestDb();
     const profiles = loadProfiles(`${dir}partners`);
