@@ -112,6 +112,41 @@ export function entryStream(path: string, e: ZipEntry): Readable {
   return raw.pipe(inflate);
 }
 
+/**
+ * An XML part passed through unchanged, failing at its end when the part stops before its root
+ * element's end tag (`</worksheet>`, `</sst>`): an entry cut short inside a well-formed zip. exceljs's
+ * parser never closes its XML parser, so it read such a sheet as if complete: the rows after the cut,
+ * or the shared strings after it (their cells then read as empty), were silently not there.
+ */
+export function wholeXml(part: Readable, name: string): Readable {
+  const decoder = new StringDecoder('utf8');
+  let head = '';
+  let root: string | null = null;
+  let tail = '';
+  const see = (text: string): void => {
+    if (root === null && head.length < 65_536) {
+      head += text;
+      const m = /<(?![?!])([\w.:-]+)[^>]*?(\/?)>/.exec(head.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<![^>]*>/g, ''));
+      if (m) root = m[2] ? '' : m[1]!; // '': a root element closed in its start tag (`<sst/>`)
+    }
+    tail = (tail + text).slice(-512);
+  };
+  const out = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      see(decoder.write(chunk));
+      done(null, chunk);
+    },
+    flush(done) {
+      see(decoder.end());
+      const closed = root === '' || (root !== null && new RegExp(`</${root.replace(/[.]/g, '\\.')}\\s*>\\s*$`).test(tail));
+      done(closed ? null : new Error(`${name} ends before its closing </${root ?? 'root element'}> tag: the part is cut short, the workbook truncated or damaged`));
+    },
+  });
+  part.on('error', (err) => out.destroy(err));
+  out.on('close', () => part.destroy());
+  return part.pipe(out);
+}
+
 /** Column letters of a 1-based column number (1 → A, 27 → AA). */
 function columnLetters(n: number): string {
   let out = '';

@@ -22,7 +22,7 @@ import { normaliseName } from './mapping.ts';
 import type { AmountFormat, PartnerProfile } from './profile.ts';
 import { recordClassifier, setTrailer, unknownTypeReject, type SplitResult } from './records.ts';
 import type { StageWriter } from './stage-writer.ts';
-import { entryStream, sameSheetName, withCellRefs, workbookSheets, zipEntryNames, type SheetEntry, type WorkbookSheets } from './xlsx-sheets.ts';
+import { entryStream, sameSheetName, wholeXml, withCellRefs, workbookSheets, zipEntryNames, type SheetEntry, type WorkbookSheets } from './xlsx-sheets.ts';
 
 const DAY = 86_400;
 
@@ -315,7 +315,7 @@ export function openReader(path: string, book: WorkbookSheets | null, pick: (s: 
   const r = reader as unknown as ReaderParts;
   const part = (name: string): Readable | null => {
     const e = book.entries.get(name);
-    return e ? entryStream(path, e) : null;
+    return e ? wholeXml(entryStream(path, e), name) : null;
   };
   r.parse = async function* () {
     const rels = part('xl/_rels/workbook.xml.rels');
