@@ -11,7 +11,7 @@
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { type Readable, Transform } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { createInflateRaw, inflateRawSync } from 'node:zlib';
+import { crc32, createInflateRaw, inflateRawSync } from 'node:zlib';
 
 export interface SheetEntry {
   /** 1-based position among the workbook's tabs (hidden sheets included). */
@@ -31,15 +31,27 @@ export interface WorkbookSheets {
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
+const LOCAL_SIG = Buffer.from('504b0304', 'hex');
 
 /** One stored entry of the zip: how it is compressed, where its data starts and how long it is. */
 export interface ZipEntry {
   method: number;
   offset: number;
   compressed: number;
+  /** CRC-32 of the entry's bytes, as the central directory states it. */
+  crc: number;
 }
 
-/** The zip's entries by name, from its central directory; null when the file is no zip this reads (no directory, ZIP64). */
+/** A zip whose own directory does not add up: cut short, or bytes inserted or lost on the way. */
+class DamagedZip extends Error {}
+
+/**
+ * The zip's entries by name, from its central directory; null when the file is no zip this reads
+ * (ZIP64, or no zip at all). Throws DamagedZip for a zip (local header first) whose end of central
+ * directory is missing, or whose directory does not lead to its entries: exceljs's own streaming
+ * reader, given such a file, could neither finish nor fail (the ingest never settled; the CLI exited
+ * 13 with nothing said).
+ */
 function zipIndex(path: string): Map<string, ZipEntry> | null {
   const fd = openSync(path, 'r');
   try {
@@ -53,15 +65,20 @@ function zipIndex(path: string): Map<string, ZipEntry> | null {
     const tail = read(size - tailLen, tailLen);
     let e = -1;
     for (let i = tail.length - 22; i >= 0 && e < 0; i--) if (tail.readUInt32LE(i) === EOCD) e = i;
-    if (e < 0) return null;
+    if (e < 0) {
+      if (read(0, 4).equals(LOCAL_SIG)) throw new DamagedZip('its end (the central directory) is missing: the file is cut short');
+      return null;
+    }
     const count = tail.readUInt16LE(e + 10);
     const cdSize = tail.readUInt32LE(e + 12);
     const cdOffset = tail.readUInt32LE(e + 16);
     if (count === 0xffff || cdOffset === 0xffffffff || cdSize === 0xffffffff) return null; // ZIP64: no workbook a partner sends
     const cd = read(cdOffset, cdSize);
     const out = new Map<string, ZipEntry>();
-    for (let p = 0, k = 0; k < count && p + 46 <= cd.length && cd.readUInt32LE(p) === CENTRAL; k++) {
+    let k = 0;
+    for (let p = 0; k < count && p + 46 <= cd.length && cd.readUInt32LE(p) === CENTRAL; k++) {
       const method = cd.readUInt16LE(p + 10);
+      const crc = cd.readUInt32LE(p + 16);
       const compressed = cd.readUInt32LE(p + 20);
       const nameLen = cd.readUInt16LE(p + 28);
       const extraLen = cd.readUInt16LE(p + 30);
@@ -72,12 +89,23 @@ function zipIndex(path: string): Map<string, ZipEntry> | null {
       if (method !== 0 && method !== 8) continue; // stored or deflated: what every XLSX writer uses
       // The data follows the local header, whose name and extra field may differ in length from the directory's.
       const head = read(local, 30);
-      if (head.length < 30 || head.readUInt32LE(0) !== LOCAL) return null;
-      out.set(name, { method, offset: local + 30 + head.readUInt16LE(26) + head.readUInt16LE(28), compressed });
+      if (head.length < 30 || head.readUInt32LE(0) !== LOCAL) throw new DamagedZip(`the entry ${JSON.stringify(name)} is not where its central directory says`);
+      out.set(name, { method, offset: local + 30 + head.readUInt16LE(26) + head.readUInt16LE(28), compressed, crc });
     }
+    if (k < count) throw new DamagedZip(`its central directory lists ${count} entries, ${k} of them readable`);
     return out;
   } finally {
     closeSync(fd);
+  }
+}
+
+/** What is wrong with a damaged zip (DamagedZip), else null. */
+export function zipDamage(path: string): string | null {
+  try {
+    zipIndex(path);
+    return null;
+  } catch (e) {
+    return e instanceof DamagedZip ? e.message : null;
   }
 }
 
@@ -106,10 +134,31 @@ function entryBytes(path: string, e: ZipEntry): Buffer {
 /** An entry's bytes as a stream (a sheet or the shared strings: any size, never held whole). */
 export function entryStream(path: string, e: ZipEntry): Readable {
   const raw = createReadStream(path, { start: e.offset, end: e.offset + e.compressed - 1 });
-  if (e.method === 0) return raw;
+  if (e.method === 0) return checked(raw, e);
   const inflate = createInflateRaw();
   raw.on('error', (err) => inflate.destroy(err));
-  return raw.pipe(inflate);
+  return checked(raw.pipe(inflate), e);
+}
+
+/**
+ * An entry's bytes, failing at their end when they do not match the CRC-32 the zip states: a byte
+ * damaged in transit can inflate to a well-formed sheet with another digit in an amount.
+ */
+function checked(part: Readable, e: ZipEntry): Readable {
+  if (typeof crc32 !== 'function') return part; // Node before 20.15
+  let crc = 0;
+  const out = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      crc = crc32(chunk, crc);
+      done(null, chunk);
+    },
+    flush(done) {
+      done(crc >>> 0 === e.crc >>> 0 ? null : new Error('its bytes do not match the checksum (CRC-32) the zip states for them: the file is damaged'));
+    },
+  });
+  part.on('error', (err) => out.destroy(err));
+  out.on('close', () => part.destroy());
+  return part.pipe(out);
 }
 
 /**
@@ -142,7 +191,7 @@ export function wholeXml(part: Readable, name: string): Readable {
       done(closed ? null : new Error(`${name} ends before its closing </${root ?? 'root element'}> tag: the part is cut short, the workbook truncated or damaged`));
     },
   });
-  part.on('error', (err) => out.destroy(err));
+  part.on('error', (err) => out.destroy(new Error(`${name}: ${err.message}`)));
   out.on('close', () => part.destroy());
   return part.pipe(out);
 }

@@ -22,7 +22,7 @@ import { normaliseName } from './mapping.ts';
 import type { AmountFormat, PartnerProfile } from './profile.ts';
 import { recordClassifier, setTrailer, unknownTypeReject, type SplitResult } from './records.ts';
 import type { StageWriter } from './stage-writer.ts';
-import { entryStream, sameSheetName, wholeXml, withCellRefs, workbookSheets, zipEntryNames, type SheetEntry, type WorkbookSheets } from './xlsx-sheets.ts';
+import { entryStream, sameSheetName, wholeXml, withCellRefs, workbookSheets, zipDamage, zipEntryNames, type SheetEntry, type WorkbookSheets } from './xlsx-sheets.ts';
 
 const DAY = 86_400;
 
@@ -267,6 +267,8 @@ export function notXlsx(path: string): string | null {
       return 'an Excel 97-2003 workbook (.xls, OLE2), not .xlsx: open it in Excel and save it as "Excel Workbook (.xlsx)", or ask the partner for .xlsx or CSV';
     }
     if (n >= 4 && head.subarray(0, 4).equals(Buffer.from('504b0304', 'hex'))) {
+      const damage = zipDamage(path);
+      if (damage) return `a damaged zip (${damage}), not a readable XLSX workbook: ask the partner to send the file again`;
       const names = zipEntryNames(path);
       if (names === null || names.includes('xl/workbook.xml')) return null;
       if (names.includes('mimetype') && names.includes('content.xml')) {

@@ -354,6 +354,40 @@ async function check(db: Database, path: string, bytes: Buffer, xlsx: boolean): 
   return problems;
 }
 
+/** The transaction ids the unmutated file loads (once per base file). */
+const originalRefs = new Map<string, string[]>();
+async function refsOf(base: Base): Promise<string[]> {
+  if (!originalRefs.has(base.path)) {
+    const { db, run } = await openTestDb();
+    try {
+      await ingestFiles(db, run, [base.path], { profiles: profilesOf(base.profiles) });
+      originalRefs.set(base.path, (await db.all<{ txn_ref: string }>('SELECT txn_ref FROM payments UNION SELECT txn_ref FROM quarantined_payments')).map((r) => r.txn_ref).filter((t) => t.length >= 6));
+    } finally {
+      db.close();
+    }
+  }
+  return originalRefs.get(base.path)!;
+}
+
+/**
+ * Lost records: a transaction id of the original that the mutant still holds, as text, must come out
+ * somewhere (a payment, a waiting or duplicate record, a reject's raw text or value, a memo or
+ * reference of another record) when the file loaded (a failed or quarantined file says so to a person:
+ * e.g. records moved above the header are preamble by the profile, and the trailer's count disagrees).
+ */
+async function lostRefs(db: Database, bytes: Buffer, refs: string[]): Promise<string[]> {
+  const texts = [bytes.toString('latin1'), bytes.toString('utf16le'), bytes.subarray(1).toString('utf16le')];
+  const present = refs.filter((t) => texts.some((x) => x.includes(t)));
+  if (present.length === 0) return [];
+  const seen = (await db.all<{ t: string | null }>(
+    `SELECT txn_ref || ' ' || coalesce(reverses_txn_ref, '') || ' ' || coalesce(memo, '') || ' ' || coalesce(invoice_ref, '') AS t FROM payments
+     UNION ALL SELECT txn_ref || ' ' || coalesce(reverses_txn_ref, '') || ' ' || coalesce(memo, '') FROM quarantined_payments
+     UNION ALL SELECT txn_ref FROM duplicate_records
+     UNION ALL SELECT coalesce(raw, '') || ' ' || coalesce(value, '') FROM rejects`,
+  )).map((r) => r.t ?? '').join('\n');
+  return present.filter((t) => !seen.includes(t));
+}
+
 interface Outcome {
   seed: number;
   base: string;
@@ -391,6 +425,10 @@ export async function runSeed(seed: number, bases: Base[], cli = false): Promise
         if (f.status === 'failed' && /\n\s+at |TypeError|RangeError|ReferenceError|Cannot read prop|is not a function|undefined/.test(f.message)) problems.push(`failed with a bug's message: ${f.message.slice(0, 500)}`);
       }
       problems.push(...(await check(db, file, bytes, base.profile.format.type === 'xlsx')));
+      if (first.files.every((f) => f.status === 'loaded') && base.profile.format.type !== 'xlsx') {
+        const lost = await lostRefs(db, bytes, await refsOf(base));
+        if (lost.length > 0) problems.push(`lost: the mutant holds ${lost.slice(0, 5).join(', ')} but no payment, reject or duplicate does`);
+      }
       const before = await tableCounts(db);
       const second = await withTimeout(ingestFiles(db, run, [s.files], { profiles }), 60_000, `${what}, second ingest`);
       const after = await tableCounts(db);
@@ -476,6 +514,47 @@ describe('ingest fuzz: regressions', () => {
     const { db, outcome } = await cutEntry('xl/worksheets/sheet1.xml', (xml) => xml.slice(0, xml.indexOf('</row>', xml.indexOf('</row>') + 1) + '</row>'.length));
     expect(outcome.status).toBe('failed');
     expect(outcome.message).toContain('not a readable XLSX workbook (xl/worksheets/sheet1.xml ends before its closing </worksheet> tag');
+    expect(await db.all('SELECT * FROM payments')).toEqual([]);
+    db.close();
+  });
+
+  /** Ingests the sweep3 SEABANK workbook (3 records) with its bytes changed by `damage`. */
+  async function damaged(damage: (zip: Buffer) => Buffer, compression: 'STORE' | 'DEFLATE' = 'DEFLATE'): Promise<{ db: Database; outcome: { status: string; message: string } }> {
+    const zip = await JSZip.loadAsync(readFileSync(join(fixtures, 'sweep3/files/SEABANK_EVN_20261027.xlsx')));
+    const s = new Scratch();
+    s.file('SEABANK_EVN_20261027.xlsx', damage(await zip.generateAsync({ type: 'nodebuffer', compression })));
+    const { db, run } = await openTestDb();
+    const summary = await withTimeout(ingestFiles(db, run, [s.files], { profiles: profilesOf(join(fixtures, 'sweep3/partners')) }), 30_000, 'ingest');
+    return { db, outcome: summary.files[0]! };
+  }
+  const sheetData = (b: Buffer): number => b.indexOf('xl/worksheets/sheet1.xml') + 'xl/worksheets/sheet1.xml'.length + 20;
+
+  it('a zip cut short after a damaged entry fails, where the ingest never settled (the CLI exited 13, saying nothing)', async () => {
+    // Seed 511: TECHCOMBANK_STRICT's zip, a form feed inserted in the sheet's deflated bytes, cut at 3,784 bytes.
+    const { db, outcome } = await damaged((b) => {
+      const at = sheetData(b);
+      return Buffer.concat([b.subarray(0, at), Buffer.from('\f'), b.subarray(at, b.indexOf('xl/sharedStrings.xml'))]);
+    });
+    expect(outcome.status).toBe('failed');
+    expect(outcome.message).toContain('a damaged zip (its end (the central directory) is missing: the file is cut short), not a readable XLSX workbook: ask the partner to send the file again');
+    db.close();
+  });
+
+  it('a zip with a byte inserted (its directory off by one) fails as damaged, not as "a zip archive of 0 file(s): unzip it"', async () => {
+    const { db, outcome } = await damaged((b) => Buffer.concat([b.subarray(0, 100), Buffer.from('\f'), b.subarray(100)]));
+    expect(outcome.status).toBe('failed');
+    expect(outcome.message).toMatch(/a damaged zip \(its central directory lists \d+ entries, 0 of them readable\)/);
+    db.close();
+  });
+
+  it('a stored sheet with one digit changed in transit fails on its CRC-32, where it loaded 7,250,000 đồng for 1,250,000', async () => {
+    const { db, outcome } = await damaged((b) => {
+      const c = Buffer.from(b);
+      c[c.indexOf('1250000')] = '7'.charCodeAt(0);
+      return c;
+    }, 'STORE');
+    expect(outcome.status).toBe('failed');
+    expect(outcome.message).toContain('not a readable XLSX workbook (xl/worksheets/sheet1.xml: its bytes do not match the checksum (CRC-32) the zip states for them: the file is damaged)');
     expect(await db.all('SELECT * FROM payments')).toEqual([]);
     db.close();
   });
