@@ -95,3 +95,18 @@ export function restoreIngestEnvAfterEach(): void {
   const saved = keys.map((k) => process.env[k]);
   afterEach(() => keys.forEach((k, i) => (saved[i] === undefined ? delete process.env[k] : (process.env[k] = saved[i]))));
 }
+
+/**
+ * A sweep's fixture folder (`partners/`, `files/`) ingested into a fresh database under one of
+ * SWEEP_MODES' settings: the database, run, profiles and summary, and each file's outcome as
+ * [file name, partner, status, read, loaded, rejected, duplicate].
+ */
+export async function ingestSweep(dir: string, env: Record<string, string>) {
+  for (const [k, v] of Object.entries(env)) process.env[k] = v;
+  const { db, run } = await openTestDb();
+  const profiles = loadProfiles(`${dir}partners`);
+  const summary = await ingestFiles(db, run, [`${dir}files`], { profiles });
+  const outcomes = summary.files.map((f) => [f.path.slice(f.path.lastIndexOf('/') + 1), f.partner_id, f.status, f.records_read, f.records_loaded, f.records_rejected, f.records_duplicate]);
+  return { db, run, profiles, summary, outcomes };
+}
+

@@ -8,8 +8,7 @@
 // file its own batch read in place where it can be, with the same outcome.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
-import { openTestDb, SWEEP_MODES, restoreIngestEnvAfterEach } from './helpers.ts';
+import { SWEEP_MODES, restoreIngestEnvAfterEach, ingestSweep } from './helpers.ts';
 
 const dir = fileURLToPath(new URL('./fixtures/sweep3/', import.meta.url));
 restoreIngestEnvAfterEach();
@@ -18,10 +17,8 @@ type Row = { partner_id: string; line_no: bigint; txn_ref: string; kind: string;
 
 describe('a third sweep of partner file shapes', () => {
   it.each(SWEEP_MODES)('loads each file as the partner meant it (%s)', async (_name, env: Record<string, string>) => {
-    for (const [k, v] of Object.entries(env)) process.env[k] = v;
-    const { db, run } = await openTestDb();
-    const summary = await ingestFiles(db, run, [`${dir}files`], { profiles: loadProfiles(`${dir}partners`) });
-    expect(summary.files.map((f) => [f.path.slice(f.path.lastIndexOf('/') + 1), f.partner_id, f.status, f.records_read, f.records_loaded, f.records_rejected, f.records_duplicate])).toEqual([
+    const { db, outcomes } = await ingestSweep(dir, env);
+    expect(outcomes).toEqual([
       ['BAOVIETBANK_EVN_20261027.csv', 'baovietbank-csv', 'loaded', 4, 4, 0, 0], // BOM + sep=; + 2 title rows (sep not counted), 1.250.000 ₫, h:mm SA/CH
       ['BHX_THUHO_20261027.xlsx', 'bhx-xlsx', 'loaded', 4, 3, 1, 0], // hidden tab 1, header row 6, date cells + text date, shared formula, #VALUE!
       ['COOPBANK_THUHO_20261027.csv', 'coopbank-1258', 'loaded', 4, 4, 0, 0], // Windows-1258 combining tones: header, "Hủy" kind code, Tổng cộng

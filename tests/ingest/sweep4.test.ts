@@ -12,7 +12,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
-import { HEADER, Scratch, openTestDb, withProfile, SWEEP_MODES, restoreIngestEnvAfterEach } from './helpers.ts';
+import { HEADER, Scratch, openTestDb, withProfile, SWEEP_MODES, restoreIngestEnvAfterEach, ingestSweep } from './helpers.ts';
 
 const dir = fileURLToPath(new URL('./fixtures/sweep4/', import.meta.url));
 restoreIngestEnvAfterEach();
@@ -21,11 +21,8 @@ type Row = { partner_id: string; line_no: bigint; txn_ref: string; kind: string;
 
 describe('a fourth sweep of partner file shapes', () => {
   it.each(SWEEP_MODES)('loads each file as the partner meant it, and a second ingest changes nothing (%s)', async (_name, env: Record<string, string>) => {
-    for (const [k, v] of Object.entries(env)) process.env[k] = v;
-    const { db, run } = await openTestDb();
-    const profiles = loadProfiles(`${dir}partners`);
-    const summary = await ingestFiles(db, run, [`${dir}files`], { profiles });
-    expect(summary.files.map((f) => [f.path.slice(f.path.lastIndexOf('/') + 1), f.partner_id, f.status, f.records_read, f.records_loaded, f.records_rejected, f.records_duplicate])).toEqual([
+    const { db, run, profiles, summary, outcomes } = await ingestSweep(dir, env);
+    expect(outcomes).toEqual([
       ['AGRIBANK_BCTH_20261027.csv', 'agribank-bcth', 'loaded', 5, 5, 0, 0], // pages: header again after a form feed, Cộng trang, Trang i/n skipped; 8:05 under H:mm
       ['AGRIBANK_BCTH_20261027_resend.csv', 'agribank-bcth', 'skipped_duplicate', 0, 0, 0, 0], // the same bytes under another name
       ['BIDV_HDR_20261027.txt', 'bidv-hdr', 'loaded', 3, 3, 0, 0], // count and sum in the H record (trailer.in preamble)

@@ -10,7 +10,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
-import { Scratch, openTestDb, withProfile, SWEEP_MODES, restoreIngestEnvAfterEach } from './helpers.ts';
+import { Scratch, openTestDb, withProfile, SWEEP_MODES, restoreIngestEnvAfterEach, ingestSweep } from './helpers.ts';
 
 const dir = fileURLToPath(new URL('./fixtures/sweep5/', import.meta.url));
 restoreIngestEnvAfterEach();
@@ -19,11 +19,8 @@ type Row = { partner_id: string; line_no: bigint; txn_ref: string; kind: string;
 
 describe('a fifth sweep of partner file shapes', () => {
   it.each(SWEEP_MODES)('loads each file as the partner meant it, and a second ingest changes nothing (%s)', async (_name, env: Record<string, string>) => {
-    for (const [k, v] of Object.entries(env)) process.env[k] = v;
-    const { db, run } = await openTestDb();
-    const profiles = loadProfiles(`${dir}partners`);
-    const summary = await ingestFiles(db, run, [`${dir}files`], { profiles });
-    expect(summary.files.map((f) => [f.path.slice(f.path.lastIndexOf('/') + 1), f.partner_id, f.status, f.records_read, f.records_loaded, f.records_rejected, f.records_duplicate])).toEqual([
+    const { db, run, profiles, summary, outcomes } = await ingestSweep(dir, env);
+    expect(outcomes).toEqual([
       ['ACB_EXCEL_20261027.csv', 'acb-excel', 'loaded', 4, 4, 0, 0], // CRLF rows, a cell's line break a bare LF inside the quotes
       ['HDBANK_RICH_20261027.xlsx', 'hdbank-rich', 'loaded', 2, 2, 0, 0], // header cells of rich-text runs
       ['MOMO_PGCOPY_20261027.tsv', 'momo-pgcopy', 'loaded', 3, 3, 0, 0], // COPY text: \N, \t, \n, \\, +07
