@@ -131,9 +131,9 @@ function describeBom(head: Buffer): string | undefined {
  * fields are trimmed of them (src/ingest/mapping.ts fixedColumns). Elsewhere a NUL means binary
  * data or UTF-16, and the file fails.
  */
-export async function* decodeFile(path: string, encoding: Encoding, shownName: string, fixedWidth = false): AsyncGenerator<Buffer> {
+export async function* decodeFile(path: string, encoding: Encoding, shownName: string, fixedWidth = false, repairs?: Utf8Repairs): AsyncGenerator<Buffer> {
   const cr = crLineEnds(path, encoding);
-  if (encoding === 'utf-8' || encoding === 'utf-8-bom') yield* decodeUtf8(path, shownName, cr, fixedWidth);
+  if (encoding === 'utf-8' || encoding === 'utf-8-bom') yield* decodeUtf8(path, shownName, cr, fixedWidth, repairs);
   else yield* decodeLegacy(path, encoding, shownName, !fixedWidth, cr, fixedWidth);
 }
 
@@ -145,7 +145,86 @@ function crToLf(buf: Buffer): Buffer {
   return out;
 }
 
-async function* decodeUtf8(path: string, shown: string, cr: boolean, nulPadding: boolean): AsyncGenerator<Buffer> {
+/**
+ * A UTF-8 file in which some lines hold bytes that are not UTF-8 (a memo pasted from a Windows-1258
+ * or Latin-1 source, a byte damaged in transfer), while the rest of the file is UTF-8 text: it holds
+ * well-formed accented (multibyte) characters, and fewer than half of its lines hold bad bytes. Such a
+ * file is read with each bad sequence as U+FFFD, and `lines` says which physical lines held one (and
+ * the first bad byte of each), so the record splitter rejects the records on them (bad_encoding) and
+ * loads the rest. A file without a well-formed multibyte character is in another encoding (most
+ * often Windows-1258, whose Vietnamese is almost never valid UTF-8) or binary: it fails whole, since
+ * its profile is what needs fixing, and a file loaded with rejects could not be loaded again after
+ * the fix (its content was loaded). Given to decodeFile by the callers that can reject a record
+ * (partner files split by lines); without it, any bad byte fails the file.
+ */
+export class Utf8Repairs {
+  /** Physical line (1-based) → what is wrong on it, e.g. "byte 0xe0 at byte 37 of the line is not valid UTF-8". */
+  readonly lines = new Map<number, string>();
+  /** The survey's verdict once taken: null while the file had no bad byte. */
+  verdict: { lenient: boolean; badLines: number; lines: number; multibyte: boolean } | null = null;
+}
+
+/** Lines (1-based, after linesBefore) of `buf` (whole lines) holding bytes that are not UTF-8, with the first such byte of each. */
+function badUtf8Lines(buf: Buffer, linesBefore: number, into: Map<number, string>): number {
+  let n = 0;
+  let line = linesBefore + 1;
+  for (let start = 0; start < buf.length; line++) {
+    const nl = buf.indexOf(NL, start);
+    const end = nl < 0 ? buf.length : nl;
+    const text = buf.subarray(start, end);
+    if (!isUtf8(text)) {
+      const at = firstInvalidUtf8(text);
+      into.set(line, `byte 0x${text[at]!.toString(16).padStart(2, '0')} at byte ${at + 1} of the line is not valid UTF-8`);
+      n++;
+    }
+    if (nl < 0) break;
+    start = nl + 1;
+  }
+  return n;
+}
+
+/** Reads the whole file once: whether it is UTF-8 text with some bad lines (see Utf8Repairs), or not UTF-8 at all. */
+async function surveyUtf8(path: string, cr: boolean): Promise<NonNullable<Utf8Repairs['verdict']>> {
+  let lines = 0;
+  let badLines = 0;
+  let multibyte = false;
+  let carry: Buffer | undefined;
+  const scratch = new Map<number, string>();
+  const take = (whole: Buffer) => {
+    if (isUtf8(whole)) {
+      if (!multibyte && whole.some((b) => b >= 0x80)) multibyte = true;
+    } else {
+      scratch.clear();
+      badLines += badUtf8Lines(whole, lines, scratch);
+      // Well-formed multibyte characters on the good lines.
+      if (!multibyte) {
+        let start = 0;
+        for (let l = lines + 1; start < whole.length && !multibyte; l++) {
+          const nl = whole.indexOf(NL, start);
+          const end = nl < 0 ? whole.length : nl;
+          if (!scratch.has(l) && whole.subarray(start, end).some((b) => b >= 0x80)) multibyte = true;
+          if (nl < 0) break;
+          start = nl + 1;
+        }
+      }
+    }
+    lines += countLines(whole);
+  };
+  for await (const raw of chunks(path, 'utf-8')) {
+    const chunk = cr ? crToLf(raw) : raw;
+    const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
+    const cut = buf.lastIndexOf(NL) + 1 || lastAsciiIndex(buf);
+    take(buf.subarray(0, cut));
+    carry = buf.subarray(cut);
+  }
+  if (carry && carry.length > 0) {
+    take(carry);
+    lines++;
+  }
+  return { lenient: multibyte && badLines * 2 < lines, badLines, lines, multibyte };
+}
+
+async function* decodeUtf8(path: string, shown: string, cr: boolean, nulPadding: boolean, repairs?: Utf8Repairs): AsyncGenerator<Buffer> {
   let first = true;
   let carry: Buffer | undefined;
   let lines = 0;
@@ -165,15 +244,25 @@ async function* decodeUtf8(path: string, shown: string, cr: boolean, nulPadding:
     // a line longer than the chunk (a minified JSON array on one line) is cut before its last ASCII
     // byte instead, so it is not gathered whole in memory (nor copied again with every chunk).
     const cut = buf.lastIndexOf(NL) + 1 || lastAsciiIndex(buf);
-    const whole = buf.subarray(0, cut);
-    checkUtf8(whole, shown, lines, nulPadding);
+    const whole = await repaired(buf.subarray(0, cut), lines);
     lines += countLines(whole);
     carry = buf.subarray(cut);
     if (cut > 0) yield whole;
   }
-  if (carry && carry.length > 0) {
-    checkUtf8(carry, shown, lines, nulPadding);
-    yield carry;
+  if (carry && carry.length > 0) yield await repaired(carry, lines);
+
+  /** The text checked (checkUtf8), or, in a UTF-8 file with some bad lines (Utf8Repairs), with their bad bytes as U+FFFD. */
+  async function repaired(text: Buffer, linesBefore: number): Promise<Buffer> {
+    if (!repairs || (!nulPadding && text.includes(0))) {
+      checkUtf8(text, shown, linesBefore, nulPadding);
+      return text;
+    }
+    if (isUtf8(text)) return text;
+    repairs.verdict ??= await surveyUtf8(path, cr);
+    const v = repairs.verdict;
+    if (!v.lenient) checkUtf8(text, shown, linesBefore, nulPadding, v);
+    badUtf8Lines(text, linesBefore, repairs.lines);
+    return Buffer.from(text.toString('utf8'), 'utf8');
   }
 }
 
@@ -195,7 +284,7 @@ function countLines(buf: Buffer): number {
   return n;
 }
 
-function checkUtf8(buf: Buffer, shown: string, linesBefore: number, nulPadding: boolean): void {
+function checkUtf8(buf: Buffer, shown: string, linesBefore: number, nulPadding: boolean, survey?: Utf8Repairs['verdict']): void {
   const nul = nulPadding ? -1 : buf.indexOf(0);
   if (nul >= 0) {
     throw new FileError(`${shown}, line ${lineAt(buf, nul, linesBefore)}: contains NUL bytes, so it is binary data or UTF-16, not the UTF-8 text its profile declares`);
@@ -203,9 +292,18 @@ function checkUtf8(buf: Buffer, shown: string, linesBefore: number, nulPadding: 
   if (!isUtf8(buf)) {
     const at = firstInvalidUtf8(buf);
     throw new FileError(
-      `${shown}, line ${lineAt(buf, at, linesBefore)}: byte 0x${buf[at]!.toString(16).padStart(2, '0')} is not valid UTF-8, expected UTF-8 text as the profile declares (is the file Windows-1258, UTF-16 or binary?)`,
+      `${shown}, line ${lineAt(buf, at, linesBefore)}: byte 0x${buf[at]!.toString(16).padStart(2, '0')} is not valid UTF-8, expected UTF-8 text as the profile declares (is the file Windows-1258, UTF-16 or binary?)${surveyNote(survey)}`,
     );
   }
+}
+
+/** Why a file with bad bytes failed whole rather than losing only the records on them (Utf8Repairs). */
+function surveyNote(v: Utf8Repairs['verdict'] | undefined): string {
+  if (!v) return '';
+  const share = `${v.badLines} of its ${v.lines} line(s) hold bytes that are not UTF-8`;
+  return v.multibyte
+    ? `; ${share}, too many to reject them record by record as stray bytes of a UTF-8 file`
+    : `; ${share} and none holds a well-formed UTF-8 accented character, so the whole file is in another encoding: fix "encoding" in the profile (windows-1258?) and ingest it again`;
 }
 
 async function* decodeLegacy(path: string, encoding: Exclude<Encoding, 'utf-8' | 'utf-8-bom'>, shown: string, nfc: boolean, cr: boolean, nulPadding: boolean): AsyncGenerator<Buffer> {

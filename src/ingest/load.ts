@@ -13,7 +13,7 @@ import { basename, dirname, join } from 'node:path';
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { Database } from '../db/database.ts';
 import { fingerprint, type InputFile, type Run } from '../runs/ledger.ts';
-import { crLineEnds, decodeFile, dosEofBytes } from './decode.ts';
+import { crLineEnds, decodeFile, dosEofBytes, Utf8Repairs } from './decode.ts';
 import { FileError } from './file-error.ts';
 import { describeAmountFormat, parseControlAmount } from './formats.ts';
 import { fixedColumns, rawProjection, setIngestVariable, stagedColumns, typingVariables, withFields, type ColumnSet } from './mapping.ts';
@@ -317,12 +317,14 @@ async function stageFile(fp: InputFile, profile: PartnerProfile, out: StageWrite
     columns = stagedColumns(split.header ?? (profile.header.type === 'none' ? profile.header.columns : []));
     rawText = joinedText(columns.names.length, "','", "'\"'");
   } else {
-    const scan = candidate ? await scanForDirect(fp.path, profile.encoding, profile, shown) : null;
+    // One survey of a file with bytes that are not UTF-8, shared by the scan and the split.
+    const repairs = new Utf8Repairs();
+    const scan = candidate ? await scanForDirect(fp.path, profile.encoding, profile, shown, repairs) : null;
     if (scan) {
       split = scan;
       direct = true;
     } else {
-      split = await splitRecords(decodeFile(fp.path, profile.encoding, shown, f.type === 'fixed_width'), profile, shown, out, seq);
+      split = await splitRecords(decodeFile(fp.path, profile.encoding, shown, f.type === 'fixed_width', repairs), profile, shown, out, seq, repairs);
     }
     if (f.type === 'fixed_width') {
       columns = fixedColumns(profile);
@@ -568,8 +570,8 @@ export async function typeRows(db: Database, file: string, params: Record<string
  * records may be read in place, else null (then the caller stages it). A UTF-8 byte-order mark on
  * the first data line rules the file out.
  */
-export async function scanForDirect(path: string, encoding: PartnerProfile['encoding'], layout: RecordLayout, shown: string): Promise<SplitResult | null> {
-  const scan = await splitRecords(decodeFile(path, encoding, shown), layout, shown, null, 1);
+export async function scanForDirect(path: string, encoding: PartnerProfile['encoding'], layout: RecordLayout, shown: string, repairs?: Utf8Repairs): Promise<SplitResult | null> {
+  const scan = await splitRecords(decodeFile(path, encoding, shown, false, repairs), layout, shown, null, 1, repairs);
   // DuckDB would read a DOS end-of-file marker (Ctrl-Z) as a last row the scan never saw, and
   // lines ended by CR alone (read as LF by decodeFile) are not the lines its pinned dialect splits.
   return scan.direct.possible && (scan.direct.dataFrom > 1 || !startsWithBom(path)) && dosEofBytes(path) === 0 && !crLineEnds(path, encoding) ? scan : null;

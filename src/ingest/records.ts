@@ -10,6 +10,7 @@ import type { PartnerProfile } from './profile.ts';
 import { FileError } from './file-error.ts';
 import { truncate } from '../errors.ts';
 import type { StageWriter } from './stage-writer.ts';
+import type { Utf8Repairs } from './decode.ts';
 
 const NL = 0x0a;
 const CR = 0x0d;
@@ -160,7 +161,7 @@ export function splitQuotedEscaped(text: string, delimiter: string, quote: strin
 /** The parts of a profile that say how a file is laid out into records (shared with billing files). */
 export type RecordLayout = Pick<PartnerProfile, 'format' | 'preamble' | 'header' | 'record_types' | 'trailer' | 'skip'>;
 
-export type RejectReason = 'bad_amount' | 'bad_date' | 'missing_field' | 'column_count' | 'negative_amount' | 'unknown_code' | 'not_paid' | 'bad_ref';
+export type RejectReason = 'bad_encoding' | 'bad_amount' | 'bad_date' | 'missing_field' | 'column_count' | 'negative_amount' | 'unknown_code' | 'not_paid' | 'bad_ref';
 
 /** A record rejected before DuckDB sees it. */
 export interface EarlyReject {
@@ -297,8 +298,8 @@ export function stageSeparator(profile: RecordLayout): string {
  * `<seq><sep><line><sep><record text>` (seq: the file's position in its batch). Throws FileError
  * for file-level problems.
  */
-export async function splitRecords(chunks: AsyncIterable<Buffer>, profile: RecordLayout, shown: string, out: StageWriter | null, seq: number): Promise<SplitResult> {
-  const splitter = new Splitter(profile, shown, out, `${seq}${stageSeparator(profile)}`);
+export async function splitRecords(chunks: AsyncIterable<Buffer>, profile: RecordLayout, shown: string, out: StageWriter | null, seq: number, repairs?: Utf8Repairs): Promise<SplitResult> {
+  const splitter = new Splitter(profile, shown, out, `${seq}${stageSeparator(profile)}`, 0, repairs);
   for await (const chunk of chunks) splitter.push(chunk);
   return splitter.end();
 }
@@ -384,6 +385,8 @@ class Splitter {
     private readonly prefix: string,
     /** recordAtLine: the physical line whose record is wanted (0: split the whole file). */
     private readonly target = 0,
+    /** The lines of a UTF-8 file that held bytes that are not UTF-8 (decodeFile): their records are bad_encoding rejects. */
+    private readonly repairs?: Utf8Repairs,
   ) {
     const f = profile.format;
     if (f.type === 'delimited') {
@@ -657,7 +660,9 @@ class Splitter {
       }
       return;
     }
+    const badBytes = this.badBytes(line);
     if (this.phase === 'header') {
+      if (badBytes) throw new FileError(`${this.shown}, line ${line}: the header line's ${badBytes}, so its column names cannot be read, expected UTF-8 text as the profile declares`);
       this.result.header = splitFields(this.profile, buf.toString('utf8', start, end).normalize('NFC'));
       this.columnNames = this.result.header;
       this.result.headerLine = line;
@@ -682,6 +687,16 @@ class Splitter {
     if (cls.kind === 'header' || cls.kind === 'trailer') this.frame();
     if (cls.kind === 'header' || cls.kind === 'skip') return;
     if (cls.kind === 'trailer') return this.setTrailer(buf, start, end, line);
+    if (badBytes) {
+      // Its fields cannot be trusted (a bad byte may stand for a digit or a delimiter): kept whole, as read.
+      this.result.direct.possible = false;
+      this.result.rejects.push({
+        line, field: null, value: null, reason: 'bad_encoding',
+        message: `${this.shown}, line ${line}: ${badBytes} (shown as U+FFFD in raw), expected UTF-8 text as the profile declares; the rest of the file is UTF-8 text with accented characters, so only this record is rejected (a memo pasted from a Windows-1258 source, or a byte damaged in transfer?)`,
+        raw: truncate(buf.toString('utf8', start, end), 2000),
+      });
+      return;
+    }
     if (cls.kind === 'unknown') {
       this.result.rejects.push(unknownTypeReject(this.shown, line, cls.code, cls.expected, buf.toString('utf8', start, end)));
       return;
@@ -795,6 +810,17 @@ class Splitter {
    * A record whose columns cannot be placed (a column_count reject, its text kept) that DuckDB's
    * reader would not refuse by itself: the file is staged, not read in place, so the reject stands.
    */
+  /** What was wrong with the bytes of the record that starts on `line` and ends on the current line (Utf8Repairs), if anything. */
+  private badBytes(line: number): string | undefined {
+    const bad = this.repairs?.lines;
+    if (!bad || bad.size === 0) return undefined;
+    for (let l = line; l <= this.line; l++) {
+      const what = bad.get(l);
+      if (what) return l === line ? what : `${what} (on line ${l}, inside the record)`;
+    }
+    return undefined;
+  }
+
   private lineReject(line: number, problem: string, raw: string): void {
     this.result.direct.possible = false;
     this.result.rejects.push({ line, field: null, value: null, reason: 'column_count', message: `${this.shown}, line ${line}: ${problem}`, raw: truncate(raw, 2000) });

@@ -10,7 +10,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Database } from '../db/database.ts';
-import { decodeFile } from '../ingest/decode.ts';
+import { decodeFile, Utf8Repairs } from '../ingest/decode.ts';
 import { FileError } from '../ingest/file-error.ts';
 import { jsonRecordAtLine } from '../ingest/json.ts';
 import type { PartnerProfile } from '../ingest/profile.ts';
@@ -88,6 +88,6 @@ export async function recordWithProfile(path: string, line: number, profile: Par
   const f = profile.format;
   if (f.type === 'xlsx') throw new Error('recordWithProfile reads text files; an XLSX row is read by readXlsxRow');
   const parts = txnRef.split(/[^\p{L}\p{N}]+/u).filter((p) => p.length > 0);
-  const text = f.type === 'json' ? await jsonRecordAtLine(path, profile, path, line, parts) : await recordAtLine(decodeFile(path, profile.encoding, path, f.type === 'fixed_width'), profile, path, line);
+  const text = f.type === 'json' ? await jsonRecordAtLine(path, profile, path, line, parts) : await recordAtLine(decodeFile(path, profile.encoding, path, f.type === 'fixed_width', new Utf8Repairs()), profile, path, line);
   return text?.replaceAll('\r\n', '\n').normalize('NFC');
 }

@@ -221,6 +221,7 @@ const REJECT_REASONS: Record<Lang, Record<string, string>> = {
     column_count: 'Sai số cột (dòng hỏng hoặc bị cắt)',
     not_paid: 'Giao dịch không thành công (trạng thái)',
     bad_ref: 'Mã giao dịch bị bảng tính đổi sang dạng số mũ (1,23E+15)',
+    bad_encoding: 'Dòng chứa byte không phải UTF-8 (lỗi mã hoá)',
   },
   en: {
     missing_field: 'Required field missing',
@@ -231,6 +232,7 @@ const REJECT_REASONS: Record<Lang, Record<string, string>> = {
     column_count: 'Wrong number of columns (broken or cut line)',
     not_paid: 'Transaction not completed (status)',
     bad_ref: 'Transaction id turned into scientific notation by a spreadsheet (1.23E+15)',
+    bad_encoding: 'Bytes that are not UTF-8 on the line (encoding damage)',
   },
 };
 
