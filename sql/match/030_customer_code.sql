@@ -90,8 +90,8 @@ WITH found AS (
   FROM found f JOIN opened o ON o.payment_id = f.payment_id AND o.at + 6 <= f.start
   WHERE regexp_full_match(substr(f.qr, f.start + 4, 4), '[0-9A-Fa-f]{4}')
 ), checked AS (
-  SELECT c.*, upper(right(span, 4)) = upper(printf('%04X', crc16_ccitt_false(left(span, length(span) - 4), t.tbl))) AS crc_ok
-  FROM cand c, m_crc16 t
+  SELECT c.*, upper(right(span, 4)) = printf('%04X', crc16_ccitt(left(span, length(span) - 4))) AS crc_ok
+  FROM cand c
 )
 SELECT payment_id, qr, left(qr, length(qr) - 8) AS payload, crc_ok
 FROM (SELECT payment_id, coalesce(arg_min(span, (k, j)) FILTER (WHERE crc_ok), any_value(qr)) AS qr, bool_or(crc_ok) AS crc_ok

@@ -7,6 +7,7 @@ import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node
 import { DatabaseLockedError, RunFailedError, UsageError } from '../errors.ts';
 
 import { DEFAULT_MEMORY_LIMIT, PROJECT_ROOT, SQL_DIR } from './paths.ts';
+import { registerFunctions } from './functions.ts';
 
 export { DEFAULT_MEMORY_LIMIT, PROJECT_ROOT, SQL_DIR } from './paths.ts';
 
@@ -67,6 +68,7 @@ export class Database {
       throw new UsageError(`cannot open database ${path}: ${msg}`);
     }
     const conn = await instance.connect();
+    await registerFunctions(conn);
     const db = new Database(path, instance, conn);
     await db.run("SET TimeZone = 'Asia/Ho_Chi_Minh'");
     await db.runFile('common/identifiers.sql');

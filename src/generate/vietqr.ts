@@ -1,17 +1,13 @@
 // VietQR payloads (EMVCo merchant-presented mode, NAPAS), as bank memos carry them when a
 // customer scans the utility's QR code. The customer code travels as the bill number (62/01).
 
+import { crc16CcittFalse } from '../db/functions.ts';
+
 const tlv = (tag: string, value: string) => `${tag}${String(value.length).padStart(2, '0')}${value}`;
 
-/** CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF) as 4 upper-case hex digits. */
+/** CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF) of the UTF-8 bytes, as 4 upper-case hex digits. */
 export function crc16(text: string): string {
-  let crc = 0xffff;
-  const bytes = Buffer.from(text, 'utf8');
-  for (const b of bytes) {
-    crc ^= b << 8;
-    for (let i = 0; i < 8; i++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
-  }
-  return crc.toString(16).toUpperCase().padStart(4, '0');
+  return crc16CcittFalse(text).toString(16).toUpperCase().padStart(4, '0');
 }
 
 /** A dynamic VietQR payload paying `amount` to `account` at bank `bin`, bill number = customer code. */

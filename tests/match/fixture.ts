@@ -136,22 +136,29 @@ export interface VietQrOptions {
   amount?: string;
   /** The consumer id (account) of tag 38/01/01. */
   account?: string;
+  /** The checksum written (default crc16 of the payload's UTF-8 bytes). */
+  crcOf?: (body: string) => string;
 }
 
 /** A VietQR payload (EMVCo TLV) carrying `value` in tag 62 (sub-field 08 unless told), with its CRC. */
-export function vietqr(value: string, { sub = '08', amount = '200', account = '113366668888' }: VietQrOptions = {}): string {
+export function vietqr(value: string, { sub = '08', amount = '200', account = '113366668888', crcOf = crc16 }: VietQrOptions = {}): string {
   const tlv = (tag: string, v: string) => `${tag}${String(v.length).padStart(2, '0')}${v}`;
   const body =
     tlv('00', '01') + tlv('01', '12') +
     tlv('38', tlv('00', 'A000000727') + tlv('01', tlv('00', '970415') + tlv('01', account)) + tlv('02', 'QRIBFTTA')) +
     tlv('53', '704') + tlv('54', amount) + tlv('58', 'VN') + tlv('62', tlv(sub, value)) + '6304';
-  return body + crc16(body);
+  return body + crcOf(body);
 }
 
-/** CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF) of ASCII text, as 4 upper-case hex digits. */
+/** CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF) of text's UTF-8 bytes, as 4 upper-case hex digits. */
 export function crc16(s: string): string {
+  return crc16Bytes(Buffer.from(s, 'utf8'));
+}
+
+/** CRC-16/CCITT-FALSE of bytes, bit by bit (independent of the table-driven one under test). */
+export function crc16Bytes(bytes: Buffer): string {
   let crc = 0xffff;
-  for (const ch of Buffer.from(s, 'ascii')) {
+  for (const ch of bytes) {
     crc ^= ch << 8;
     for (let k = 0; k < 8; k++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
   }

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
 import { compareTxn } from '../../src/generate/truth.ts';
-import { allocations, exceptions, load, match, openDb, vietqr, type PaymentSpec, type World } from './fixture.ts';
+import { allocations, crc16Bytes, exceptions, load, match, openDb, vietqr, type PaymentSpec, type World } from './fixture.ts';
 
 const A = 'PA03HL0012345';
 const B = 'PE0100123456';
@@ -308,6 +308,18 @@ const cases: Array<[string, World, { alloc: string[]; exc: string[] }]> = [
       payments: [{ txn: 'T1', amount: 200, memo: `${vietqr(`TT ${A}`).slice(0, -4)}0000` }],
     },
     { alloc: [], exc: ['VCB:T1 unknown_customer 200'] },
+  ],
+  [
+    'rule 8: a VietQR payload with accented text validates over its UTF-8 bytes, as EMVCo computes the CRC',
+    {
+      invoices: twoInvoices,
+      payments: [
+        { txn: 'T1', amount: 200, memo: vietqr(`Tiền điện ${A}`) },
+        // The same payload with its CRC taken over each character's low byte (the old SQL check) is no payload.
+        { txn: 'T2', amount: 200, memo: vietqr(`Tiền điện ${A}`, { crcOf: (body) => crc16Bytes(Buffer.from([...body].map((ch) => ch.codePointAt(0)! & 0xff))) }), at: '2026-02-11T10:00:00' },
+      ],
+    },
+    { alloc: ['VCB:T1 NEW 200 amount_equals_invoice'], exc: ['VCB:T2 unknown_customer 200'] },
   ],
   [
     'rule 8: a VietQR payload inside other text is read, and so is the text around it',

@@ -46,7 +46,7 @@ SELECT nextval('payment_ids'), 3, i + 2, 'P' || CAST(h % 40 AS VARCHAR), 'T' || 
             ELSE customer_code END,
        CASE WHEN b < 300 THEN invoice_no WHEN b < 400 THEN series || ' ' || lpad(number, 8, '0') END,
        CASE WHEN b >= 780 AND b < 860 THEN 'THANH TOAN TIEN DIEN ' || lower(customer_code) || ' T01'
-            WHEN b >= 860 AND b < 900 THEN qr || printf('%04X', crc16_ccitt_false(qr, t.tbl))
+            WHEN b >= 860 AND b < 900 THEN qr || printf('%04X', crc16_ccitt(qr))
             ELSE 'TT HOA DON' END,
        CASE WHEN b % 7 = 0 THEN inv_amt + arrears
             WHEN b % 13 = 0 THEN inv_amt / 2
@@ -54,7 +54,7 @@ SELECT nextval('payment_ids'), 3, i + 2, 'P' || CAST(h % 40 AS VARCHAR), 'T' || 
             ELSE inv_amt END,
        NULL, 'transfer'
 FROM (SELECT *, '00020101021238570010A00000072701270006970415011300110019324180208QRIBFTTA5303704540'
-                || '61200005802VN6220' || '0816' || 'TT ' || customer_code || '6304' AS qr FROM bench_pay), m_crc16 t;
+                || '61200005802VN6220' || '0816' || 'TT ' || customer_code || '6304' AS qr FROM bench_pay);
 
 -- Second payments: duplicates through another partner, and the rest of partial payments.
 INSERT INTO payments (payment_id, file_id, line_no, partner_id, txn_ref, kind, paid_at, customer_code, invoice_ref, memo,

@@ -1,0 +1,72 @@
+// Scalar functions recon registers on its DuckDB connection, where SQL alone is much slower.
+import type { DuckDBConnection } from '@duckdb/node-api';
+
+/** CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF) of each byte value, table-driven. */
+const CRC_TABLE = (() => {
+  const t = new Uint16Array(256);
+  for (let i = 0; i < 256; i++) {
+    let c = i << 8;
+    for (let k = 0; k < 8; k++) c = c & 0x8000 ? ((c << 1) ^ 0x1021) & 0xffff : (c << 1) & 0xffff;
+    t[i] = c;
+  }
+  return t;
+})();
+
+const step = (crc: number, byte: number): number => ((crc << 8) & 0xffff) ^ CRC_TABLE[((crc >> 8) ^ byte) & 0xff]!;
+
+/**
+ * CRC-16/CCITT-FALSE of a text's UTF-8 bytes, as EMVCo (VietQR) computes a payload's checksum: the
+ * bytes are encoded on the fly, the text is not copied.
+ */
+export function crc16CcittFalse(text: string): number {
+  let crc = 0xffff;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c < 0x80) {
+      crc = step(crc, c);
+      continue;
+    }
+    if (c >= 0xd800 && c < 0xe000) {
+      // A surrogate pair is one character; a lone surrogate is encoded as U+FFFD, as Node encodes it.
+      const lo = c < 0xdc00 && i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+      if (lo >= 0xdc00 && lo < 0xe000) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+        i++;
+      } else {
+        c = 0xfffd;
+      }
+    }
+    if (c < 0x800) {
+      crc = step(step(crc, 0xc0 | (c >> 6)), 0x80 | (c & 0x3f));
+    } else if (c < 0x10000) {
+      crc = step(step(step(crc, 0xe0 | (c >> 12)), 0x80 | ((c >> 6) & 0x3f)), 0x80 | (c & 0x3f));
+    } else {
+      crc = step(step(step(step(crc, 0xf0 | (c >> 18)), 0x80 | ((c >> 12) & 0x3f)), 0x80 | ((c >> 6) & 0x3f)), 0x80 | (c & 0x3f));
+    }
+  }
+  return crc;
+}
+
+/**
+ * Registers `crc16_ccitt(text) → INTEGER` (NULL for NULL). In SQL, a list_reduce over the text's
+ * characters with the table as a list took 19 s of CPU for the 2.7 M VietQR payloads of a 30 M
+ * month; this function takes 5 s, most of it handing the strings over.
+ */
+export async function registerFunctions(conn: DuckDBConnection): Promise<void> {
+  const { DuckDBScalarFunction, INTEGER, VARCHAR } = await import('@duckdb/node-api');
+  conn.registerScalarFunction(
+    DuckDBScalarFunction.create({
+      name: 'crc16_ccitt',
+      returnType: INTEGER,
+      parameterTypes: [VARCHAR],
+      mainFunction: (_info, input, output) => {
+        const texts = input.getColumnVector(0);
+        for (let row = 0; row < input.rowCount; row++) {
+          const text = texts.getItem(row) as string | null;
+          output.setItem(row, text === null ? null : crc16CcittFalse(text));
+        }
+        output.flush();
+      },
+    }),
+  );
+}
