@@ -4,6 +4,7 @@
 // every value from a profile or a file reaches DuckDB through SET VARIABLE / bound parameters.
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { Database } from '../db/database.ts';
+import { normaliseName } from './column-name.ts';
 import { FileError } from './file-error.ts';
 import { amountPattern, dateOnlyFormat, datePattern, describeAmountFormat, describeDateFormat, wholeSecondsFormat } from './formats.ts';
 import { fixedOffsetMinutes, type PartnerProfile } from './profile.ts';
@@ -67,17 +68,6 @@ export function fixedColumns(profile: PartnerProfile): ColumnSet {
     cols.map((_, i) => `nullif(ingest_trim_padding(${legacy ? `ingest_nfc(${cut(i)})` : cut(i)}), '')`),
     ['raw'],
   );
-}
-
-/**
- * A column name as profiles and headers are compared: NFC, lower case, no BOM or zero-width space, every run of white space
- * (a line break of a wrapped header cell, a no-break space, doubled spaces) one space, trimmed:
- * a header written `Số tiền⏎(VND)` or `Mã␣KH` with a no-break space is the column "Số tiền (VND)" / "Mã KH".
- */
-export function normaliseName(s: string): string {
-  // Byte-order marks and zero-width spaces are invisible: a header assembled from a preamble and a
-  // CSV that kept its BOM (`…\n\uFEFFMã GD,…`) names the column "Mã GD" all the same.
-  return s.normalize('NFC').replace(/[\uFEFF\u200B]/gu, '').replace(/\s+/gu, ' ').trim().toLowerCase();
 }
 
 /** A column name without its Vietnamese accents (tone marks, ă â ê ô ơ ư, đ), compared as normaliseName compares. */

@@ -16,9 +16,9 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import { normaliseName } from './column-name.ts';
 import { FileError } from './file-error.ts';
 import { dateTokens, formatDateParts, isEpochFormat } from './formats.ts';
-import { normaliseName } from './mapping.ts';
 import type { AmountFormat, PartnerProfile } from './profile.ts';
 import { recordClassifier, setTrailer, unknownTypeReject, type SplitResult } from './records.ts';
 import type { StageWriter } from './stage-writer.ts';
