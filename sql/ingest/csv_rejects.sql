@@ -13,6 +13,9 @@ SELECT getvariable('ingest').file_ids[seq], line_no, NULL, NULL, 'column_count',
                                        WHEN counted > expected - /*{prefix_columns}*/ THEN CAST(counted AS VARCHAR)
                                        ELSE 'more than ' || (expected - /*{prefix_columns}*/) END
                    || ' columns, expected ' || (expected - /*{prefix_columns}*/) || ' (' || getvariable('ingest').columns || ')'
+                   -- Too many: a free-text column holding the delimiter unquoted is the common cause (slot
+                   -- more_hint: the hint at format.overflow_column, '' where it has nothing to offer).
+                   || CASE WHEN found > expected THEN /*{more_hint}*/ ELSE '' END
                  WHEN error_message ILIKE '%unterminated quote%' OR error_message ILIKE '%unquoted%'
                    THEN 'a quoted field holds a quote that is not doubled (' || error_message || '), expected a quote inside a quoted field written twice ("") or the field unquoted; the record could not be split into fields'
                  ELSE error_message END,

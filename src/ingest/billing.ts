@@ -96,7 +96,7 @@ async function importBillingFile(db: Database, run: Run, path: string, kind: 'cu
     const c = await ingestSqlRow<{ typed: bigint; rejected: bigint; firsts: bigint; csv: bigint }>(db, 'ingest/billing_counts.sql');
     return await db.transaction(async () => {
       if (c.csv > 0n) {
-        await runIngestSql(db, 'ingest/csv_rejects.sql', {}, { prefix_columns: scan ? '0' : '2', field_count: `ingest_field_count(raw, ',', '"')` });
+        await runIngestSql(db, 'ingest/csv_rejects.sql', {}, { prefix_columns: scan ? '0' : '2', field_count: `ingest_field_count(raw, ',', '"')`, more_hint: "''" });
         await runIngestSql(db, 'ingest/clear_csv_errors.sql');
       }
       if (c.rejected > 0n) await runIngestSql(db, 'ingest/typed_rejects.sql', {}, { txn_ref: 'NULL' });

@@ -19,6 +19,7 @@ import { describeAmountFormat, parseControlAmount } from './formats.ts';
 import { fixedColumns, rawProjection, setIngestVariable, stagedColumns, typingVariables, withFields, type ColumnSet } from './mapping.ts';
 import type { PartnerProfile } from './profile.ts';
 import { readerDialect, splitRecords, stageSeparator, unquotedEscape, type RecordLayout, type SplitResult, type Trailer } from './records.ts';
+import { MORE_FIELDS_HINT, overflowIndex, typeOverflowRecords } from './overflow.ts';
 import { ingestSqlRow, ingestSqlRows, runIngestSql } from './sql.ts';
 import { directSource, stagedNames, stageSource, type StageSource } from './stage.ts';
 import { StageWriter } from './stage-writer.ts';
@@ -640,8 +641,15 @@ async function typeMembers(db: Database, profile: PartnerProfile, members: Membe
     files: members.map((m) => m.fp.path),
     file_ids: { ints: members.map((m) => m.fileId) },
     id_base: { ints: idBase },
+    more_hint: f.type === 'delimited' && f.overflow_column === undefined ? MORE_FIELDS_HINT : '',
   });
   await typeRows(db, 'ingest/type_payments.sql', read.params, { source, raw_projection: layout.projection, raw_text: layout.rawText }, direct);
+  const overflowAt = overflowIndex(f, layout.columns.names);
+  if (overflowAt >= 0 && f.type === 'delimited') {
+    const dialect = readerDialect(f);
+    const batch = { delimiter: f.delimiter, quote: dialect.quote, nulls: dialect.nulls ?? [], columns: layout.columns, projection: layout.projection, typedTable: direct ? 'ingest_typed_direct' : 'ingest_typed' } as const;
+    await typeOverflowRecords(db, batch, overflowAt);
+  }
 
   const bySeq = new Map<number, Counts>();
   for (const c of await ingestSqlRows<Counts>(db, 'ingest/file_counts.sql')) bySeq.set(Number(c.seq), c);
@@ -710,7 +718,7 @@ async function writeMembers(db: Database, run: Run, profile: PartnerProfile, bat
     const f = profile.format;
     const plain = f.type === 'delimited' && (f.escape === undefined || f.escape === '' || f.escape === f.quote);
     const fieldCount = plain ? "ingest_field_count(raw, getvariable('ingest').delimiter, getvariable('ingest').quote)" : 'NULL';
-    await runIngestSql(db, 'ingest/csv_rejects.sql', {}, { prefix_columns: direct ? '0' : '2', field_count: fieldCount });
+    await runIngestSql(db, 'ingest/csv_rejects.sql', {}, { prefix_columns: direct ? '0' : '2', field_count: fieldCount, more_hint: "getvariable('ingest').more_hint" });
     await runIngestSql(db, 'ingest/clear_csv_errors.sql');
   }
   if (facts.some((x) => x.typedRejects > 0)) await runIngestSql(db, 'ingest/typed_rejects.sql', {}, { txn_ref: "CASE WHEN field IS DISTINCT FROM 'txn_ref' THEN txn_ref END" });

@@ -1,6 +1,7 @@
 // Partner profile: the whole description of one partner's settlement files. Validated once at the
 // edge with zod; everything downstream trusts the typed object.
 import { z } from 'zod';
+import { normaliseName } from './column-name.ts';
 import { dateFormatProblem, isEpochFormat } from './formats.ts';
 
 export const CHANNEL_GROUPS = ['bank', 'intermediary', 'retail_agent', 'evn_counter'] as const;
@@ -142,6 +143,14 @@ const formatSchema = z.discriminatedUnion('type', [
       delimiter: z.string().length(1),
       quote: z.string().max(1).default('"'),
       escape: z.string().max(1).optional(),
+      /**
+       * The one column (one the fields read, usually the memo's) whose text the partner writes
+       * unquoted even when it holds the delimiter (`THANH TOAN TIEN DIEN, KY 10/2026`): a record with
+       * more fields than the file's columns has its surplus fields joined back into it, with the
+       * delimiter between them, the fields before it taken from the start and those after it from
+       * the end. Without it such a record is a column_count reject.
+       */
+      overflow_column: z.string().min(1).optional(),
     })
     .strict(),
   z
@@ -310,10 +319,33 @@ export const profileSchema = z
     path: ['format', 'escape'],
     message: 'with quote "" (unquoted fields), escape is the character a field writes before a delimiter, a line break or itself that it holds, and before N for NULL, as MySQL\'s INTO OUTFILE does (ESCAPED BY \'\\\\\'): one printable ASCII character other than the delimiter',
   })
+  // The column that takes a record's surplus fields is found in each file's header as the fields'
+  // columns are (column-name.ts), so it must be one of them: a name no field reads could be a typo
+  // that silently leaves every such record a reject.
+  .superRefine((p, ctx) => {
+    if (p.format.type !== 'delimited' || p.format.overflow_column === undefined) return;
+    const name = p.format.overflow_column;
+    const read = [...new Set(fieldColumns(p.fields))];
+    if (read.some((c) => normaliseName(c) === normaliseName(name))) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['format', 'overflow_column'],
+      message: `${JSON.stringify(name)} is not a column the fields read (${read.map((c) => JSON.stringify(c)).join(', ')}): name the free-text column, usually fields.memo's, whose text may hold the delimiter unquoted`,
+    });
+  })
   .refine((p) => p.trailer?.in !== 'preamble' || p.preamble !== undefined, { path: ['trailer', 'in'], message: 'trailer.in "preamble" needs a preamble (lines or until)' })
   .refine((p) => p.trailer?.counts !== 'paid' || p.fields.status !== undefined, { path: ['trailer', 'counts'], message: 'trailer.counts "paid" needs fields.status, which says which records are completed payments' });
 
 export type PartnerProfile = z.infer<typeof profileSchema>;
+
+/** Every column the profile's fields read, as the profile writes them (a column read twice listed twice). */
+export function fieldColumns(fields: PartnerProfile['fields']): string[] {
+  return Object.values(fields).flatMap((f) => {
+    if (f === undefined) return [];
+    if ('credit_column' in f) return [f.credit_column, f.debit_column];
+    return typeof f.column === 'string' ? [f.column] : f.column;
+  });
+}
 
 
 export type FileFormat = PartnerProfile['format'];

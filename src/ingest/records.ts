@@ -11,6 +11,7 @@ import { FileError } from './file-error.ts';
 import { truncate } from '../errors.ts';
 import type { StageWriter } from './stage-writer.ts';
 import type { Utf8Repairs } from './decode.ts';
+import { absorbSurplus, MORE_FIELDS_HINT, overflowIndex } from './overflow.ts';
 
 const NL = 0x0a;
 const CR = 0x0d;
@@ -340,6 +341,8 @@ class Splitter {
   private escapeAt = 0;
   /** Column names a record of an unquoted file with escapes must have as many fields as (null: not known). */
   private columnNames: string[] | null;
+  /** The position of format.overflow_column among columnNames (-1: none), which takes a record's surplus fields. */
+  private overflowAt: number;
   private readonly sep: string;
   private readonly firstFieldEnd: Buffer | null;
   private readonly preambleLines: number;
@@ -406,6 +409,7 @@ class Splitter {
     this.quotedEscapeByte = this.quotedEscape === null ? -1 : this.quotedEscape.charCodeAt(0);
     this.anyEscapeByte = Math.max(this.fieldEscapeByte, this.quotedEscapeByte);
     this.columnNames = profile.header.type === 'none' ? profile.header.columns : null;
+    this.overflowAt = this.columnNames === null ? -1 : overflowIndex(f, this.columnNames);
     this.fixedWidth = f.type === 'fixed_width';
     this.recordLength = f.type === 'fixed_width' ? (f.record_length ?? 0) : 0;
     this.byteCuts = f.type === 'fixed_width' && f.width_unit === 'bytes' ? [...new Set(f.columns.flatMap((c) => [c.start - 1, c.start - 1 + c.width]))].sort((a, b) => a - b) : null;
@@ -665,6 +669,7 @@ class Splitter {
       if (badBytes) throw new FileError(`${this.shown}, line ${line}: the header line's ${badBytes}, so its column names cannot be read, expected UTF-8 text as the profile declares`);
       this.result.header = splitFields(this.profile, buf.toString('utf8', start, end).normalize('NFC'));
       this.columnNames = this.result.header;
+      this.overflowAt = overflowIndex(this.profile.format, this.columnNames);
       this.result.headerLine = line;
       this.frame();
       this.headerBytes = Buffer.from(buf.subarray(start, end));
@@ -770,18 +775,22 @@ class Splitter {
     const quoted = this.quotedEscape !== null;
     const fields = quoted ? splitQuotedEscaped(text, f.delimiter, f.quote, this.quotedEscape!) : splitEscaped(text, f.delimiter, this.fieldEscape!);
     const names = this.columnNames;
-    if (names !== null && fields.length !== names.length) {
+    const nul = `${this.fieldEscape ?? this.quotedEscape!}N`;
+    // format.overflow_column: the surplus fields are its text, joined back (a NULL among them as written).
+    const at = this.overflowAt;
+    const read = names !== null && at >= 0 && fields.length > names.length ? absorbSurplus(fields, at, names.length, (parts) => parts.map((p) => p ?? nul).join(f.delimiter)) : fields;
+    if (names !== null && read.length !== names.length) {
+      const hint = read.length > names.length && f.overflow_column === undefined ? MORE_FIELDS_HINT : '';
       this.result.rejects.push({
         line, field: null, value: null, reason: 'column_count',
-        message: `${this.shown}, line ${line}: found ${fields.length} columns, expected ${names.length} (${names.join(', ')})`,
+        message: `${this.shown}, line ${line}: found ${read.length} columns, expected ${names.length} (${names.join(', ')})${hint}`,
         raw: truncate(text, 2000),
       });
       return;
     }
     const q = quoted ? f.quote : ESCAPED_STAGE_QUOTE;
-    const nul = `${this.fieldEscape!}N`;
     const staged = Buffer.from(
-      fields
+      read
         .map((v) => (v === null ? '' : quoted ? (v.includes(f.delimiter) || v.includes('\n') || v.includes(q) ? q + v.replaceAll(q, q + q) + q : v) : v.includes(f.delimiter) || v.includes('\n') || v === nul ? q + v + q : v))
         .join(f.delimiter),
       'utf8',

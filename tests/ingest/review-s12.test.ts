@@ -4,6 +4,7 @@
 //    file is accounted for, never failed as a whole.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
+import { MORE_FIELDS_HINT } from '../../src/ingest/overflow.ts';
 import { HEADER, Scratch, openTestDb, withProfile } from './helpers.ts';
 
 const directMb = process.env.RECON_INGEST_DIRECT_MB;
@@ -34,7 +35,7 @@ describe('a record with more fields than the header, in a file quoting with a ch
     expect(summary.files.map((f) => [f.status, f.records_read, f.records_loaded, f.records_rejected])).toEqual([['loaded', 2, 1, 1]]);
     const rejects = await db.all<{ message: string }>('SELECT message FROM rejects ORDER BY line_no');
     expect(rejects.map((r) => r.message.slice(r.message.lastIndexOf('/') + 1))).toEqual([
-      'T_1.csv, line 3: found 7 columns, expected 5 (ref, time, customer, memo, amount)',
+      `T_1.csv, line 3: found 7 columns, expected 5 (ref, time, customer, memo, amount)${MORE_FIELDS_HINT}`,
     ]);
     db.close();
   });

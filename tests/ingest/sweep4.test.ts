@@ -12,6 +12,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
+import { MORE_FIELDS_HINT } from '../../src/ingest/overflow.ts';
 import { HEADER, Scratch, openTestDb, withProfile, SWEEP_MODES, restoreIngestEnvAfterEach, ingestSweep } from './helpers.ts';
 
 const dir = fileURLToPath(new URL('./fixtures/sweep4/', import.meta.url));
@@ -129,7 +130,7 @@ describe('a fourth sweep of partner file shapes', () => {
 
     const rejects = await db.all<{ reason: string; message: string; raw: string }>('SELECT reason, message, raw FROM rejects ORDER BY file_id, line_no');
     expect(rejects.map((r) => [r.reason, shown(r.message)])).toEqual([
-      ['column_count', 'KIENLONG_EVN_20261027.csv, line 3: found 7 columns, expected 5 (MaGD, NgayGD, MaKH, SoTien, NoiDung)'],
+      ['column_count', `KIENLONG_EVN_20261027.csv, line 3: found 7 columns, expected 5 (MaGD, NgayGD, MaKH, SoTien, NoiDung)${MORE_FIELDS_HINT}`],
       ['bad_date', 'TECHCOMBANK_STRICT_20261027.xlsx, line 5, field paid_at (column Thời gian): not a valid date: got "2026-10-27T25:00:00", expected a date/time like DD/MM/YYYY HH:mm:ss'],
       ['not_paid', 'VNPAYQR_EVN_20261027.jsonl, line 3, field status (column status): not a completed payment: got "24", expected one of the statuses of a completed payment (fields.status.paid): "00"'],
     ]);
@@ -256,10 +257,10 @@ describe('a record with more fields than the header', () => {
     const { db } = await ingest(s);
     const rejects = await db.all<{ message: string }>('SELECT message FROM rejects ORDER BY file_id, line_no');
     expect(rejects.map((r) => r.message.slice(r.message.lastIndexOf('/') + 1))).toEqual([
-      'E_1.csv, line 2: found more than 5 columns, expected 5 (ref, time, customer, memo, amount)',
-      'T_1.csv, line 2: found 7 columns, expected 5 (ref, time, customer, memo, amount)',
-      'T_1.csv, line 3: found 6 columns, expected 5 (ref, time, customer, memo, amount)',
-      'T_1.csv, line 4: found 7 columns, expected 5 (ref, time, customer, memo, amount)',
+      `E_1.csv, line 2: found more than 5 columns, expected 5 (ref, time, customer, memo, amount)${MORE_FIELDS_HINT}`,
+      `T_1.csv, line 2: found 7 columns, expected 5 (ref, time, customer, memo, amount)${MORE_FIELDS_HINT}`,
+      `T_1.csv, line 3: found 6 columns, expected 5 (ref, time, customer, memo, amount)${MORE_FIELDS_HINT}`,
+      `T_1.csv, line 4: found 7 columns, expected 5 (ref, time, customer, memo, amount)${MORE_FIELDS_HINT}`,
     ]);
     db.close();
   });
