@@ -819,8 +819,10 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
   const headerKey = JSON.stringify(header.map((c) => c.trim()));
   const totalRows: string[][] = [];
   const sparseRows: string[][] = [];
+  const longerRows: string[][] = [];
   const body = rows.slice(headerIdx + 1).filter((r) => {
     if (TOTAL_ROW.test(r[0] ?? '') && r.length > 1) return void totalRows.push(r);
+    if (r.length > width) return void longerRows.push(r);
     if (r.length !== width || !r.some((c) => c.trim() !== '')) return false;
     if (headerIsNames && JSON.stringify(r.map((c) => c.trim())) === headerKey) return false;
     if (filled(r) * 2 < width) return void sparseRows.push(r);
@@ -836,6 +838,14 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
     notes.push(`${totalRows.length} row(s) look like a total row (${rowText(totalRows[0]!)}): add a trailer (match, and count and amount, or a statement's credit and debit) or a skip pattern`);
   if (sparseRows.length > 0)
     notes.push(`${sparseRows.length} row(s) below the header fill fewer than half the columns (${sparseRows.slice(0, 2).map(rowText).join(', ')}): a page footer or closing line? add a skip pattern (or a trailer if it states totals)`);
+  // Rows split into more fields than the header's: often a memo written unquoted while holding the
+  // delimiter, which format.overflow_column reads whole; never drafted, as the cause may be another.
+  if (longerRows.length > 0) {
+    const memo = (fields.memo as { column?: unknown } | undefined)?.column;
+    notes.push(
+      `${longerRows.length} row(s) below the header have more fields than its ${width} (${rowText(longerRows[0]!)}): if a free-text column${typeof memo === 'string' ? ` (the memo, ${JSON.stringify(memo)}?)` : ''} holds the delimiter unquoted, set format.overflow_column to it, so such a record is read with its surplus fields joined back into that column; without it ingest rejects them (column_count)`,
+    );
+  }
   const preambleLines = rows.slice(0, headerIdx).length;
   // A database export's NULL written out (SSMS's NULL, Java's null): read as empty (null_values).
   const nullValues = [...new Set(data.flat().map((c) => c.trim()).filter((c) => NULL_WORDS.includes(c)))];

@@ -703,3 +703,26 @@ describe('sniff: fixed width', () => {
     expect(String(draft.format)).toMatch(/^TODO: no delimiter splits most lines/);
   });
 });
+
+describe('sniff: a memo holding the delimiter unquoted', () => {
+  it('notes rows with more fields than the header, naming format.overflow_column and the memo; with it set the draft loads every record', async () => {
+    const s = new Scratch();
+    const draft = await sniffAndCheck(s, 'MEMO_EVN_20261027.csv', [
+      'Mã GD,Ngày GD,Mã KH,Nội dung,Số tiền',
+      'M1,27/10/2026 08:15:00,PE0100123456,TT tien dien,1250000',
+      'M2,27/10/2026 09:30:00,PD0100000001,TT tien dien, ky 10/2026,500000',
+      'M3,27/10/2026 10:45:00,PE0200654321,TT tien dien T10,842300',
+      '',
+    ].join('\n'));
+    const notes = (draft._notes as { fields: string[] }).fields;
+    expect(notes.filter((n) => n.includes('overflow_column'))).toEqual([
+      '1 row(s) below the header have more fields than its 5 ("M2,27/10/2026 09:30:00,PD0100000001,TT tien dien, ky 10/2026,500000"): if a free-text column (the memo, "Nội dung"?) holds the delimiter unquoted, set format.overflow_column to it, so such a record is read with its surplus fields joined back into that column; without it ingest rejects them (column_count)',
+    ]);
+    expect(draft.format).toEqual({ type: 'delimited', delimiter: ',', quote: '"' }); // never drafted
+    const { _notes, ...profile } = draft;
+    s.profile({ ...profile, format: { ...draft.format, overflow_column: 'Nội dung' } });
+    const { summary, payments } = await ingestDraft(s);
+    expect(summary.files.map((f) => [f.records_read, f.records_loaded, f.records_rejected])).toEqual([[3, 3, 0]]);
+    expect(payments.map((p) => p.amount_vnd)).toEqual([1250000n, 500000n, 842300n]);
+  });
+});
