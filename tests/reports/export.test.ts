@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
 import { csvCell } from '../../src/reports/export-writers.ts';
 import { DATASETS, runExport, type ExportFormat } from '../../src/reports/export.ts';
+import { load, match, openDb } from '../match/fixture.ts';
 import { FORMULA_MEMO, fixtureDb, XSS_MEMO } from './fixture.ts';
 
 let db: Database;
@@ -248,5 +249,64 @@ describe('export --out', () => {
       await db.run('DELETE FROM source_files WHERE file_id = 999001');
     }
     expect(existsSync(join(dir, 'a\nb.parquet'))).toBe(false);
+  });
+});
+
+describe('export payments: void and refunds', () => {
+  // January 2026: P1 plain; P2 reversed by R2 the next day; P3 partly refunded by RF3 in February
+  // (outside the window, yet it refunds P3); P4 refunded in full by two refunds. Each pays its own
+  // customer's invoice.
+  let mdb: Database;
+  beforeAll(async () => {
+    mdb = await openDb();
+    const customers = ['PD0100000001', 'PD0100000002', 'PD0100000003', 'PD0100000004'];
+    await load(mdb, {
+      customers,
+      invoices: customers.map((c, i) => ({ no: `I${i + 1}`, customer: c, amount: 500_000 })),
+      payments: [
+        { txn: 'P1', amount: 100_000, code: customers[0]!, at: '2026-01-10T10:00:00' },
+        { txn: 'P2', amount: 200_000, code: customers[1]!, at: '2026-01-11T10:00:00' },
+        { txn: 'R2', kind: 'reversal', reverses: 'P2', amount: 200_000, code: customers[1]!, at: '2026-01-12T10:00:00' },
+        { txn: 'P3', amount: 300_000, code: customers[2]!, at: '2026-01-13T10:00:00' },
+        { txn: 'RF3', kind: 'refund', reverses: 'P3', amount: 50_000, code: customers[2]!, at: '2026-02-03T10:00:00' },
+        { txn: 'P4', amount: 400_000, code: customers[3]!, at: '2026-01-14T10:00:00' },
+        { txn: 'RF4B', kind: 'refund', reverses: 'P4', amount: 150_000, code: customers[3]!, at: '2026-01-16T10:00:00' },
+        { txn: 'RF4A', kind: 'refund', reverses: 'P4', amount: 250_000, code: customers[3]!, at: '2026-01-15T10:00:00' },
+      ],
+    });
+    await match(mdb);
+  });
+  afterAll(() => mdb.close());
+
+  // In the export's order: partner, then transaction id (txn_number, sql/common/identifiers.sql).
+  const expected = [
+    { txn_ref: 'P1', kind: 'payment', amount_vnd: 100_000, allocated_vnd: 100_000, void_reason: null, refunded_vnd: 0, adjusted_by: null },
+    { txn_ref: 'P2', kind: 'payment', amount_vnd: 200_000, allocated_vnd: 0, void_reason: 'reversed', refunded_vnd: 0, adjusted_by: 'reversal R2' },
+    { txn_ref: 'P3', kind: 'payment', amount_vnd: 300_000, allocated_vnd: 250_000, void_reason: null, refunded_vnd: 50_000, adjusted_by: 'refund RF3' },
+    { txn_ref: 'P4', kind: 'payment', amount_vnd: 400_000, allocated_vnd: 0, void_reason: 'refunded', refunded_vnd: 400_000, adjusted_by: 'refund RF4A;refund RF4B' },
+    { txn_ref: 'R2', kind: 'reversal', amount_vnd: 200_000, allocated_vnd: 0, void_reason: null, refunded_vnd: 0, adjusted_by: null },
+    { txn_ref: 'RF4A', kind: 'refund', amount_vnd: 250_000, allocated_vnd: 0, void_reason: null, refunded_vnd: 0, adjusted_by: null },
+    { txn_ref: 'RF4B', kind: 'refund', amount_vnd: 150_000, allocated_vnd: 0, void_reason: null, refunded_vnd: 0, adjusted_by: null },
+  ];
+
+  it.each(['json', 'csv', 'xlsx', 'arrow', 'parquet'] as const)('says which payments are void, why, by which records, and how much was refunded (%s)', async (format) => {
+    const out = join(dir, `payments-void.${format}`);
+    await runExport(mdb, { dataset: 'payments', period, format, out });
+    const rows = (await readBack(out, format)).map((r) =>
+      Object.fromEntries(Object.keys(expected[0]!).map((k) => {
+        const v = r[k] ?? null;
+        // CSV reads back as text, an empty cell as ''; XLSX leaves an empty cell out.
+        return [k, format === 'csv' ? (v === '' ? null : /^\d+$/.test(String(v)) ? Number(v) : v) : v];
+      })),
+    );
+    expect(rows).toEqual(expected);
+  });
+
+  it('types refunded_vnd as a whole number in Parquet and Arrow', async () => {
+    const path = (await runExport(mdb, { dataset: 'payments', period, format: 'parquet', out: join(dir, 'payments-types.parquet') })).path;
+    expect(await mdb.all(`SELECT typeof(refunded_vnd) AS r, typeof(void_reason) AS v, typeof(adjusted_by) AS a FROM read_parquet($1) LIMIT 1`, [path])).toEqual([{ r: 'BIGINT', v: 'VARCHAR', a: 'VARCHAR' }]);
+    const arrowOut = join(dir, 'payments-types.arrow');
+    await runExport(mdb, { dataset: 'payments', period, format: 'arrow', out: arrowOut });
+    expect(String(tableFromIPC(readFileSync(arrowOut)).schema.fields.find((f) => f.name === 'refunded_vnd')!.type)).toBe('Int64');
   });
 });
