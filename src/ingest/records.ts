@@ -815,10 +815,6 @@ class Splitter {
     this.mostChars = Math.max(this.mostChars, chars);
   }
 
-  /**
-   * A record whose columns cannot be placed (a column_count reject, its text kept) that DuckDB's
-   * reader would not refuse by itself: the file is staged, not read in place, so the reject stands.
-   */
   /** What was wrong with the bytes of the record that starts on `line` and ends on the current line (Utf8Repairs), if anything. */
   private badBytes(line: number): string | undefined {
     const bad = this.repairs?.lines;
@@ -830,6 +826,10 @@ class Splitter {
     return undefined;
   }
 
+  /**
+   * A record whose columns cannot be placed (a column_count reject, its text kept) that DuckDB's
+   * reader would not refuse by itself: the file is staged, not read in place, so the reject stands.
+   */
   private lineReject(line: number, problem: string, raw: string): void {
     this.result.direct.possible = false;
     this.result.rejects.push({ line, field: null, value: null, reason: 'column_count', message: `${this.shown}, line ${line}: ${problem}`, raw: truncate(raw, 2000) });
