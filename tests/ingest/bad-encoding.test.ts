@@ -102,6 +102,14 @@ describe('bytes that are not UTF-8 on some lines of a UTF-8 file', () => {
     r.db.close();
   });
 
+  it('reads a file starting with a UTF-8 byte-order mark as UTF-8 even without accented text: its bad lines are rejected, as windows-1258 would refuse the mark', async () => {
+    const content = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8(`${HEADER}\n${GOOD[2]}\n`), cp1258Line('A3,01/03/2026 10:00:00,PE0100123456,', 'Tiền điện', ',5.000\n')]);
+    const r = await ingest(content, {});
+    expect(r.file).toMatchObject({ status: 'loaded', records_read: 2n, records_loaded: 1n, records_rejected: 1n });
+    expect(r.rejects.map((x) => [x.line_no, x.reason])).toEqual([[3n, 'bad_encoding']]);
+    r.db.close();
+  });
+
   it('fails a file with bad bytes on half its lines, accented UTF-8 on others', async () => {
     const bad = (n: number) => cp1258Line(`B${n},01/03/2026 10:00:00,PE0100123456,`, 'Tiền điện', ',5.000\n');
     const r = await ingest(Buffer.concat([utf8(`${HEADER}\n${GOOD[0]}\n`), bad(1), bad(2), bad(3), utf8(`${GOOD[1]}\n`)]), {});
