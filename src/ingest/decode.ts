@@ -164,9 +164,13 @@ export class Utf8Repairs {
   verdict: { lenient: boolean; badLines: number; lines: number; multibyte: boolean } | null = null;
 }
 
-/** Lines (1-based, after linesBefore) of `buf` (whole lines) holding bytes that are not UTF-8, with the first such byte of each. */
-function badUtf8Lines(buf: Buffer, linesBefore: number, into: Map<number, string>): number {
-  let n = 0;
+/**
+ * Lines (1-based, after linesBefore) of `buf` (whole lines) holding bytes that are not UTF-8, with
+ * the first such byte of each put `into`; and whether a good line holds a multibyte character.
+ */
+function badUtf8Lines(buf: Buffer, linesBefore: number, into?: Map<number, string>): { bad: number; multibyte: boolean } {
+  let bad = 0;
+  let multibyte = false;
   let line = linesBefore + 1;
   for (let start = 0; start < buf.length; line++) {
     const nl = buf.indexOf(NL, start);
@@ -174,13 +178,15 @@ function badUtf8Lines(buf: Buffer, linesBefore: number, into: Map<number, string
     const text = buf.subarray(start, end);
     if (!isUtf8(text)) {
       const at = firstInvalidUtf8(text);
-      into.set(line, `byte 0x${text[at]!.toString(16).padStart(2, '0')} at byte ${at + 1} of the line is not valid UTF-8`);
-      n++;
+      into?.set(line, `byte 0x${text[at]!.toString(16).padStart(2, '0')} at byte ${at + 1} of the line is not valid UTF-8`);
+      bad++;
+    } else if (!multibyte && text.some((b) => b >= 0x80)) {
+      multibyte = true;
     }
     if (nl < 0) break;
     start = nl + 1;
   }
-  return n;
+  return { bad, multibyte };
 }
 
 /** Reads the whole file once: whether it is UTF-8 text with some bad lines (see Utf8Repairs), or not UTF-8 at all. */
@@ -189,24 +195,13 @@ async function surveyUtf8(path: string, cr: boolean): Promise<NonNullable<Utf8Re
   let badLines = 0;
   let multibyte = false;
   let carry: Buffer | undefined;
-  const scratch = new Map<number, string>();
   const take = (whole: Buffer) => {
     if (isUtf8(whole)) {
       if (!multibyte && whole.some((b) => b >= 0x80)) multibyte = true;
     } else {
-      scratch.clear();
-      badLines += badUtf8Lines(whole, lines, scratch);
-      // Well-formed multibyte characters on the good lines.
-      if (!multibyte) {
-        let start = 0;
-        for (let l = lines + 1; start < whole.length && !multibyte; l++) {
-          const nl = whole.indexOf(NL, start);
-          const end = nl < 0 ? whole.length : nl;
-          if (!scratch.has(l) && whole.subarray(start, end).some((b) => b >= 0x80)) multibyte = true;
-          if (nl < 0) break;
-          start = nl + 1;
-        }
-      }
+      const found = badUtf8Lines(whole, lines);
+      badLines += found.bad;
+      multibyte ||= found.multibyte;
     }
     lines += countLines(whole);
   };
