@@ -118,11 +118,13 @@ interface AmountGuess {
   decimal: string | null;
   /** Set when values carry a currency marker or a negative notation other than a leading minus. */
   currency?: true;
-  negative?: 'parentheses' | 'trailing_minus';
+  negative?: 'parentheses' | 'trailing_minus' | 'cr_dr';
   allow_negative?: true;
 }
 
 const CURRENCY_MARK = /VNĐ|VND|đồng|₫|đ/giu;
+/** A number followed by CR or DR (any case, spaces between allowed), as src/ingest/formats.ts reads `negative` `cr_dr`. */
+const CR_DR_SUFFIX = /^([\d.,\s]*\d)\s*(?:CR|DR)$/i;
 
 function guessAmount(values: string[]): AmountGuess | null {
   // A currency marker (VND 1,250,000; 350.000đ) and a negative in parentheses or with a trailing
@@ -132,13 +134,18 @@ function guessAmount(values: string[]): AmountGuess | null {
   const paren = marked.some((s) => /^\(.*\d.*\)$/.test(s));
   // A sign after the number: 1.000- (also + there, as COBOL's SIGN TRAILING SEPARATE writes every amount).
   const trailing = !paren && marked.some((s) => /^[\d.,\s]*\d[-+]$/.test(s));
-  const bare = marked.map((s) => (paren && /^\(.*\)$/.test(s) ? s.slice(1, -1).trim() : trailing ? s.replace(/[-+]$/, '') : s));
+  // A host or English-language statement's suffix: 1,250,000.00 CR money in, 99,000.00 DR money out.
+  const crDr = !paren && !trailing && marked.some((s) => CR_DR_SUFFIX.test(s));
+  const bare = marked.map((s) =>
+    paren && /^\(.*\)$/.test(s) ? s.slice(1, -1).trim() : trailing ? s.replace(/[-+]$/, '') : crDr ? s.replace(CR_DR_SUFFIX, '$1').trim() : s,
+  );
   const format = guessNumber(bare);
   if (!format) return null;
+  const negative = paren ? ('parentheses' as const) : trailing ? ('trailing_minus' as const) : crDr ? ('cr_dr' as const) : null;
   return {
     ...format,
     ...(currency ? { currency: true as const } : {}),
-    ...(paren || trailing ? { negative: paren ? ('parentheses' as const) : ('trailing_minus' as const), allow_negative: true as const } : {}),
+    ...(negative ? { negative, allow_negative: true as const } : {}),
   };
 }
 
@@ -361,7 +368,7 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
 }
 
 const columnNote = (c: Column): string =>
-  `${c.name || '(unnamed, empty)'}: ${c.date ? `date ${c.date}` : c.time ? `time ${c.time}` : c.amount ? `amount grouping ${JSON.stringify(c.amount.grouping)} decimal ${JSON.stringify(c.amount.decimal)}${c.amount.currency ? ' with a currency marker' : ''}${c.amount.negative ? `, negatives ${c.amount.negative === 'parentheses' ? 'in parentheses' : 'with a trailing minus'} (allow_negative: a negative amount is a reversal)` : ''}` : 'text'} (e.g. ${JSON.stringify(c.values[0] ?? '')})`;
+  `${c.name || '(unnamed, empty)'}: ${c.date ? `date ${c.date}` : c.time ? `time ${c.time}` : c.amount ? `amount grouping ${JSON.stringify(c.amount.grouping)} decimal ${JSON.stringify(c.amount.decimal)}${c.amount.currency ? ' with a currency marker' : ''}${c.amount.negative ? `, negatives ${c.amount.negative === 'parentheses' ? 'in parentheses' : c.amount.negative === 'cr_dr' ? 'marked DR (money in CR)' : 'with a trailing minus'} (allow_negative: a negative amount is a reversal)` : ''}` : 'text'} (e.g. ${JSON.stringify(c.values[0] ?? '')})`;
 
 const TODO_NOTE = 'set name, channel_group and default_instrument (drafted as bank and transfer whatever the partner), check every guess, map customer_code / memo (where not drafted) / invoice_ref / kind / instrument, add a trailer if the file states totals, remove _notes';
 
@@ -735,7 +742,14 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
   // Unquoted fields that escape the delimiter with a backslash, or write NULL as \N (MySQL's INTO
   // OUTFILE): read as ingest will, with format.escape and quote "".
   const escaped = backslashEscaped(text, delimiter);
-  const rows = escaped ? escapedRows(text, delimiter) : best.rows;
+  // Quoted fields that escape the quote with a backslash ("TT \"ky 10\", nha A"), as MySQL's ENCLOSED
+  // BY '"' ESCAPED BY '\\' writes them, where CSV doubles it: read with format.escape "\\".
+  const quotedEscape = escaped ? null : backslashQuoted(text, delimiter, best.score);
+  const rows = quotedEscape ?? (escaped ? escapedRows(text, delimiter) : best.rows);
+  const format = escaped
+    ? { type: 'delimited', delimiter, quote: '', escape: '\\' }
+    : quotedEscape ? { type: 'delimited', delimiter, quote: '"', escape: '\\' } : { type: 'delimited', delimiter, quote: '"' };
+  const quotedEscapeNote = 'quoted fields write a quote inside them as \\" (and a backslash as \\\\), as MySQL\'s INTO OUTFILE … ENCLOSED BY \'"\' ESCAPED BY \'\\\\\' writes them, where CSV doubles the quote: drafted as escape "\\\\" (a backslash, as JSON writes it)';
   const escapedNote = `fields are not quoted and write ${escaped === 'delimiter' ? `a ${delimiter === '\t' ? 'tab' : JSON.stringify(delimiter)} inside a field as \\${delimiter === '\t' ? '⇥' : delimiter}` : 'NULL as \\N'}, as MySQL's SELECT … INTO OUTFILE writes them (ESCAPED BY '\\\\', no ENCLOSED BY): drafted as quote "" and escape "\\\\" (a backslash, as JSON writes it), which reads \\${delimiter === '\t' ? '⇥' : delimiter} as the delimiter's character, \\\\ as a backslash, a backslash before a line end as a line break in the field, and \\N as empty`;
   const guessedFrom = `${Math.min(head.length, SAMPLE_BYTES)} bytes, ${rows.length} lines`;
   // No delimiter splits most lines: fixed width (lines of nearly equal length), or say so. (A
@@ -792,7 +806,7 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
     return {
       ...draftBase(path),
       encoding,
-      format: escaped ? { type: 'delimited', delimiter, quote: '', escape: '\\' } : { type: 'delimited', delimiter, quote: '"' },
+      format,
       header: { type: 'none', columns: names },
       record_types: typed.recordTypes,
       ...(typed.skip.length > 0 ? { skip: typed.skip } : {}),
@@ -800,7 +814,7 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
       _notes: {
         guessed_from: `${guessedFrom}; the first field of every line is its record type`,
         columns: columns.map(columnNote),
-        fields: [...notes, ...typed.notes, ...(escaped ? [escapedNote] : [])],
+        fields: [...notes, ...typed.notes, ...(escaped ? [escapedNote] : []), ...(quotedEscape ? [quotedEscapeNote] : [])],
         todo: TODO_NOTE,
       },
     };
@@ -834,6 +848,7 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
   const { fields, notes } = draftFields(columns, data.length);
   const rowText = (r: string[]) => JSON.stringify(r.join(delimiter));
   if (escaped) notes.push(escapedNote);
+  if (quotedEscape) notes.push(quotedEscapeNote);
   if (totalRows.length > 0)
     notes.push(`${totalRows.length} row(s) look like a total row (${rowText(totalRows[0]!)}): add a trailer (match, and count and amount, or a statement's credit and debit) or a skip pattern`);
   if (sparseRows.length > 0)
@@ -853,7 +868,7 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
   return {
     ...draftBase(path),
     encoding,
-    format: escaped ? { type: 'delimited', delimiter, quote: '', escape: '\\' } : { type: 'delimited', delimiter, quote: '"' },
+    format,
     ...(preambleLines > 0 ? { preamble: { lines: preambleLines } } : {}),
     header: headerIsNames ? { type: 'names' } : { type: 'none', columns: names },
     ...(nullValues.length > 0 ? { null_values: nullValues } : {}),
@@ -877,6 +892,19 @@ function backslashEscaped(text: string, delimiter: string): 'delimiter' | 'null'
   if (new RegExp(`(^|${d})"`, 'm').test(text)) return null;
   if (new RegExp(`(^|[^\\\\])(\\\\\\\\)*\\\\${d}`).test(text)) return 'delimiter';
   return new RegExp(`(^|${d})\\\\N(${d}|\r?$)`, 'm').test(text) ? 'null' : null;
+}
+
+/**
+ * A sample's rows read with a backslash escaping the quote inside quoted fields, when the sample
+ * holds a backslash before a quote and that reading splits at least as many lines into one number
+ * of fields as the CSV reading (`score`, the lines of the modal width) does; else null.
+ */
+function backslashQuoted(text: string, delimiter: string, score: number): string[][] | null {
+  if (!/\\"/.test(text)) return null;
+  const rows = Papa.parse<string[]>(text, { delimiter, quoteChar: '"', escapeChar: '\\', skipEmptyLines: false }).data;
+  const counts = new Map<number, number>();
+  for (const r of rows) if (r.length > 1) counts.set(r.length, (counts.get(r.length) ?? 0) + 1);
+  return Math.max(0, ...counts.values()) >= score ? rows : null;
 }
 
 /** A sample's rows as ingest reads them with escape "\\" and quote "": a line ending in an escaped line feed goes on, fields unescaped, NULL as empty. */

@@ -205,6 +205,37 @@ describe('sniff: dates and headers', () => {
     expect(payments.map((p) => [p.line_no, p.txn_ref])).toEqual([[2n, 'VIMO0001'], [3n, 'VIMO0002'], [4n, 'VIMO0003'], [6n, 'VIMO0004']]);
   });
 
+  // A host bank's statement: MySQL's ENCLOSED BY '"' ESCAPED BY '\\' quoting, CR/DR amount suffixes.
+  it('drafts escape "\\" for quoted fields escaping the quote with a backslash, and negative "cr_dr" for CR/DR suffixes; the draft loads the file', async () => {
+    const s = new Scratch();
+    const draft = await sniffAndCheck(s, 'VCBHOST_20261027.csv', [
+      'Ma GD,Ngay GD,Ma KH,Noi dung,So tien',
+      'VCB001,27/10/2026 08:15:00,PE0100123456,"TT tien dien \\"ky 10\\", nha ong A","1,250,000.00 CR"',
+      'VCB002,27/10/2026 09:30:00,PD0100000001,TT tien dien,"500,000.00 CR"',
+      'VCB003,27/10/2026 10:45:00,PD0100000002,"Hoan tien","99,000.00 DR"',
+      'VCB004,27/10/2026 11:00:00,PE0200654321,TT,"153,300.00cr"',
+      '',
+    ].join('\n'));
+    expect(draft.format).toEqual({ type: 'delimited', delimiter: ',', quote: '"', escape: '\\' });
+    expect(draft.fields.amount).toEqual({ column: 'So tien', format: { grouping: ',', decimal: '.', negative: 'cr_dr', allow_negative: true } });
+    expect(JSON.stringify(draft._notes)).toContain('ENCLOSED BY');
+    const { summary } = await ingestDraft(s);
+    expect(summary.files.map((f) => [f.status, f.records_read, f.records_loaded, f.records_rejected])).toEqual([['loaded', 4, 4, 0]]);
+    const { db, run } = await openTestDb();
+    await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
+    const rows = await db.all<{ txn_ref: string; kind: string; amount_vnd: bigint; memo: string }>('SELECT txn_ref, kind, amount_vnd, memo FROM payments ORDER BY line_no');
+    db.close();
+    expect(rows.map((r) => [r.txn_ref, r.kind, r.amount_vnd, r.memo])).toEqual([
+      ['VCB001', 'payment', 1250000n, 'TT tien dien "ky 10", nha ong A'],
+      ['VCB002', 'payment', 500000n, 'TT tien dien'],
+      ['VCB003', 'reversal', 99000n, 'Hoan tien'],
+      ['VCB004', 'payment', 153300n, 'TT'],
+    ]);
+    // CSV's own quoting (a doubled quote) and a backslash that escapes nothing draft no escape.
+    const csv = await sniffAndCheck(new Scratch(), 'CSV_EVN_20261027.csv', 'id,time,amount,note\nA1,2026-10-27 08:15:00,1000,"a ""b"", C:\\"\nA2,2026-10-27 08:16:00,2000,"C:\\evn\\"\n');
+    expect(csv.format).toEqual({ type: 'delimited', delimiter: ',', quote: '"' });
+  });
+
   it('drafts a tab-delimited MySQL export whose only escapes are \\N, and keeps quote "\"" for a sample with quoted fields', async () => {
     const tab = await sniffAndCheck(new Scratch(), 'MYSQL_EVN_20261027.txt', 'id\ttime\tamount\tnote\nA1\t2026-10-27 08:15:00\t1000\t\\N\nA2\t2026-10-27 08:16:00\t2000\tx\n');
     expect(tab.format).toEqual({ type: 'delimited', delimiter: '\t', quote: '', escape: '\\' });
