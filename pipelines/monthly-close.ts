@@ -31,7 +31,16 @@ export interface MonthlyCloseResult {
   dashboardPath: string;
   /** The same dashboard in the other language (dashboard.en.html when the main one is Vietnamese). */
   twinDashboardPath: string;
+  /**
+   * Billing and partner files of this run whose records the KPIs do not count: no profile claims the
+   * file (or two do), it failed, or its control totals quarantined it. A second delivery of bytes
+   * already received is not listed (its records are counted once, from the first).
+   */
+  filesNotLoaded: Array<{ path: string; status: string; message: string }>;
 }
+
+/** Outcomes that leave a file's records out of the KPIs (a byte-identical resend is not one). */
+const NOT_LOADED = new Set(['unrecognised', 'failed', 'quarantined']);
 
 export async function monthlyClose(db: Database, run: Run, opts: MonthlyCloseOptions): Promise<MonthlyCloseResult> {
   const data = resolve(opts.data);
@@ -41,10 +50,13 @@ export async function monthlyClose(db: Database, run: Run, opts: MonthlyCloseOpt
   }
   const profiles = loadProfiles(opts.profiles);
 
-  await run.stage('billing', () => importBilling(db, run, join(data, 'billing')));
+  const billing = await run.stage('billing', () => importBilling(db, run, join(data, 'billing')));
   // A period asked for but never billed is refused before the long stages, not after them.
   if (opts.period) await requireInvoices(db, opts.period);
-  await run.stage('ingest', () => ingestFiles(db, run, [join(data, 'partners')], { profiles }));
+  const ingest = await run.stage('ingest', () => ingestFiles(db, run, [join(data, 'partners')], { profiles }));
+  const filesNotLoaded = [...billing.files, ...ingest.files]
+    .filter((f) => NOT_LOADED.has(f.status))
+    .map((f) => ({ path: f.path, status: f.status, message: f.message }));
 
   const period = opts.period ?? (await latestPeriod(db));
   const asOf = opts.asOf ?? defaultAsOf(period);
@@ -52,7 +64,7 @@ export async function monthlyClose(db: Database, run: Run, opts: MonthlyCloseOpt
   // The dashboard in the chosen language, and its twin in the other one for the other readers.
   const twin = opts.lang === 'vi' ? 'en' : 'vi';
   const report = await run.stage('report', () => writeReport(db, { period, asOf, lang: opts.lang, twins: [twin], outDir: join(resolve(opts.out), period) }));
-  return { period, asOf, kpisPath: report.kpisPath, dashboardPath: report.dashboardPath, twinDashboardPath: report.twinPaths[0]! };
+  return { period, asOf, kpisPath: report.kpisPath, dashboardPath: report.dashboardPath, twinDashboardPath: report.twinPaths[0]!, filesNotLoaded };
 }
 
 async function latestPeriod(db: Database): Promise<string> {

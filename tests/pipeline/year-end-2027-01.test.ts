@@ -24,7 +24,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../src/db/database.ts';
 import { runExport } from '../../src/reports/export.ts';
@@ -40,6 +40,7 @@ interface CloseResult {
   period: string;
   asOf: string;
   kpisPath: string;
+  filesNotLoaded: Array<{ path: string; status: string; message: string }>;
 }
 
 let dir: string;
@@ -73,8 +74,15 @@ beforeAll(async () => {
 afterAll(() => db?.close());
 
 describe('a hand-made year-end month (2027-01 with December arrears) closed through the CLI', () => {
-  it('closes the latest billed period at its default as-of date', () => {
+  it('closes the latest billed period at its default as-of date and names the files it did not load', () => {
     expect([close.period, close.asOf]).toEqual(['2027-01', '2027-02-28']);
+    // The supplementary VNPAY file's dashed name fits no file pattern: it is recorded nowhere else,
+    // so the close must name it. The February agent file's trailer counts 3 records for 2.
+    expect(close.filesNotLoaded.map((f) => [basename(f.path), f.status])).toEqual([
+      ['BINHMINH_EVN_202702.txt', 'quarantined'],
+      ['VNPAY-EVN-2027-01-bosung.csv', 'unrecognised'],
+    ]);
+    expect(close.filesNotLoaded[1]!.message).toMatch(/no partner profile recognises the file name "VNPAY-EVN-2027-01-bosung.csv"/);
   });
 
   it('accounts for every file and record', async () => {
@@ -214,7 +222,7 @@ describe('a hand-made year-end month (2027-01 with December arrears) closed thro
     //   retail agent: 500.000; EVN counter: 610.000 + 360.000                                  = 970.000
     //   total 6.275.000 of 7.180.000; cash 540.000 + 500.000 + 970.000 = 2.010.000, cashless 4.265.000.
     // Open: HD2701000077 (suggestion only), HD2701000144 (its payment went to December's equal
-    // arrears), HD2701000177 (reversed on 2 March).
+    // arrears; the payment in the unclaimed file is not loaded), HD2701000177 (reversed on 2 March).
     // HD2701000131: 300.000 bank + 300.000 intermediary, a tie; the first payment (same instant,
     // partner id sacombank first) is the bank's. HD2701000022: retail 500.000 < intermediary 750.000.
     // Customers: 13 paid; all cashless except C2 (agent cash), C4, C10, C12 → 9.
@@ -310,7 +318,7 @@ describe('a hand-made year-end month (2027-01 with December arrears) closed thro
       ['suggested_match', '31-90', 1, 455000],
       ['unknown_customer', '31-90', 1, 450000],
     ]);
-    // 7 files (ZaloPay's holds no January record):
+    // 7 files (ZaloPay's holds no January record; the unclaimed VNPAY file is recorded nowhere):
     // read 9 + 5 + 2 + 3 + 12 + 2 = 33 = loaded 27 + rejected 2 + duplicate 2 + quarantined 2.
     expect(kpis['data_quality']).toEqual({
       files: 7, files_loaded: 5, files_quarantined: 1, files_skipped_duplicate: 1,
