@@ -22,9 +22,11 @@ export function register(program: Command): void {
       });
       if (!result) {
         const where = waiting.map((w) => `file ${String(w['file_id'])} (${String(w['file_name'])}) line ${String(w['line_no'])}, ${String(w['received_as'])}: ${String(w['note'])}`);
-        throw new UsageError(
-          `${JSON.stringify(what)}: no payment PARTNER:TXN_REF and no invoice with this number is loaded${where.length > 0 ? `; the payment was received in ${where.join('; ')}` : ''}`,
-        );
+        const key = parsePaymentKey(what);
+        const none = key
+          ? `no payment of partner ${JSON.stringify(key.partnerId)} with transaction id ${JSON.stringify(key.txnRef)} is loaded, and no invoice has this number`
+          : 'no invoice with this number is loaded (a payment is named PARTNER:TXN_REF, e.g. vietcombank:FT26300012345)';
+        throw new UsageError(`${JSON.stringify(what)}: ${none}${where.length > 0 ? `; the payment was received in ${where.join('; ')}` : ''}`);
       }
       printResult(opts.json, result, () => (result.kind === 'payment' ? formatPayment(result) : formatInvoice(result)));
     });

@@ -60,6 +60,12 @@ describe('periods, numbers and matching with nothing loaded', () => {
     }
   }, 300_000);
 
+  it('says what explain looked for when nothing has the name: a payment key, or an invoice number', async () => {
+    const copy = await copySampleClose();
+    refused(recon('explain', 'acb:NO-SUCH-TXN', '--db', copy.dbPath), /^recon: "acb:NO-SUCH-TXN": no payment of partner "acb" with transaction id "NO-SUCH-TXN" is loaded, and no invoice has this number\n$/);
+    refused(recon('explain', 'HD-NOPE', '--db', copy.dbPath), /^recon: "HD-NOPE": no invoice with this number is loaded \(a payment is named PARTNER:TXN_REF, e\.g\. vietcombank:FT26300012345\)\n$/);
+  }, 300_000);
+
   it('refuses to match a database with no payment, or with payments and no billing export', async () => {
     const copy = await copySampleClose();
     const db = join(copy.dir, 'fresh.duckdb');
