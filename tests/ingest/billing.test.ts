@@ -106,6 +106,13 @@ describe('billing arrears', () => {
     s.file('billing/invoices-2026-11.csv', [HEAD, inv('N1', '2026-11', 300)].join('\n'));
     await importBilling(db, run, dir);
     expect((await rows()).map((r) => [r.invoice_no, r.amount_vnd, r.file_id])).toEqual([['N1', 300n, 5n], ['O1', 90n, 4n]]);
+    // What explain's billing history reads: the rows an import left their invoice different from,
+    // with file and line; rows carried again or given back unchanged are no version.
+    expect(await db.all('SELECT invoice_no, amount_vnd, file_id, line_no, replaced_by_file_id, change FROM invoice_versions ORDER BY replaced_by_file_id')).toEqual([
+      { invoice_no: 'O1', amount_vnd: 100n, file_id: 1n, line_no: 2n, replaced_by_file_id: 4n, change: 'reissued' },
+      { invoice_no: 'O2', amount_vnd: 200n, file_id: 3n, line_no: 2n, replaced_by_file_id: 5n, change: 'withdrawn' },
+    ]);
+    expect(await db.all('SELECT invoice_no, line_no FROM invoices ORDER BY invoice_no')).toEqual([{ invoice_no: 'N1', line_no: 2n }, { invoice_no: 'O1', line_no: 2n }]);
     db.close();
   });
 

@@ -101,7 +101,8 @@ export async function fixtureDb(path = ':memory:'): Promise<Database> {
     ['H1', 'PD01000000001', '2025-12', 100_000],
   ] as const) {
     await db.run(
-      `INSERT INTO invoices VALUES ($1, $2, $3, '1K26TAA', $1, ($3 || '-28')::DATE, ($3 || '-28')::DATE + 15, $4, CASE $3 WHEN '2025-12' THEN 91 ELSE 90 END)`,
+      `INSERT INTO invoices (invoice_no, customer_code, period, series, number, issued_on, due_on, amount_vnd, file_id)
+       VALUES ($1, $2, $3, '1K26TAA', $1, ($3 || '-28')::DATE, ($3 || '-28')::DATE + 15, $4, CASE $3 WHEN '2025-12' THEN 91 ELSE 90 END)`,
       [no, code, period, amount],
     );
   }
