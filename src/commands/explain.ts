@@ -4,11 +4,12 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { explainInvoice, explainPayment, paymentReceivedAgain, type InvoiceExplanation, type PaymentExplanation } from '../match/explain.ts';
 import { parsePaymentKey } from '../match/payment-key.ts';
+import type { Row } from '../db/database.ts';
 import { printResult, textTable, withDb, withDbOptions, type GlobalOptions } from './context.ts';
 
 export function register(program: Command): void {
   withDbOptions(program.command('explain'))
-    .description('explain a payment (PARTNER:TXN_REF): source file, line and raw row, each rule, allocations, decisions; or an invoice (INVOICE_NO): its residual history')
+    .description('explain a payment (PARTNER:TXN_REF): source file, line and raw row, each rule, allocations, decisions; or an invoice (INVOICE_NO): its billing history (versions re-issued, dropped or withdrawn) and residual history')
     .argument('<what>', 'PARTNER:TXN_REF or INVOICE_NO')
     .option('--profiles <dir>', "folder of partner profiles the raw row is read with, as ingest read the file (default: the repository's pipelines/partners)")
     .action(async (what: string, opts: GlobalOptions & { profiles?: string }) => {
@@ -32,7 +33,7 @@ export function register(program: Command): void {
     });
 }
 
-function formatPayment(e: PaymentExplanation): string {
+export function formatPayment(e: PaymentExplanation): string {
   const out: string[] = [];
   for (const r of e.records) {
     const p = r.payment;
@@ -54,14 +55,49 @@ function formatPayment(e: PaymentExplanation): string {
   }
   out.push('decisions (the last one is in force):', textTable(e.decisions));
   if (e.receivedAgain.length > 0) out.push('', 'received again (not loaded twice):', textTable(e.receivedAgain));
-  for (const inv of e.invoices) out.push('', `invoice ${inv.invoice_no} residual history:`, textTable(inv.history));
+  for (const inv of e.invoices) {
+    out.push('', `invoice ${inv.invoice_no} residual history:`);
+    // One line per billing change, so a residual history starting at another amount reads right.
+    for (const v of inv.billing_changes) out.push(`  billing: ${String(v['amount_vnd'])} đ from ${billedBy(v)} ${replacedBy(v)}; recon explain ${inv.invoice_no} shows its billing history`);
+    out.push(textTable(inv.history));
+  }
   return out.join('\n');
 }
 
-function formatInvoice(e: InvoiceExplanation): string {
+/** The export and line a billed row came from. */
+function billedBy(v: Row): string {
+  const line = v['line_no'] === null || v['line_no'] === undefined ? 'line not recorded' : `line ${String(v['line_no'])}`;
+  return `${String(v['file_name'] ?? '(unknown file)')} ${line} (file ${String(v['file_id'])})`;
+}
+
+const CHANGE_TEXT: Record<string, string> = {
+  reissued: 're-issued by',
+  dropped: 'dropped by',
+  withdrawn: 'withdrawn by',
+};
+
+/** What became of a replaced row: the import that replaced it (file, run, when) and what it changed. */
+function replacedBy(v: Row): string {
+  const by = `${CHANGE_TEXT[String(v['change'])] ?? String(v['change'])} ${String(v['replaced_by_file_name'] ?? '(unknown file)')} (file ${String(v['replaced_by_file_id'])}, run ${String(v['replaced_by_run_id'] ?? '?')} at ${String(v['replaced_at_local'] ?? '?')})`;
+  const changes = ((v['changes'] as Array<{ field: string; before: string | null; after: string | null }> | null) ?? []).map((c) => `${c.field} ${c.before ?? '(none)'} → ${c.after ?? '(none)'}`);
+  return v['change'] === 'withdrawn'
+    ? `${by}: no loaded export carries it any more`
+    : v['change'] === 'dropped'
+      ? `${by}, which no longer carries it; another export's row stands: ${changes.join(', ')}`
+      : `${by}: ${changes.join(', ')}`;
+}
+
+export function formatInvoice(e: InvoiceExplanation): string {
   const i = e.invoice;
   return [
-    `invoice ${String(i['invoice_no'])} of ${String(i['customer_code'])} (${String(i['pc'] ?? '')}) period ${String(i['period'])}: ${String(i['amount_vnd'])} đ, residual ${String(i['residual_vnd'])} đ`,
+    i
+      ? `invoice ${String(i['invoice_no'])} of ${String(i['customer_code'])} (${String(i['pc'] ?? '')}) period ${String(i['period'])}: ${String(i['amount_vnd'])} đ, residual ${String(i['residual_vnd'])} đ`
+      : `invoice ${String(e.billing_history[0]?.['invoice_no'] ?? '')} is not loaded: billing loaded it and withdrew it since (below)`,
+    '',
+    'billing history (oldest first, then the current row):',
+    ...e.billing_history.map(
+      (v) => `  ${String(v['amount_vnd'])} đ  period ${String(v['period'])}  due ${String(v['due_on'] ?? '-')}  from ${billedBy(v)}  ${v['change'] === 'current' ? 'current' : replacedBy(v)}`,
+    ),
     '',
     'residual history:',
     textTable(e.history),

@@ -1,5 +1,5 @@
 // explain: why a payment ended where it did (each rule, applied or not, and why), traced to its
-// file and line; or an invoice's residual history and the payments that named it.
+// file and line; or an invoice's billing history, residual history and the payments that named it.
 import { existsSync } from 'node:fs';
 import type { Database, Row } from '../db/database.ts';
 import { readSql } from '../db/database.ts';
@@ -30,16 +30,23 @@ export interface PaymentExplanation {
   key: PaymentKey;
   records: PaymentRecordExplanation[];
   decisions: Row[];
-  invoices: Array<{ invoice_no: string; history: Row[] }>;
+  /** The invoices the payment allocated to or names; billing_changes: the rows billing imports replaced (see InvoiceExplanation). */
+  invoices: Array<{ invoice_no: string; history: Row[]; billing_changes: Row[] }>;
   /** The identity received again: duplicate records, and records waiting in quarantined files. */
   receivedAgain: Row[];
 }
 
 export interface InvoiceExplanation {
   kind: 'invoice';
-  invoice: Row;
+  /** Null for a number billing imports loaded once and withdrew since (billing_history says by which files). */
+  invoice: Row | null;
   history: Row[];
   claims: Row[];
+  /**
+   * Each row a billing import replaced (`change` reissued, dropped or withdrawn; its file and line,
+   * the import that replaced it, what it changed), oldest first, then the current row (`current`).
+   */
+  billing_history: Row[];
 }
 
 /**
@@ -54,6 +61,7 @@ export async function explainPayment(db: Database, key: PaymentKey, opts: { prof
   const decisions = await db.all(readSql('match/queries/payment_decisions.sql'), ident);
   const records: PaymentRecordExplanation[] = [];
   const invoices = new Set<string>();
+  const withdrawn = new Set<string>();
   let profile: ProfileForExplain | undefined; // read once, when a text file needs it
   const readProfile = async () => (profile ??= await profileForExplain(db, key.partnerId, opts.profiles));
   for (const p of rows) {
@@ -64,6 +72,8 @@ export async function explainPayment(db: Database, key: PaymentKey, opts: { prof
     for (const name of [p['target_invoice_no'], ...exceptions.map((e) => e['suggested_invoice_no'])]) {
       if (typeof name === 'string') invoices.add(name);
     }
+    // A reference to an invoice billing withdrew since matches none; its billing history says why.
+    if (p['ref_status'] === 'not_found' && typeof p['invoice_ref'] === 'string') withdrawn.add(p['invoice_ref'].trim());
     const path = (p['file_path'] as string | null) ?? null;
     const line = Number(p['line_no']);
     records.push({
@@ -75,8 +85,10 @@ export async function explainPayment(db: Database, key: PaymentKey, opts: { prof
     });
   }
   const histories = [];
-  for (const invoice_no of [...invoices].sort()) {
-    histories.push({ invoice_no, history: await db.all(readSql('match/queries/invoice_history.sql'), { invoice: invoice_no }) });
+  for (const invoice_no of [...new Set([...invoices, ...withdrawn])].sort()) {
+    const billing_changes = (await billingHistory(db, invoice_no)).filter((v) => v['change'] !== 'current');
+    if (!invoices.has(invoice_no) && billing_changes.length === 0) continue;
+    histories.push({ invoice_no, history: await db.all(readSql('match/queries/invoice_history.sql'), { invoice: invoice_no }), billing_changes });
   }
   return { kind: 'payment', key, records, decisions, invoices: histories, receivedAgain };
 }
@@ -93,16 +105,23 @@ export async function paymentReceivedAgain(db: Database, key: PaymentKey): Promi
   return db.all(readSql('match/queries/payment_received_again.sql'), { partner: key.partnerId, txn: key.txnRef });
 }
 
-/** Explains an invoice; undefined if it is not loaded. */
+/** An invoice's billing history: the rows billing imports replaced, oldest first, then the current row. */
+async function billingHistory(db: Database, invoiceNo: string): Promise<Row[]> {
+  return db.all(readSql('match/queries/invoice_billing_history.sql'), { invoice: invoiceNo });
+}
+
+/** Explains an invoice, also one billing loaded and withdrew since; undefined if no billing import ever loaded it. */
 export async function explainInvoice(db: Database, typed: string): Promise<InvoiceExplanation | undefined> {
   const invoiceNo = typed.trim(); // as a payment key is read: spaces pasted around the number are no part of it
-  const invoice = await db.one(readSql('match/queries/explain_invoice.sql'), { invoice: invoiceNo });
-  if (!invoice) return undefined;
+  const invoice = (await db.one(readSql('match/queries/explain_invoice.sql'), { invoice: invoiceNo })) ?? null;
+  const billing_history = await billingHistory(db, invoiceNo);
+  if (!invoice && billing_history.length === 0) return undefined;
   return {
     kind: 'invoice',
     invoice,
     history: await db.all(readSql('match/queries/invoice_history.sql'), { invoice: invoiceNo }),
     claims: await db.all(readSql('match/queries/invoice_claims.sql'), { invoice: invoiceNo }),
+    billing_history,
   };
 }
 
