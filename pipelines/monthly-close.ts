@@ -53,12 +53,13 @@ export async function monthlyClose(db: Database, run: Run, opts: MonthlyCloseOpt
   const billing = await run.stage('billing', () => importBilling(db, run, join(data, 'billing')));
   // A period asked for but never billed is refused before the long stages, not after them.
   if (opts.period) await requireInvoices(db, opts.period);
-  const ingest = await run.stage('ingest', () => ingestFiles(db, run, [join(data, 'partners')], { profiles }));
+  // Known before the ingest (it reads only the billing): the files the close records keep it.
+  const period = opts.period ?? (await latestPeriod(db));
+  const ingest = await run.stage('ingest', () => ingestFiles(db, run, [join(data, 'partners')], { profiles, period }));
   const filesNotLoaded = [...billing.files, ...ingest.files]
     .filter((f) => NOT_LOADED.has(f.status))
     .map((f) => ({ path: f.path, status: f.status, message: f.message }));
 
-  const period = opts.period ?? (await latestPeriod(db));
   const asOf = opts.asOf ?? defaultAsOf(period);
   await run.stage('match', () => runMatch(db, run, { asOf }));
   // The dashboard in the chosen language, and its twin in the other one for the other readers.

@@ -45,7 +45,7 @@ CREATE TABLE source_files (
   control_count      BIGINT,             -- stated by the trailer / total row, if any
   control_amount     BIGINT,
   rejected_amount    BIGINT,             -- control_amount - amount_read when rows were rejected
-  status             VARCHAR NOT NULL,   -- loaded | quarantined | released | skipped_duplicate
+  status             VARCHAR NOT NULL,   -- loaded | quarantined | released | skipped_duplicate | failed | unrecognised | replaced (README, "File statuses")
   status_reason      VARCHAR,
   run_id             VARCHAR NOT NULL,
   loaded_at          TIMESTAMPTZ NOT NULL

@@ -31,5 +31,8 @@ CREATE TABLE duplicate_records (
 );
 
 -- Billing exports carry a period (invoices-YYYY-MM.csv); a newer export of a period replaces
--- the older one, whose row then says status 'replaced'.
+-- the older one, whose row then says status 'replaced'. A partner file's period is that of the
+-- monthly close that received it (NULL when `recon ingest` did): the period a file with no dated
+-- record belongs to (sql/common/period_files.sql). A partner file no profile claimed (status
+-- 'unrecognised') reads 'replaced' once a profile claims it and it is received again.
 ALTER TABLE source_files ADD COLUMN period VARCHAR;

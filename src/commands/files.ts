@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { printResult, textTable, withDb, withDbOptions, withRun, type GlobalOptions } from './context.ts';
 
-const STATUSES = ['loaded', 'quarantined', 'released', 'skipped_duplicate', 'failed', 'replaced'];
+const STATUSES = ['loaded', 'quarantined', 'released', 'skipped_duplicate', 'failed', 'unrecognised', 'replaced'];
 
 export function register(program: Command): void {
   const files = withDbOptions(program.command('files'))

@@ -45,11 +45,10 @@ export function register(program: Command): void {
         }),
         { create: true },
       );
-      // Files the KPIs count nothing from are named here: an unclaimed file is recorded nowhere
-      // else (not in `recon files`, not in the data-quality figures), so a mistyped file name
-      // would otherwise leave its payments out of a close that said nothing.
+      // Files the KPIs count nothing from are named here, where the close is read: a mistyped file
+      // name would otherwise leave its payments out of a close that said nothing of it.
       const notLoaded = result.filesNotLoaded.length === 0 ? [] : [
-        `${result.filesNotLoaded.length} file(s) not loaded, the KPIs count nothing from them (\`recon files\` lists the quarantined and failed ones):`,
+        `${result.filesNotLoaded.length} file(s) not loaded, the KPIs count nothing from them (\`recon files\` lists them with their reasons):`,
         ...result.filesNotLoaded.map((f) => `  ${f.status}: ${f.message}`),
       ];
       printResult(opts.json, result, () =>

@@ -6,6 +6,7 @@ import { loadPartnerFiles, type FileOutcome } from './load.ts';
 import type { PartnerProfile } from './profile.ts';
 import { upsertPartners } from './profiles.ts';
 import { listFiles, recognise } from './recognise.ts';
+import { recordUnrecognised } from './unrecognised.ts';
 import { UsageError } from '../errors.ts';
 
 export { loadProfiles, parseProfileFile, profileHash, upsertPartners, DEFAULT_PROFILE_DIR } from './profiles.ts';
@@ -25,9 +26,18 @@ export interface IngestSummary {
 }
 
 export interface IngestOptions {
-  /** Only this partner's profile is used (files it does not claim are reported as unrecognised). */
+  /**
+   * Only this partner's profile is used: a file another single profile claims is skipped; one no
+   * profile claims (or two do) is recorded as unrecognised all the same.
+   */
   partner?: string;
   profiles: PartnerProfile[];
+  /**
+   * The billing period of the monthly close this ingest is part of: the partner files it records
+   * keep it (`source_files.period`), and a file with no dated record (unrecognised, failed, empty)
+   * belongs to that period's data quality (sql/common/period_files.sql). Unset for `recon ingest`.
+   */
+  period?: string;
 }
 
 /**
@@ -44,18 +54,26 @@ export async function ingestFiles(db: Database, run: Run, paths: string[], opts:
     if (profiles.length === 0) throw new UsageError(`--partner ${opts.partner}: no such partner profile; known: ${opts.profiles.map((p) => p.id).join(', ')}`);
   }
   await upsertPartners(db, opts.profiles);
-  const listed = recognise(listFiles(paths), profiles);
+  const found = listFiles(paths);
+  const listed = recognise(found, profiles);
+  // With --partner, what every profile makes of a file the chosen one does not claim.
+  const overall = opts.partner ? recognise(found, opts.profiles) : listed;
   const byProfile = new Map<PartnerProfile, string[]>();
   for (const r of listed) if ('profile' in r) byProfile.set(r.profile, [...(byProfile.get(r.profile) ?? []), r.path]);
   const done = new Map<string, FileOutcome>();
   for (const [profile, files] of byProfile) for (const o of await loadPartnerFiles(db, run, files, profile)) done.set(o.path, o);
+  const files: FileOutcome[] = [];
+  for (const [i, r] of listed.entries()) {
+    const all = overall[i]!;
+    if (!('problem' in r)) files.push(done.get(r.path)!);
+    else if ('problem' in all) files.push(await recordUnrecognised(db, run, r.path, all.problem));
+    else files.push({ path: r.path, partner_id: all.profile.id, file_id: null, status: 'skipped', message: `${r.path}: skipped, profile ${all.profile.id} claims it (--partner ${opts.partner})`, records_read: 0, records_loaded: 0, records_rejected: 0, records_duplicate: 0 });
+  }
+  if (opts.period !== undefined) {
+    await db.run(`UPDATE source_files SET period = $1 WHERE kind = 'partner' AND run_id = $2 AND period IS NULL`, [opts.period, run.runId]);
+  }
   // One checkpoint for all the batches rather than one per commit (src/db/database.ts).
   await db.checkpoint();
-  const files: FileOutcome[] = listed.map((r) =>
-    'problem' in r
-      ? { path: r.path, partner_id: null, file_id: null, status: 'unrecognised', message: r.problem, records_read: 0, records_loaded: 0, records_rejected: 0, records_duplicate: 0 }
-      : done.get(r.path)!,
-  );
   const sum = (k: 'records_read' | 'records_loaded' | 'records_rejected' | 'records_duplicate') => files.reduce((a, f) => a + f[k], 0);
   const by_status: Record<string, number> = {};
   for (const f of files) by_status[f.status] = (by_status[f.status] ?? 0) + 1;

@@ -25,16 +25,20 @@ import { directSource, stagedNames, stageSource, type StageSource } from './stag
 import { StageWriter } from './stage-writer.ts';
 import { readJson } from './json.ts';
 import { readXlsx } from './xlsx.ts';
+import { supersedeUnrecognised, wasUnrecognised } from './unrecognised.ts';
 
-export type FileStatus = 'loaded' | 'quarantined' | 'released' | 'skipped_duplicate' | 'failed';
+export type FileStatus = 'loaded' | 'quarantined' | 'released' | 'skipped_duplicate' | 'failed' | 'unrecognised';
 
 /** What became of one input file. */
 export interface FileOutcome {
   path: string;
   partner_id: string | null;
   file_id: number | null;
-  /** `skipped` = identical content already received (no change to the database). `unrecognised`: no profile claims it. */
-  status: FileStatus | 'skipped' | 'unrecognised';
+  /**
+   * `skipped` = nothing to do: identical content already received, or (with --partner) another
+   * profile's file; no change to the database. `unrecognised`: no profile claims it, or two do.
+   */
+  status: FileStatus | 'skipped';
   message: string;
   records_read: number;
   records_loaded: number;
@@ -399,6 +403,7 @@ async function loadAlone(db: Database, run: Run, fp: InputFile, profile: Partner
 async function failAlone(db: Database, run: Run, fp: InputFile, profile: PartnerProfile, cause: unknown): Promise<FileOutcome> {
   const message = `${fp.path}: could not be loaded: ${cause instanceof Error ? cause.message : String(cause)}`;
   const fileId = await recordFailure(db, run, fp, 'partner', profile.id, message);
+  if (wasUnrecognised(await receipts(db, [fp.sha256]), fp)) await supersedeUnrecognised(db, fp, fileId, profile.id);
   return { ...emptyOutcome(fp.path, profile.id), file_id: fileId, status: 'failed', message: `${message}; nothing loaded from this file` };
 }
 
@@ -438,7 +443,12 @@ async function loadBatch(db: Database, run: Run, fps: InputFile[], profile: Part
     for (const fp of fps) {
       const shown = fp.path;
       const outcome = emptyOutcome(fp.path, profile.id);
-      const prior = earlier.filter((r) => r.sha256 === fp.sha256 && r.status !== 'failed');
+      // Rows that are no receipt of the bytes: a failure (retried), a file no profile claimed then
+      // (its row reads replaced once one does, below).
+      const prior = earlier.filter((r) => r.sha256 === fp.sha256 && !['failed', 'unrecognised', 'replaced'].includes(r.status));
+      const claimed = (fileId: number): void => {
+        if (wasUnrecognised(earlier, fp)) writes.push(() => supersedeUnrecognised(db, fp, fileId, profile.id));
+      };
       // The same bytes under the same name (the same folder again, or a month's folder holding files
       // an earlier month's folder held too) are the same delivery: skipped, no row; only another
       // name is a second delivery.
@@ -458,6 +468,7 @@ async function loadBatch(db: Database, run: Run, fps: InputFile[], profile: Part
         const firstPath = prior.length > 0 ? prior[0]!.path : twin!.fp.path;
         const when = prior.length > 0 ? `received ${prior[0]!.loaded}` : 'received in this run';
         const fileId = nextId++;
+        claimed(fileId);
         writes.push(() => db.run(
           `INSERT INTO source_files (file_id, kind, partner_id, path, file_name, sha256, bytes, status, status_reason, run_id, loaded_at)
            VALUES ($1, 'partner', $2, $3, $4, $5, $6, 'skipped_duplicate', $7, $8, now())`,
@@ -483,6 +494,7 @@ async function loadBatch(db: Database, run: Run, fps: InputFile[], profile: Part
         layout ??= staged.layout;
         const member: Member = { seq, fileId: nextId++, fp, split: staged.split, control, noTrailer: expectsTrailer && !staged.split.trailer, direct: staged.direct, outcome };
         members.push(member);
+        claimed(member.fileId);
         taken.set(fp.sha256, member);
         bytes += fp.bytes;
         outcomes.push(outcome);
@@ -492,6 +504,7 @@ async function loadBatch(db: Database, run: Run, fps: InputFile[], profile: Part
         out.rewind(mark);
         const prev = earlier.find((r) => r.sha256 === fp.sha256 && r.path === fp.path && r.status === 'failed');
         const fileId = prev ? Number(prev.file_id) : nextId++;
+        claimed(fileId);
         writes.push(() => insertFailure(db, run, fp, 'partner', profile.id, e.message, fileId, prev !== undefined));
         outcomes.push({ ...outcome, file_id: fileId, status: 'failed', message: `${e.message}; nothing loaded from this file` });
       }

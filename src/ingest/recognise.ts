@@ -52,14 +52,17 @@ export type Recognition =
   | { path: string; profile: PartnerProfile }
   | { path: string; problem: string };
 
-/** The profile claiming each file, or why none (or more than one) does. */
+/**
+ * The profile claiming each file, or why none (or more than one) does: `problem` names the cause
+ * and what to do, without the path (it is the file's `status_reason` once recorded as unrecognised).
+ */
 export function recognise(paths: string[], profiles: PartnerProfile[]): Recognition[] {
   const matchers = profiles.map((p) => ({ profile: p, res: p.file_patterns.map(globToRegExp) }));
   return paths.map((path) => {
     const name = basename(path);
     const claims = matchers.filter((m) => m.res.some((re) => re.test(name))).map((m) => m.profile);
     if (claims.length === 1) return { path, profile: claims[0]! };
-    if (claims.length === 0) return { path, problem: `${path}: no partner profile recognises the file name "${name}"; add a file_patterns entry to the partner's profile` };
-    return { path, problem: `${path}: claimed by more than one partner profile (${claims.map((p) => p.id).join(', ')}); make their file_patterns disjoint` };
+    if (claims.length === 0) return { path, problem: `no partner profile recognises the file name "${name}" (no profile's file_patterns match it); add a pattern to the partner's profile, or rename the file, and ingest it again` };
+    return { path, problem: `claimed by more than one partner profile (${claims.map((p) => p.id).join(', ')}); make their file_patterns disjoint and ingest it again` };
   });
 }

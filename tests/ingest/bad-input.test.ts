@@ -377,7 +377,7 @@ describe('bad input', () => {
     expect(r.rejects[0]!.message).toMatch(/expected a positive amount/);
   });
 
-  it('reports a file no profile recognises', async () => {
+  it('reports and records a file no profile recognises, reading nothing from it', async () => {
     const s = new Scratch();
     s.profile(BASE_PROFILE);
     s.file('UNKNOWN_1.csv', `${HEADER}\n${GOOD[0]}\n`);
@@ -386,6 +386,12 @@ describe('bad input', () => {
     const summary = await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
     expect(summary.files.map((f) => f.status).sort()).toEqual(['loaded', 'unrecognised']);
     expect(summary.files.find((f) => f.status === 'unrecognised')!.message).toMatch(/UNKNOWN_1\.csv: no partner profile recognises the file name "UNKNOWN_1\.csv"/);
+    const rows = await db.all('SELECT file_name, partner_id, status, records_read, status_reason FROM source_files ORDER BY file_id');
+    expect(rows).toEqual([
+      expect.objectContaining({ file_name: 'T_2.csv', status: 'loaded' }),
+      expect.objectContaining({ file_name: 'UNKNOWN_1.csv', partner_id: null, status: 'unrecognised', records_read: 0n, status_reason: expect.stringMatching(/^no partner profile recognises the file name "UNKNOWN_1\.csv" \(no profile's file_patterns match it\); add a pattern/) }),
+    ]);
+    expect((await db.all('SELECT txn_ref FROM payments')).length).toBe(1);
     db.close();
   });
 
@@ -424,7 +430,7 @@ describe('bad input', () => {
     db.close();
   });
 
-  it('reports a file claimed by two profiles and loads nothing from it', async () => {
+  it('reports and records a file claimed by two profiles and loads nothing from it', async () => {
     const s = new Scratch();
     s.profile(BASE_PROFILE);
     s.profile({ ...BASE_PROFILE, id: 'bank-u', file_patterns: ['T_*'] });
@@ -434,6 +440,9 @@ describe('bad input', () => {
     expect(summary.files[0]!.status).toBe('unrecognised');
     expect(summary.files[0]!.message).toMatch(/T_1\.csv: claimed by more than one partner profile \(bank-t, bank-u\)/);
     expect((await db.all('SELECT * FROM payments')).length).toBe(0);
+    expect(await db.all('SELECT file_name, partner_id, status, status_reason FROM source_files')).toEqual([
+      { file_name: 'T_1.csv', partner_id: null, status: 'unrecognised', status_reason: 'claimed by more than one partner profile (bank-t, bank-u); make their file_patterns disjoint and ingest it again' },
+    ]);
     db.close();
   });
 });

@@ -76,8 +76,9 @@ afterAll(() => db?.close());
 describe('a hand-made year-end month (2027-01 with December arrears) closed through the CLI', () => {
   it('closes the latest billed period at its default as-of date and names the files it did not load', () => {
     expect([close.period, close.asOf]).toEqual(['2027-01', '2027-02-28']);
-    // The supplementary VNPAY file's dashed name fits no file pattern: it is recorded nowhere else,
-    // so the close must name it. The February agent file's trailer counts 3 records for 2.
+    // The supplementary VNPAY file's dashed name fits no file pattern: nothing is read from it, and
+    // the close names it (it is in `recon files` too, below). The February agent file's trailer
+    // counts 3 records for 2.
     expect(close.filesNotLoaded.map((f) => [basename(f.path), f.status])).toEqual([
       ['BINHMINH_EVN_202702.txt', 'quarantined'],
       ['VNPAY-EVN-2027-01-bosung.csv', 'unrecognised'],
@@ -109,7 +110,17 @@ describe('a hand-made year-end month (2027-01 with December arrears) closed thro
       ['VNPAY_EVN_2027-03-02.csv', 'loaded', 2, 1, 0, 1, null, null],
       // The FAILED attempt is a not_paid reject.
       ['zalopay_evn_202701.json', 'loaded', 4, 3, 1, 0, 4, 1765000],
+      // Recorded after the files the profiles claim, nothing read from it.
+      ['VNPAY-EVN-2027-01-bosung.csv', 'unrecognised', 0, 0, 0, 0, null, null],
     ]);
+    const unrecognised = await db.one<{ partner_id: string | null; status_reason: string; period: string }>(
+      `SELECT partner_id, status_reason, period FROM source_files WHERE status = 'unrecognised'`,
+    );
+    expect(unrecognised).toEqual({
+      partner_id: null,
+      status_reason: 'no partner profile recognises the file name "VNPAY-EVN-2027-01-bosung.csv" (no profile\'s file_patterns match it); add a pattern to the partner\'s profile, or rename the file, and ingest it again',
+      period: '2027-01',
+    });
   });
 
   it('allocates every payment by the rule DOMAIN.md gives it, whatever its period or date', async () => {
@@ -318,13 +329,28 @@ describe('a hand-made year-end month (2027-01 with December arrears) closed thro
       ['suggested_match', '31-90', 1, 455000],
       ['unknown_customer', '31-90', 1, 450000],
     ]);
-    // 7 files (ZaloPay's holds no January record; the unclaimed VNPAY file is recorded nowhere):
-    // read 9 + 5 + 2 + 3 + 12 + 2 = 33 = loaded 27 + rejected 2 + duplicate 2 + quarantined 2.
+    // 8 files (ZaloPay's holds no January record; the unclaimed VNPAY file, read by nothing, belongs
+    // to the close that received it): read 9 + 5 + 2 + 3 + 12 + 2 = 33 = loaded 27 + rejected 2 +
+    // duplicate 2 + quarantined 2.
     expect(kpis['data_quality']).toEqual({
-      files: 7, files_loaded: 5, files_quarantined: 1, files_skipped_duplicate: 1,
+      files: 8, files_loaded: 5, files_quarantined: 1, files_skipped_duplicate: 1,
       records_read: 33, records_loaded: 27, records_rejected: 2, records_duplicate: 2, records_quarantined: 2,
       control_mismatches: 1, rejected_amount_vnd: 220000,
       rejects_by_reason: [{ reason: 'bad_amount', records: 1 }, { reason: 'bad_date', records: 1 }],
     });
   });
+
+  it('changes no file record and no figure when the month is closed again', async () => {
+    const snapshot = () => db.all('SELECT * FROM source_files ORDER BY file_id');
+    const before = await snapshot();
+    const kpisBefore = readFileSync(close.kpisPath, 'utf8');
+    db.close();
+    const again = JSON.parse(recon('run', 'monthly-close', '--data', DATA, '--profiles', PROFILES, '--out', join(dir, 'out'), '--json')) as CloseResult;
+    db = await Database.open({ path: join(dir, 'recon.duckdb') });
+    // The unclaimed file is named again (nothing was read from it) and keeps its one row. (The
+    // quarantined one is a byte-identical resend now, skipped, so not named again.)
+    expect(again.filesNotLoaded.map((f) => [basename(f.path), f.status])).toEqual([['VNPAY-EVN-2027-01-bosung.csv', 'unrecognised']]);
+    expect(await snapshot()).toEqual(before);
+    expect(readFileSync(again.kpisPath, 'utf8')).toBe(kpisBefore);
+  }, 120_000);
 });

@@ -1,0 +1,126 @@
+// Files no profile claims, or two claim: recorded as `unrecognised` (nothing read), listed by
+// `recon files`, counted among the files of a period, never recorded twice, and loaded once a
+// profile claims them, their unrecognised row then reading `replaced`.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
+import { RECON } from '../support/sample-close.ts';
+import { BASE_PROFILE, HEADER, Scratch, openTestDb } from './helpers.ts';
+
+interface Listed {
+  file_id: number;
+  partner_id: string | null;
+  file_name: string;
+  status: string;
+  read: number;
+  loaded: number;
+  status_reason: string | null;
+}
+
+const UNCLAIMED = 'no partner profile recognises the file name "T-3.csv" (no profile\'s file_patterns match it); add a pattern to the partner\'s profile, or rename the file, and ingest it again';
+const TWICE = 'claimed by more than one partner profile (bank-t, bank-u); make their file_patterns disjoint and ingest it again';
+
+/** A folder with a file bank-t claims, one nobody claims (a dash for the underscore) and one both bank-t and bank-u claim. */
+function folder(): Scratch {
+  const s = new Scratch();
+  s.profile(BASE_PROFILE);
+  s.profile({ ...BASE_PROFILE, id: 'bank-u', file_patterns: ['U_*.csv', 'T_2*.csv'] });
+  s.file('T_1.csv', `${HEADER}\nA1,01/03/2026 08:00:00,PE0100123456,TIEN DIEN,1.250.000\n`);
+  s.file('T-3.csv', `${HEADER}\nC1,03/03/2026 08:00:00,PE0100123456,TIEN DIEN,300.000\n`);
+  s.file('T_20.csv', `${HEADER}\nB1,02/03/2026 08:00:00,PD0100000001,QR,500.000\n`);
+  return s;
+}
+
+/** The profiles fixed: bank-t also claims dashed names, bank-u no longer claims T_2*. */
+function fixProfiles(s: Scratch): void {
+  s.profile({ ...BASE_PROFILE, file_patterns: ['T_*.csv', 'T-*.csv'] });
+  s.profile({ ...BASE_PROFILE, id: 'bank-u', file_patterns: ['U_*.csv'] });
+}
+
+describe('partner files no single profile claims', () => {
+  it('records them with the reason, lists them by status, adds nothing on a second ingest, and loads them once a profile claims them', () => {
+    const s = folder();
+    const db = join(s.dir, 'recon.duckdb');
+    const recon = (...args: string[]) => {
+      const r = spawnSync(process.execPath, [RECON, ...args, '--db', db, '--json'], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as unknown;
+    };
+    const ingest = () => (recon('ingest', '--profiles', s.profiles, s.files) as { files: Array<{ file_id: number; status: string; message: string }> }).files;
+    const files = (...status: string[]) => recon('files', ...(status.length ? ['--status', ...status] : [])) as Listed[];
+    const shown = (rows: Listed[]) => rows.map((r) => [r.file_id, r.file_name, r.partner_id, r.status, r.read, r.loaded, r.status_reason]);
+
+    // Listed order: T-3 ("-" sorts before "_"), T_1, T_20.
+    const first = ingest();
+    expect(first.map((f) => [f.file_id, f.status])).toEqual([[2, 'unrecognised'], [1, 'loaded'], [3, 'unrecognised']]);
+    expect(first[0]!.message).toBe(`${join(s.files, 'T-3.csv')}: ${UNCLAIMED}; nothing read (recorded as unrecognised file 2)`);
+    const unrecognised = [
+      [2, 'T-3.csv', null, 'unrecognised', 0, 0, UNCLAIMED],
+      [3, 'T_20.csv', null, 'unrecognised', 0, 0, TWICE],
+    ];
+    expect(shown(files('unrecognised'))).toEqual(unrecognised);
+    const all = files();
+    expect(shown(all)).toEqual([[1, 'T_1.csv', 'bank-t', 'loaded', 1, 1, null], ...unrecognised]);
+
+    // The same folder again: the same rows, nothing added or rewritten; still reported.
+    const second = ingest();
+    expect(second.map((f) => [f.file_id, f.status])).toEqual([[2, 'unrecognised'], [1, 'skipped'], [3, 'unrecognised']]);
+    expect(second[0]!.message).toMatch(/; nothing read \(recorded as unrecognised file 2 since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\)$/);
+    expect(files()).toEqual(all);
+
+    // The profiles fixed: both files load, as new rows; their unrecognised rows read replaced,
+    // naming the row that took over, so none is listed as unrecognised any more.
+    fixProfiles(s);
+    const third = ingest();
+    expect(third.map((f) => [f.file_id, f.status])).toEqual([[4, 'loaded'], [1, 'skipped'], [5, 'loaded']]);
+    expect(files('unrecognised')).toEqual([]);
+    expect(shown(files())).toEqual([
+      [1, 'T_1.csv', 'bank-t', 'loaded', 1, 1, null],
+      [2, 'T-3.csv', null, 'replaced', 0, 0, 'profile bank-t claims the file name now: received again as file 4'],
+      [3, 'T_20.csv', null, 'replaced', 0, 0, 'profile bank-t claims the file name now: received again as file 5'],
+      [4, 'T-3.csv', 'bank-t', 'loaded', 1, 1, null],
+      [5, 'T_20.csv', 'bank-t', 'loaded', 1, 1, null],
+    ]);
+    const fixed = files();
+    expect(ingest().map((f) => f.status)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(files()).toEqual(fixed);
+  });
+
+  it('counts an unrecognised file among the files of the close that received it, and a replaced row in none', async () => {
+    const s = folder();
+    const { db, run } = await openTestDb();
+    const filesOf = async (period: string, asOf: string) =>
+      (await db.all<{ file_id: bigint }>('SELECT file_id FROM period_files($1, $2) ORDER BY file_id', [period, asOf])).map((r) => Number(r.file_id));
+    // Received by a close of 2026-04: the two files nothing dates belong to April (not March, when
+    // T_1's payment was made, nor to the month of today's receipt).
+    await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles), period: '2026-04' });
+    expect(await filesOf('2026-03', '2026-04-30')).toEqual([1]);
+    expect(await filesOf('2026-04', '2026-05-31')).toEqual([2, 3]);
+    const periods = await db.all<{ file_id: bigint; period: string | null }>('SELECT file_id, period FROM source_files ORDER BY file_id');
+    expect(periods.map((r) => [Number(r.file_id), r.period])).toEqual([[1, '2026-04'], [2, '2026-04'], [3, '2026-04']]);
+
+    // Claimed since: the loaded rows count where their payments were made; the replaced rows nowhere.
+    fixProfiles(s);
+    await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
+    expect(await filesOf('2026-03', '2026-04-30')).toEqual([1, 4, 5]);
+    expect(await filesOf('2026-04', '2026-05-31')).toEqual([]);
+    db.close();
+  });
+
+  it('with --partner, skips the files another profile claims and still records those nobody claims', async () => {
+    const s = folder();
+    const { db, run } = await openTestDb();
+    const summary = await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles), partner: 'bank-u' });
+    // bank-u alone claims T_20 (the claim it shares with bank-t is settled by --partner, as before).
+    expect(summary.files.map((f) => [f.path.slice(s.files.length + 1), f.status, f.partner_id])).toEqual([
+      ['T-3.csv', 'unrecognised', null],
+      ['T_1.csv', 'skipped', 'bank-t'],
+      ['T_20.csv', 'loaded', 'bank-u'],
+    ]);
+    expect(summary.files[1]!.message).toMatch(/T_1\.csv: skipped, profile bank-t claims it \(--partner bank-u\)$/);
+    const rows = await db.all<{ file_name: string; status: string }>('SELECT file_name, status FROM source_files ORDER BY file_id');
+    expect(rows.map((r) => [r.file_name, r.status])).toEqual([['T_20.csv', 'loaded'], ['T-3.csv', 'unrecognised']]);
+    db.close();
+  });
+});
