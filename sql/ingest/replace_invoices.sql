@@ -10,9 +10,10 @@
 -- few (arrears): with OR, DuckDB built the hash table of every new key even on an empty table
 -- (10 M invoices: 1.6 s on an empty table, 2.0 → 1.3 s on a full one).
 -- Every row this import removes from invoices (the earlier invoices-P files' rows here, the rows it
--- displaces below) is noted in billing_before; at the end, one the import leaves the invoice
--- different from goes to invoice_versions, the history explain shows (an invoice carried again
--- unchanged is no new version).
+-- displaces below) is noted in billing_before; afterwards (sql/ingest/invoice_versions.sql, run by
+-- src/ingest/billing.ts only when it holds rows), one the import leaves the invoice different from
+-- goes to invoice_versions, the history explain shows (an invoice carried again unchanged is no
+-- new version).
 CREATE OR REPLACE TEMP TABLE billing_before AS
 SELECT invoice_no, customer_code, period, series, number, issued_on, due_on, amount_vnd, file_id, line_no
 FROM invoices
@@ -47,16 +48,3 @@ SELECT invoice_no, customer_code, period, series, number, issued_on, due_on, amo
 DELETE FROM invoices_superseded s
 WHERE EXISTS (SELECT 1 FROM billing_restored r WHERE r.invoice_no = s.invoice_no AND r.file_id = s.file_id);
 DROP TABLE billing_restored;
--- What the import left of each row it removed: another row of this file (re-issued), another
--- export's row (dropped from this one), or nothing (withdrawn). Rows carried again unchanged are
--- no version.
-INSERT INTO invoice_versions (invoice_no, customer_code, period, series, number, issued_on, due_on, amount_vnd, file_id, line_no, replaced_by_file_id, change)
-SELECT b.invoice_no, b.customer_code, b.period, b.series, b.number, b.issued_on, b.due_on, b.amount_vnd, b.file_id, b.line_no, $file_id,
-       CASE WHEN i.invoice_no IS NULL THEN 'withdrawn' WHEN i.file_id = $file_id THEN 'reissued' ELSE 'dropped' END
-FROM billing_before b LEFT JOIN invoices i ON i.invoice_no = b.invoice_no
-WHERE i.invoice_no IS NULL
-   OR b.customer_code IS DISTINCT FROM i.customer_code OR b.period IS DISTINCT FROM i.period
-   OR b.series IS DISTINCT FROM i.series OR b.number IS DISTINCT FROM i.number
-   OR b.issued_on IS DISTINCT FROM i.issued_on OR b.due_on IS DISTINCT FROM i.due_on
-   OR b.amount_vnd IS DISTINCT FROM i.amount_vnd;
-DROP TABLE billing_before;

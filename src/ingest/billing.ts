@@ -110,6 +110,11 @@ async function importBillingFile(db: Database, run: Run, path: string, kind: 'cu
         );
       }
       await runIngestSql(db, `ingest/replace_${kind}.sql`, { file_id: fileId });
+      if (kind === 'invoices') {
+        const removed = (await db.one<{ n: bigint }>('SELECT count(*) AS n FROM billing_before'))!.n;
+        if (removed > 0n) await runIngestSql(db, 'ingest/invoice_versions.sql', { file_id: fileId });
+        await db.run('DROP TABLE billing_before');
+      }
       await db.run(
         `INSERT INTO source_files (file_id, kind, partner_id, path, file_name, sha256, bytes, records_read, records_loaded,
            records_rejected, records_duplicate, status, run_id, loaded_at, period)
