@@ -176,11 +176,30 @@ async function nextFileId(db: Database): Promise<number> {
  * is replaced rather than repeated, so reruns change nothing.
  */
 async function insertFailure(db: Database, run: Run, fp: InputFile, kind: string, partnerId: string | null, message: string, fileId: number, previous: boolean): Promise<void> {
-  if (previous) await db.run('DELETE FROM source_files WHERE file_id = $1', [fileId]);
+  if (previous) {
+    // The same file failing again: its row keeps the receipt it records (run, time) when the
+    // failure is the same, so ingesting a folder again changes nothing; another failure (or
+    // another profile's) is recorded in place.
+    await db.run(
+      `UPDATE source_files SET partner_id = $2, status_reason = $3, run_id = $4, loaded_at = now()
+        WHERE file_id = $1 AND (status_reason IS DISTINCT FROM $3 OR partner_id IS DISTINCT FROM $2)`,
+      [fileId, partnerId, message, run.runId],
+    );
+    return;
+  }
   await db.run(
     `INSERT INTO source_files (file_id, kind, partner_id, path, file_name, sha256, bytes, status, status_reason, run_id, loaded_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, 'failed', $8, $9, now())`,
     [fileId, kind, partnerId, fp.path, basename(fp.path), fp.sha256, fp.bytes, message, run.runId],
+  );
+}
+
+/** The failed rows of this file (same bytes, same path) other than `fileId` read `replaced`, naming it. */
+async function supersedeFailed(db: Database, fp: InputFile, fileId: number): Promise<void> {
+  await db.run(
+    `UPDATE source_files SET status = 'replaced', status_reason = $4
+      WHERE kind = 'partner' AND status = 'failed' AND sha256 = $1 AND path = $2 AND file_id <> $3`,
+    [fp.sha256, fp.path, fileId, `read again as file ${fileId}`],
   );
 }
 
@@ -448,6 +467,11 @@ async function loadBatch(db: Database, run: Run, fps: InputFile[], profile: Part
       const prior = earlier.filter((r) => r.sha256 === fp.sha256 && !['failed', 'unrecognised', 'replaced'].includes(r.status));
       const claimed = (fileId: number): void => {
         if (wasUnrecognised(earlier, fp)) writes.push(() => supersedeUnrecognised(db, fp, fileId, profile.id));
+        // A file that failed before and is read now (its profile fixed): the failed row reads
+        // replaced, naming this one, so the file counts once.
+        if (earlier.some((r) => r.sha256 === fp.sha256 && r.path === fp.path && r.status === 'failed' && Number(r.file_id) !== fileId)) {
+          writes.push(() => supersedeFailed(db, fp, fileId));
+        }
       };
       // The same bytes under the same name (the same folder again, or a month's folder holding files
       // an earlier month's folder held too) are the same delivery: skipped, no row; only another

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
+import { Run } from '../../src/runs/ledger.ts';
 import { RECON } from '../support/sample-close.ts';
 import { BASE_PROFILE, HEADER, Scratch, openTestDb } from './helpers.ts';
 
@@ -121,6 +122,34 @@ describe('partner files no single profile claims', () => {
     expect(summary.files[1]!.message).toMatch(/T_1\.csv: skipped, profile bank-t claims it \(--partner bank-u\)$/);
     const rows = await db.all<{ file_name: string; status: string }>('SELECT file_name, status FROM source_files ORDER BY file_id');
     expect(rows.map((r) => [r.file_name, r.status])).toEqual([['T_20.csv', 'loaded'], ['T-3.csv', 'unrecognised']]);
+    db.close();
+  });
+
+  it('keeps a failed file\'s row as it was when it fails the same way again, and reads it replaced once the file loads', async () => {
+    const s = new Scratch();
+    // The profile names a column the file does not have: the file fails whole.
+    s.profile({ ...BASE_PROFILE, fields: { ...BASE_PROFILE.fields, memo: { column: 'noi dung' } } });
+    s.file('T_1.csv', `${HEADER}\nA1,01/03/2026 08:00:00,PE0100123456,TIEN DIEN,1.250.000\n`);
+    const { db, run } = await openTestDb();
+    type Row = { file_id: bigint; status: string; status_reason: string | null; run_id: string; loaded_at: Date };
+    const rows = () => db.all<Row>('SELECT file_id, status, status_reason, run_id, loaded_at FROM source_files ORDER BY file_id');
+    const first = await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
+    expect(first.files.map((f) => [f.file_id, f.status])).toEqual([[1, 'failed']]);
+    const failed = await rows();
+    expect(failed.map((r) => [Number(r.file_id), r.status])).toEqual([[1, 'failed']]);
+    expect(failed[0]!.status_reason).toMatch(/noi dung/);
+
+    // The same failure again, in a later run: the row is left as it was (same run, same time).
+    const again = await Run.start(db, 'ingest', {}, join(s.dir, 'out'));
+    expect((await ingestFiles(db, again, [s.files], { profiles: loadProfiles(s.profiles) })).files.map((f) => [f.file_id, f.status])).toEqual([[1, 'failed']]);
+    expect(await rows()).toEqual(failed);
+
+    // The profile fixed: the file loads as a new row and the failed one reads replaced, naming it,
+    // so the file counts once among its period's files.
+    s.profile(BASE_PROFILE);
+    expect((await ingestFiles(db, again, [s.files], { profiles: loadProfiles(s.profiles) })).files.map((f) => [f.file_id, f.status])).toEqual([[2, 'loaded']]);
+    expect((await rows()).map((r) => [Number(r.file_id), r.status, r.status_reason])).toEqual([[1, 'replaced', 'read again as file 2'], [2, 'loaded', null]]);
+    expect((await db.all<{ file_id: bigint }>(`SELECT file_id FROM period_files('2026-03', '2026-04-30')`)).map((r) => Number(r.file_id))).toEqual([2]);
     db.close();
   });
 });
