@@ -37,6 +37,18 @@ export interface MonthlyCloseResult {
    * already received is not listed (its records are counted once, from the first).
    */
   filesNotLoaded: Array<{ path: string; status: string; message: string }>;
+  /** What each stage did, for the close's closing lines: counts, amounts in đồng, the headline ratios. */
+  summary: CloseSummary;
+}
+
+export interface CloseSummary {
+  /** Billing files of this run by outcome; customers and invoices: what the database holds after it. */
+  billing: { files: Record<string, number>; customers: number; invoices: number; rejected: number };
+  /** Partner files by outcome (loaded, quarantined, skipped, …) and their records. */
+  ingest: { files: Record<string, number>; records_read: number; records_loaded: number; records_rejected: number; records_duplicate: number; records_quarantined: number };
+  match: { payments: number; allocations: number; allocated_vnd: number; open_exceptions: number; open_exception_vnd: number };
+  /** The period's headline ratios (kpis.json headline.ratios; null when undefined). */
+  kpis: { collection_rate_amount: number | null; collection_rate_count: number | null; cashless_share_amount: number | null; cashless_share_customers: number | null };
 }
 
 /** Outcomes that leave a file's records out of the KPIs (a byte-identical resend is not one). */
@@ -61,11 +73,45 @@ export async function monthlyClose(db: Database, run: Run, opts: MonthlyCloseOpt
     .map((f) => ({ path: f.path, status: f.status, message: f.message }));
 
   const asOf = opts.asOf ?? defaultAsOf(period);
-  await run.stage('match', () => runMatch(db, run, { asOf }));
+  const match = await run.stage('match', () => runMatch(db, run, { asOf }));
   // The dashboard in the chosen language, and its twin in the other one for the other readers.
   const twin = opts.lang === 'vi' ? 'en' : 'vi';
   const report = await run.stage('report', () => writeReport(db, { period, asOf, lang: opts.lang, twins: [twin], outDir: join(resolve(opts.out), period) }));
-  return { period, asOf, kpisPath: report.kpisPath, dashboardPath: report.dashboardPath, twinDashboardPath: report.twinPaths[0]!, filesNotLoaded };
+  const r = report.kpis.headline.ratios;
+  const summary: CloseSummary = {
+    billing: {
+      files: billing.files.reduce<Record<string, number>>((m, f) => ({ ...m, [f.status]: (m[f.status] ?? 0) + 1 }), {}),
+      customers: billing.customers,
+      invoices: billing.invoices,
+      rejected: billing.files.reduce((n, f) => n + f.records_rejected, 0),
+    },
+    ingest: {
+      files: ingest.by_status,
+      records_read: ingest.records_read,
+      records_loaded: ingest.records_loaded,
+      records_rejected: ingest.records_rejected,
+      records_duplicate: ingest.records_duplicate,
+      // Records of quarantined files held out of payments until `recon files release` (their
+      // rejects and duplicates are counted as such), so read = loaded + rejected + duplicate + these.
+      records_quarantined: ingest.files
+        .filter((f) => f.status === 'quarantined')
+        .reduce((n, f) => n + f.records_read - f.records_loaded - f.records_rejected - f.records_duplicate, 0),
+    },
+    match: {
+      payments: match.payments,
+      allocations: match.allocations,
+      allocated_vnd: match.allocated_vnd,
+      open_exceptions: match.aging.reduce((n, a) => n + a.count, 0),
+      open_exception_vnd: match.aging.reduce((n, a) => n + a.amount_vnd, 0),
+    },
+    kpis: {
+      collection_rate_amount: r.collection_rate_amount,
+      collection_rate_count: r.collection_rate_count,
+      cashless_share_amount: r.cashless_share_amount,
+      cashless_share_customers: r.cashless_share_customers,
+    },
+  };
+  return { period, asOf, kpisPath: report.kpisPath, dashboardPath: report.dashboardPath, twinDashboardPath: report.twinPaths[0]!, filesNotLoaded, summary };
 }
 
 async function latestPeriod(db: Database): Promise<string> {

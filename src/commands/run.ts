@@ -51,8 +51,24 @@ export function register(program: Command): void {
         `${result.filesNotLoaded.length} file(s) not loaded, the KPIs count nothing from them (\`recon files\` lists them with their reasons):`,
         ...result.filesNotLoaded.map((f) => `  ${f.status}: ${f.message}`),
       ];
+      const { formatCount, formatMoney, formatPercent } = await import('../reports/format.ts');
+      const n = (x: number) => formatCount(x, 'en');
+      const pct = (x: number | null) => formatPercent(x, 'en');
+      const { billing, ingest, match, kpis } = result.summary;
+      const others = (files: Record<string, number>) => {
+        const o = Object.entries(files).filter(([status, k]) => status !== 'loaded' && k > 0).map(([status, k]) => `${n(k)} ${status}`);
+        return o.length > 0 ? ` (${o.join(', ')})` : '';
+      };
+      // What each stage did, in one line each, before the paths: an analyst sees the month's
+      // numbers (and a manager the headline) without opening the dashboard.
+      const stages = [
+        `  billing:   ${n(billing.files['loaded'] ?? 0)} file(s) imported${others(billing.files)}${billing.rejected > 0 ? `, ${n(billing.rejected)} row(s) rejected` : ''}; ${n(billing.customers)} customers and ${n(billing.invoices)} invoices in the database`,
+        `  partners:  ${n(ingest.files['loaded'] ?? 0)} file(s) loaded${others(ingest.files)}; ${n(ingest.records_loaded)} records loaded, ${n(ingest.records_rejected)} rejected, ${n(ingest.records_duplicate)} duplicate${ingest.records_quarantined > 0 ? `, ${n(ingest.records_quarantined)} held in quarantined files` : ''}`,
+        `  matching:  ${n(match.payments)} payments, ${n(match.allocations)} allocations of ${formatMoney(match.allocated_vnd, 'en')}; ${n(match.open_exceptions)} open exception(s) of ${formatMoney(match.open_exception_vnd, 'en')} (\`recon exceptions --period ${result.period}\`)`,
+        `  KPIs:      collection rate ${pct(kpis.collection_rate_amount)} of the amount billed (${pct(kpis.collection_rate_count)} of invoices settled); cashless ${pct(kpis.cashless_share_amount)} of the amount collected, ${pct(kpis.cashless_share_customers)} of paying customers`,
+      ];
       printResult(opts.json, result, () =>
-        [`closed ${result.period} as of ${result.asOf}`, `  kpis:      ${result.kpisPath}`, `  dashboard: ${result.dashboardPath}`, `  twin:      ${result.twinDashboardPath}`, ...notLoaded].join('\n'),
+        [`closed ${result.period} as of ${result.asOf}`, ...stages, `  kpis:      ${result.kpisPath}`, `  dashboard: ${result.dashboardPath}`, `  twin:      ${result.twinDashboardPath}`, ...notLoaded].join('\n'),
       );
     });
 }

@@ -48,15 +48,45 @@ describe('recon run monthly-close on sample-data', () => {
     expect(firstCounts.allocations).toBeGreaterThan(1000);
   });
 
+  it('sums up what each stage did: the files and records of the run, the matching, the headline ratios of kpis.json', () => {
+    const { summary } = first.result;
+    const kpis = JSON.parse(readFileSync(first.result.kpisPath, 'utf8')) as { headline: { ratios: Record<string, unknown> } };
+    expect(summary.kpis).toEqual({
+      collection_rate_amount: kpis.headline.ratios['collection_rate_amount'], collection_rate_count: kpis.headline.ratios['collection_rate_count'],
+      cashless_share_amount: kpis.headline.ratios['cashless_share_amount'], cashless_share_customers: kpis.headline.ratios['cashless_share_customers'],
+    });
+    expect(summary.billing).toMatchObject({ files: { loaded: 4 }, invoices: firstCounts.invoices });
+    expect(summary.ingest.records_loaded).toBe(firstCounts.payments);
+    expect(summary.ingest.files['quarantined']).toBeGreaterThan(0);
+    expect(summary.ingest.records_quarantined).toBeGreaterThan(0);
+    const { records_read, records_loaded, records_rejected, records_duplicate, records_quarantined } = summary.ingest;
+    expect(records_read).toBe(records_loaded + records_rejected + records_duplicate + records_quarantined);
+    expect(summary.match.allocations).toBe(firstCounts.allocations);
+    expect(summary.match.open_exceptions).toBeGreaterThan(0);
+    expect(summary.match.open_exceptions).toBeLessThanOrEqual(firstCounts.exceptions!);
+  });
+
   it('gives a byte-identical kpis.json and adds no payments or allocations when run again', async () => {
     const out = join(copy.dir, 'out');
     const second = spawnSync(process.execPath, [RECON, 'run', 'monthly-close', '--data', SAMPLE, '--db', copy.dbPath, '--out', out, '--json'], { encoding: 'utf8' });
     expect(second.status, second.stderr).toBe(0);
-    const result = JSON.parse(second.stdout) as { kpisPath: string };
+    const result = JSON.parse(second.stdout) as SampleClose['result'];
     expect(readFileSync(result.kpisPath, 'utf8')).toBe(readFileSync(first.result.kpisPath, 'utf8'));
+    // Nothing new to read: every file skipped; the same matching and ratios.
+    expect(result.summary.billing.files).toEqual({ skipped: 4 });
+    expect(result.summary.ingest).toMatchObject({ records_read: 0, records_loaded: 0 });
+    expect(Object.keys(result.summary.ingest.files)).toEqual(['skipped']);
+    expect({ ...result.summary, billing: null, ingest: null }).toEqual({ ...first.result.summary, billing: null, ingest: null });
+    // In text, one line per stage before the paths.
+    const text = spawnSync(process.execPath, [RECON, 'run', 'monthly-close', '--data', SAMPLE, '--db', copy.dbPath, '--out', out], { encoding: 'utf8' });
+    expect(text.status, text.stderr).toBe(0);
+    const lines = text.stdout.split('\n');
+    expect(lines.slice(0, 5).map((l) => l.slice(0, 12))).toEqual(['closed 2026-', '  billing:  ', '  partners: ', '  matching: ', '  KPIs:     ']);
+    expect(lines[1]).toBe(`  billing:   0 file(s) imported (4 skipped); ${first.result.summary.billing.customers.toLocaleString('en-US')} customers and ${firstCounts.invoices!.toLocaleString('en-US')} invoices in the database`);
+    expect(lines[4]).toMatch(/^ {2}KPIs: {6}collection rate \d+\.\d\d% of the amount billed \(\d+\.\d\d% of invoices settled\); cashless \d+\.\d\d% of the amount collected, \d+\.\d\d% of paying customers$/);
     const counts = await tableCounts(copy.dbPath);
     expect({ ...counts, runs: 0 }).toEqual({ ...firstCounts, runs: 0 });
-    expect(counts.runs).toBe((firstCounts.runs ?? 0) + 1); // only the ledger grows
+    expect(counts.runs).toBe((firstCounts.runs ?? 0) + 2); // only the ledger grows (the two closes above)
   });
 
   it('holds no run ids or timestamps in kpis.json', () => {

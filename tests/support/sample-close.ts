@@ -17,7 +17,7 @@ export interface SampleClose {
   dbPath: string;
   outDir: string;
   /** What `recon run monthly-close --json` printed. */
-  result: { period: string; asOf: string; kpisPath: string; dashboardPath: string; twinDashboardPath: string };
+  result: { period: string; asOf: string; kpisPath: string; dashboardPath: string; twinDashboardPath: string; summary: import('../../pipelines/monthly-close.ts').CloseSummary };
 }
 
 /** The shared close of sample-data (runs it the first time any worker asks). */
