@@ -63,8 +63,8 @@ function recon(db: string, ...args: string[]): string {
   return r.stdout;
 }
 const main = () => join(dir, 'recon.duckdb');
-function close(db = main()): { result: CloseResult; kpis: Row } {
-  const result = JSON.parse(recon(db, 'run', 'monthly-close', '--data', work, '--profiles', PROFILES, '--out', join(dir, 'out'), '--json')) as CloseResult;
+function close(): { result: CloseResult; kpis: Row } {
+  const result = JSON.parse(recon(main(), 'run', 'monthly-close', '--data', work, '--profiles', PROFILES, '--out', join(dir, 'out'), '--json')) as CloseResult;
   return { result, kpis: JSON.parse(readFileSync(result.kpisPath, 'utf8')) as Row };
 }
 /** The close again, in process (the CLI close is tested by each month's first close). */
@@ -169,6 +169,17 @@ describe('two hand-made months (2028-02 with arrears, then 2028-03) closed throu
     expect([result.period, result.asOf, result.filesNotLoaded]).toEqual(['2028-02', '2028-03-31', []]);
     expect(await allocations()).toEqual(FEB_ALLOCATIONS);
     expect(await exceptions()).toEqual(FEB_EXCEPTIONS);
+    // Aged in Vietnam days to 31 March across the leap day: 29 February is 31 days before it.
+    const queue = await withDb(main(), (db) => exceptionQueue(db, { asOf: '2028-03-31' }));
+    expect(queue.map((r) => [r.partner_id, r.txn_ref, r.paid_at_local, Number(r.age_days), r.aging, r.file_name, Number(r.line_no)])
+      .sort((a, b) => String(a[1]).localeCompare(String(b[1])))).toEqual([
+      ['sacombank', '2003', '2028-02-20 14:00:00', 40, '31-90', 'SCB_EVN_022028.csv', 7],
+      ['sacombank', '2004', '2028-02-15 08:00:00', 45, '31-90', 'SCB_EVN_022028.csv', 8],
+      ['sacombank', '2006', '2028-02-18 10:00:00', 42, '31-90', 'SCB_EVN_022028.csv', 10],
+      ['sacombank', '2007', '2028-02-22 11:00:00', 38, '31-90', 'SCB_EVN_022028.csv', 11],
+      ['agent-binhminh', 'AG0001-00000021', '2028-02-29 08:00:00', 31, '31-90', 'BINHMINH_EVN_202802.txt', 2],
+      ['agent-binhminh', 'AG0002-00000005', '2028-02-14 09:30:00', 46, '31-90', 'BINHMINH_EVN_202802.txt', 3],
+    ]);
     // February's invoices: bank 250 + 200 + 400 + 150 (cash) = 1.000.000 on 4 invoices of C01, C02, C03,
     // C11; intermediary 300 + 150 + 350 + 260 + 190 + 200 + 330 + 600 + 220 = 2.600.000 on 9. Settled:
     // all 13 paid but HD2802000102 and HD2802000105 (partly) → 11. Cashless: all but 2005's cash.
@@ -288,6 +299,9 @@ describe('two hand-made months (2028-02 with arrears, then 2028-03) closed throu
     ['zalopay', '280229000031', 'HD2802000113', 200000, 'amount_equals_invoice', 0.98],
     ['zalopay', '280305000101', 'HD2803000107', 270000, 'amount_equals_invoice', 0.98],
     ['zalopay', '280331000202', 'HD2803000113', 205000, 'amount_equals_invoice', 0.98],
+    // C11's February bill, the unmatched 2005 kept out; paid on 1 April in Hà Nội, so February as of
+    // 31 March does not count it (in UTC it is still 31 March).
+    ['zalopay', '280401000303', 'HD2802000111', 150000, 'amount_equals_invoice', 0.98],
   ];
   // March's invoices: bank 260 + 310 + 380 (50 + 330) + 420 + 580 (cash) = 1.950.000 on 5; intermediary
   // 210 + 270 + 200 + 205 + 340 = 1.225.000 on 5; agents (cash) 495 + 160 + 210 + 220 = 1.085.000 on 4.
@@ -333,7 +347,8 @@ describe('two hand-made months (2028-02 with arrears, then 2028-03) closed throu
     // March's invoices untouched by the decisions on February's payments.
     expect(headline(kpis)).toEqual(MARCH);
     expect((kpis['headline'] as Row)['ratios']).toMatchObject({ collection_rate_amount: 0.867617, collection_rate_count: 0.8125, cashless_share_amount: 0.609155, cashless_share_customers: 0.642857 });
-    // February: + 200.000 by decision (bank, transfer) → 4.740.000, 15 settled; only HD2802000111 open.
+    // February: + 200.000 by decision (bank, transfer) → 4.740.000, 15 settled; HD2802000111 paid after
+    // its as-of date.
     expect((kpis['previous'] as Row)['counts']).toEqual(counts(16, 4890000, 4740000, 15, 15, [6, 8, 1], [1935000, 2300000, 505000], [6, 8, 1], 4235000, 15, 14));
     const keys = ['pc', 'invoices', 'invoiced_vnd', 'allocated_vnd', 'invoices_settled', 'cashless_allocated_vnd', 'customers_with_allocation', 'customers_all_cashless'];
     expect((kpis['by_pc'] as Row[]).map((r) => keys.map((k) => r[k]))).toEqual([
