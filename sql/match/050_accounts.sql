@@ -191,7 +191,7 @@ WHERE kept_vnd > 0;
 -- Rules 9 and 11 (080, 090) read only the unidentified payments; the routing of the others is in
 -- payment_match now.
 CREATE OR REPLACE TEMP TABLE m_unidentified AS
-SELECT payment_id, effective_vnd - dismissed_vnd AS effective_vnd, claimed_code, code_source, qr_status, ref_status, ambiguous
+SELECT payment_id, effective_vnd - dismissed_vnd AS effective_vnd, claimed_code, code_source, qr_status, ref_status, ambiguous, ref_candidates
 FROM m_routed WHERE route = 'unidentified';
 
 DROP VIEW m_facts;

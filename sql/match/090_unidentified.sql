@@ -12,5 +12,8 @@ SELECT p.payment_id, CASE WHEN p.ambiguous IS NOT NULL THEN 'ambiguous_customer'
                             WHEN 'ambiguous' THEN '; invoice reference matches several invoices'
                             WHEN 'memo_ambiguous' THEN '; the memo names several invoices'
                             ELSE '' END
+       -- Which ones, so the queue says what to decide between without opening explain.
+       || CASE WHEN p.ref_status IN ('ambiguous', 'memo_ambiguous') AND len(p.ref_candidates) > 1
+               THEN ' (' || array_to_string(p.ref_candidates, ', ') || ')' ELSE '' END
 FROM m_unidentified p
 WHERE p.payment_id NOT IN (SELECT payment_id FROM m_typo_match);

@@ -422,6 +422,14 @@ describe('invoice references', () => {
     // Explaining either invoice lists both payments among those naming it, neither allocated to it.
     const claims = (await explainInvoice(db, '261200099999'))!.claims.map((c) => `${c['txn_ref']} ${c['named_by']}`);
     expect(claims).toEqual(['T1 invoice_ref (memo_ambiguous)', 'T2 invoice_ref (ambiguous)']);
+    // The exception queue names them too.
+    const details = await db.all<{ txn_ref: string; reason: string; detail: string }>(
+      `SELECT p.txn_ref, e.reason, e.detail FROM exceptions e JOIN payments p USING (payment_id) WHERE p.txn_ref IN ('T1', 'T2') ORDER BY 1`,
+    );
+    expect(details.map((d) => [d.txn_ref, d.reason, d.detail.replace(/^.*; /, '')])).toEqual([
+      ['T1', 'unknown_customer', 'the memo names several invoices (261200012345, 261200099999)'],
+      ['T2', 'unknown_customer', 'invoice reference matches several invoices (261200012345, 261200099999)'],
+    ]);
   });
 });
 

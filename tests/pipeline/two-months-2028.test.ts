@@ -247,7 +247,7 @@ describe('two hand-made months (2028-02 with arrears, then 2028-03) closed throu
       );
       expect(await why('2007', '3 ')).toMatch(/^the memo matches several invoices \(HD2802000112 of PD0100000112, HD2802000113 of PD0100000113\)/);
       const detail = await db.one<{ detail: string }>(`SELECT e.detail FROM exceptions e JOIN payments p USING (payment_id) WHERE p.partner_id = 'sacombank' AND p.txn_ref = '2007'`);
-      expect(detail?.detail).toBe('no customer code in the code field, memo or VietQR payload; the memo names several invoices');
+      expect(detail?.detail).toBe('no customer code in the code field, memo or VietQR payload; the memo names several invoices (HD2802000112, HD2802000113)');
     });
   });
 
