@@ -1,7 +1,7 @@
 // `recon explain PARTNER:TXN_REF | INVOICE_NO`: why a payment ended where it did, or an invoice's history.
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
+import { profileFiles } from '../ingest/profiles.ts';
 import { explainInvoice, explainPayment, paymentReceivedAgain, type InvoiceExplanation, type PaymentExplanation } from '../match/explain.ts';
 import { parsePaymentKey } from '../match/payment-key.ts';
 import type { Row } from '../db/database.ts';
@@ -13,7 +13,7 @@ export function register(program: Command): void {
     .argument('<what>', 'PARTNER:TXN_REF or INVOICE_NO')
     .option('--profiles <dir>', "folder of partner profiles the raw row is read with, as ingest read the file (default: the repository's pipelines/partners)")
     .action(async (what: string, opts: GlobalOptions & { profiles?: string }) => {
-      if (opts.profiles !== undefined && !existsSync(opts.profiles)) throw new UsageError(`partner profile folder ${opts.profiles} does not exist`);
+      if (opts.profiles !== undefined) profileFiles(opts.profiles); // a missing folder, or a file, is refused before any work
       const { result, waiting } = await withDb(opts, async (db) => {
         const key = parsePaymentKey(what);
         const payment = key ? await explainPayment(db, key, opts.profiles !== undefined ? { profiles: opts.profiles } : {}) : undefined;

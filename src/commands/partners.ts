@@ -1,9 +1,8 @@
 // `recon partners list|show ID|check|sniff FILE`: onboarding helpers for partner profiles.
 import type { Command } from 'commander';
-import { readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
-import { DEFAULT_PROFILE_DIR, loadProfiles, parseProfileFile } from '../ingest/profiles.ts';
+import { DEFAULT_PROFILE_DIR, loadProfiles, parseProfileFile, profileFiles } from '../ingest/profiles.ts';
 import { printResult, textTable } from './context.ts';
 
 interface ProfileDirOption {
@@ -39,9 +38,8 @@ export function register(program: Command): void {
   withProfileDir(partners.command('check'))
     .description('validate every partner profile; lists each problem with its file and JSON path (exit 2 if any)')
     .action((opts: ProfileDirOption) => {
-      const dir = resolve(opts.profiles);
-      const files = readdirSync(dir).filter((f) => f.toLowerCase().endsWith('.json')).sort();
-      const results = files.map((f) => ({ file: f, problems: parseProfileFile(join(dir, f)).problems }));
+      const { abs, files } = profileFiles(opts.profiles);
+      const results = files.map((f) => ({ file: f, problems: parseProfileFile(join(abs, f)).problems }));
       loadProfiles(opts.profiles); // throws (exit 2) with every problem listed
       printResult(opts.json, results, () => `${files.length} partner profile(s) valid in ${opts.profiles}`);
     });

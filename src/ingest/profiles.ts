@@ -1,7 +1,7 @@
 // The partner registry: loads and validates every profile in pipelines/partners/, and keeps the
 // `partners` table in step with it.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { z } from 'zod';
 import type { Database } from '../db/database.ts';
@@ -59,13 +59,23 @@ export function parseProfileFile(path: string): { profile?: PartnerProfile; prob
 }
 
 /**
+ * The `*.json` files of a profile folder, sorted, and the folder's absolute path. Throws a UsageError
+ * (exit 2, one line) when `dir` does not exist or is not a folder, as `--profiles` mistyped or naming a
+ * profile file instead of its folder.
+ */
+export function profileFiles(dir: string): { abs: string; files: string[] } {
+  const abs = resolve(dir);
+  if (!existsSync(abs)) throw new UsageError(`partner profile folder ${dir} does not exist`);
+  if (!statSync(abs).isDirectory()) throw new UsageError(`partner profile folder ${dir} is a file; expected the folder holding the profiles (<id>.json)`);
+  return { abs, files: readdirSync(abs).filter((f) => f.toLowerCase().endsWith('.json')).sort() };
+}
+
+/**
  * Loads and validates every `*.json` profile in `dir` (default pipelines/partners).
  * Throws a UsageError listing every problem (file and JSON path) when any profile is invalid.
  */
 export function loadProfiles(dir: string = DEFAULT_PROFILE_DIR): PartnerProfile[] {
-  const abs = resolve(dir);
-  if (!existsSync(abs)) throw new UsageError(`partner profile folder ${dir} does not exist`);
-  const files = readdirSync(abs).filter((f) => f.toLowerCase().endsWith('.json')).sort();
+  const { abs, files } = profileFiles(dir);
   const profiles: PartnerProfile[] = [];
   const problems: string[] = [];
   for (const f of files) {

@@ -116,7 +116,19 @@ describe('file-system errors on a path', () => {
     const dir = mkdtempSync(join(tmpdir(), 'recon-fs-'));
     const file = join(dir, 'profiles.txt');
     writeFileSync(file, 'x');
-    refused(recon('partners', 'list', '--profiles', file), /^recon: ENOTDIR: not a directory, scandir '.*profiles\.txt'\n$/);
+    refused(recon('ingest', '--db', join(file, 'recon.duckdb'), dir), /^recon: EEXIST: file already exists, mkdir '.*profiles\.txt'\n$/);
     refused(recon('bench', '--customers', 'abc'), /--customers "abc": expected a whole number ≥ 100/);
+  });
+
+  it('name a --profiles folder that is missing, or is a file, in every command that takes one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recon-fs-'));
+    const file = join(dir, 'acb.json');
+    writeFileSync(file, '{}');
+    const isFile = /^recon: partner profile folder .*acb\.json is a file; expected the folder holding the profiles \(<id>\.json\)\n$/;
+    const missing = /^recon: partner profile folder .*nowhere does not exist\n$/;
+    for (const args of [['partners', 'list'], ['partners', 'check'], ['partners', 'show', 'acb'], ['explain', 'acb:1', '--db', join(dir, 'none.duckdb')], ['ingest', '--db', join(dir, 'x.duckdb'), dir]]) {
+      refused(recon(...args, '--profiles', file), isFile);
+      refused(recon(...args, '--profiles', join(dir, 'nowhere')), missing);
+    }
   });
 });
