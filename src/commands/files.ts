@@ -31,6 +31,7 @@ export function register(program: Command): void {
     .requiredOption('--by <name>', 'who decides')
     .requiredOption('--reason <text>', 'why the file may load despite its control totals')
     .option('--no-rematch', 'only load the file; its payments are matched at the next `recon match`')
+    .addHelpText('after', '\nAlso the database options of `recon files`: --db <file> (env RECON_DB), --memory-limit <size>, --threads <n>, --json.')
     .action(async (fileId: string, local: { by: string; reason: string; rematch: boolean }, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions & { by: string; reason: string }>();
       if (!/^\d+$/.test(fileId)) throw new UsageError(`file id ${JSON.stringify(fileId)}: expected a number`);

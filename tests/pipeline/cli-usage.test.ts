@@ -111,6 +111,14 @@ describe('recon generate --out', () => {
   }, 120_000);
 });
 
+describe('--help', () => {
+  it('of files release names the database options it takes from `recon files`', () => {
+    const r = recon('files', 'release', '--help');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/--db <file> \(env RECON_DB\), --memory-limit <size>, --threads <n>, --json/);
+  });
+});
+
 describe('file-system errors on a path', () => {
   it('are one line with exit 2, not a stack trace', () => {
     const dir = mkdtempSync(join(tmpdir(), 'recon-fs-'));
