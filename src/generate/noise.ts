@@ -67,7 +67,7 @@ export function loadNoise(file?: string): Noise {
   }
   const parsed = noiseSchema.safeParse(json);
   if (!parsed.success) {
-    throw new UsageError(`${file}: invalid noise settings:\n  ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n  ')}`);
+    throw new UsageError(`${file}: invalid noise settings:\n  ${parsed.error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('\n  ')}`);
   }
   return parsed.data;
 }
