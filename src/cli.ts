@@ -1,14 +1,18 @@
 // The recon command line. Each command lives in src/commands/<name>.ts and registers itself;
 // errors become exit codes here and nowhere else: 0 completed, 1 run failed, 2 bad usage/config.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help, type Option } from 'commander';
 import { UsageError, RunFailedError } from './errors.ts';
 import { VERSION } from './runs/ledger.ts';
 import { COMMANDS } from './commands/index.ts';
 
+const commanderHelp = new Help();
 const program = new Command('recon')
   .description('Payment reconciliation and collection analytics for electricity-bill collection (EVN)')
   .version(VERSION)
   .showHelpAfterError()
+  // Commander's help does not mark a required option; --help must tell which options a command needs.
+  // Set before the commands are registered, which inherit it.
+  .configureHelp({ optionDescription: (option: Option) => `${commanderHelp.optionDescription(option)}${option.mandatory ? ' (required)' : ''}` })
   .exitOverride();
 
 for (const register of COMMANDS) register(program);

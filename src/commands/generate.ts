@@ -29,10 +29,10 @@ export function register(program: Command): void {
   program
     .command('generate')
     .description('write a synthetic EVN data folder (billing, partner files, ground truth); same arguments, same bytes')
-    .option('--out <dir>', 'data folder to (re)create')
-    .option('--period <YYYY-MM>', 'first billing period')
+    .option('--out <dir>', 'data folder to (re)create (required, unless --write-profiles)')
+    .option('--period <YYYY-MM>', 'first billing period (required, unless --write-profiles)')
     .option('--months <k>', 'consecutive billing periods', int('--months', 1), 1)
-    .option('--customers <n>', 'customers billed in the first period', int('--customers', 1))
+    .option('--customers <n>', 'customers billed in the first period (required, unless --write-profiles)', int('--customers', 1))
     .option('--seed <s>', 'random seed', int('--seed', 0), 1)
     .option('--calibration <name>', 'KPI targets the channel mix is steered to', 'evn-2020')
     .option('--noise <file>', 'JSON overriding noise rates (see README "generate")')

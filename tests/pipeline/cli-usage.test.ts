@@ -112,6 +112,15 @@ describe('recon generate --out', () => {
 });
 
 describe('--help', () => {
+  it('marks the options a command cannot run without, and only those', () => {
+    expect(recon('report', '--help').stdout).toMatch(/--period <YYYY-MM> +billing period \(required\)\n/);
+    const exportHelp = recon('export', '--help').stdout;
+    expect(exportHelp).toMatch(/--out <file> +file to write \(required\)\n/);
+    expect(exportHelp).not.toMatch(/--format.*\(required\)/);
+    expect(recon('run', '--help').stdout).toMatch(/--data <dir> +data folder with billing\/ and partners\/ \(required\)\n/);
+    expect(recon('runs', '--help').stdout).not.toMatch(/required/);
+  });
+
   it('of files release names the database options it takes from `recon files`', () => {
     const r = recon('files', 'release', '--help');
     expect(r.status).toBe(0);
