@@ -333,6 +333,20 @@ export const profileSchema = z
       message: `${JSON.stringify(name)} is not a column the fields read (${read.map((c) => JSON.stringify(c)).join(', ')}): name the free-text column, usually fields.memo's, whose text may hold the delimiter unquoted`,
     });
   })
+  // Where the profile itself names the file's columns (a fixed-width layout's format.columns, else
+  // header "none"), a field reading a column it does not name fails every file at ingest; named here,
+  // as a typo in overflow_column is.
+  .superRefine((p, ctx) => {
+    const [where, named] = p.format.type === 'fixed_width' ? ['format.columns', p.format.columns.map((c) => c.name)] : p.header.type === 'none' ? ['header.columns', p.header.columns] : [null, []];
+    if (where === null) return;
+    const known = new Set(named.map(normaliseName));
+    for (const [key, field] of Object.entries(p.fields)) {
+      const missing = field === undefined ? [] : fieldColumns({ [key]: field } as PartnerProfile['fields']).filter((c) => !known.has(normaliseName(c)));
+      for (const column of missing) {
+        ctx.addIssue({ code: 'custom', path: ['fields', key], message: `column ${JSON.stringify(column)} is not one of the columns ${where} names (${named.map((c) => JSON.stringify(c)).join(', ')})` });
+      }
+    }
+  })
   .refine((p) => p.trailer?.in !== 'preamble' || p.preamble !== undefined, { path: ['trailer', 'in'], message: 'trailer.in "preamble" needs a preamble (lines or until)' })
   .refine((p) => p.trailer?.counts !== 'paid' || p.fields.status !== undefined, { path: ['trailer', 'counts'], message: 'trailer.counts "paid" needs fields.status, which says which records are completed payments' });
 

@@ -120,6 +120,26 @@ describe('messages for an analyst\'s slips', () => {
   });
 });
 
+describe('a field naming a column the profile\'s own column list lacks', () => {
+  const check = (profileFile: string, change: (p: any) => void) => {
+    const s = new Scratch();
+    const p = JSON.parse(readFileSync(`${dir}partners/${profileFile}`, 'utf8'));
+    change(p);
+    return parseProfileFile(s.profile(p)).problems;
+  };
+
+  it.each([
+    ['a fixed-width layout (format.columns)', 'agribank.json', (p: any) => (p.fields.amount.column = 'amt'), 'agribank.json: fields.amount: column "amt" is not one of the columns format.columns names ("record_type", "ref", "ts", "customer", "amount", "channel", "name")'],
+    ['a header of type none (header.columns)', 'vcb-evn.json', (p: any) => (p.header = { type: 'none', columns: ['Số tham chiếu', 'Ngày giao dịch'] }), 'vcb-evn.json: fields.amount: column "Số tiền (VND)" is not one of the columns header.columns names ("Số tham chiếu", "Ngày giao dịch")'],
+  ])('is refused by partners check for %s, naming the field and the columns', (_name, file, change, problem) => {
+    expect(check(file, change)).toContainEqual(expect.stringContaining(problem));
+  });
+
+  it('compares the names as ingest finds a column: in any case, spaces aside', () => {
+    expect(check('agribank.json', (p) => (p.fields.amount.column = ' AMOUNT'))).toEqual([]);
+  });
+});
+
 describe('what sniff drafts from them', () => {
   const sniff = async (name: string) => (await sniffFile(`${dir}files/${name}`)) as Record<string, any>;
 

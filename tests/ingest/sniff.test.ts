@@ -18,7 +18,9 @@ async function sniffAndCheck(s: Scratch, name: string, content: string | Buffer)
   const draft = (await sniffFile(path)) as Draft;
   const { _notes, ...profile } = draft;
   expect(_notes).toBeDefined();
-  expect(parseProfileFile(s.profile(profile)).problems).toEqual([]);
+  // README: the draft passes `recon partners check` apart from values marked TODO (a column it could
+  // not find, which check names when the profile lists the columns itself).
+  expect(parseProfileFile(s.profile(profile)).problems.filter((p) => !p.includes('"TODO'))).toEqual([]);
   return draft;
 }
 
