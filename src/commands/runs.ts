@@ -17,6 +17,9 @@ export function register(program: Command): void {
           [opts.limit],
         ),
       );
-      printResult(opts.json, rows, () => textTable(rows, ['run_id', 'command', 'status', 'started', 'seconds', 'counts', 'error']));
+      // DuckDB hands a JSON column over as its text: --json gives the counts as the object they are, as
+      // the run's manifest does, not as a string to parse again.
+      const json = rows.map((r) => ({ ...r, counts: typeof r['counts'] === 'string' ? (JSON.parse(r['counts']) as unknown) : r['counts'] }));
+      printResult(opts.json, json, () => textTable(rows, ['run_id', 'command', 'status', 'started', 'seconds', 'counts', 'error']));
     });
 }

@@ -97,7 +97,8 @@ describe('recon run monthly-close on sample-data', () => {
     const result = spawnSync(process.execPath, [RECON, 'runs', '--db', first.dbPath, '--json'], { encoding: 'utf8' });
     expect(result.status, result.stderr).toBe(0);
     const runs = JSON.parse(result.stdout) as Array<{ run_id: string; command: string; status: string }>;
-    expect(runs[0]).toMatchObject({ command: 'run monthly-close', status: 'succeeded' });
+    // counts as the object the manifest holds, not a string of JSON inside the JSON
+    expect(runs[0]).toMatchObject({ command: 'run monthly-close', status: 'succeeded', counts: expect.objectContaining({ exceptions: 39, 'ingest.files_quarantined': 5 }) });
     const manifest = JSON.parse(readFileSync(join(first.outDir, 'runs', `${runs[0]!.run_id}.json`), 'utf8')) as {
       inputs: Array<{ sha256: string }>;
       stages: Array<{ stage: string; ms: number; peak_rss_mib: number }>;
