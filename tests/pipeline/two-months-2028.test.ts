@@ -33,7 +33,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../src/db/database.ts';
-import { monthlyClose } from '../../pipelines/monthly-close.ts';
+import { monthlyClose, type MonthlyCloseResult } from '../../pipelines/monthly-close.ts';
 import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
 import { recordDecision } from '../../src/match/decisions.ts';
 import { exceptionQueue } from '../../src/match/exception-queue.ts';
@@ -47,12 +47,8 @@ const PROFILES = join(FIXTURE, 'profiles');
 type Row = Record<string, unknown>;
 type Alloc = [partner: string, txn: string, invoice: string, amount: number, rule: string, confidence: number];
 type Exc = [partner: string, txn: string, reason: string, amount: number, invoice: string | null, confidence: number | null, status: string];
-interface CloseResult {
-  period: string;
-  asOf: string;
-  kpisPath: string;
-  filesNotLoaded: Array<{ path: string; status: string; message: string }>;
-}
+/** What `recon run monthly-close --json` prints. */
+type CloseResult = MonthlyCloseResult;
 
 let dir: string;
 let work: string;

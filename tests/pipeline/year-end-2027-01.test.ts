@@ -30,18 +30,15 @@ import { Database } from '../../src/db/database.ts';
 import { runExport } from '../../src/reports/export.ts';
 import type { Dataset } from '../../src/reports/export-catalog.ts';
 import { RECON } from '../support/sample-close.ts';
+import type { MonthlyCloseResult } from '../../pipelines/monthly-close.ts';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'year-end-2027-01');
 const DATA = join(FIXTURE, 'data');
 const PROFILES = join(FIXTURE, 'profiles');
 
 type Row = Record<string, unknown>;
-interface CloseResult {
-  period: string;
-  asOf: string;
-  kpisPath: string;
-  filesNotLoaded: Array<{ path: string; status: string; message: string }>;
-}
+/** What `recon run monthly-close --json` prints. */
+type CloseResult = MonthlyCloseResult;
 
 let dir: string;
 let db: Database;
