@@ -1,5 +1,6 @@
 // The monthly close: billing import → partner ingest → matching → KPIs and dashboard, one run.
 // Each stage reads and writes tables; this module only composes them and times them.
+import { listValue } from '@duckdb/node-api';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Database } from '../src/db/database.ts';
@@ -33,8 +34,9 @@ export interface MonthlyCloseResult {
   twinDashboardPath: string;
   /**
    * Billing and partner files of this run whose records the KPIs do not count: no profile claims the
-   * file (or two do), it failed, or its control totals quarantined it. A second delivery of bytes
-   * already received is not listed (its records are counted once, from the first).
+   * file (or two do), it failed, or its control totals quarantined it. Bytes already received are
+   * not listed again (their records are counted once, from the first receipt) unless that receipt
+   * still waits in quarantine, as when the close runs again before anyone released it.
    */
   filesNotLoaded: Array<{ path: string; status: string; message: string }>;
   /** What each stage did, for the close's closing lines: counts, amounts in đồng, the headline ratios. */
@@ -71,6 +73,23 @@ export async function monthlyClose(db: Database, run: Run, opts: MonthlyCloseOpt
   const filesNotLoaded = [...billing.files, ...ingest.files]
     .filter((f) => NOT_LOADED.has(f.status))
     .map((f) => ({ path: f.path, status: f.status, message: f.message }));
+  // A file skipped as already received whose receipt still waits in quarantine (a close run again
+  // before anyone released it) is still out of the KPIs: named too, with the receipt's reason.
+  const skipped = ingest.files.filter((f) => f.status === 'skipped' && f.file_id !== null).map((f) => f.file_id!);
+  if (skipped.length > 0) {
+    const waiting = await db.all<{ file_id: bigint; status_reason: string | null }>(
+      `SELECT file_id, status_reason FROM source_files WHERE status = 'quarantined' AND list_contains($1::BIGINT[], file_id) ORDER BY file_id`,
+      [listValue(skipped.map((id) => BigInt(id)))],
+    );
+    for (const w of waiting) {
+      const f = ingest.files.find((x) => x.file_id === Number(w.file_id) && x.status === 'skipped')!;
+      filesNotLoaded.push({
+        path: f.path,
+        status: 'quarantined',
+        message: `still quarantined as file ${w.file_id} since it was first received: ${w.status_reason ?? `${f.path}: control totals disagree`}; nothing loaded until \`recon files release ${w.file_id} --by NAME --reason TEXT\``,
+      });
+    }
+  }
 
   const asOf = opts.asOf ?? defaultAsOf(period);
   const match = await run.stage('match', () => runMatch(db, run, { asOf }));

@@ -344,9 +344,13 @@ describe('a hand-made year-end month (2027-01 with December arrears) closed thro
     db.close();
     const again = JSON.parse(recon('run', 'monthly-close', '--data', DATA, '--profiles', PROFILES, '--out', join(dir, 'out'), '--json')) as CloseResult;
     db = await Database.open({ path: join(dir, 'recon.duckdb') });
-    // The unclaimed file is named again (nothing was read from it) and keeps its one row. (The
-    // quarantined one is a byte-identical resend now, skipped, so not named again.)
-    expect(again.filesNotLoaded.map((f) => [basename(f.path), f.status])).toEqual([['VNPAY-EVN-2027-01-bosung.csv', 'unrecognised']]);
+    // The unclaimed file is named again (nothing was read from it) and keeps its one row; so is the
+    // quarantined one, skipped as a byte-identical resend but still waiting for a release.
+    expect(again.filesNotLoaded.map((f) => [basename(f.path), f.status])).toEqual([
+      ['VNPAY-EVN-2027-01-bosung.csv', 'unrecognised'],
+      ['BINHMINH_EVN_202702.txt', 'quarantined'],
+    ]);
+    expect(again.filesNotLoaded[1]!.message).toMatch(/^still quarantined as file (\d+) since it was first received: .*BINHMINH_EVN_202702\.txt, line \d+: trailer .*; nothing loaded until `recon files release \1 --by NAME --reason TEXT`$/);
     expect(await snapshot()).toEqual(before);
     expect(readFileSync(again.kpisPath, 'utf8')).toBe(kpisBefore);
   }, 120_000);
