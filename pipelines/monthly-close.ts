@@ -5,7 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Database } from '../src/db/database.ts';
 import { UsageError } from '../src/errors.ts';
-import { importBilling, ingestFiles, loadProfiles } from '../src/ingest/index.ts';
+import { countByStatus, importBilling, ingestFiles, loadProfiles } from '../src/ingest/index.ts';
 import { runMatch } from '../src/match/index.ts';
 import { defaultAsOf } from '../src/reports/kpi-shape.ts';
 import { requireInvoices, writeReport } from '../src/reports/index.ts';
@@ -99,7 +99,7 @@ export async function monthlyClose(db: Database, run: Run, opts: MonthlyCloseOpt
   const r = report.kpis.headline.ratios;
   const summary: CloseSummary = {
     billing: {
-      files: billing.files.reduce<Record<string, number>>((m, f) => ({ ...m, [f.status]: (m[f.status] ?? 0) + 1 }), {}),
+      files: countByStatus(billing.files),
       customers: billing.customers,
       invoices: billing.invoices,
       rejected: billing.files.reduce((n, f) => n + f.records_rejected, 0),

@@ -75,8 +75,7 @@ export async function ingestFiles(db: Database, run: Run, paths: string[], opts:
   // One checkpoint for all the batches rather than one per commit (src/db/database.ts).
   await db.checkpoint();
   const sum = (k: 'records_read' | 'records_loaded' | 'records_rejected' | 'records_duplicate') => files.reduce((a, f) => a + f[k], 0);
-  const by_status: Record<string, number> = {};
-  for (const f of files) by_status[f.status] = (by_status[f.status] ?? 0) + 1;
+  const by_status = countByStatus(files);
   const summary: IngestSummary = {
     files,
     records_read: sum('records_read'),
@@ -92,4 +91,11 @@ export async function ingestFiles(db: Database, run: Run, paths: string[], opts:
   run.count('ingest.records_rejected', summary.records_rejected);
   run.count('ingest.records_duplicate', summary.records_duplicate);
   return summary;
+}
+
+/** Files per outcome (loaded, quarantined, skipped, …), for a summary. */
+export function countByStatus(files: readonly FileOutcome[]): Record<string, number> {
+  const by: Record<string, number> = {};
+  for (const f of files) by[f.status] = (by[f.status] ?? 0) + 1;
+  return by;
 }
