@@ -6,6 +6,8 @@ import { join, resolve } from 'node:path';
 import type { Database } from '../src/db/database.ts';
 import { UsageError } from '../src/errors.ts';
 import { countByStatus, importBilling, ingestFiles, loadProfiles } from '../src/ingest/index.ts';
+import { listFiles } from '../src/ingest/recognise.ts';
+import type { PartnerProfile } from '../src/ingest/profile.ts';
 import { runMatch } from '../src/match/index.ts';
 import { defaultAsOf } from '../src/reports/kpi-shape.ts';
 import { requireInvoices, writeReport } from '../src/reports/index.ts';
@@ -56,13 +58,35 @@ export interface CloseSummary {
 /** Outcomes that leave a file's records out of the KPIs (a byte-identical resend is not one). */
 const NOT_LOADED = new Set(['unrecognised', 'failed', 'quarantined']);
 
-export async function monthlyClose(db: Database, run: Run, opts: MonthlyCloseOptions): Promise<MonthlyCloseResult> {
+/**
+ * The close's inputs, checked before any database is opened (the command calls it first, so a
+ * refused close leaves no new database file): the data folder's billing/ and partners/, and the
+ * partner profiles, loaded.
+ */
+export function checkCloseInputs(opts: Pick<MonthlyCloseOptions, 'data' | 'profiles'>): { data: string; profiles: PartnerProfile[]; partnerFiles: number } {
   const data = resolve(opts.data);
   for (const sub of ['billing', 'partners']) {
     const p = join(data, sub);
     if (!existsSync(p) || !statSync(p).isDirectory()) throw new UsageError(`--data ${opts.data}: expected a folder with ${sub}/ inside (${p} not found)`);
   }
-  const profiles = loadProfiles(opts.profiles);
+  return { data, profiles: loadProfiles(opts.profiles), partnerFiles: listFiles([join(data, 'partners')]).length };
+}
+
+/**
+ * A close with no payment at all would publish a dashboard of 0 % collected, as if nobody had paid:
+ * refused instead (as `recon match` refuses), naming what became of the partner files, if any.
+ */
+export function nothingToClose(data: string, files: Record<string, number>): UsageError {
+  const partners = join(data, 'partners');
+  const counted = Object.entries(files).filter(([, k]) => k > 0);
+  const what = counted.length === 0
+    ? `${partners} holds no partner file`
+    : `none of the ${counted.reduce((n, [, k]) => n + k, 0)} file(s) in ${partners} loaded a payment (${counted.map(([status, k]) => `${k} ${status}`).join(', ')}; \`recon files\` lists them with their reasons)`;
+  return new UsageError(`nothing to close: no payment is loaded, and ${what}; a dashboard would show 0 % collected. Put the month's settlement files under ${partners}/ (or load them with recon ingest), then close again`);
+}
+
+export async function monthlyClose(db: Database, run: Run, opts: MonthlyCloseOptions): Promise<MonthlyCloseResult> {
+  const { data, profiles } = checkCloseInputs(opts);
 
   const billing = await run.stage('billing', () => importBilling(db, run, join(data, 'billing')));
   // A period asked for but never billed is refused before the long stages, not after them.
@@ -70,6 +94,8 @@ export async function monthlyClose(db: Database, run: Run, opts: MonthlyCloseOpt
   // Known before the ingest (it reads only the billing): the files the close records keep it.
   const period = opts.period ?? (await latestPeriod(db));
   const ingest = await run.stage('ingest', () => ingestFiles(db, run, [join(data, 'partners')], { profiles, period }));
+  const loaded = await db.one<{ n: bigint }>('SELECT count(*) AS n FROM payments');
+  if (!loaded || loaded.n === 0n) throw nothingToClose(data, ingest.by_status);
   const filesNotLoaded = [...billing.files, ...ingest.files]
     .filter((f) => NOT_LOADED.has(f.status))
     .map((f) => ({ path: f.path, status: f.status, message: f.message }));

@@ -9,8 +9,10 @@ export function register(program: Command): void {
     .option('--partner <id>', 'use only this partner profile')
     .option('--profiles <dir>', 'folder of partner profiles', 'pipelines/partners')
     .action(async (paths: string[], opts: GlobalOptions & { partner?: string; profiles: string }) => {
-      const { ingestFiles, loadProfiles } = await import('../ingest/index.ts');
+      const { checkIngestUsage, ingestFiles, loadProfiles } = await import('../ingest/index.ts');
       const profiles = loadProfiles(opts.profiles);
+      // Refused before the database opens: a mistyped path or partner creates no database file.
+      checkIngestUsage(paths, { profiles, ...(opts.partner ? { partner: opts.partner } : {}) });
       const summary = await withRun(opts, 'ingest', { paths, partner: opts.partner ?? null }, (db, run) =>
         run.stage('ingest', () => ingestFiles(db, run, paths, { profiles, ...(opts.partner ? { partner: opts.partner } : {}) })),
         { create: true },

@@ -1,5 +1,7 @@
 // `recon run <pipeline>`: runs a batch pipeline from pipelines/ as one recorded run.
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { printResult, withDbOptions, withRun, type GlobalOptions } from './context.ts';
 import { checkDate, checkPeriod } from './options.ts';
@@ -33,7 +35,11 @@ export function register(program: Command): void {
       const lang = opts.lang;
       const { checkOutputFolder } = await import('../reports/index.ts');
       checkOutputFolder(opts.out);
-      const { monthlyClose } = await import('../../pipelines/monthly-close.ts');
+      const { checkCloseInputs, monthlyClose, nothingToClose } = await import('../../pipelines/monthly-close.ts');
+      // Refused before the database opens: a mistyped --data, a broken profile, or no partner file
+      // for a database that does not exist yet (it could hold no payment) creates no file.
+      const inputs = checkCloseInputs(opts);
+      if (inputs.partnerFiles === 0 && opts.db !== ':memory:' && !existsSync(resolve(opts.db))) throw nothingToClose(inputs.data, {});
       const result = await withRun(opts, `run ${pipeline}`, { ...opts }, (db, run) =>
         monthlyClose(db, run, {
           data: opts.data,

@@ -41,6 +41,19 @@ export interface IngestOptions {
 }
 
 /**
+ * The profiles an ingest uses and the files it reads, or a UsageError (unknown --partner, missing
+ * path): the command calls it before opening the database, so a refused ingest leaves no new file.
+ */
+export function checkIngestUsage(paths: string[], opts: Pick<IngestOptions, 'profiles' | 'partner'>): { profiles: PartnerProfile[]; found: string[] } {
+  let profiles = opts.profiles;
+  if (opts.partner) {
+    profiles = profiles.filter((p) => p.id === opts.partner);
+    if (profiles.length === 0) throw new UsageError(`--partner ${opts.partner}: no such partner profile; known: ${opts.profiles.map((p) => p.id).join(', ')}`);
+  }
+  return { profiles, found: listFiles(paths) };
+}
+
+/**
  * Ingests partner settlement files (files or folders, recursive) in batches: the files of one
  * profile, in listed order (sorted paths), profiles in the order of their first file; one
  * transaction per batch. Outcomes come back in listed order.
@@ -48,13 +61,8 @@ export interface IngestOptions {
  * says what happened; throws UsageError only for bad usage (unknown --partner, missing path).
  */
 export async function ingestFiles(db: Database, run: Run, paths: string[], opts: IngestOptions): Promise<IngestSummary> {
-  let profiles = opts.profiles;
-  if (opts.partner) {
-    profiles = profiles.filter((p) => p.id === opts.partner);
-    if (profiles.length === 0) throw new UsageError(`--partner ${opts.partner}: no such partner profile; known: ${opts.profiles.map((p) => p.id).join(', ')}`);
-  }
+  const { profiles, found } = checkIngestUsage(paths, opts);
   await upsertPartners(db, opts.profiles);
-  const found = listFiles(paths);
   const listed = recognise(found, profiles);
   // With --partner, what every profile makes of a file the chosen one does not claim.
   const overall = opts.partner ? recognise(found, opts.profiles) : listed;

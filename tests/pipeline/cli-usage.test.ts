@@ -78,6 +78,35 @@ describe('periods, numbers and matching with nothing loaded', () => {
   }, 300_000);
 });
 
+describe('a refused ingest or close', () => {
+  it('creates no database file when it is refused for its arguments', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recon-refused-'));
+    refused(recon('ingest', '--db', join(dir, 'a.duckdb'), join(dir, 'no-such-folder')), /no-such-folder: no such file or folder/);
+    refused(recon('ingest', '--db', join(dir, 'b.duckdb'), '--partner', 'no-such-bank', dir), /--partner no-such-bank: no such partner profile/);
+    refused(recon('run', 'monthly-close', '--db', join(dir, 'c.duckdb'), '--data', join(dir, 'nowhere'), '--out', join(dir, 'out')), /--data .*nowhere: expected a folder with billing\/ inside/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('of a month with no payment, instead of a dashboard of 0 % collected', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recon-no-payment-'));
+    const data = join(dir, 'data');
+    mkdirSync(join(data, 'billing'), { recursive: true });
+    mkdirSync(join(data, 'partners'));
+    for (const f of ['customers.csv', 'invoices-2026-02.csv']) writeFileSync(join(data, 'billing', f), readFileSync(join(SAMPLE, 'billing', f)));
+    const db = join(dir, 'recon.duckdb');
+    const close = () => recon('run', 'monthly-close', '--db', db, '--data', data, '--out', join(dir, 'out'));
+    // No partner file and no database yet: refused before the database is made.
+    refused(close(), /nothing to close: no payment is loaded, and .*partners holds no partner file; a dashboard would show 0 % collected/);
+    expect(existsSync(db)).toBe(false);
+    // A file no profile claims: recorded (recon files names it), and the close still refused.
+    writeFileSync(join(data, 'partners', 'NOBODY_202602.csv'), 'a,b\n1,2\n');
+    refused(close(), /none of the 1 file\(s\) in .*partners loaded a payment \(1 unrecognised; `recon files` lists them/);
+    expect(existsSync(join(dir, 'out', '2026-02'))).toBe(false);
+    const files = recon('files', '--db', db, '--status', 'unrecognised');
+    expect([files.status, files.stdout]).toEqual([0, expect.stringContaining('NOBODY_202602.csv')]);
+  }, 120_000);
+});
+
 describe('recon eval on a database never matched', () => {
   it('refuses instead of reporting recall 0 %', () => {
     const dir = mkdtempSync(join(tmpdir(), 'recon-eval-unmatched-'));
