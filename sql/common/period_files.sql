@@ -9,9 +9,9 @@
 -- periods (a daily file settling the last days of one month and the first of the next) and then
 -- counts whole in both. A file with no dated record (empty, every record rejected, failed,
 -- unrecognised, or skipped as a byte-identical second delivery) belongs where the file it repeats
--- belongs (same sha256, first received), else to the period of the monthly close that received it
--- (source_files.period), else (received by `recon ingest`) to the period whose window holds its
--- receipt time (loaded_at). The row of a file no profile claimed that one claims since (status
+-- belongs (same sha256, first received), else to the period of the monthly close that received it,
+-- or first found it already received and undated (source_files.period), else (received by
+-- `recon ingest`, no close since) to the period whose window holds its receipt time (loaded_at). The row of a file no profile claimed that one claims since (status
 -- replaced) is no file of any period: the row of its later receipt is.
 CREATE OR REPLACE TEMP MACRO period_files(period, as_of) AS TABLE
 WITH dated AS (

@@ -1,5 +1,6 @@
 // Ingest: the public face of the stage. Partner files and the billing export go in; payments,
 // rejects, source_files, customers and invoices come out. See README, section "Ingest".
+import { listValue } from '@duckdb/node-api';
 import type { Database } from '../db/database.ts';
 import type { Run } from '../runs/ledger.ts';
 import { loadPartnerFiles, type FileOutcome } from './load.ts';
@@ -78,7 +79,13 @@ export async function ingestFiles(db: Database, run: Run, paths: string[], opts:
     else files.push({ path: r.path, partner_id: all.profile.id, file_id: null, status: 'skipped', message: `${r.path}: skipped, profile ${all.profile.id} claims it (--partner ${opts.partner})`, records_read: 0, records_loaded: 0, records_rejected: 0, records_duplicate: 0 });
   }
   if (opts.period !== undefined) {
-    await db.run(`UPDATE source_files SET period = $1 WHERE kind = 'partner' AND run_id = $2 AND period IS NULL`, [opts.period, run.runId]);
+    // This run's files, and those it found already received (skipped) that no close stamped yet: an
+    // earlier close killed between its ingest's commits and this statement left them undated.
+    const ids = files.flatMap((f) => (f.file_id === null ? [] : [BigInt(f.file_id)]));
+    await db.run(
+      `UPDATE source_files SET period = $1 WHERE kind = 'partner' AND period IS NULL AND (run_id = $2 OR list_contains($3::BIGINT[], file_id))`,
+      [opts.period, run.runId, listValue(ids)],
+    );
   }
   // One checkpoint for all the batches rather than one per commit (src/db/database.ts).
   await db.checkpoint();

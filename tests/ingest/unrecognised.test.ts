@@ -2,6 +2,7 @@
 // `recon files`, counted among the files of a period, never recorded twice, and loaded once a
 // profile claims them, their unrecognised row then reading `replaced`.
 import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
@@ -106,6 +107,24 @@ describe('partner files no single profile claims', () => {
     await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
     expect(await filesOf('2026-03', '2026-04-30')).toEqual([1, 4, 5]);
     expect(await filesOf('2026-04', '2026-05-31')).toEqual([]);
+    db.close();
+  });
+
+  it('dates the files a close finds already received and undated, as when an earlier close was killed before dating them', async () => {
+    const s = folder();
+    const { db, run } = await openTestDb();
+    // Received with no close (a close killed between its ingest's commits and the dating, or `recon ingest`).
+    await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
+    const periods = async () => (await db.all<{ file_id: bigint; period: string | null }>('SELECT file_id, period FROM source_files ORDER BY file_id')).map((r) => [Number(r.file_id), r.period]);
+    expect(await periods()).toEqual([[1, null], [2, null], [3, null]]);
+    // The close of April finds all three already received (skipped, or unrecognised again): now April's.
+    const again = await Run.start(db, 'test', {}, join(tmpdir(), 'recon-test-out'));
+    const summary = await ingestFiles(db, again, [s.files], { profiles: loadProfiles(s.profiles), period: '2026-04' });
+    expect(summary.files.map((f) => [f.file_id, f.status]).sort()).toEqual([[1, 'skipped'], [2, 'unrecognised'], [3, 'unrecognised']]);
+    expect(await periods()).toEqual([[1, '2026-04'], [2, '2026-04'], [3, '2026-04']]);
+    // A later close does not move them.
+    await ingestFiles(db, again, [s.files], { profiles: loadProfiles(s.profiles), period: '2026-05' });
+    expect(await periods()).toEqual([[1, '2026-04'], [2, '2026-04'], [3, '2026-04']]);
     db.close();
   });
 
