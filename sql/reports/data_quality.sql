@@ -8,6 +8,10 @@ SELECT count(*)::BIGINT AS files,
        count(*) FILTER (WHERE status IN ('loaded', 'released'))::BIGINT AS files_loaded,
        count(*) FILTER (WHERE status = 'quarantined')::BIGINT AS files_quarantined,
        count(*) FILTER (WHERE status = 'skipped_duplicate')::BIGINT AS files_skipped_duplicate,
+       -- Files nothing was read from: the file could not be read as its profile says, or no
+       -- single profile claims its name.
+       count(*) FILTER (WHERE status = 'failed')::BIGINT AS files_failed,
+       count(*) FILTER (WHERE status = 'unrecognised')::BIGINT AS files_unrecognised,
        coalesce(sum(records_read), 0)::BIGINT AS records_read,
        coalesce(sum(records_loaded), 0)::BIGINT AS records_loaded,
        coalesce(sum(records_rejected), 0)::BIGINT AS records_rejected,

@@ -133,6 +133,7 @@ function dataQuality(k: ReportKpis, tr: Translator): SafeHtml {
 ${stat(tr.t('filesLoaded'), formatCount(q.files_loaded, lang), false)}
 ${stat(tr.t('filesQuarantined'), formatCount(q.files_quarantined, lang), q.files_quarantined > 0)}
 ${stat(tr.t('filesSkipped'), formatCount(q.files_skipped_duplicate, lang), false)}
+${stat(tr.t('filesNotRead'), formatCount(q.files_failed + q.files_unrecognised, lang), q.files_failed + q.files_unrecognised > 0)}
 ${stat(tr.t('controlMismatches'), formatCount(q.control_mismatches, lang), q.control_mismatches > 0)}
 ${stat(tr.t('recordsRead'), formatCount(q.records_read, lang), false)}
 ${stat(tr.t('recordsRejected'), formatCount(q.records_rejected, lang), q.records_rejected > 0)}

@@ -85,6 +85,10 @@ export interface DataQuality {
   files_loaded: number;
   files_quarantined: number;
   files_skipped_duplicate: number;
+  /** Files that could not be read as their profile says (nothing loaded; `recon files --status failed`). */
+  files_failed: number;
+  /** Files no single profile claims by name (nothing read; `recon files --status unrecognised`). */
+  files_unrecognised: number;
   records_read: number;
   records_loaded: number;
   records_rejected: number;

@@ -330,11 +330,13 @@ describe('a hand-made year-end month (2027-01 with December arrears) closed thro
     // to the close that received it): read 9 + 5 + 2 + 3 + 12 + 2 = 33 = loaded 27 + rejected 2 +
     // duplicate 2 + quarantined 2.
     expect(kpis['data_quality']).toEqual({
-      files: 8, files_loaded: 5, files_quarantined: 1, files_skipped_duplicate: 1,
+      files: 8, files_loaded: 5, files_quarantined: 1, files_skipped_duplicate: 1, files_failed: 0, files_unrecognised: 1,
       records_read: 33, records_loaded: 27, records_rejected: 2, records_duplicate: 2, records_quarantined: 2,
       control_mismatches: 1, rejected_amount_vnd: 220000,
       rejects_by_reason: [{ reason: 'bad_amount', records: 1 }, { reason: 'bad_date', records: 1 }],
     });
+    // The dashboard marks the file read by nothing, in Vietnamese by default.
+    expect(readFileSync(close.dashboardPath, 'utf8')).toContain('<div class="stat warn"><div class="value">1</div><div class="label">Tệp không đọc được (lỗi hoặc không nhận diện được đối tác)</div></div>');
   });
 
   it('changes no file record and no figure when the month is closed again', async () => {

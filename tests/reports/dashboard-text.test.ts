@@ -16,6 +16,8 @@ describe('dashboard text', () => {
       const en = readFileSync((await writeReport(db, { period: '2026-01', lang: 'en', outDir: join(dir, 'en') })).dashboardPath, 'utf8');
       expect(vi).toContain('<td title="bad_amount">Số tiền không hợp lệ</td>');
       expect(en).toContain('<td title="bad_amount">Invalid amount</td>');
+      // Every file of the fixture's period was read: the figure is there, unmarked.
+      expect(en).toContain('<div class="stat"><div class="value">0</div><div class="label">Files not read (failed, or no partner profile claims them)</div></div>');
     } finally {
       db.close();
     }

@@ -60,7 +60,7 @@ describe('the partner files of a period, two months in one database', () => {
   it("keeps February's files out of January's report", () => {
     // As before February's files came: files 1–4 (file 5 holds only a March payment).
     expect(jan.data_quality).toMatchObject({
-      files: 4, files_loaded: 2, files_quarantined: 1, files_skipped_duplicate: 1,
+      files: 4, files_loaded: 2, files_quarantined: 1, files_skipped_duplicate: 1, files_failed: 0, files_unrecognised: 0,
       records_read: 19, records_rejected: 1, records_duplicate: 1, records_quarantined: 5,
       rejects_by_reason: [{ reason: 'bad_amount', records: 1 }],
     });
@@ -72,7 +72,7 @@ describe('the partner files of a period, two months in one database', () => {
     // 6 (T20, T21), 7 (a duplicate of T21), 8 (failed, received 15/02), 9 (file 6's bytes, received
     // in April), 10 (quarantined, A9 05/02). Not 3 (A2 is 01/03 local) nor 5 (E1 02/03).
     expect(feb.data_quality).toMatchObject({
-      files: 8, files_loaded: 3, files_quarantined: 2, files_skipped_duplicate: 2,
+      files: 8, files_loaded: 3, files_quarantined: 2, files_skipped_duplicate: 2, files_failed: 1, files_unrecognised: 0,
       records_read: 10 + 5 + 4 + 1 + 1, records_loaded: 8 + 0 + 2, records_rejected: 2, records_duplicate: 1 + 1 + 1,
       // Held in the two quarantined files (the fixture's file 2: 5 records; file 10: 1), so that
       // read = loaded + rejected + duplicate + held: 21 = 10 + 2 + 3 + 6.
