@@ -137,3 +137,13 @@ CREATE OR REPLACE TEMP MACRO ingest_field_text(c, d, q) AS
 CREATE OR REPLACE TEMP MACRO ingest_field_escaped(c, d, e) AS
   CASE WHEN c IS NULL THEN ''
        ELSE replace(replace(replace(c, e, e || e), d, e || d), chr(10), e || chr(10)) END;
+
+-- A date from text in a profile date format (src/ingest/formats.ts datePattern: fmt its strptime
+-- format, re its full-match regex), the date of a date-time; NULL when the text does not have
+-- exactly the format's shape or is not a real date (31/02/2026). For the billing export's dates
+-- (src/ingest/billing-layout.ts date_format), which are calendar days, not instants. A 12-hour
+-- clock's Vietnamese SA/CH is read as AM/PM, as in ingest_instant.
+CREATE OR REPLACE TEMP MACRO ingest_date(txt, fmt, re) AS
+  CASE WHEN txt IS NULL OR NOT regexp_full_match(txt, re) THEN NULL
+       WHEN contains(fmt, '%p') THEN CAST(try_strptime(replace(replace(upper(txt), 'SA', 'AM'), 'CH', 'PM'), fmt) AS DATE)
+       ELSE CAST(try_strptime(txt, fmt) AS DATE) END;

@@ -1,24 +1,26 @@
-// The billing export (customers.csv, invoices-YYYY-MM.csv) through the same machinery as partner
-// files: UTF-8 decoding, the record splitter with line numbers, DuckDB's pinned CSV reader, SQL
-// validation into rejects. Customers are upserted; invoices are replaced by period.
+// The billing export (customers and invoices files) through the same machinery as partner files:
+// decoding, the record splitter with line numbers, DuckDB's pinned CSV reader, SQL validation into
+// rejects. Customers are upserted; invoices are replaced by period. How the export is written (file
+// names, encoding, delimiter, column names, period, date and amount formats) is the billing layout
+// (src/ingest/billing-layout.ts): by default customers.csv and invoices-YYYY-MM.csv as below.
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Database } from '../db/database.ts';
 import { UsageError } from '../errors.ts';
 import { fingerprint, type Run } from '../runs/ledger.ts';
+import { billingFiles, builtInBillingLayout, expectedNames, fieldLabel, formatPeriod, periodPattern, type BillingLayout } from './billing-layout.ts';
 import { decodeFile } from './decode.ts';
 import { FileError } from './file-error.ts';
+import { amountPattern, dateOnlyFormat, datePattern, describeAmountFormat } from './formats.ts';
 import { directBytes, dropTypedView, earlierReceipt, ensureMacros, joinedText, recordFailure, removeStaging, scanForDirect, stagingDir, typeRows, type FileOutcome } from './load.ts';
-import { blankTest, columnResolver, setIngestVariable, stagedColumns, withFields } from './mapping.ts';
-import { splitRecords, type RecordLayout } from './records.ts';
+import { blankTest, columnResolver, setIngestVariable, stagedColumns, withFields, type IngestValue } from './mapping.ts';
+import { readerDialect, splitRecords, type RecordLayout } from './records.ts';
 import { ingestSqlRow, runIngestSql } from './sql.ts';
 import { directSource, stageSource } from './stage.ts';
 import { StageWriter } from './stage-writer.ts';
 
-const LAYOUT: RecordLayout = { format: { type: 'delimited', delimiter: ',', quote: '"' }, header: { type: 'names' }, skip: [] };
-const CUSTOMER_COLUMNS = ['customer_code', 'name', 'pc', 'unit', 'segment'];
-const INVOICE_COLUMNS = ['invoice_no', 'customer_code', 'period', 'series', 'number', 'issued_on', 'due_on', 'amount_vnd'];
-const INVOICE_FILE = /^invoices-(\d{4}-(?:0[1-9]|1[0-2]))\.csv$/i;
+const CUSTOMER_FIELDS = ['customer_code', 'name', 'segment'] as const;
+const INVOICE_FIELDS = ['invoice_no', 'customer_code', 'period', 'series', 'number', 'issued_on', 'due_on', 'amount_vnd'] as const;
 
 export interface BillingSummary {
   files: FileOutcome[];
@@ -27,28 +29,77 @@ export interface BillingSummary {
 }
 
 /**
- * Imports `billingDir/customers.csv` (upsert by customer code) and every
- * `billingDir/invoices-YYYY-MM.csv` (its period's invoices and arrears of earlier periods, replacing
- * what earlier exports of that period loaded), one transaction per file.
+ * Imports the billing export in `billingDir`, read in `layout` (default: the built-in one,
+ * `customers.csv` and `invoices-YYYY-MM.csv`): every customers file (upsert by customer code) and
+ * every invoices file (its period's invoices and arrears of earlier periods, replacing what earlier
+ * exports of that period loaded), in period order, one transaction per file.
  * A file whose bytes were already imported (and not since replaced) is a no-op.
  */
-export async function importBilling(db: Database, run: Run, billingDir: string): Promise<BillingSummary> {
-  if (!existsSync(billingDir)) throw new UsageError(`billing folder ${billingDir} does not exist; expected customers.csv and invoices-YYYY-MM.csv there`);
-  const names = readdirSync(billingDir).sort();
+export async function importBilling(db: Database, run: Run, billingDir: string, layout: BillingLayout = builtInBillingLayout()): Promise<BillingSummary> {
+  const expected = expectedNames(layout);
+  const of = layout.source ? ` (the file_patterns of ${layout.source})` : '';
+  if (!existsSync(billingDir)) throw new UsageError(`billing folder ${billingDir} does not exist; expected ${expected.customers} and ${expected.invoices} there${of}`);
   const files: FileOutcome[] = [];
-  if (names.includes('customers.csv')) files.push(await importBillingFile(db, run, join(billingDir, 'customers.csv'), 'customers', null));
-  for (const n of names) {
-    const m = INVOICE_FILE.exec(n);
-    if (m) files.push(await importBillingFile(db, run, join(billingDir, n), 'invoices', m[1]!));
-  }
-  if (files.length === 0) throw new UsageError(`billing folder ${billingDir} holds neither customers.csv nor invoices-YYYY-MM.csv`);
+  for (const f of billingFiles(readdirSync(billingDir), layout)) files.push(await importBillingFile(db, run, join(billingDir, f.name), f.kind, f.period, layout));
+  if (files.length === 0) throw new UsageError(`billing folder ${billingDir} holds neither ${expected.customers} nor ${expected.invoices}${of}`);
   const count = async (t: string) => Number((await db.one<{ n: bigint }>(`SELECT count(*) AS n FROM ${t}`))!.n);
   const summary = { files, customers: await count('customers'), invoices: await count('invoices') };
   run.count('billing.files', files.length);
   return summary;
 }
 
-async function importBillingFile(db: Database, run: Run, path: string, kind: 'customers' | 'invoices', period: string | null): Promise<FileOutcome> {
+/**
+ * The typing pass's settings for one file of the layout: the formats of the period, dates and
+ * amount, and each field's label in messages (with the export's column when it is named otherwise).
+ */
+function typingVariables(layout: BillingLayout, kind: 'customers' | 'invoices', period: string | null): Record<string, IngestValue> {
+  if (kind === 'customers') {
+    const c = layout.customers;
+    const map = c.segment_map ?? {};
+    return {
+      label_customer_code: fieldLabel('customer_code', c.columns.customer_code),
+      label_segment: fieldLabel('segment', c.columns.segment),
+      has_segment_map: c.segment_map !== undefined,
+      segment_codes: Object.keys(map).map((k) => k.trim()),
+      segment_values: Object.values(map),
+      segment_expected: c.segment_map ? `a code listed in customers.segment_map (${Object.keys(map).join(', ')})` : 'residential, business, industrial or administrative',
+    };
+  }
+  const inv = layout.invoices;
+  const a = inv.amount;
+  const plainAmount = a.grouping === '' && a.decimal === null && !a.currency && a.implied_decimals === 0;
+  const date = datePattern(inv.date_format);
+  const dayPart = dateOnlyFormat(inv.date_format);
+  const day = dayPart === null ? { strptime: '%Y-%m-%d', regex: '^$' } : datePattern(dayPart);
+  const per = periodPattern(inv.period_format);
+  const label = (f: (typeof INVOICE_FIELDS)[number]) => fieldLabel(f, inv.columns[f]);
+  return {
+    amount_plain: plainAmount,
+    amount_re: amountPattern(a),
+    amount_grouping: a.grouping,
+    amount_expected: plainAmount ? 'a positive whole amount in đồng (digits only), at most 1000000000000000' : `a positive ${describeAmountFormat(a).replace(/^a /, '')}, at most 1000000000000000`,
+    date_plain: inv.date_format === 'YYYY-MM-DD',
+    date_fmt: date.strptime,
+    date_re: date.regex,
+    day_fmt: day.strptime,
+    day_re: day.regex,
+    date_expected: `a date ${inv.date_format}`,
+    period_plain: inv.period_format === 'YYYY-MM',
+    period_fmt: per.strptime,
+    period_re: per.regex,
+    period_format: inv.period_format,
+    // The file's period as the period column writes it, for the message of a later one.
+    period_shown: formatPeriod(period!, inv.period_format),
+    label_invoice_no: label('invoice_no'),
+    label_customer_code: label('customer_code'),
+    label_period: label('period'),
+    label_issued_on: label('issued_on'),
+    label_due_on: label('due_on'),
+    label_amount_vnd: label('amount_vnd'),
+  };
+}
+
+async function importBillingFile(db: Database, run: Run, path: string, kind: 'customers' | 'invoices', period: string | null, layout: BillingLayout): Promise<FileOutcome> {
   const fp = await fingerprint(path);
   run.addInput(fp);
   const outcome: FileOutcome = { path, partner_id: null, file_id: null, status: 'loaded', message: '', records_read: 0, records_loaded: 0, records_rejected: 0, records_duplicate: 0 };
@@ -72,31 +123,42 @@ async function importBillingFile(db: Database, run: Run, path: string, kind: 'cu
 
     // A big export is read in place when its records are one line each (the direct path, as for
     // partner files); otherwise it is split into the staging file.
-    const scan = fp.bytes >= directBytes() ? await scanForDirect(path, 'utf-8', LAYOUT, path) : null;
+    const format = { type: 'delimited' as const, delimiter: layout.delimiter, quote: layout.quote };
+    const records: RecordLayout = { format, header: { type: 'names' }, skip: [] };
+    const utf8 = layout.encoding === 'utf-8' || layout.encoding === 'utf-8-bom';
+    const scan = utf8 && fp.bytes >= directBytes() ? await scanForDirect(path, layout.encoding, records, path) : null;
     direct = scan !== null;
-    const split = scan ?? (await splitRecords(decodeFile(path, 'utf-8', path), LAYOUT, path, out, 1));
+    const split = scan ?? (await splitRecords(decodeFile(path, layout.encoding, path), records, path, out, 1));
     out.close();
-    const wanted = kind === 'customers' ? CUSTOMER_COLUMNS : INVOICE_COLUMNS;
-    if (!split.header) throw new FileError(`${path}: the file is empty, expected the header ${wanted.join(',')}`);
+    // Canonical field → the export's column (null: the export has none, the field is empty).
+    const columns: Record<string, string | null> = kind === 'customers' ? layout.customers.columns : layout.invoices.columns;
+    const mapped = (kind === 'customers' ? CUSTOMER_FIELDS : INVOICE_FIELDS).map((f): [string, string | null] => [f, columns[f] ?? null]);
+    const key = (field: string) => (layout.source ? `${kind}.columns.${field} of ${layout.source}` : `the ${kind} header`);
+    if (!split.header) throw new FileError(`${path}: the file is empty, expected the header ${mapped.flatMap(([, c]) => (c === null ? [] : [c])).join(layout.delimiter)}`);
     const cols = stagedColumns(split.header);
     const col = columnResolver(cols, path);
-    const dialect = { delimiter: ',', quote: '"', escape: '"', columns: split.header.length, maxRecordBytes: split.maxRecordBytes };
+    const dialect = { delimiter: layout.delimiter, ...readerDialect(format), columns: split.header.length, maxRecordBytes: split.maxRecordBytes };
     const source = scan ? directSource(path, dialect, scan.direct.dataFrom) : stageSource(stagePath, dialect);
     const fileId = Number((await db.one<{ id: bigint }>('SELECT coalesce(max(file_id), 0) + 1 AS id FROM source_files'))!.id);
     // The staging file is a batch of one (seq 1), read by the same SQL as partner batches.
-    await setIngestVariable(db, { files: [path], file_ids: { ints: [fileId] }, period: period ?? '', stage_sep: ',', columns: split.header.join(', ') });
+    await setIngestVariable(db, {
+      files: [path], file_ids: { ints: [fileId] }, period: period ?? '', stage_sep: layout.delimiter, columns: split.header.join(', '),
+      delimiter: layout.delimiter, quote: layout.quote, ...typingVariables(layout, kind, period),
+    });
     // The projection first: it marks the columns withFields computes.
-    const projection = ['seq', 'line_no', ...wanted.map((w) => `${col(w, `the ${kind} header`)} AS ${w}`), `${blankTest(col(wanted[0]!, `the ${kind} header`), cols)} AS blank`, ...cols.staged].join(', ');
+    const fields = mapped.map(([field, c]) => `${c === null ? 'CAST(NULL AS VARCHAR)' : col(c, key(field))} AS ${field}`);
+    const guard = col(mapped[0]![1]!, key(mapped[0]![0]));
+    const projection = ['seq', 'line_no', ...fields, `${blankTest(guard, cols)} AS blank`, ...cols.staged].join(', ');
     await typeRows(db, `ingest/type_${kind}.sql`, source.params, {
       source: withFields(cols, source.sql),
       raw_projection: projection,
-      raw_text: joinedText(split.header.length, "','", "'\"'"),
+      raw_text: joinedText(split.header.length, "getvariable('ingest').delimiter", "getvariable('ingest').quote"),
     }, scan?.direct ?? null);
     await runIngestSql(db, 'ingest/billing_repeats.sql', {}, { key: kind === 'customers' ? 'customer_code' : 'invoice_no' });
     const c = await ingestSqlRow<{ typed: bigint; rejected: bigint; firsts: bigint; csv: bigint }>(db, 'ingest/billing_counts.sql');
     return await db.transaction(async () => {
       if (c.csv > 0n) {
-        await runIngestSql(db, 'ingest/csv_rejects.sql', {}, { prefix_columns: scan ? '0' : '2', field_count: `ingest_field_count(raw, ',', '"')`, more_hint: "''" });
+        await runIngestSql(db, 'ingest/csv_rejects.sql', {}, { prefix_columns: scan ? '0' : '2', field_count: "ingest_field_count(raw, getvariable('ingest').delimiter, getvariable('ingest').quote)", more_hint: "''" });
         await runIngestSql(db, 'ingest/clear_csv_errors.sql');
       }
       if (c.rejected > 0n) await runIngestSql(db, 'ingest/typed_rejects.sql', {}, { txn_ref: 'NULL' });

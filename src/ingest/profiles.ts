@@ -37,7 +37,7 @@ function issueText(issue: z.core.$ZodIssue): string {
 }
 
 /** Flattens zod issues to `file: path.to.key: message` lines. */
-function describeIssues(file: string, issues: z.core.$ZodIssue[]): string[] {
+export function describeIssues(file: string, issues: z.core.$ZodIssue[]): string[] {
   return issues.map((issue) => `${file}: ${issuePath(issue.path) || '(root)'}: ${issueText(issue)}`);
 }
 
