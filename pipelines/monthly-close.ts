@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import type { Database } from '../src/db/database.ts';
 import { UsageError } from '../src/errors.ts';
 import { countByStatus, importBilling, ingestFiles, loadProfiles } from '../src/ingest/index.ts';
+import { loadBillingLayout, type BillingLayout } from '../src/ingest/billing-layout.ts';
 import { listFiles } from '../src/ingest/recognise.ts';
 import type { PartnerProfile } from '../src/ingest/profile.ts';
 import { runMatch } from '../src/match/index.ts';
@@ -25,6 +26,8 @@ export interface MonthlyCloseOptions {
   lang: 'vi' | 'en';
   /** Folder of partner profiles. */
   profiles?: string;
+  /** Billing layout file; default pipelines/billing.json when present, else the built-in layout. */
+  billingLayout?: string;
 }
 
 export interface MonthlyCloseResult {
@@ -61,15 +64,15 @@ const NOT_LOADED = new Set(['unrecognised', 'failed', 'quarantined']);
 /**
  * The close's inputs, checked before any database is opened (the command calls it first, so a
  * refused close leaves no new database file): the data folder's billing/ and partners/, and the
- * partner profiles, loaded.
+ * partner profiles and the billing layout, loaded.
  */
-export function checkCloseInputs(opts: Pick<MonthlyCloseOptions, 'data' | 'profiles'>): { data: string; profiles: PartnerProfile[]; partnerFiles: number } {
+export function checkCloseInputs(opts: Pick<MonthlyCloseOptions, 'data' | 'profiles' | 'billingLayout'>): { data: string; profiles: PartnerProfile[]; billingLayout: BillingLayout; partnerFiles: number } {
   const data = resolve(opts.data);
   for (const sub of ['billing', 'partners']) {
     const p = join(data, sub);
     if (!existsSync(p) || !statSync(p).isDirectory()) throw new UsageError(`--data ${opts.data}: expected a folder with ${sub}/ inside (${p} not found)`);
   }
-  return { data, profiles: loadProfiles(opts.profiles), partnerFiles: listFiles([join(data, 'partners')]).length };
+  return { data, profiles: loadProfiles(opts.profiles), billingLayout: loadBillingLayout(opts.billingLayout), partnerFiles: listFiles([join(data, 'partners')]).length };
 }
 
 /**
@@ -86,9 +89,9 @@ export function nothingToClose(data: string, files: Record<string, number>): Usa
 }
 
 export async function monthlyClose(db: Database, run: Run, opts: MonthlyCloseOptions): Promise<MonthlyCloseResult> {
-  const { data, profiles } = checkCloseInputs(opts);
+  const { data, profiles, billingLayout } = checkCloseInputs(opts);
 
-  const billing = await run.stage('billing', () => importBilling(db, run, join(data, 'billing')));
+  const billing = await run.stage('billing', () => importBilling(db, run, join(data, 'billing'), billingLayout));
   // A period asked for but never billed is refused before the long stages, not after them.
   if (opts.period) await requireInvoices(db, opts.period);
   // Known before the ingest (it reads only the billing): the files the close records keep it.

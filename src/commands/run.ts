@@ -13,6 +13,7 @@ interface RunOptions extends GlobalOptions {
   out: string;
   lang: string;
   profiles?: string;
+  billingLayout?: string;
 }
 
 const PIPELINES = ['monthly-close'] as const;
@@ -27,6 +28,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'output folder; the report goes to OUT/<period>/', 'out')
     .option('--lang <vi|en>', 'dashboard language', 'vi')
     .option('--profiles <dir>', 'partner profiles folder (default: pipelines/partners)')
+    .option('--billing-layout <file>', 'billing layout: how DATA/billing is written (default: pipelines/billing.json when present, else customers.csv and invoices-YYYY-MM.csv)')
     .action(async (pipeline: string, opts: RunOptions) => {
       if (!(PIPELINES as readonly string[]).includes(pipeline)) throw new UsageError(`unknown pipeline ${JSON.stringify(pipeline)}; expected one of ${PIPELINES.join(', ')}`);
       checkPeriod(opts.period);
@@ -48,6 +50,7 @@ export function register(program: Command): void {
           ...(opts.period ? { period: opts.period } : {}),
           ...(opts.asOf ? { asOf: opts.asOf } : {}),
           ...(opts.profiles ? { profiles: opts.profiles } : {}),
+          ...(opts.billingLayout ? { billingLayout: opts.billingLayout } : {}),
         }),
         { create: true },
       );
