@@ -3,10 +3,10 @@
 // MM/YYYY and YYYYMM in the file name, dates DD/MM/YYYY, dot-grouped amounts) imports without being
 // rewritten; a layout with a mistyped key is refused naming the file and JSON path; without a layout
 // the export is read as before.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.ts';
+import { PROJECT_ROOT, type Database } from '../../src/db/database.ts';
 import { importBilling } from '../../src/ingest/index.ts';
 import { builtInBillingLayout, DEFAULT_BILLING_LAYOUT_FILE, loadBillingLayout, parseBillingLayoutFile } from '../../src/ingest/billing-layout.ts';
 import { openTestDb, restoreIngestEnvAfterEach, Scratch } from './helpers.ts';
@@ -195,5 +195,17 @@ describe('billing layout', () => {
     const { db: db2, run: run2 } = await openTestDb();
     await expect(importBilling(db2, run2, join(none.files, 'billing'))).rejects.toThrow(/holds neither customers\.csv nor invoices-YYYY-MM\.csv$/);
     db2.close();
+  });
+
+  it("README's example layout validates and reads the CMIS-like export it shows", async () => {
+    const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Billing layout (`pipelines/billing.json`)'));
+    const json = /```json\n([\s\S]*?)```/.exec(section)![1]!;
+    const s = new Scratch();
+    const { dir, layout } = cmisExport(s, { ...JSON.parse(json), encoding: 'utf-8-bom', invoices: { ...JSON.parse(json).invoices, amount: CMIS_LAYOUT.invoices.amount } });
+    const { db, run } = await openTestDb();
+    const summary = await importBilling(db, run, dir, loadBillingLayout(layout));
+    expect(summary.invoices).toBe(3);
+    db.close();
   });
 });
