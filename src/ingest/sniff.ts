@@ -273,8 +273,11 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
   const settled = paidAt && hasTime(paidAt.format) ? dates.find((c) => !paidCols.includes(c.name) && !hasTime(c.date!)) : undefined;
   if (settled) notes.push(`settled_on is the other date column ${JSON.stringify(settled.name)}: remove it if that is not the value/settlement date`);
   // A column named as a transaction id is never the amount, though its digits look like one
-  // (`transId` 261005000123 beside an `amount` column whose sample holds a broken value).
-  const refByName = named.find((c) => TXN_REF_NAME.test(c.name) && !AMOUNT_NAME.test(c.name) && !c.date);
+  // (`transId` 261005000123 beside an `amount` column whose sample holds a broken value). Nor is a
+  // column of customer codes an id, whatever its name (a wallet's `reference_id` holding the bill's
+  // code): a customer pays every month, and each later payment would be a duplicate of the first.
+  const codes = (c: Column) => c.values.length > 0 && c.values.filter((v) => CUSTOMER_CODE.test(v)).length >= Math.max(1, c.values.length * 0.8);
+  const refByName = named.find((c) => TXN_REF_NAME.test(c.name) && !AMOUNT_NAME.test(c.name) && !c.date && !codes(c));
   // A statement's running balance (Số dư, balance) is never the amount of a record.
   const amounts = named.filter((c) => c.amount && c !== refByName && !BALANCE_NAME.test(c.name));
   // A statement's pair of money-out and money-in columns (Nợ/Có, Ghi nợ/Ghi có, Debit/Credit) is
@@ -330,7 +333,7 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
     !c.date && !c.time && c !== amountCol && c !== pair?.debit && c !== pair?.credit && c.values.length >= rows * 0.8 && new Set(c.values).size === c.values.length && c.values.every((v) => !/\s/.test(v) && !CUSTOMER_CODE.test(v));
   const refCol =
     refByName ??
-    named.find((c) => TXN_REF_NAME.test(c.name) && c !== amountCol && c !== pair?.debit && c !== pair?.credit && !c.date) ??
+    named.find((c) => TXN_REF_NAME.test(c.name) && c !== amountCol && c !== pair?.debit && c !== pair?.credit && !c.date && !codes(c)) ??
     // Else a column unique in the sample that holds no spaces (a name or memo) and no customer codes
     // (a customer pays every month): with a letter in it, else digits that cannot be an amount,
     // zero-padded or longer than 15 (a receipt 000123, a core-banking reference of 16 digits).
@@ -341,7 +344,7 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
   // an unknown or mistyped code still counts); the memo: a free-text column named as one. Neither
   // is a column already drafted above.
   const taken = new Set<Column | undefined>([refCol, amountCol, pair?.debit, pair?.credit, ...(composite ?? [])]);
-  const codeCol = named.find((c) => !taken.has(c) && c.values.length > 0 && c.values.filter((v) => CUSTOMER_CODE.test(v)).length >= Math.max(1, c.values.length * 0.8));
+  const codeCol = named.find((c) => !taken.has(c) && codes(c));
   if (codeCol) notes.push(`customer_code is column ${JSON.stringify(codeCol.name)}: its values have the shape of customer codes (2 letters of a power corporation, 9-11 letters and digits)`);
   const memoCol = named.find((c) => c !== codeCol && !taken.has(c) && !c.date && !c.time && !c.amount && MEMO_NAME.test(foldName(c.name)));
   if (memoCol) notes.push(`memo is column ${JSON.stringify(memoCol.name)} (named as a transfer's content): matching reads customer codes and invoice references in it`);

@@ -1,0 +1,52 @@
+// `recon partners sniff` on settlement files of shapes it had not been tried on (written by hand,
+// as banks, wallets, retail chains and EVN counters send them): a wrong guess that loads wrong data
+// silently (a customer code or row number as the id, a net amount, a day/month swap, a time lost)
+// is worse than a TODO, so each of these checks the draft and what it loads.
+import { describe, expect, it } from 'vitest';
+import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
+import { parseProfileFile } from '../../src/ingest/profiles.ts';
+import { sniffFile } from '../../src/ingest/sniff.ts';
+import { Scratch, openTestDb } from './helpers.ts';
+
+type Draft = Record<string, unknown> & { id: string; fields: Record<string, any>; format: Record<string, any>; header: Record<string, any>; _notes: Record<string, any> };
+
+/** Sniffs `name` (written with `content`), writes the draft without `_notes` as `<id>.json`, validates it; `edit` finishes it as a person would. */
+async function sniffAndSave(s: Scratch, name: string, content: string | Buffer, edit?: (p: Record<string, any>) => void): Promise<Draft> {
+  const path = s.file(name, content);
+  const draft = (await sniffFile(path)) as Draft;
+  const { _notes, ...profile } = structuredClone(draft);
+  expect(_notes).toBeDefined();
+  edit?.(profile);
+  expect(parseProfileFile(s.profile(profile)).problems.filter((p) => !p.includes('"TODO'))).toEqual([]);
+  return draft;
+}
+
+const notesOf = (d: Draft): string => JSON.stringify(d._notes);
+
+async function ingestDraft(s: Scratch) {
+  const { db, run } = await openTestDb();
+  const summary = await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
+  const payments = await db.all<{ txn_ref: string; paid: string; amount_vnd: bigint; customer_code: string | null; line_no: bigint }>(
+    `SELECT txn_ref, strftime(paid_at AT TIME ZONE 'Asia/Ho_Chi_Minh', '%d/%m/%Y %H:%M:%S') AS paid, amount_vnd, customer_code, line_no FROM payments ORDER BY line_no`,
+  );
+  db.close();
+  return { summary, payments: payments.map((p) => [p.txn_ref, p.paid, p.amount_vnd, p.customer_code]) };
+}
+
+describe('sniff: the transaction id', () => {
+  // A wallet's settlement file whose `reference_id` is the bill's customer code: named as a
+  // reference, it was drafted as txn_ref, so a customer's payment next month would be dropped as a
+  // duplicate of this one.
+  it('never drafts a column of customer codes as txn_ref, though it is named as a reference', async () => {
+    const s = new Scratch();
+    const draft = await sniffAndSave(
+      s,
+      'SPP_SETTLE_EVN_20261027.csv',
+      'transaction_sn,create_time,reference_id,amount\n2610270001882,2026-10-27 08:15:02,PE0100123456,1250000\n2610270001883,2026-10-27 09:40:11,PE0100123457,532180\n2610270001884,2026-10-27 10:30:00,PE0200012345,2017400\n',
+    );
+    expect(draft.fields.txn_ref).toEqual({ column: 'transaction_sn' });
+    expect(draft.fields.customer_code).toEqual({ column: 'reference_id' });
+    const { payments } = await ingestDraft(s);
+    expect(payments.map((p) => p[0])).toEqual(['2610270001882', '2610270001883', '2610270001884']);
+  });
+});
