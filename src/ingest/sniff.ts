@@ -223,6 +223,11 @@ const CUSTOMER_CODE = /^P[A-Z][A-Z0-9]{9,11}$/i;
 // giải, Ghi chú, Mô tả, memo, description, narrative, remark, note, content, details.
 const MEMO_NAME = /(^| )(noi dung|dien giai|ghi chu|mo ta|memo|description|desc|narrative|remarks?|notes?|content|details?|purpose|addinfo|add info)( |$)/;
 const BALANCE_NAME = /số dư|balance/i;
+// A report's row number (STT, số thứ tự, No., #): it restarts in every file, so it is no payment's id.
+const ROW_NUMBER_NAME = /^(stt|tt|so tt|so thu tu|thu tu|no|#|seq|row|row no|line|line no|sr no|s no)$/;
+/** A column numbering the rows: named so, or counting 1, 2, 3… down the sample. */
+const isRowNumber = (c: Column): boolean =>
+  ROW_NUMBER_NAME.test(foldName(c.name)) || (c.values.length >= 2 && c.values.length === c.cells.length && c.values.every((v, k) => v === String(k + 1)));
 // A transaction's outcome (a gateway lists failed attempts too): Trạng thái, Tình trạng, Kết quả, status, state, result.
 const STATUS_NAME = /(^| )(trang thai|tinh trang|ket qua|status|state|result)( |$)/;
 // Leaves of a summary or an API envelope named as a record count, and as a sum.
@@ -279,7 +284,7 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
   const codes = (c: Column) => c.values.length > 0 && c.values.filter((v) => CUSTOMER_CODE.test(v)).length >= Math.max(1, c.values.length * 0.8);
   const refByName = named.find((c) => TXN_REF_NAME.test(c.name) && !AMOUNT_NAME.test(c.name) && !c.date && !codes(c));
   // A statement's running balance (Số dư, balance) is never the amount of a record.
-  const amounts = named.filter((c) => c.amount && c !== refByName && !BALANCE_NAME.test(c.name));
+  const amounts = named.filter((c) => c.amount && c !== refByName && !BALANCE_NAME.test(c.name) && !isRowNumber(c));
   // A statement's pair of money-out and money-in columns (Nợ/Có, Ghi nợ/Ghi có, Debit/Credit) is
   // the amount as credit_column and debit_column; a side whose sample is empty still counts.
   const side = (s: 'debit' | 'credit') => named.find((c) => flowSide(c.name) === s && (c.amount || c.values.length === 0) && c !== refByName);
@@ -310,7 +315,7 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
   // sample, together they are. Candidates hold no spaces (not a name or memo) and are no customer
   // code, date or the amount; the store goes first, as ingest joins the parts in order.
   const idLike = (c: Column) =>
-    !c.date && !c.time && c !== amountCol && c !== pair?.debit && c !== pair?.credit && !BALANCE_NAME.test(c.name) && full(c) && c.values.every((v) => !/\s/.test(v) && !CUSTOMER_CODE.test(v));
+    !isRowNumber(c) && !c.date && !c.time && c !== amountCol && c !== pair?.debit && c !== pair?.credit && !BALANCE_NAME.test(c.name) && full(c) && c.values.every((v) => !/\s/.test(v) && !CUSTOMER_CODE.test(v));
   let composite: [Column, Column] | null = null;
   // Only when no id is evident alone: a column named as one and unique, or (none named) any unique one.
   const alone = refByName ? unique([refByName]) : named.some((c) => idLike(c) && unique([c]));
@@ -330,7 +335,7 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
     notes.push(`txn_ref ${JSON.stringify(refByName.name)} repeats in the sample, and no second column makes it unique: a payment's id must be unique; check, or join the columns that make it so`);
   const separator = composite ? (['-', '/', '|'].find((sep) => composite!.every((c) => c.values.every((v) => !v.includes(sep)))) ?? '|') : '-';
   const anyId = (c: Column) =>
-    !c.date && !c.time && c !== amountCol && c !== pair?.debit && c !== pair?.credit && c.values.length >= rows * 0.8 && new Set(c.values).size === c.values.length && c.values.every((v) => !/\s/.test(v) && !CUSTOMER_CODE.test(v));
+    !isRowNumber(c) && !c.date && !c.time && c !== amountCol && c !== pair?.debit && c !== pair?.credit && c.values.length >= rows * 0.8 && new Set(c.values).size === c.values.length && c.values.every((v) => !/\s/.test(v) && !CUSTOMER_CODE.test(v));
   const refCol =
     refByName ??
     named.find((c) => TXN_REF_NAME.test(c.name) && c !== amountCol && c !== pair?.debit && c !== pair?.credit && !c.date && !codes(c)) ??
@@ -339,7 +344,12 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
     // zero-padded or longer than 15 (a receipt 000123, a core-banking reference of 16 digits).
     named.find((c) => anyId(c) && c.values.some((v) => /\D/.test(v))) ??
     named.find((c) => anyId(c) && c.values.every((v) => /^\d+$/.test(v)) && c.values.some((v) => /^0\d/.test(v) || v.length > 15)) ??
-    named[0];
+    // Else the first column, unless it numbers the rows (left TODO below).
+    (named[0] && !isRowNumber(named[0]) ? named[0] : undefined);
+  if (!refCol && !composite && named[0])
+    notes.push(
+      `txn_ref is TODO: no column is named as the partner's transaction id, and ${JSON.stringify(named[0].name)} numbers the rows (it restarts in every file, so the next file's rows would be duplicates of this one's): ask the partner for its id column, or join the columns that identify a payment (e.g. agent and receipt number)`,
+    );
   // The customer code: a column whose sampled values are (nearly) all code-shaped (a payment of
   // an unknown or mistyped code still counts); the memo: a free-text column named as one. Neither
   // is a column already drafted above.

@@ -49,4 +49,18 @@ describe('sniff: the transaction id', () => {
     const { payments } = await ingestDraft(s);
     expect(payments.map((p) => p[0])).toEqual(['2610270001882', '2610270001883', '2610270001884']);
   });
+
+  // A small agent's daily report numbers its rows (STT) and has no id of its own. Drafted as
+  // txn_ref, tomorrow's rows 1, 2, 3 would be duplicates of today's and never load.
+  it('never drafts a row number (STT, No., #) as txn_ref: it leaves it TODO, noted', async () => {
+    const s = new Scratch();
+    const text = 'STT,Thời gian thu,Mã khách hàng,Tên khách hàng,Số tiền,Nhân viên\r\n1,27/10/2026 07:45:10,PE0300111222,Lê Văn Tám,320.450,Hạnh\r\n2,27/10/2026 08:02:33,PE0300111223,Nguyễn Thị Mai,1.102.300,Hạnh\r\n3,27/10/2026 09:15:00,PE0300111224,Trần Quốc Bảo,87.600,Tuấn\r\n';
+    const draft = await sniffAndSave(s, 'DAILY_TANPHU_THUHO_20261027.csv', text);
+    expect(draft.fields.txn_ref).toEqual({ column: 'TODO' });
+    expect(notesOf(draft)).toContain('\\"STT\\" numbers the rows');
+    expect(draft.fields.amount).toMatchObject({ column: 'Số tiền' });
+    // Unnamed, a column counting 1, 2, 3 is no id either.
+    const bare = await sniffAndSave(new Scratch(), 'AGENT_X_20261027.csv', '1;GD0091;27/10/2026 07:45:10;320450\n2;GD0092;27/10/2026 08:02:33;1102300\n3;GD0093;27/10/2026 09:15:00;87600\n');
+    expect(bare.fields.txn_ref).toEqual({ column: 'col2' });
+  });
 });
