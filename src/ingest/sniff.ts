@@ -102,6 +102,39 @@ function guessDate(values: string[]): string | undefined {
   return DATE_FORMATS.find((f) => fit(f) === values.length) ?? DATE_FORMATS.find((f) => fit(f) >= values.length * 0.8);
 }
 
+/**
+ * The date format a column's name states, as exports write it in brackets after the name
+ * (`Trans Date (MM/DD/YYYY)`, `Ngày GD (dd/mm/yyyy hh:mi:ss)`, `NGAY_GD_YYYYMMDD`), in the profile's
+ * tokens; null when the name states none.
+ */
+export function statedDateFormat(name: string): string | null {
+  const m = /(?<![a-z])([dmy]{1,4}([/.-]?)[dmy]{1,4}\2[dmy]{1,4})(?:[ T]+hh?(?:24)?([:.]?)(?:mi|mm|nn)(?:\3(ss))?)?(?![a-z])/i.exec(name);
+  if (!m) return null;
+  const runs = m[1]!.match(/d+|m+|y+|[/.-]/gi)!;
+  const letters = runs.filter((r) => /[dmy]/i.test(r)).map((r) => r[0]!.toLowerCase());
+  if (letters.length !== 3 || new Set(letters).size !== 3) return null;
+  const date = runs
+    .map((r) => {
+      const c = r[0]!.toLowerCase();
+      if (c === 'd') return r.length === 1 ? 'D' : 'DD';
+      if (c === 'm') return r.length === 1 ? 'M' : 'MM';
+      if (c === 'y') return r.length <= 2 ? 'YY' : 'YYYY';
+      return r;
+    })
+    .join('');
+  const sep = m[3] || ':';
+  const out = m[0].length > m[1]!.length ? `${date} HH${sep}mm${m[4] ? `${sep}ss` : ''}` : date;
+  return dateFormatProblem(out) === null ? out : null;
+}
+
+/** The stated format (with a clock after it, when it states none and the values carry one) that every value fits, if any. */
+function statedFit(name: string, values: string[]): string | undefined {
+  const stated = statedDateFormat(name);
+  if (!stated || values.length === 0) return undefined;
+  const candidates = stated.includes('HH') ? [stated] : [stated, ...CLOCKS.map((c) => `${stated} ${c}`)];
+  return candidates.find((f) => values.every((v) => fitsDate(v, f)));
+}
+
 const TIME_FORMATS: Array<[RegExp, string]> = [
   [/^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/, 'HH:mm:ss'],
   [/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:mm'],
@@ -193,6 +226,8 @@ interface Column {
   /** Every row's value, empty ones included (row k of the sample is cells[k]). */
   cells: string[];
   date?: string;
+  /** Set when `date` is the format the column's name states (`Trans Date (MM/DD/YYYY)`). */
+  stated?: true;
   time?: string;
   amount: AmountGuess | null;
 }
@@ -201,10 +236,13 @@ function describeColumns(names: string[], data: string[][]): Column[] {
   return names.map((name, i) => {
     const cells = data.map((r) => (r[i] ?? '').trim());
     const values = cells.filter((s) => s !== '');
-    const date = guessDate(values);
+    // A format the name states wins when every value fits it: `10/05/2026` under `(MM/DD/YYYY)` is
+    // 5 October, though it could be day first.
+    const stated = statedFit(name, values);
+    const date = stated ?? guessDate(values);
     const time = date ? undefined : guessTime(values);
     const amount = date || time ? null : guessAmount(values);
-    return { name, values, cells, date, time, amount };
+    return { name, values, cells, date, ...(stated ? { stated: true as const } : {}), time, amount };
   });
 }
 
@@ -381,7 +419,7 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
 }
 
 const columnNote = (c: Column): string =>
-  `${c.name || '(unnamed, empty)'}: ${c.date ? `date ${c.date}` : c.time ? `time ${c.time}` : c.amount ? `amount grouping ${JSON.stringify(c.amount.grouping)} decimal ${JSON.stringify(c.amount.decimal)}${c.amount.currency ? ' with a currency marker' : ''}${c.amount.negative ? `, negatives ${c.amount.negative === 'parentheses' ? 'in parentheses' : c.amount.negative === 'cr_dr' ? 'marked DR (money in CR)' : 'with a trailing minus'} (allow_negative: a negative amount is a reversal)` : ''}` : 'text'} (e.g. ${JSON.stringify(c.values[0] ?? '')})`;
+  `${c.name || '(unnamed, empty)'}: ${c.date ? `date ${c.date}${c.stated ? ' (the format stated in its name)' : ''}` : c.time ? `time ${c.time}` : c.amount ? `amount grouping ${JSON.stringify(c.amount.grouping)} decimal ${JSON.stringify(c.amount.decimal)}${c.amount.currency ? ' with a currency marker' : ''}${c.amount.negative ? `, negatives ${c.amount.negative === 'parentheses' ? 'in parentheses' : c.amount.negative === 'cr_dr' ? 'marked DR (money in CR)' : 'with a trailing minus'} (allow_negative: a negative amount is a reversal)` : ''}` : 'text'} (e.g. ${JSON.stringify(c.values[0] ?? '')})`;
 
 const TODO_NOTE = 'set name, channel_group and default_instrument (drafted as bank and transfer whatever the partner), check every guess, map customer_code / memo (where not drafted) / invoice_ref / kind / instrument, add a trailer if the file states totals, remove _notes';
 

@@ -64,3 +64,29 @@ describe('sniff: the transaction id', () => {
     expect(bare.fields.txn_ref).toEqual({ column: 'col2' });
   });
 });
+
+describe('sniff: dates', () => {
+  // An English-language gateway export states its date format in the column's name. Every day of
+  // these dates is 12 or less, so each could be day first: drafted DD/MM/YYYY, 10/05/2026 (5 October)
+  // loaded as 10 May, silently.
+  it('takes the date format a column name states, (MM/DD/YYYY) or (dd/mm/yyyy), when the values fit it', async () => {
+    const s = new Scratch();
+    const text = [
+      'Merchant Trans Ref,Trans Date (MM/DD/YYYY),Trans Time,Order Info,Amount (VND),Card Type',
+      'OP2610050001,10/05/2026,08:15:02,PE0100123456,"1,250,000",ATM',
+      'OP2610060002,10/06/2026,09:40:11,PE0100123457,"532,180",ATM',
+      'OP2610070003,10/07/2026,10:30:00,PE0200012345,"2,017,400",VISA',
+    ].join('\n');
+    const draft = await sniffAndSave(s, 'ONEPAY_EVN_20261007.csv', `${text}\n`);
+    expect(draft.fields.paid_at).toEqual({ column: ['Trans Date (MM/DD/YYYY)', 'Trans Time'], format: 'MM/DD/YYYY HH:mm:ss' });
+    expect(notesOf(draft)).toContain('format stated in its name');
+    const { payments } = await ingestDraft(s);
+    expect(payments.map((p) => p[1])).toEqual(['05/10/2026 08:15:02', '06/10/2026 09:40:11', '07/10/2026 10:30:00']);
+    // A stated format the values do not fit is not taken; nor is a name that states none.
+    const other = await sniffAndSave(new Scratch(), 'X_EVN_20261007.csv', 'Ma GD,Ngay GD (dd/mm/yyyy),So tien\nG1,2026-10-05 08:15:02,1250000\nG2,2026-10-06 09:40:11,532180\n');
+    expect(other.fields.paid_at).toEqual({ column: 'Ngay GD (dd/mm/yyyy)', format: 'ISO' });
+    const vn = await sniffAndSave(new Scratch(), 'Y_EVN_20261007.csv', 'Ma GD,Ngay GD (dd/mm/yyyy hh:mi:ss),So tien\nG1,05/10/2026 08:15:02,1250000\nG2,06/10/2026 09:40:11,532180\n');
+    expect(vn.fields.paid_at).toEqual({ column: 'Ngay GD (dd/mm/yyyy hh:mi:ss)', format: 'DD/MM/YYYY HH:mm:ss' });
+  });
+});
+
