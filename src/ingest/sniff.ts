@@ -261,6 +261,9 @@ const CUSTOMER_CODE = /^P[A-Z][A-Z0-9]{9,11}$/i;
 // giải, Ghi chú, Mô tả, memo, description, narrative, remark, note, content, details.
 const MEMO_NAME = /(^| )(noi dung|dien giai|ghi chu|mo ta|memo|description|desc|narrative|remarks?|notes?|content|details?|purpose|addinfo|add info)( |$)/;
 const BALANCE_NAME = /số dư|balance/i;
+// A gateway's or agent's fee, commission or tax, and the net the utility receives after it
+// (Phí, Hoa hồng, Chiết khấu, Thuế, Thực nhận, Net amount): never what the customer paid.
+const FEE_OR_NET_NAME = /(^| )(phi|fee|fees|charge|commission|hoa hong|chiet khau|thue|vat|tax|thuc nhan|thuc thu|con lai|net|sau phi|after fee)( |$)/;
 // A report's row number (STT, số thứ tự, No., #): it restarts in every file, so it is no payment's id.
 const ROW_NUMBER_NAME = /^(stt|tt|so tt|so thu tu|thu tu|no|#|seq|row|row no|line|line no|sr no|s no)$/;
 /** A column numbering the rows: named so, or counting 1, 2, 3… down the sample. */
@@ -322,7 +325,10 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
   const codes = (c: Column) => c.values.length > 0 && c.values.filter((v) => CUSTOMER_CODE.test(v)).length >= Math.max(1, c.values.length * 0.8);
   const refByName = named.find((c) => TXN_REF_NAME.test(c.name) && !AMOUNT_NAME.test(c.name) && !c.date && !codes(c));
   // A statement's running balance (Số dư, balance) is never the amount of a record.
-  const amounts = named.filter((c) => c.amount && c !== refByName && !BALANCE_NAME.test(c.name) && !isRowNumber(c));
+  const moneyCols = named.filter((c) => c.amount && c !== refByName && !BALANCE_NAME.test(c.name) && !isRowNumber(c));
+  // A fee or the net after it is the amount only when no other column is one.
+  const feeOrNet = moneyCols.filter((c) => FEE_OR_NET_NAME.test(foldName(c.name)));
+  const amounts = moneyCols.length > feeOrNet.length ? moneyCols.filter((c) => !feeOrNet.includes(c)) : moneyCols;
   // A statement's pair of money-out and money-in columns (Nợ/Có, Ghi nợ/Ghi có, Debit/Credit) is
   // the amount as credit_column and debit_column; a side whose sample is empty still counts.
   const side = (s: 'debit' | 'credit') => named.find((c) => flowSide(c.name) === s && (c.amount || c.values.length === 0) && c !== refByName);
@@ -349,11 +355,15 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
     [...amounts].reverse().find((c) => c.amount!.grouping !== '') ??
     [...amounts].reverse().find((c) => c.amount && full(c)) ??
     [...amounts].reverse().find((c) => c.amount);
+  if (amountCol && !pair && feeOrNet.length > 0 && !feeOrNet.includes(amountCol))
+    notes.push(
+      `amount is ${JSON.stringify(amountCol.name)}, what the customer paid; ${feeOrNet.map((c) => JSON.stringify(c.name)).join(', ')} ${feeOrNet.length > 1 ? 'look like' : 'looks like'} a fee or the amount net of it, which would leave every bill short by the fee`,
+    );
   // A slip or receipt number that restarts per store or agent: neither column alone is unique in the
   // sample, together they are. Candidates hold no spaces (not a name or memo) and are no customer
   // code, date or the amount; the store goes first, as ingest joins the parts in order.
   const idLike = (c: Column) =>
-    !isRowNumber(c) && !c.date && !c.time && c !== amountCol && c !== pair?.debit && c !== pair?.credit && !BALANCE_NAME.test(c.name) && full(c) && c.values.every((v) => !/\s/.test(v) && !CUSTOMER_CODE.test(v));
+    !isRowNumber(c) && !feeOrNet.includes(c) && !c.date && !c.time && c !== amountCol && c !== pair?.debit && c !== pair?.credit && !BALANCE_NAME.test(c.name) && full(c) && c.values.every((v) => !/\s/.test(v) && !CUSTOMER_CODE.test(v));
   let composite: [Column, Column] | null = null;
   // Only when no id is evident alone: a column named as one and unique, or (none named) any unique one.
   const alone = refByName ? unique([refByName]) : named.some((c) => idLike(c) && unique([c]));
@@ -373,7 +383,7 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
     notes.push(`txn_ref ${JSON.stringify(refByName.name)} repeats in the sample, and no second column makes it unique: a payment's id must be unique; check, or join the columns that make it so`);
   const separator = composite ? (['-', '/', '|'].find((sep) => composite!.every((c) => c.values.every((v) => !v.includes(sep)))) ?? '|') : '-';
   const anyId = (c: Column) =>
-    !isRowNumber(c) && !c.date && !c.time && c !== amountCol && c !== pair?.debit && c !== pair?.credit && c.values.length >= rows * 0.8 && new Set(c.values).size === c.values.length && c.values.every((v) => !/\s/.test(v) && !CUSTOMER_CODE.test(v));
+    !isRowNumber(c) && !feeOrNet.includes(c) && !c.date && !c.time && c !== amountCol && c !== pair?.debit && c !== pair?.credit && c.values.length >= rows * 0.8 && new Set(c.values).size === c.values.length && c.values.every((v) => !/\s/.test(v) && !CUSTOMER_CODE.test(v));
   const refCol =
     refByName ??
     named.find((c) => TXN_REF_NAME.test(c.name) && c !== amountCol && c !== pair?.debit && c !== pair?.credit && !c.date && !codes(c)) ??

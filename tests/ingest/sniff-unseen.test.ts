@@ -90,3 +90,26 @@ describe('sniff: dates', () => {
   });
 });
 
+describe('sniff: amounts', () => {
+  // A gateway's reconciliation file states what the customer paid, its fee and what the utility
+  // receives net of it. The net, last, was drafted as the amount: every payment short of its bill
+  // by the fee, loaded without a reject.
+  it('drafts what the customer paid as the amount, never a fee or the net after it', async () => {
+    const s = new Scratch();
+    const text = [
+      'STT,Mã GD đối tác,Mã GD ePay,Thời gian thanh toán,Mã khách hàng,Số tiền thanh toán,Phí dịch vụ,Số tiền thực nhận,Ngân hàng',
+      '1,EVN261027001,EP9900112233,27/10/2026 08:15:02,PE0100123456,1.250.000,3.300,1.246.700,VCB',
+      '2,EVN261027002,EP9900112234,27/10/2026 09:40:11,PE0100123457,532.180,3.300,528.880,TCB',
+      '3,EVN261027003,EP9900112235,27/10/2026 10:30:00,PE0200012345,2.017.400,3.300,2.014.100,BIDV',
+    ].join('\r\n');
+    const draft = await sniffAndSave(s, 'EPAY_DOISOAT_EVN_20261027.csv', `${text}\r\n`);
+    expect(draft.fields.amount).toEqual({ column: 'Số tiền thanh toán', format: { grouping: '.', decimal: null } });
+    expect(notesOf(draft)).toContain('\\"Số tiền thực nhận\\"');
+    const { payments } = await ingestDraft(s);
+    expect(payments.map((p) => p[2])).toEqual([1250000n, 532180n, 2017400n]);
+    // English names too: Amount, Fee, Net Amount.
+    const en = await sniffAndSave(new Scratch(), 'GW_EVN_20261027.csv', 'Txn ID,Txn Time,Amount,Fee,Net Amount\nT1,27/10/2026 08:15:02,1250000,3300,1246700\nT2,27/10/2026 09:40:11,532180,3300,528880\n');
+    expect(en.fields.amount).toMatchObject({ column: 'Amount' });
+  });
+});
+
