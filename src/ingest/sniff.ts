@@ -269,8 +269,11 @@ const ROW_NUMBER_NAME = /^(stt|tt|so tt|so thu tu|thu tu|no|#|seq|row|row no|lin
 /** A column numbering the rows: named so, or counting 1, 2, 3… down the sample. */
 const isRowNumber = (c: Column): boolean =>
   ROW_NUMBER_NAME.test(foldName(c.name)) || (c.values.length >= 2 && c.values.length === c.cells.length && c.values.every((v, k) => v === String(k + 1)));
-// A transaction's outcome (a gateway lists failed attempts too): Trạng thái, Tình trạng, Kết quả, status, state, result.
-const STATUS_NAME = /(^| )(trang thai|tinh trang|ket qua|status|state|result)( |$)/;
+// A transaction's outcome (a gateway lists failed attempts too): Trạng thái, Tình trạng, Kết quả,
+// Mã lỗi, Mã phản hồi, status, state, result, a switch's response code (RESP_CODE, Response).
+const STATUS_NAME = /(^| )(trang thai|tinh trang|ket qua|ma loi|ma phan hoi|status|state|result|response|resp|rsp|response code|resp code|error code|return code|rc)( |$)/;
+/** A code of one to three digits (ISO 8583's response code 00, 68; a gateway's 0/1): no amount of money. */
+const NUMERIC_CODE = /^\d{1,3}$/;
 // Leaves of a summary or an API envelope named as a record count, and as a sum.
 const COUNT_KEY = /count|records|so_?luong|số lượng|total_?(txn|trans)/i;
 const SUM_KEY = /amount|sum|total|tong|tiền|tien/i;
@@ -325,7 +328,7 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
   const codes = (c: Column) => c.values.length > 0 && c.values.filter((v) => CUSTOMER_CODE.test(v)).length >= Math.max(1, c.values.length * 0.8);
   const refByName = named.find((c) => TXN_REF_NAME.test(c.name) && !AMOUNT_NAME.test(c.name) && !c.date && !codes(c));
   // A statement's running balance (Số dư, balance) is never the amount of a record.
-  const moneyCols = named.filter((c) => c.amount && c !== refByName && !BALANCE_NAME.test(c.name) && !isRowNumber(c));
+  const moneyCols = named.filter((c) => c.amount && c !== refByName && !BALANCE_NAME.test(c.name) && !isRowNumber(c) && !STATUS_NAME.test(foldName(c.name.split('.').at(-1)!)));
   // A fee or the net after it is the amount only when no other column is one.
   const feeOrNet = moneyCols.filter((c) => FEE_OR_NET_NAME.test(foldName(c.name)));
   const amounts = moneyCols.length > feeOrNet.length ? moneyCols.filter((c) => !feeOrNet.includes(c)) : moneyCols;
@@ -406,7 +409,9 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
   if (codeCol) notes.push(`customer_code is column ${JSON.stringify(codeCol.name)}: its values have the shape of customer codes (2 letters of a power corporation, 9-11 letters and digits)`);
   const memoCol = named.find((c) => c !== codeCol && !taken.has(c) && !c.date && !c.time && !c.amount && MEMO_NAME.test(foldName(c.name)));
   if (memoCol) notes.push(`memo is column ${JSON.stringify(memoCol.name)} (named as a transfer's content): matching reads customer codes and invoice references in it`);
-  const statusCol = named.find((c) => !taken.has(c) && c.values.length > 0 && !c.date && !c.amount && STATUS_NAME.test(foldName(c.name.split('.').at(-1)!)));
+  const statusCol = named.find(
+    (c) => !taken.has(c) && c.values.length > 0 && !c.date && (!c.amount || c.values.every((v) => NUMERIC_CODE.test(v))) && STATUS_NAME.test(foldName(c.name.split('.').at(-1)!)),
+  );
   if (statusCol) {
     const seen = [...new Set(statusCol.values)];
     notes.push(`column ${JSON.stringify(statusCol.name)} looks like each transaction's outcome (${seen.slice(0, 5).map((v) => JSON.stringify(v)).join(', ')}): if the file lists attempts that moved no money, set fields.status {"column":${JSON.stringify(statusCol.name)},"paid":[the completed one(s)]}, so the others are not_paid rejects instead of payments`);

@@ -113,3 +113,22 @@ describe('sniff: amounts', () => {
   });
 });
 
+describe('sniff: outcomes', () => {
+  // A card switch's settlement lists declined and timed-out attempts with ISO 8583 response codes
+  // (00 approved, 68 timeout). Digits, the column was taken for a number and never noted, so the
+  // draft loaded the timed-out attempt as a payment.
+  it('notes a response-code column of digits (RESP_CODE 00/68) or words (Response) for fields.status', async () => {
+    const text = [
+      'MTI,STAN,RRN,LOCAL_DATETIME,AMOUNT,RESP_CODE,BILL_NO',
+      '0210,000123,630008123001,20261027081502,1250000,00,PE0100123456',
+      '0210,000124,630008123002,20261027083010,532180,00,PE0100123457',
+      '0210,000125,630008123003,20261027090000,2017400,68,PE0200012345',
+    ].join('\r\n');
+    const draft = await sniffAndSave(new Scratch(), 'NAPAS_SW_970436_20261027.csv', `${text}\r\n`);
+    expect(notesOf(draft)).toContain('set fields.status {\\"column\\":\\"RESP_CODE\\"');
+    expect(notesOf(draft)).toContain('\\"00\\", \\"68\\"');
+    const words = await sniffAndSave(new Scratch(), 'ONEPAY_EVN_20261027.csv', 'Merchant Ref,Trans Date,Amount,Response\nOP1,27/10/2026 08:15:02,1250000,Approved\nOP2,27/10/2026 09:15:02,532180,Declined\n');
+    expect(notesOf(words)).toContain('set fields.status {\\"column\\":\\"Response\\"');
+  });
+});
+
