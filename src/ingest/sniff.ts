@@ -49,6 +49,8 @@ const DATE_FORMATS: string[] = [
   'YYYYMMDDHHmmss',
   // ISO 8601's basic format (no separators but the T), as some wallets and APIs write local times.
   'YYYYMMDDTHHmmss',
+  // ISO 8601's date alone, before "ISO" (which would count it a timestamp): a date, joined to a time column.
+  'YYYY-MM-DD',
   'ISO',
   // 13 digits in 2015–2040 as milliseconds: an API export's timestamps. (10-digit seconds are not
   // guessed: a column of 10-digit ids or amounts would fit them too.)

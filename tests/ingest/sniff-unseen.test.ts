@@ -132,3 +132,18 @@ describe('sniff: outcomes', () => {
   });
 });
 
+describe('sniff: a date column and a time column', () => {
+  // ISO 8601 dates without a time (2026-10-27) fitted "ISO", which counts as a timestamp, so the
+  // date alone was drafted as paid_at: every payment at midnight, its time column and the settlement
+  // date left out.
+  it('joins an ISO date column (YYYY-MM-DD) with its time column, and drafts the other as settled_on', async () => {
+    const s = new Scratch();
+    const text = 'Mã giao dịch,Ngày thanh toán,Giờ thanh toán,Mã khách hàng,Số tiền,Ngày đối soát\nPY26102700091,2026-10-27,08:15:02,PE0100123456,1250000,2026-10-28\nPY26102700093,2026-10-27,23:59:59,PE0200012345,2017400,2026-10-28\n';
+    const draft = await sniffAndSave(s, 'PAYOO_DS_EVN_20261027.csv', text);
+    expect(draft.fields.paid_at).toEqual({ column: ['Ngày thanh toán', 'Giờ thanh toán'], format: 'YYYY-MM-DD HH:mm:ss' });
+    expect(draft.fields.settled_on).toEqual({ column: 'Ngày đối soát', format: 'YYYY-MM-DD' });
+    const { payments } = await ingestDraft(s);
+    expect(payments.map((p) => p[1])).toEqual(['27/10/2026 08:15:02', '27/10/2026 23:59:59']);
+  });
+});
+
