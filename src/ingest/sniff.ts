@@ -142,10 +142,20 @@ const TIME_FORMATS: Array<[RegExp, string]> = [
   [/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:mm'],
 ];
 
+// A time written as six digits (073015), as host and counter systems write it beside a YYYYMMDD
+// date: taken only from a column named as a time (Giờ, Thời gian, time, TG), since six digits are as
+// often a branch, receipt or amount.
+const HHMMSS = /^([01]\d|2[0-3])[0-5]\d[0-5]\d$/;
+const TIME_NAME = /(^| )(gio|thoi gian|thoi diem|tg|time|hour)( |$)|time$/;
+
 /** A time-of-day column (joined to a date column for paid_at). */
-function guessTime(values: string[]): string | undefined {
+function guessTime(values: string[], name = ''): string | undefined {
   if (values.length === 0) return undefined;
-  return TIME_FORMATS.find(([re]) => values.filter((s) => re.test(s)).length >= values.length * 0.8)?.[1];
+  const found = TIME_FORMATS.find(([re]) => values.filter((s) => re.test(s)).length >= values.length * 0.8)?.[1];
+  if (found) return found;
+  // camelCase and snake_case names (transTime, GIO_GD) are split into words first.
+  const words = foldName(name.replace(/([a-z])([A-Z])/g, '$1 $2'));
+  return TIME_NAME.test(words) && values.every((s) => HHMMSS.test(s)) ? 'HHmmss' : undefined;
 }
 
 interface AmountGuess {
@@ -242,7 +252,7 @@ function describeColumns(names: string[], data: string[][]): Column[] {
     // 5 October, though it could be day first.
     const stated = statedFit(name, values);
     const date = stated ?? guessDate(values);
-    const time = date ? undefined : guessTime(values);
+    const time = date ? undefined : guessTime(values, name);
     const amount = date || time ? null : guessAmount(values);
     return { name, values, cells, date, ...(stated ? { stated: true as const } : {}), time, amount };
   });

@@ -145,5 +145,19 @@ describe('sniff: a date column and a time column', () => {
     const { payments } = await ingestDraft(s);
     expect(payments.map((p) => p[1])).toEqual(['27/10/2026 08:15:02', '27/10/2026 23:59:59']);
   });
+
+  // An EVN counter's cash receipts write the time as six digits (073015), which were taken for a
+  // number: paid_at was the date alone, every payment at midnight.
+  it('joins a date column with a time column of six digits (HHmmss) when its name says it is a time', async () => {
+    const s = new Scratch();
+    const text = 'So bien lai\tMa thu ngan\tNgay thu\tGio thu\tMa KH\tSo tien\nQHK-26-000871\tTN01\t20261027\t073015\tPD0100000001\t1250000\nQHK-26-000872\tTN01\t20261027\t141209\tPD0100000002\t532180\n';
+    const draft = await sniffAndSave(s, 'EVNHN_QUAY_PD0100_20261027.tsv', text);
+    expect(draft.fields.paid_at).toEqual({ column: ['Ngay thu', 'Gio thu'], format: 'YYYYMMDD HHmmss' });
+    const { payments } = await ingestDraft(s);
+    expect(payments.map((p) => p[1])).toEqual(['27/10/2026 07:30:15', '27/10/2026 14:12:09']);
+    // Six digits under another name are no time (a receipt or branch number).
+    const other = await sniffAndSave(new Scratch(), 'X_EVN_20261027.csv', 'Ma GD,Ngay GD,Ma CN,So tien\nG1,27/10/2026,073015,1250000\nG2,27/10/2026,141209,532180\n');
+    expect(other.fields.paid_at).toEqual({ column: 'Ngay GD', format: 'DD/MM/YYYY' });
+  });
 });
 
