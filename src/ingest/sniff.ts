@@ -580,12 +580,16 @@ async function sniffXlsx(path: string): Promise<Record<string, unknown>> {
       if (serials > 0)
         notes.push(`${names[i] || `column ${i + 1}`}: ${serials} cell(s) hold a plain number (an Excel serial date without a date format?); ingest reads them as the number's text and rejects them as bad_date: ask the partner to format them as dates`);
     }
-    if (times > 0)
-      notes.push(`${names[i] || `column ${i + 1}`}: ${times} cell(s) hold an Excel time of day; ingest writes every date cell in the paid_at format, so this column cannot be joined to a date column: check`);
+    // A column of Excel times of day is a time column: ingest gives each column of a joined paid_at
+    // its part of the format (the date cell the date, the time cell the time), so it is sampled as
+    // HH:mm:ss text and joined to the date column like a CSV's time column.
+    const timeColumn = times > 0 && dates.length === 0;
+    if (times > 0 && !timeColumn)
+      notes.push(`${names[i] || `column ${i + 1}`}: ${times} cell(s) hold an Excel time of day among dates: left out of the guesses; check`);
     cells.forEach((v, k) => {
-      // Plain numbers in a date column and Excel times are left out of the guesses (see the notes).
-      const skip = (dates.length > 0 && typeof v === 'number') || (v instanceof Date && isExcelTime(v));
-      data[k]![i] = skip ? '' : cellText(v, fmt, null).normalize('NFC');
+      // Plain numbers in a date or time column and times among dates are left out of the guesses (see the notes).
+      const skip = ((dates.length > 0 || timeColumn) && typeof v === 'number') || (!timeColumn && v instanceof Date && isExcelTime(v));
+      data[k]![i] = skip ? '' : cellText(v, timeColumn && v instanceof Date ? 'HH:mm:ss' : fmt, null).normalize('NFC');
     });
   }
   const columns = describeColumns(names, data);

@@ -2,6 +2,7 @@
 // as banks, wallets, retail chains and EVN counters send them): a wrong guess that loads wrong data
 // silently (a customer code or row number as the id, a net amount, a day/month swap, a time lost)
 // is worse than a TODO, so each of these checks the draft and what it loads.
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
 import { parseProfileFile } from '../../src/ingest/profiles.ts';
@@ -158,6 +159,31 @@ describe('sniff: a date column and a time column', () => {
     // Six digits under another name are no time (a receipt or branch number).
     const other = await sniffAndSave(new Scratch(), 'X_EVN_20261027.csv', 'Ma GD,Ngay GD,Ma CN,So tien\nG1,27/10/2026,073015,1250000\nG2,27/10/2026,141209,532180\n');
     expect(other.fields.paid_at).toEqual({ column: 'Ngay GD', format: 'DD/MM/YYYY' });
+  });
+
+  // A retail chain's workbook: the day in a date cell, the time in a time-of-day cell. Ingest joins
+  // the two (each column gives its part of the format), but the draft said it could not and drafted
+  // the date alone: every payment at midnight.
+  it('joins an XLSX date cell column with its time-of-day cell column, and the draft loads the workbook', async () => {
+    const s = new Scratch();
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('BaoCao');
+    ws.addRow(['BÁO CÁO THU HỘ TIỀN ĐIỆN NGÀY 27/10/2026']);
+    ws.addRow(['Mã cửa hàng', 'Số hóa đơn bán', 'Ngày thu', 'Giờ thu', 'Mã khách hàng', 'Số tiền']);
+    const rows: Array<[string, string, number, number, number, string, number]> = [
+      ['WM1021', 'HD0871001', 8, 15, 2, 'PE0100123456', 1250000],
+      ['WM1088', 'HD0872001', 13, 45, 19, 'PE0200012345', 2017400],
+    ];
+    for (const [store, no, h, m, sec, code, amount] of rows) {
+      const row = ws.addRow([store, no, new Date(Date.UTC(2026, 9, 27)), new Date(Date.UTC(1899, 11, 30, h, m, sec)), code, amount]);
+      row.getCell(3).numFmt = 'dd/mm/yyyy';
+      row.getCell(4).numFmt = 'hh:mm:ss';
+    }
+    const draft = await sniffAndSave(s, 'WINMART_THUHO_EVN_20261027.xlsx', Buffer.from(await wb.xlsx.writeBuffer()));
+    expect(draft.fields.paid_at).toEqual({ column: ['Ngày thu', 'Giờ thu'], format: 'DD/MM/YYYY HH:mm:ss' });
+    expect(notesOf(draft)).not.toContain('cannot be joined');
+    const { payments } = await ingestDraft(s);
+    expect(payments.map((p) => p[1])).toEqual(['27/10/2026 08:15:02', '27/10/2026 13:45:19']);
   });
 });
 

@@ -472,7 +472,9 @@ describe('sniff: xlsx', () => {
     for (const [name, bytes, message] of cases) await expect(sniffFile(s.file(name, bytes))).rejects.toThrow(message); // before: a text draft of binary, or "sheets are empty"
   });
 
-  it('notes serial-number dates and time-of-day cells instead of guessing them', async () => {
+  // Time-of-day cells make a time column, joined to the date column (ingest gives each its part of
+  // the format); before, they were noted as a column that could not be joined, and left out.
+  it('notes serial-number dates instead of guessing them, and joins time-of-day cells to the date column', async () => {
     const s = new Scratch();
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('Sheet1');
@@ -487,12 +489,12 @@ describe('sniff: xlsx', () => {
     const draft = await sniffAndCheck(s, 'SCB_EVN_202603.xlsx', Buffer.from(await wb.xlsx.writeBuffer()));
     expect(draft.fields).toMatchObject({
       txn_ref: { column: 'Số tham chiếu' },
-      paid_at: { column: 'Ngày GD', format: 'DD/MM/YYYY' },
+      paid_at: { column: ['Ngày GD', 'Giờ GD'], format: 'DD/MM/YYYY HH:mm:ss' },
       amount: { column: 'Số tiền', format: { grouping: '.', decimal: null } },
     });
     const notes = JSON.stringify(draft._notes);
     expect(notes).toContain('Ngày GD: 1 cell(s) hold a plain number');
-    expect(notes).toContain('Giờ GD: 2 cell(s) hold an Excel time of day');
+    expect(notes).toContain('paid_at joins the date column \\"Ngày GD\\" and the time column \\"Giờ GD\\"');
   });
 
   // A statement's two-row header: `Ngày giao dịch` merged over `Ngày` and `Giờ`, `Số tiền (VND)` over
