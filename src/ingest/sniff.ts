@@ -609,6 +609,7 @@ async function sniffXlsx(path: string): Promise<Record<string, unknown>> {
         : `XLSX workbook (zip content), first sheet ${JSON.stringify(head.sheet)} (format.sheet 1; put its name instead if the partner's workbooks have several sheets), ${head.rows.length} rows`,
       columns: columns.map(columnNote),
       ...(drafted.notes.length + notes.length > 0 ? { fields: [...drafted.notes, ...notes] } : {}),
+      ...amountDecimalsNote(drafted.fields, columns),
       todo: TODO_NOTE,
     },
   };
@@ -897,6 +898,7 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
         guessed_from: `${guessedFrom}; the first field of every line is its record type`,
         columns: columns.map(columnNote),
         fields: [...notes, ...typed.notes, ...(escaped ? [escapedNote] : []), ...(quotedEscape ? [quotedEscapeNote] : [])],
+        ...amountDecimalsNote(fields, columns),
         todo: TODO_NOTE,
       },
     };
@@ -959,6 +961,7 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
       guessed_from: guessedFrom,
       columns: columns.map(columnNote),
       ...(notes.length > 0 ? { fields: notes } : {}),
+      ...amountDecimalsNote(fields, columns),
       todo: TODO_NOTE,
     },
   };
@@ -1050,6 +1053,29 @@ function delimitedRecordTypes(rows: string[][], width: number, delimiter: string
 const IMPLIED_DECIMALS_NOTE =
   'the amount is digits only: check in the partner\'s layout whether its last digits are a fraction written without a separator (COBOL PIC 9(n)V99: 000000125000000 is 1.250.000,00 đ) and then set amount.format.implied_decimals (2); compare the first records and the trailer total with the partner\'s statement, since read without it every amount is 100 times too large';
 
+/**
+ * For any other file, the same hint, when the drafted amount column's digits only may imply
+ * decimals: every sampled value ends in 00 (a fraction of zero), and the values are zero-padded to
+ * one width, as a host or an ISO 8583 field writes money, or their median is 10.000.000 đồng or more,
+ * large for an electricity bill (a bill ×100). Null when nothing suggests it: ordinary whole đồng.
+ */
+function impliedDecimalsHint(fields: Record<string, unknown>, columns: Column[]): string | null {
+  if (!digitsOnlyAmount(fields)) return null;
+  const name = (fields['amount'] as { column?: unknown }).column;
+  const values = columns.find((c) => c.name === name)?.values.map((v) => v.replace(/^-/, '')) ?? [];
+  if (values.length === 0 || !values.every((v) => /^\d+$/.test(v) && v.endsWith('00'))) return null;
+  const padded = values.some((v) => /^0\d/.test(v)) && new Set(values.map((v) => v.length)).size === 1;
+  const sorted = values.map(Number).sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  if (!padded && median < 10_000_000) return null;
+  return `the amount is digits only and every sampled value ends in 00, ${padded ? `zero-padded to ${values[0]!.length} digits as a host or an ISO 8583 field writes money` : `with a median of ${median} đồng, large for an electricity bill`}: ask the partner whether the last two digits are a fraction written without a separator (ISO 8583, COBOL PIC 9(n)V99: 000000125000000 is 1.250.000,00 đ); if so set amount.format.implied_decimals 2, since read without it every amount, and a trailer's sum alike, is 100 times too large and loads without a reject`;
+}
+
+const amountDecimalsNote = (fields: Record<string, unknown>, columns: Column[]): { amount_decimals?: string } => {
+  const hint = impliedDecimalsHint(fields, columns);
+  return hint ? { amount_decimals: hint } : {};
+};
+
 function digitsOnlyAmount(fields: Record<string, unknown>): boolean {
   const amount = fields['amount'] as { format?: { grouping?: string; decimal?: string | null } } | undefined;
   return amount?.format?.grouping === '' && (amount.format.decimal ?? null) === null;
@@ -1087,6 +1113,7 @@ function sniffJson(path: string, text: string, encoding: Encoding): Record<strin
       columns: columns.map(columnNote),
       ...(notes.length > 0 ? { fields: notes } : {}),
       ...(summary ? { trailer: summary.note } : {}),
+      ...amountDecimalsNote(fields, columns),
       todo: summary ? TODO_NOTE.replace(', add a trailer if the file states totals', '') : TODO_NOTE,
     },
   };

@@ -114,6 +114,31 @@ describe('sniff: amounts', () => {
   });
 });
 
+describe('sniff: implied decimals outside fixed-width files', () => {
+  // A switch's CSV writes ISO 8583 amounts, 12 digits with two implied decimals; a wallet's export
+  // writes them ×100 unpadded. Only fixed-width drafts said to check implied_decimals, so these
+  // loaded every amount 100 times too large, without a reject (a trailer's sum is read alike).
+  it('notes implied_decimals for digits-only amounts all ending in 00 that are zero-padded or large for a bill', async () => {
+    const napas = await sniffAndSave(
+      new Scratch(),
+      'NAPAS_SW_970436_20261027.csv',
+      'STAN,RRN,LOCAL_DATETIME,AMOUNT,BILL_NO\n000123,630008123001,20261027081502,000125000000,PE0100123456\n000124,630008123002,20261027083010,000053218000,PE0100123457\n000126,630008123004,20261027101122,000009875000,PE0100123458\n',
+    );
+    expect(napas._notes.amount_decimals).toContain('zero-padded');
+    const spp = await sniffAndSave(
+      new Scratch(),
+      'SPP_SETTLE_EVN_20261027.csv',
+      'transaction_sn,create_time,customer,amount\n2610270001882,2026-10-27 08:15:02,PE0100123456,125000000\n2610270001883,2026-10-27 09:40:11,PE0100123457,53218000\n2610270001884,2026-10-27 10:30:00,PE0200012345,201740000\n2610270001885,2026-10-27 13:45:19,PE0100123458,9875000\n',
+    );
+    expect(spp._notes.amount_decimals).toContain('implied_decimals');
+    // Whole đồng of ordinary bills, or an amount not ending in 00, give no such note.
+    const plain = await sniffAndSave(new Scratch(), 'A_EVN_20261027.csv', 'Ma GD,Ngay GD,So tien\nG1,27/10/2026 08:15:02,1250000\nG2,27/10/2026 09:40:11,532100\n');
+    expect(plain._notes.amount_decimals).toBeUndefined();
+    const odd = await sniffAndSave(new Scratch(), 'B_EVN_20261027.csv', 'Ma GD,Ngay GD,So tien\nG1,27/10/2026 08:15:02,000125000017\nG2,27/10/2026 09:40:11,000053218000\n');
+    expect(odd._notes.amount_decimals).toBeUndefined();
+  });
+});
+
 describe('sniff: outcomes', () => {
   // A card switch's settlement lists declined and timed-out attempts with ISO 8583 response codes
   // (00 approved, 68 timeout). Digits, the column was taken for a number and never noted, so the
@@ -186,4 +211,3 @@ describe('sniff: a date column and a time column', () => {
     expect(payments.map((p) => p[1])).toEqual(['27/10/2026 08:15:02', '27/10/2026 13:45:19']);
   });
 });
-
