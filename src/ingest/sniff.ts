@@ -906,7 +906,25 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
   // Title rows a sheet padded with delimiters to the table's width (`SAO KÊ;;;;`) have that width
   // too, but mostly empty cells: the header is the first row of the width with at least half its cells filled.
   const filled = (r: string[]) => r.filter((c) => c.trim() !== '').length;
-  const full = rows.findIndex((r) => r.length === width && filled(r) * 2 >= width);
+  const wide = (r: string[]) => r.length === width && filled(r) * 2 >= width;
+  // A statement's preamble of label/value pairs padded to the width (`Số tài khoản:,0801…,Chi
+  // nhánh:,…,,,`) fills half its cells too: the header is a row of names with rows of the width that
+  // are not names below it (the records), the most filled such row (a label/value row of names only
+  // fills fewer), then the one with the most records below it, then the first.
+  const below = (i: number): number => {
+    let n = 0;
+    for (const r of rows.slice(i + 1)) {
+      if (r.every((c) => c.trim() === '')) continue;
+      if (!wide(r) || isNameRow(r)) break;
+      n++;
+    }
+    return n;
+  };
+  const headed = rows.flatMap((r, i) => (wide(r) && isNameRow(r) && below(i) > 0 ? [{ i, filled: filled(r), records: below(i) }] : []));
+  const likeliest = headed.sort((a, b) => b.filled - a.filled || b.records - a.records || a.i - b.i)[0];
+  // The same names again lower down are a page break's repeated header: the first one is the header.
+  const namesAt = likeliest ? rows.findIndex((r) => JSON.stringify(r.map((c) => c.trim())) === JSON.stringify(rows[likeliest.i]!.map((c) => c.trim()))) : -1;
+  const full = namesAt >= 0 ? namesAt : rows.findIndex(wide);
   const headerIdx = Math.max(0, full >= 0 ? full : rows.findIndex((r) => r.length === width));
   const header = rows[headerIdx] ?? [];
   const headerIsNames = isNameRow(header);

@@ -211,3 +211,36 @@ describe('sniff: a date column and a time column', () => {
     expect(payments.map((p) => p[1])).toEqual(['27/10/2026 08:15:02', '27/10/2026 13:45:19']);
   });
 });
+
+describe('sniff: the header below a statement\'s preamble', () => {
+  // A statement's preamble of label/value pairs padded to the table's width (`Số tài khoản:,0801…,
+  // Tên tài khoản:,…,,,`) fills half its cells: the first such row was drafted as the header, the
+  // real one sampled as data, so every column was col1…col7 and paid_at and amount were TODO.
+  it('takes the row of names above the records as the header, not a preamble row of label/value pairs', async () => {
+    const s = new Scratch();
+    const text = [
+      'NGÂN HÀNG TMCP QUÂN ĐỘI,,,,,,',
+      'SAO KÊ TÀI KHOẢN,,,,,,',
+      'Chủ tài khoản:,CÔNG TY ĐIỆN LỰC HOÀN KIẾM,Loại tiền:,VND,,,',
+      'Số tài khoản:,0801234567,Chi nhánh:,HOÀN KIẾM,,,',
+      'Từ ngày:,27/10/2026,Đến ngày:,27/10/2026,,,',
+      'Ngày giao dịch,Số tham chiếu,Mô tả,Nợ,Có,Số dư,Kênh',
+      '27/10/2026 08:15:02,FT26300871001,"THANH TOAN TIEN DIEN PD0100000001, T10",,1.250.000,1.001.250.000,IB',
+      '27/10/2026 09:40:11,FT26300871002,TT TIEN DIEN PD0100000002,,532.180,1.001.782.180,APP',
+      '27/10/2026 10:00:00,FT26300871003,PHI QUAN LY TAI KHOAN,11.000,,1.001.771.180,',
+    ].join('\r\n');
+    const draft = await sniffAndSave(s, 'MB_SAOKE_0801234567_20261027.csv', `${text}\r\n`);
+    expect(draft.preamble).toEqual({ lines: 5 });
+    expect(draft.header).toEqual({ type: 'names' });
+    expect(draft.fields).toMatchObject({
+      txn_ref: { column: 'Số tham chiếu' },
+      paid_at: { column: 'Ngày giao dịch', format: 'DD/MM/YYYY HH:mm:ss' },
+      amount: { credit_column: 'Có', debit_column: 'Nợ' },
+      memo: { column: 'Mô tả' },
+    });
+    const { summary, payments } = await ingestDraft(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 3, records_loaded: 3 });
+    expect(payments.map((p) => [p[0], p[2]])).toEqual([['FT26300871001', 1250000n], ['FT26300871002', 532180n], ['FT26300871003', 11000n]]);
+  });
+});
+
