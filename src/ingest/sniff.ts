@@ -5,6 +5,7 @@ import { isUtf8 } from 'node:buffer';
 import { basename } from 'node:path';
 import type ExcelJS from 'exceljs';
 import Papa from 'papaparse';
+import { crc16CcittFalse } from '../db/functions.ts';
 import { UsageError } from '../errors.ts';
 import { AMOUNT_SPACES, MONTH_ABBREVIATIONS, dateFormatProblem, datePattern, dateTokens, wholeSecondsFormat } from './formats.ts';
 import { envelopeRecordsPath, locateArray, sampleJsonRecords } from './json.ts';
@@ -314,6 +315,17 @@ export function flowSide(name: string): 'debit' | 'credit' | null {
   return /^(nợ|debit|dr|withdrawal)/.test(m[1]!) ? 'debit' : 'credit';
 }
 
+/** Whether `value` holds a VietQR payload: from a `000201` to a `6304` and the CRC-16 that validates it (as rule 8 reads it). */
+function holdsVietQr(value: string): boolean {
+  for (let s = value.indexOf('000201'); s >= 0; s = value.indexOf('000201', s + 1)) {
+    for (let e = value.indexOf('6304', s + 6); e >= 0; e = value.indexOf('6304', e + 1)) {
+      const crc = value.slice(e + 4, e + 8);
+      if (/^[0-9A-Fa-f]{4}$/.test(crc) && parseInt(crc, 16) === crc16CcittFalse(value.slice(s, e + 4))) return true;
+    }
+  }
+  return false;
+}
+
 /** The fields a person would otherwise fill in first: txn_ref, paid_at (a date column, or a date + time pair), settled_on, amount. */
 function draftFields(columns: Column[], rows: number): { fields: Record<string, unknown>; notes: string[] } {
   const notes: string[] = [];
@@ -339,6 +351,8 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
   // code): a customer pays every month, and each later payment would be a duplicate of the first.
   const codes = (c: Column) => c.values.length > 0 && c.values.filter((v) => CUSTOMER_CODE.test(v)).length >= Math.max(1, c.values.length * 0.8);
   const refByName = named.find((c) => TXN_REF_NAME.test(c.name) && !AMOUNT_NAME.test(c.name) && !c.date && !codes(c));
+  // A column of the payers' VietQR payloads (a QR collection file's `Chuỗi QR`) is memo, never an id.
+  const qrCols = named.filter((c) => c !== refByName && c.values.length > 0 && c.values.filter(holdsVietQr).length >= c.values.length * 0.8);
   // A statement's running balance (Số dư, balance) is never the amount of a record.
   const moneyCols = named.filter((c) => c.amount && c !== refByName && !BALANCE_NAME.test(c.name) && !isRowNumber(c) && !STATUS_NAME.test(foldName(c.name.split('.').at(-1)!)));
   // A fee or the net after it is the amount only when no other column is one.
@@ -378,7 +392,7 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
   // sample, together they are. Candidates hold no spaces (not a name or memo) and are no customer
   // code, date or the amount; the store goes first, as ingest joins the parts in order.
   const idLike = (c: Column) =>
-    !isRowNumber(c) && !feeOrNet.includes(c) && !c.date && !c.time && c !== amountCol && c !== pair?.debit && c !== pair?.credit && !BALANCE_NAME.test(c.name) && full(c) && c.values.every((v) => !/\s/.test(v) && !CUSTOMER_CODE.test(v));
+    !isRowNumber(c) && !qrCols.includes(c) && !feeOrNet.includes(c) && !c.date && !c.time && c !== amountCol && c !== pair?.debit && c !== pair?.credit && !BALANCE_NAME.test(c.name) && full(c) && c.values.every((v) => !/\s/.test(v) && !CUSTOMER_CODE.test(v));
   let composite: [Column, Column] | null = null;
   // Only when no id is evident alone: a column named as one and unique, or (none named) any unique one.
   const alone = refByName ? unique([refByName]) : named.some((c) => idLike(c) && unique([c]));
@@ -398,7 +412,7 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
     notes.push(`txn_ref ${JSON.stringify(refByName.name)} repeats in the sample, and no second column makes it unique: a payment's id must be unique; check, or join the columns that make it so`);
   const separator = composite ? (['-', '/', '|'].find((sep) => composite!.every((c) => c.values.every((v) => !v.includes(sep)))) ?? '|') : '-';
   const anyId = (c: Column) =>
-    !isRowNumber(c) && !feeOrNet.includes(c) && !c.date && !c.time && c !== amountCol && c !== pair?.debit && c !== pair?.credit && c.values.length >= rows * 0.8 && new Set(c.values).size === c.values.length && c.values.every((v) => !/\s/.test(v) && !CUSTOMER_CODE.test(v));
+    !isRowNumber(c) && !qrCols.includes(c) && !feeOrNet.includes(c) && !c.date && !c.time && c !== amountCol && c !== pair?.debit && c !== pair?.credit && c.values.length >= rows * 0.8 && new Set(c.values).size === c.values.length && c.values.every((v) => !/\s/.test(v) && !CUSTOMER_CODE.test(v));
   const refCol =
     refByName ??
     named.find((c) => TXN_REF_NAME.test(c.name) && c !== amountCol && c !== pair?.debit && c !== pair?.credit && !c.date && !codes(c)) ??
@@ -421,6 +435,14 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
   if (codeCol) notes.push(`customer_code is column ${JSON.stringify(codeCol.name)}: its values have the shape of customer codes (2 letters of a power corporation, 9-11 letters and digits)`);
   const memoCol = named.find((c) => c !== codeCol && !taken.has(c) && !c.date && !c.time && !c.amount && MEMO_NAME.test(foldName(c.name)));
   if (memoCol) notes.push(`memo is column ${JSON.stringify(memoCol.name)} (named as a transfer's content): matching reads customer codes and invoice references in it`);
+  // Matching reads a payer's VietQR payload (its bill number, reference, purpose) from the memo: a
+  // column of payloads joins it, after the transfer's text.
+  const qrMemo = qrCols.filter((c) => c !== memoCol && c !== codeCol && !taken.has(c));
+  if (qrMemo.length > 0)
+    notes.push(
+      `column(s) ${qrMemo.map((c) => JSON.stringify(c.name)).join(', ')} hold VietQR payloads (CRC valid): drafted as ${memoCol ? 'part of ' : ''}the memo, from which matching reads the customer code in the payload's bill number, reference or purpose`,
+    );
+  const memoCols = [...(memoCol ? [memoCol] : []), ...qrMemo];
   const statusCol = named.find(
     (c) => !taken.has(c) && c.values.length > 0 && !c.date && (!c.amount || c.values.every((v) => NUMERIC_CODE.test(v))) && STATUS_NAME.test(foldName(c.name.split('.').at(-1)!)),
   );
@@ -437,7 +459,7 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
         ? { credit_column: pair.credit.name, debit_column: pair.debit.name, format: pair.credit.amount ?? pair.debit.amount!, debit_kind: 'refund' }
         : { column: amountCol?.name ?? 'TODO', format: amountCol?.amount ?? { grouping: '', decimal: null } },
       ...(codeCol ? { customer_code: { column: codeCol.name } } : {}),
-      ...(memoCol ? { memo: { column: memoCol.name } } : {}),
+      ...(memoCols.length > 0 ? { memo: { column: memoCols.length === 1 ? memoCols[0]!.name : memoCols.map((c) => c.name) } } : {}),
       // The store or agent of a composite id is the payment's collecting agent too.
       ...(composite && AGENT_NAME.test(foldName(composite[0].name)) ? { agent_id: { column: composite[0].name } } : {}),
     },

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
 import { parseProfileFile } from '../../src/ingest/profiles.ts';
 import { sniffFile } from '../../src/ingest/sniff.ts';
+import { crc16CcittFalse } from '../../src/db/functions.ts';
 import { Scratch, openTestDb } from './helpers.ts';
 
 type Draft = Record<string, unknown> & { id: string; fields: Record<string, any>; format: Record<string, any>; header: Record<string, any>; _notes: Record<string, any> };
@@ -241,6 +242,36 @@ describe('sniff: the header below a statement\'s preamble', () => {
     const { summary, payments } = await ingestDraft(s);
     expect(summary.files[0]).toMatchObject({ status: 'loaded', records_read: 3, records_loaded: 3 });
     expect(payments.map((p) => [p[0], p[2]])).toEqual([['FT26300871001', 1250000n], ['FT26300871002', 532180n], ['FT26300871003', 11000n]]);
+  });
+});
+
+describe('sniff: a VietQR payload column', () => {
+  // A bank's QR collection file: the customer code is only in the payer's VietQR payload, a column
+  // of its own (`Chuoi QR`), the transfer's text naming none. The draft's memo was the text alone,
+  // so matching never saw the payload and every such payment was unknown_customer.
+  it('adds a column of VietQR payloads (CRC valid) to the memo, which matching reads them from', async () => {
+    const s = new Scratch();
+    const qr = (purpose: string) => {
+      const tlv = (t: string, v: string) => t + String(v.length).padStart(2, '0') + v;
+      const body = tlv('00', '01') + tlv('01', '12') + tlv('38', tlv('00', 'A000000727') + tlv('01', tlv('00', '970419') + tlv('01', '1000123456')) + tlv('02', 'QRIBFTTA')) + tlv('53', '704') + tlv('58', 'VN') + tlv('62', tlv('08', purpose)) + '6304';
+      return body + crc16CcittFalse(body).toString(16).toUpperCase().padStart(4, '0');
+    };
+    const text = [
+      'So tham chieu;Ngay giao dich;So tien;Chuoi QR;Noi dung CK',
+      `FT26300123401;27/10/2026 08:15:02;1.250.000;${qr('TIEN DIEN PE0100123456')};MBVCB.11223344.chuyen tien`,
+      `FT26300123402;27/10/2026 09:40:11;532.180;${qr('PE0100123457 T10')};NGUYEN VAN AN CHUYEN KHOAN`,
+      `FT26300123403;27/10/2026 22:59:00;2.017.400;${qr('PE0200012345')};`,
+    ].join('\r\n');
+    const draft = await sniffAndSave(s, 'NCB_QR_EVN_20261027.csv', `${text}\r\n`);
+    expect(draft.fields.memo).toEqual({ column: ['Noi dung CK', 'Chuoi QR'] });
+    expect(draft.fields.txn_ref).toEqual({ column: 'So tham chieu' });
+    expect(notesOf(draft)).toContain('VietQR');
+    const { summary } = await ingestDraft(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_loaded: 3 });
+    // Alone, unnamed as an id, the payload column is no txn_ref: it is the memo.
+    const alone = await sniffAndSave(new Scratch(), 'QR_EVN_20261027.csv', `Ngay GD,So tien,QR\n27/10/2026 08:15:02,1250000,${qr('PE0100123456')}\n27/10/2026 09:40:11,532180,${qr('PE0100123457')}\n`);
+    expect(alone.fields.memo).toEqual({ column: 'QR' });
+    expect(alone.fields.txn_ref).not.toEqual({ column: 'QR' });
   });
 });
 
