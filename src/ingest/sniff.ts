@@ -958,10 +958,15 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
   const totalRows: string[][] = [];
   const sparseRows: string[][] = [];
   const longerRows: string[][] = [];
+  const shorterRows: string[][] = [];
   const body = rows.slice(headerIdx + 1).filter((r) => {
-    if (TOTAL_ROW.test(r[0] ?? '') && r.length > 1) return void totalRows.push(r);
+    // A total row's label may stand in a later cell, the first (STT) left empty: `;Tổng cộng;;…`.
+    if (TOTAL_ROW.test(r.find((c) => c.trim() !== '') ?? '') && r.length > 1) return void totalRows.push(r);
     if (r.length > width) return void longerRows.push(r);
-    if (r.length !== width || !r.some((c) => c.trim() !== '')) return false;
+    if (!r.some((c) => c.trim() !== '')) return false;
+    // Fewer fields than the header: a trailer (`T|5|6.123.409`) or a closing line, which ingest
+    // would reject (column_count) as a record.
+    if (r.length < width) return void shorterRows.push(r);
     if (headerIsNames && JSON.stringify(r.map((c) => c.trim())) === headerKey) return false;
     if (filled(r) * 2 < width) return void sparseRows.push(r);
     return true;
@@ -977,6 +982,10 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
     notes.push(`${totalRows.length} row(s) look like a total row (${rowText(totalRows[0]!)}): add a trailer (match, and count and amount, or a statement's credit and debit) or a skip pattern`);
   if (sparseRows.length > 0)
     notes.push(`${sparseRows.length} row(s) below the header fill fewer than half the columns (${sparseRows.slice(0, 2).map(rowText).join(', ')}): a page footer or closing line? add a skip pattern (or a trailer if it states totals)`);
+  if (shorterRows.length > 0)
+    notes.push(
+      `${shorterRows.length} row(s) below the header have fewer fields than its ${width} (${shorterRows.slice(-2).map(rowText).join(', ')}): a trailer stating the count and sum (add trailer.match and count / amount {"field": N}) or a closing line (add a skip pattern)? ingest rejects such a line as a record (column_count)`,
+    );
   // Rows split into more fields than the header's: often a memo written unquoted while holding the
   // delimiter, which format.overflow_column reads whole; never drafted, as the cause may be another.
   if (longerRows.length > 0) {

@@ -275,3 +275,24 @@ describe('sniff: a VietQR payload column', () => {
   });
 });
 
+describe('sniff: rows below the header that are no records', () => {
+  // A post office's pipe file closes with `T|5|6.123.409` (3 fields to the header's 7), and a
+  // statement's total row puts `Tổng cộng` in its second cell (the first, STT, empty). The first was
+  // left out of the sample without a word; the second was noted as a page footer. Neither pointed at
+  // the trailer, so a draft finished as written checked no control totals.
+  it('notes a short last line (a T|count|sum trailer) and a total row labelled in a later cell as a trailer', async () => {
+    const post = await sniffAndSave(
+      new Scratch(),
+      'VNPOST_BCTH_HN_20261027.txt',
+      'MA_BC|SO_BIEN_LAI|NGAY_THU|MA_KH|TEN_KH|SO_TIEN|NV_THU\r\n100000|BL26-0000451|27/10/2026 07:31|PA03HL0012345|Nguyễn Văn Ánh|350.000|hoa.nt\r\n100100|BL26-0000453|27/10/2026 08:02|PD0100000001|Lê Hữu Nghĩa|500.000|minh.lv\r\nT|2|850.000\r\n',
+    );
+    expect(notesOf(post)).toContain('fewer fields than its 7 (\\"T|2|850.000\\")');
+    const stmt = await sniffAndSave(
+      new Scratch(),
+      'VTB_SAOKE_EVN_20261027.csv',
+      'STT;Ngày GD;Số bút toán;Nội dung;Số tiền (VND)\n1;27/10/2026 08:15:02;9701001;TT TIEN DIEN PD0100000001;1.250.000\n2;27/10/2026 09:02:44;9701002;TT TIEN DIEN;532.180\n;Tổng cộng;;2 giao dịch;1.782.180\n',
+    );
+    expect(notesOf(stmt)).toContain('1 row(s) look like a total row (\\";Tổng cộng;;2 giao dịch;1.782.180\\")');
+  });
+});
+
