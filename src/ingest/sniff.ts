@@ -524,6 +524,8 @@ const rowWidth = (r: SheetRow): number => {
   return n;
 };
 const TOTAL_ROW = /^\s*(tổng|total|cộng)/i;
+/** A preamble line stating a count or sum (folded: no accents, lower case): Tổng số giao dịch, Tổng số tiền, Số lượng, Total. */
+const PREAMBLE_TOTAL = /(^| )(tong so|tong tien|tong cong|so luong|so giao dich|total|count)( |:|$)/;
 /** How database exports write a SQL NULL into a text file. */
 const NULL_WORDS = ['NULL', 'null', '(null)'];
 
@@ -995,6 +997,16 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
     );
   }
   const preambleLines = rows.slice(0, headerIdx).length;
+  // Totals a bank states above the header (`Tổng số giao dịch: 4`, `Tổng số tiền: 3.898.330,00`):
+  // a trailer read from the preamble.
+  const stated = rows.slice(0, headerIdx).flatMap((r, i) => {
+    const line = r.filter((c) => c.trim() !== '').join(' ');
+    return PREAMBLE_TOTAL.test(foldName(line)) && /\d/.test(line) ? [{ line: i + 1 + (sepLine ? 1 : 0), text: line }] : [];
+  });
+  if (stated.length > 0)
+    notes.push(
+      `preamble line(s) ${stated.map((l) => l.line).join(', ')} state${stated.length === 1 ? 's' : ''} totals (${stated.map((l) => JSON.stringify(l.text)).join(', ')}): if they are the file's count and sum, add a trailer {"in":"preamble","match":…,"count":{"regex":…},"amount":{"regex":…}} so the records are checked against them`,
+    );
   // A database export's NULL written out (SSMS's NULL, Java's null): read as empty (null_values).
   const nullValues = [...new Set(data.flat().map((c) => c.trim()).filter((c) => NULL_WORDS.includes(c)))];
   if (nullValues.length > 0) notes.push(`fields hold ${nullValues.map((v) => JSON.stringify(v)).join(', ')}, a database export's empty value: drafted as null_values, so they read as empty; remove any that is a real value here`);
