@@ -413,7 +413,23 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
   const separator = composite ? (['-', '/', '|'].find((sep) => composite!.every((c) => c.values.every((v) => !v.includes(sep)))) ?? '|') : '-';
   const anyId = (c: Column) =>
     !isRowNumber(c) && !qrCols.includes(c) && !feeOrNet.includes(c) && !c.date && !c.time && c !== amountCol && c !== pair?.debit && c !== pair?.credit && c.values.length >= rows * 0.8 && new Set(c.values).size === c.values.length && c.values.every((v) => !/\s/.test(v) && !CUSTOMER_CODE.test(v));
+  // A column filled in some records only, each value another record's id in one column (a reversal's
+  // or refund's original, `original_zp_trans_id`, `Số GD gốc`): reverses_txn_ref, and the column it
+  // names is the partner's id, whichever column is named as one first (a merchant's own order id).
+  const plainId = (c: Column) => !c.date && !c.time && !codes(c) && !qrCols.includes(c) && c.values.every((v) => !/\s/.test(v));
+  const origin = composite
+    ? undefined
+    : named.flatMap((c) => {
+        if (c.values.length === 0 || full(c) || c === amountCol || !plainId(c)) return [];
+        const target = named.find((t) => t !== c && t !== amountCol && plainId(t) && full(t) && unique([t]) && c.values.every((v) => t.values.includes(v)));
+        return target ? [{ column: c, target }] : [];
+      })[0];
+  if (origin)
+    notes.push(
+      `column ${JSON.stringify(origin.column.name)} names, in some records, the id another record has in ${JSON.stringify(origin.target.name)} (a reversal's or refund's original): drafted as reverses_txn_ref, and ${JSON.stringify(origin.target.name)} as txn_ref, the id it names; set fields.kind (a column and map) so the records naming an original are reversals or refunds`,
+    );
   const refCol =
+    origin?.target ??
     refByName ??
     named.find((c) => TXN_REF_NAME.test(c.name) && c !== amountCol && c !== pair?.debit && c !== pair?.credit && !c.date && !codes(c)) ??
     // Else a column unique in the sample that holds no spaces (a name or memo) and no customer codes
@@ -430,7 +446,7 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
   // The customer code: a column whose sampled values are (nearly) all code-shaped (a payment of
   // an unknown or mistyped code still counts); the memo: a free-text column named as one. Neither
   // is a column already drafted above.
-  const taken = new Set<Column | undefined>([refCol, amountCol, pair?.debit, pair?.credit, ...(composite ?? [])]);
+  const taken = new Set<Column | undefined>([refCol, amountCol, pair?.debit, pair?.credit, origin?.column, ...(composite ?? [])]);
   const codeCol = named.find((c) => !taken.has(c) && codes(c));
   if (codeCol) notes.push(`customer_code is column ${JSON.stringify(codeCol.name)}: its values have the shape of customer codes (2 letters of a power corporation, 9-11 letters and digits)`);
   const memoCol = named.find((c) => c !== codeCol && !taken.has(c) && !c.date && !c.time && !c.amount && MEMO_NAME.test(foldName(c.name)));
@@ -458,6 +474,7 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
       amount: pair
         ? { credit_column: pair.credit.name, debit_column: pair.debit.name, format: pair.credit.amount ?? pair.debit.amount!, debit_kind: 'refund' }
         : { column: amountCol?.name ?? 'TODO', format: amountCol?.amount ?? { grouping: '', decimal: null } },
+      ...(origin ? { reverses_txn_ref: { column: origin.column.name } } : {}),
       ...(codeCol ? { customer_code: { column: codeCol.name } } : {}),
       ...(memoCols.length > 0 ? { memo: { column: memoCols.length === 1 ? memoCols[0]!.name : memoCols.map((c) => c.name) } } : {}),
       // The store or agent of a composite id is the payment's collecting agent too.

@@ -65,6 +65,35 @@ describe('sniff: the transaction id', () => {
     const bare = await sniffAndSave(new Scratch(), 'AGENT_X_20261027.csv', '1;GD0091;27/10/2026 07:45:10;320450\n2;GD0092;27/10/2026 08:02:33;1102300\n3;GD0093;27/10/2026 09:15:00;87600\n');
     expect(bare.fields.txn_ref).toEqual({ column: 'col2' });
   });
+
+  // A wallet's file names two ids, the merchant's (app_trans_id, first) and its own (zp_trans_id);
+  // a reversal names its original by the wallet's. The merchant's was drafted as txn_ref and the
+  // original's column not at all, so a reversal finished with reverses_txn_ref named an id no
+  // payment had (orphan_reversal) and the reversed payment stood.
+  it('drafts a column naming other records\' ids in some rows as reverses_txn_ref, and the column it names as txn_ref', async () => {
+    const s = new Scratch();
+    const text = [
+      'app_trans_id,zp_trans_id,server_time,status,amount,original_zp_trans_id,description',
+      '261027_EVN_000001,261027000412301,2026-10-27T01:15:02Z,SUCCESS,"1,250,000",,Thanh toan tien dien',
+      '261027_EVN_000002,261027000412355,2026-10-27T02:40:10Z,SUCCESS,"532,180",,Thanh toan tien dien',
+      '261027_EVN_000005,261027000413007,2026-10-27T09:12:00Z,REVERSED,"1,250,000",261027000412301,Hoan tien',
+    ].join('\n');
+    const draft = await sniffAndSave(s, 'ZLP_RECON_EVN_20261027.csv', `${text}\n`, (p) => {
+      p.fields.kind = { column: 'status', map: { SUCCESS: 'payment', REVERSED: 'reversal' } };
+    });
+    expect(draft.fields.txn_ref).toEqual({ column: 'zp_trans_id' });
+    expect(draft.fields.reverses_txn_ref).toEqual({ column: 'original_zp_trans_id' });
+    expect(notesOf(draft)).toContain('set fields.kind');
+    const { db, run } = await openTestDb();
+    await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
+    const rows = await db.all<{ txn_ref: string; kind: string; reverses_txn_ref: string | null }>('SELECT txn_ref, kind, reverses_txn_ref FROM payments ORDER BY line_no');
+    db.close();
+    expect(rows.map((r) => [r.txn_ref, r.kind, r.reverses_txn_ref])).toEqual([
+      ['261027000412301', 'payment', null],
+      ['261027000412355', 'payment', null],
+      ['261027000413007', 'reversal', '261027000412301'],
+    ]);
+  });
 });
 
 describe('sniff: dates', () => {
@@ -304,4 +333,3 @@ describe('sniff: rows below the header that are no records', () => {
     expect(notesOf(draft)).toContain('\\"in\\":\\"preamble\\"');
   });
 });
-
