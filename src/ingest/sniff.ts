@@ -267,6 +267,7 @@ const foldName = (name: string): string =>
 // biên nhận / biên lai / phiếu / chứng từ (CT), Số trace, TRACE_NO, RRN, STAN, txn…, reference, receipt.
 const TXN_REF_FOLDED = /(^| )(ma|so) ?(gd|giao dich|but toan|tham chieu|bien nhan|bien lai|phieu|chung tu|ct|ref|trace)( |$)|(^| )(trace|rrn|stan)( |$)|txn|trans.*(id|ref|no)|reference|receipt|^ref/;
 const TXN_REF_NAME = { test: (name: string): boolean => TXN_REF_FOLDED.test(foldName(name)) };
+const TRACE_NAME = /(^| )(stan|trace|trace no|so trace|system trace)( |$)/;
 // The store, agent, post office or branch a slip number belongs to (its numbers restart per store).
 const AGENT_NAME = /(^| )(ma |so )?(cua hang|dai ly|diem thu|diem giao dich|buu cuc|buu dien|chi nhanh|quay|agent|store|shop|office|branch|terminal|pos|merchant)( |$)|agent|store|shop/;
 const CUSTOMER_CODE = /^P[A-Z][A-Z0-9]{9,11}$/i;
@@ -350,7 +351,10 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
   // column of customer codes an id, whatever its name (a wallet's `reference_id` holding the bill's
   // code): a customer pays every month, and each later payment would be a duplicate of the first.
   const codes = (c: Column) => c.values.length > 0 && c.values.filter((v) => CUSTOMER_CODE.test(v)).length >= Math.max(1, c.values.length * 0.8);
-  const refByName = named.find((c) => TXN_REF_NAME.test(c.name) && !AMOUNT_NAME.test(c.name) && !c.date && !codes(c));
+  // A switch's trace number (STAN, Số trace: 6 digits cycling through 999999, unique per terminal
+  // and day) is the id only when no other column is named as one (the retrieval reference, RRN).
+  const namedIds = named.filter((c) => TXN_REF_NAME.test(c.name) && !AMOUNT_NAME.test(c.name) && !c.date && !codes(c));
+  const refByName = namedIds.find((c) => !TRACE_NAME.test(foldName(c.name))) ?? namedIds[0];
   // A column of the payers' VietQR payloads (a QR collection file's `Chuỗi QR`) is memo, never an id.
   const qrCols = named.filter((c) => c !== refByName && c.values.length > 0 && c.values.filter(holdsVietQr).length >= c.values.length * 0.8);
   // A statement's running balance (Số dư, balance) is never the amount of a record.

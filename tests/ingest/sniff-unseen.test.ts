@@ -94,6 +94,18 @@ describe('sniff: the transaction id', () => {
       ['261027000413007', 'reversal', '261027000412301'],
     ]);
   });
+
+  // A switch's file names both its trace number (STAN, 6 digits, cycling through 999999, unique
+  // only per terminal and day) and the retrieval reference (RRN). STAN, first, was drafted: a later
+  // file's payment reusing a trace number would be dropped as a duplicate.
+  it('prefers another id column (RRN) to a trace number (STAN, Số trace) when the file names both', async () => {
+    const text = 'MTI,STAN,RRN,LOCAL_DATETIME,AMOUNT,BILL_NO\n0210,000123,630008123001,20261027081502,1250000,PE0100123456\n0210,000124,630008123002,20261027083010,532180,PE0100123457\n';
+    const draft = await sniffAndSave(new Scratch(), 'NAPAS_SW_970436_20261027.csv', text);
+    expect(draft.fields.txn_ref).toEqual({ column: 'RRN' });
+    // Alone, the trace number is the id still.
+    const alone = await sniffAndSave(new Scratch(), 'NAPAS_T_20261027.txt', 'TRACE_NO|TXN_TIME|CUSTOMER_CODE|AMOUNT\n000001|2026-10-05 08:30:00|PE0100123456|1250000\n000002|2026-10-05 09:15:42|PD0100000001|500000\n');
+    expect(alone.fields.txn_ref).toEqual({ column: 'TRACE_NO' });
+  });
 });
 
 describe('sniff: dates', () => {
