@@ -270,7 +270,9 @@ const TXN_REF_NAME = { test: (name: string): boolean => TXN_REF_FOLDED.test(fold
 const TRACE_NAME = /(^| )(stan|trace|trace no|so trace|system trace)( |$)/;
 // The store, agent, post office or branch a slip number belongs to (its numbers restart per store).
 const AGENT_NAME = /(^| )(ma |so )?(cua hang|dai ly|diem thu|diem giao dich|buu cuc|buu dien|chi nhanh|quay|agent|store|shop|office|branch|terminal|pos|merchant)( |$)|agent|store|shop/;
-const CUSTOMER_CODE = /^P[A-Z][A-Z0-9]{9,11}$/i;
+// A customer code (DOMAIN.md): a power corporation's two letters (PD, PE, PA, PH, PM, PN, PB, PK, PC,
+// PP, PQ), then 9-11 letters and digits; a partner's own ids may start with P too (Payoo's PY…).
+const CUSTOMER_CODE = /^P[ABCDEHKMNPQ][A-Z0-9]{9,11}$/i;
 // A free-text column a partner writes the transfer's content in: Nội dung (chuyển khoản), Diễn
 // giải, Ghi chú, Mô tả, memo, description, narrative, remark, note, content, details.
 const MEMO_NAME = /(^| )(noi dung|dien giai|ghi chu|mo ta|memo|description|desc|narrative|remarks?|notes?|content|details?|purpose|addinfo|add info)( |$)/;
@@ -441,11 +443,15 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
     // zero-padded or longer than 15 (a receipt 000123, a core-banking reference of 16 digits).
     named.find((c) => anyId(c) && c.values.some((v) => /\D/.test(v))) ??
     named.find((c) => anyId(c) && c.values.every((v) => /^\d+$/.test(v)) && c.values.some((v) => /^0\d/.test(v) || v.length > 15)) ??
-    // Else the first column, unless it numbers the rows (left TODO below).
-    (named[0] && !isRowNumber(named[0]) ? named[0] : undefined);
+    // Else the first column, if it could be an id at all: not a row number, a date or time (payments
+    // of the same second would be dropped as duplicates), the amount, customer codes or free text
+    // (left TODO below).
+    (named[0] && !isRowNumber(named[0]) && named[0] !== amountCol && plainId(named[0]) ? named[0] : undefined);
   if (!refCol && !composite && named[0])
     notes.push(
-      `txn_ref is TODO: no column is named as the partner's transaction id, and ${JSON.stringify(named[0].name)} numbers the rows (it restarts in every file, so the next file's rows would be duplicates of this one's): ask the partner for its id column, or join the columns that identify a payment (e.g. agent and receipt number)`,
+      isRowNumber(named[0])
+        ? `txn_ref is TODO: no column is named as the partner's transaction id, and ${JSON.stringify(named[0].name)} numbers the rows (it restarts in every file, so the next file's rows would be duplicates of this one's): ask the partner for its id column, or join the columns that identify a payment (e.g. agent and receipt number)`
+        : `txn_ref is TODO: no column is named as the partner's transaction id, and none could be one (unique in the sample, not a date, time, amount, customer code or text with spaces; a time as the id would drop payments made in the same second as duplicates): ask the partner for its id column, or join the columns that identify a payment (e.g. agent and receipt number)`,
     );
   // The customer code: a column whose sampled values are (nearly) all code-shaped (a payment of
   // an unknown or mistyped code still counts); the memo: a free-text column named as one. Neither

@@ -66,6 +66,19 @@ describe('sniff: the transaction id', () => {
     expect(bare.fields.txn_ref).toEqual({ column: 'col2' });
   });
 
+  // A counter's report with no id column at all: its first column is the time of payment. Drafted as
+  // txn_ref, two payments made in the same second would be one payment and a duplicate.
+  it('never falls back on a first column of dates, times or amounts as txn_ref: it leaves it TODO, noted', async () => {
+    const text = 'Thời gian,Mã khách hàng,Số tiền,Ghi chú\r\n27/10/2026 07:45:10,PE0300111222,320.450,tien mat\r\n27/10/2026 08:02:33,PE0300111223,1.102.300,tien mat\r\n27/10/2026 09:15:00,PE0300111224,87.600,chuyen khoan\r\n';
+    const draft = await sniffAndSave(new Scratch(), 'QUAY_THU_PE03_20261027.csv', text);
+    expect(draft.fields.txn_ref).toEqual({ column: 'TODO' });
+    expect(draft.fields.paid_at).toMatchObject({ column: 'Thời gian' });
+    expect(notesOf(draft)).toContain('none could be one (unique in the sample, not a date, time, amount, customer code or text with spaces');
+    // Unnamed, a first column of amounts is no id either; one of plain references still is.
+    const amounts = await sniffAndSave(new Scratch(), 'AGENT_Y_20261027.csv', '320450;27/10/2026 07:45:10;PE0300111222\n1102300;27/10/2026 08:02:33;PE0300111223\n87600;27/10/2026 09:15:00;PE0300111224\n');
+    expect(amounts.fields.txn_ref).toEqual({ column: 'TODO' });
+  });
+
   // A wallet's file names two ids, the merchant's (app_trans_id, first) and its own (zp_trans_id);
   // a reversal names its original by the wallet's. The merchant's was drafted as txn_ref and the
   // original's column not at all, so a reversal finished with reverses_txn_ref named an id no
@@ -210,6 +223,8 @@ describe('sniff: a date column and a time column', () => {
     const draft = await sniffAndSave(s, 'PAYOO_DS_EVN_20261027.csv', text);
     expect(draft.fields.paid_at).toEqual({ column: ['Ngày thanh toán', 'Giờ thanh toán'], format: 'YYYY-MM-DD HH:mm:ss' });
     expect(draft.fields.settled_on).toEqual({ column: 'Ngày đối soát', format: 'YYYY-MM-DD' });
+    // Payoo's ids start with P (PY…), as customer codes do, but PY names no power corporation.
+    expect([draft.fields.txn_ref, draft.fields.customer_code]).toEqual([{ column: 'Mã giao dịch' }, { column: 'Mã khách hàng' }]);
     const { payments } = await ingestDraft(s);
     expect(payments.map((p) => p[1])).toEqual(['27/10/2026 08:15:02', '27/10/2026 23:59:59']);
   });
