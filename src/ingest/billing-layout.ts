@@ -114,7 +114,8 @@ const invoicesSchema = z
       .object({
         invoice_no: column.default('invoice_no'),
         customer_code: column.default('customer_code'),
-        period: column.default('period'),
+        /** null: the export has no period column; every row is of the file name's period. */
+        period: optionalColumn.default('period'),
         series: optionalColumn.default('series'),
         number: optionalColumn.default('number'),
         issued_on: optionalColumn.default('issued_on'),

@@ -146,7 +146,10 @@ async function importBillingFile(db: Database, run: Run, path: string, kind: 'cu
       delimiter: layout.delimiter, quote: layout.quote, ...typingVariables(layout, kind, period),
     });
     // The projection first: it marks the columns withFields computes.
-    const fields = mapped.map(([field, c]) => `${c === null ? 'CAST(NULL AS VARCHAR)' : col(c, key(field))} AS ${field}`);
+    // A field the export has no column for is empty; an invoices export without a period column
+    // holds the file name's period only (written as the period column would write it).
+    const absent = (field: string) => (field === 'period' ? `getvariable('ingest').period_shown` : 'CAST(NULL AS VARCHAR)');
+    const fields = mapped.map(([field, c]) => `${c === null ? absent(field) : col(c, key(field))} AS ${field}`);
     const guard = col(mapped[0]![1]!, key(mapped[0]![0]));
     const projection = ['seq', 'line_no', ...fields, `${blankTest(guard, cols)} AS blank`, ...cols.staged].join(', ');
     await typeRows(db, `ingest/type_${kind}.sql`, source.params, {

@@ -142,6 +142,24 @@ describe('billing layout', () => {
     db.close();
   });
 
+  it('reads an export without a period column as the file name\'s period, staged and in place', async () => {
+    const s = new Scratch();
+    const { dir, layout } = cmisExport(s, { ...CMIS_LAYOUT, invoices: { ...CMIS_LAYOUT.invoices, columns: { ...CMIS_LAYOUT.invoices.columns, period: null } } });
+    // The same export without KY_HDON: every row is March's, the file name's period.
+    const noPeriod = INVOICES.map((l) => l.split(';').filter((_, i) => i !== 2).join(';'));
+    s.file('billing/HDON_202603.csv', BOM + noPeriod.join('\r\n') + '\r\n');
+    for (const directMb of ['100000', '0']) {
+      process.env.RECON_INGEST_DIRECT_MB = directMb;
+      const { db, run } = await openTestDb();
+      const summary = await importBilling(db, run, dir, loadBillingLayout(layout));
+      // 9000004 (April) and 9000007 (2026-03 written otherwise) are March's now; the bad date and fraction stay rejects.
+      expect(summary.files.map((f) => [f.records_read, f.records_loaded, f.records_rejected])).toEqual([[3, 2, 1], [7, 5, 2]]);
+      expect(await db.all('SELECT DISTINCT period FROM invoices')).toEqual([{ period: '2026-03' }]);
+      expect(await db.all('SELECT field FROM rejects WHERE file_id = 2 ORDER BY line_no')).toEqual([{ field: 'issued_on' }, { field: 'amount_vnd' }]);
+      db.close();
+    }
+  });
+
   it('fails a file whose header lacks a column the layout names, naming the layout key', async () => {
     const s = new Scratch();
     const { dir, layout } = cmisExport(s, { ...CMIS_LAYOUT, invoices: { ...CMIS_LAYOUT.invoices, columns: { ...CMIS_LAYOUT.invoices.columns, amount_vnd: 'TIEN_HDON' } } });
