@@ -12,7 +12,7 @@ import type { PartnerProfile } from '../src/ingest/profile.ts';
 import { runMatch } from '../src/match/index.ts';
 import { defaultAsOf } from '../src/reports/kpi-shape.ts';
 import { requireInvoices, writeReport } from '../src/reports/index.ts';
-import type { Run } from '../src/runs/ledger.ts';
+import { fingerprint, type Run } from '../src/runs/ledger.ts';
 
 export interface MonthlyCloseOptions {
   /** Folder holding billing/ (customers, invoices) and partners/ (settlement files). */
@@ -91,6 +91,9 @@ export function nothingToClose(data: string, files: Record<string, number>): Usa
 export async function monthlyClose(db: Database, run: Run, opts: MonthlyCloseOptions): Promise<MonthlyCloseResult> {
   const { data, profiles, billingLayout } = checkCloseInputs(opts);
 
+  // The layout file is an input of the run, as the files it reads are: the same export read in
+  // another layout is another import.
+  if (billingLayout.file) run.addInput(await fingerprint(billingLayout.file));
   const billing = await run.stage('billing', () => importBilling(db, run, join(data, 'billing'), billingLayout));
   // A period asked for but never billed is refused before the long stages, not after them.
   if (opts.period) await requireInvoices(db, opts.period);

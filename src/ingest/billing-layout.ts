@@ -150,11 +150,13 @@ export type BillingLayoutSpec = z.infer<typeof billingLayoutSchema>;
 export interface BillingLayout extends BillingLayoutSpec {
   /** The layout file as shown in messages; null for the built-in layout. */
   source: string | null;
+  /** The layout file's absolute path (recorded among a run's inputs); null for the built-in layout. */
+  file: string | null;
 }
 
 /** The built-in layout (no layout file): today's export, customers.csv and invoices-YYYY-MM.csv. */
 export function builtInBillingLayout(): BillingLayout {
-  return { ...billingLayoutSchema.parse({}), source: null };
+  return { ...billingLayoutSchema.parse({}), source: null, file: null };
 }
 
 /** Parses one layout file; the layout, or the problems, each naming the file and JSON path. */
@@ -168,7 +170,7 @@ export function parseBillingLayoutFile(path: string): { layout?: BillingLayout; 
   }
   const parsed = billingLayoutSchema.safeParse(json);
   if (!parsed.success) return { problems: describeIssues(shown, parsed.error.issues) };
-  return { layout: { ...parsed.data, source: shown }, problems: [] };
+  return { layout: { ...parsed.data, source: shown, file: resolve(path) }, problems: [] };
 }
 
 /**

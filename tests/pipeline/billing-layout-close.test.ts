@@ -108,6 +108,9 @@ describe('recon run monthly-close --billing-layout', () => {
         line_no: 5n, field: 'amount_vnd', value: '12.34.567', reason: 'bad_amount',
         message: `${join(data, 'billing', 'HDON_202603.csv')}, line 5, field amount_vnd (column TONG_TIEN): not valid: got "12.34.567", expected a positive whole amount in đồng like 1.234.567 (grouping ".", no decimals), at most 1000000000000000`,
       }]);
+      // The layout file is among the run's inputs, as the files it read are.
+      const run = await db.one<{ inputs: string }>(`SELECT inputs FROM runs WHERE command = 'run monthly-close'`);
+      expect((JSON.parse(run!.inputs) as Array<{ path: string }>).map((i) => i.path)).toContain(layout);
     } finally {
       db.close();
     }
