@@ -19,7 +19,11 @@ function issuePath(path: readonly PropertyKey[]): string {
 function issueText(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') {
     const named = issue.keys.every((k) => issue.message.includes(JSON.stringify(k)));
-    return named ? issue.message : `${issue.message} (${issue.keys.map((k) => JSON.stringify(k)).join(', ')})`;
+    const text = named ? issue.message : `${issue.message} (${issue.keys.map((k) => JSON.stringify(k)).join(', ')})`;
+    // A draft from `recon partners sniff` saved whole: its notes are for the person finishing it.
+    return issue.path.length === 0 && issue.keys.includes('_notes')
+      ? `${text}: "_notes" holds the notes of a \`recon partners sniff\` draft; act on them (each TODO), then remove the key`
+      : text;
   }
   if (issue.code === 'invalid_union' && issue.errors.length > 0) {
     // A key that takes one of several forms (a column or several, lines or a pattern, …): say what

@@ -406,6 +406,9 @@ describe('bad input', () => {
     s.profile({ ...BASE_PROFILE, delimter: ';' });
     // The key is named once: zod's message already names it.
     expect(() => loadProfiles(s.profiles)).toThrow(/bank-t\.json: \(root\): Unrecognized key: "delimter"$/m);
+    // A sniff draft saved with its notes: told what the key is and what to do.
+    s.profile({ ...BASE_PROFILE, _notes: { fields: ['txn_ref is TODO'] } });
+    expect(() => loadProfiles(s.profiles)).toThrow(/bank-t\.json: \(root\): Unrecognized key: "_notes": "_notes" holds the notes of a `recon partners sniff` draft; act on them \(each TODO\), then remove the key$/m);
   });
 
   it('refuses an unknown time zone and Etc/GMT+7 (UTC−7) at the profile check, not at ingest or 14 hours off', async () => {
