@@ -14,8 +14,9 @@
 // value (serial < 1) never becomes a date of 1899: it is written as its time, which a format wanting
 // a date then rejects.
 import { closeSync, openSync, readSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { normaliseName } from './column-name.ts';
 import { FileError } from './file-error.ts';
 import { dateTokens, formatDateParts, isEpochFormat } from './formats.ts';
@@ -293,6 +294,10 @@ export const csvQuote = (s: string): string => `"${s.replaceAll('"', '""')}"`;
 /** A sheet exceljs's streaming reader emits, with the zip entry of its cells (openReader). */
 type EmittedSheet = AsyncIterable<ExcelJS.Row> & { name: string; file?: string };
 
+/** exceljs, loaded on first use (synchronously, as openReader is), so commands that read no workbook start without it. */
+let exceljsModule: typeof ExcelJS | undefined;
+const exceljs = (): typeof ExcelJS => (exceljsModule ??= createRequire(import.meta.url)('exceljs') as typeof ExcelJS);
+
 /** The parts of exceljs's streaming reader that openReader drives (exceljs 4.4's WorkbookReader). */
 interface ReaderParts {
   parse: () => AsyncGenerator<{ eventType: string; value: unknown }>;
@@ -312,7 +317,7 @@ interface ReaderParts {
  * saying what it is not.
  */
 export function openReader(path: string, book: WorkbookSheets | null, pick: (s: SheetEntry) => boolean, zone = 'Asia/Ho_Chi_Minh'): ExcelJS.stream.xlsx.WorkbookReader {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+  const reader = new (exceljs().stream.xlsx.WorkbookReader)(path, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
   if (!book) return reader;
   const r = reader as unknown as ReaderParts;
   const part = (name: string): Readable | null => {

@@ -2,8 +2,6 @@
 // with vega's headless View (no canvas, no browser), so the HTML needs no script at all.
 // Every label is pre-formatted by format.ts; vega only draws.
 import type { TopLevelSpec } from 'vega-lite';
-import { compile } from 'vega-lite';
-import { parse, View } from 'vega';
 import { CHANNEL_GROUPS } from '../ingest/profile.ts';
 import { formatPercent, formatPeriod, vegaNumberLocale } from './format.ts';
 import { escapeHtml } from './html.ts';
@@ -175,6 +173,8 @@ async function toSvg(spec: TopLevelSpec, tr: Translator, title: string): Promise
       text: { fontSize: 12 },
     },
   } as unknown as TopLevelSpec;
+  // vega and vega-lite load on the first chart, so commands that draw none start without them.
+  const [{ compile }, { parse, View }] = await Promise.all([import('vega-lite'), import('vega')]);
   const view = new View(parse(compile(full).spec), { renderer: 'none' });
   try {
     // The picture is named by its title; vega's English role descriptions of its parts are dropped.
