@@ -2,33 +2,31 @@
 // generator's ground truth exactly: every allocated đồng on the right invoice, every truth
 // allocation made, every exception with truth's reason, and the headline KPIs of every period
 // equal to truth/kpis.json (the latest period as the close's own kpis.json states them).
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Database, PROJECT_ROOT } from '../../src/db/database.ts';
+import { Database } from '../../src/db/database.ts';
 import { evaluate, type Evaluation } from '../../src/match/evaluate.ts';
 import type { HeadlineKpis } from '../../src/reports/kpi-shape.ts';
 import { computeKpis } from '../../src/reports/kpis.ts';
+import { copySampleClose, SAMPLE } from '../support/sample-close.ts';
 
-const SAMPLE = join(PROJECT_ROOT, 'sample-data');
 const truth = JSON.parse(readFileSync(join(SAMPLE, 'truth', 'kpis.json'), 'utf8')) as Record<string, HeadlineKpis>;
 const latest = Object.keys(truth).sort().at(-1)!;
-const dir = mkdtempSync(join(tmpdir(), 'recon-eval-sample-'));
 let db: Database;
+let outDir: string;
 let result: Evaluation;
 
+// The close from the CLI of the whole of sample-data, shared with the other tests that read it
+// (support/sample-close.ts); evaluated on a private copy of its database.
 beforeAll(async () => {
-  execFileSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'recon.mjs'), 'run', 'monthly-close', '--data', SAMPLE, '--db', join(dir, 'recon.duckdb'), '--out', join(dir, 'out')], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  db = await Database.open({ path: join(dir, 'recon.duckdb') });
+  const copy = await copySampleClose();
+  outDir = copy.shared.outDir;
+  db = await Database.open({ path: copy.dbPath });
   result = await evaluate(db, SAMPLE);
 }, 600_000);
 afterAll(() => {
   db?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('monthly close of sample-data against its ground truth', () => {
@@ -46,7 +44,7 @@ describe('monthly close of sample-data against its ground truth', () => {
   });
 
   it('reports the headline KPIs of truth/kpis.json for the closed period', () => {
-    const report = JSON.parse(readFileSync(join(dir, 'out', latest, 'kpis.json'), 'utf8')) as { headline: HeadlineKpis };
+    const report = JSON.parse(readFileSync(join(outDir, latest, 'kpis.json'), 'utf8')) as { headline: HeadlineKpis };
     expect(report.headline).toEqual(truth[latest]);
   });
 
