@@ -1,13 +1,12 @@
 // Files no profile claims, or two claim: recorded as `unrecognised` (nothing read), listed by
 // `recon files`, counted among the files of a period, never recorded twice, and loaded once a
 // profile claims them, their unrecognised row then reading `replaced`.
-import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ingestFiles, loadProfiles } from '../../src/ingest/index.ts';
 import { Run } from '../../src/runs/ledger.ts';
-import { RECON } from '../support/sample-close.ts';
+import { recon as cli } from '../support/cli.ts';
 import { BASE_PROFILE, HEADER, Scratch, openTestDb } from './helpers.ts';
 
 interface Listed {
@@ -41,52 +40,52 @@ function fixProfiles(s: Scratch): void {
 }
 
 describe('partner files no single profile claims', () => {
-  it('records them with the reason, lists them by status, adds nothing on a second ingest, and loads them once a profile claims them', () => {
+  it('records them with the reason, lists them by status, adds nothing on a second ingest, and loads them once a profile claims them', async () => {
     const s = folder();
     const db = join(s.dir, 'recon.duckdb');
-    const recon = (...args: string[]) => {
-      const r = spawnSync(process.execPath, [RECON, ...args, '--db', db, '--json'], { encoding: 'utf8' });
+    const recon = async (...args: string[]) => {
+      const r = await cli(...args, '--db', db, '--json');
       expect(r.status, r.stderr).toBe(0);
       return JSON.parse(r.stdout) as unknown;
     };
-    const ingest = () => (recon('ingest', '--profiles', s.profiles, s.files) as { files: Array<{ file_id: number; status: string; message: string }> }).files;
-    const files = (...status: string[]) => recon('files', ...(status.length ? ['--status', ...status] : [])) as Listed[];
+    const ingest = async () => ((await recon('ingest', '--profiles', s.profiles, s.files)) as { files: Array<{ file_id: number; status: string; message: string }> }).files;
+    const files = async (...status: string[]) => (await recon('files', ...(status.length ? ['--status', ...status] : []))) as Listed[];
     const shown = (rows: Listed[]) => rows.map((r) => [r.file_id, r.file_name, r.partner_id, r.status, r.read, r.loaded, r.status_reason]);
 
     // Listed order: T-3 ("-" sorts before "_"), T_1, T_20.
-    const first = ingest();
+    const first = await ingest();
     expect(first.map((f) => [f.file_id, f.status])).toEqual([[2, 'unrecognised'], [1, 'loaded'], [3, 'unrecognised']]);
     expect(first[0]!.message).toBe(`${join(s.files, 'T-3.csv')}: ${UNCLAIMED}; nothing read (recorded as unrecognised file 2)`);
     const unrecognised = [
       [2, 'T-3.csv', null, 'unrecognised', 0, 0, UNCLAIMED],
       [3, 'T_20.csv', null, 'unrecognised', 0, 0, TWICE],
     ];
-    expect(shown(files('unrecognised'))).toEqual(unrecognised);
-    const all = files();
+    expect(shown(await files('unrecognised'))).toEqual(unrecognised);
+    const all = await files();
     expect(shown(all)).toEqual([[1, 'T_1.csv', 'bank-t', 'loaded', 1, 1, null], ...unrecognised]);
 
     // The same folder again: the same rows, nothing added or rewritten; still reported.
-    const second = ingest();
+    const second = await ingest();
     expect(second.map((f) => [f.file_id, f.status])).toEqual([[2, 'unrecognised'], [1, 'skipped'], [3, 'unrecognised']]);
     expect(second[0]!.message).toMatch(/; nothing read \(recorded as unrecognised file 2 since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\)$/);
-    expect(files()).toEqual(all);
+    expect(await files()).toEqual(all);
 
     // The profiles fixed: both files load, as new rows; their unrecognised rows read replaced,
     // naming the row that took over, so none is listed as unrecognised any more.
     fixProfiles(s);
-    const third = ingest();
+    const third = await ingest();
     expect(third.map((f) => [f.file_id, f.status])).toEqual([[4, 'loaded'], [1, 'skipped'], [5, 'loaded']]);
-    expect(files('unrecognised')).toEqual([]);
-    expect(shown(files())).toEqual([
+    expect(await files('unrecognised')).toEqual([]);
+    expect(shown(await files())).toEqual([
       [1, 'T_1.csv', 'bank-t', 'loaded', 1, 1, null],
       [2, 'T-3.csv', null, 'replaced', 0, 0, 'profile bank-t claims the file name now: received again as file 4'],
       [3, 'T_20.csv', null, 'replaced', 0, 0, 'profile bank-t claims the file name now: received again as file 5'],
       [4, 'T-3.csv', 'bank-t', 'loaded', 1, 1, null],
       [5, 'T_20.csv', 'bank-t', 'loaded', 1, 1, null],
     ]);
-    const fixed = files();
-    expect(ingest().map((f) => f.status)).toEqual(['skipped', 'skipped', 'skipped']);
-    expect(files()).toEqual(fixed);
+    const fixed = await files();
+    expect((await ingest()).map((f) => f.status)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(await files()).toEqual(fixed);
   });
 
   it('counts an unrecognised file among the files of the close that received it, and a replaced row in none', async () => {

@@ -1,14 +1,14 @@
 // `recon explain` lists a payment's rejected records by the id read from them, not by every id
 // their text holds: a rejected record's memo that names another payment is not that payment.
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RECON, SAMPLE } from '../support/sample-close.ts';
+import { recon } from '../support/cli.ts';
+import { SAMPLE } from '../support/sample-close.ts';
 
 describe('recon explain and rejected records', () => {
-  it('finds a rejected record by its own id, not by an id its memo names', () => {
+  it('finds a rejected record by its own id, not by an id its memo names', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'recon-explain-rejected-'));
     mkdirSync(join(dir, 'billing'));
     mkdirSync(join(dir, 'partners'));
@@ -22,15 +22,15 @@ describe('recon explain and rejected records', () => {
       lines[total]!.replace('Tổng cộng,324,', 'Tổng cộng,325,'));
     writeFileSync(join(dir, 'partners', 'AGRIBANK_EVN_202602.csv'), lines.join('\n'));
     const db = join(dir, 'recon.duckdb');
-    const close = spawnSync(process.execPath, [RECON, 'run', 'monthly-close', '--data', dir, '--db', db, '--out', join(dir, 'out'), '--period', '2026-02'], { encoding: 'utf8' });
+    const close = await recon('run', 'monthly-close', '--data', dir, '--db', db, '--out', join(dir, 'out'), '--period', '2026-02');
     expect(close.status, close.stderr).toBe(0);
 
     // The payment the memo names is loaded once and received nowhere else.
-    const named = spawnSync(process.execPath, [RECON, 'explain', 'agribank:FT26022800000004', '--db', db, '--json'], { encoding: 'utf8' });
+    const named = await recon('explain', 'agribank:FT26022800000004', '--db', db, '--json');
     expect(named.status, named.stderr).toBe(0);
     expect((JSON.parse(named.stdout) as { receivedAgain: unknown[] }).receivedAgain).toEqual([]);
     // The rejected record itself is found by its id, with file, line and why.
-    const own = spawnSync(process.execPath, [RECON, 'explain', 'agribank:FT26022800009999', '--db', db], { encoding: 'utf8' });
+    const own = await recon('explain', 'agribank:FT26022800009999', '--db', db);
     expect(own.status).toBe(2);
     expect(own.stderr).toMatch(/\(AGRIBANK_EVN_202602\.csv\) line \d+, rejected: \S*AGRIBANK_EVN_202602\.csv, line \d+, field paid_at .*not a valid date/);
   }, 120_000);

@@ -2,13 +2,12 @@
 // (`--billing-layout`): Windows-1258, semicolons, CMIS column names, HDON_202603.csv, periods
 // 03/2026, dates DD/MM/YYYY, dot-grouped amounts, closed with partner files of two existing
 // profiles; and a layout with a mistyped key refused before any database is made.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Database } from '../../src/db/database.ts';
-import { RECON } from '../support/sample-close.ts';
+import { recon } from '../support/cli.ts';
 import { encodeWindows1258 } from '../support/windows1258.ts';
 
 const dirs: string[] = [];
@@ -18,8 +17,6 @@ const scratch = (): string => {
   dirs.push(d);
   return d;
 };
-
-const recon = (...args: string[]) => spawnSync(process.execPath, [RECON, ...args], { encoding: 'utf8' });
 
 const LAYOUT = {
   encoding: 'windows-1258',
@@ -76,7 +73,7 @@ describe('recon run monthly-close --billing-layout', () => {
     const layout = join(dir, 'cmis.json');
     writeFileSync(layout, JSON.stringify(LAYOUT, null, 2));
     const dbPath = join(dir, 'recon.duckdb');
-    const r = recon('run', 'monthly-close', '--data', data, '--billing-layout', layout, '--db', dbPath, '--out', join(dir, 'out'), '--json');
+    const r = await recon('run', 'monthly-close', '--data', data, '--billing-layout', layout, '--db', dbPath, '--out', join(dir, 'out'), '--json');
     expect(r.status, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout) as { period: string; kpisPath: string; summary: { billing: Record<string, unknown>; ingest: { records_loaded: number } } };
     expect(result.period).toBe('2026-03');
@@ -116,18 +113,18 @@ describe('recon run monthly-close --billing-layout', () => {
     }
   }, 300_000);
 
-  it('refuses a layout with a mistyped key, naming the file and JSON path, before any database is made', () => {
+  it('refuses a layout with a mistyped key, naming the file and JSON path, before any database is made', async () => {
     const dir = scratch();
     const data = dataFolder(dir);
     const layout = join(dir, 'cmis.json');
     const { amount, ...invoices } = LAYOUT.invoices;
     writeFileSync(layout, JSON.stringify({ ...LAYOUT, invoices: { ...invoices, amount_format: amount } }, null, 2));
     const dbPath = join(dir, 'recon.duckdb');
-    const r = recon('run', 'monthly-close', '--data', data, '--billing-layout', layout, '--db', dbPath, '--out', join(dir, 'out'));
+    const r = await recon('run', 'monthly-close', '--data', data, '--billing-layout', layout, '--db', dbPath, '--out', join(dir, 'out'));
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/invalid billing layout:\n {2}\S*cmis\.json: invoices: Unrecognized key: "amount_format"\n$/);
     expect(existsSync(dbPath)).toBe(false);
-    const missing = recon('run', 'monthly-close', '--data', data, '--billing-layout', join(dir, 'nope.json'), '--db', dbPath, '--out', join(dir, 'out'));
+    const missing = await recon('run', 'monthly-close', '--data', data, '--billing-layout', join(dir, 'nope.json'), '--db', dbPath, '--out', join(dir, 'out'));
     expect([missing.status, missing.stderr]).toEqual([2, expect.stringMatching(/billing layout .*nope\.json does not exist/)]);
     expect(existsSync(dbPath)).toBe(false);
   }, 120_000);

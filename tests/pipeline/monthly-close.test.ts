@@ -1,12 +1,12 @@
 // The monthly close end to end from the CLI on the committed sample-data: exit code, outputs,
 // byte-identical kpis.json on a rerun, a rerun that adds nothing, the ledger, usage errors.
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../src/db/database.ts';
-import { copySampleClose, RECON, SAMPLE, type SampleClose } from '../support/sample-close.ts';
+import { recon } from '../support/cli.ts';
+import { copySampleClose, SAMPLE, type SampleClose } from '../support/sample-close.ts';
 
 async function tableCounts(dbPath: string): Promise<Record<string, number>> {
   const d = await Database.open({ path: dbPath });
@@ -68,7 +68,7 @@ describe('recon run monthly-close on sample-data', () => {
 
   it('gives a byte-identical kpis.json and adds no payments or allocations when run again', async () => {
     const out = join(copy.dir, 'out');
-    const second = spawnSync(process.execPath, [RECON, 'run', 'monthly-close', '--data', SAMPLE, '--db', copy.dbPath, '--out', out, '--json'], { encoding: 'utf8' });
+    const second = await recon('run', 'monthly-close', '--data', SAMPLE, '--db', copy.dbPath, '--out', out, '--json');
     expect(second.status, second.stderr).toBe(0);
     const result = JSON.parse(second.stdout) as SampleClose['result'];
     expect(readFileSync(result.kpisPath, 'utf8')).toBe(readFileSync(first.result.kpisPath, 'utf8'));
@@ -78,7 +78,7 @@ describe('recon run monthly-close on sample-data', () => {
     expect(Object.keys(result.summary.ingest.files)).toEqual(['skipped']);
     expect({ ...result.summary, billing: null, ingest: null }).toEqual({ ...first.result.summary, billing: null, ingest: null });
     // In text, one line per stage before the paths.
-    const text = spawnSync(process.execPath, [RECON, 'run', 'monthly-close', '--data', SAMPLE, '--db', copy.dbPath, '--out', out], { encoding: 'utf8' });
+    const text = await recon('run', 'monthly-close', '--data', SAMPLE, '--db', copy.dbPath, '--out', out);
     expect(text.status, text.stderr).toBe(0);
     const lines = text.stdout.split('\n');
     expect(lines.slice(0, 5).map((l) => l.slice(0, 12))).toEqual(['closed 2026-', '  billing:  ', '  partners: ', '  matching: ', '  KPIs:     ']);
@@ -93,8 +93,8 @@ describe('recon run monthly-close on sample-data', () => {
     expect(readFileSync(first.result.kpisPath, 'utf8')).not.toMatch(/run_id|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
   });
 
-  it('records the run in the ledger with input hashes and per-stage timings', () => {
-    const result = spawnSync(process.execPath, [RECON, 'runs', '--db', first.dbPath, '--json'], { encoding: 'utf8' });
+  it('records the run in the ledger with input hashes and per-stage timings', async () => {
+    const result = await recon('runs', '--db', first.dbPath, '--json');
     expect(result.status, result.stderr).toBe(0);
     const runs = JSON.parse(result.stdout) as Array<{ run_id: string; command: string; status: string }>;
     // counts as the object the manifest holds, not a string of JSON inside the JSON
@@ -109,16 +109,14 @@ describe('recon run monthly-close on sample-data', () => {
     expect(manifest.stages.every((s) => s.peak_rss_mib > 0)).toBe(true);
   });
 
-  it('refuses a data folder that does not exist with exit code 2', () => {
-    const r = spawnSync(process.execPath, [RECON, 'run', 'monthly-close', '--data', join(copy.dir, 'nope'), '--db', join(copy.dir, 'other.duckdb')], { encoding: 'utf8' });
+  it('refuses a data folder that does not exist with exit code 2', async () => {
+    const r = await recon('run', 'monthly-close', '--data', join(copy.dir, 'nope'), '--db', join(copy.dir, 'other.duckdb'));
     expect(r.status, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/expected a folder with billing\/ inside/);
   });
 
-  it('refuses a malformed period with exit code 2', () => {
-    const r = spawnSync(process.execPath, [RECON, 'run', 'monthly-close', '--data', SAMPLE, '--period', '2026-13', '--db', join(copy.dir, 'other.duckdb')], {
-      encoding: 'utf8',
-    });
+  it('refuses a malformed period with exit code 2', async () => {
+    const r = await recon('run', 'monthly-close', '--data', SAMPLE, '--period', '2026-13', '--db', join(copy.dir, 'other.duckdb'));
     expect(r.status, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/--period "2026-13": expected YYYY-MM/);
   });
@@ -130,7 +128,7 @@ describe('recon files release', () => {
     const d = await Database.open({ path: copy.dbPath });
     const q = await d.one<{ file_id: bigint }>(`SELECT min(file_id) AS file_id FROM source_files WHERE status = 'quarantined' AND records_read > 0`);
     d.close();
-    const r = spawnSync(process.execPath, [RECON, 'files', 'release', String(q!.file_id), '--db', copy.dbPath, '--by', 'Lan', '--reason', 'bank confirmed'], { encoding: 'utf8' });
+    const r = await recon('files', 'release', String(q!.file_id), '--db', copy.dbPath, '--by', 'Lan', '--reason', 'bank confirmed');
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/matching recomputed/);
     const after = await Database.open({ path: copy.dbPath });
@@ -149,10 +147,10 @@ describe('recon files release', () => {
 });
 
 describe('usage errors of the reading commands', () => {
-  it('refuses a --db that does not exist instead of reporting on a new empty database', () => {
+  it('refuses a --db that does not exist instead of reporting on a new empty database', async () => {
     const path = join(tmpdir(), `recon-nosuch-${process.pid}.duckdb`);
     for (const args of [['report', '--period', '2026-03'], ['exceptions', '--period', '2026-03'], ['runs'], ['files']]) {
-      const r = spawnSync(process.execPath, [RECON, ...args, '--db', path], { encoding: 'utf8' });
+      const r = await recon(...args, '--db', path);
       expect([args[0], r.status]).toEqual([args[0], 2]);
       expect(r.stderr).toMatch(/database .* does not exist; load data first/);
     }
@@ -161,26 +159,26 @@ describe('usage errors of the reading commands', () => {
 
   it('refuses a period with no invoices, naming the periods there are, and bad numbers', async () => {
     const copy = await copySampleClose();
-    const r = spawnSync(process.execPath, [RECON, 'report', '--period', '2030-05', '--db', copy.dbPath, '--out', join(copy.dir, 'x')], { encoding: 'utf8' });
+    const r = await recon('report', '--period', '2030-05', '--db', copy.dbPath, '--out', join(copy.dir, 'x'));
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/no invoices of period 2030-05 in the database \(periods with invoices: .*2026-03\)/);
-    const close = spawnSync(process.execPath, [RECON, 'run', 'monthly-close', '--data', SAMPLE, '--period', '2030-01', '--db', copy.dbPath, '--out', join(copy.dir, 'x')], { encoding: 'utf8' });
+    const close = await recon('run', 'monthly-close', '--data', SAMPLE, '--period', '2030-01', '--db', copy.dbPath, '--out', join(copy.dir, 'x'));
     expect(close.status).toBe(2);
     expect(close.stderr).toMatch(/no invoices of period 2030-01/);
-    const runs = spawnSync(process.execPath, [RECON, 'runs', '--limit', '-1', '--db', copy.dbPath], { encoding: 'utf8' });
+    const runs = await recon('runs', '--limit', '-1', '--db', copy.dbPath);
     expect(runs.status).toBe(2);
     expect(runs.stderr).toMatch(/--limit "-1": expected a whole number of at least 1/);
     // The queue's filters: a mistyped partner id or limit gave an empty queue, exit 0, before.
-    const queue = (...args: string[]) => spawnSync(process.execPath, [RECON, 'exceptions', '--period', '2026-03', ...args, '--db', copy.dbPath], { encoding: 'utf8' });
+    const queue = (...args: string[]) => recon('exceptions', '--period', '2026-03', ...args, '--db', copy.dbPath);
     for (const [args, message] of [
       [['--limit', 'abc'], /--limit "abc": expected a whole number of at least 1/],
       [['--partner', 'ACB'], /--partner "ACB": no partner with this id is loaded; did you mean acb\?/],
       [['--partner', 'vcb'], /--partner "vcb": no partner with this id is loaded; see `recon partners list`/],
     ] as const) {
-      const r = queue(...args);
+      const r = await queue(...args);
       expect([args, r.status, r.stderr]).toEqual([args, 2, expect.stringMatching(message)]);
     }
-    expect(queue('--partner', 'acb', '--json').status).toBe(0);
+    expect((await queue('--partner', 'acb', '--json')).status).toBe(0);
   }, 120_000);
 });
 
@@ -197,22 +195,22 @@ describe('recon explain and records received again', () => {
       'SELECT partner_id, txn_ref, file_id, line_no FROM duplicate_records ORDER BY file_id, line_no LIMIT 1',
     );
     d.close();
-    const waiting = spawnSync(process.execPath, [RECON, 'explain', `${q!.partner_id}:${q!.txn_ref}`, '--db', copy.dbPath], { encoding: 'utf8' });
+    const waiting = await recon('explain', `${q!.partner_id}:${q!.txn_ref}`, '--db', copy.dbPath);
     expect(waiting.status).toBe(2);
     expect(waiting.stderr).toContain(`received in file ${q!.file_id} `);
     expect(waiting.stderr).toContain(`line ${q!.line_no}, in a quarantined file`);
     expect(waiting.stderr).toContain(`recon files release ${q!.file_id}`);
-    const r = spawnSync(process.execPath, [RECON, 'explain', `${dup!.partner_id}:${dup!.txn_ref}`, '--db', copy.dbPath, '--json'], { encoding: 'utf8' });
+    const r = await recon('explain', `${dup!.partner_id}:${dup!.txn_ref}`, '--db', copy.dbPath, '--json');
     expect(r.status, r.stderr).toBe(0);
     const e = JSON.parse(r.stdout) as { receivedAgain: Array<{ received_as: string; file_id: number; line_no: number }> };
     expect(e.receivedAgain).toContainEqual(expect.objectContaining({ received_as: 'duplicate record', file_id: Number(dup!.file_id), line_no: Number(dup!.line_no) }));
     // A payment the partner sent but whose record was rejected (a negative amount): explain finds
     // the reject by the transaction id in its raw text, and names file, line and why.
-    const rejected = spawnSync(process.execPath, [RECON, 'explain', 'agribank:FT26020800000723', '--db', copy.dbPath], { encoding: 'utf8' });
+    const rejected = await recon('explain', 'agribank:FT26020800000723', '--db', copy.dbPath);
     expect(rejected.status).toBe(2);
     expect(rejected.stderr).toMatch(/\(AGRIBANK_EVN_202602\.csv\) line 300, rejected: \S*AGRIBANK_EVN_202602\.csv, line 300, field amount \(column Số tiền\): negative amount/);
     // Part of an id is not the id.
-    const part = spawnSync(process.execPath, [RECON, 'explain', 'agribank:FT260208', '--db', copy.dbPath], { encoding: 'utf8' });
+    const part = await recon('explain', 'agribank:FT260208', '--db', copy.dbPath);
     expect(part.stderr).not.toContain('rejected');
   }, 120_000);
 });
@@ -231,13 +229,13 @@ describe('recon decide on a payment it cannot change', () => {
     );
     const invoice = await d.one<{ invoice_no: string }>('SELECT min(invoice_no) AS invoice_no FROM invoices');
     d.close();
-    const decide = (...args: string[]) => spawnSync(process.execPath, [RECON, 'decide', ...args, '--by', 'Lan', '--reason', 'test', '--db', copy.dbPath], { encoding: 'utf8' });
-    const a = decide('match', `${voided!.partner_id}:${voided!.txn_ref}`, invoice!.invoice_no);
+    const decide = (...args: string[]) => recon('decide', ...args, '--by', 'Lan', '--reason', 'test', '--db', copy.dbPath);
+    const a = await decide('match', `${voided!.partner_id}:${voided!.txn_ref}`, invoice!.invoice_no);
     expect(a.status, a.stderr).toBe(0);
     expect(a.stdout).toMatch(/note: it has no effect now: the payment is void \(reversed|refunded/);
-    const b = decide('dismiss', `${clean!.partner_id}:${clean!.txn_ref}`);
+    const b = await decide('dismiss', `${clean!.partner_id}:${clean!.txn_ref}`);
     expect(b.stdout).toMatch(/note: it has no effect now: the payment has no exception to close/);
-    const c = decide('dismiss', `${withException!.partner_id}:${withException!.txn_ref}`);
+    const c = await decide('dismiss', `${withException!.partner_id}:${withException!.txn_ref}`);
     expect(c.status, c.stderr).toBe(0);
     expect(c.stdout).not.toMatch(/no effect/);
     // It says what it closed, which stays out of matching from now on.
@@ -272,17 +270,17 @@ describe('recon report into a folder a report was written to', () => {
     const copy = await copySampleClose();
     const out = join(copy.dir, 'report');
     const report = (asOf: string, lang: string) =>
-      spawnSync(process.execPath, [RECON, 'report', '--period', '2026-03', '--as-of', asOf, '--lang', lang, '--db', copy.dbPath, '--out', out], { encoding: 'utf8' });
-    const first = report('2026-04-10', 'vi');
+      recon('report', '--period', '2026-03', '--as-of', asOf, '--lang', lang, '--db', copy.dbPath, '--out', out);
+    const first = await report('2026-04-10', 'vi');
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toContain(`twin:      ${join(out, 'dashboard.en.html')}`);
     expect(readFileSync(join(out, 'dashboard.en.html'), 'utf8')).toContain('2026-04-10');
-    const second = report('2026-04-20', 'vi');
+    const second = await report('2026-04-20', 'vi');
     expect(second.status, second.stderr).toBe(0);
     const twin = readFileSync(join(out, 'dashboard.en.html'), 'utf8');
     expect(twin).toContain('2026-04-20');
     expect(twin).not.toContain('2026-04-10');
-    const english = report('2026-04-25', 'en');
+    const english = await report('2026-04-25', 'en');
     expect(english.status, english.stderr).toBe(0);
     expect(readFileSync(join(out, 'dashboard.vi.html'), 'utf8')).toContain('25/04/2026');
   }, 120_000);

@@ -27,7 +27,6 @@
 // 4.910.000 đ (EVNHCMC 7 / 2.160.000, EVNHANOI 6 / 1.605.000, EVNNPC 3 / 1.145.000).
 // Channels: Sacombank bank (IB transfer, TM cash), VNPAY intermediary (QR), ZaloPay intermediary
 // (e-wallet), Bình Minh agents retail (cash).
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,7 +38,7 @@ import { recordDecision } from '../../src/match/decisions.ts';
 import { exceptionQueue } from '../../src/match/exception-queue.ts';
 import { explainPayment } from '../../src/match/explain.ts';
 import { Run } from '../../src/runs/ledger.ts';
-import { RECON } from '../support/sample-close.ts';
+import { recon as cli } from '../support/cli.ts';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'two-months-2028');
 const PROFILES = join(FIXTURE, 'profiles');
@@ -53,14 +52,14 @@ type CloseResult = MonthlyCloseResult;
 let dir: string;
 let work: string;
 
-function recon(db: string, ...args: string[]): string {
-  const r = spawnSync(process.execPath, [RECON, ...args, '--db', db], { encoding: 'utf8' });
+async function recon(db: string, ...args: string[]): Promise<string> {
+  const r = await cli(...args, '--db', db);
   expect(r.status, r.stderr).toBe(0);
   return r.stdout;
 }
 const main = () => join(dir, 'recon.duckdb');
-function close(): { result: CloseResult; kpis: Row } {
-  const result = JSON.parse(recon(main(), 'run', 'monthly-close', '--data', work, '--profiles', PROFILES, '--out', join(dir, 'out'), '--json')) as CloseResult;
+async function close(): Promise<{ result: CloseResult; kpis: Row }> {
+  const result = JSON.parse(await recon(main(), 'run', 'monthly-close', '--data', work, '--profiles', PROFILES, '--out', join(dir, 'out'), '--json')) as CloseResult;
   return { result, kpis: JSON.parse(readFileSync(result.kpisPath, 'utf8')) as Row };
 }
 /** The close again, in process (the CLI close is tested by each month's first close). */
@@ -74,8 +73,8 @@ async function record(action: 'match' | 'unmatch' | 'dismiss', partnerId: string
     await recordDecision(db, { action, payment: { partnerId, txnRef }, by: 'Lan', reason, runId: (await Run.start(db, 'decide', {}, join(dir, 'out'))).runId, ...(invoiceNo ? { invoiceNo } : {}) });
   });
 }
-function decide(...args: string[]): Row {
-  return JSON.parse(recon(main(), 'decide', ...args, '--by', 'Lan', '--json')) as Row;
+async function decide(...args: string[]): Promise<Row> {
+  return JSON.parse(await recon(main(), 'decide', ...args, '--by', 'Lan', '--json')) as Row;
 }
 
 async function withDb<T>(path: string, fn: (db: Database) => Promise<T>): Promise<T> {
@@ -161,7 +160,7 @@ beforeAll(() => {
 
 describe('two hand-made months (2028-02 with arrears, then 2028-03) closed through the CLI', () => {
   it('closes February: arrears oldest first, refunds, the time rule across partners and files', async () => {
-    const { result, kpis } = close();
+    const { result, kpis } = await close();
     expect([result.period, result.asOf, result.filesNotLoaded]).toEqual(['2028-02', '2028-03-31', []]);
     expect(await allocations()).toEqual(FEB_ALLOCATIONS);
     expect(await exceptions()).toEqual(FEB_EXCEPTIONS);
@@ -207,9 +206,9 @@ describe('two hand-made months (2028-02 with arrears, then 2028-03) closed throu
   }, 60_000);
 
   it('applies the auditor\'s decisions from the CLI, and February closed again keeps them', async () => {
-    expect(decide('match', 'sacombank:2004', 'HD2802000129', '--reason', 'customer confirmed the code by phone')).toMatchObject({ action: 'match', no_effect: null });
+    expect(await decide('match', 'sacombank:2004', 'HD2802000129', '--reason', 'customer confirmed the code by phone')).toMatchObject({ action: 'match', no_effect: null });
     await record('unmatch', 'sacombank', '2005', 'cash paid for a neighbour, to be moved');
-    expect(decide('dismiss', 'sacombank:2006', '--reason', 'refunded by the bank')).toMatchObject({
+    expect(await decide('dismiss', 'sacombank:2006', '--reason', 'refunded by the bank')).toMatchObject({
       action: 'dismiss', no_effect: null, closed_reason: 'duplicate_payment', closed_vnd: 600000,
     });
     const kpis = await closeAgain();
@@ -307,7 +306,7 @@ describe('two hand-made months (2028-02 with arrears, then 2028-03) closed throu
 
   it('closes March: the credit, the reversal of a February payment and the unrefunded duplicate carry over', async () => {
     cpSync(join(FIXTURE, 'data', '2028-03'), work, { recursive: true });
-    const { result, kpis } = close();
+    const { result, kpis } = await close();
     expect([result.period, result.asOf, result.filesNotLoaded]).toEqual(['2028-03', '2028-04-30', []]);
     expect(await allocations()).toEqual(MAR_ALLOCATIONS);
     expect(await exceptions()).toEqual([
@@ -326,7 +325,7 @@ describe('two hand-made months (2028-02 with arrears, then 2028-03) closed throu
   }, 60_000);
 
   it('takes March\'s decisions on February\'s payments, and March closed again keeps them', async () => {
-    expect(decide('match', 'sacombank:2007', 'HD2802000112', '--reason', 'payer named Lý Thị Ngọc')).toMatchObject({ no_effect: null });
+    expect(await decide('match', 'sacombank:2007', 'HD2802000112', '--reason', 'payer named Lý Thị Ngọc')).toMatchObject({ no_effect: null });
     await record('dismiss', 'agent-binhminh', 'AG0002-00000005', 'agent returned the cash');
     const kpis = await closeAgain();
     const expected = [...MAR_ALLOCATIONS, ['sacombank', '2007', 'HD2802000112', 200000, 'decision', 1] as Alloc]

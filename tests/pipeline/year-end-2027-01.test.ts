@@ -21,7 +21,6 @@
 //   C16 PB01AD0000166 Jan HD2701000166 415.000
 //   C17 PQ0200000177  Jan HD2701000177 150.000
 // January: 16 invoices, 7.180.000 đ. December: 7 invoices, 2.270.000 đ (HD2612000066 at 180.000).
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -29,7 +28,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../src/db/database.ts';
 import { runExport } from '../../src/reports/export.ts';
 import type { Dataset } from '../../src/reports/export-catalog.ts';
-import { RECON } from '../support/sample-close.ts';
+import { recon as cli } from '../support/cli.ts';
 import type { MonthlyCloseResult } from '../../pipelines/monthly-close.ts';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'year-end-2027-01');
@@ -46,8 +45,8 @@ let close: CloseResult;
 let kpis: Record<string, unknown>;
 let queue: { as_of: string; count: number; exceptions: Row[] };
 
-function recon(...args: string[]): string {
-  const r = spawnSync(process.execPath, [RECON, ...args, '--db', join(dir, 'recon.duckdb')], { encoding: 'utf8' });
+async function recon(...args: string[]): Promise<string> {
+  const r = await cli(...args, '--db', join(dir, 'recon.duckdb'));
   expect(r.status, r.stderr).toBe(0);
   return r.stdout;
 }
@@ -62,9 +61,9 @@ const pick = (rows: Row[], keys: string[]) => rows.map((r) => keys.map((k) => r[
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'recon-year-end-'));
-  close = JSON.parse(recon('run', 'monthly-close', '--data', DATA, '--profiles', PROFILES, '--out', join(dir, 'out'), '--json')) as CloseResult;
+  close = JSON.parse(await recon('run', 'monthly-close', '--data', DATA, '--profiles', PROFILES, '--out', join(dir, 'out'), '--json')) as CloseResult;
   kpis = JSON.parse(readFileSync(close.kpisPath, 'utf8')) as Record<string, unknown>;
-  queue = JSON.parse(recon('exceptions', '--period', '2027-01', '--json')) as typeof queue;
+  queue = JSON.parse(await recon('exceptions', '--period', '2027-01', '--json')) as typeof queue;
   db = await Database.open({ path: join(dir, 'recon.duckdb') });
 }, 120_000);
 
@@ -344,7 +343,7 @@ describe('a hand-made year-end month (2027-01 with December arrears) closed thro
     const before = await snapshot();
     const kpisBefore = readFileSync(close.kpisPath, 'utf8');
     db.close();
-    const again = JSON.parse(recon('run', 'monthly-close', '--data', DATA, '--profiles', PROFILES, '--out', join(dir, 'out'), '--json')) as CloseResult;
+    const again = JSON.parse(await recon('run', 'monthly-close', '--data', DATA, '--profiles', PROFILES, '--out', join(dir, 'out'), '--json')) as CloseResult;
     db = await Database.open({ path: join(dir, 'recon.duckdb') });
     // The unclaimed file is named again (nothing was read from it) and keeps its one row; so is the
     // quarantined one, skipped as a byte-identical resend but still waiting for a release.
