@@ -197,7 +197,7 @@ describe('billing layout', () => {
     // An empty layout file is the built-in layout.
     const empty = join(s.dir, 'empty.json');
     writeFileSync(empty, '{}');
-    expect({ ...loadBillingLayout(empty), source: null }).toEqual(builtInBillingLayout());
+    expect({ ...loadBillingLayout(empty), source: null, file: null }).toEqual(builtInBillingLayout());
     s.file('billing/customers.csv', 'customer_code,name,pc,unit,segment\nPE0100123456,Nguyễn Văn A,EVNHCMC,PE0100,residential\n');
     s.file('billing/invoices-2026-03.csv', 'invoice_no,customer_code,period,series,number,issued_on,due_on,amount_vnd\nJ1,PE0100123456,2026-03,1K26TAA,1,2026-03-01,2026-03-15,100\nJ2,PE0100123456,03/2026,1K26TAA,2,2026-03-01,2026-03-15,1.000\n');
     s.file('billing/HDON_202603.csv', BOM + INVOICES.join('\r\n'));
