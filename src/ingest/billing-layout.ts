@@ -3,15 +3,15 @@
 // pipelines/billing.json (or --billing-layout FILE) the export is read in the built-in layout
 // (customers.csv, invoices-YYYY-MM.csv, UTF-8, comma, the canonical column names). Validated once at
 // the edge with zod; src/ingest/billing.ts trusts the typed object.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { PROJECT_ROOT } from '../db/database.ts';
 import { UsageError } from '../errors.ts';
 import { normaliseName } from './column-name.ts';
 import { dateFormatProblem, dateTokens, isEpochFormat } from './formats.ts';
 import { amountFormatSchema, ENCODINGS } from './profile.ts';
-import { describeIssues } from './profiles.ts';
+import { parseJsonFile } from './profiles.ts';
 
 export const DEFAULT_BILLING_LAYOUT_FILE = join(PROJECT_ROOT, 'pipelines', 'billing.json');
 
@@ -161,16 +161,8 @@ export function builtInBillingLayout(): BillingLayout {
 
 /** Parses one layout file; the layout, or the problems, each naming the file and JSON path. */
 export function parseBillingLayoutFile(path: string): { layout?: BillingLayout; problems: string[] } {
-  const shown = relative(process.cwd(), path) || path;
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    return { problems: [`${shown}: not valid JSON: ${e instanceof Error ? e.message : String(e)}`] };
-  }
-  const parsed = billingLayoutSchema.safeParse(json);
-  if (!parsed.success) return { problems: describeIssues(shown, parsed.error.issues) };
-  return { layout: { ...parsed.data, source: shown, file: resolve(path) }, problems: [] };
+  const parsed = parseJsonFile(path, billingLayoutSchema);
+  return parsed.data ? { layout: { ...parsed.data, source: parsed.shown, file: resolve(path) }, problems: [] } : { problems: parsed.problems };
 }
 
 /**

@@ -45,17 +45,28 @@ export function describeIssues(file: string, issues: z.core.$ZodIssue[]): string
   return issues.map((issue) => `${file}: ${issuePath(issue.path) || '(root)'}: ${issueText(issue)}`);
 }
 
-/** Parses one profile file; returns the profile or the list of problems, each naming file and JSON path. */
-export function parseProfileFile(path: string): { profile?: PartnerProfile; problems: string[] } {
+/**
+ * Reads a JSON configuration file (a partner profile, the billing layout) and validates it with
+ * `schema`: the typed value, or the problems, each naming the file (as `shown`, relative to the
+ * working folder) and the JSON path.
+ */
+export function parseJsonFile<S extends z.ZodType>(path: string, schema: S): { shown: string; data?: z.output<S>; problems: string[] } {
   const shown = relative(process.cwd(), path) || path;
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    return { problems: [`${shown}: not valid JSON: ${e instanceof Error ? e.message : String(e)}`] };
+    return { shown, problems: [`${shown}: not valid JSON: ${e instanceof Error ? e.message : String(e)}`] };
   }
-  const parsed = profileSchema.safeParse(json);
-  if (!parsed.success) return { problems: describeIssues(shown, parsed.error.issues) };
+  const parsed = schema.safeParse(json);
+  return parsed.success ? { shown, data: parsed.data, problems: [] } : { shown, problems: describeIssues(shown, parsed.error.issues) };
+}
+
+/** Parses one profile file; returns the profile or the list of problems, each naming file and JSON path. */
+export function parseProfileFile(path: string): { profile?: PartnerProfile; problems: string[] } {
+  const parsed = parseJsonFile(path, profileSchema);
+  if (!parsed.data) return { problems: parsed.problems };
+  const shown = parsed.shown;
   const problems: string[] = [];
   const expectedId = path.replace(/^.*[\\/]/, '').replace(/\.json$/i, '');
   if (parsed.data.id !== expectedId) problems.push(`${shown}: id: "${parsed.data.id}" must equal the file name "${expectedId}"`);
