@@ -9,28 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, type Database } from '../../src/db/database.ts';
 import { importBilling } from '../../src/ingest/index.ts';
 import { builtInBillingLayout, DEFAULT_BILLING_LAYOUT_FILE, loadBillingLayout, parseBillingLayoutFile } from '../../src/ingest/billing-layout.ts';
+import { CMIS_LAYOUT } from '../support/billing-layout.ts';
 import { openTestDb, restoreIngestEnvAfterEach, Scratch } from './helpers.ts';
 
 restoreIngestEnvAfterEach();
 
-/** A CMIS-like layout: the export's own column names, semicolons, UTF-8 with a BOM. */
-export const CMIS_LAYOUT = {
-  encoding: 'utf-8-bom',
-  delimiter: ';',
-  customers: {
-    file_patterns: ['KHANG_*.csv'],
-    columns: { customer_code: 'MA_KHANG', name: 'TEN_KHANG', segment: 'MA_NHOMKH' },
-    segment_map: { SH: 'residential', KD: 'business', SX: 'industrial', HCSN: 'administrative' },
-  },
-  invoices: {
-    file_patterns: ['HDON_{period}.csv'],
-    file_period_format: 'YYYYMM',
-    period_format: 'MM/YYYY',
-    columns: { invoice_no: 'ID_HDON', customer_code: 'MA_KHANG', period: 'KY_HDON', series: 'KY_HIEU', number: 'SO_HDON', issued_on: 'NGAY_PHANH', due_on: 'HAN_TTOAN', amount_vnd: 'TONG_TIEN' },
-    date_format: 'DD/MM/YYYY',
-    amount: { grouping: '.', decimal: ',' },
-  },
-};
 
 const BOM = '\uFEFF';
 const CUSTOMERS = [

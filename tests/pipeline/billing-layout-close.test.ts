@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CMIS_LAYOUT } from '../support/billing-layout.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Database } from '../../src/db/database.ts';
 import { recon } from '../support/cli.ts';
@@ -18,23 +19,8 @@ const scratch = (): string => {
   return d;
 };
 
-const LAYOUT = {
-  encoding: 'windows-1258',
-  delimiter: ';',
-  customers: {
-    file_patterns: ['KHANG_*.csv'],
-    columns: { customer_code: 'MA_KHANG', name: 'TEN_KHANG', segment: 'MA_NHOMKH' },
-    segment_map: { SH: 'residential', KD: 'business', SX: 'industrial', HCSN: 'administrative' },
-  },
-  invoices: {
-    file_patterns: ['HDON_{period}.csv'],
-    file_period_format: 'YYYYMM',
-    period_format: 'MM/YYYY',
-    columns: { invoice_no: 'ID_HDON', customer_code: 'MA_KHANG', period: 'KY_HDON', series: 'KY_HIEU', number: 'SO_HDON', issued_on: 'NGAY_PHANH', due_on: 'HAN_TTOAN', amount_vnd: 'TONG_TIEN' },
-    date_format: 'DD/MM/YYYY',
-    amount: { grouping: '.' },
-  },
-};
+/** The CMIS-like layout, in Windows-1258, its amounts dot-grouped with no decimals. */
+const LAYOUT = { ...CMIS_LAYOUT, encoding: 'windows-1258', invoices: { ...CMIS_LAYOUT.invoices, amount: { grouping: '.' } } };
 
 /** A data folder: the CMIS export (Windows-1258, CR LF) and a Vietcombank statement and a MoMo file, as their profiles read them. */
 function dataFolder(dir: string): string {
