@@ -66,7 +66,9 @@ const NOT_LOADED = new Set(['unrecognised', 'failed', 'quarantined']);
  * refused close leaves no new database file): the data folder's billing/ and partners/, and the
  * partner profiles and the billing layout, loaded.
  */
-export function checkCloseInputs(opts: Pick<MonthlyCloseOptions, 'data' | 'profiles' | 'billingLayout'>): { data: string; profiles: PartnerProfile[]; billingLayout: BillingLayout; partnerFiles: number } {
+export interface CloseInputs { data: string; profiles: PartnerProfile[]; billingLayout: BillingLayout; partnerFiles: number }
+
+export function checkCloseInputs(opts: Pick<MonthlyCloseOptions, 'data' | 'profiles' | 'billingLayout'>): CloseInputs {
   const data = resolve(opts.data);
   for (const sub of ['billing', 'partners']) {
     const p = join(data, sub);
@@ -88,8 +90,9 @@ export function nothingToClose(data: string, files: Record<string, number>): Usa
   return new UsageError(`nothing to close: no payment is loaded, and ${what}; a dashboard would show 0 % collected. Put the month's settlement files under ${partners}/ (or load them with recon ingest), then close again`);
 }
 
-export async function monthlyClose(db: Database, run: Run, opts: MonthlyCloseOptions): Promise<MonthlyCloseResult> {
-  const { data, profiles, billingLayout } = checkCloseInputs(opts);
+/** `checked`: the inputs the caller already checked (checkCloseInputs), so they are not read again. */
+export async function monthlyClose(db: Database, run: Run, opts: MonthlyCloseOptions, checked?: CloseInputs): Promise<MonthlyCloseResult> {
+  const { data, profiles, billingLayout } = checked ?? checkCloseInputs(opts);
 
   // The layout file is an input of the run, as the files it reads are: the same export read in
   // another layout is another import.

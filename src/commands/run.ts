@@ -51,7 +51,7 @@ export function register(program: Command): void {
           ...(opts.asOf ? { asOf: opts.asOf } : {}),
           ...(opts.profiles ? { profiles: opts.profiles } : {}),
           ...(opts.billingLayout ? { billingLayout: opts.billingLayout } : {}),
-        }),
+        }, inputs),
         { create: true },
       );
       // Files the KPIs count nothing from are named here, where the close is read: a mistyped file
