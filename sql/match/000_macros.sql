@@ -26,18 +26,3 @@ CREATE OR REPLACE TEMP MACRO is_code_shape(t) AS
 
 -- CRC-16/CCITT-FALSE of a VietQR payload: crc16_ccitt(text), a function recon registers on its
 -- connection (src/db/functions.ts), over the text's UTF-8 bytes as EMVCo computes it.
-
--- Top-level TLV fields (tag, value) of EMVCo payloads in table src(payment_id, payload):
--- 2-digit tag, 2-digit length, value; the walk stops at the first malformed field.
-CREATE OR REPLACE TEMP MACRO tlv_fields(src) AS TABLE
-  WITH RECURSIVE walk(payment_id, pos, tag, val, rest) AS (
-    SELECT payment_id, 0, NULL::VARCHAR, NULL::VARCHAR, payload FROM query_table(src)
-    UNION ALL
-    SELECT payment_id, pos + 1, substr(rest, 1, 2),
-           substr(rest, 5, TRY_CAST(substr(rest, 3, 2) AS INTEGER)),
-           substr(rest, 5 + TRY_CAST(substr(rest, 3, 2) AS INTEGER))
-    FROM walk
-    WHERE regexp_full_match(substr(rest, 1, 4), '[0-9]{4}')
-      AND length(rest) >= 4 + TRY_CAST(substr(rest, 3, 2) AS INTEGER)
-  )
-  SELECT payment_id, pos, tag, val FROM walk WHERE tag IS NOT NULL;

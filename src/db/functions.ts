@@ -47,13 +47,49 @@ export function crc16CcittFalse(text: string): number {
   return crc;
 }
 
+/** Characters as DuckDB counts them (code points): a UTF-16 string split only where it holds a surrogate pair. */
+function codePoints(text: string): string[] | string {
+  return /[\ud800-\udfff]/.test(text) ? Array.from(text) : text;
+}
+
+/**
+ * The values of an EMVCo TLV text's fields, in order: two-digit tag, two-digit length, value, the
+ * walk stopping at the first field that is malformed or longer than what is left. Lengths count
+ * characters (code points), as DuckDB's substr does.
+ */
+function tlvFields(text: string[] | string): { tag: string; value: string[] | string }[] {
+  const fields: { tag: string; value: string[] | string }[] = [];
+  const digit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+  let at = 0;
+  while (at + 4 <= text.length && digit(text[at]) && digit(text[at + 1]) && digit(text[at + 2]) && digit(text[at + 3])) {
+    const len = Number(text[at + 2]) * 10 + Number(text[at + 3]);
+    if (at + 4 + len > text.length) break;
+    fields.push({ tag: `${text[at]}${text[at + 1]}`, value: text.slice(at + 4, at + 4 + len) });
+    at += 4 + len;
+  }
+  return fields;
+}
+
+/**
+ * The sub-fields of a VietQR payload's top-level fields of one tag (62, additional data: bill
+ * number, reference, purpose), in order: each such field's value walked as TLV in turn.
+ */
+export function tlvSubfields(payload: string, tag: string): string[] {
+  const out: string[] = [];
+  for (const field of tlvFields(codePoints(payload))) {
+    if (field.tag !== tag) continue;
+    for (const sub of tlvFields(field.value)) out.push(typeof sub.value === 'string' ? sub.value : sub.value.join(''));
+  }
+  return out;
+}
+
 /**
  * Registers `crc16_ccitt(text) → INTEGER` (NULL for NULL). In SQL, a list_reduce over the text's
  * characters with the table as a list took 19 s of CPU for the 2.7 M VietQR payloads of a 30 M
  * month; this function takes 5 s, most of it handing the strings over.
  */
 export async function registerFunctions(conn: DuckDBConnection): Promise<void> {
-  const { DuckDBScalarFunction, INTEGER, VARCHAR } = await import('@duckdb/node-api');
+  const { DuckDBScalarFunction, INTEGER, LIST, VARCHAR, listValue } = await import('@duckdb/node-api');
   conn.registerScalarFunction(
     DuckDBScalarFunction.create({
       name: 'crc16_ccitt',
@@ -64,6 +100,25 @@ export async function registerFunctions(conn: DuckDBConnection): Promise<void> {
         for (let row = 0; row < input.rowCount; row++) {
           const text = texts.getItem(row) as string | null;
           output.setItem(row, text === null ? null : crc16CcittFalse(text));
+        }
+        output.flush();
+      },
+    }),
+  );
+  // tlv_subfields(payload, tag) → VARCHAR[] (NULL for NULL): see tlvSubfields. In SQL, a recursive
+  // walk of every payload and then of its tag-62 values took 10 s for the 2.7 M payloads of a 30 M month.
+  conn.registerScalarFunction(
+    DuckDBScalarFunction.create({
+      name: 'tlv_subfields',
+      returnType: LIST(VARCHAR),
+      parameterTypes: [VARCHAR, VARCHAR],
+      mainFunction: (_info, input, output) => {
+        const payloads = input.getColumnVector(0);
+        const tags = input.getColumnVector(1);
+        for (let row = 0; row < input.rowCount; row++) {
+          const payload = payloads.getItem(row) as string | null;
+          const tag = tags.getItem(row) as string | null;
+          output.setItem(row, payload === null || tag === null ? null : listValue(tlvSubfields(payload, tag)));
         }
         output.flush();
       },
