@@ -10,7 +10,7 @@ import { PROJECT_ROOT } from '../db/database.ts';
 import { UsageError } from '../errors.ts';
 import { normaliseName } from './column-name.ts';
 import { dateFormatProblem, dateTokens, isEpochFormat } from './formats.ts';
-import { amountFormatSchema, ENCODINGS } from './profile.ts';
+import { amountFormatSchema, ENCODINGS, preambleSchema, regex } from './profile.ts';
 import { parseJsonFile } from './profiles.ts';
 
 export const DEFAULT_BILLING_LAYOUT_FILE = join(PROJECT_ROOT, 'pipelines', 'billing.json');
@@ -69,6 +69,16 @@ const dateFormat = z
     if (problem) ctx.addIssue({ code: 'custom', message: `${problem}${tokenHint(f)}` });
   });
 
+/**
+ * Lines of an export that are neither header nor record, as partner profiles say them: title lines
+ * above the header (`preamble`: a count, or everything before the first line matching `until`),
+ * and lines among the records to pass over (`skip`: regexes, e.g. a closing "Tổng cộng" line).
+ */
+const framing = {
+  preamble: preambleSchema.optional(),
+  skip: z.array(regex).default([]),
+};
+
 /** A header name, or null for a column the export does not have (the field is then empty). */
 const column = z.string().trim().min(1);
 const optionalColumn = column.nullable();
@@ -77,6 +87,7 @@ const customersSchema = z
   .object({
     /** Globs (`*`, `?`) matched case-insensitively against the file's base name. */
     file_patterns: z.array(z.string().min(1)).min(1).default(['customers.csv']),
+    ...framing,
     /** Canonical field → the header name the export writes it under. PC and unit are derived from the code. */
     columns: z
       .object({
@@ -106,6 +117,7 @@ const invoicesSchema = z
       )
       .min(1)
       .default([`invoices-${PERIOD_PLACEHOLDER}.csv`]),
+    ...framing,
     /** How the period column writes a billing period. */
     period_format: periodFormat.default('YYYY-MM'),
     /** How the file name writes its period; default: period_format. */

@@ -124,7 +124,8 @@ async function importBillingFile(db: Database, run: Run, path: string, kind: 'cu
     // A big export is read in place when its records are one line each (the direct path, as for
     // partner files); otherwise it is split into the staging file.
     const format = { type: 'delimited' as const, delimiter: layout.delimiter, quote: layout.quote };
-    const records: RecordLayout = { format, header: { type: 'names' }, skip: [] };
+    const section = kind === 'customers' ? layout.customers : layout.invoices;
+    const records: RecordLayout = { format, header: { type: 'names' }, skip: section.skip, ...(section.preamble ? { preamble: section.preamble } : {}) };
     const utf8 = layout.encoding === 'utf-8' || layout.encoding === 'utf-8-bom';
     const scan = utf8 && fp.bytes >= directBytes() ? await scanForDirect(path, layout.encoding, records, path) : null;
     direct = scan !== null;

@@ -15,7 +15,7 @@ export type Instrument = (typeof INSTRUMENTS)[number];
 export type Kind = (typeof KINDS)[number];
 export type Encoding = (typeof ENCODINGS)[number];
 
-const regex = z.string().min(1).refine((s) => {
+export const regex = z.string().min(1).refine((s) => {
   try {
     new RegExp(s);
     return true;
@@ -23,6 +23,9 @@ const regex = z.string().min(1).refine((s) => {
     return false;
   }
 }, 'not a valid regular expression');
+
+/** Lines above the header: a fixed count, or everything before the first line matching `until`. */
+export const preambleSchema = z.union([z.object({ lines: z.number().int().min(0) }).strict(), z.object({ until: regex }).strict()]);
 
 /** A column name, or several joined (e.g. agent id + receipt number). */
 const columns = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]));
@@ -206,7 +209,7 @@ export const profileSchema = z
     encoding: z.enum(ENCODINGS).default('utf-8'),
     format: formatSchema,
     /** Lines above the header: a fixed count, or everything before the first line matching `until`. */
-    preamble: z.union([z.object({ lines: z.number().int().min(0) }).strict(), z.object({ until: regex }).strict()]).optional(),
+    preamble: preambleSchema.optional(),
     /** `names`: the first line after the preamble names the columns. `none`: columns are named here, by position. */
     header: z.discriminatedUnion('type', [
       z.object({ type: z.literal('names') }).strict(),

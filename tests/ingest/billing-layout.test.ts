@@ -143,6 +143,46 @@ describe('billing layout', () => {
     }
   });
 
+  it('passes over title lines above the header (preamble) and a closing total line (skip), staged and in place, counting physical lines', async () => {
+    const s = new Scratch();
+    const { dir, layout } = cmisExport(s, {
+      ...CMIS_LAYOUT,
+      customers: { ...CMIS_LAYOUT.customers, preamble: { until: '^MA_KHANG;' } },
+      invoices: { ...CMIS_LAYOUT.invoices, preamble: { lines: 3 }, skip: ['^Tổng cộng;'] },
+    });
+    // As CMIS prints a report: the corporation, the title and a blank line, then the table and its total.
+    s.file('billing/KHANG_202603.csv', BOM + ['TỔNG CÔNG TY ĐIỆN LỰC TP.HCM', 'DANH SÁCH KHÁCH HÀNG', ...CUSTOMERS].join('\r\n') + '\r\n');
+    s.file('billing/HDON_202603.csv', BOM + ['TỔNG CÔNG TY ĐIỆN LỰC TP.HCM', 'DANH SÁCH HÓA ĐƠN KỲ 03/2026', '', ...INVOICES, 'Tổng cộng;;;;;;;1.741.567'].join('\r\n') + '\r\n');
+    for (const directMb of ['100000', '0']) {
+      process.env.RECON_INGEST_DIRECT_MB = directMb;
+      const { db, run } = await openTestDb();
+      const summary = await importBilling(db, run, dir, loadBillingLayout(layout));
+      const t = await tables(db);
+      db.close();
+      // The same records as the export without them; lines are the file's own (DOMAIN: physical lines).
+      expect(summary.files.map((f) => [f.records_read, f.records_loaded, f.records_rejected, f.status])).toEqual([[3, 2, 1, 'loaded'], [7, 3, 4, 'loaded']]);
+      expect(t.invoices.map((i) => [i['invoice_no'], i['amount_vnd'], i['line_no']])).toEqual([['9000001', 1234567n, 5n], ['9000002', 500000n, 6n], ['9000003', 450000n, 7n]]);
+      expect(t.rejects.map((r) => [r['file_id'], r['line_no'], r['field']])).toEqual([
+        [1n, 6n, 'segment'],
+        [2n, 8n, 'period'],
+        [2n, 9n, 'issued_on'],
+        [2n, 10n, 'amount_vnd'],
+        [2n, 11n, 'period'],
+      ]);
+    }
+    // Without the skip, the total line is a record, rejected with the reason: nothing is lost either way.
+    const { layout: noSkip } = cmisExport(new Scratch(), {
+      ...CMIS_LAYOUT,
+      customers: { ...CMIS_LAYOUT.customers, preamble: { until: '^MA_KHANG;' } },
+      invoices: { ...CMIS_LAYOUT.invoices, preamble: { lines: 3 } },
+    });
+    const { db, run } = await openTestDb();
+    const summary = await importBilling(db, run, dir, loadBillingLayout(noSkip));
+    expect(summary.files.map((f) => [f.records_read, f.records_rejected])).toEqual([[3, 1], [8, 5]]);
+    expect(await db.one('SELECT line_no, field, raw FROM rejects WHERE line_no = 12')).toEqual({ line_no: 12n, field: 'customer_code', raw: 'Tổng cộng;;;;;;;1.741.567' });
+    db.close();
+  });
+
   it('fails a file whose header lacks a column the layout names, naming the layout key', async () => {
     const s = new Scratch();
     const { dir, layout } = cmisExport(s, { ...CMIS_LAYOUT, invoices: { ...CMIS_LAYOUT.invoices, columns: { ...CMIS_LAYOUT.invoices.columns, amount_vnd: 'TIEN_HDON' } } });
