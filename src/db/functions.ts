@@ -106,7 +106,8 @@ export async function registerFunctions(conn: DuckDBConnection): Promise<void> {
     }),
   );
   // tlv_subfields(payload, tag) → VARCHAR[] (NULL for NULL): see tlvSubfields. In SQL, a recursive
-  // walk of every payload and then of its tag-62 values took 10 s for the 2.7 M payloads of a 30 M month.
+  // walk of every payload and then of its tag-62 values took 17.1 s for the 2.7 M payloads of a 30 M
+  // month, against 12.6 s for this function (most of it handing the strings over and the lists back).
   conn.registerScalarFunction(
     DuckDBScalarFunction.create({
       name: 'tlv_subfields',
