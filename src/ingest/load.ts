@@ -18,7 +18,7 @@ import { FileError } from './file-error.ts';
 import { describeAmountFormat, parseControlAmount } from './formats.ts';
 import { fixedColumns, rawProjection, setIngestVariable, stagedColumns, typingVariables, withFields, type ColumnSet } from './mapping.ts';
 import type { PartnerProfile } from './profile.ts';
-import { readerDialect, splitRecords, stageSeparator, unquotedEscape, type RecordLayout, type SplitResult, type Trailer } from './records.ts';
+import { readerDialect, scanRecords, splitRecords, stageSeparator, unquotedEscape, type RecordLayout, type SplitResult, type Trailer } from './records.ts';
 import { MORE_FIELDS_HINT, overflowIndex, typeOverflowRecords } from './overflow.ts';
 import { ingestSqlRow, ingestSqlRows, runIngestSql } from './sql.ts';
 import { directSource, stagedNames, stageSource, type StageSource } from './stage.ts';
@@ -609,10 +609,10 @@ export async function typeRows(db: Database, file: string, params: Record<string
  * the first data line rules the file out.
  */
 export async function scanForDirect(path: string, encoding: PartnerProfile['encoding'], layout: RecordLayout, shown: string, repairs?: Utf8Repairs): Promise<SplitResult | null> {
-  const scan = await splitRecords(decodeFile(path, encoding, shown, false, repairs), layout, shown, null, 1, repairs);
+  const scan = await scanRecords(decodeFile(path, encoding, shown, false, repairs), layout, shown, repairs);
   // DuckDB would read a DOS end-of-file marker (Ctrl-Z) as a last row the scan never saw, and
   // lines ended by CR alone (read as LF by decodeFile) are not the lines its pinned dialect splits.
-  return scan.direct.possible && (scan.direct.dataFrom > 1 || !startsWithBom(path)) && dosEofBytes(path) === 0 && !crLineEnds(path, encoding) ? scan : null;
+  return scan && (scan.direct.dataFrom > 1 || !startsWithBom(path)) && dosEofBytes(path) === 0 && !crLineEnds(path, encoding) ? scan : null;
 }
 
 /** One file's accounting after typing, and what its control totals decide. */

@@ -306,6 +306,22 @@ export async function splitRecords(chunks: AsyncIterable<Buffer>, profile: Recor
 }
 
 /**
+ * Scans a file for the direct path without staging anything: the split's facts when every record
+ * is one physical line (SplitResult.direct.possible), else null, returned as soon as a record is
+ * found that rules the file out (one spanning lines, most often), without reading the rest: the
+ * caller then splits the whole file into the staging copy, which reads it again anyway.
+ */
+export async function scanRecords(chunks: AsyncIterable<Buffer>, profile: RecordLayout, shown: string, repairs?: Utf8Repairs): Promise<SplitResult | null> {
+  const splitter = new Splitter(profile, shown, null, `1${stageSeparator(profile)}`, 0, repairs);
+  for await (const chunk of chunks) {
+    splitter.push(chunk);
+    if (!splitter.directPossible) return null;
+  }
+  const result = splitter.end();
+  return result.direct.possible ? result : null;
+}
+
+/**
  * The text of the record that starts on physical line `line` (1-based), as splitRecords splits the
  * decoded chunks of the file with the same profile: explain's raw row, so the two never disagree on
  * where a record starts and ends (quote and escape characters, delimiter, an escaped line feed of an
@@ -375,6 +391,11 @@ class Splitter {
     header: null, headerLine: null, trailer: null, staged: 0, rejects: [], maxRecordBytes: 0, lines: 0,
     direct: { possible: true, dataFrom: 0, empty: [], nonDetail: [] },
   };
+
+  /** Whether the records read so far still allow reading the file in place (scanRecords). */
+  get directPossible(): boolean {
+    return this.result.direct.possible;
+  }
 
   /** recordAtLine: set once a record starting at or after `target` was reached; `found` is the text of the one starting at `target`. */
   located = false;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitRecords, type RecordLayout } from '../../src/ingest/records.ts';
+import { scanRecords, splitRecords, type RecordLayout } from '../../src/ingest/records.ts';
 
 const LAYOUT: RecordLayout = { format: { type: 'delimited', delimiter: ',', quote: '"' }, header: { type: 'names' }, skip: [] } as RecordLayout;
 
@@ -30,5 +30,30 @@ describe('record splitter', () => {
     expect(split.lines).toBe(4);
     expect(split.direct.possible).toBe(false);
     expect(split.rejects).toEqual([]);
+  });
+
+  it('stops scanning for the direct path at the first record spanning lines, and otherwise gives the split\'s facts', async () => {
+    const rows = Array.from({ length: 20_000 }, (_, i) => `A${i},memo ${i}`);
+    let read = 0;
+    async function* counted(text: string): AsyncIterable<Buffer> {
+      for await (const c of chunked(text, 4096)) {
+        read++;
+        yield c;
+      }
+    }
+    // A quoted line break in the fifth record: the rest of the file (≈ 70 chunks) is never read.
+    const spanning = ['ref,memo', ...rows.slice(0, 4), 'B1,"hai\ndòng"', ...rows.slice(4)].join('\n') + '\n';
+    expect(await scanRecords(counted(spanning), LAYOUT, 'T.csv')).toBeNull();
+    expect(read).toBe(1);
+    // The same break in the last record: read to the end, still null.
+    read = 0;
+    const late = ['ref,memo', ...rows, 'B1,"hai\ndòng"'].join('\n') + '\n';
+    expect(await scanRecords(counted(late), LAYOUT, 'T.csv')).toBeNull();
+    expect(read).toBeGreaterThan(60);
+    // One line per record: what splitRecords says without staging.
+    const oneLine = ['ref,memo', ...rows.slice(0, 10), '', ...rows.slice(10)].join('\n') + '\n';
+    const scan = await scanRecords(chunked(oneLine, 4096), LAYOUT, 'T.csv');
+    expect(scan).toEqual(await splitRecords(chunked(oneLine, 4096), LAYOUT, 'T.csv', null, 1));
+    expect(scan?.direct).toEqual({ possible: true, dataFrom: 2, empty: [12], nonDetail: [12] });
   });
 });
