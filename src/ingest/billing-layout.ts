@@ -10,7 +10,7 @@ import { PROJECT_ROOT } from '../db/database.ts';
 import { UsageError } from '../errors.ts';
 import { normaliseName } from './column-name.ts';
 import { dateFormatProblem, dateTokens, isEpochFormat } from './formats.ts';
-import { amountFormatSchema, ENCODINGS, preambleSchema, regex } from './profile.ts';
+import { amountFormatSchema, controlValue, ENCODINGS, preambleSchema, regex } from './profile.ts';
 import { parseJsonFile } from './profiles.ts';
 
 export const DEFAULT_BILLING_LAYOUT_FILE = join(PROJECT_ROOT, 'pipelines', 'billing.json');
@@ -77,6 +77,16 @@ const dateFormat = z
 const framing = {
   preamble: preambleSchema.optional(),
   skip: z.array(regex).default([]),
+  /**
+   * A closing total line (`match` finds it) stating the export's record count and/or amount sum,
+   * checked as partner files' control totals are; an export that disagrees, or lacks the line, is
+   * not imported (cut short, it would replace the period's invoices with part of them).
+   */
+  trailer: z
+    .object({ match: regex, count: controlValue.optional(), amount: controlValue.optional() })
+    .strict()
+    .refine((t) => t.count !== undefined || t.amount !== undefined, 'a trailer states the record count, the amount sum or both: give count and/or amount, each {"field": N} or {"regex": "…"}')
+    .optional(),
 };
 
 /** A header name, or null for a column the export does not have (the field is then empty). */
@@ -103,6 +113,7 @@ const customersSchema = z
   .strict()
   .superRefine((c, ctx) => {
     if (c.segment_map !== undefined && c.columns.segment === null) ctx.addIssue({ code: 'custom', path: ['segment_map'], message: 'a segment_map needs the segment column (columns.segment is null)' });
+    if (c.trailer?.amount !== undefined) ctx.addIssue({ code: 'custom', path: ['trailer', 'amount'], message: 'a customers export has no amounts: its trailer can state only the count' });
   });
 
 const invoicesSchema = z

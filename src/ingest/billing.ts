@@ -12,7 +12,7 @@ import { billingFiles, builtInBillingLayout, expectedNames, fieldLabel, formatPe
 import { decodeFile } from './decode.ts';
 import { FileError } from './file-error.ts';
 import { amountPattern, dateOnlyFormat, datePattern, describeAmountFormat } from './formats.ts';
-import { directBytes, dropTypedView, earlierReceipt, ensureMacros, joinedText, recordFailure, removeStaging, scanForDirect, stagingDir, typeRows, type FileOutcome } from './load.ts';
+import { directBytes, dropTypedView, earlierReceipt, ensureMacros, joinedText, parseControls, recordFailure, removeStaging, scanForDirect, stagingDir, typeRows, type FileOutcome } from './load.ts';
 import { blankTest, columnResolver, setIngestVariable, stagedColumns, withFields, type IngestValue } from './mapping.ts';
 import { readerDialect, splitRecords, type RecordLayout } from './records.ts';
 import { ingestSqlRow, runIngestSql } from './sql.ts';
@@ -125,12 +125,22 @@ async function importBillingFile(db: Database, run: Run, path: string, kind: 'cu
     // partner files); otherwise it is split into the staging file.
     const format = { type: 'delimited' as const, delimiter: layout.delimiter, quote: layout.quote };
     const section = kind === 'customers' ? layout.customers : layout.invoices;
-    const records: RecordLayout = { format, header: { type: 'names' }, skip: section.skip, ...(section.preamble ? { preamble: section.preamble } : {}) };
+    const t = section.trailer;
+    const records: RecordLayout = {
+      format, header: { type: 'names' }, skip: section.skip,
+      ...(section.preamble ? { preamble: section.preamble } : {}),
+      ...(t ? { trailer: { match: t.match, in: 'records' as const, counts: 'all' as const, ...(t.count ? { count: t.count } : {}), ...(t.amount ? { amount: t.amount } : {}) } } : {}),
+    };
     const utf8 = layout.encoding === 'utf-8' || layout.encoding === 'utf-8-bom';
     const scan = utf8 && fp.bytes >= directBytes() ? await scanForDirect(path, layout.encoding, records, path) : null;
     direct = scan !== null;
     const split = scan ?? (await splitRecords(decodeFile(path, layout.encoding, path), records, path, out, 1));
     out.close();
+    // The closing total line the layout declares: missing, the export may be cut short; its figures are checked below.
+    if (t && !split.trailer) {
+      throw new FileError(`${path}: no line matches ${kind}.trailer.match /${t.match}/, the total line the billing layout expects: the export may be cut short (or the regex misses its total line, which is then read as a record)`);
+    }
+    const control = t && split.trailer ? parseControls(t, layout.invoices.amount, false, split.trailer, path, `${kind}.trailer`) : null;
     // Canonical field → the export's column (null: the export has none, the field is empty).
     const columns: Record<string, string | null> = kind === 'customers' ? layout.customers.columns : layout.invoices.columns;
     const mapped = (kind === 'customers' ? CUSTOMER_FIELDS : INVOICE_FIELDS).map((f): [string, string | null] => [f, columns[f] ?? null]);
@@ -160,6 +170,7 @@ async function importBillingFile(db: Database, run: Run, path: string, kind: 'cu
     }, scan?.direct ?? null);
     await runIngestSql(db, 'ingest/billing_repeats.sql', {}, { key: kind === 'customers' ? 'customer_code' : 'invoice_no' });
     const c = await ingestSqlRow<{ typed: bigint; rejected: bigint; firsts: bigint; csv: bigint }>(db, 'ingest/billing_counts.sql');
+    const checked = control ? await checkControls(db, kind, control, split.trailer!.line, Number(c.typed) + Number(c.csv), Number(c.rejected) + Number(c.csv), path) : null;
     return await db.transaction(async () => {
       if (c.csv > 0n) {
         await runIngestSql(db, 'ingest/csv_rejects.sql', {}, { prefix_columns: scan ? '0' : '2', field_count: "ingest_field_count(raw, getvariable('ingest').delimiter, getvariable('ingest').quote)", more_hint: "''" });
@@ -183,9 +194,10 @@ async function importBillingFile(db: Database, run: Run, path: string, kind: 'cu
       }
       await db.run(
         `INSERT INTO source_files (file_id, kind, partner_id, path, file_name, sha256, bytes, records_read, records_loaded,
-           records_rejected, records_duplicate, status, run_id, loaded_at, period)
-         VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, $8, $9, $10, 'loaded', $11, now(), $12)`,
-        [fileId, kind, path, basename(path), fp.sha256, fp.bytes, read, loaded, rejected, read - loaded - rejected, run.runId, period],
+           records_rejected, records_duplicate, amount_read, control_count, control_amount, rejected_amount, status, run_id, loaded_at, period)
+         VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'loaded', $15, now(), $16)`,
+        [fileId, kind, path, basename(path), fp.sha256, fp.bytes, read, loaded, rejected, read - loaded - rejected,
+         checked?.amountRead ?? null, control?.count ?? null, control?.amount ?? null, checked?.rejectedAmount ?? null, run.runId, period],
       );
       Object.assign(outcome, {
         file_id: fileId, records_read: read, records_loaded: loaded, records_rejected: rejected, records_duplicate: read - loaded - rejected,
@@ -209,4 +221,27 @@ async function importBillingFile(db: Database, run: Run, path: string, kind: 'cu
     // The direct path's view would stop the next file's typing from creating its table of that name.
     if (direct) await dropTypedView(db);
   }
+}
+
+/**
+ * An export's records against its total line, as partner files' control totals (DOMAIN "Ingest
+ * semantics"): the count must equal the records read; with no record rejected the sum must equal
+ * theirs, else the difference is the amount in rejected records. A FileError when they disagree:
+ * the export is not imported, since one cut short would replace the period's invoices with part
+ * of them.
+ */
+async function checkControls(db: Database, kind: 'customers' | 'invoices', control: { count: number | null; amount: bigint | null }, line: number, read: number, rejected: number, path: string): Promise<{ amountRead: bigint | null; rejectedAmount: bigint | null }> {
+  const whole = 'an export cut short would replace what the period holds with part of it: ask the billing team for the whole export';
+  if (control.count !== null && control.count !== read) {
+    throw new FileError(`${path}, line ${line}: the total line states ${control.count} records, the export has ${read}; ${whole}`);
+  }
+  if (kind === 'customers' || control.amount === null) return { amountRead: null, rejectedAmount: null };
+  const sums = (await db.one<{ read: bigint | null; accepted: bigint | null }>(
+    'SELECT sum(amount_vnd) AS read, sum(amount_vnd) FILTER (WHERE reason IS NULL) AS accepted FROM ingest_typed',
+  ))!;
+  const amountRead = sums.read ?? 0n;
+  if (rejected === 0 && control.amount !== amountRead) {
+    throw new FileError(`${path}, line ${line}: the total line states ${control.amount} đồng, the invoices sum to ${amountRead}; ${whole}`);
+  }
+  return { amountRead, rejectedAmount: rejected > 0 ? control.amount - (sums.accepted ?? 0n) : null };
 }

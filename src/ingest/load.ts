@@ -17,7 +17,7 @@ import { crLineEnds, decodeFile, dosEofBytes, Utf8Repairs } from './decode.ts';
 import { FileError } from './file-error.ts';
 import { describeAmountFormat, parseControlAmount } from './formats.ts';
 import { fixedColumns, rawProjection, setIngestVariable, stagedColumns, typingVariables, withFields, type ColumnSet } from './mapping.ts';
-import type { PartnerProfile } from './profile.ts';
+import type { AmountFormat, PartnerProfile } from './profile.ts';
 import { readerDialect, scanRecords, splitRecords, stageSeparator, unquotedEscape, type RecordLayout, type SplitResult, type Trailer } from './records.ts';
 import { MORE_FIELDS_HINT, overflowIndex, typeOverflowRecords } from './overflow.ts';
 import { ingestSqlRow, ingestSqlRows, runIngestSql } from './sql.ts';
@@ -241,14 +241,24 @@ function unformula(s: string): string {
   return /^="(?:[^"]|"")*"$/.test(s) ? s.slice(2, -1).replaceAll('""', '"') : s;
 }
 
+/** Where a trailer states its control values (a partner profile's `trailer`, a billing layout's). */
+export type ControlSpec = Pick<NonNullable<PartnerProfile['trailer']>, 'count' | 'amount' | 'credit' | 'debit'>;
+
 /** Control count and amount stated by the trailer, parsed with the profile's rules. */
 function controlValues(profile: PartnerProfile, trailer: Trailer, shown: string): Control {
-  const t = profile.trailer!;
+  return parseControls(profile.trailer!, profile.trailer!.amount_format ?? profile.fields.amount.format, profile.format.type === 'fixed_width', trailer, shown);
+}
+
+/**
+ * Control count and amount a trailer states where `t` says (the amount in `fmt`), or a FileError
+ * naming the line, the key (`key`.count, …) and what was found. Partner files and billing exports.
+ */
+export function parseControls(t: ControlSpec, fmt: AmountFormat, fixedWidth: boolean, trailer: Trailer, shown: string, key = 'trailer'): Control {
   const pick = (spec: { field: number } | { regex: string }, what: string): string => {
     // A summary block of several lines (setTrailer): ^ and $ stand at each of its lines.
     const v = 'field' in spec ? trailer.fields[spec.field - 1] : new RegExp(spec.regex, (trailer.lines ?? 1) > 1 ? 'm' : '').exec(trailer.text)?.[1];
     if (v === undefined || v.trim() === '') {
-      throw new FileError(`${shown}, line ${trailer.line}: trailer ${what} not found (${'field' in spec ? `field ${spec.field}` : `regex /${spec.regex}/`}), got ${JSON.stringify(trailer.text.slice(0, 120))}`);
+      throw new FileError(`${shown}, line ${trailer.line}: ${key} ${what} not found (${'field' in spec ? `field ${spec.field}` : `regex /${spec.regex}/`}), got ${JSON.stringify(trailer.text.slice(0, 120))}`);
     }
     // A trailer's field written as Excel's text formula, `="3"`, is its text, as a record's is
     // (ingest_unformula in sql/ingest/macros.sql): before, the file failed ("expected a whole number").
@@ -258,21 +268,20 @@ function controlValues(profile: PartnerProfile, trailer: Trailer, shown: string)
   const fieldsHint = (spec: { field: number } | { regex: string }, what: string): string => {
     if (!('field' in spec)) return '';
     const listed = trailer.fields.map((f, k) => [k + 1, f.trim()] as const).filter(([, f]) => f !== '');
-    const words = profile.format.type === 'fixed_width' ? ' (a fixed-width trailer\'s fields are its words between spaces: figures run together need {"regex":…})' : '';
-    return `; the trailer's fields are ${listed.map(([k, f]) => `${k} ${JSON.stringify(f.slice(0, 40))}`).join(', ')}${listed.length < trailer.fields.length ? ' (empty ones left out)' : ''}: set trailer.${what}.field to the one holding it, or use {"regex":…}${words}`;
+    const words = fixedWidth ? ' (a fixed-width trailer\'s fields are its words between spaces: figures run together need {"regex":…})' : '';
+    return `; the trailer's fields are ${listed.map(([k, f]) => `${k} ${JSON.stringify(f.slice(0, 40))}`).join(', ')}${listed.length < trailer.fields.length ? ' (empty ones left out)' : ''}: set ${key}.${what}.field to the one holding it, or use {"regex":…}${words}`;
   };
   let count: number | null = null;
   if (t.count) {
     const text = pick(t.count, 'count');
     const digits = text.replace(/[.,\s]/g, '');
-    if (!/^\d+$/.test(digits)) throw new FileError(`${shown}, line ${trailer.line}, field trailer.count: got ${JSON.stringify(text)}, expected a whole number of records${fieldsHint(t.count, 'count')}`);
+    if (!/^\d+$/.test(digits)) throw new FileError(`${shown}, line ${trailer.line}, field ${key}.count: got ${JSON.stringify(text)}, expected a whole number of records${fieldsHint(t.count, 'count')}`);
     count = Number(digits);
   }
-  const fmt = t.amount_format ?? profile.fields.amount.format;
   const money = (spec: { field: number } | { regex: string }, what: string): bigint => {
     const text = pick(spec, what);
     const v = parseControlAmount(text, fmt);
-    const at = `${shown}, line ${trailer.line}, field trailer.${what}: got ${JSON.stringify(text)}`;
+    const at = `${shown}, line ${trailer.line}, field ${key}.${what}: got ${JSON.stringify(text)}`;
     if (v === null) throw new FileError(`${at}, expected ${describeAmountFormat(fmt)}${fieldsHint(spec, what)}`);
     if ('fraction' in v) {
       throw new FileError(`${at}, a total with a fraction of a đồng (${v.fraction}), which no whole amounts sum to (VND has no minor unit): expected a whole total, as ${describeAmountFormat(fmt)}, or a zero fraction; ask the partner for a corrected file`);

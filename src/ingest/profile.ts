@@ -134,7 +134,7 @@ const mappedField = <T extends readonly [string, ...string[]]>(values: T) =>
     .strict();
 
 /** Where a control value (count or sum) lives in a trailer or total row. */
-const controlValue = z.union([
+export const controlValue = z.union([
   z.object({ field: z.number().int().min(1) }).strict(), // 1-based field of the trailer record
   z.object({ regex }).strict(), // first capture group of a regex over the trailer's raw text
 ]);

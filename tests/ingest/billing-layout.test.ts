@@ -183,6 +183,72 @@ describe('billing layout', () => {
     db.close();
   });
 
+  it('checks the total line (trailer) of an export: count and sum as read, or the export is not imported', async () => {
+    const s = new Scratch();
+    const totals = {
+      ...CMIS_LAYOUT,
+      customers: { ...CMIS_LAYOUT.customers, trailer: { match: '^Tổng số khách hàng', count: { regex: '(\\d+)$' } } },
+      invoices: { ...CMIS_LAYOUT.invoices, trailer: { match: '^Tổng cộng', count: { regex: '(\\d+) hóa đơn' }, amount: { field: 8 } } },
+    };
+    const { dir, layout } = cmisExport(s, totals);
+    const write = (invoices: string[], total: string | null) =>
+      s.file('billing/HDON_202603.csv', BOM + [...invoices, ...(total === null ? [] : [total])].join('\r\n') + '\r\n');
+    s.file('billing/KHANG_202603.csv', BOM + [...CUSTOMERS.slice(0, 3), 'Tổng số khách hàng: 2'].join('\r\n') + '\r\n');
+    const controls = (db: Database) => db.all('SELECT kind, records_read, amount_read, control_count, control_amount, rejected_amount, status FROM source_files ORDER BY file_id');
+    for (const directMb of ['100000', '0']) {
+      process.env.RECON_INGEST_DIRECT_MB = directMb;
+      write(INVOICES.slice(0, 4), 'Tổng cộng: 3 hóa đơn;;;;;;;2.184.567');
+      const { db, run } = await openTestDb();
+      let summary = await importBilling(db, run, dir, loadBillingLayout(layout));
+      expect(summary.files.map((f) => [f.records_read, f.records_loaded, f.status])).toEqual([[2, 2, 'loaded'], [3, 3, 'loaded']]);
+      expect(await controls(db)).toEqual([
+        { kind: 'customers', records_read: 2n, amount_read: null, control_count: 2n, control_amount: null, rejected_amount: null, status: 'loaded' },
+        { kind: 'invoices', records_read: 3n, amount_read: 2184567n, control_count: 3n, control_amount: 2184567n, rejected_amount: null, status: 'loaded' },
+      ]);
+      // A corrected export that lost a line on the way: not imported, the period keeps what it had.
+      write([...INVOICES.slice(0, 3), '9000008;PE0100123456;03/2026;1K26TAA;0000140;15/03/2026;29/03/2026;7.000'], 'Tổng cộng: 4 hóa đơn;;;;;;;2.191.567');
+      summary = await importBilling(db, run, dir, loadBillingLayout(layout));
+      expect(summary.files.map((f) => f.status)).toEqual(['skipped', 'failed']);
+      expect(summary.files[1]!.message).toBe(
+        `${dir}/HDON_202603.csv, line 5: the total line states 4 records, the export has 3; an export cut short would replace what the period holds with part of it: ask the billing team for the whole export; nothing imported from this file`,
+      );
+      // The sum disagreeing with no record rejected, and the total line missing altogether: the same.
+      write(INVOICES.slice(0, 4), 'Tổng cộng: 3 hóa đơn;;;;;;;2.184.568');
+      expect((await importBilling(db, run, dir, loadBillingLayout(layout))).files[1]!.message).toMatch(/line 5: the total line states 2184568 đồng, the invoices sum to 2184567; an export cut short .*; nothing imported from this file$/);
+      write(INVOICES.slice(0, 3), null);
+      expect((await importBilling(db, run, dir, loadBillingLayout(layout))).files[1]!.message).toMatch(/HDON_202603\.csv: no line matches invoices\.trailer\.match \/\^Tổng cộng\/, the total line the billing layout expects: the export may be cut short/);
+      // A total figure that is no number names the key and the line's fields.
+      write(INVOICES.slice(0, 4), 'Tổng cộng: 3 hóa đơn;;;;;;;hai triệu');
+      expect((await importBilling(db, run, dir, loadBillingLayout(layout))).files[1]!.message).toMatch(/line 5, field invoices\.trailer\.amount: got "hai triệu", expected .*set invoices\.trailer\.amount\.field to the one holding it/);
+      expect(await db.all('SELECT invoice_no, file_id FROM invoices ORDER BY invoice_no')).toEqual([
+        { invoice_no: '9000001', file_id: 2n }, { invoice_no: '9000002', file_id: 2n }, { invoice_no: '9000003', file_id: 2n },
+      ]);
+      db.close();
+      // Records rejected: the count still holds; the sum they miss is the amount in rejected records.
+      write(INVOICES, 'Tổng cộng: 7 hóa đơn;;;;;;;2.191.567');
+      const fresh = await openTestDb();
+      summary = await importBilling(fresh.db, fresh.run, dir, loadBillingLayout(layout));
+      expect(summary.files.map((f) => [f.records_read, f.records_loaded, f.records_rejected, f.status])).toEqual([[2, 2, 0, 'loaded'], [7, 3, 4, 'loaded']]);
+      expect((await controls(fresh.db))[1]).toEqual({ kind: 'invoices', records_read: 7n, amount_read: 2190567n, control_count: 7n, control_amount: 2191567n, rejected_amount: 7000n, status: 'loaded' });
+      fresh.db.close();
+    }
+  });
+
+  it('refuses a trailer that states nothing, or an amount for customers', () => {
+    const s = new Scratch();
+    const path = join(s.dir, 'billing.json');
+    writeFileSync(path, JSON.stringify({
+      ...CMIS_LAYOUT,
+      customers: { ...CMIS_LAYOUT.customers, trailer: { match: '^Tổng', amount: { field: 2 } } },
+      invoices: { ...CMIS_LAYOUT.invoices, trailer: { match: '^Tổng' } },
+    }));
+    const { problems } = parseBillingLayoutFile(path);
+    expect(problems).toEqual([
+      expect.stringMatching(/customers\.trailer\.amount: a customers export has no amounts: its trailer can state only the count/),
+      expect.stringMatching(/invoices\.trailer: a trailer states the record count, the amount sum or both/),
+    ]);
+  });
+
   it('fails a file whose header lacks a column the layout names, naming the layout key', async () => {
     const s = new Scratch();
     const { dir, layout } = cmisExport(s, { ...CMIS_LAYOUT, invoices: { ...CMIS_LAYOUT.invoices, columns: { ...CMIS_LAYOUT.invoices.columns, amount_vnd: 'TIEN_HDON' } } });
