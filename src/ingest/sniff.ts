@@ -9,7 +9,7 @@ import { crc16CcittFalse } from '../db/functions.ts';
 import { UsageError } from '../errors.ts';
 import { AMOUNT_SPACES, MONTH_ABBREVIATIONS, dateFormatProblem, datePattern, dateTokens, wholeSecondsFormat } from './formats.ts';
 import { envelopeRecordsPath, locateArray, sampleJsonRecords } from './json.ts';
-import type { Encoding } from './profile.ts';
+import { INSTRUMENTS, type Encoding, type Instrument, type Kind } from './profile.ts';
 import { splitEscaped } from './records.ts';
 import { cellTextIn as cellText, notXlsx, readXlsxHeads, type SheetRow } from './xlsx.ts';
 
@@ -329,6 +329,46 @@ function holdsVietQr(value: string): boolean {
   return false;
 }
 
+// Codes and labels partners write for a record's kind and a payment's instrument, folded (foldName):
+// what each means. A column is drafted as fields.kind or fields.instrument only when every value of
+// the sample is known here, since a code missing from the map makes its records unknown_code rejects.
+const KIND_WORDS: Record<string, Kind> = {
+  payment: 'payment', pay: 'payment', pmt: 'payment', credit: 'payment', cr: 'payment', c: 'payment', p: 'payment', sale: 'payment',
+  'thanh toan': 'payment', tt: 'payment', 'nop tien': 'payment', thu: 'payment', 'thu tien': 'payment', 'gach no': 'payment', normal: 'payment',
+  reversal: 'reversal', reverse: 'reversal', reversed: 'reversal', rev: 'reversal', r: 'reversal', void: 'reversal', cancel: 'reversal', cancelled: 'reversal',
+  huy: 'reversal', 'huy giao dich': 'reversal', 'huy gd': 'reversal', dao: 'reversal', 'dao giao dich': 'reversal', 'dao gd': 'reversal', 'dao but toan': 'reversal',
+  refund: 'refund', rf: 'refund', rfd: 'refund', f: 'refund', hoan: 'refund', 'hoan tien': 'refund', 'hoan tra': 'refund', 'tra lai': 'refund', return: 'refund',
+};
+const INSTRUMENT_WORDS: Record<string, Instrument> = {
+  qr: 'qr', vietqr: 'qr', qrcode: 'qr', 'qr code': 'qr', qrpay: 'qr', 'qr pay': 'qr', 'quet ma': 'qr',
+  atm: 'card', card: 'card', the: 'card', pos: 'card', visa: 'card', mastercard: 'card', jcb: 'card', 'debit card': 'card', 'credit card': 'card', 'the atm': 'card', 'the noi dia': 'card',
+  ibft: 'transfer', transfer: 'transfer', ck: 'transfer', 'chuyen khoan': 'transfer', ib: 'transfer', 'internet banking': 'transfer', ibanking: 'transfer',
+  mb: 'transfer', mobile: 'transfer', 'mobile banking': 'transfer', mbanking: 'transfer', ebank: 'transfer', 'e banking': 'transfer', ebanking: 'transfer', online: 'transfer', unc: 'transfer', 'uy nhiem chi': 'transfer',
+  autodebit: 'auto_debit', 'auto debit': 'auto_debit', auto: 'auto_debit', 'trich no tu dong': 'auto_debit', 'tu dong': 'auto_debit', recurring: 'auto_debit', unt: 'auto_debit', 'uy nhiem thu': 'auto_debit', 'direct debit': 'auto_debit',
+  cash: 'cash', 'tien mat': 'cash', tm: 'cash', counter: 'cash', quay: 'cash', 'tai quay': 'cash', cod: 'cash',
+  wallet: 'ewallet', ewallet: 'ewallet', 'e wallet': 'ewallet', vi: 'ewallet', 'vi dien tu': 'ewallet', momo: 'ewallet', zalopay: 'ewallet', 'vi momo': 'ewallet',
+};
+const KIND_NAME = /(^| )(loai|loai gd|loai giao dich|nghiep vu|kind|type|txn ?type|trans(action)? ?type|tran ?type|dr ?cr|d ?c)( |$)/;
+const INSTRUMENT_NAME = /(^| )(kenh|kenh thanh toan|phuong thuc|phuong thuc thanh toan|hinh thuc|hinh thuc thanh toan|pttt|httt|channel|method|payment method|pay method|instrument|source|nguon)( |$)/;
+/**
+ * A column of a few short codes, filled in most records of the sample (a kind or instrument column;
+ * an empty one takes the field's default, and a total row leaves it empty).
+ */
+const codeLike = (c: Column): boolean => {
+  const distinct = new Set(c.values);
+  return c.values.length >= 1 && c.values.length * 2 >= c.cells.length && distinct.size <= 12 && c.values.every((v) => v.length <= 24 && !/\d{4}/.test(v));
+};
+/** The map of every distinct value of `c` through `words` (folded), or null when one is not known. */
+function mapCodes<T>(c: Column, words: Record<string, T>): Record<string, T> | null {
+  const map: Record<string, T> = {};
+  for (const v of new Set(c.values)) {
+    const m = words[foldName(v)];
+    if (m === undefined) return null;
+    map[v] = m;
+  }
+  return map;
+}
+
 /** The fields a person would otherwise fill in first: txn_ref, paid_at (a date column, or a date + time pair), settled_on, amount. */
 function draftFields(columns: Column[], rows: number): { fields: Record<string, unknown>; notes: string[] } {
   const notes: string[] = [];
@@ -432,7 +472,7 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
       })[0];
   if (origin)
     notes.push(
-      `column ${JSON.stringify(origin.column.name)} names, in some records, the id another record has in ${JSON.stringify(origin.target.name)} (a reversal's or refund's original): drafted as reverses_txn_ref, and ${JSON.stringify(origin.target.name)} as txn_ref, the id it names; set fields.kind (a column and map) so the records naming an original are reversals or refunds`,
+      `column ${JSON.stringify(origin.column.name)} names, in some records, the id another record has in ${JSON.stringify(origin.target.name)} (a reversal's or refund's original): drafted as reverses_txn_ref, and ${JSON.stringify(origin.target.name)} as txn_ref, the id it names`,
     );
   const refCol =
     origin?.target ??
@@ -476,6 +516,37 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
     const seen = [...new Set(statusCol.values)];
     notes.push(`column ${JSON.stringify(statusCol.name)} looks like each transaction's outcome (${seen.slice(0, 5).map((v) => JSON.stringify(v)).join(', ')}): if the file lists attempts that moved no money, set fields.status {"column":${JSON.stringify(statusCol.name)},"paid":[the completed one(s)]}, so the others are not_paid rejects instead of payments`);
   }
+  // The record's kind: a column of short codes each of which says payment, reversal or refund
+  // (C/R/F, Thanh toán/Hủy/Hoàn tiền), named as a type or not; with a column naming originals, the
+  // codes of records that name one must all be reversals or refunds and the others payments.
+  const kinded = named.find((c) => {
+    if (taken.has(c) || c === statusCol || c.date || c.time || !codeLike(c)) return false;
+    const map = mapCodes(c, KIND_WORDS);
+    if (!map || new Set(Object.values(map)).size < (KIND_NAME.test(foldName(c.name)) ? 1 : 2)) return false;
+    if (!origin) return KIND_NAME.test(foldName(c.name)) || Object.values(map).some((k) => k !== 'payment');
+    return c.cells.every((v, k) => (origin.column.cells[k] === '') === (map[v] === 'payment'));
+  });
+  const kindMap = kinded ? mapCodes(kinded, KIND_WORDS)! : null;
+  if (kinded)
+    notes.push(
+      `kind is column ${JSON.stringify(kinded.name)}: ${Object.entries(kindMap!).map(([v, k]) => `${JSON.stringify(v)} ${k}`).join(', ')}${origin ? ` (the records naming an original in ${JSON.stringify(origin.column.name)} are the ones not drafted as payment)` : ''}; a code the partner uses that the sample lacks makes its records unknown_code rejects: add it to the map`,
+    );
+  else if (origin) notes.push(`no column of the sample tells reversals from refunds by known codes: set fields.kind (a column and its map, or "default"), else the records naming an original load as payments`);
+  // The instrument: a column of short codes each of which names one (QR, ATM, IBFT, UNT, Tiền mặt…).
+  const instrumented = named.find((c) => {
+    if (taken.has(c) || c === statusCol || c === kinded || c.date || c.time || !codeLike(c)) return false;
+    const map = mapCodes(c, INSTRUMENT_WORDS);
+    return map !== null && (INSTRUMENT_NAME.test(foldName(c.name)) || new Set(Object.values(map)).size >= 2);
+  });
+  const instrumentMap = instrumented ? mapCodes(instrumented, INSTRUMENT_WORDS)! : null;
+  if (instrumented)
+    notes.push(
+      `instrument is column ${JSON.stringify(instrumented.name)}: ${Object.entries(instrumentMap!).map(([v, k]) => `${JSON.stringify(v)} ${k}`).join(', ')} (cashless share counts every instrument but cash); a code the sample lacks makes its records unknown_code rejects: add it to the map`,
+    );
+  else {
+    const unknown = named.find((c) => !taken.has(c) && c !== statusCol && c !== kinded && INSTRUMENT_NAME.test(foldName(c.name)) && codeLike(c));
+    if (unknown) notes.push(`column ${JSON.stringify(unknown.name)} looks like each payment's channel or method (${[...new Set(unknown.values)].slice(0, 6).map((v) => JSON.stringify(v)).join(', ')}): set fields.instrument {"column":${JSON.stringify(unknown.name)},"map":{code: one of ${INSTRUMENTS.join(', ')}}}, else every payment counts as default_instrument`);
+  }
   return {
     fields: {
       txn_ref: composite ? { column: composite.map((c) => c.name), separator } : { column: refCol?.name ?? 'TODO' },
@@ -489,6 +560,8 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
       ...(memoCols.length > 0 ? { memo: { column: memoCols.length === 1 ? memoCols[0]!.name : memoCols.map((c) => c.name) } } : {}),
       // The store or agent of a composite id is the payment's collecting agent too.
       ...(composite && AGENT_NAME.test(foldName(composite[0].name)) ? { agent_id: { column: composite[0].name } } : {}),
+      ...(kinded ? { kind: { column: kinded.name, map: kindMap } } : {}),
+      ...(instrumented ? { instrument: { column: instrumented.name, map: instrumentMap } } : {}),
     },
     notes,
   };

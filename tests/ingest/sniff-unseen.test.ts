@@ -360,3 +360,56 @@ describe('sniff: rows below the header that are no records', () => {
     expect(notesOf(draft)).toContain('\\"in\\":\\"preamble\\"');
   });
 });
+
+describe('sniff: kind and instrument', () => {
+  // A cooperative bank's statement written by hand: a Vietnamese kind column (a reversal naming its
+  // original), a channel column of Vietnamese labels and abbreviations. Drafted, both load as meant,
+  // so cashless share and voided payments need no hand-written map.
+  it('drafts fields.kind and fields.instrument from codes every one of which it knows, and the draft loads them', async () => {
+    const s = new Scratch();
+    const text = [
+      'Số GD,Ngày GD,Mã KH,Số tiền,Loại GD,Số GD gốc,Kênh',
+      'GD0001,27/10/2026 07:45:10,PE0300111222,320.450,Thanh toán,,Tiền mặt',
+      'GD0002,27/10/2026 08:02:33,PE0300111223,1.102.300,Thanh toán,,QR',
+      'GD0003,27/10/2026 09:15:00,PE0300111224,87.600,Thanh toán,,CK',
+      'GD0004,27/10/2026 10:20:00,PE0300111225,55.000,Thanh toán,,UNT',
+      'GD0005,27/10/2026 11:00:00,PE0300111223,1.102.300,Hủy,GD0002,QR',
+    ].join('\r\n');
+    const draft = await sniffAndSave(s, 'QTDND_EVN_20261027.csv', `${text}\r\n`);
+    expect(draft.fields.kind).toEqual({ column: 'Loại GD', map: { 'Thanh toán': 'payment', Hủy: 'reversal' } });
+    expect(draft.fields.instrument).toEqual({ column: 'Kênh', map: { 'Tiền mặt': 'cash', QR: 'qr', CK: 'transfer', UNT: 'auto_debit' } });
+    expect(notesOf(draft)).toContain('a code the sample lacks makes its records unknown_code rejects');
+    const { db, run } = await openTestDb();
+    await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
+    const rows = await db.all<{ txn_ref: string; kind: string; instrument: string; reverses_txn_ref: string | null }>('SELECT txn_ref, kind, instrument, reverses_txn_ref FROM payments ORDER BY line_no');
+    db.close();
+    expect(rows.map((r) => [r.txn_ref, r.kind, r.instrument, r.reverses_txn_ref])).toEqual([
+      ['GD0001', 'payment', 'cash', null],
+      ['GD0002', 'payment', 'qr', null],
+      ['GD0003', 'payment', 'transfer', null],
+      ['GD0004', 'payment', 'auto_debit', null],
+      ['GD0005', 'reversal', 'qr', 'GD0002'],
+    ]);
+  });
+
+  // A code it does not know would make every record carrying it an unknown_code reject: no map is
+  // drafted, the note names the column and its codes. A column of short codes that name no kind or
+  // instrument (a branch) is left alone, and a kind column whose codes do not split the records
+  // naming an original from the others is not taken for one.
+  it('drafts no map with a code it does not know, notes the channel column, and leaves other code columns alone', async () => {
+    const text = [
+      'Mã GD,Thời gian,Mã KH,Số tiền,Chi nhánh,Phương thức,Loại,Mã GD gốc',
+      'A1,27/10/2026 07:45:10,PE0300111222,320.450,HN,VNPAYQR,C,',
+      'A2,27/10/2026 08:02:33,PE0300111223,1.102.300,HCM,SMS,C,',
+      'A3,27/10/2026 09:15:00,PE0300111224,87.600,DN,QR,R,',
+      'A4,27/10/2026 09:16:00,PE0300111224,87.600,DN,QR,C,A3',
+    ].join('\n');
+    const draft = await sniffAndSave(new Scratch(), 'BANKX_EVN_20261027.csv', `${text}\n`);
+    expect(draft.fields.instrument).toBeUndefined();
+    expect(draft.fields.kind).toBeUndefined();
+    expect(draft.fields.reverses_txn_ref).toEqual({ column: 'Mã GD gốc' });
+    expect(notesOf(draft)).toContain('column \\"Phương thức\\" looks like each payment\'s channel or method (\\"VNPAYQR\\", \\"SMS\\", \\"QR\\")');
+    expect(notesOf(draft)).toContain('no column of the sample tells reversals from refunds by known codes');
+    expect(notesOf(draft)).not.toContain('Chi nhánh\\" looks like');
+  });
+});
