@@ -334,6 +334,9 @@ function holdsVietQr(value: string): boolean {
 // the sample is known here, since a code missing from the map makes its records unknown_code rejects.
 const KIND_WORDS: Record<string, Kind> = {
   payment: 'payment', pay: 'payment', pmt: 'payment', credit: 'payment', cr: 'payment', c: 'payment', p: 'payment', sale: 'payment',
+  // Outcomes of a gateway's status column whose other codes are reversals or refunds.
+  success: 'payment', successful: 'payment', succeeded: 'payment', completed: 'payment', paid: 'payment', 'thanh cong': 'payment', 'da thanh toan': 'payment',
+  refunded: 'refund', 'da hoan tien': 'refund', 'da huy': 'reversal',
   'thanh toan': 'payment', tt: 'payment', 'nop tien': 'payment', thu: 'payment', 'thu tien': 'payment', 'gach no': 'payment', normal: 'payment',
   reversal: 'reversal', reverse: 'reversal', reversed: 'reversal', rev: 'reversal', r: 'reversal', void: 'reversal', cancel: 'reversal', cancelled: 'reversal',
   huy: 'reversal', 'huy giao dich': 'reversal', 'huy gd': 'reversal', dao: 'reversal', 'dao giao dich': 'reversal', 'dao gd': 'reversal', 'dao but toan': 'reversal',
@@ -437,8 +440,11 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
   // A slip or receipt number that restarts per store or agent: neither column alone is unique in the
   // sample, together they are. Candidates hold no spaces (not a name or memo) and are no customer
   // code, date or the amount; the store goes first, as ingest joins the parts in order.
+  // Nor is a transaction's outcome or kind part of its id: a gateway's failed attempt retried under
+  // the same id (FAILED, then SUCCESS) is one payment, and the kind is already part of the identity.
+  const outcomeOrKind = (c: Column) => STATUS_NAME.test(foldName(c.name.split('.').at(-1)!)) || KIND_NAME.test(foldName(c.name)) || (codeLike(c) && mapCodes(c, KIND_WORDS) !== null);
   const idLike = (c: Column) =>
-    !isRowNumber(c) && !qrCols.includes(c) && !feeOrNet.includes(c) && !c.date && !c.time && c !== amountCol && c !== pair?.debit && c !== pair?.credit && !BALANCE_NAME.test(c.name) && full(c) && c.values.every((v) => !/\s/.test(v) && !CUSTOMER_CODE.test(v));
+    !isRowNumber(c) && !qrCols.includes(c) && !feeOrNet.includes(c) && !c.date && !c.time && c !== amountCol && c !== pair?.debit && c !== pair?.credit && !BALANCE_NAME.test(c.name) && !outcomeOrKind(c) && full(c) && c.values.every((v) => !/\s/.test(v) && !CUSTOMER_CODE.test(v));
   let composite: [Column, Column] | null = null;
   // Only when no id is evident alone: a column named as one and unique, or (none named) any unique one.
   const alone = refByName ? unique([refByName]) : named.some((c) => idLike(c) && unique([c]));
@@ -512,17 +518,14 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
   const statusCol = named.find(
     (c) => !taken.has(c) && c.values.length > 0 && !c.date && (!c.amount || c.values.every((v) => NUMERIC_CODE.test(v))) && STATUS_NAME.test(foldName(c.name.split('.').at(-1)!)),
   );
-  if (statusCol) {
-    const seen = [...new Set(statusCol.values)];
-    notes.push(`column ${JSON.stringify(statusCol.name)} looks like each transaction's outcome (${seen.slice(0, 5).map((v) => JSON.stringify(v)).join(', ')}): if the file lists attempts that moved no money, set fields.status {"column":${JSON.stringify(statusCol.name)},"paid":[the completed one(s)]}, so the others are not_paid rejects instead of payments`);
-  }
   // The record's kind: a column of short codes each of which says payment, reversal or refund
   // (C/R/F, Thanh toán/Hủy/Hoàn tiền), named as a type or not; with a column naming originals, the
   // codes of records that name one must all be reversals or refunds and the others payments.
+  // A status column is one only when its codes are outcomes (SUCCESS, REVERSED), each naming a kind.
   const kinded = named.find((c) => {
-    if (taken.has(c) || c === statusCol || c.date || c.time || !codeLike(c)) return false;
+    if (taken.has(c) || c.date || c.time || !codeLike(c)) return false;
     const map = mapCodes(c, KIND_WORDS);
-    if (!map || new Set(Object.values(map)).size < (KIND_NAME.test(foldName(c.name)) ? 1 : 2)) return false;
+    if (!map || new Set(Object.values(map)).size < (KIND_NAME.test(foldName(c.name)) && c !== statusCol ? 1 : 2)) return false;
     if (!origin) return KIND_NAME.test(foldName(c.name)) || Object.values(map).some((k) => k !== 'payment');
     return c.cells.every((v, k) => (origin.column.cells[k] === '') === (map[v] === 'payment'));
   });
@@ -532,6 +535,10 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
       `kind is column ${JSON.stringify(kinded.name)}: ${Object.entries(kindMap!).map(([v, k]) => `${JSON.stringify(v)} ${k}`).join(', ')}${origin ? ` (the records naming an original in ${JSON.stringify(origin.column.name)} are the ones not drafted as payment)` : ''}; a code the partner uses that the sample lacks makes its records unknown_code rejects: add it to the map`,
     );
   else if (origin) notes.push(`no column of the sample tells reversals from refunds by known codes: set fields.kind (a column and its map, or "default"), else the records naming an original load as payments`);
+  if (statusCol && statusCol !== kinded) {
+    const seen = [...new Set(statusCol.values)];
+    notes.push(`column ${JSON.stringify(statusCol.name)} looks like each transaction's outcome (${seen.slice(0, 5).map((v) => JSON.stringify(v)).join(', ')}): if the file lists attempts that moved no money, set fields.status {"column":${JSON.stringify(statusCol.name)},"paid":[the completed one(s)]}, so the others are not_paid rejects instead of payments`);
+  }
   // The instrument: a column of short codes each of which names one (QR, ATM, IBFT, UNT, Tiền mặt…).
   const instrumented = named.find((c) => {
     if (taken.has(c) || c === statusCol || c === kinded || c.date || c.time || !codeLike(c)) return false;

@@ -91,12 +91,12 @@ describe('sniff: the transaction id', () => {
       '261027_EVN_000002,261027000412355,2026-10-27T02:40:10Z,SUCCESS,"532,180",,Thanh toan tien dien',
       '261027_EVN_000005,261027000413007,2026-10-27T09:12:00Z,REVERSED,"1,250,000",261027000412301,Hoan tien',
     ].join('\n');
-    const draft = await sniffAndSave(s, 'ZLP_RECON_EVN_20261027.csv', `${text}\n`, (p) => {
-      p.fields.kind = { column: 'status', map: { SUCCESS: 'payment', REVERSED: 'reversal' } };
-    });
+    const draft = await sniffAndSave(s, 'ZLP_RECON_EVN_20261027.csv', `${text}\n`);
     expect(draft.fields.txn_ref).toEqual({ column: 'zp_trans_id' });
     expect(draft.fields.reverses_txn_ref).toEqual({ column: 'original_zp_trans_id' });
-    expect(notesOf(draft)).toContain('set fields.kind');
+    // Its status codes are kinds, SUCCESS on the records naming no original, REVERSED on the one that does.
+    expect(draft.fields.kind).toEqual({ column: 'status', map: { SUCCESS: 'payment', REVERSED: 'reversal' } });
+    expect(notesOf(draft)).not.toContain('looks like each transaction\'s outcome');
     const { db, run } = await openTestDb();
     await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
     const rows = await db.all<{ txn_ref: string; kind: string; reverses_txn_ref: string | null }>('SELECT txn_ref, kind, reverses_txn_ref FROM payments ORDER BY line_no');
@@ -210,6 +210,20 @@ describe('sniff: outcomes', () => {
     expect(notesOf(draft)).toContain('\\"00\\", \\"68\\"');
     const words = await sniffAndSave(new Scratch(), 'ONEPAY_EVN_20261027.csv', 'Merchant Ref,Trans Date,Amount,Response\nOP1,27/10/2026 08:15:02,1250000,Approved\nOP2,27/10/2026 09:15:02,532180,Declined\n');
     expect(notesOf(words)).toContain('set fields.status {\\"column\\":\\"Response\\"');
+    // SUCCESS beside FAILED is an outcome, not a kind: no kind map (FAILED names none), the status noted.
+    const outcomes = await sniffAndSave(new Scratch(), 'GATEWAY_EVN_20261027.csv', 'txn_id,created_at,amount,status\nG1,27/10/2026 08:15:02,1250000,SUCCESS\nG2,27/10/2026 09:15:02,532180,FAILED\nG3,27/10/2026 09:20:00,532180,SUCCESS\n');
+    expect(outcomes.fields.kind).toBeUndefined();
+    expect(notesOf(outcomes)).toContain('set fields.status {\\"column\\":\\"status\\"');
+    // A failed attempt retried under the same id: the id is txn_id alone, never joined with the status.
+    const retried = await sniffAndSave(new Scratch(), 'VPG_EVN_20261105.txt', [
+      'txn_id|created_at|customer_code|amount|status|description',
+      'VPG0001|2026-11-05T08:00:00+07:00|PE0200123456|1,250,000|FAILED|Thanh toan',
+      'VPG0001|2026-11-05T08:01:00+07:00|PE0200123456|1,250,000|SUCCESS|Thanh toan lai',
+      'VPG0002|2026-11-05T09:00:00+07:00|PE0200123457|845,300|SUCCESS|Thanh toan',
+      'VPG0003|2026-11-05T09:30:00+07:00|PE0200123458|99,000|SUCCESS|Thanh toan',
+    ].join('\n') + '\n');
+    expect(retried.fields.txn_ref).toEqual({ column: 'txn_id' });
+    expect(notesOf(retried)).toContain('set fields.status {\\"column\\":\\"status\\"');
   });
 });
 
