@@ -65,6 +65,18 @@ export function csvCell(v: DuckDBValue): string {
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
+/**
+ * A DATE or TIMESTAMP as CSV and JSON write it: `YYYY-MM-DD`, or `YYYY-MM-DD HH:MM:SS` to the second
+ * (as explain and the exception queue show a time), whatever fraction a partner's time carried:
+ * DuckDB's text would give `23:59:59.9` or `08:00:00.25`, a width nothing parsing the documented
+ * form expects.
+ */
+const dated = (c: Column): boolean => c.type === 'DATE' || c.type === 'TIMESTAMP';
+
+function dateText(v: DuckDBValue): string {
+  return String(v).slice(0, 19);
+}
+
 function csvWriter(path: string, columns: Column[]): RowWriter {
   const out = createWriteStream(path);
   // The BOM makes spreadsheet software read the file as UTF-8 (Vietnamese names and memos).
@@ -72,7 +84,7 @@ function csvWriter(path: string, columns: Column[]): RowWriter {
   return {
     async write(rows) {
       await ready;
-      await put(out, rows.map((r) => `${r.map(csvCell).join(',')}\r\n`).join(''));
+      await put(out, rows.map((r) => `${r.map((v, i) => (dated(columns[i]!) && v !== null && v !== undefined ? dateText(v) : csvCell(v))).join(',')}\r\n`).join(''));
     },
     close: () => end(out),
   };
@@ -84,7 +96,7 @@ function jsonWriter(path: string, columns: Column[]): RowWriter {
   const ready = put(out, '[');
   // Every count and amount is below 2^53, so BIGINT becomes a plain JSON number.
   const value = (v: DuckDBValue, c: Column) =>
-    typeof v === 'bigint' ? Number(v) : (c.type === 'DATE' || c.type === 'TIMESTAMP') && v !== null && v !== undefined ? String(v) : v;
+    typeof v === 'bigint' ? Number(v) : dated(c) && v !== null && v !== undefined ? dateText(v) : v;
   const toJson = (r: DuckDBValue[]) => JSON.stringify(Object.fromEntries(columns.map((c, i) => [c.name, value(r[i] ?? null, c)])));
   return {
     async write(rows) {

@@ -149,6 +149,24 @@ describe('export', () => {
     expect(parquet[0]).toEqual({ t: 'TIMESTAMP', d: 'DATE' });
   });
 
+  it('writes a time with a fraction of a second as 19 characters in CSV and JSON, cut to the second as explain shows it', async () => {
+    await db.run(`UPDATE payments SET paid_at = paid_at + INTERVAL 250 MILLISECOND WHERE txn_ref = 'T1'`);
+    try {
+      for (const format of ['json', 'csv'] as const) {
+        const out = join(dir, `fraction.${format}`);
+        await runExport(db, { dataset: 'allocations', period, format, out });
+        expect((await readBack(out, format)).find((r) => r.txn_ref === 'T1')).toMatchObject({ paid_at_local: '2026-01-10 10:00:00', settled_on: '2026-01-11' });
+      }
+      // Arrow keeps the milliseconds.
+      const arrowOut = join(dir, 'fraction.arrow');
+      await runExport(db, { dataset: 'allocations', period, format: 'arrow', out: arrowOut });
+      const row = (await readBack(arrowOut, 'arrow')).find((r) => r.txn_ref === 'T1')!;
+      expect(Number(row.paid_at_local)).toBe(Date.UTC(2026, 0, 10, 10, 0, 0, 250));
+    } finally {
+      await db.run(`UPDATE payments SET paid_at = paid_at - INTERVAL 250 MILLISECOND WHERE txn_ref = 'T1'`);
+    }
+  });
+
   it('lists every reject with its file, line, reason and text', async () => {
     await runExport(db, { dataset: 'rejects', period, format: 'json', out: join(dir, 'rejects.json') });
     expect(await readBack(join(dir, 'rejects.json'), 'json')).toEqual([
