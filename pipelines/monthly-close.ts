@@ -145,11 +145,7 @@ export async function monthlyClose(db: Database, run: Run, opts: MonthlyCloseOpt
       records_loaded: ingest.records_loaded,
       records_rejected: ingest.records_rejected,
       records_duplicate: ingest.records_duplicate,
-      // Records of quarantined files held out of payments until `recon files release` (their
-      // rejects and duplicates are counted as such), so read = loaded + rejected + duplicate + these.
-      records_quarantined: ingest.files
-        .filter((f) => f.status === 'quarantined')
-        .reduce((n, f) => n + f.records_read - f.records_loaded - f.records_rejected - f.records_duplicate, 0),
+      records_quarantined: ingest.records_quarantined,
     },
     match: {
       payments: match.payments,

@@ -73,7 +73,7 @@ export function register(program: Command): void {
       const stages = [
         `  billing:   ${n(billing.files['loaded'] ?? 0)} file(s) imported${others(billing.files)}${billing.rejected > 0 ? `, ${n(billing.rejected)} row(s) rejected` : ''}; ${n(billing.customers)} customers and ${n(billing.invoices)} invoices in the database`,
         `  partners:  ${n(ingest.files['loaded'] ?? 0)} file(s) loaded${others(ingest.files)}; ${n(ingest.records_loaded)} records loaded, ${n(ingest.records_rejected)} rejected, ${n(ingest.records_duplicate)} duplicate${ingest.records_quarantined > 0 ? `, ${n(ingest.records_quarantined)} held in quarantined files` : ''}`,
-        `  matching:  ${n(match.payments)} payments, ${n(match.allocations)} allocations of ${formatMoney(match.allocated_vnd, 'en')}; ${n(match.open_exceptions)} open exception(s) of ${formatMoney(match.open_exception_vnd, 'en')} (\`recon exceptions --period ${result.period}\`)`,
+        `  matching:  ${n(match.payments)} payments, ${n(match.allocations)} allocations of ${formatMoney(match.allocated_vnd, 'en')} (all loaded payments); ${n(match.open_exceptions)} open exception(s) of ${formatMoney(match.open_exception_vnd, 'en')} among payments made by ${result.asOf} (\`recon exceptions --period ${result.period}\`)`,
         `  KPIs:      collection rate ${pct(kpis.collection_rate_amount)} of the amount billed (${pct(kpis.collection_rate_count)} of invoices settled); cashless ${pct(kpis.cashless_share_amount)} of the amount collected, ${pct(kpis.cashless_share_customers)} of paying customers`,
       ];
       printResult(opts.json, result, () =>

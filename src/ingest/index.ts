@@ -22,6 +22,11 @@ export interface IngestSummary {
   records_loaded: number;
   records_rejected: number;
   records_duplicate: number;
+  /**
+   * Records of quarantined files held out of payments until `recon files release` (their rejects
+   * and duplicates are counted as such), so read = loaded + rejected + duplicate + these.
+   */
+  records_quarantined: number;
   /** Files per outcome: loaded, quarantined, skipped, skipped_duplicate, failed, unrecognised. */
   by_status: Record<string, number>;
 }
@@ -97,6 +102,9 @@ export async function ingestFiles(db: Database, run: Run, paths: string[], opts:
     records_loaded: sum('records_loaded'),
     records_rejected: sum('records_rejected'),
     records_duplicate: sum('records_duplicate'),
+    records_quarantined: files
+      .filter((f) => f.status === 'quarantined')
+      .reduce((n, f) => n + f.records_read - f.records_loaded - f.records_rejected - f.records_duplicate, 0),
     by_status,
   };
   run.count('ingest.files', files.length);

@@ -83,6 +83,7 @@ describe('recon run monthly-close on sample-data', () => {
     const lines = text.stdout.split('\n');
     expect(lines.slice(0, 5).map((l) => l.slice(0, 12))).toEqual(['closed 2026-', '  billing:  ', '  partners: ', '  matching: ', '  KPIs:     ']);
     expect(lines[1]).toBe(`  billing:   0 file(s) imported (4 skipped); ${first.result.summary.billing.customers.toLocaleString('en-US')} customers and ${firstCounts.invoices!.toLocaleString('en-US')} invoices in the database`);
+    expect(lines[3]).toMatch(/^ {2}matching: {2}[\d,]+ payments, [\d,]+ allocations of [\d,]+ VND \(all loaded payments\); [\d,]+ open exception\(s\) of [\d,]+ VND among payments made by \d{4}-\d\d-\d\d \(`recon exceptions --period \d{4}-\d\d`\)$/);
     expect(lines[4]).toMatch(/^ {2}KPIs: {6}collection rate \d+\.\d\d% of the amount billed \(\d+\.\d\d% of invoices settled\); cashless \d+\.\d\d% of the amount collected, \d+\.\d\d% of paying customers$/);
     const counts = await tableCounts(copy.dbPath);
     expect({ ...counts, runs: 0 }).toEqual({ ...firstCounts, runs: 0 });
