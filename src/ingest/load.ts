@@ -257,8 +257,11 @@ export function parseControls(t: ControlSpec, fmt: AmountFormat, fixedWidth: boo
   const pick = (spec: { field: number } | { regex: string }, what: string): string => {
     // A summary block of several lines (setTrailer): ^ and $ stand at each of its lines.
     const v = 'field' in spec ? trailer.fields[spec.field - 1] : new RegExp(spec.regex, (trailer.lines ?? 1) > 1 ? 'm' : '').exec(trailer.text)?.[1];
+    // A statement's credit or debit total left blank (no money moved that way that day) is zero, as
+    // its `0` or `-` is; the sum check still catches a field number pointing at the wrong blank.
+    if (v !== undefined && v.trim() === '' && 'field' in spec && (what === 'credit' || what === 'debit')) return '0';
     if (v === undefined || v.trim() === '') {
-      throw new FileError(`${shown}, line ${trailer.line}: ${key} ${what} not found (${'field' in spec ? `field ${spec.field}` : `regex /${spec.regex}/`}), got ${JSON.stringify(trailer.text.slice(0, 120))}`);
+      throw new FileError(`${shown}, line ${trailer.line}: ${key} ${what} not found (${'field' in spec ? `field ${spec.field}` : `regex /${spec.regex}/`}), got ${JSON.stringify(trailer.text.slice(0, 120))}${fieldsHint(spec, what)}`);
     }
     // A trailer's field written as Excel's text formula, `="3"`, is its text, as a record's is
     // (ingest_unformula in sql/ingest/macros.sql): before, the file failed ("expected a whole number").

@@ -882,6 +882,26 @@ describe('a statement stating money in and money out', () => {
     db.close();
   });
 
+  // A day without debits: the trailer's debit total left blank is zero, as its 0 would be (before,
+  // the file failed, "trailer debit not found"); a blank count still fails, naming the fields.
+  it('reads a blank credit or debit total as zero, and names the trailer\'s fields when another figure is blank', async () => {
+    const s = new Scratch();
+    s.profile(indicator);
+    s.file('T_1.csv', [cd[0], cd[1], 'T,2,12.000,', ''].join('\n'));
+    const { db, summary } = await run(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_loaded: 2 });
+    expect(await db.one('SELECT control_count, control_amount FROM source_files')).toEqual({ control_count: 2n, control_amount: 12000n });
+    db.close();
+    const b = new Scratch();
+    b.profile(indicator);
+    b.file('T_1.csv', [cd[0], cd[1], 'T,,12.000,', ''].join('\n'));
+    const blank = await run(b);
+    expect(blank.summary.files[0]!.message).toBe(
+      `${b.files}/T_1.csv, line 3: trailer count not found (field 2), got "T,,12.000,"; the trailer's fields are 1 "T", 3 "12.000" (empty ones left out): set trailer.count.field to the one holding it, or use {"regex":…}; nothing loaded from this file`,
+    );
+    blank.db.close();
+  });
+
   it('still quarantines a C/D file whose debit total disagrees, and keeps a trailer amount signed as written', async () => {
     const s = new Scratch();
     s.profile(indicator);
