@@ -33,6 +33,15 @@ export async function releaseFile(db: Database, run: Run, fileId: number, by: st
        WHERE q.file_id = $1 AND p.file_id <> q.file_id`,
       [fileId],
     );
+    // A repeat inside the file pointed at the file's own first occurrence; when that turned out a
+    // duplicate above, the repeat points where the first did: at the record holding the identity.
+    await db.run(
+      `UPDATE duplicate_records d SET first_file_id = p.file_id, first_line_no = p.line_no
+       FROM quarantined_payments q JOIN payments p ON p.partner_id = q.partner_id AND p.txn_ref = q.txn_ref AND p.kind = q.kind
+       WHERE q.file_id = $1 AND p.file_id <> q.file_id
+         AND d.file_id = q.file_id AND d.first_file_id = q.file_id AND d.first_line_no = q.line_no`,
+      [fileId],
+    );
     await db.run('DELETE FROM quarantined_payments WHERE file_id = $1', [fileId]);
     await db.run(
       `UPDATE source_files SET status = 'released', records_loaded = $2, records_duplicate = $3,
