@@ -806,7 +806,7 @@ async function writeMembers(db: Database, run: Run, profile: PartnerProfile, bat
     Object.assign(m.outcome, {
       file_id: m.fileId, status: x.status, records_read: x.read, records_loaded: loaded, records_rejected: x.rejected, records_duplicate: duplicate,
       message: x.status === 'loaded'
-        ? `${shown}: ${x.read} records read, ${loaded} loaded, ${x.rejected} rejected, ${duplicate} duplicate${x.rejectedAmount !== null ? `, ${x.rejectedAmount} đồng in rejected records` : ''}`
+        ? `${shown}: ${x.read} records read, ${loaded} loaded, ${x.rejected} rejected, ${duplicate} duplicate${x.rejectedAmount === null ? '' : x.rejectedAmount >= 0n ? `, ${x.rejectedAmount} đồng in rejected records` : `, ${x.rejectedAmount} đồng in rejected records: the trailer's total is ${-x.rejectedAmount} đồng below what the valid records sum to, which rejected records account for only if they are money out; check the trailer`}`
         : `${x.reason}; quarantined as file ${m.fileId}: nothing loaded until \`recon files release ${m.fileId} --by NAME --reason TEXT\``,
     });
     if (m.split.trailer === null && x.read === 0) m.outcome.message = `${shown}: no records (header only)`;

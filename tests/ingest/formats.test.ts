@@ -78,6 +78,19 @@ describe('encodings and layouts', () => {
     db.close();
   });
 
+  // DOMAIN: with records rejected, the stated sum less the parsed one is the amount in rejected
+  // records, not a quarantine; below zero it can only be rejected money out, so the message says so.
+  it('loads a file whose total is below its valid records with a record rejected, and says the trailer needs checking', async () => {
+    const s = new Scratch();
+    s.profile(AGENT_FIXED);
+    s.file('AG0001.txt', ['H20260301', 'DA001000001' + '20260301PE0100123456' + '    250000', 'X junk', 'DA001000002' + '20260302PD0100000001' + '    100000', 'T000003300000', ''].join('\r\n'));
+    const { db, summary } = await run(s);
+    expect(summary.files[0]).toMatchObject({ status: 'loaded', records_loaded: 2, records_rejected: 1 });
+    expect(summary.files[0]!.message).toMatch(/, -50000 đồng in rejected records: the trailer's total is 50000 đồng below what the valid records sum to, which rejected records account for only if they are money out; check the trailer$/);
+    expect(await db.one('SELECT rejected_amount FROM source_files')).toEqual({ rejected_amount: -50000n });
+    db.close();
+  });
+
   it.each(['utf-8', 'windows-1258'] as const)('reads %s fixed-width fields padded with NUL bytes (mainframe low-values) as padded with spaces; a NUL inside a value is kept and rejected', async (encoding) => {
     const s = new Scratch();
     s.profile({ ...AGENT_FIXED, encoding, trailer: { count: { field: 2 }, amount: { field: 3 } } });
