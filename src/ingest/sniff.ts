@@ -631,8 +631,12 @@ const rowWidth = (r: SheetRow): number => {
   return n;
 };
 const TOTAL_ROW = /^\s*(tổng|total|cộng)/i;
-/** A preamble line stating a count or sum (folded: no accents, lower case): Tổng số giao dịch, Tổng số tiền, Số lượng, Total. */
-const PREAMBLE_TOTAL = /(^| )(tong so|tong tien|tong cong|so luong|so giao dich|total|count)( |:|$)/;
+/**
+ * A preamble line stating a count or sum (folded: no accents, lower case): Tổng số giao dịch, Tổng
+ * số tiền, Số lượng, Total, with a figure after it; not a name such as TỔNG CÔNG TY ĐIỆN LỰC (the
+ * account holder beside an account number).
+ */
+const PREAMBLE_TOTAL = /(^| )(tong so|tong tien|tong cong(?! ty)|so luong|so giao dich|total|count)( |:)[^\d]{0,40}\d/;
 /** How database exports write a SQL NULL into a text file. */
 const NULL_WORDS = ['NULL', 'null', '(null)'];
 
@@ -1108,7 +1112,7 @@ export async function sniffFile(path: string): Promise<Record<string, unknown>> 
   // a trailer read from the preamble.
   const stated = rows.slice(0, headerIdx).flatMap((r, i) => {
     const line = r.filter((c) => c.trim() !== '').join(' ');
-    return PREAMBLE_TOTAL.test(foldName(line)) && /\d/.test(line) ? [{ line: i + 1 + (sepLine ? 1 : 0), text: line }] : [];
+    return PREAMBLE_TOTAL.test(foldName(line)) ? [{ line: i + 1 + (sepLine ? 1 : 0), text: line }] : [];
   });
   if (stated.length > 0)
     notes.push(

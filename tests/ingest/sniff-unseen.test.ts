@@ -367,10 +367,11 @@ describe('sniff: rows below the header that are no records', () => {
 
   // A bank states the day's count and sum in the preamble, above the header. Nothing pointed at them.
   it('notes preamble lines that state a count or a sum, for a trailer "in": "preamble"', async () => {
-    const text = 'NGÂN HÀNG TMCP LỘC PHÁT VIỆT NAM;;;;\r\nTổng số giao dịch: 2;;;;\r\nTổng số tiền: 1.782.180,00;;;;\r\nSố GD;Thời gian;Mã KH;Số tiền;Nội dung\r\nLPB0001;27.10.2026 08:15:02;PE0100123456;1.250.000,00;TT tien dien\r\nLPB0002;27.10.2026 09:40:11;PE0100123457;532.180,00;TT tien dien\r\n';
+    const text = 'NGÂN HÀNG TMCP LỘC PHÁT VIỆT NAM;;;;\r\nSố tài khoản: 0071000123456 - Tên TK: TỔNG CÔNG TY ĐIỆN LỰC TP.HCM;;;;\r\nTổng số giao dịch: 2;;;;\r\nTổng số tiền: 1.782.180,00;;;;\r\nSố GD;Thời gian;Mã KH;Số tiền;Nội dung\r\nLPB0001;27.10.2026 08:15:02;PE0100123456;1.250.000,00;TT tien dien\r\nLPB0002;27.10.2026 09:40:11;PE0100123457;532.180,00;TT tien dien\r\n';
     const draft = await sniffAndSave(new Scratch(), 'LPB_THUHO_EVN_20261027.csv', text);
-    expect(draft.preamble).toEqual({ lines: 3 });
-    expect(notesOf(draft)).toContain('preamble line(s) 2, 3 state');
+    expect(draft.preamble).toEqual({ lines: 4 });
+    // Line 2 names the account holder, TỔNG CÔNG TY …, beside an account number: no total.
+    expect(notesOf(draft)).toContain('preamble line(s) 3, 4 state');
     expect(notesOf(draft)).toContain('\\"in\\":\\"preamble\\"');
   });
 });
