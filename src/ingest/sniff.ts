@@ -713,7 +713,7 @@ async function sniffXlsx(path: string): Promise<Record<string, unknown>> {
         (dates.some(({ v }) => v.getUTCHours() + v.getUTCMinutes() + v.getUTCSeconds() > 0) ? 'DD/MM/YYYY HH:mm:ss' : 'DD/MM/YYYY');
       const serials = cells.filter((v) => typeof v === 'number').length;
       if (serials > 0)
-        notes.push(`${names[i] || `column ${i + 1}`}: ${serials} cell(s) hold a plain number (an Excel serial date without a date format?); ingest reads them as the number's text and rejects them as bad_date: ask the partner to format them as dates`);
+        notes.push(`${names[i] || `column ${i + 1}`}: ${serials} cell(s) hold a plain number (an Excel serial date without a date format?); ingest reads a number in a date column as an Excel serial date (days since 1899-12-30, README "XLSX cells"): check that these are dates and not counts or ids`);
     }
     // A column of Excel times of day is a time column: ingest gives each column of a joined paid_at
     // its part of the format (the date cell the date, the time cell the time), so it is sampled as

@@ -494,6 +494,8 @@ describe('sniff: xlsx', () => {
     });
     const notes = JSON.stringify(draft._notes);
     expect(notes).toContain('Ngày GD: 1 cell(s) hold a plain number');
+    // As ingest reads it (README "XLSX cells"): a serial date, not a bad_date.
+    expect(notes).toContain('ingest reads a number in a date column as an Excel serial date');
     expect(notes).toContain('paid_at joins the date column \\"Ngày GD\\" and the time column \\"Giờ GD\\"');
   });
 
