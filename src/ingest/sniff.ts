@@ -1366,5 +1366,8 @@ function isNameRow(cells: string[]): boolean {
   // An unnamed column in between (Excel writes a header cell left empty as nothing) is allowed when
   // most columns are named; a number or a date is never a name.
   const named = cells.slice(0, end).filter((h) => h.trim() !== '');
-  return named.length * 4 >= end * 3 && named.every((h) => !/^-?[\d.,/: ]+$/.test(h.trim()));
+  return named.length * 4 >= end * 3 && named.every((h) => !NOT_A_NAME.test(h.trim()) && !CUSTOMER_CODE.test(h.trim()));
 }
+
+/** A value no column is named: a number, a date or time (`27/03/2026`, `2026-03-28 09:00:00`), an escaped NULL (`\N`). */
+const NOT_A_NAME = /^-?[\d.,/: -]+$|^\d{4}-\d\d-\d\d[T ]|^\\N$/;

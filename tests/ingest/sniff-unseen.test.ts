@@ -427,4 +427,20 @@ describe('sniff: kind and instrument', () => {
     expect(notesOf(draft)).toContain('no column of the sample tells reversals from refunds by known codes');
     expect(notesOf(draft)).not.toContain('Chi nhánh\\" looks like');
   });
+
+  // A headerless MySQL export (backslash escapes, \N for NULL): its fourth record, an ISO date and a
+  // \N among its fields, was taken for the header, the three records above it for a preamble.
+  it('takes no record holding an ISO date, a customer code or \\N for the header of a headerless file', async () => {
+    const text = [
+      'TX0001,2026-03-27 08:15:00,PE0100000001,1250000.00,THANH TOAN TIEN DIEN\\, KY 03/2026',
+      'TX0002,2026-03-27 23:30:00,PE0100000002,350000.00,dong 1\\',
+      'dong 2',
+      'TX0003,2026-03-28 00:05:00,\\N,1234567.00,KH PE0100000003 thanh toan',
+      'TX0004,2026-03-28 09:00:00,PE0100000004,\\N,thieu so tien',
+      'TX0006,2026-03-28 11:00:00,PE0100000006,300000.00,duong dan',
+    ].join('\n');
+    const draft = await sniffAndSave(new Scratch(), 'MYSQLX_20260328.csv', `${text}\n`);
+    expect(draft.preamble).toBeUndefined();
+    expect(draft.header).toEqual({ type: 'none', columns: ['col1', 'col2', 'col3', 'col4', 'col5'] });
+  });
 });
