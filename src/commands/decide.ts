@@ -2,7 +2,7 @@
 // appends an auditor decision, then recomputes matching so it takes effect at once.
 import type { Command } from 'commander';
 import type { Database } from '../db/database.ts';
-import { DECISION_ACTIONS, recordDecision, type DecisionAction } from '../match/decisions.ts';
+import { DECISION_ACTIONS, recordDecision, whereReceived, type DecisionAction } from '../match/decisions.ts';
 import { requirePaymentKey, type PaymentKey } from '../match/payment-key.ts';
 import { UsageError } from '../errors.ts';
 import { printResult, withDbOptions, withRun, type GlobalOptions } from './context.ts';
@@ -75,7 +75,7 @@ export async function decisionEffect(db: Database, key: PaymentKey, decisionId: 
      FROM payment_match m WHERE m.partner_id = $1 AND m.txn_ref = $2 AND m.kind = 'payment'`,
     [key.partnerId, key.txnRef, decisionId],
   );
-  if (!m) return 'no payment record of this identity is loaded';
+  if (!m) return await notLoaded(db, key, decisionId, action);
   if (m.void_reason) return `the payment is void (${m.void_reason}), so it allocates nothing and has no exception`;
   if (action === 'dismiss') return m.dismissed_by_it > 0n ? null : 'the payment has no exception to close (a later one will be closed by it)';
   if (m.decision_id === null || Number(m.decision_id) !== Number(decisionId)) return 'matching did not apply it (see `recon explain`)';
@@ -86,4 +86,25 @@ export async function decisionEffect(db: Database, key: PaymentKey, decisionId: 
     return `invoice ${m.decision_invoice_no} was already settled by earlier payments when this payment's turn came (an earlier payment takes a residual), so it took nothing of this payment, which went by the customer rules instead (see \`recon explain\`)`;
   }
   return null;
+}
+
+/**
+ * Why no payment of this identity is there to decide on: the id is a reversal's or refund's own
+ * record (a dismissal closes its exception, such as orphan_reversal; a match or unmatch applies to
+ * payments), or the payment's record waits in a quarantined file or was rejected (file, line, why).
+ */
+async function notLoaded(db: Database, key: PaymentKey, decisionId: bigint | number, action: DecisionAction): Promise<string | null> {
+  const other = await db.one<{ kind: string; file_name: string; line_no: bigint; reverses_txn_ref: string | null; closed: bigint }>(
+    `SELECT p.kind, coalesce(f.file_name, 'file ' || p.file_id) AS file_name, p.line_no, p.reverses_txn_ref,
+            (SELECT count(*) FROM exceptions e WHERE e.payment_id = p.payment_id AND e.decision_id = $3) AS closed
+     FROM payments p LEFT JOIN source_files f USING (file_id)
+     WHERE p.partner_id = $1 AND p.txn_ref = $2 AND p.kind <> 'payment' ORDER BY p.payment_id LIMIT 1`,
+    [key.partnerId, key.txnRef, decisionId],
+  );
+  if (other) {
+    if (action === 'dismiss' && other.closed > 0n) return null;
+    const names = other.reverses_txn_ref ? `; decide on the payment it names, ${key.partnerId}:${other.reverses_txn_ref}` : '';
+    return `${key.partnerId}:${key.txnRef} is a ${other.kind} record (${other.file_name} line ${other.line_no}), not a payment: ${action === 'dismiss' ? 'it has no exception to close' : 'a match or unmatch applies to payments'}${names}`;
+  }
+  return `no payment record of this identity is loaded${(await whereReceived(db, key)) ?? ''}`;
 }

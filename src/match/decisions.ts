@@ -23,7 +23,9 @@ export async function recordDecision(db: Database, d: DecisionInput): Promise<bi
   if (!d.by.trim()) throw new UsageError('--by: name who decides');
   if (!d.reason.trim()) throw new UsageError('--reason: say why');
   const found = await db.one<{ n: bigint }>(`SELECT count(*) AS n FROM payments WHERE partner_id = $1 AND txn_ref = $2`, [partnerId, txnRef]);
-  if (!found || found.n === 0n) throw new UsageError(`no payment ${partnerId}:${txnRef} is loaded; check the partner id and transaction id`);
+  if (!found || found.n === 0n) {
+    throw new UsageError(`no payment ${partnerId}:${txnRef} is loaded${(await whereReceived(db, d.payment)) ?? '; check the partner id and transaction id'}`);
+  }
   if (d.action === 'match') {
     if (!d.invoiceNo) throw new UsageError('decide match needs the INVOICE_NO the payment pays');
     const inv = await db.one(`SELECT invoice_no FROM invoices WHERE invoice_no = $1`, [d.invoiceNo]);
@@ -73,4 +75,15 @@ async function openException(db: Database, key: PaymentKey): Promise<Closed> {
   if (!e) return NOTHING_CLOSED;
   if (e.kind !== 'payment' || e.reason === 'auditor_unmatched') return { ...NOTHING_CLOSED, reason: e.reason };
   return { reason: e.reason, amount: e.amount_vnd, invoiceNo: e.suggested_invoice_no, refunded: e.refunded_vnd ?? 0n };
+}
+
+/**
+ * Where a payment identity that is not loaded was received, as explain says it: `; it was received
+ * in file N (name) line L, in a quarantined file: …` (or rejected: its message); null when nowhere.
+ */
+export async function whereReceived(db: Database, key: PaymentKey): Promise<string | null> {
+  const { paymentReceivedAgain } = await import('./explain.ts');
+  const where = (await paymentReceivedAgain(db, key)).filter((w) => w['received_as'] !== 'duplicate record');
+  if (where.length === 0) return null;
+  return `; it was received in ${where.map((w) => `file ${String(w['file_id'])} (${String(w['file_name'])}) line ${String(w['line_no'])}, ${String(w['received_as'])}: ${String(w['note'])}`).join('; ')}`;
 }

@@ -13,13 +13,13 @@ export function parsePaymentKey(text: string): PaymentKey | undefined {
   if (at < 0) return undefined;
   const partnerId = text.slice(0, at).trim();
   const txnRef = text.slice(at + 1).trim();
-  if (!partnerId || !txnRef) throw new UsageError(`${JSON.stringify(text)}: expected PARTNER:TXN_REF, e.g. VCB:FT26032123456`);
+  if (!partnerId || !txnRef) throw new UsageError(`${JSON.stringify(text)}: expected PARTNER:TXN_REF, e.g. vietcombank:FT26032123456`);
   return { partnerId, txnRef };
 }
 
 /** Like parsePaymentKey, but a payment key is required. */
 export function requirePaymentKey(text: string): PaymentKey {
   const key = parsePaymentKey(text);
-  if (!key) throw new UsageError(`${JSON.stringify(text)}: expected PARTNER:TXN_REF, e.g. VCB:FT26032123456`);
+  if (!key) throw new UsageError(`${JSON.stringify(text)}: expected PARTNER:TXN_REF, e.g. vietcombank:FT26032123456`);
   return key;
 }

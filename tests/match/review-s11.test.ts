@@ -340,6 +340,10 @@ describe('a dismissal keeps what it closed out of the rules: the cases around it
     await decide(db, 'dismiss', 'R1');
     await match(db);
     expect((await rows(db)).exc).toEqual(['VCB:R1 orphan_reversal 100 (dismissed)']);
+    // It took effect: no "no effect" note, though no payment of the id is loaded (a reversal's record is).
+    const id = (await db.one<{ id: bigint }>('SELECT max(decision_id) AS id FROM decisions'))!.id;
+    expect(await decisionEffect(db, { partnerId: 'VCB', txnRef: 'R1' }, id, 'dismiss')).toBeNull();
+    expect(await decisionEffect(db, { partnerId: 'VCB', txnRef: 'R1' }, id, 'match')).toMatch(/^VCB:R1 is a reversal record \(.+ line \d+\), not a payment: a match or unmatch applies to payments; decide on the payment it names, VCB:P1$/);
     expect(await db.all(`SELECT closed_vnd FROM decisions`)).toEqual([{ closed_vnd: null }]);
     await load(db, { payments: [{ txn: 'P1', amount: 100, code: K, at: '2026-02-01T10:00:00' }] });
     await match(db);

@@ -242,6 +242,25 @@ describe('recon decide on a payment it cannot change', () => {
     // It says what it closed, which stays out of matching from now on.
     expect(c.stdout).toMatch(/\nit closes the unknown_customer exception of \d+ đ: that money was dealt with outside recon and stays out of matching from now on\n/);
     expect(b.stdout).not.toMatch(/it closes/);
+    // A reversal's own id: a match names what it is and the payment it names (dismissing an orphan
+    // reversal closes its exception: tests/match/review-s11.test.ts). A payment waiting in a quarantined file: refused, naming
+    // the file, the line and the release command (before: "check the partner id").
+    const d2 = await Database.open({ path: copy.dbPath });
+    const reversal = await d2.one<{ partner_id: string; txn_ref: string; reverses_txn_ref: string }>(
+      `SELECT p.partner_id, p.txn_ref, p.reverses_txn_ref FROM payments p WHERE p.kind = 'reversal' AND p.reverses_txn_ref IS NOT NULL AND p.reverses_txn_ref <> p.txn_ref
+         AND NOT EXISTS (SELECT 1 FROM payments q WHERE q.partner_id = p.partner_id AND q.txn_ref = p.txn_ref AND q.kind = 'payment') ORDER BY p.payment_id LIMIT 1`,
+    );
+    const waiting = await d2.one<{ partner_id: string; txn_ref: string; file_id: bigint }>(
+      `SELECT q.partner_id, q.txn_ref, q.file_id FROM quarantined_payments q JOIN source_files f USING (file_id)
+         WHERE f.status = 'quarantined' AND q.kind = 'payment' AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.partner_id = q.partner_id AND p.txn_ref = q.txn_ref) ORDER BY q.file_id, q.line_no LIMIT 1`,
+    );
+    d2.close();
+    const r = await decide('match', `${reversal!.partner_id}:${reversal!.txn_ref}`, invoice!.invoice_no);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`note: it has no effect now: ${reversal!.partner_id}:${reversal!.txn_ref} is a reversal record \\(.+ line \\d+\\), not a payment: a match or unmatch applies to payments; decide on the payment it names, ${reversal!.partner_id}:${reversal!.reverses_txn_ref}`));
+    const w = await decide('match', `${waiting!.partner_id}:${waiting!.txn_ref}`, invoice!.invoice_no);
+    expect(w.status).toBe(2);
+    expect(w.stderr).toMatch(new RegExp(`no payment .+ is loaded; it was received in file ${waiting!.file_id} \\(.+\\) line \\d+, in a quarantined file: .*\`recon files release ${waiting!.file_id} --by NAME --reason TEXT\` loads it`));
   }, 180_000);
 });
 
