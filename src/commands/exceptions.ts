@@ -55,7 +55,7 @@ export function register(program: Command): void {
           ...(olderThan !== undefined ? { olderThan } : {}),
         });
       });
-      printResult(opts.json, { as_of: asOf, count: rows.length, buckets: buckets(rows), exceptions: rows }, () => formatQueue(asOf, rows, opts.limit));
+      printResult(opts.json, { as_of: asOf, count: rows.length, buckets: buckets(rows), exceptions: rows }, () => formatQueue(asOf, rows, opts.limit, opts.status));
     });
 }
 
@@ -80,9 +80,11 @@ function buckets(rows: QueueRow[]): Array<{ aging: string; count: number; amount
   });
 }
 
-function formatQueue(asOf: string, rows: QueueRow[], limit: number): string {
+function formatQueue(asOf: string, rows: QueueRow[], limit: number, status: string): string {
+  // With --status all, open and dismissed rows are listed together: each says which it is.
   const shown = rows.slice(0, limit).map((r) => ({
     payment: `${r.partner_id}:${r.txn_ref}`,
+    ...(status === 'all' ? { status: r.status } : {}),
     reason: r.reason,
     amount_vnd: r.amount_vnd,
     age: r.age_days,
@@ -92,7 +94,7 @@ function formatQueue(asOf: string, rows: QueueRow[], limit: number): string {
     detail: r.detail,
   }));
   return [
-    `${rows.length} exception(s) as of ${asOf}`,
+    `${rows.length} ${status === 'all' ? 'open and dismissed ' : status === 'dismissed' ? 'dismissed ' : ''}exception(s) as of ${asOf}`,
     textTable(buckets(rows)),
     '',
     textTable(shown),

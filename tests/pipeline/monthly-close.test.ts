@@ -180,6 +180,12 @@ describe('usage errors of the reading commands', () => {
       expect([args, r.status, r.stderr]).toEqual([args, 2, expect.stringMatching(message)]);
     }
     expect((await queue('--partner', 'acb', '--json')).status).toBe(0);
+    // --status all lists open and dismissed rows together, each saying which it is.
+    const all = await queue('--status', 'all');
+    expect(all.status, all.stderr).toBe(0);
+    expect(all.stdout).toMatch(/^\d+ open and dismissed exception\(s\) as of 2026-04-30\n/);
+    expect(all.stdout).toMatch(/\npayment +status +reason /);
+    expect((await queue()).stdout).not.toMatch(/\npayment +status /);
   }, 120_000);
 });
 
