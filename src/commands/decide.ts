@@ -2,10 +2,10 @@
 // appends an auditor decision, then recomputes matching so it takes effect at once.
 import type { Command } from 'commander';
 import type { Database } from '../db/database.ts';
-import { DECISION_ACTIONS, recordDecision, whereReceived, type DecisionAction } from '../match/decisions.ts';
+import { checkDecision, DECISION_ACTIONS, recordDecision, whereReceived, type DecisionAction } from '../match/decisions.ts';
 import { requirePaymentKey, type PaymentKey } from '../match/payment-key.ts';
 import { UsageError } from '../errors.ts';
-import { printResult, withDbOptions, withRun, type GlobalOptions } from './context.ts';
+import { printResult, withDb, withDbOptions, withRun, type GlobalOptions } from './context.ts';
 
 interface DecideOptions extends GlobalOptions {
   by: string;
@@ -27,6 +27,9 @@ export function register(program: Command): void {
         throw new UsageError(`unknown action ${JSON.stringify(action)}; expected one of ${DECISION_ACTIONS.join(', ')}`);
       }
       const key = requirePaymentKey(payment);
+      // Refused before a run starts, so a refused decision records nothing.
+      const input = { action: action as DecisionAction, payment: key, ...(invoiceNo ? { invoiceNo } : {}), by: opts.by, reason: opts.reason };
+      await withDb(opts, (db) => checkDecision(db, input));
       const result = await withRun(opts, 'decide', { action, payment, invoiceNo: invoiceNo ?? null, by: opts.by }, async (db, run) => {
         const decisionId = await recordDecision(db, {
           action: action as DecisionAction,

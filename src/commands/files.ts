@@ -35,6 +35,9 @@ export function register(program: Command): void {
     .action(async (fileId: string, local: { by: string; reason: string; rematch: boolean }, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions & { by: string; reason: string }>();
       if (!/^\d+$/.test(fileId)) throw new UsageError(`file id ${JSON.stringify(fileId)}: expected a number`);
+      // Refused before a run starts, so a refused release records nothing.
+      const { checkRelease } = await import('../ingest/release.ts');
+      await withDb(opts, (db) => checkRelease(db, Number(fileId), local.by, local.reason));
       // Released payments are matched at once, as a decision is: a report run next must count them.
       const result = await withRun(opts, 'files release', { file_id: Number(fileId), by: opts.by, reason: opts.reason }, async (db, run) => {
         const released = await (await import('../ingest/release.ts')).releaseFile(db, run, Number(fileId), local.by, local.reason);

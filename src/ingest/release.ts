@@ -12,8 +12,11 @@ export interface ReleaseResult {
   message: string;
 }
 
-/** Loads a quarantined file's waiting payments into `payments` and marks the file released. */
-export async function releaseFile(db: Database, run: Run, fileId: number, by: string, reason: string): Promise<ReleaseResult> {
+/**
+ * The quarantined file a release names, or a UsageError (no --by or --reason, no such file, not
+ * quarantined). The command checks it before it starts a run, so a refused release records nothing.
+ */
+export async function checkRelease(db: Database, fileId: number, by: string, reason: string) {
   if (!by.trim() || !reason.trim()) throw new UsageError('release needs --by NAME and --reason TEXT');
   const f = await db.one<{ status: string; path: string; records_read: bigint; records_rejected: bigint; records_duplicate: bigint }>(
     'SELECT status, path, records_read, records_rejected, records_duplicate FROM source_files WHERE file_id = $1',
@@ -21,6 +24,12 @@ export async function releaseFile(db: Database, run: Run, fileId: number, by: st
   );
   if (!f) throw new UsageError(`file ${fileId}: no such file; see \`recon files --status quarantined\``);
   if (f.status !== 'quarantined') throw new UsageError(`file ${fileId} (${f.path}) is ${f.status}, not quarantined; only quarantined files can be released`);
+  return f;
+}
+
+/** Loads a quarantined file's waiting payments into `payments` and marks the file released. */
+export async function releaseFile(db: Database, run: Run, fileId: number, by: string, reason: string): Promise<ReleaseResult> {
+  const f = await checkRelease(db, fileId, by, reason);
   return db.transaction(async () => {
     const before = Number((await db.one<{ n: bigint }>('SELECT count(*) AS n FROM payments'))!.n);
     await runIngestSql(db, 'ingest/release_file.sql', { file_id: fileId });

@@ -19,6 +19,27 @@ export interface DecisionInput {
 
 /** Validates and appends one decision; returns its id. Takes effect at the next match. */
 export async function recordDecision(db: Database, d: DecisionInput): Promise<bigint> {
+  await checkDecision(db, d);
+  const { partnerId, txnRef } = d.payment;
+  // A dismissal records what it closes: the payment's open exception as the auditor sees it now
+  // (migration 015). That amount stays out of every later match (sql/match/020_decisions.sql).
+  const closed = d.action === 'dismiss' ? await openException(db, d.payment) : NOTHING_CLOSED;
+  const row = await db.one<{ id: bigint }>(
+    `INSERT INTO decisions (decision_id, partner_id, txn_ref, action, invoice_no, decided_by, reason, decided_at, run_id,
+                            closed_reason, closed_vnd, closed_invoice_no, closed_refunded_vnd)
+     VALUES (nextval('decision_ids'), $1, $2, $3, $4, $5, $6, now(), $7, $8, $9, $10, $11) RETURNING decision_id AS id`,
+    [partnerId, txnRef, d.action, d.invoiceNo ?? null, d.by.trim(), d.reason.trim(), d.runId, closed.reason, closed.amount, closed.invoiceNo, closed.refunded],
+  );
+  return row!.id;
+}
+
+/**
+ * A UsageError when a decision cannot be recorded: no --by or --reason, no payment record of the
+ * identity loaded (saying where it was received, if anywhere), an unknown invoice, an invoice given
+ * to unmatch or dismiss. The command checks it before it starts a run, so a refused decision
+ * records nothing.
+ */
+export async function checkDecision(db: Database, d: Omit<DecisionInput, 'runId'>): Promise<void> {
   const { partnerId, txnRef } = d.payment;
   if (!d.by.trim()) throw new UsageError('--by: name who decides');
   if (!d.reason.trim()) throw new UsageError('--reason: say why');
@@ -33,16 +54,6 @@ export async function recordDecision(db: Database, d: DecisionInput): Promise<bi
   } else if (d.invoiceNo) {
     throw new UsageError(`decide ${d.action} takes no invoice`);
   }
-  // A dismissal records what it closes: the payment's open exception as the auditor sees it now
-  // (migration 015). That amount stays out of every later match (sql/match/020_decisions.sql).
-  const closed = d.action === 'dismiss' ? await openException(db, d.payment) : NOTHING_CLOSED;
-  const row = await db.one<{ id: bigint }>(
-    `INSERT INTO decisions (decision_id, partner_id, txn_ref, action, invoice_no, decided_by, reason, decided_at, run_id,
-                            closed_reason, closed_vnd, closed_invoice_no, closed_refunded_vnd)
-     VALUES (nextval('decision_ids'), $1, $2, $3, $4, $5, $6, now(), $7, $8, $9, $10, $11) RETURNING decision_id AS id`,
-    [partnerId, txnRef, d.action, d.invoiceNo ?? null, d.by.trim(), d.reason.trim(), d.runId, closed.reason, closed.amount, closed.invoiceNo, closed.refunded],
-  );
-  return row!.id;
 }
 
 interface Closed {

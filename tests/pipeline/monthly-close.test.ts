@@ -264,8 +264,12 @@ describe('recon decide on a payment it cannot change', () => {
     const r = await decide('match', `${reversal!.partner_id}:${reversal!.txn_ref}`, invoice!.invoice_no);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`note: it has no effect now: ${reversal!.partner_id}:${reversal!.txn_ref} is a reversal record \\(.+ line \\d+\\), not a payment: a match or unmatch applies to payments; decide on the payment it names, ${reversal!.partner_id}:${reversal!.reverses_txn_ref}`));
+    const runsBefore = JSON.parse((await recon('runs', '--json', '--limit', '100000', '--db', copy.dbPath)).stdout).length;
     const w = await decide('match', `${waiting!.partner_id}:${waiting!.txn_ref}`, invoice!.invoice_no);
     expect(w.status).toBe(2);
+    // Refused before any run starts: the ledger holds no failed run of it.
+    expect((await recon('files', 'release', '999999', '--by', 'Lan', '--reason', 'test', '--db', copy.dbPath)).status).toBe(2);
+    expect(JSON.parse((await recon('runs', '--json', '--limit', '100000', '--db', copy.dbPath)).stdout).length).toBe(runsBefore);
     expect(w.stderr).toMatch(new RegExp(`no payment .+ is loaded; it was received in file ${waiting!.file_id} \\(.+\\) line \\d+, in a quarantined file: .*\`recon files release ${waiting!.file_id} --by NAME --reason TEXT\` loads it`));
   }, 180_000);
 });
