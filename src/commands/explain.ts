@@ -14,12 +14,16 @@ export function register(program: Command): void {
     .option('--profiles <dir>', "folder of partner profiles the raw row is read with, as ingest read the file (default: the repository's pipelines/partners)")
     .action(async (what: string, opts: GlobalOptions & { profiles?: string }) => {
       if (opts.profiles !== undefined) profileFiles(opts.profiles); // a missing folder, or a file, is refused before any work
-      const { result, waiting } = await withDb(opts, async (db) => {
+      const { result, waiting, meant } = await withDb(opts, async (db) => {
         const key = parsePaymentKey(what);
         const payment = key ? await explainPayment(db, key, opts.profiles !== undefined ? { profiles: opts.profiles } : {}) : undefined;
         const found = payment ?? (await explainInvoice(db, what));
         // Not loaded: an auditor must still learn where the record waits (a quarantined file).
-        return { result: found, waiting: !found && key ? await paymentReceivedAgain(db, key) : [] };
+        // A partner id typed in another case (VIETCOMBANK for vietcombank): the one meant, to suggest.
+        const meant = !found && key
+          ? (await db.all<{ partner_id: string }>('SELECT partner_id FROM partners WHERE lower(partner_id) = lower($1) AND partner_id <> $1 ORDER BY partner_id', [key.partnerId])).map((p) => p.partner_id)
+          : [];
+        return { result: found, waiting: !found && key ? await paymentReceivedAgain(db, key) : [], meant };
       });
       if (!result) {
         const where = waiting.map((w) => `file ${String(w['file_id'])} (${String(w['file_name'])}) line ${String(w['line_no'])}, ${String(w['received_as'])}: ${String(w['note'])}`);
@@ -27,7 +31,8 @@ export function register(program: Command): void {
         const none = key
           ? `no payment of partner ${JSON.stringify(key.partnerId)} with transaction id ${JSON.stringify(key.txnRef)} is loaded, and no invoice has this number`
           : 'no invoice with this number is loaded (a payment is named PARTNER:TXN_REF, e.g. vietcombank:FT26300012345)';
-        throw new UsageError(`${JSON.stringify(what)}: ${none}${where.length > 0 ? `; the payment was received in ${where.join('; ')}` : ''}`);
+        const hint = key && meant.length > 0 ? `; partner ids are written as profiles name them: did you mean ${meant.map((p) => `${p}:${key.txnRef}`).join(' or ')}?` : '';
+        throw new UsageError(`${JSON.stringify(what)}: ${none}${where.length > 0 ? `; the payment was received in ${where.join('; ')}` : ''}${hint}`);
       }
       printResult(opts.json, result, () => (result.kind === 'payment' ? formatPayment(result) : formatInvoice(result)));
     });

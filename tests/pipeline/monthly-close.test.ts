@@ -206,6 +206,10 @@ describe('recon explain and records received again', () => {
     expect(waiting.status).toBe(2);
     expect(waiting.stderr).toContain(`received in file ${q!.file_id} `);
     expect(waiting.stderr).toContain(`line ${q!.line_no}, in a quarantined file`);
+    // The partner id in another case: the id meant is suggested.
+    const shouted = await recon('explain', `${q!.partner_id.toUpperCase()}:${q!.txn_ref}`, '--db', copy.dbPath);
+    expect(shouted.status).toBe(2);
+    expect(shouted.stderr).toContain(`did you mean ${q!.partner_id}:${q!.txn_ref}?`);
     expect(waiting.stderr).toContain(`recon files release ${q!.file_id}`);
     const r = await recon('explain', `${dup!.partner_id}:${dup!.txn_ref}`, '--db', copy.dbPath, '--json');
     expect(r.status, r.stderr).toBe(0);
