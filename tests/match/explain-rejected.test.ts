@@ -33,5 +33,16 @@ describe('recon explain and rejected records', () => {
     const own = await recon('explain', 'agribank:FT26022800009999', '--db', db);
     expect(own.status).toBe(2);
     expect(own.stderr).toMatch(/\(AGRIBANK_EVN_202602\.csv\) line \d+, rejected: \S*AGRIBANK_EVN_202602\.csv, line \d+, field paid_at .*not a valid date/);
+
+    // An id built from two columns (MWG: agent + receipt) of a record that could not be split into
+    // fields: found by its parts, each a value of the raw text (before: "not loaded" only).
+    const mwg = readFileSync(join(SAMPLE, 'partners', 'mwg', 'MWG_EVN_202602.csv'), 'utf8').split('\n');
+    const mwgTotal = mwg.findIndex((l) => l.startsWith('Tổng cộng;'));
+    mwg.splice(mwgTotal, 0, 'TGDD00009;00009999;18/02/2026 20:53;PK02DA0000157;Trần Đức Trang;424.766;Thanh toán;thừa');
+    writeFileSync(join(dir, 'partners', 'MWG_EVN_202602.csv'), mwg.join('\n'));
+    expect((await recon('ingest', join(dir, 'partners', 'MWG_EVN_202602.csv'), '--db', db)).status).toBe(0);
+    const parts = await recon('explain', 'mwg:TGDD00009-00009999', '--db', db);
+    expect(parts.status).toBe(2);
+    expect(parts.stderr).toContain(`(MWG_EVN_202602.csv) line ${mwgTotal + 1}, rejected:`);
   }, 120_000);
 });

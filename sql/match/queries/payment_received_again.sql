@@ -3,7 +3,7 @@
 -- this transaction id: a record that failed a field check by the id read from it (rejects.txn_ref,
 -- kept since migration 014); one that could not be split into fields (column_count: no field, no
 -- id read) by its raw text holding the id as a whole value (the text split at delimiters, spaces,
--- quotes and JSON punctuation). The raw text of a record that was split is not searched: it also
+-- quotes and JSON punctuation), or each part of an id built from several columns so. The raw text of a record that was split is not searched: it also
 -- holds ids the record only names (a memo "refund of FT…", a reversal's original), and a record
 -- whose id is the field that failed has none. Each with its file and physical line.
 SELECT 'duplicate record' AS received_as, d.kind, f.file_id, f.file_name, d.line_no,
@@ -21,6 +21,10 @@ FROM rejects r JOIN source_files f ON f.file_id = r.file_id
 WHERE f.kind = 'partner' AND f.partner_id = $partner
   AND (r.txn_ref = $txn
        OR (r.txn_ref IS NULL AND r.field IS NULL
-           AND contains(r.raw, $txn)
-           AND list_contains(regexp_split_to_array(r.raw, '[\s,;|"''{}\[\]:]+'), $txn)))
+           AND ((contains(r.raw, $txn)
+                 AND list_contains(regexp_split_to_array(r.raw, '[\s,;|"''{}\[\]:]+'), $txn))
+                -- An id a profile builds from several columns (agent + receipt, TGDD00003-00000006)
+                -- never stands whole in the text: each of its parts does, as a value of its own.
+                OR (regexp_matches($txn, '[-/|]')
+                    AND list_has_all(regexp_split_to_array(r.raw, '[\s,;|"''{}\[\]:]+'), string_split_regex($txn, '[-/|]'))))))
 ORDER BY file_id, line_no;
