@@ -107,7 +107,8 @@ async function notLoaded(db: Database, key: PaymentKey, decisionId: bigint | num
   if (other) {
     if (action === 'dismiss' && other.closed > 0n) return null;
     const names = other.reverses_txn_ref ? `; decide on the payment it names, ${key.partnerId}:${other.reverses_txn_ref}` : '';
-    return `${key.partnerId}:${key.txnRef} is a ${other.kind} record (${other.file_name} line ${other.line_no}), not a payment: ${action === 'dismiss' ? 'it has no exception to close' : 'a match or unmatch applies to payments'}${names}`;
+    // Only a dismissal is recorded on such a record (checkDecision refuses the others).
+    return `${key.partnerId}:${key.txnRef} is a ${other.kind} record (${other.file_name} line ${other.line_no}), not a payment, and it has no exception to close${names}`;
   }
   return `no payment record of this identity is loaded${(await whereReceived(db, key)) ?? ''}`;
 }

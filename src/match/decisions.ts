@@ -43,9 +43,20 @@ export async function checkDecision(db: Database, d: Omit<DecisionInput, 'runId'
   const { partnerId, txnRef } = d.payment;
   if (!d.by.trim()) throw new UsageError('--by: name who decides');
   if (!d.reason.trim()) throw new UsageError('--reason: say why');
-  const found = await db.one<{ n: bigint }>(`SELECT count(*) AS n FROM payments WHERE partner_id = $1 AND txn_ref = $2`, [partnerId, txnRef]);
+  const found = await db.one<{ n: bigint; payments: bigint; other: string | null; names: string | null }>(
+    `SELECT count(*) AS n, count(*) FILTER (WHERE kind = 'payment') AS payments,
+            min(kind) FILTER (WHERE kind <> 'payment') AS other, min(reverses_txn_ref) FILTER (WHERE kind <> 'payment') AS names
+     FROM payments WHERE partner_id = $1 AND txn_ref = $2`,
+    [partnerId, txnRef],
+  );
   if (!found || found.n === 0n) {
     throw new UsageError(`no payment ${partnerId}:${txnRef} is loaded${(await whereReceived(db, d.payment)) ?? '; check the partner id and transaction id'}`);
+  }
+  // A reversal's or refund's own record pays no invoice: only a dismissal (of its exception, such as
+  // orphan_reversal) applies to it.
+  if (found.payments === 0n && d.action !== 'dismiss') {
+    const names = found.names ? `; decide on the payment it names, ${partnerId}:${found.names}` : '';
+    throw new UsageError(`${partnerId}:${txnRef} is a ${found.other} record, not a payment: decide ${d.action} applies to payments (dismiss closes its exception)${names}`);
   }
   if (d.action === 'match') {
     if (!d.invoiceNo) throw new UsageError('decide match needs the INVOICE_NO the payment pays');

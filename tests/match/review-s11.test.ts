@@ -343,11 +343,15 @@ describe('a dismissal keeps what it closed out of the rules: the cases around it
     // It took effect: no "no effect" note, though no payment of the id is loaded (a reversal's record is).
     const id = (await db.one<{ id: bigint }>('SELECT max(decision_id) AS id FROM decisions'))!.id;
     expect(await decisionEffect(db, { partnerId: 'VCB', txnRef: 'R1' }, id, 'dismiss')).toBeNull();
-    expect(await decisionEffect(db, { partnerId: 'VCB', txnRef: 'R1' }, id, 'match')).toMatch(/^VCB:R1 is a reversal record \(.+ line \d+\), not a payment: a match or unmatch applies to payments; decide on the payment it names, VCB:P1$/);
     expect(await db.all(`SELECT closed_vnd FROM decisions`)).toEqual([{ closed_vnd: null }]);
     await load(db, { payments: [{ txn: 'P1', amount: 100, code: K, at: '2026-02-01T10:00:00' }] });
     await match(db);
     expect(await rows(db)).toEqual({ alloc: [], exc: [] });
+    // Dismissed again, with nothing left to close: the note says what the record is and names its payment.
+    await decide(db, 'dismiss', 'R1');
+    await match(db);
+    const again = (await db.one<{ id: bigint }>('SELECT max(decision_id) AS id FROM decisions'))!.id;
+    expect(await decisionEffect(db, { partnerId: 'VCB', txnRef: 'R1' }, again, 'dismiss')).toMatch(/^VCB:R1 is a reversal record \(.+ line \d+\), not a payment, and it has no exception to close; decide on the payment it names, VCB:P1$/);
   });
 
   it('a credit dismissed as refunded, then the partner\'s refund record of it: the bill stays paid in full (before, 30 đ short)', async () => {
