@@ -2,7 +2,7 @@
 // appends an auditor decision, then recomputes matching so it takes effect at once.
 import type { Command } from 'commander';
 import type { Database } from '../db/database.ts';
-import { checkDecision, DECISION_ACTIONS, recordDecision, whereReceived, type DecisionAction } from '../match/decisions.ts';
+import { checkDecision, DECISION_ACTIONS, recordDecision, type DecisionAction } from '../match/decisions.ts';
 import { requirePaymentKey, type PaymentKey } from '../match/payment-key.ts';
 import { UsageError } from '../errors.ts';
 import { printResult, withDb, withDbOptions, withRun, type GlobalOptions } from './context.ts';
@@ -92,9 +92,9 @@ export async function decisionEffect(db: Database, key: PaymentKey, decisionId: 
 }
 
 /**
- * Why no payment of this identity is there to decide on: the id is a reversal's or refund's own
- * record (a dismissal closes its exception, such as orphan_reversal; a match or unmatch applies to
- * payments), or the payment's record waits in a quarantined file or was rejected (file, line, why).
+ * Why a decision recorded on an identity with no payment record has no effect: the id is a
+ * reversal's or refund's own record (only a dismissal is recorded on one) and it has no exception
+ * to close.
  */
 async function notLoaded(db: Database, key: PaymentKey, decisionId: bigint | number, action: DecisionAction): Promise<string | null> {
   const other = await db.one<{ kind: string; file_name: string; line_no: bigint; reverses_txn_ref: string | null; closed: bigint }>(
@@ -110,5 +110,6 @@ async function notLoaded(db: Database, key: PaymentKey, decisionId: bigint | num
     // Only a dismissal is recorded on such a record (checkDecision refuses the others).
     return `${key.partnerId}:${key.txnRef} is a ${other.kind} record (${other.file_name} line ${other.line_no}), not a payment, and it has no exception to close${names}`;
   }
-  return `no payment record of this identity is loaded${(await whereReceived(db, key)) ?? ''}`;
+  // checkDecision refused an identity with no record at all, so this is not reached after it.
+  return 'no payment record of this identity is loaded';
 }

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { profileFiles } from '../ingest/profiles.ts';
-import { explainInvoice, explainPayment, paymentReceivedAgain, type InvoiceExplanation, type PaymentExplanation } from '../match/explain.ts';
+import { explainInvoice, explainPayment, paymentReceivedAgain, receivedPlaces, type InvoiceExplanation, type PaymentExplanation } from '../match/explain.ts';
 import { parsePaymentKey } from '../match/payment-key.ts';
 import type { Row } from '../db/database.ts';
 import { printResult, textTable, withDb, withDbOptions, type GlobalOptions } from './context.ts';
@@ -26,13 +26,13 @@ export function register(program: Command): void {
         return { result: found, waiting: !found && key ? await paymentReceivedAgain(db, key) : [], meant };
       });
       if (!result) {
-        const where = waiting.map((w) => `file ${String(w['file_id'])} (${String(w['file_name'])}) line ${String(w['line_no'])}, ${String(w['received_as'])}: ${String(w['note'])}`);
+        const where = receivedPlaces(waiting);
         const key = parsePaymentKey(what);
         const none = key
           ? `no payment of partner ${JSON.stringify(key.partnerId)} with transaction id ${JSON.stringify(key.txnRef)} is loaded, and no invoice has this number`
           : 'no invoice with this number is loaded (a payment is named PARTNER:TXN_REF, e.g. vietcombank:FT26300012345)';
         const hint = key && meant.length > 0 ? `; partner ids are written as profiles name them: did you mean ${meant.map((p) => `${p}:${key.txnRef}`).join(' or ')}?` : '';
-        throw new UsageError(`${JSON.stringify(what)}: ${none}${where.length > 0 ? `; the payment was received in ${where.join('; ')}` : ''}${hint}`);
+        throw new UsageError(`${JSON.stringify(what)}: ${none}${where ? `; the payment was received in ${where}` : ''}${hint}`);
       }
       printResult(opts.json, result, () => (result.kind === 'payment' ? formatPayment(result) : formatInvoice(result)));
     });

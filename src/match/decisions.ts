@@ -104,8 +104,7 @@ async function openException(db: Database, key: PaymentKey): Promise<Closed> {
  * in file N (name) line L, in a quarantined file: …` (or rejected: its message); null when nowhere.
  */
 export async function whereReceived(db: Database, key: PaymentKey): Promise<string | null> {
-  const { paymentReceivedAgain } = await import('./explain.ts');
+  const { paymentReceivedAgain, receivedPlaces } = await import('./explain.ts');
   const where = (await paymentReceivedAgain(db, key)).filter((w) => w['received_as'] !== 'duplicate record');
-  if (where.length === 0) return null;
-  return `; it was received in ${where.map((w) => `file ${String(w['file_id'])} (${String(w['file_name'])}) line ${String(w['line_no'])}, ${String(w['received_as'])}: ${String(w['note'])}`).join('; ')}`;
+  return where.length === 0 ? null : `; it was received in ${receivedPlaces(where)}`;
 }

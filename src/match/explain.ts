@@ -100,6 +100,11 @@ async function sourceRecord(path: string | null, line: number, txnRef: string, p
   return { ...r, raw: rawExcerpt(r.raw, txnRef) };
 }
 
+/** Where a payment identity was received (paymentReceivedAgain's rows), as messages say it: `file 7 (X.csv) line 12, rejected: …; …`. */
+export function receivedPlaces(rows: Row[]): string {
+  return rows.map((w) => `file ${String(w['file_id'])} (${String(w['file_name'])}) line ${String(w['line_no'])}, ${String(w['received_as'])}: ${String(w['note'])}`).join('; ');
+}
+
 /** Duplicate records of a payment identity and its records waiting in quarantined files (file, line, note). */
 export async function paymentReceivedAgain(db: Database, key: PaymentKey): Promise<Row[]> {
   return db.all(readSql('match/queries/payment_received_again.sql'), { partner: key.partnerId, txn: key.txnRef });
