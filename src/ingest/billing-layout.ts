@@ -12,6 +12,7 @@ import { normaliseName } from './column-name.ts';
 import { dateFormatProblem, dateTokens, isEpochFormat } from './formats.ts';
 import { amountFormatSchema, controlValue, ENCODINGS, preambleSchema, regex } from './profile.ts';
 import { parseJsonFile } from './profiles.ts';
+import { globSource, globToRegExp } from './recognise.ts';
 
 export const DEFAULT_BILLING_LAYOUT_FILE = join(PROJECT_ROOT, 'pipelines', 'billing.json');
 
@@ -260,7 +261,7 @@ export const filePeriodFormat = (layout: BillingLayout): string => layout.invoic
 function invoiceGlobSource(glob: string, format: string): string {
   return glob
     .split(PERIOD_PLACEHOLDER)
-    .map((part) => part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.'))
+    .map(globSource)
     .join(periodRegexSource(format));
 }
 
@@ -272,13 +273,14 @@ export type BillingFile = { name: string; kind: 'customers'; period: null } | { 
  * would be a guess.
  */
 export function billingFiles(names: string[], layout: BillingLayout): BillingFile[] {
-  const glob = (g: string) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`, 'i');
-  const customers = layout.customers.file_patterns.map(glob);
-  const invoices = layout.invoices.file_patterns.map((g) => new RegExp(`^${invoiceGlobSource(g, filePeriodFormat(layout))}$`, 'i'));
+  // Names and patterns compared in NFC, as partner files' (globToRegExp); the file keeps its own name.
+  const customers = layout.customers.file_patterns.map(globToRegExp);
+  const invoices = layout.invoices.file_patterns.map((g) => new RegExp(`^${invoiceGlobSource(g.normalize('NFC'), filePeriodFormat(layout))}$`, 'i'));
   const out: BillingFile[] = [];
   for (const name of [...names].sort()) {
-    const isCustomers = customers.some((re) => re.test(name));
-    const period = invoices.map((re) => canonicalPeriod(re.exec(name)?.groups)).find((p) => p !== null) ?? null;
+    const nfc = name.normalize('NFC');
+    const isCustomers = customers.some((re) => re.test(nfc));
+    const period = invoices.map((re) => canonicalPeriod(re.exec(nfc)?.groups)).find((p) => p !== null) ?? null;
     if (isCustomers && period !== null) {
       throw new UsageError(`billing file ${name} matches both customers.file_patterns and invoices.file_patterns${layout.source ? ` of ${layout.source}` : ''}; make them disjoint`);
     }

@@ -42,10 +42,18 @@ export function listFiles(paths: string[]): string[] {
   return [...out].sort(comparePaths);
 }
 
-/** A glob (`*`, `?`) as a case-insensitive regex over the whole base name. */
+/**
+ * A glob (`*`, `?`) as a case-insensitive regex over the whole base name, in Unicode NFC: a name
+ * with Vietnamese marks matches whether the pattern or the name was written composed or decomposed
+ * (macOS writes file names decomposed, NFD), as `recognise` compares NFC names.
+ */
 export function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
-  return new RegExp(`^${body}$`, 'i');
+  return new RegExp(`^${globSource(glob.normalize('NFC'))}$`, 'iu');
+}
+
+/** A glob's `*` and `?` as regex source, every other character literal. */
+export function globSource(glob: string): string {
+  return glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
 }
 
 export type Recognition =
@@ -59,7 +67,7 @@ export type Recognition =
 export function recognise(paths: string[], profiles: PartnerProfile[]): Recognition[] {
   const matchers = profiles.map((p) => ({ profile: p, res: p.file_patterns.map(globToRegExp) }));
   return paths.map((path) => {
-    const name = basename(path);
+    const name = basename(path).normalize('NFC');
     const claims = matchers.filter((m) => m.res.some((re) => re.test(name))).map((m) => m.profile);
     if (claims.length === 1) return { path, profile: claims[0]! };
     if (claims.length === 0) return { path, problem: `no partner profile recognises the file name "${name}" (no profile's file_patterns match it); add a pattern to the partner's profile, or rename the file, and ingest it again` };

@@ -582,11 +582,11 @@ const TODO_NOTE = 'set name, channel_group and default_instrument (drafted as ba
 /** The parts every draft shares. */
 function draftBase(path: string): Record<string, unknown> {
   return {
-    id: draftId(basename(path)),
+    id: draftId(basename(path).normalize('NFC')),
     name: 'TODO: partner name',
     channel_group: 'bank',
     default_instrument: 'transfer',
-    file_patterns: [draftPattern(basename(path))],
+    file_patterns: [draftPattern(basename(path).normalize('NFC'))],
   };
 }
 

@@ -171,3 +171,17 @@ describe('partner files no single profile claims', () => {
     db.close();
   });
 });
+
+describe('file names with Vietnamese marks', () => {
+  it('are recognised whether the name or the pattern is composed (NFC) or decomposed (NFD, as macOS writes names)', async () => {
+    const { recognise } = await import('../../src/ingest/recognise.ts');
+    const nfc = 'Sao kê thu hộ EVN T10.csv'.normalize('NFC');
+    const nfd = nfc.normalize('NFD');
+    expect(nfd).not.toBe(nfc);
+    const profile = (pattern: string) => ({ ...BASE_PROFILE, id: 'saoke', file_patterns: [pattern] }) as never;
+    for (const pattern of ['Sao kê thu hộ EVN *.csv'.normalize('NFC'), 'Sao kê thu hộ EVN *.csv'.normalize('NFD'), 'SAO KÊ THU HỘ EVN T??.CSV']) {
+      const found = recognise([`/in/${nfd}`, `/in/${nfc}`, '/in/Sao ke thu ho EVN T10.csv'], [profile(pattern)]);
+      expect(found.map((r) => ('profile' in r ? r.profile.id : r.problem.slice(0, 33)))).toEqual(['saoke', 'saoke', 'no partner profile recognises the']);
+    }
+  });
+});
