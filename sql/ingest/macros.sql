@@ -81,13 +81,16 @@ CREATE OR REPLACE TEMP MACRO ingest_trim(s) AS
 CREATE OR REPLACE TEMP MACRO ingest_trim_padding(s) AS
   CASE WHEN contains(s, chr(0)) THEN trim(s, ' ' || chr(0) || chr(160)) ELSE ingest_trim(s) END;
 
--- Whether an id is a number in a spreadsheet's scientific notation (1.23457E+15, or 1,23457E+15 with a
--- decimal comma): what Excel writes for a long all-digit id once a file is opened and saved again;
--- or in a program's (1.2345678901234567E19 from Java's Double.toString, 1E19 as a JSON number): an
--- id that went through a floating-point number, its digits lost either way. The LIKE keeps the regex
--- off most values.
-CREATE OR REPLACE TEMP MACRO ingest_sci_number(s) AS
-  (s LIKE '%E%' OR s LIKE '%e%') AND regexp_full_match(s, '[0-9]([.,][0-9]+)?[Ee]\+?[0-9]{1,3}');
+-- Whether an id went through a floating-point number, its digits lost either way: a number in a
+-- spreadsheet's scientific notation (1.23457E+15, or 1,23457E+15 with a decimal comma), what Excel
+-- writes for a long all-digit id once a file is opened and saved again; or in a program's
+-- (1.2345678901234567E19 from Java's Double.toString, 1E19 as a JSON number); or 16 digits or more
+-- with a zero fraction (1234567890123400.0: Python's and pandas' float64 written out, exact only to
+-- 2^53, so ids ...401 and ...400 may both have become ...400.0). The LIKEs keep the regexes off
+-- most values.
+CREATE OR REPLACE TEMP MACRO ingest_float_id(s) AS
+  ((s LIKE '%E%' OR s LIKE '%e%') AND regexp_full_match(s, '[0-9]([.,][0-9]+)?[Ee]\+?[0-9]{1,3}'))
+  OR ((s LIKE '%.%0' OR s LIKE '%,%0') AND regexp_full_match(s, '[0-9]{16,}[.,]0+'));
 
 -- A field as Excel's CSV export forces it to stay text: the formula ="0012345" (a leading zero kept,
 -- a long number not turned into 1.23E+12) stands for its string, 0012345; a quote inside it is

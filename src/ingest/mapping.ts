@@ -128,9 +128,9 @@ export function rawProjection(profile: PartnerProfile, cols: ColumnSet, shown: s
   const joinedDate = (names: string[], key: string): string =>
     names.length === 1 ? col(names[0]!, key) : `nullif(concat_ws(' ', ${names.map((n) => col(n, key)).join(', ')}), '')`;
   const opt = (spec: { column: string } | undefined, key: string): string => (spec ? col(spec.column, key) : 'CAST(NULL AS VARCHAR)');
-  // Whether any part of an id (one column, or each of the columns it is built from) is a number a
-  // spreadsheet rewrote in scientific notation: tested per part, as a joined id no longer looks like one.
-  const sci = (names: string[], key: string): string => names.map((n) => `coalesce(ingest_sci_number(${col(n, key)}), false)`).join(' OR ');
+  // Whether any part of an id (one column, or each of the columns it is built from) went through a
+  // floating-point number (ingest_float_id): tested per part, as a joined id no longer looks like one.
+  const sci = (names: string[], key: string): string => names.map((n) => `coalesce(ingest_float_id(${col(n, key)}), false)`).join(' OR ');
   const amount = f.amount;
   return [
     `seq`,
