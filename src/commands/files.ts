@@ -20,7 +20,7 @@ export function register(program: Command): void {
           [opts.status ?? null],
         ),
       );
-      printResult(opts.json, rows, () => textTable(rows, ['file_id', 'kind', 'partner_id', 'file_name', 'status', 'read', 'loaded', 'rejected', 'duplicate', 'control_count', 'control_amount', 'status_reason']));
+      printResult(opts.json, rows, () => textTable(rows, ['file_id', 'kind', 'partner_id', 'file_name', 'status', 'read', 'loaded', 'rejected', 'duplicate', 'control_count', 'control_amount', 'rejected_amount', 'status_reason']));
     });
 
   // The database options belong to `files` itself (commander gives them to the parent command).

@@ -21,7 +21,7 @@ export function register(program: Command): void {
         [
           textTable(summary.files.map((f) => ({ file_id: f.file_id, partner: f.partner_id, status: f.status, read: f.records_read, loaded: f.records_loaded, rejected: f.records_rejected, duplicate: f.records_duplicate, path: f.path }))),
           '',
-          ...summary.files.filter((f) => f.status !== 'loaded').map((f) => `${f.status}: ${f.message}`),
+          ...summary.files.filter((f) => f.status !== 'loaded' || f.warning !== undefined).map((f) => (f.status === 'loaded' ? `loaded, check: ${f.message}` : `${f.status}: ${f.message}`)),
           `records read ${summary.records_read} = loaded ${summary.records_loaded} + rejected ${summary.records_rejected} + duplicate ${summary.records_duplicate}${summary.records_quarantined > 0 ? ` + held in quarantined files ${summary.records_quarantined} (loaded on \`recon files release\`)` : ''}`,
         ].join('\n'),
       );

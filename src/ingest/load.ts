@@ -40,6 +40,8 @@ export interface FileOutcome {
    */
   status: FileStatus | 'skipped';
   message: string;
+  /** Set on a loaded file that needs a look all the same (its trailer's total below its valid records' sum). */
+  warning?: string;
   records_read: number;
   records_loaded: number;
   records_rejected: number;
@@ -637,6 +639,8 @@ interface FileFacts {
   valid: number;
   amountRead: bigint;
   reason: string | null;
+  /** Why a loaded file needs a look all the same (its status_reason): a trailer total below the valid records' sum. */
+  warning: string | null;
   /** The stated count differs from the records read (the reason says so). */
   countDiffers: boolean;
   /** Records the count is checked against: all read, or the completed payments (trailer.counts "paid"). */
@@ -730,6 +734,14 @@ async function typeMembers(db: Database, profile: PartnerProfile, members: Membe
     else if (m.control.amount !== null && countedRejects === 0 && m.control.amount !== amountCounted) reason = `${shown}, line ${line}: trailer states a total of ${m.control.amount} đồng, the ${what} sum to ${amountCounted}`;
     else if (m.control.amount !== null && countedRejects > 0) rejectedAmount = m.control.amount - amountAccepted;
     const countDiffers = !m.noTrailer && m.control.count !== null && m.control.count !== counted;
+    // Records read after a closing total row (a footer such as "Người lập bảng" the profile neither
+    // skips nor ends at): they are what the count is missing. Only for a total closing a staged text
+    // or sheet (a JSON summary line, or totals in the preamble, may come before the records).
+    const afterTrailer = countDiffers && direct === null && profile.format.type !== 'json' && profile.trailer?.in !== 'preamble' && m.split.trailerAfter !== undefined
+      ? readCount - m.split.trailerAfter : 0;
+    if (reason !== null && afterTrailer > 0 && counted - afterTrailer === m.control.count) {
+      reason += `, ${afterTrailer} of them after the total row: lines after it are read as records, so a footer must be named in \`skip\``;
+    }
     // A count that takes in the header and trailer lines too (two or more): the partner counted the
     // file's lines. Records missing would give the same count, so the stated sum decides: when it
     // is the records' sum (nothing rejected), none is missing; when it is not, the hint is not given.
@@ -739,7 +751,12 @@ async function typeMembers(db: Database, profile: PartnerProfile, members: Membe
       if (sumAgrees === true) reason += `, and ${framing} header and trailer lines besides, and the ${what} sum to the stated total: the trailer counts the file's lines, but it must count its ${what} only`;
       else if (sumAgrees === null) reason += `, and ${framing} header and trailer lines besides: the trailer may count the file's lines (it must count its ${what} only), or ${framing} ${what} are missing`;
     }
-    return { m, read: readCount, rejected, typedRejects: n(m, 'rejected_typed'), valid: n(m, 'valid'), amountRead, reason, countDiffers, counted, rejectedAmount, status: reason ? 'quarantined' : 'loaded' };
+    // A loaded file whose trailer total is below its valid records' sum: the rejected records would
+    // have to be money out. Kept as the file's status_reason, so `recon files` shows it too.
+    const warning = reason === null && rejectedAmount !== null && rejectedAmount < 0n
+      ? `line ${line}: the trailer's total is ${-rejectedAmount} đồng below what the valid records sum to, which rejected records account for only if they are money out; check the trailer`
+      : null;
+    return { m, read: readCount, rejected, typedRejects: n(m, 'rejected_typed'), valid: n(m, 'valid'), amountRead, reason, warning, countDiffers, counted, rejectedAmount, status: reason ? 'quarantined' : 'loaded' };
   });
   await setIngestVariable(db, { quarantined: { ints: facts.filter((x) => x.status === 'quarantined').map((x) => x.m.seq) } }, 'ingest_status');
   await runIngestSql(db, 'ingest/repeats.sql');
@@ -801,14 +818,15 @@ async function writeMembers(db: Database, run: Run, profile: PartnerProfile, bat
     }
     if (x.status === 'quarantined') await db.run(`INSERT INTO file_events VALUES ($1, 'quarantined', NULL, $2, now(), $3)`, [m.fileId, x.reason, run.runId]);
     rows.push([m.fileId, m.fp.path, basename(m.fp.path), m.fp.sha256, m.fp.bytes, x.read, loaded, x.rejected, duplicate, x.amountRead,
-      m.control.count, m.control.amount, x.rejectedAmount, x.status, x.reason]);
+      m.control.count, m.control.amount, x.rejectedAmount, x.status, x.reason ?? (x.warning === null ? null : `${m.fp.path}, ${x.warning}`)]);
     const shown = m.fp.path;
     Object.assign(m.outcome, {
       file_id: m.fileId, status: x.status, records_read: x.read, records_loaded: loaded, records_rejected: x.rejected, records_duplicate: duplicate,
       message: x.status === 'loaded'
-        ? `${shown}: ${x.read} records read, ${loaded} loaded, ${x.rejected} rejected, ${duplicate} duplicate${x.rejectedAmount === null ? '' : x.rejectedAmount >= 0n ? `, ${x.rejectedAmount} đồng in rejected records` : `, ${x.rejectedAmount} đồng in rejected records: the trailer's total is ${-x.rejectedAmount} đồng below what the valid records sum to, which rejected records account for only if they are money out; check the trailer`}`
+        ? `${shown}: ${x.read} records read, ${loaded} loaded, ${x.rejected} rejected, ${duplicate} duplicate${x.rejectedAmount === null ? '' : `, ${x.rejectedAmount} đồng in rejected records`}${x.warning === null ? '' : `; ${x.warning}`}`
         : `${x.reason}; quarantined as file ${m.fileId}: nothing loaded until \`recon files release ${m.fileId} --by NAME --reason TEXT\``,
     });
+    if (x.warning !== null) m.outcome.warning = x.warning;
     if (m.split.trailer === null && x.read === 0) m.outcome.message = `${shown}: no records (header only)`;
   }
   // One statement for the batch's files (a statement per file costs more than the batch's typing).

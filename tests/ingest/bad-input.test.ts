@@ -131,6 +131,20 @@ describe('bad input', () => {
     db.close();
   });
 
+  it('quarantines a file whose footer follows its total row, saying the count is missing the lines after it', async () => {
+    const s = new Scratch();
+    s.profile(withProfile({ trailer: { match: '^Tổng', count: { field: 2 }, amount: { field: 5 } } }));
+    s.file('T_1.csv', `${HEADER}\n${GOOD.join('\n')}\nTổng cộng,2,,,1.750.000\nNgười lập bảng,,,,\n`);
+    // A count wrong for another reason gets no such hint.
+    s.file('T_2.csv', `${HEADER}\n${GOOD.map((l) => `Y${l}`).join('\n')}\nTổng cộng,7,,,1.750.000\nNgười lập bảng,,,,\n`);
+    const db = await ingestScratch(s, 'RECON_INGEST_DIRECT_MB', '100000');
+    const files = await db.all<{ status: string; status_reason: string }>('SELECT status, status_reason FROM source_files ORDER BY file_id');
+    expect(files.map((f) => f.status)).toEqual(['quarantined', 'quarantined']);
+    expect(files[0]!.status_reason).toMatch(/T_1\.csv, line 4: trailer states 2 records, the file has 3, 1 of them after the total row: lines after it are read as records, so a footer must be named in `skip`$/);
+    expect(files[1]!.status_reason).toMatch(/T_2\.csv, line 4: trailer states 7 records, the file has 3$/);
+    db.close();
+  });
+
   it.each([
     ['utf-16le', [0x1a, 0x00]],
     ['utf-16le', [0x1a, 0x00, 0x1a, 0x00, 0x1a, 0x00]],
@@ -315,6 +329,21 @@ describe('bad input', () => {
     expect(r.rejects[0]!.message).toContain('line 2, field txn_ref (column ref): a number a spreadsheet rewrote in scientific notation, its digits lost: got "1.23457E+15", expected the id as the partner wrote it');
     expect(r.rejects[2]!.message).toContain('line 5, field reverses_txn_ref (column orig): a number a spreadsheet rewrote');
     expect(r.file).toMatchObject({ records_read: 5, records_loaded: 2, records_rejected: 3, records_duplicate: 0 });
+  });
+
+  it('rejects a long id written as a float (.0 fraction, as pandas writes a float64 column), keeping shorter and non-zero forms as ids', async () => {
+    const r = await ingestOne([
+      HEADER,
+      '1234567890123400.0,01/03/2026 08:00:00,PE0100123456,QR,1.000',
+      '"1234567890123401,00",01/03/2026 08:01:00,PE0100123457,QR,2.000',
+      '123456789012340.0,01/03/2026 08:02:00,PE0100123458,QR,3.000',
+      '1234567890123400.5,01/03/2026 08:03:00,PE0100123459,QR,4.000',
+      '1234567890123400,01/03/2026 08:04:00,PE0100123450,QR,5.000',
+    ]);
+    expect(r.payments.map((p) => p.txn_ref)).toEqual(['123456789012340.0', '1234567890123400.5', '1234567890123400', 'B1']);
+    expect(r.rejects.map((x) => [x.line_no, x.field, x.value, x.reason])).toEqual([[2n, 'txn_ref', '1234567890123400.0', 'bad_ref'], [3n, 'txn_ref', '1234567890123401,00', 'bad_ref']]);
+    expect(r.rejects[0]!.message).toContain('line 2, field txn_ref (column ref): a long number written as a floating-point value (a .0 fraction), its digits lost: got "1234567890123400.0"');
+    expect(r.file).toMatchObject({ records_read: 5, records_loaded: 3, records_rejected: 2, records_duplicate: 0 });
   });
 
   it('rejects a composite transaction id one of whose parts a spreadsheet rewrote in scientific notation', async () => {

@@ -86,8 +86,11 @@ describe('encodings and layouts', () => {
     s.file('AG0001.txt', ['H20260301', 'DA001000001' + '20260301PE0100123456' + '    250000', 'X junk', 'DA001000002' + '20260302PD0100000001' + '    100000', 'T000003300000', ''].join('\r\n'));
     const { db, summary } = await run(s);
     expect(summary.files[0]).toMatchObject({ status: 'loaded', records_loaded: 2, records_rejected: 1 });
-    expect(summary.files[0]!.message).toMatch(/, -50000 đồng in rejected records: the trailer's total is 50000 đồng below what the valid records sum to, which rejected records account for only if they are money out; check the trailer$/);
-    expect(await db.one('SELECT rejected_amount FROM source_files')).toEqual({ rejected_amount: -50000n });
+    const warning = "line 5: the trailer's total is 50000 đồng below what the valid records sum to, which rejected records account for only if they are money out; check the trailer";
+    expect(summary.files[0]!.message).toMatch(new RegExp(`AG0001\\.txt: 3 records read, 2 loaded, 1 rejected, 0 duplicate, -50000 đồng in rejected records; ${warning}$`));
+    // Kept where `recon files` shows it, not only in this run's summary.
+    const f = await db.one<{ rejected_amount: bigint; status_reason: string }>('SELECT rejected_amount, status_reason FROM source_files');
+    expect(f).toEqual({ rejected_amount: -50000n, status_reason: `${summary.files[0]!.path}, ${warning}` });
     db.close();
   });
 
