@@ -424,8 +424,17 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
   }
   // An id is unique per payment; rows repeated whole are one record delivered twice, not two.
   const distinct = [...new Map(columns[0]?.cells.map((_, k) => [JSON.stringify(columns.map((c) => c.cells[k])), k]) ?? []).values()];
-  const unique = (cs: Column[]) => new Set(distinct.map((k) => JSON.stringify(cs.map((c) => c.cells[k])))).size === distinct.length;
+  // A reversal may carry its original's id (the identity is partner, id and kind): the kind a row's
+  // kind-code columns give is part of what must be unique.
+  const kindCodes = named.filter((c) => codeLike(c) && mapCodes(c, KIND_WORDS) !== null).map((c) => ({ c, map: mapCodes(c, KIND_WORDS)! }));
+  const kindOf = (k: number) => kindCodes.map(({ c, map }) => map[c.cells[k]!] ?? '');
+  const unique = (cs: Column[]) => new Set(distinct.map((k) => JSON.stringify([...cs.map((c) => c.cells[k]), ...kindOf(k)]))).size === distinct.length;
   const full = (c: Column) => distinct.every((k) => c.cells[k] !== '');
+  // Unique where filled in, over the distinct rows (a row delivered twice holds its id twice).
+  const uniqueFilled = (c: Column) => {
+    const filled = distinct.filter((k) => c.cells[k] !== '').map((k) => JSON.stringify([c.cells[k], ...kindOf(k)]));
+    return new Set(filled).size === filled.length;
+  };
   // Unnamed, an amount is in every record: a column of digits filled in only some rows (the
   // original's reference of a reversal) is not it, though it comes last.
   const amountCol =
@@ -460,11 +469,10 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
     notes.push(
       `txn_ref joins ${JSON.stringify(a.name)} and ${JSON.stringify(b.name)}: neither alone is unique in the sample (a slip or receipt number restarting per store, agent or office?), together they are; check that the partner's id is that pair`,
     );
-  } else if (refByName && distinct.length >= 2 && !unique([refByName]))
-    notes.push(`txn_ref ${JSON.stringify(refByName.name)} repeats in the sample, and no second column makes it unique: a payment's id must be unique; check, or join the columns that make it so`);
+  }
   const separator = composite ? (['-', '/', '|'].find((sep) => composite!.every((c) => c.values.every((v) => !v.includes(sep)))) ?? '|') : '-';
   const anyId = (c: Column) =>
-    !isRowNumber(c) && !qrCols.includes(c) && !feeOrNet.includes(c) && !c.date && !c.time && c !== amountCol && c !== pair?.debit && c !== pair?.credit && c.values.length >= rows * 0.8 && new Set(c.values).size === c.values.length && c.values.every((v) => !/\s/.test(v) && !CUSTOMER_CODE.test(v));
+    !isRowNumber(c) && !qrCols.includes(c) && !feeOrNet.includes(c) && !c.date && !c.time && c !== amountCol && c !== pair?.debit && c !== pair?.credit && c.values.length >= rows * 0.8 && uniqueFilled(c) && c.values.every((v) => !/\s/.test(v) && !CUSTOMER_CODE.test(v));
   // A column filled in some records only, each value another record's id in one column (a reversal's
   // or refund's original, `original_zp_trans_id`, `Số GD gốc`): reverses_txn_ref, and the column it
   // names is the partner's id, whichever column is named as one first (a merchant's own order id).
@@ -492,7 +500,11 @@ function draftFields(columns: Column[], rows: number): { fields: Record<string, 
     // Else the first column, if it could be an id at all: not a row number, a date or time (payments
     // of the same second would be dropped as duplicates), the amount, customer codes or free text
     // (left TODO below).
-    (named[0] && !isRowNumber(named[0]) && named[0] !== amountCol && plainId(named[0]) ? named[0] : undefined);
+    // It must not repeat (a store's code beside its slip numbers is no id: most records would be
+    // duplicates).
+    (named[0] && !isRowNumber(named[0]) && named[0] !== amountCol && plainId(named[0]) && uniqueFilled(named[0]) ? named[0] : undefined);
+  if (refCol && !composite && distinct.length >= 2 && !uniqueFilled(refCol))
+    notes.push(`txn_ref ${JSON.stringify(refCol.name)} repeats in the sample, and no second column makes it unique: a payment's id must be unique; check, or join the columns that make it so`);
   if (!refCol && !composite && named[0])
     notes.push(
       isRowNumber(named[0])

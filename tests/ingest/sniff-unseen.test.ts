@@ -36,6 +36,33 @@ async function ingestDraft(s: Scratch) {
 }
 
 describe('sniff: the transaction id', () => {
+  // A retail chain's file: its store code first (3 stores over 8 records), then the slip number,
+  // unique but for a row delivered twice and a void (HUY) carrying its payment's slip number. The
+  // store code was drafted as the id (the first column, a fallback), with no note: 5 of 8 records
+  // would have loaded as duplicates. The slip number is the id; the kind tells the void apart.
+  it('drafts the slip number a void repeats, not a store code that repeats, as txn_ref; never a repeating first column', async () => {
+    const s = new Scratch();
+    const rows = [
+      'Mã siêu thị,Số hóa đơn bán,Ngày giờ,Mã KH điện,Số tiền,Loại GD',
+      'WM0012,HD000001,05/10/2026 00:11,PQ02002237452,"4,560,000",TT',
+      'WM2001,HD000002,05/10/2026 00:39,PQ02007119585,"1,250,000",TT',
+      'WM2001,HD000003,05/10/2026 01:15,PD01002574742,"350,000",TT',
+      'WM0345,HD000004,05/10/2026 01:57,PA03HL3084783,"2,592,300",TT',
+      'WM0345,HD000004,05/10/2026 01:57,PA03HL3084783,"2,592,300",TT',
+      'WM0345,HD000005,05/10/2026 05:53,PE02001414104,"730,400",TT',
+      'WM0345,HD000005,05/10/2026 07:31,PE02001414104,"730,400",HUY',
+      'WM0012,HD000006,05/10/2026 08:00,PE02001414105,"100,000",TT',
+    ];
+    const d = await sniffAndSave(s, 'WINMART_EVN_2026-10-05.csv', `${rows.join('\n')}\n`);
+    expect(d.fields.txn_ref).toEqual({ column: 'Số hóa đơn bán' });
+    expect(d.fields.kind).toEqual({ column: 'Loại GD', map: { TT: 'payment', HUY: 'reversal' } });
+    // Without the slip column the store code is still no id: TODO, said so.
+    const s2 = new Scratch();
+    const d2 = await sniffAndSave(s2, 'WINMART_EVN_2026-10-06.csv', `${rows.map((r) => r.split(',').filter((_, i) => i !== 1).join(',')).join('\n')}\n`);
+    expect(d2.fields.txn_ref).toEqual({ column: 'TODO' });
+    expect(notesOf(d2)).toContain('txn_ref is TODO');
+  });
+
   // A wallet's settlement file whose `reference_id` is the bill's customer code: named as a
   // reference, it was drafted as txn_ref, so a customer's payment next month would be dropped as a
   // duplicate of this one.
