@@ -86,11 +86,15 @@ export async function ingestFiles(db: Database, run: Run, paths: string[], opts:
   if (opts.period !== undefined) {
     // This run's files, and those it found already received (skipped) that no close stamped yet: an
     // earlier close killed between its ingest's commits and this statement left them undated.
+    // With no file found (an empty partners/ folder) there is no list to bind: DuckDB cannot type an
+    // empty one, and this run then stamped nothing either.
     const ids = files.flatMap((f) => (f.file_id === null ? [] : [BigInt(f.file_id)]));
-    await db.run(
-      `UPDATE source_files SET period = $1 WHERE kind = 'partner' AND period IS NULL AND (run_id = $2 OR list_contains($3::BIGINT[], file_id))`,
-      [opts.period, run.runId, listValue(ids)],
-    );
+    if (ids.length > 0) {
+      await db.run(
+        `UPDATE source_files SET period = $1 WHERE kind = 'partner' AND period IS NULL AND (run_id = $2 OR list_contains($3::BIGINT[], file_id))`,
+        [opts.period, run.runId, listValue(ids)],
+      );
+    }
   }
   // One checkpoint for all the batches rather than one per commit (src/db/database.ts).
   await db.checkpoint();

@@ -2,7 +2,7 @@
 // trace, and nothing of theirs overwritten. Run in process (support/cli.ts); the last test checks
 // that bin/recon.mjs, as a process, answers exactly the same.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -104,6 +104,15 @@ describe('a refused ingest or close', () => {
     expect(existsSync(join(dir, 'out', '2026-02'))).toBe(false);
     const files = await recon('files', '--db', db, '--status', 'unrecognised');
     expect([files.status, files.stdout]).toEqual([0, expect.stringContaining('NOBODY_202602.csv')]);
+    // Payments loaded by `recon ingest`, then a close of a folder whose partners/ is empty (a
+    // corrected billing export closed again): it closes what is loaded. It once failed with a stack
+    // trace (an empty list of file ids bound to SQL), after its billing import had committed.
+    rmSync(join(data, 'partners', 'NOBODY_202602.csv'));
+    const vcb = readdirSync(join(SAMPLE, 'partners', 'vietcombank')).find((f) => f.includes('202602'))!;
+    expect((await recon('ingest', '--db', db, join(SAMPLE, 'partners', 'vietcombank', vcb))).status).toBe(0);
+    const closed = await close();
+    expect([closed.status, closed.stderr]).toEqual([0, '']);
+    expect(existsSync(join(dir, 'out', '2026-02', 'kpis.json'))).toBe(true);
   }, 120_000);
 });
 
