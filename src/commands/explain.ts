@@ -43,7 +43,7 @@ export function formatPayment(e: PaymentExplanation): string {
   for (const r of e.records) {
     const p = r.payment;
     out.push(
-      `${String(p['kind'])} ${e.key.partnerId}:${e.key.txnRef}  ${String(p['amount_vnd'])} đ  paid ${String(p['paid_at_local'])}  route ${String(p['route'])}`,
+      `${String(p['kind'])} ${e.key.partnerId}:${e.key.txnRef}  ${String(p['amount_vnd'])} đ  paid ${String(p['paid_at_local'])}  route ${p['route'] === null || p['route'] === undefined ? '(not matched yet: run `recon match`)' : String(p['route'])}`,
       `  source: ${r.source.file ?? '(unknown file)'} ${r.source.sheet !== undefined ? `sheet ${JSON.stringify(r.source.sheet)} row` : 'line'} ${r.source.line}${r.source.path ? ` (${r.source.path})` : ''}`,
       `  raw:    ${r.source.raw ?? '(file not available)'}`,
       ...(r.source.note !== undefined ? [`  note:   ${r.source.note}`] : []),
