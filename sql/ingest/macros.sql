@@ -41,11 +41,16 @@ CREATE OR REPLACE TEMP MACRO ingest_iso_seconds(t) AS
 CREATE OR REPLACE TEMP MACRO ingest_local(ts, tz, fixed, off) AS
   CASE WHEN fixed THEN timezone('UTC', ts - to_minutes(CAST(off AS BIGINT))) ELSE timezone(tz, ts) END;
 
+-- ISO 8601 text without the zone id Java's ZonedDateTime.toString() writes after the offset
+-- (2026-10-05T14:31:00+07:00[Asia/Ho_Chi_Minh]); the offset states the instant.
+CREATE OR REPLACE TEMP MACRO ingest_iso_cut(t) AS
+  CASE WHEN t LIKE '%]' THEN regexp_replace(t, '\[[^\]]*\]$', '') ELSE t END;
+
 CREATE OR REPLACE TEMP MACRO ingest_instant(txt, fmt, re, iso, tz, fixed, off) AS
   CASE WHEN txt IS NULL OR NOT regexp_full_match(txt, re) THEN NULL
-       WHEN iso AND regexp_matches(txt, '[0-9]:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)? ?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$')
+       WHEN iso AND regexp_matches(ingest_iso_cut(txt), '[0-9]:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)? ?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$')
          THEN try_cast(ingest_iso_seconds(CASE WHEN contains(txt, ' +') OR contains(txt, ' -') OR contains(upper(txt), ' Z')
-                                               THEN regexp_replace(upper(txt), ' ([Z+-][0-9:]*)$', '\1') ELSE upper(txt) END) AS TIMESTAMPTZ)
+                                               THEN regexp_replace(upper(ingest_iso_cut(txt)), ' ([Z+-][0-9:]*)$', '\1') ELSE upper(ingest_iso_cut(txt)) END) AS TIMESTAMPTZ)
        WHEN iso THEN ingest_local(try_cast(upper(txt) AS TIMESTAMP), tz, fixed, off)
        -- Unix time (formats.ts EPOCH_FORMATS): an instant, the zone plays no part; exact to the microsecond.
        WHEN fmt = 'epoch_s' THEN timezone('UTC', make_timestamp(CAST(try_cast(txt AS DECIMAL(38, 6)) * 1000000 AS BIGINT)))

@@ -265,8 +265,10 @@ export function datePattern(format: string): DatePattern {
   if (epoch) return { strptime: epoch.strptime, regex: epoch.regex, iso: false };
   if (format === 'ISO') {
     // The offset may follow a space, as Java's `yyyy-MM-dd HH:mm:ss Z` writes it (2026-10-05 08:30:00 +0700).
-    // RFC 3339 allows a lower-case t and z (2026-10-05t08:30:00z).
-    return { strptime: '%Y-%m-%d', regex: '^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?( ?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?))?)?$', iso: true };
+    // RFC 3339 allows a lower-case t and z (2026-10-05t08:30:00z). After an offset, a zone id in
+    // brackets, as Java's ZonedDateTime.toString() writes it (…+07:00[Asia/Ho_Chi_Minh]): the offset
+    // states the instant; the name is dropped (ingest_iso_cut).
+    return { strptime: '%Y-%m-%d', regex: '^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?( ?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)(\\[[A-Za-z][A-Za-z0-9_+/-]*\\])?)?)?$', iso: true };
   }
   let strptime = '';
   let regex = '';

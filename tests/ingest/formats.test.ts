@@ -617,6 +617,10 @@ describe('date notations', () => {
       ['ISO', '2026-03-05t09:05:09z', '2026-03-05T09:05:09.000Z'],
       ['ISO', '2026-03-05t09:05:09', '2026-03-05T02:05:09.000Z'],
       ['ISO', '2026-03-05 09:05:09 z', '2026-03-05T09:05:09.000Z'],
+      // Java's ZonedDateTime.toString(): the zone id after the offset; the offset states the instant.
+      ['ISO', '2026-03-05T09:05:09+07:00[Asia/Ho_Chi_Minh]', '2026-03-05T02:05:09.000Z'],
+      ['ISO', '2026-03-05T02:05Z[UTC]', '2026-03-05T02:05:00.000Z'],
+      ['ISO', '2026-03-05T09:05:09[Asia/Ho_Chi_Minh]', null],
       // Oracle's DD-MON-YY (core banking) and Excel's d-mmm-yyyy: the English month abbreviation, any case.
       ['DD-MMM-YY HH:mm:ss', '05-MAR-26 09:05:09', '2026-03-05T02:05:09.000Z'],
       ['D-MMM-YYYY', '5-mar-2026', '2026-03-04T17:00:00.000Z'],
