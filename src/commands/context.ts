@@ -106,9 +106,14 @@ export function textTable(rows: Record<string, unknown>[], columns?: string[]): 
   if (rows.length === 0) return '(none)';
   const cols = columns ?? Object.keys(rows[0]!);
   const cells = rows.map((r) => cols.map((c) => formatCell(r[c])));
-  const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)));
-  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  const widths = cols.map((c, i) => Math.max(width(c), ...cells.map((row) => width(row[i]!))));
+  const line = (vals: string[]) => vals.map((v, i) => v + ' '.repeat(widths[i]! - width(v))).join('  ').trimEnd();
   return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+/** Columns a text takes on a terminal: combining marks (a name written decomposed, NFD) take none. */
+function width(s: string): number {
+  return [...s.replace(/\p{M}/gu, '')].length;
 }
 
 function formatCell(v: unknown): string {
