@@ -13,6 +13,24 @@ export class RunFailedError extends Error {
 /** The database file is held by another process. */
 export class DatabaseLockedError extends UsageError {}
 
+/**
+ * What went wrong when the machine, not the data, stopped DuckDB: it ran out of memory, or of disk
+ * for its spill files or the database. One line saying what to do, or null for any other error.
+ * Such a failure is never a file's fault: a file it hit is not recorded as `failed` (a rerun with
+ * more memory would load it, and the month's figures must not go out without it); the run fails.
+ */
+export function engineTrouble(e: unknown): string | null {
+  const message = e instanceof Error ? e.message : String(e);
+  const first = message.split('\n')[0]!;
+  if (/^Out of Memory Error/.test(first)) {
+    return `DuckDB ran out of memory (${truncate(first.replace(/^Out of Memory Error: /, ''), 160)}): raise --memory-limit (default 5GB) or free memory on the machine, then run again; nothing of the unfinished step was kept`;
+  }
+  if (/^IO Error/.test(first) && /No space left|Could not write|disk|temp(orary)? (file|directory)/i.test(first)) {
+    return `DuckDB could not write (${truncate(first.replace(/^IO Error: /, ''), 160)}): free disk space for the database and its spill folder (<db>.tmp), then run again; nothing of the unfinished step was kept`;
+  }
+  return null;
+}
+
 export function isUsageError(e: unknown): e is UsageError {
   return e instanceof UsageError;
 }

@@ -3,7 +3,7 @@
 // 0 completed, 1 run failed, 2 bad usage/config. src/cli.ts runs it on the process's arguments;
 // the tests run it in process too (tests/support/cli.ts).
 import { Command, CommanderError, Help, type Option } from 'commander';
-import { UsageError, RunFailedError } from './errors.ts';
+import { engineTrouble, RunFailedError, UsageError } from './errors.ts';
 import { VERSION } from './runs/ledger.ts';
 import { COMMANDS } from './commands/index.ts';
 
@@ -52,6 +52,11 @@ function exitCodeFor(e: unknown): number {
   if (e instanceof Error && typeof sys.code === 'string' && typeof sys.syscall === 'string' && typeof sys.path === 'string') {
     process.stderr.write(`recon: ${message}\n`);
     return ['ENOENT', 'ENOTDIR', 'EISDIR', 'EEXIST', 'EACCES', 'EPERM', 'EROFS', 'ENAMETOOLONG', 'ELOOP'].includes(sys.code) ? 2 : 1;
+  }
+  const trouble = engineTrouble(e);
+  if (trouble !== null) {
+    process.stderr.write(`recon: run failed: ${trouble}\n`);
+    return 1;
   }
   process.stderr.write(`recon: unexpected error: ${e instanceof Error ? (e.stack ?? message) : message}\n`);
   return 1;

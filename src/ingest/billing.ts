@@ -6,7 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Database } from '../db/database.ts';
-import { UsageError } from '../errors.ts';
+import { engineTrouble, RunFailedError, UsageError } from '../errors.ts';
 import { fingerprint, type Run } from '../runs/ledger.ts';
 import { billingFiles, builtInBillingLayout, expectedNames, fieldLabel, formatPeriod, periodPattern, type BillingLayout } from './billing-layout.ts';
 import { decodeFile } from './decode.ts';
@@ -208,6 +208,8 @@ async function importBillingFile(db: Database, run: Run, path: string, kind: 'cu
       return outcome;
     });
   } catch (e) {
+    const trouble = engineTrouble(e);
+    if (trouble !== null) throw new RunFailedError(`importing ${path}: ${trouble}`);
     // Refusals of a rolled-back file must not be counted for the next one.
     await runIngestSql(db, 'ingest/clear_csv_errors.sql').catch(() => undefined);
     const message = e instanceof Error ? e.message : String(e);

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { Database } from '../db/database.ts';
+import { engineTrouble, RunFailedError } from '../errors.ts';
 import { fingerprint, type InputFile, type Run } from '../runs/ledger.ts';
 import { crLineEnds, decodeFile, dosEofBytes, Utf8Repairs } from './decode.ts';
 import { FileError } from './file-error.ts';
@@ -434,6 +435,8 @@ async function loadAlone(db: Database, run: Run, fp: InputFile, profile: Partner
 }
 
 async function failAlone(db: Database, run: Run, fp: InputFile, profile: PartnerProfile, cause: unknown): Promise<FileOutcome> {
+  const trouble = engineTrouble(cause);
+  if (trouble !== null) throw new RunFailedError(`loading ${fp.path}: ${trouble}`);
   const message = `${fp.path}: could not be loaded: ${cause instanceof Error ? cause.message : String(cause)}`;
   const fileId = await recordFailure(db, run, fp, 'partner', profile.id, message);
   if (wasUnrecognised(await receipts(db, [fp.sha256]), fp)) await supersedeUnrecognised(db, fp, fileId, profile.id);

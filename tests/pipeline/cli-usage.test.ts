@@ -116,6 +116,24 @@ describe('a refused ingest or close', () => {
   }, 120_000);
 });
 
+describe('a DuckDB that runs out of memory', () => {
+  // It once marked every file it hit `failed` (a file's fault, as if unreadable) and the close went
+  // on to publish a collection rate without them, exit 0.
+  it('fails the run in one line saying to raise --memory-limit, and records no file as failed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recon-oom-'));
+    const db = join(dir, 'recon.duckdb');
+    const vcb = join(SAMPLE, 'partners', 'vietcombank');
+    const r = await recon('ingest', '--db', db, '--memory-limit', '20MB', vcb);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^recon: run failed: loading .*VCB_EVN_2026\d\d\.csv: DuckDB ran out of memory \(.*\): raise --memory-limit \(default 5GB\)/);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    const files = await recon('files', '--db', db, '--json');
+    expect(JSON.parse(files.stdout)).toEqual([]);
+    // With memory, the same files load.
+    expect((await recon('ingest', '--db', db, vcb)).status).toBe(0);
+  }, 120_000);
+});
+
 describe('recon eval on a database never matched', () => {
   it('refuses instead of reporting recall 0 %', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'recon-eval-unmatched-'));
