@@ -210,6 +210,8 @@ function arrowWriter(path: string, columns: Column[]): RowWriter {
 }
 
 async function put(out: WriteStream, text: string): Promise<void> {
+  // A stream that failed (a full disk) is destroyed: waiting for its 'drain' would never end.
+  if (out.destroyed) throw out.errored ?? new Error(`${String(out.path)}: the file was closed while being written`);
   if (!out.write(text)) await once(out, 'drain');
 }
 

@@ -2,7 +2,7 @@
 // Arrow IPC or JSON. Each dataset is one query in sql/reports/export_<dataset>.sql (kpis: the
 // computed kpis.json flattened to rows); results are streamed chunk by chunk, Parquet is written
 // by DuckDB's COPY.
-import { existsSync, mkdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { DuckDBValue } from '@duckdb/node-api';
 import { quoteLiteral, type Database } from '../db/database.ts';
@@ -38,6 +38,14 @@ export async function runExport(db: Database, opts: ExportOptions): Promise<Expo
   // Written beside the target and renamed over it when complete: an existing file is replaced only
   // by a whole export, and a failed one leaves it as it was.
   const partial = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
+  // Whether the folder takes a file, asked once for every format: a writer's stream (or DuckDB's
+  // COPY) would otherwise fail later, each its own way (a stack trace, or no word at all).
+  try {
+    closeSync(openSync(partial, 'w'));
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new UsageError(`--out ${path}: cannot create a file in ${dirname(path)} (${err.code ?? err.message})`);
+  }
   try {
     const rows = await writeExport(db, opts, period, asOf, partial);
     renameSync(partial, path);

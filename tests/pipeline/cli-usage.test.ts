@@ -28,6 +28,11 @@ describe('output paths', () => {
     refused(await recon('export', 'rejects', '--period', '2026-01', '--db', copy.dbPath, '--out', partnerFile), /--out .*ACB_EVN_202601\.csv is a file the database loaded \(file \d+/);
     expect(readFileSync(partnerFile)).toEqual(before);
     refused(await recon('export', 'allocations', '--period', '2026-03', '--format', 'parquet', '--db', copy.dbPath, '--out', copy.dir), /--out .* is a folder; expected a file name/);
+    // A folder that takes no file: one line in every format (xlsx and json once exited 13 saying
+    // nothing, arrow with a stack trace, parquet as an unexpected error).
+    for (const format of ['csv', 'xlsx', 'json', 'arrow', 'parquet']) {
+      refused(await recon('export', 'payments', '--period', '2026-03', '--format', format, '--db', copy.dbPath, '--out', `/proc/recon-export.${format}`), new RegExp(`--out /proc/recon-export\\.${format}: cannot create a file in /proc \\(ENOENT\\)`));
+    }
   }, 300_000);
 
   it('refuses a report or close folder that is a file before any work', async () => {
