@@ -6,6 +6,7 @@ import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { Database } from '../db/database.ts';
 import { normaliseName } from './column-name.ts';
 import { FileError } from './file-error.ts';
+import { truncate } from '../errors.ts';
 import { amountPattern, dateOnlyFormat, datePattern, describeAmountFormat, describeDateFormat, wholeSecondsFormat } from './formats.ts';
 import { fixedOffsetMinutes, type PartnerProfile } from './profile.ts';
 
@@ -90,7 +91,11 @@ export function columnResolver(cols: ColumnSet, shown: string) {
       // without them): named, never matched by itself, as `Nợ`/`No` or `Có`/`Co` could be two columns.
       const bare = cols.names.filter((n) => withoutAccents(n) === withoutAccents(name));
       if (!hint && bare.length > 0) hint = `; ${bare.map((n) => JSON.stringify(n)).join(', ')} differs from it only in accents: write the name as the file does`;
-      throw new FileError(`${shown}: column ${JSON.stringify(name)} named by ${key} is not in the file; its columns are ${cols.names.map((n) => JSON.stringify(n)).join(', ')}${hint}`);
+      // A header that is no header (a whole file on one line, binary data) is shown cut short: the
+      // message is stored as the file's status_reason and printed by every `recon files`.
+      const listed = cols.names.slice(0, 40).map((n) => JSON.stringify(truncate(n, 80)));
+      const more = cols.names.length > 40 ? `, … (${cols.names.length} columns)` : '';
+      throw new FileError(`${shown}: column ${JSON.stringify(name)} named by ${key} is not in the file; its columns are ${listed.join(', ')}${more}${hint}`);
     }
     // Two columns of one name (a gateway's amount and its fee, the payer's and the payee's code):
     // taking either would be a guess, and the wrong one loads wrong values without a single reject.

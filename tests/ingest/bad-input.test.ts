@@ -331,6 +331,14 @@ describe('bad input', () => {
     expect(r.file).toMatchObject({ records_read: 5, records_loaded: 2, records_rejected: 3, records_duplicate: 0 });
   });
 
+  it('keeps the message of a file whose header is no header short (a whole file on one line)', async () => {
+    const r = await ingestOne(Buffer.from('X'.repeat(300_000)));
+    expect(r.file.status).toBe('failed');
+    expect(r.file.message).toMatch(/T_1\.csv: column "ref" named by fields\.txn_ref\.column is not in the file; its columns are "X{80}… \(300000 chars\)"/);
+    expect(r.file.message.length).toBeLessThan(2200);
+    expect(r.other.status).toBe('loaded');
+  });
+
   it('rejects a long id written as a float (.0 fraction, as pandas writes a float64 column), keeping shorter and non-zero forms as ids', async () => {
     const r = await ingestOne([
       HEADER,
