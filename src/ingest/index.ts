@@ -6,7 +6,7 @@ import type { Run } from '../runs/ledger.ts';
 import { loadPartnerFiles, type FileOutcome } from './load.ts';
 import type { PartnerProfile } from './profile.ts';
 import { upsertPartners } from './profiles.ts';
-import { listFiles, recognise } from './recognise.ts';
+import { listFiles, recognise, type Unreadable } from './recognise.ts';
 import { recordUnrecognised } from './unrecognised.ts';
 import { UsageError } from '../errors.ts';
 
@@ -50,13 +50,14 @@ export interface IngestOptions {
  * The profiles an ingest uses and the files it reads, or a UsageError (unknown --partner, missing
  * path): the command calls it before opening the database, so a refused ingest leaves no new file.
  */
-export function checkIngestUsage(paths: string[], opts: Pick<IngestOptions, 'profiles' | 'partner'>): { profiles: PartnerProfile[]; found: string[] } {
+export function checkIngestUsage(paths: string[], opts: Pick<IngestOptions, 'profiles' | 'partner'>): { profiles: PartnerProfile[]; found: string[]; unreadable: Unreadable[] } {
   let profiles = opts.profiles;
   if (opts.partner) {
     profiles = profiles.filter((p) => p.id === opts.partner);
     if (profiles.length === 0) throw new UsageError(`--partner ${opts.partner}: no such partner profile; known: ${opts.profiles.map((p) => p.id).join(', ')}`);
   }
-  return { profiles, found: listFiles(paths) };
+  const unreadable: Unreadable[] = [];
+  return { profiles, found: listFiles(paths, unreadable), unreadable };
 }
 
 /**
@@ -67,7 +68,7 @@ export function checkIngestUsage(paths: string[], opts: Pick<IngestOptions, 'pro
  * says what happened; throws UsageError only for bad usage (unknown --partner, missing path).
  */
 export async function ingestFiles(db: Database, run: Run, paths: string[], opts: IngestOptions): Promise<IngestSummary> {
-  const { profiles, found } = checkIngestUsage(paths, opts);
+  const { profiles, found, unreadable } = checkIngestUsage(paths, opts);
   await upsertPartners(db, opts.profiles);
   const listed = recognise(found, profiles);
   // With --partner, what every profile makes of a file the chosen one does not claim.
@@ -83,6 +84,8 @@ export async function ingestFiles(db: Database, run: Run, paths: string[], opts:
     else if ('problem' in all) files.push(await recordUnrecognised(db, run, r.path, all.problem));
     else files.push({ path: r.path, partner_id: all.profile.id, file_id: null, status: 'skipped', message: `${r.path}: skipped, profile ${all.profile.id} claims it (--partner ${opts.partner})`, records_read: 0, records_loaded: 0, records_rejected: 0, records_duplicate: 0 });
   }
+  // Links to nothing, or looping: reported with the files, recorded nowhere (there are no bytes).
+  for (const u of unreadable) files.push({ path: u.path, partner_id: null, file_id: null, status: 'skipped', message: `${u.path}: skipped, ${u.problem}`, records_read: 0, records_loaded: 0, records_rejected: 0, records_duplicate: 0 });
   if (opts.period !== undefined) {
     // This run's files, and those it found already received (skipped) that no close stamped yet: an
     // earlier close killed between its ingest's commits and this statement left them undated.

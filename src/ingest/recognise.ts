@@ -1,6 +1,6 @@
 // Which files to read, and which partner each belongs to: folders are walked recursively and
 // each file's base name is matched against every profile's file_patterns.
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
 import type { PartnerProfile } from './profile.ts';
@@ -22,23 +22,50 @@ export function comparePaths(a: string, b: string): number {
   return 0;
 }
 
-/** Every regular file under the given files/folders, sorted (comparePaths), deduplicated; hidden files skipped. */
-export function listFiles(paths: string[]): string[] {
+/** A path met inside a folder that cannot be read as a file: a dangling symbolic link, a link loop. */
+export interface Unreadable {
+  path: string;
+  problem: string;
+}
+
+/**
+ * Every regular file under the given files/folders, sorted (comparePaths), deduplicated; hidden files
+ * skipped. A path given that does not exist is bad usage; inside a folder, a symbolic link to nothing
+ * or back into a folder being read is put in `unreadable` (when given) and the walk goes on: one bad
+ * link must not stop a month's files.
+ */
+export function listFiles(paths: string[], unreadable: Unreadable[] = []): string[] {
   const out = new Set<string>();
-  const walk = (p: string): void => {
+  const folders = new Set<string>();
+  const walk = (p: string, given: boolean): void => {
     let st;
     try {
       st = statSync(p);
-    } catch {
-      throw new UsageError(`${p}: no such file or folder`);
+    } catch (e) {
+      if (given) throw new UsageError(`${p}: no such file or folder`);
+      const code = (e as NodeJS.ErrnoException).code;
+      let target = '';
+      try {
+        target = ` to ${readlinkSync(p)}`;
+      } catch {
+        // not a link: a file removed while the folder was read
+      }
+      unreadable.push({ path: resolve(p), problem: code === 'ELOOP' ? `a symbolic link${target} that loops: nothing read` : `a symbolic link${target}, which does not exist (or a file removed while its folder was read): nothing read` });
+      return;
     }
     if (st.isDirectory()) {
-      for (const name of readdirSync(p).sort()) if (!name.startsWith('.')) walk(join(p, name));
+      const real = realpathSync(p);
+      if (folders.has(real)) {
+        unreadable.push({ path: resolve(p), problem: `a symbolic link to ${real}, a folder already read: nothing read twice` });
+        return;
+      }
+      folders.add(real);
+      for (const name of readdirSync(p).sort()) if (!name.startsWith('.')) walk(join(p, name), false);
     } else if (st.isFile()) {
       out.add(resolve(p));
     }
   };
-  for (const p of paths) walk(p);
+  for (const p of paths) walk(p, true);
   return [...out].sort(comparePaths);
 }
 

@@ -185,3 +185,24 @@ describe('file names with Vietnamese marks', () => {
     }
   });
 });
+
+describe('symbolic links among partner files', () => {
+  it('skip a link to nothing and a link back into a folder being read, naming them, and load the rest', async () => {
+    const { symlinkSync, mkdirSync } = await import('node:fs');
+    const s = new Scratch();
+    s.profile(BASE_PROFILE);
+    s.file('T_1.csv', `${HEADER}\nA1,01/03/2026 08:00:00,PE0100123456,TIEN DIEN,1.250.000\n`);
+    symlinkSync(join(s.files, 'T_gone.csv'), join(s.files, 'T_2.csv'));
+    mkdirSync(join(s.files, 'sub'));
+    symlinkSync(s.files, join(s.files, 'sub', 'loop'));
+    const { db, run } = await openTestDb();
+    const summary = await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
+    expect(summary.files.map((f) => [f.status, f.message.replace(`${s.files}/`, '')])).toEqual([
+      ['loaded', expect.stringContaining('T_1.csv: 1 records read, 1 loaded')],
+      ['skipped', `T_2.csv: skipped, a symbolic link to ${join(s.files, 'T_gone.csv')}, which does not exist (or a file removed while its folder was read): nothing read`],
+      ['skipped', `sub/loop: skipped, a symbolic link to ${s.files}, a folder already read: nothing read twice`],
+    ]);
+    expect(await db.all('SELECT file_name FROM source_files')).toEqual([{ file_name: 'T_1.csv' }]);
+    db.close();
+  });
+});
