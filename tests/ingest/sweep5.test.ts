@@ -85,7 +85,8 @@ describe('a fifth sweep of partner file shapes', () => {
     const shown = (t: string | null) => t && t.slice(t.indexOf('/files/') + 7);
     expect(files.map((f) => [f.file_name, f.status, shown(f.status_reason), f.control_count, f.control_amount, f.rejected_amount])).toEqual([
       ['SHB_HT_20261027.txt', 'quarantined', "SHB_HT_20261027.txt, line 5: trailer states 5 records, the file has 3, and 2 header and trailer lines besides, and the records sum to the stated total: the trailer counts the file's lines, but it must count its records only", 5n, 2592300n, null],
-      ['VCB_HOST_20261027.csv', 'loaded', null, 4n, 401000n, -99000n], // "401,000.00 Cr", the net; the rejected row's -99,000
+      // "401,000.00 Cr", the net; the rejected row's -99,000, which the loaded file's reason says to check.
+      ['VCB_HOST_20261027.csv', 'loaded', "VCB_HOST_20261027.csv, line 6: the trailer's total is 99000 đồng below what the valid records sum to, which rejected records account for only if they are money out; check the trailer", 4n, 401000n, -99000n],
     ]);
 
     const rejects = await db.all<{ reason: string; message: string; raw: string }>('SELECT reason, message, raw FROM rejects ORDER BY file_id, line_no');
