@@ -32,6 +32,13 @@ export class Run {
     // shows it: a close run at 01:30 on the 1st in Hà Nội is not stamped with the day before.
     const stamp = new Date(startedAt.getTime() + 7 * 3600_000).toISOString().replace(/[-:]/g, '').replace(/\..+/, '');
     const run = new Run(db, startedAt, `${stamp}-${randomUUID().slice(0, 8)}`, command, params, outDir);
+    // A run still 'running' belongs to a process that is gone: DuckDB's file lock makes this process
+    // the database's only user. Killed or stopped with the machine, it says so now.
+    await db.run(
+      `UPDATE runs SET status = 'interrupted', error = 'the process ended before the run finished (killed, or the machine stopped); found by run ' || $1
+         WHERE status = 'running'`,
+      [run.runId],
+    );
     await db.run(
       `INSERT INTO runs (run_id, command, params, status, version, started_at) VALUES ($1, $2, $3, 'running', $4, $5::TIMESTAMPTZ)`,
       [run.runId, command, JSON.stringify(params), VERSION, run.startedAt.toISOString()],

@@ -124,5 +124,12 @@ describe('crash safety', () => {
     expect(after.files.n).toBe(4n);
     expect(after.payments.n).toBeGreaterThan(79_000n);
     expect(after).toEqual(expected);
+    // The ledger tells the story: the killed run is marked interrupted by the rerun, not left 'running'.
+    const db = await Database.open({ path: killed });
+    expect(await db.all('SELECT status, error FROM runs ORDER BY started_at')).toEqual([
+      { status: 'interrupted', error: expect.stringMatching(/^the process ended before the run finished \(killed, or the machine stopped\); found by run \d{8}T\d{6}-/) },
+      { status: 'succeeded', error: null },
+    ]);
+    db.close();
   });
 });
