@@ -25,7 +25,7 @@ export function withDbOptions(cmd: Command): Command {
 
 /** A command-line number that must be a whole number of at least 1. */
 export function positiveInt(option: string, v: string): number {
-  if (!/^\d+$/.test(v.trim()) || Number(v) < 1) throw new UsageError(`${option} ${JSON.stringify(v)}: expected a whole number of at least 1`);
+  if (!/^\d+$/.test(v.trim()) || Number(v) < 1 || Number(v) > 1_000_000_000) throw new UsageError(`${option} ${JSON.stringify(v)}: expected a whole number from 1 to 1000000000`);
   return Number(v);
 }
 

@@ -68,8 +68,9 @@ async function checkPartner(db: Database, partner: string): Promise<void> {
 }
 
 /** A count of đồng or days: a whole number, 0 or more (a minus sign, a fraction or a word are refused). */
+/** A whole number of 0 or more, at most 10^15 (what an amount may be, ingest_max_vnd; a count of days far beyond any). */
 function wholeNumber(v: string, flag: string, unit: string): bigint {
-  if (!/^\d+$/.test(v.trim())) throw new UsageError(`${flag} ${JSON.stringify(v)}: expected a whole number of ${unit}, 0 or more`);
+  if (!/^\d+$/.test(v.trim()) || BigInt(v.trim()) > 1_000_000_000_000_000n) throw new UsageError(`${flag} ${JSON.stringify(v)}: expected a whole number of ${unit}, from 0 to 1000000000000000`);
   return BigInt(v.trim());
 }
 

@@ -168,11 +168,15 @@ describe('usage errors of the reading commands', () => {
     expect(close.stderr).toMatch(/no invoices of period 2030-01/);
     const runs = await recon('runs', '--limit', '-1', '--db', copy.dbPath);
     expect(runs.status).toBe(2);
-    expect(runs.stderr).toMatch(/--limit "-1": expected a whole number of at least 1/);
+    expect(runs.stderr).toMatch(/--limit "-1": expected a whole number from 1 to 1000000000/);
     // The queue's filters: a mistyped partner id or limit gave an empty queue, exit 0, before.
     const queue = (...args: string[]) => recon('exceptions', '--period', '2026-03', ...args, '--db', copy.dbPath);
     for (const [args, message] of [
-      [['--limit', 'abc'], /--limit "abc": expected a whole number of at least 1/],
+      [['--limit', 'abc'], /--limit "abc": expected a whole number from 1 to 1000000000/],
+      // Past what a number holds: one line, exit 2, never a stack trace (int64 overflow) or the SQL.
+      [['--limit', '99999999999999999999'], /--limit "99999999999999999999": expected a whole number from 1 to 1000000000/],
+      [['--older-than', '99999999999999999999'], /--older-than "99999999999999999999": expected a whole number of days, from 0 to 1000000000000000/],
+      [['--min-amount', '99999999999999999999'], /--min-amount "99999999999999999999": expected a whole number of đồng, from 0 to 1000000000000000/],
       [['--partner', 'ACB'], /--partner "ACB": no partner with this id is loaded; did you mean acb\?/],
       [['--partner', 'vcb'], /--partner "vcb": no partner with this id is loaded; see `recon partners list`/],
     ] as const) {
