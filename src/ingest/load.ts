@@ -493,13 +493,15 @@ async function loadBatch(db: Database, run: Run, fps: InputFile[], profile: Part
       // The same bytes under the same name (the same folder again, or a month's folder holding files
       // an earlier month's folder held too) are the same delivery: skipped, no row; only another
       // name is a second delivery.
-      const sameFile = prior.find((r) => basename(r.path) === basename(fp.path));
+      // Names compared in NFC: the same name written decomposed (NFD, from a Mac) is the same name.
+      const sameName = (a: string, b: string) => basename(a).normalize('NFC') === basename(b).normalize('NFC');
+      const sameFile = prior.find((r) => sameName(r.path, fp.path));
       if (sameFile) {
         outcomes.push({ ...outcome, file_id: Number(sameFile.file_id), status: 'skipped', message: `${shown}: skipped, identical (sha256) to file ${sameFile.file_id} ${sameFile.path} received ${sameFile.loaded} (${sameFile.status})` });
         continue;
       }
       const twin = taken.get(fp.sha256);
-      if (twin && basename(twin.fp.path) === basename(fp.path)) {
+      if (twin && sameName(twin.fp.path, fp.path)) {
         outcomes.push({ ...outcome, file_id: twin.fileId, status: 'skipped', message: `${shown}: skipped, identical (sha256) to file ${twin.fileId} ${twin.fp.path} received in this run` });
         continue;
       }

@@ -30,9 +30,9 @@ export async function recordUnrecognised(db: Database, run: Run, path: string, r
   const earlier = await db.all<Earlier & Record<string, unknown>>(
     `SELECT file_id, path, status, status_reason, strftime(loaded_at AT TIME ZONE 'Asia/Ho_Chi_Minh', '%Y-%m-%d %H:%M:%S') AS loaded
        FROM source_files
-      WHERE kind = 'partner' AND sha256 = $1 AND file_name = $2 AND status NOT IN ('failed', 'replaced')
+      WHERE kind = 'partner' AND sha256 = $1 AND nfc_normalize(file_name) = $2 AND status NOT IN ('failed', 'replaced')
       ORDER BY status = 'unrecognised', file_id LIMIT 1`,
-    [fp.sha256, basename(path)],
+    [fp.sha256, basename(path).normalize('NFC')],
   );
   const e = earlier[0];
   if (e && e.status !== 'unrecognised') {
@@ -59,7 +59,7 @@ export async function recordUnrecognised(db: Database, run: Run, path: string, r
  * receipts a batch reads anyway, so a file that never was costs no statement).
  */
 export function wasUnrecognised(earlier: Array<{ path: string; sha256: string; status: string }>, fp: InputFile): boolean {
-  return earlier.some((r) => r.sha256 === fp.sha256 && r.status === 'unrecognised' && basename(r.path) === basename(fp.path));
+  return earlier.some((r) => r.sha256 === fp.sha256 && r.status === 'unrecognised' && basename(r.path).normalize('NFC') === basename(fp.path).normalize('NFC'));
 }
 
 /**
@@ -70,7 +70,7 @@ export function wasUnrecognised(earlier: Array<{ path: string; sha256: string; s
 export async function supersedeUnrecognised(db: Database, fp: InputFile, fileId: number, profileId: string): Promise<void> {
   await db.run(
     `UPDATE source_files SET status = 'replaced', status_reason = $4
-      WHERE kind = 'partner' AND status = 'unrecognised' AND sha256 = $1 AND file_name = $2 AND file_id <> $3`,
-    [fp.sha256, basename(fp.path), fileId, `profile ${profileId} claims the file name now: received again as file ${fileId}`],
+      WHERE kind = 'partner' AND status = 'unrecognised' AND sha256 = $1 AND nfc_normalize(file_name) = $2 AND file_id <> $3`,
+    [fp.sha256, basename(fp.path).normalize('NFC'), fileId, `profile ${profileId} claims the file name now: received again as file ${fileId}`],
   );
 }

@@ -206,3 +206,22 @@ describe('symbolic links among partner files', () => {
     db.close();
   });
 });
+
+describe('the same file under its name written decomposed', () => {
+  it('is the same delivery: skipped with no row, as the same name from another folder is', async () => {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const s = new Scratch();
+    s.profile({ ...BASE_PROFILE, file_patterns: ['T_*.csv'] });
+    const name = 'T_bản sao.csv';
+    const body = `${HEADER}\nA1,01/03/2026 08:00:00,PE0100123456,TIEN DIEN,1.250.000\n`;
+    for (const [folder, form] of [['a', 'NFC'], ['b', 'NFD']] as const) {
+      mkdirSync(join(s.files, folder));
+      writeFileSync(join(s.files, folder, name.normalize(form)), body);
+    }
+    const { db, run } = await openTestDb();
+    const summary = await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
+    expect(summary.files.map((f) => f.status)).toEqual(['loaded', 'skipped']);
+    expect(await db.all('SELECT count(*) AS n FROM source_files')).toEqual([{ n: 1n }]);
+    db.close();
+  });
+});
