@@ -35,6 +35,10 @@ export function register(program: Command): void {
     .action(async (opts: ExceptionsOptions) => {
       checkPeriod(opts.period);
       checkDate(opts.asOf);
+      // As a report does: a queue "of" a period as of a day before it begins is a mistyped date.
+      if (opts.period !== undefined && opts.asOf !== undefined && opts.asOf < `${opts.period}-01`) {
+        throw new UsageError(`--as-of ${opts.asOf} is before period ${opts.period} begins; expected ${opts.period}-01 or later`);
+      }
       if (opts.reason !== undefined && !isExceptionReason(opts.reason)) {
         throw new UsageError(`--reason ${JSON.stringify(opts.reason)}: expected one of ${Object.keys(EXCEPTION_REASONS).join(', ')}`);
       }
