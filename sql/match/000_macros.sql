@@ -26,3 +26,12 @@ CREATE OR REPLACE TEMP MACRO is_code_shape(t) AS
 
 -- CRC-16/CCITT-FALSE of a VietQR payload: crc16_ccitt(text), a function recon registers on its
 -- connection (src/db/functions.ts), over the text's UTF-8 bytes as EMVCo computes it.
+
+-- A code read from a payment, as a message shows it: a character no customer code has (a zero-width
+-- space, a Cyrillic Р for the Latin P, pasted from a chat or a PDF) written as \uXXXX, since such a
+-- code looks exactly like a real one on screen and "does not exist" would read as wrong.
+CREATE OR REPLACE TEMP MACRO shown_code(c) AS
+  CASE WHEN regexp_matches(c, '[^ -~]')
+       THEN list_aggregate(list_transform(string_split(c, ''), ch -> CASE WHEN regexp_full_match(ch, '[ -~]') THEN ch ELSE '\u' || lpad(upper(to_hex(unicode(ch))), 4, '0') END), 'string_agg', '')
+            || ' (holding characters no customer code has, shown as \uXXXX)'
+       ELSE c END;

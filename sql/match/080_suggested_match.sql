@@ -115,7 +115,7 @@ SELECT m.payment_id, 'suggested_match', t.x, m.invoice_no,
        CASE t.known_why
          WHEN 'none' THEN 'customer ' || m.claimed_code || ' exists but has no invoice; '
          WHEN 'settled' THEN 'customer ' || m.claimed_code || ' exists but its invoices were settled by earlier payments, none of this amount; '
-         ELSE 'customer code ' || m.claimed_code || ' does not exist; ' END
+         ELSE 'customer code ' || shown_code(m.claimed_code) || ' does not exist; ' END
        || m.customer_code || ' differs by one character and owes exactly this amount'
        || CASE WHEN m.whole THEN ' in all, oldest open invoice ' ELSE ' on invoice ' END || m.invoice_no
        || CASE WHEN m.candidates > 1 THEN ' (' || CAST(m.candidates AS VARCHAR) || ' customers fit: ' || m.fits || ')' ELSE '' END

@@ -5,7 +5,7 @@
 INSERT INTO m_exceptions (payment_id, reason, amount_vnd, detail)
 SELECT p.payment_id, CASE WHEN p.ambiguous IS NOT NULL THEN 'ambiguous_customer' ELSE 'unknown_customer' END, p.effective_vnd,
        CASE WHEN p.ambiguous IS NOT NULL THEN p.ambiguous
-            WHEN p.claimed_code IS NOT NULL THEN 'customer code ' || p.claimed_code || ' (from the ' || p.code_source || ') does not exist'
+            WHEN p.claimed_code IS NOT NULL THEN 'customer code ' || shown_code(p.claimed_code) || ' (from the ' || p.code_source || ') does not exist'
             WHEN p.qr_status = 'crc_failed' THEN 'the memo is a VietQR payload whose CRC does not validate'
             ELSE 'no customer code in the code field, memo or VietQR payload' END
        || CASE p.ref_status WHEN 'not_found' THEN '; invoice reference not found'
