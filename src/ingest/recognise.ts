@@ -1,6 +1,6 @@
 // Which files to read, and which partner each belongs to: folders are walked recursively and
 // each file's base name is matched against every profile's file_patterns.
-import { readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
 import type { PartnerProfile } from './profile.ts';
@@ -56,7 +56,9 @@ export function listFiles(paths: string[], unreadable: Unreadable[] = []): strin
     if (st.isDirectory()) {
       const real = realpathSync(p);
       if (folders.has(real)) {
-        unreadable.push({ path: resolve(p), problem: `a symbolic link to ${real}, a folder already read: nothing read twice` });
+        // A folder named twice on the command line (or inside one named) is read once, as files are;
+        // only a link back into a folder read is worth a word.
+        if (!given && lstatSync(p).isSymbolicLink()) unreadable.push({ path: resolve(p), problem: `a symbolic link to ${real}, a folder already read: nothing read twice` });
         return;
       }
       folders.add(real);
