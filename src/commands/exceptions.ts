@@ -6,6 +6,7 @@ import { todayInVietnam } from '../match/index.ts';
 import { EXCEPTION_REASONS, isExceptionReason } from '../match/reasons.ts';
 import { requireInvoices } from '../reports/index.ts';
 import { defaultAsOf } from '../reports/kpi-shape.ts';
+import { checkPeriod as checkReportPeriod } from '../reports/scope.ts';
 import type { Database } from '../db/database.ts';
 import { positiveInt, printResult, textTable, withDb, withDbOptions, type GlobalOptions } from './context.ts';
 import { checkDate, checkPeriod } from './options.ts';
@@ -36,9 +37,7 @@ export function register(program: Command): void {
       checkPeriod(opts.period);
       checkDate(opts.asOf);
       // As a report does: a queue "of" a period as of a day before it begins is a mistyped date.
-      if (opts.period !== undefined && opts.asOf !== undefined && opts.asOf < `${opts.period}-01`) {
-        throw new UsageError(`--as-of ${opts.asOf} is before period ${opts.period} begins; expected ${opts.period}-01 or later`);
-      }
+      if (opts.period !== undefined && opts.asOf !== undefined) checkReportPeriod(opts.period, opts.asOf);
       if (opts.reason !== undefined && !isExceptionReason(opts.reason)) {
         throw new UsageError(`--reason ${JSON.stringify(opts.reason)}: expected one of ${Object.keys(EXCEPTION_REASONS).join(', ')}`);
       }
