@@ -25,7 +25,7 @@ export function engineTrouble(e: unknown): string | null {
   if (/^Out of Memory Error/.test(first)) {
     return `DuckDB ran out of memory (${truncate(first.replace(/^Out of Memory Error: /, ''), 160)}): raise --memory-limit (default 5GB) or free memory on the machine, then run again; nothing of the unfinished step was kept`;
   }
-  if (/^IO Error/.test(first) && /No space left|Could not write|temp(orary)?[ _]directory|max_temp_directory_size/i.test(first)) {
+  if (/^IO Error/.test(first) && /No space left on device|max_temp_directory_size/.test(first)) {
     return `DuckDB could not write (${truncate(first.replace(/^IO Error: /, ''), 160)}): free disk space for the database and its spill folder (<db>.tmp), then run again; nothing of the unfinished step was kept`;
   }
   return null;

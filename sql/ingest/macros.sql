@@ -89,13 +89,14 @@ CREATE OR REPLACE TEMP MACRO ingest_trim_padding(s) AS
 -- Whether an id went through a floating-point number, its digits lost either way: a number in a
 -- spreadsheet's scientific notation (1.23457E+15, or 1,23457E+15 with a decimal comma), what Excel
 -- writes for a long all-digit id once a file is opened and saved again; or in a program's
--- (1.2345678901234567E19 from Java's Double.toString, 1E19 as a JSON number); or 16 digits or more
--- with a zero fraction (1234567890123400.0: Python's and pandas' float64 written out, exact only to
--- 2^53, so ids ...401 and ...400 may both have become ...400.0). The LIKEs keep the regexes off
--- most values.
+-- (1.2345678901234567E19 from Java's Double.toString, 1E19 as a JSON number); or a whole number past
+-- 2^53 = 9007199254740992 with a zero fraction (9123456789012345.0: a float64 written out by Python or
+-- pandas, which holds every whole number up to 2^53 exactly and rounds those above, so ids ...345 and
+-- ...346 may both have become ...344.0). The LIKEs keep the regexes off most values.
 CREATE OR REPLACE TEMP MACRO ingest_float_id(s) AS
   ((s LIKE '%E%' OR s LIKE '%e%') AND regexp_full_match(s, '[0-9]([.,][0-9]+)?[Ee]\+?[0-9]{1,3}'))
-  OR ((s LIKE '%.%0' OR s LIKE '%,%0') AND regexp_full_match(s, '[0-9]{16,}[.,]0+'));
+  OR ((s LIKE '%.%0' OR s LIKE '%,%0') AND regexp_full_match(s, '[0-9]{16,}[.,]0+')
+      AND (length(regexp_extract(s, '^[0-9]+')) > 16 OR regexp_extract(s, '^[0-9]+') > '9007199254740992'));
 
 -- A field as Excel's CSV export forces it to stay text: the formula ="0012345" (a leading zero kept,
 -- a long number not turned into 1.23E+12) stands for its string, 0012345; a quote inside it is

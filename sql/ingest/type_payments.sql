@@ -111,7 +111,7 @@ SELECT
                WHEN 'reverses_txn_ref' THEN getvariable('ingest').label_reverses_txn_ref
                ELSE getvariable('ingest').label_instrument END,
     CASE reason WHEN 'not_paid' THEN 'not a completed payment' WHEN 'missing_field' THEN 'missing' WHEN 'bad_amount' THEN 'not a valid amount'
-                WHEN 'bad_ref' THEN CASE WHEN regexp_matches(CASE field WHEN 'txn_ref' THEN txn_ref ELSE reverses_txn_ref END, '[Ee]')
+                WHEN 'bad_ref' THEN CASE WHEN regexp_matches(CASE field WHEN 'txn_ref' THEN txn_ref ELSE reverses_txn_ref END, '[0-9][Ee][+-]?[0-9]')
                                          THEN 'a number a spreadsheet rewrote in scientific notation, its digits lost'
                                          ELSE 'a long number written as a floating-point value (a .0 fraction), its digits lost' END
                 WHEN 'negative_amount' THEN 'negative amount, which this partner''s profile does not allow'

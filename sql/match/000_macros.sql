@@ -32,6 +32,6 @@ CREATE OR REPLACE TEMP MACRO is_code_shape(t) AS
 -- code looks exactly like a real one on screen and "does not exist" would read as wrong.
 CREATE OR REPLACE TEMP MACRO shown_code(c) AS
   CASE WHEN regexp_matches(c, '[^ -~]')
-       THEN list_aggregate(list_transform(string_split(c, ''), ch -> CASE WHEN regexp_full_match(ch, '[ -~]') THEN ch ELSE '\u' || lpad(upper(to_hex(unicode(ch))), 4, '0') END), 'string_agg', '')
+       THEN list_aggregate(list_transform(string_split(c, ''), ch -> CASE WHEN regexp_full_match(ch, '[ -~]') THEN ch ELSE '\u' || CASE WHEN unicode(ch) > 65535 THEN upper(to_hex(unicode(ch))) ELSE lpad(upper(to_hex(unicode(ch))), 4, '0') END END), 'string_agg', '')
             || ' (holding characters no customer code has, shown as \uXXXX)'
        ELSE c END;

@@ -42,8 +42,8 @@ export function register(program: Command): void {
         throw new UsageError(`--reason ${JSON.stringify(opts.reason)}: expected one of ${Object.keys(EXCEPTION_REASONS).join(', ')}`);
       }
       if (!['open', 'dismissed', 'all'].includes(opts.status)) throw new UsageError(`--status ${JSON.stringify(opts.status)}: expected open, dismissed or all`);
-      const minAmount = opts.minAmount === undefined ? undefined : wholeNumber(opts.minAmount, '--min-amount', 'đồng');
-      const olderThan = opts.olderThan === undefined ? undefined : Number(wholeNumber(opts.olderThan, '--older-than', 'days'));
+      const minAmount = opts.minAmount === undefined ? undefined : wholeNumber(opts.minAmount, '--min-amount', 'đồng', 1_000_000_000_000_000n);
+      const olderThan = opts.olderThan === undefined ? undefined : Number(wholeNumber(opts.olderThan, '--older-than', 'days', 1_000_000n));
       const asOf = opts.asOf ?? (opts.period ? defaultAsOf(opts.period) : todayInVietnam());
       const rows = await withDb(opts, async (db) => {
         if (opts.partner !== undefined) await checkPartner(db, opts.partner);
@@ -71,9 +71,9 @@ async function checkPartner(db: Database, partner: string): Promise<void> {
 }
 
 /** A count of đồng or days: a whole number, 0 or more (a minus sign, a fraction or a word are refused). */
-/** A whole number of 0 or more, at most 10^15 (what an amount may be, ingest_max_vnd; a count of days far beyond any). */
-function wholeNumber(v: string, flag: string, unit: string): bigint {
-  if (!/^\d+$/.test(v.trim()) || BigInt(v.trim()) > 1_000_000_000_000_000n) throw new UsageError(`${flag} ${JSON.stringify(v)}: expected a whole number of ${unit}, from 0 to 1000000000000000`);
+/** A whole number from 0 to `max` (đồng: 10^15, what an amount may be, ingest_max_vnd; days: 10^6, far beyond any queue). */
+function wholeNumber(v: string, flag: string, unit: string, max: bigint): bigint {
+  if (!/^\d+$/.test(v.trim()) || BigInt(v.trim()) > max) throw new UsageError(`${flag} ${JSON.stringify(v)}: expected a whole number of ${unit}, from 0 to ${max}`);
   return BigInt(v.trim());
 }
 

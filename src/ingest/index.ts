@@ -3,7 +3,7 @@
 import { listValue } from '@duckdb/node-api';
 import type { Database } from '../db/database.ts';
 import type { Run } from '../runs/ledger.ts';
-import { loadPartnerFiles, type FileOutcome } from './load.ts';
+import { loadPartnerFiles, recordFailure, type FileOutcome } from './load.ts';
 import type { PartnerProfile } from './profile.ts';
 import { upsertPartners } from './profiles.ts';
 import { listFiles, recognise, type Unreadable } from './recognise.ts';
@@ -84,8 +84,18 @@ export async function ingestFiles(db: Database, run: Run, paths: string[], opts:
     else if ('problem' in all) files.push(await recordUnrecognised(db, run, r.path, all.problem));
     else files.push({ path: r.path, partner_id: all.profile.id, file_id: null, status: 'skipped', message: `${r.path}: skipped, profile ${all.profile.id} claims it (--partner ${opts.partner})`, records_read: 0, records_loaded: 0, records_rejected: 0, records_duplicate: 0 });
   }
-  // Links to nothing, or looping: reported with the files, recorded nowhere (there are no bytes).
-  for (const u of unreadable) files.push({ path: u.path, partner_id: null, file_id: null, status: 'skipped', message: `${u.path}: skipped, ${u.problem}`, records_read: 0, records_loaded: 0, records_rejected: 0, records_duplicate: 0 });
+  // A link to nothing (or an entry that cannot be read) is a file that may be missing: recorded as
+  // failed (no bytes: no sha256), so the close names it among the files not loaded and `recon files`
+  // lists it; a link back into a folder already read loses nothing and is only reported.
+  for (const u of unreadable) {
+    if (!u.lost) {
+      files.push({ path: u.path, partner_id: null, file_id: null, status: 'skipped', message: `${u.path}: skipped, ${u.problem}`, records_read: 0, records_loaded: 0, records_rejected: 0, records_duplicate: 0 });
+      continue;
+    }
+    const message = `${u.path}: ${u.problem}; nothing read from it`;
+    const fileId = await recordFailure(db, run, { path: u.path, sha256: '', bytes: 0 }, 'partner', null, message);
+    files.push({ path: u.path, partner_id: null, file_id: fileId, status: 'failed', message, records_read: 0, records_loaded: 0, records_rejected: 0, records_duplicate: 0 });
+  }
   if (opts.period !== undefined) {
     // This run's files, and those it found already received (skipped) that no close stamped yet: an
     // earlier close killed between its ingest's commits and this statement left them undated.

@@ -26,6 +26,8 @@ export function comparePaths(a: string, b: string): number {
 export interface Unreadable {
   path: string;
   problem: string;
+  /** A file may be missing (a link to a share not mounted, a file that cannot be read): not loaded, as a failed file is. A loop loses nothing. */
+  lost: boolean;
 }
 
 /**
@@ -44,13 +46,17 @@ export function listFiles(paths: string[], unreadable: Unreadable[] = []): strin
     } catch (e) {
       if (given) throw new UsageError(`${p}: no such file or folder`);
       const code = (e as NodeJS.ErrnoException).code;
-      let target = '';
+      let target: string | null = null;
       try {
-        target = ` to ${readlinkSync(p)}`;
+        target = readlinkSync(p);
       } catch {
-        // not a link: a file removed while the folder was read
+        // not a link
       }
-      unreadable.push({ path: resolve(p), problem: code === 'ELOOP' ? `a symbolic link${target} that loops: nothing read` : `a symbolic link${target}, which does not exist (or a file removed while its folder was read): nothing read` });
+      const problem =
+        code === 'ELOOP' ? `a symbolic link to ${target ?? '?'} that loops`
+        : code === 'ENOENT' && target !== null ? `a symbolic link to ${target}, which does not exist (a share not mounted? a file moved?)`
+        : `cannot be read (${code ?? String(e)})`;
+      unreadable.push({ path: resolve(p), problem, lost: code !== 'ELOOP' });
       return;
     }
     if (st.isDirectory()) {
@@ -58,7 +64,7 @@ export function listFiles(paths: string[], unreadable: Unreadable[] = []): strin
       if (folders.has(real)) {
         // A folder named twice on the command line (or inside one named) is read once, as files are;
         // only a link back into a folder read is worth a word.
-        if (!given && lstatSync(p).isSymbolicLink()) unreadable.push({ path: resolve(p), problem: `a symbolic link to ${real}, a folder already read: nothing read twice` });
+        if (!given && lstatSync(p).isSymbolicLink()) unreadable.push({ path: resolve(p), problem: `a symbolic link to ${real}, a folder already read: nothing read twice`, lost: false });
         return;
       }
       folders.add(real);

@@ -339,18 +339,19 @@ describe('bad input', () => {
     expect(r.other.status).toBe('loaded');
   });
 
-  it('rejects a long id written as a float (.0 fraction, as pandas writes a float64 column), keeping shorter and non-zero forms as ids', async () => {
+  it('rejects an id past 2^53 written as a float (.0 fraction, as pandas writes a float64 column), keeping exact and non-zero forms as ids', async () => {
     const r = await ingestOne([
       HEADER,
-      '1234567890123400.0,01/03/2026 08:00:00,PE0100123456,QR,1.000',
-      '"1234567890123401,00",01/03/2026 08:01:00,PE0100123457,QR,2.000',
-      '123456789012340.0,01/03/2026 08:02:00,PE0100123458,QR,3.000',
-      '1234567890123400.5,01/03/2026 08:03:00,PE0100123459,QR,4.000',
-      '1234567890123400,01/03/2026 08:04:00,PE0100123450,QR,5.000',
+      '9123456789012345.0,01/03/2026 08:00:00,PE0100123456,QR,1.000',
+      '"12345678901234567,00",01/03/2026 08:01:00,PE0100123457,QR,2.000',
+      // Below 2^53 a float64 holds every whole number: the digits are the partner's.
+      '1234567890123401.0,01/03/2026 08:02:00,PE0100123458,QR,3.000',
+      '9123456789012345.5,01/03/2026 08:03:00,PE0100123459,QR,4.000',
+      '9123456789012345,01/03/2026 08:04:00,PE0100123450,QR,5.000',
     ]);
-    expect(r.payments.map((p) => p.txn_ref)).toEqual(['123456789012340.0', '1234567890123400.5', '1234567890123400', 'B1']);
-    expect(r.rejects.map((x) => [x.line_no, x.field, x.value, x.reason])).toEqual([[2n, 'txn_ref', '1234567890123400.0', 'bad_ref'], [3n, 'txn_ref', '1234567890123401,00', 'bad_ref']]);
-    expect(r.rejects[0]!.message).toContain('line 2, field txn_ref (column ref): a long number written as a floating-point value (a .0 fraction), its digits lost: got "1234567890123400.0"');
+    expect(r.payments.map((p) => p.txn_ref)).toEqual(['1234567890123401.0', '9123456789012345.5', '9123456789012345', 'B1']);
+    expect(r.rejects.map((x) => [x.line_no, x.field, x.value, x.reason])).toEqual([[2n, 'txn_ref', '9123456789012345.0', 'bad_ref'], [3n, 'txn_ref', '12345678901234567,00', 'bad_ref']]);
+    expect(r.rejects[0]!.message).toContain('line 2, field txn_ref (column ref): a long number written as a floating-point value (a .0 fraction), its digits lost: got "9123456789012345.0"');
     expect(r.file).toMatchObject({ records_read: 5, records_loaded: 3, records_rejected: 2, records_duplicate: 0 });
   });
 

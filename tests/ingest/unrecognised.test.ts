@@ -187,7 +187,7 @@ describe('file names with Vietnamese marks', () => {
 });
 
 describe('symbolic links among partner files', () => {
-  it('skip a link to nothing and a link back into a folder being read, naming them, and load the rest', async () => {
+  it('record a link to nothing as failed (a file may be missing), skip a link back into a folder being read, and load the rest', async () => {
     const { symlinkSync, mkdirSync } = await import('node:fs');
     const s = new Scratch();
     s.profile(BASE_PROFILE);
@@ -199,10 +199,10 @@ describe('symbolic links among partner files', () => {
     const summary = await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
     expect(summary.files.map((f) => [f.status, f.message.replace(`${s.files}/`, '')])).toEqual([
       ['loaded', expect.stringContaining('T_1.csv: 1 records read, 1 loaded')],
-      ['skipped', `T_2.csv: skipped, a symbolic link to ${join(s.files, 'T_gone.csv')}, which does not exist (or a file removed while its folder was read): nothing read`],
+      ['failed', `T_2.csv: a symbolic link to ${join(s.files, 'T_gone.csv')}, which does not exist (a share not mounted? a file moved?); nothing read from it`],
       ['skipped', `sub/loop: skipped, a symbolic link to ${s.files}, a folder already read: nothing read twice`],
     ]);
-    expect(await db.all('SELECT file_name FROM source_files')).toEqual([{ file_name: 'T_1.csv' }]);
+    expect(await db.all('SELECT file_name, status FROM source_files ORDER BY file_id')).toEqual([{ file_name: 'T_1.csv', status: 'loaded' }, { file_name: 'T_2.csv', status: 'failed' }]);
     db.close();
   });
 });

@@ -590,7 +590,7 @@ describe('evaluation and the exception queue', () => {
 describe('a code that only looks like a real one', () => {
   it('is shown with its hidden or look-alike characters escaped, so "does not exist" can be believed', async () => {
     const hidden = `${A.slice(0, 6)}\u200b${A.slice(6)}`; // a zero-width space pasted from a chat
-    const cyrillic = `\u0420${A.slice(1)}`; // Cyrillic Р for the Latin P
+    const cyrillic = `\u0420${A.slice(1)}\u{1F600}`; // Cyrillic Р for the Latin P, and a character past U+FFFF
     const db = await fresh({ ...month, payments: [
       { txn: 'Z1', amount: 999, code: hidden, partner: 'VCB', at: '2026-02-08T09:00:00' },
       { txn: 'Z2', amount: 999, code: cyrillic, partner: 'VCB', at: '2026-02-08T10:00:00' },
@@ -601,7 +601,7 @@ describe('a code that only looks like a real one', () => {
     );
     expect(details).toEqual([
       { txn_ref: 'Z1', reason: 'unknown_customer', detail: `customer code ${A.slice(0, 6)}\\u200B${A.slice(6)} (holding characters no customer code has, shown as \\uXXXX) (from the field) does not exist` },
-      { txn_ref: 'Z2', reason: 'unknown_customer', detail: `customer code \\u0420${A.slice(1)} (holding characters no customer code has, shown as \\uXXXX) (from the field) does not exist` },
+      { txn_ref: 'Z2', reason: 'unknown_customer', detail: `customer code \\u0420${A.slice(1)}\\u1F600 (holding characters no customer code has, shown as \\uXXXX) (from the field) does not exist` },
     ]);
   });
 });

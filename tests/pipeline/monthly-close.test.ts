@@ -175,7 +175,8 @@ describe('usage errors of the reading commands', () => {
       [['--limit', 'abc'], /--limit "abc": expected a whole number from 1 to 1000000000/],
       // Past what a number holds: one line, exit 2, never a stack trace (int64 overflow) or the SQL.
       [['--limit', '99999999999999999999'], /--limit "99999999999999999999": expected a whole number from 1 to 1000000000/],
-      [['--older-than', '99999999999999999999'], /--older-than "99999999999999999999": expected a whole number of days, from 0 to 1000000000000000/],
+      [['--older-than', '99999999999999999999'], /--older-than "99999999999999999999": expected a whole number of days, from 0 to 1000000/],
+      [['--older-than', '3000000000'], /--older-than "3000000000": expected a whole number of days, from 0 to 1000000/],
       [['--min-amount', '99999999999999999999'], /--min-amount "99999999999999999999": expected a whole number of đồng, from 0 to 1000000000000000/],
       [['--partner', 'ACB'], /--partner "ACB": no partner with this id is loaded; did you mean acb\?/],
       [['--partner', 'vcb'], /--partner "vcb": no partner with this id is loaded; see `recon partners list`/],
