@@ -366,6 +366,18 @@ describe('bad input', () => {
     db.close();
   });
 
+  it('names a float-written part of a composite id as such, though the store code holds an E', async () => {
+    const s = new Scratch();
+    s.profile(withProfile({ fields: { ...BASE_PROFILE.fields, txn_ref: { column: ['agent', 'receipt'], separator: '-' } } }));
+    s.file('T_1.csv', ['agent,receipt,time,customer,memo,amount', 'STORE7,9123456789012345.0,01/03/2026 08:00:00,PE0100123456,QR,1.000', ''].join('\n'));
+    const { db, run } = await openTestDb();
+    await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
+    const [reject] = await db.all<{ value: string; message: string }>('SELECT value, message FROM rejects');
+    expect(reject!.value).toBe('STORE7-9123456789012345.0');
+    expect(reject!.message).toContain('a long number written as a floating-point value (a .0 fraction), its digits lost');
+    db.close();
+  });
+
   it('rejects a record with the wrong column count, naming expected and found', async () => {
     const r = await ingestOne([HEADER, GOOD[0]!, 'A3,01/03/2026 08:00:00,PE0100123456,QR,5.000,EXTRA', GOOD[1]!]);
     expect(r.rejects).toEqual([
