@@ -96,6 +96,13 @@ export async function ingestFiles(db: Database, run: Run, paths: string[], opts:
     const fileId = await recordFailure(db, run, { path: u.path, sha256: '', bytes: 0 }, 'partner', null, message);
     files.push({ path: u.path, partner_id: null, file_id: fileId, status: 'failed', message, records_read: 0, records_loaded: 0, records_rejected: 0, records_duplicate: 0 });
   }
+  // Once such a path is read (the share mounted again), its failed row reads `replaced`, naming the
+  // file it became, so the file counts once and no longer as not loaded.
+  const unread = await db.all<{ file_id: bigint; path: string }>(`SELECT file_id, path FROM source_files WHERE kind = 'partner' AND status = 'failed' AND sha256 = ''`);
+  for (const row of unread) {
+    const now = files.find((f) => f.path === row.path && f.file_id !== null && f.status !== 'failed' && f.status !== 'unrecognised');
+    if (now) await db.run(`UPDATE source_files SET status = 'replaced', status_reason = $2 WHERE file_id = $1`, [row.file_id, `read as file ${now.file_id}`]);
+  }
   if (opts.period !== undefined) {
     // This run's files, and those it found already received (skipped) that no close stamped yet: an
     // earlier close killed between its ingest's commits and this statement left them undated.

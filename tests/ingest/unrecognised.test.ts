@@ -203,6 +203,15 @@ describe('symbolic links among partner files', () => {
       ['skipped', `sub/loop: skipped, a symbolic link to ${s.files}, a folder already read: nothing read twice`],
     ]);
     expect(await db.all('SELECT file_name, status FROM source_files ORDER BY file_id')).toEqual([{ file_name: 'T_1.csv', status: 'loaded' }, { file_name: 'T_2.csv', status: 'failed' }]);
+    // The link's target appears (the share mounted again): the file loads, its failed row reads replaced.
+    s.file('T_gone.csv', `${HEADER}\nA2,02/03/2026 08:00:00,PE0100123456,TIEN DIEN,500.000\n`);
+    const again = await ingestFiles(db, run, [s.files], { profiles: loadProfiles(s.profiles) });
+    const t2 = again.files.find((f) => f.path.endsWith('T_2.csv'))!;
+    expect(t2.status).toBe('loaded');
+    expect(await db.all('SELECT file_name, status, status_reason FROM source_files WHERE file_name = \'T_2.csv\' ORDER BY file_id')).toEqual([
+      { file_name: 'T_2.csv', status: 'replaced', status_reason: `read as file ${t2.file_id}` },
+      { file_name: 'T_2.csv', status: 'loaded', status_reason: null },
+    ]);
     db.close();
   });
 });
