@@ -12,7 +12,7 @@ import { normaliseName } from './column-name.ts';
 import { dateFormatProblem, dateTokens, isEpochFormat } from './formats.ts';
 import { amountFormatSchema, controlValue, ENCODINGS, preambleSchema, regex } from './profile.ts';
 import { parseJsonFile } from './profiles.ts';
-import { globSource, globToRegExp } from './recognise.ts';
+import { fileName, globSource, globToRegExp } from './recognise.ts';
 
 export const DEFAULT_BILLING_LAYOUT_FILE = join(PROJECT_ROOT, 'pipelines', 'billing.json');
 
@@ -278,7 +278,7 @@ export function billingFiles(names: string[], layout: BillingLayout): BillingFil
   const invoices = layout.invoices.file_patterns.map((g) => new RegExp(`^${invoiceGlobSource(g.normalize('NFC'), filePeriodFormat(layout))}$`, 'i'));
   const out: BillingFile[] = [];
   for (const name of [...names].sort()) {
-    const nfc = name.normalize('NFC');
+    const nfc = fileName(name);
     const isCustomers = customers.some((re) => re.test(nfc));
     const period = invoices.map((re) => canonicalPeriod(re.exec(nfc)?.groups)).find((p) => p !== null) ?? null;
     if (isCustomers && period !== null) {

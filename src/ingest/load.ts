@@ -10,6 +10,7 @@
 import { closeSync, mkdirSync, openSync, readdirSync, readSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { fileName } from './recognise.ts';
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { Database } from '../db/database.ts';
 import { engineTrouble, RunFailedError } from '../errors.ts';
@@ -493,15 +494,13 @@ async function loadBatch(db: Database, run: Run, fps: InputFile[], profile: Part
       // The same bytes under the same name (the same folder again, or a month's folder holding files
       // an earlier month's folder held too) are the same delivery: skipped, no row; only another
       // name is a second delivery.
-      // Names compared in NFC: the same name written decomposed (NFD, from a Mac) is the same name.
-      const sameName = (a: string, b: string) => basename(a).normalize('NFC') === basename(b).normalize('NFC');
-      const sameFile = prior.find((r) => sameName(r.path, fp.path));
+      const sameFile = prior.find((r) => fileName(r.path) === fileName(fp.path));
       if (sameFile) {
         outcomes.push({ ...outcome, file_id: Number(sameFile.file_id), status: 'skipped', message: `${shown}: skipped, identical (sha256) to file ${sameFile.file_id} ${sameFile.path} received ${sameFile.loaded} (${sameFile.status})` });
         continue;
       }
       const twin = taken.get(fp.sha256);
-      if (twin && sameName(twin.fp.path, fp.path)) {
+      if (twin && fileName(twin.fp.path) === fileName(fp.path)) {
         outcomes.push({ ...outcome, file_id: twin.fileId, status: 'skipped', message: `${shown}: skipped, identical (sha256) to file ${twin.fileId} ${twin.fp.path} received in this run` });
         continue;
       }

@@ -78,6 +78,14 @@ export function listFiles(paths: string[], unreadable: Unreadable[] = []): strin
 }
 
 /**
+ * A file's name as it is compared (with file_patterns, and with the names of files received before):
+ * its base name in Unicode NFC, so a name written decomposed (NFD, as macOS writes names) is the same.
+ */
+export function fileName(path: string): string {
+  return basename(path).normalize('NFC');
+}
+
+/**
  * A glob (`*`, `?`) as a case-insensitive regex over the whole base name, in Unicode NFC: a name
  * with Vietnamese marks matches whether the pattern or the name was written composed or decomposed
  * (macOS writes file names decomposed, NFD), as `recognise` compares NFC names.
@@ -102,7 +110,7 @@ export type Recognition =
 export function recognise(paths: string[], profiles: PartnerProfile[]): Recognition[] {
   const matchers = profiles.map((p) => ({ profile: p, res: p.file_patterns.map(globToRegExp) }));
   return paths.map((path) => {
-    const name = basename(path).normalize('NFC');
+    const name = fileName(path);
     const claims = matchers.filter((m) => m.res.some((re) => re.test(name))).map((m) => m.profile);
     if (claims.length === 1) return { path, profile: claims[0]! };
     if (claims.length === 0) return { path, problem: `no partner profile recognises the file name "${name}" (no profile's file_patterns match it); add a pattern to the partner's profile, or rename the file, and ingest it again` };

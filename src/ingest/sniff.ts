@@ -2,7 +2,7 @@
 // person to finish. Guessing is for onboarding only; production ingest never guesses.
 import { readFileSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
-import { basename } from 'node:path';
+import { fileName } from './recognise.ts';
 import type ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { crc16CcittFalse } from '../db/functions.ts';
@@ -594,11 +594,11 @@ const TODO_NOTE = 'set name, channel_group and default_instrument (drafted as ba
 /** The parts every draft shares. */
 function draftBase(path: string): Record<string, unknown> {
   return {
-    id: draftId(basename(path).normalize('NFC')),
+    id: draftId(fileName(path)),
     name: 'TODO: partner name',
     channel_group: 'bank',
     default_instrument: 'transfer',
-    file_patterns: [draftPattern(basename(path).normalize('NFC'))],
+    file_patterns: [draftPattern(fileName(path))],
   };
 }
 

@@ -4,6 +4,7 @@
 // claims the file and it is read, its unrecognised row reads `replaced`, naming the row of that
 // receipt. See README, section "Ingest".
 import { basename } from 'node:path';
+import { fileName } from './recognise.ts';
 import type { Database } from '../db/database.ts';
 import { fingerprint, type InputFile, type Run } from '../runs/ledger.ts';
 import type { FileOutcome } from './load.ts';
@@ -32,7 +33,7 @@ export async function recordUnrecognised(db: Database, run: Run, path: string, r
        FROM source_files
       WHERE kind = 'partner' AND sha256 = $1 AND nfc_normalize(file_name) = $2 AND status NOT IN ('failed', 'replaced')
       ORDER BY status = 'unrecognised', file_id LIMIT 1`,
-    [fp.sha256, basename(path).normalize('NFC')],
+    [fp.sha256, fileName(path)],
   );
   const e = earlier[0];
   if (e && e.status !== 'unrecognised') {
@@ -59,7 +60,7 @@ export async function recordUnrecognised(db: Database, run: Run, path: string, r
  * receipts a batch reads anyway, so a file that never was costs no statement).
  */
 export function wasUnrecognised(earlier: Array<{ path: string; sha256: string; status: string }>, fp: InputFile): boolean {
-  return earlier.some((r) => r.sha256 === fp.sha256 && r.status === 'unrecognised' && basename(r.path).normalize('NFC') === basename(fp.path).normalize('NFC'));
+  return earlier.some((r) => r.sha256 === fp.sha256 && r.status === 'unrecognised' && fileName(r.path) === fileName(fp.path));
 }
 
 /**
@@ -71,6 +72,6 @@ export async function supersedeUnrecognised(db: Database, fp: InputFile, fileId:
   await db.run(
     `UPDATE source_files SET status = 'replaced', status_reason = $4
       WHERE kind = 'partner' AND status = 'unrecognised' AND sha256 = $1 AND nfc_normalize(file_name) = $2 AND file_id <> $3`,
-    [fp.sha256, basename(fp.path).normalize('NFC'), fileId, `profile ${profileId} claims the file name now: received again as file ${fileId}`],
+    [fp.sha256, fileName(fp.path), fileId, `profile ${profileId} claims the file name now: received again as file ${fileId}`],
   );
 }
